@@ -1,0 +1,77 @@
+import { defineBackground } from 'wxt/utils/define-background';
+import { browser } from 'wxt/browser';
+import { getDb } from '../utils/db';
+import { handle, type HandlerDeps } from '../utils/background/handle';
+import type { Event, TabCommand } from '../utils/messages';
+
+export default defineBackground({
+  type: 'module',
+  main() {
+    const db = getDb();
+
+    const broadcast = (event: Event) => {
+      // Extension pages (popup, side panel, library) …
+      browser.runtime.sendMessage(event).catch(() => undefined);
+      // … and content scripts in every tab.
+      browser.tabs
+        .query({})
+        .then((tabs) => {
+          for (const tab of tabs) {
+            if (tab.id !== undefined) browser.tabs.sendMessage(tab.id, event).catch(() => undefined);
+          }
+        })
+        .catch(() => undefined);
+    };
+
+    const deps: HandlerDeps = {
+      db,
+      version: browser.runtime.getManifest().version,
+      broadcast,
+      async storageStatus() {
+        const persisted = (await navigator.storage?.persisted?.()) ?? false;
+        const est = await navigator.storage?.estimate?.().catch(() => undefined);
+        return { persisted, usage: est?.usage ?? null, quota: est?.quota ?? null };
+      },
+    };
+
+    browser.runtime.onMessage.addListener((msg: unknown, sender) => {
+      // Events are for pages and content scripts; requests are ours.
+      if (!msg || typeof msg !== 'object' || !('type' in msg)) return undefined;
+      if (sender.id !== browser.runtime.id) return undefined;
+      return handle(msg, deps);
+    });
+
+    // Ask to keep the library when the browser is short of space.
+    navigator.storage?.persist?.().catch(() => undefined);
+
+    const toActiveTab = async (command: TabCommand, tabId?: number) => {
+      const id = tabId ?? (await browser.tabs.query({ active: true, currentWindow: true }))[0]?.id;
+      if (id !== undefined) await browser.tabs.sendMessage(id, command).catch(() => undefined);
+    };
+
+    browser.commands?.onCommand.addListener((name) => {
+      if (name === 'highlight-selection' || name === 'save-page') void toActiveTab({ command: name });
+    });
+
+    browser.runtime.onInstalled.addListener(() => {
+      browser.contextMenus.removeAll().then(() => {
+        browser.contextMenus.create({
+          id: 'highlight-selection',
+          title: browser.i18n.getMessage('menuHighlight'),
+          contexts: ['selection'],
+        });
+        browser.contextMenus.create({
+          id: 'save-page',
+          title: browser.i18n.getMessage('menuSave'),
+          contexts: ['page', 'selection'],
+        });
+      });
+    });
+
+    browser.contextMenus.onClicked.addListener((info, tab) => {
+      if (info.menuItemId === 'highlight-selection' || info.menuItemId === 'save-page') {
+        void toActiveTab({ command: info.menuItemId }, tab?.id);
+      }
+    });
+  },
+});

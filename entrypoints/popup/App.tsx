@@ -1,0 +1,50 @@
+import { browser } from 'wxt/browser';
+import { t } from '../../utils/ext/i18n';
+import { openSidePanel } from '../../utils/ext/side-panel';
+import { useActivePage } from '../../components/useActivePage';
+
+export function App() {
+  const state = useActivePage();
+
+  const openPage = (path: '/library.html' | '/options.html') => {
+    void browser.tabs.create({ url: browser.runtime.getURL(path) });
+    window.close();
+  };
+
+  return (
+    <main>
+      <h1>{t('extName')}</h1>
+      {state.kind === 'loading' && <p class="muted">{t('loading')}</p>}
+      {state.kind === 'unsupported' && <p class="muted">{t('popupUnsupported')}</p>}
+      {state.kind === 'error' && (
+        <p class="error" role="alert">
+          {state.message}
+        </p>
+      )}
+      {state.kind === 'ready' && (
+        <section aria-live="polite">
+          <p class="page-title">{state.view.page?.title ?? state.status.title}</p>
+          <p class="status" data-testid="claim-count">
+            {t('popupClaimCount', String(state.view.annotations.length))}
+          </p>
+          <p class="status" data-testid="copy-status">
+            {state.view.capture
+              ? t('popupCopySaved', new Date(state.view.capture.capturedAt).toLocaleString())
+              : t('popupNoCopy')}
+          </p>
+        </section>
+      )}
+      <div class="actions">
+        <button type="button" class="primary" onClick={() => void openSidePanel().then(() => window.close())}>
+          {t('openSidePanel')}
+        </button>
+        <button type="button" onClick={() => openPage('/library.html')}>
+          {t('openLibrary')}
+        </button>
+        <button type="button" onClick={() => openPage('/options.html')}>
+          {t('openOptions')}
+        </button>
+      </div>
+    </main>
+  );
+}

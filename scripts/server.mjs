@@ -1,0 +1,80 @@
+// A small static server on 127.0.0.1 for the demo and the test fixtures.
+// It logs every request, can be told to serve another file at a path (the
+// site "edits" the article) or to answer a status (451, 500), and can stop
+// (the site is "blocked").
+import { createServer } from 'node:http';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.svg': 'image/svg+xml',
+  '.webp': 'image/webp',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/**
+ * @param {Record<string, string>} mounts URL prefix → folder, e.g. { '/seed/': 'demo/seed-article' }
+ * @param {{ port?: number }} [options]
+ */
+export async function startServer(mounts, { port = 0 } = {}) {
+  const log = [];
+  const overrides = new Map(); // path → { file } | { status }
+  const roots = Object.entries(mounts).map(([prefix, dir]) => [prefix, resolve(dir)]);
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    log.push({ method: req.method, path: url.pathname + url.search, time: Date.now() });
+    const override = overrides.get(url.pathname);
+    if (override?.status) {
+      res.writeHead(override.status, { 'content-type': 'text/html; charset=utf-8' });
+      return res.end(`<!doctype html><title>${override.status}</title><h1>${override.status}</h1>`);
+    }
+    let file = override?.file;
+    if (!file) {
+      const mount = roots.find(([prefix]) => url.pathname.startsWith(prefix));
+      if (!mount) return notFound(res);
+      const rel = normalize(decodeURIComponent(url.pathname.slice(mount[0].length)));
+      file = join(mount[1], rel);
+      if (file !== mount[1] && !file.startsWith(mount[1] + sep)) return notFound(res);
+      if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    }
+    if (!existsSync(file)) return notFound(res);
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+    });
+    createReadStream(file).pipe(res);
+  });
+
+  await new Promise((ok) => server.listen(port, '127.0.0.1', ok));
+  const address = server.address();
+  const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}`;
+  return {
+    origin,
+    log,
+    /** Serve `file` (absolute) at `path`, or answer `status`; null removes the override. */
+    override(path, spec) {
+      if (spec) overrides.set(path, spec);
+      else overrides.delete(path);
+    },
+    close: () =>
+      new Promise((ok) => {
+        server.closeAllConnections?.();
+        server.close(() => ok(undefined));
+      }),
+  };
+}
+
+function notFound(res) {
+  res.writeHead(404, { 'content-type': 'text/plain' });
+  res.end('not found');
+}

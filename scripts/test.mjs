@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// `npm test`: build, type check, lint the Firefox build, unit tests, browser
+// end-to-end tests. Prints one closing line for the whole run:
+// "N passed, N failed" (each test counts; each check step counts as one).
+// `npm test -- --unit` or `-- --e2e` runs one part; extra args after `--`
+// that are paths filter the Vitest files.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const artifacts = join(root, 'test-artifacts');
+mkdirSync(artifacts, { recursive: true });
+const args = process.argv.slice(2);
+const only = args.includes('--unit') ? 'unit' : args.includes('--e2e') ? 'e2e' : null;
+const filters = args.filter((a) => !a.startsWith('--'));
+const npx = (cmd, cmdArgs, opts = {}) =>
+  spawnSync(process.execPath, [join(root, 'node_modules', cmd), ...cmdArgs], { cwd: root, stdio: 'inherit', ...opts });
+
+let passed = 0;
+let failed = 0;
+const summary = [];
+
+function step(name, run) {
+  const started = Date.now();
+  console.log(`\n▶ ${name}`);
+  const res = run();
+  const ok = res.status === 0;
+  ok ? passed++ : failed++;
+  summary.push(`${ok ? 'ok  ' : 'FAIL'} ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  return ok;
+}
+
+function vitest(name, config, report) {
+  const out = join(artifacts, report);
+  rmSync(out, { force: true });
+  const started = Date.now();
+  console.log(`\n▶ ${name}`);
+  const res = npx('vitest/vitest.mjs', ['run', '-c', config, '--reporter=default', '--reporter=json', `--outputFile=${out}`, ...filters]);
+  let p = 0;
+  let f = 0;
+  if (existsSync(out)) {
+    const json = JSON.parse(readFileSync(out, 'utf8'));
+    p = json.numPassedTests ?? 0;
+    // Failed tests, plus files that failed before any test ran (import errors, hooks).
+    f = (json.numFailedTests ?? 0) + (json.testResults ?? []).filter((s) => s.status === 'failed' && !(s.assertionResults ?? []).length).length;
+  }
+  if (res.status !== 0 && f === 0) f = 1;
+  passed += p;
+  failed += f;
+  summary.push(`${f ? 'FAIL' : 'ok  '} ${name}: ${p} passed, ${f} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+if (only !== 'unit') {
+  step('build (Chrome MV3)', () => npx('wxt/bin/wxt.mjs', ['build']));
+  step('build (Firefox)', () => npx('wxt/bin/wxt.mjs', ['build', '-b', 'firefox']));
+  step('web-ext lint (Firefox build)', () =>
+    npx('web-ext/bin/web-ext.js', ['lint', '--source-dir', '.output/firefox-mv2', '--self-hosted', '--warnings-as-errors=false']),
+  );
+} else {
+  step('prepare types', () => npx('wxt/bin/wxt.mjs', ['prepare']));
+}
+step('type check (tsc)', () => npx('typescript/bin/tsc', ['--noEmit']));
+if (only !== 'e2e') vitest('unit tests', 'vitest.config.ts', 'unit.json');
+if (only !== 'unit') vitest('end-to-end tests (Chromium)', 'vitest.e2e.config.ts', 'e2e.json');
+
+console.log(`\n${summary.join('\n')}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,80 @@
+/**
+ * End-to-end harness: Debian's Chromium (or CHROME_PATH) with the built
+ * extension, pages served on 127.0.0.1, and helpers to drive it the way a
+ * person does. Every browser gets a fresh profile.
+ */
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { findChrome, chromeArgs, INSTALL_HINT } from '../../scripts/chrome.mjs';
+import { startServer, type FixtureServer } from '../../scripts/server.mjs';
+
+export const ROOT = resolve(__dirname, '..', '..');
+export const EXTENSION_DIR = join(ROOT, '.output', 'chrome-mv3');
+export const ARTIFACTS = join(ROOT, 'test-artifacts');
+/** ../shared beside the repository (CI lays a copy there); SAQTA_SHARED overrides. */
+export const SHARED = process.env.SAQTA_SHARED ?? resolve(ROOT, '..', 'shared');
+export const FIXTURES = join(SHARED, 'fixtures');
+export const SEED = join(ROOT, 'demo', 'seed-article');
+
+export interface Session {
+  context: BrowserContext;
+  extensionId: string;
+  worker: Worker;
+  /** Open an extension page such as 'popup.html'. */
+  openExtensionPage(path: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function launch(options: { lang?: string; colorScheme?: 'light' | 'dark' } = {}): Promise<Session> {
+  const executablePath = findChrome();
+  if (!executablePath) throw new Error(INSTALL_HINT);
+  if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) throw new Error(`Build the extension first: ${EXTENSION_DIR} is missing.`);
+  const profile = mkdtempSync(join(tmpdir(), 'saqta-e2e-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    args: chromeArgs(EXTENSION_DIR, { lang: options.lang }),
+    locale: options.lang,
+    colorScheme: options.colorScheme ?? 'light',
+    viewport: { width: 1280, height: 900 },
+  });
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
+  const extensionId = new URL(worker.url()).host;
+  return {
+    context,
+    extensionId,
+    worker,
+    async openExtensionPage(path) {
+      const page = await context.newPage();
+      await page.goto(`chrome-extension://${extensionId}/${path}`);
+      return page;
+    },
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Serve the demo article at /seed/ and the shared fixtures at /fixtures/. */
+export function serveFixtures(): Promise<FixtureServer> {
+  return startServer({ '/seed/': SEED, '/fixtures/': FIXTURES, '/hostile/': join(ROOT, 'tests', 'e2e', 'pages') });
+}
+
+export function artifactPath(name: string): string {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return join(ARTIFACTS, name);
+}
+
+/** The tab id of a page, as the extension sees it. */
+export async function tabIdOf(session: Session, page: Page): Promise<number> {
+  const url = page.url();
+  return session.worker.evaluate(async (u) => {
+    const tabs = await chrome.tabs.query({});
+    const tab = tabs.find((t) => t.url === u);
+    if (!tab?.id) throw new Error(`no tab for ${u}`);
+    return tab.id;
+  }, url);
+}

@@ -1,0 +1,46 @@
+import Dexie from 'dexie';
+import { describe, expect, it } from 'vitest';
+import { SaqtaDB, SCHEMA } from '../../utils/db';
+
+/** Open the database as version 1 declared it, with records in v1's shape. */
+async function makeV1(name: string) {
+  const v1 = new Dexie(name);
+  v1.version(1).stores(SCHEMA[1]);
+  await v1.open();
+  await v1.table('pages').add({
+    id: 'p1',
+    url: 'https://example.com/a',
+    normalizedUrl: 'example.com/a',
+    aliases: [],
+    title: 'A',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+  });
+  await v1.table('annotations').add({
+    id: 'a1',
+    pageId: 'p1',
+    target: { source: 'https://example.com/a', selector: [{ type: 'TextQuoteSelector', exact: 'x', prefix: '', suffix: '' }] },
+    body: { tags: ['arrest'], note: 'n', color: 'yellow' },
+    created: '2026-01-01T00:00:00.000Z',
+    modified: '2026-01-01T00:00:00.000Z',
+  });
+  v1.close();
+}
+
+describe('schema migrations', () => {
+  it('upgrades a v1 database to the current version without losing records', async () => {
+    const name = `migrate-${Math.random()}`;
+    await makeV1(name);
+
+    const db = new SaqtaDB(name);
+    await db.open();
+    expect(db.verno).toBe(Object.keys(SCHEMA).length);
+    expect(await db.pages.get('p1')).toMatchObject({ title: 'A' });
+    const a = await db.annotations.get('a1');
+    expect(a).toMatchObject({ body: { tags: ['arrest'], note: 'n' }, anchor: 'unknown' });
+    // The v2 index works on upgraded records.
+    expect(await db.annotations.where('anchor').equals('unknown').count()).toBe(1);
+    expect(await db.annotations.where('body.tags').equals('arrest').count()).toBe(1);
+    db.close();
+  });
+});

@@ -1,0 +1,105 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { SaqtaDB } from '../../utils/db';
+import { handle, type HandlerDeps } from '../../utils/background/handle';
+import type { Event, PageInfo } from '../../utils/messages';
+import { pageKeys } from '../../utils/url';
+
+const quote = (exact: string) => [
+  { type: 'TextQuoteSelector' as const, exact, prefix: 'before ', suffix: ' after' },
+  { type: 'TextPositionSelector' as const, start: 10, end: 10 + exact.length },
+];
+
+let deps: HandlerDeps & { events: Event[] };
+const page: PageInfo = {
+  keys: pageKeys('https://news.example/a/1.html?utm_source=x', 'https://news.example/a/1.html'),
+  title: 'Story',
+  lang: 'kk',
+};
+
+beforeEach(async () => {
+  const events: Event[] = [];
+  deps = {
+    db: new SaqtaDB(`handle-${Math.random()}`),
+    version: '9.9.9',
+    broadcast: (e) => events.push(e),
+    storageStatus: async () => ({ persisted: true, usage: 1, quota: 2 }),
+    events,
+  };
+});
+
+describe('handle', () => {
+  it('answers every request with a Result, errors included', async () => {
+    expect(await handle({ type: 'ping' }, deps)).toEqual({ ok: true, value: { version: '9.9.9' } });
+    expect(await handle(null, deps)).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(await handle({ type: 'nope' }, deps)).toMatchObject({ ok: false, error: { code: 'unknown-type' } });
+    expect(await handle({ type: 'toString' }, deps)).toMatchObject({ ok: false, error: { code: 'unknown-type' } });
+    expect(await handle({ type: 'annotation.delete', id: 'missing' }, deps)).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
+  });
+
+  it('creates a claim with its page, finds it from another URL of the article, and broadcasts', async () => {
+    const res = await handle(
+      { type: 'annotation.create', page, selector: quote('claim'), body: { tags: ['Arrest', ' arrest '], note: '', color: 'green' } },
+      deps,
+    );
+    expect(res.ok).toBe(true);
+    if (!res.ok) return;
+    const { annotation } = res.value as { annotation: { id: string; pageId: string; body: { tags: string[] } } };
+    expect(annotation.body.tags).toEqual(['Arrest']);
+    expect(deps.events).toEqual([{ event: 'annotations.changed', pageId: annotation.pageId }]);
+
+    // A mirror URL with the same canonical link finds the same page.
+    const mirror = pageKeys('https://mirror.example/x?id=1', 'https://news.example/a/1.html');
+    const view = await handle({ type: 'page.get', keys: mirror }, deps);
+    expect(view).toMatchObject({ ok: true, value: { page: { id: annotation.pageId }, annotations: [{ id: annotation.id }] } });
+
+    const tags = await handle({ type: 'tags.list' }, deps);
+    expect(tags).toMatchObject({ ok: true, value: { tags: [{ name: 'Arrest', count: 1 }] } });
+  });
+
+  it('refuses bad claims with a readable message and stores nothing', async () => {
+    const bad = await handle({ type: 'annotation.create', page, selector: [], body: { tags: [], note: '', color: 'yellow' } }, deps);
+    expect(bad).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    const badColor = await handle(
+      { type: 'annotation.create', page, selector: quote('x'), body: { tags: [], note: '', color: 'red' } },
+      deps,
+    );
+    expect(badColor).toMatchObject({ ok: false, error: { code: 'bad-request', message: 'Unknown colour.' } });
+    expect(await deps.db.annotations.count()).toBe(0);
+    expect(await deps.db.pages.count()).toBe(0);
+  });
+
+  it('updates, deletes and restores a claim (undo)', async () => {
+    const created = await handle(
+      { type: 'annotation.create', page, selector: quote('claim'), body: { tags: [], note: '', color: 'yellow' } },
+      deps,
+    );
+    if (!created.ok) throw new Error('create failed');
+    const { annotation } = created.value as { annotation: { id: string } };
+    const upd = await handle({ type: 'annotation.update', id: annotation.id, body: { note: 'checked', tags: ['EU letter'] } }, deps);
+    expect(upd).toMatchObject({ ok: true, value: { annotation: { body: { note: 'checked', tags: ['EU letter'] } } } });
+    const del = await handle({ type: 'annotation.delete', id: annotation.id }, deps);
+    expect(del.ok).toBe(true);
+    expect(await deps.db.annotations.count()).toBe(0);
+    if (!del.ok) return;
+    const back = await handle({ type: 'annotation.restore', annotation: (del.value as { annotation: unknown }).annotation }, deps);
+    expect(back.ok).toBe(true);
+    expect(await deps.db.annotations.get(annotation.id)).toMatchObject({ body: { note: 'checked' } });
+  });
+
+  it('maps a full disk to a clear message', async () => {
+    deps.db.annotations.hook('creating', () => {
+      const err = new Error('quota');
+      err.name = 'QuotaExceededError';
+      throw err;
+    });
+    const res = await handle(
+      { type: 'annotation.create', page, selector: quote('claim'), body: { tags: [], note: '', color: 'yellow' } },
+      deps,
+    );
+    expect(res).toMatchObject({ ok: false, error: { code: 'quota-exceeded' } });
+    expect(await deps.db.pages.count()).toBe(0);
+  });
+});

@@ -1,0 +1,68 @@
+/**
+ * The W3C Web Annotation shapes Saqta stores and exports, declared once.
+ * https://www.w3.org/TR/annotation-model/ — we keep the subset we use.
+ * Pure types and tiny helpers: no `browser.*`.
+ */
+
+export interface TextQuoteSelector {
+  type: 'TextQuoteSelector';
+  exact: string;
+  prefix: string;
+  suffix: string;
+}
+
+export interface TextPositionSelector {
+  type: 'TextPositionSelector';
+  start: number;
+  end: number;
+}
+
+export type Selector = TextQuoteSelector | TextPositionSelector;
+
+/** The highlight colours a reader can pick; the names are stable ids, not UI text. */
+export const COLORS = ['yellow', 'green', 'blue', 'pink', 'purple'] as const;
+export type Color = (typeof COLORS)[number];
+
+export interface AnnotationTarget {
+  /** URL of the page the claim was made on. */
+  source: string;
+  selector: Selector[];
+}
+
+export interface AnnotationBody {
+  tags: string[];
+  note: string;
+  color: Color;
+}
+
+/** Where a claim was last found on a page (kept so lists can show orphans without a page). */
+export type AnchorState = 'anchored' | 'orphan' | 'unknown';
+
+export interface Annotation {
+  /** urn:uuid:… — stable across export/import. */
+  id: string;
+  pageId: string;
+  target: AnnotationTarget;
+  body: AnnotationBody;
+  /** ISO 8601 UTC. */
+  created: string;
+  modified: string;
+  /** Last anchoring result seen by any view. */
+  anchor: AnchorState;
+}
+
+export function quoteOf(a: Pick<Annotation, 'target'>): TextQuoteSelector | undefined {
+  return a.target.selector.find((s): s is TextQuoteSelector => s.type === 'TextQuoteSelector');
+}
+
+export function positionOf(a: Pick<Annotation, 'target'>): TextPositionSelector | undefined {
+  return a.target.selector.find((s): s is TextPositionSelector => s.type === 'TextPositionSelector');
+}
+
+export function newId(): string {
+  return `urn:uuid:${crypto.randomUUID()}`;
+}
+
+export function nowIso(): string {
+  return new Date().toISOString();
+}

@@ -1,0 +1,131 @@
+/**
+ * The background's request handler: one pure function from a request to a
+ * Result, over the database and a few injected platform facts. No
+ * `browser.*` here, so it is tested directly in Node (tests/unit/handle.test.ts);
+ * entrypoints/background.ts only wires it to `runtime.onMessage`.
+ */
+import type { SaqtaDB } from '../db';
+import { fail, ok, type Api, type Event, type Request, type RequestType, type Result } from '../messages';
+import { findPage } from '../store/pages';
+import {
+  BadInput,
+  annotationsOf,
+  createAnnotation,
+  deleteAnnotation,
+  restoreAnnotation,
+  setAnchorStates,
+  updateAnnotation,
+} from '../store/annotations';
+import { listTags } from '../store/tags';
+import type { PageView } from '../messages';
+import type { PageRecord } from '../db';
+
+export interface HandlerDeps {
+  db: SaqtaDB;
+  version: string;
+  /** Tell every tab and extension page that something changed. */
+  broadcast(event: Event): void;
+  storageStatus(): Promise<Api['storage.status']['res']>;
+}
+
+type Handlers = {
+  [K in RequestType]: (req: Request<K>, deps: HandlerDeps) => Promise<Result<Api[K]['res']>>;
+};
+
+async function viewOf(db: SaqtaDB, page: PageRecord | undefined): Promise<PageView> {
+  if (!page) return { page: null, annotations: [], capture: null };
+  const [annotations, capture] = await Promise.all([
+    annotationsOf(db, page.id),
+    db.captures.where('pageId').equals(page.id).reverse().sortBy('capturedAt').then((c) => c[0] ?? null),
+  ]);
+  return { page, annotations, capture };
+}
+
+const handlers: Handlers = {
+  async ping(_req, { version }) {
+    return ok({ version });
+  },
+  async 'page.get'(req, { db }) {
+    if (!req.keys?.normalizedUrl) return fail('bad-request', 'The page has no URL.');
+    return ok(await viewOf(db, await findPage(db, req.keys)));
+  },
+  async 'page.byId'(req, { db }) {
+    const page = await db.pages.get(req.pageId);
+    if (!page) return fail('not-found', 'This page is not in your library.');
+    return ok(await viewOf(db, page));
+  },
+  async 'annotation.create'(req, { db, broadcast }) {
+    if (!req.page?.keys?.normalizedUrl) return fail('bad-request', 'The page has no URL.');
+    const value = await createAnnotation(db, req.page, req.selector, req.body);
+    broadcast({ event: 'annotations.changed', pageId: value.page.id });
+    return ok(value);
+  },
+  async 'annotation.update'(req, { db, broadcast }) {
+    const annotation = await updateAnnotation(db, req.id, req.body ?? {});
+    if (!annotation) return fail('not-found', 'This claim no longer exists.');
+    broadcast({ event: 'annotations.changed', pageId: annotation.pageId });
+    if (req.body?.tags) broadcast({ event: 'tags.changed' });
+    return ok({ annotation });
+  },
+  async 'annotation.anchorStates'(req, { db }) {
+    return ok({ changed: await setAnchorStates(db, req.states ?? {}) });
+  },
+  async 'annotation.delete'(req, { db, broadcast }) {
+    const annotation = await deleteAnnotation(db, req.id);
+    if (!annotation) return fail('not-found', 'This claim no longer exists.');
+    broadcast({ event: 'annotations.changed', pageId: annotation.pageId });
+    return ok({ annotation });
+  },
+  async 'annotation.restore'(req, { db, broadcast }) {
+    const annotation = await restoreAnnotation(db, req.annotation);
+    broadcast({ event: 'annotations.changed', pageId: annotation.pageId });
+    return ok({ annotation });
+  },
+  async 'library.pages'(req, { db }) {
+    const limit = Math.min(Math.max(1, req.limit | 0 || 50), 500);
+    const offset = Math.max(0, req.offset | 0);
+    const [total, pages] = await Promise.all([
+      db.pages.count(),
+      db.pages.orderBy('updatedAt').reverse().offset(offset).limit(limit).toArray(),
+    ]);
+    const withCounts = await Promise.all(
+      pages.map(async (p) => ({ ...p, claimCount: await db.annotations.where('pageId').equals(p.id).count() })),
+    );
+    return ok({ pages: withCounts, total });
+  },
+  async 'tags.list'(_req, { db }) {
+    return ok({ tags: await listTags(db) });
+  },
+  async 'storage.status'(_req, deps) {
+    return ok(await deps.storageStatus());
+  },
+};
+
+/** Map any thrown error to a Result a person can read. */
+export function errorResult(err: unknown): Result<never> {
+  if (err instanceof BadInput) return fail('bad-request', err.message);
+  const name = (err as { name?: string })?.name ?? '';
+  const inner = (err as { inner?: { name?: string } })?.inner?.name ?? '';
+  if (name === 'QuotaExceededError' || inner === 'QuotaExceededError') {
+    return fail('quota-exceeded', 'Your disk or browser storage is full. Nothing was changed; free some space and try again.');
+  }
+  if (name.endsWith('Error') && name.startsWith('Dexie') || name === 'AbortError' || name === 'DatabaseClosedError') {
+    return fail('storage-failed', `Saqta could not write to its database (${name}). Nothing was changed.`);
+  }
+  return fail('internal', err instanceof Error ? err.message : String(err));
+}
+
+export async function handle(msg: unknown, deps: HandlerDeps): Promise<Result<unknown>> {
+  if (typeof msg !== 'object' || msg === null || typeof (msg as { type?: unknown }).type !== 'string') {
+    return fail('bad-request', 'A request must be an object with a type.');
+  }
+  const type = (msg as { type: string }).type;
+  if (!Object.hasOwn(handlers, type)) return fail('unknown-type', `Unknown request type: ${type}`);
+  try {
+    const handler = handlers[type as RequestType] as (r: unknown, d: HandlerDeps) => Promise<Result<unknown>>;
+    return await handler(msg, deps);
+  } catch (err) {
+    return errorResult(err);
+  }
+}
+

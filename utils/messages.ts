@@ -1,0 +1,119 @@
+/**
+ * The one message contract between Saqta's contexts (content script,
+ * background, extension pages). Every request names its type; every answer
+ * is a Result: a value, or an error with a code and a message a person can
+ * read. Nothing answers `undefined`.
+ *
+ * To add a request: add it to `Api` with a comment, handle it in
+ * utils/background/handle.ts, and call it with `send()` from utils/ext/client.ts.
+ */
+import type { Annotation, AnnotationBody, AnchorState, Selector } from './annotation';
+import type { PageRecord, TagRecord, CaptureRecord } from './db';
+import type { PageKeys } from './url';
+
+export type ErrorCode =
+  | 'bad-request'
+  | 'unknown-type'
+  | 'not-found'
+  | 'quota-exceeded'
+  | 'storage-failed'
+  | 'unsupported'
+  | 'internal';
+
+export interface ErrorInfo {
+  code: ErrorCode;
+  message: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = <T = never>(code: ErrorCode, message: string): Result<T> => ({
+  ok: false,
+  error: { code, message },
+});
+
+/** Page facts a content script can see, sent with requests that may create the page record. */
+export interface PageInfo {
+  keys: PageKeys;
+  title: string;
+  lang?: string;
+  siteName?: string;
+}
+
+export interface PageView {
+  page: PageRecord | null;
+  annotations: Annotation[];
+  /** Newest capture, if the page has a saved copy. */
+  capture: CaptureRecord | null;
+}
+
+export interface Api {
+  /** Liveness and version of the background. */
+  ping: { req: {}; res: { version: string } };
+  /** The page known under any of these keys, its claims and newest capture. */
+  'page.get': { req: { keys: PageKeys }; res: PageView };
+  /** A page by id (extension pages). */
+  'page.byId': { req: { pageId: string }; res: PageView };
+  /** Create a claim; creates the page record on first use. */
+  'annotation.create': {
+    req: { page: PageInfo; selector: Selector[]; body: AnnotationBody };
+    res: { annotation: Annotation; page: PageRecord };
+  };
+  /** Change a claim's tags, note or colour. */
+  'annotation.update': {
+    req: { id: string; body: Partial<AnnotationBody> };
+    res: { annotation: Annotation };
+  };
+  /** Record where claims anchored on the last load (for orphan lists). */
+  'annotation.anchorStates': {
+    req: { states: Record<string, AnchorState> };
+    res: { changed: number };
+  };
+  'annotation.delete': { req: { id: string }; res: { annotation: Annotation } };
+  /** Put a deleted claim back (undo). */
+  'annotation.restore': { req: { annotation: Annotation }; res: { annotation: Annotation } };
+  /** Pages in the library, newest first, with their claim counts. */
+  'library.pages': {
+    req: { offset: number; limit: number };
+    res: { pages: (PageRecord & { claimCount: number })[]; total: number };
+  };
+  'tags.list': { req: {}; res: { tags: (TagRecord & { count: number })[] } };
+  /** Persistent-storage state and usage, for the options page. */
+  'storage.status': {
+    req: {};
+    res: { persisted: boolean; usage: number | null; quota: number | null };
+  };
+}
+
+export type RequestType = keyof Api;
+export type Request<K extends RequestType = RequestType> = K extends RequestType
+  ? { type: K } & Api[K]['req']
+  : never;
+export type Response<K extends RequestType> = Result<Api[K]['res']>;
+
+/** Sent by the background to every tab and extension page when data changes. */
+export type Event =
+  | { event: 'annotations.changed'; pageId: string }
+  | { event: 'page.saved'; pageId: string }
+  | { event: 'tags.changed' };
+
+/** Sent by the background to a content script (commands, context menu). */
+export type TabCommand =
+  | { command: 'highlight-selection' }
+  | { command: 'save-page' }
+  | { command: 'scroll-to'; annotationId: string }
+  /** Is a content script alive in this tab? Answers TabStatus. */
+  | { command: 'status' };
+
+export interface TabStatus {
+  alive: true;
+  url: string;
+  title: string;
+  /** The page's rel=canonical or og:url, if any. */
+  canonical: string | null;
+}
+
+export function isRequest(msg: unknown): msg is Request {
+  return typeof msg === 'object' && msg !== null && typeof (msg as { type?: unknown }).type === 'string';
+}
