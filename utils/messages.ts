@@ -48,7 +48,7 @@ export interface PageView {
   capture: CaptureRecord | null;
 }
 
-export interface Api {
+export interface CoreApi {
   /** Liveness and version of the background. */
   ping: { req: {}; res: { version: string } };
   /** The page known under any of these keys, its claims and newest capture. */
@@ -85,6 +85,20 @@ export interface Api {
     res: { persisted: boolean; usage: number | null; quota: number | null };
   };
 }
+
+/** Requests of the highlighting feature (toolbar, side panel). */
+export interface HighlightApi {}
+
+/** Requests of saving, reading offline and the blocked-site fallback. */
+export interface SaveApi {}
+
+/** Requests of the library, search, tags, export and import. */
+export interface LibraryApi {}
+
+/** Requests of settings, storage health and backups. */
+export interface SettingsApi {}
+
+export interface Api extends CoreApi, HighlightApi, SaveApi, LibraryApi, SettingsApi {}
 
 export type RequestType = keyof Api;
 export type Request<K extends RequestType = RequestType> = K extends RequestType

@@ -5,7 +5,11 @@
  * entrypoints/background.ts only wires it to `runtime.onMessage`.
  */
 import type { SaqtaDB } from '../db';
-import { fail, ok, type Api, type Event, type Request, type RequestType, type Result } from '../messages';
+import { fail, ok, type Api, type CoreApi, type Event, type Request, type RequestType, type Result } from '../messages';
+import { highlightHandlers } from './highlights';
+import { saveHandlers } from './save';
+import { libraryHandlers } from './library';
+import { settingsHandlers } from './settings';
 import { findPage } from '../store/pages';
 import {
   BadInput,
@@ -28,9 +32,10 @@ export interface HandlerDeps {
   storageStatus(): Promise<Api['storage.status']['res']>;
 }
 
-type Handlers = {
-  [K in RequestType]: (req: Request<K>, deps: HandlerDeps) => Promise<Result<Api[K]['res']>>;
-};
+export type Handler<K extends RequestType> = (req: Request<K>, deps: HandlerDeps) => Promise<Result<Api[K]['res']>>;
+/** Handlers for a subset of the requests (each feature module exports one). */
+export type HandlerSet<A> = { [K in keyof A & RequestType]: Handler<K> };
+type Handlers = { [K in RequestType]: Handler<K> };
 
 async function viewOf(db: SaqtaDB, page: PageRecord | undefined): Promise<PageView> {
   if (!page) return { page: null, annotations: [], capture: null };
@@ -41,7 +46,7 @@ async function viewOf(db: SaqtaDB, page: PageRecord | undefined): Promise<PageVi
   return { page, annotations, capture };
 }
 
-const handlers: Handlers = {
+const coreHandlers: HandlerSet<CoreApi> = {
   async ping(_req, { version }) {
     return ok({ version });
   },
@@ -99,6 +104,14 @@ const handlers: Handlers = {
   async 'storage.status'(_req, deps) {
     return ok(await deps.storageStatus());
   },
+};
+
+const handlers: Handlers = {
+  ...coreHandlers,
+  ...highlightHandlers,
+  ...saveHandlers,
+  ...libraryHandlers,
+  ...settingsHandlers,
 };
 
 /** Map any thrown error to a Result a person can read. */
