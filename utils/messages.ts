@@ -108,6 +108,8 @@ export interface AnchorReport {
   }[];
   /** Claims whose text is not on the page (yet). */
   orphans: string[];
+  /** Length of the page's rendered text (offsets for the 'highlight-spans' command). */
+  textLength: number;
 }
 
 /** Requests of saving, reading offline and the blocked-site fallback. */
@@ -131,7 +133,9 @@ export type Response<K extends RequestType> = Result<Api[K]['res']>;
 export type Event =
   | { event: 'annotations.changed'; pageId: string }
   | { event: 'page.saved'; pageId: string }
-  | { event: 'tags.changed' };
+  | { event: 'tags.changed' }
+  /** Sent by a tab's content script when its claims landed somewhere else or became orphans (side panel order). */
+  | { event: 'anchors.changed'; pageId: string | null };
 
 /** Sent by the background to a content script (commands, context menu). */
 export type TabCommand =

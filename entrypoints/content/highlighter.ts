@@ -8,7 +8,8 @@
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { anchorInMap, buildTextMap, describe, offsetsOf, textFingerprint, type Anchored } from '../../utils/anchoring';
 import type { AnchorState, Annotation, AnnotationBody, Color } from '../../utils/annotation';
-import type { AnchorReport, PageInfo, PageView } from '../../utils/messages';
+import { browser } from 'wxt/browser';
+import type { AnchorReport, Event as SaqtaEvent, PageInfo, PageView } from '../../utils/messages';
 import { canonicalOf } from '../../utils/page-meta';
 import { pageKeys } from '../../utils/url';
 import { send } from '../../utils/ext/client';
@@ -169,11 +170,22 @@ export class Highlighter {
   // ── Painting ─────────────────────────────────────────────────────────────
 
   private paint(): void {
+    this.announce();
     const items = [...this.claims.values()]
       .filter((c) => c.hit && isLive(c.hit.range))
       .map((c) => ({ id: c.a.id, color: c.a.body.color, range: c.hit!.range }));
     this.overlay.paint(items);
     this.placeToolbar();
+  }
+
+  private announced = '';
+  /** Tell the side panel when the document order or the orphan list changed. */
+  private announce(): void {
+    const sig = [...this.claims.values()].map((c) => `${c.a.id}:${c.hit ? c.hit.start : '-'}:${c.a.modified}`).join('|');
+    if (sig === this.announced) return;
+    this.announced = sig;
+    const event: SaqtaEvent = { event: 'anchors.changed', pageId: this.pageId };
+    browser.runtime.sendMessage(event).catch(() => undefined);
   }
 
   private schedulePaint(): void {
@@ -460,7 +472,7 @@ export class Highlighter {
       });
     }
     claims.sort((x, y) => x.start - y.start);
-    return { pageId: this.pageId, claims, orphans };
+    return { pageId: this.pageId, claims, orphans, textLength: map.text.length };
   }
 
   scrollTo(id: string): boolean {

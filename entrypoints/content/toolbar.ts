@@ -29,7 +29,7 @@ export type ToolbarState =
 const CSS = `
 .tb, .toast { pointer-events: auto; position: fixed; font: 14px/1.4 system-ui, -apple-system, 'Segoe UI', 'Noto Sans', 'DejaVu Sans', sans-serif;
   color: #1b1f24; background: #fff; border: 1px solid #8c959f; border-radius: 8px; box-shadow: 0 4px 14px rgba(0,0,0,.22); }
-.tb { padding: 6px; max-width: min(360px, calc(100vw - 16px)); }
+.tb { padding: 6px; width: max-content; max-width: min(440px, calc(100vw - 16px)); }
 .row { display: flex; gap: 4px; align-items: center; flex-wrap: wrap; }
 button { font: inherit; color: inherit; background: #f6f8fa; border: 1px solid #8c959f; border-radius: 6px; padding: 3px 8px; cursor: pointer; min-height: 28px; }
 button:hover { background: #eaeef2; }
@@ -47,7 +47,7 @@ textarea { min-height: 64px; resize: vertical; }
 [role=listbox] { list-style: none; margin: 0; padding: 2px; border: 1px solid #d0d7de; border-radius: 6px; max-height: 160px; overflow: auto; }
 [role=option] { padding: 2px 6px; border-radius: 4px; cursor: pointer; }
 [role=option][aria-selected="true"] { background: #0b5cad; color: #fff; }
-.toast { left: 50%; bottom: 24px; transform: translateX(-50%); padding: 8px 10px; display: flex; gap: 10px; align-items: center; }
+.toast { left: 50%; top: 16px; transform: translateX(-50%); padding: 8px 10px; display: flex; gap: 10px; align-items: center; }
 .quote { margin: 0 0 4px; color: #57606a; font-size: 12px; max-height: 3.6em; overflow: hidden; }
 @media (prefers-color-scheme: dark) {
   .tb, .toast { color: #e6e9ed; background: #1e2329; border-color: #5b6570; }
@@ -139,7 +139,8 @@ export class Toolbar {
     const w = this.bar.offsetWidth || 300;
     const hgt = this.bar.offsetHeight || 40;
     let top = this.at.bottom + 8;
-    if (top + hgt > vh - 8) top = Math.max(8, this.at.top - hgt - 8);
+    if (top + hgt > vh - 8) top = this.at.top - hgt - 8;
+    top = Math.min(Math.max(8, top), Math.max(8, vh - hgt - 8)); // always on screen
     const left = Math.min(Math.max(8, this.at.left), Math.max(8, vw - w - 8));
     this.bar.style.top = `${top}px`;
     this.bar.style.left = `${left}px`;
@@ -277,6 +278,7 @@ export class Toolbar {
       input.setAttribute('aria-expanded', String(!list.hidden));
       if (active >= 0) input.setAttribute('aria-activedescendant', `saqta-opt-${active}`);
       else input.removeAttribute('aria-activedescendant');
+      this.place(); // the list changes the toolbar's height
     };
     input.addEventListener('input', () => {
       active = input.value.trim() ? 0 : -1;

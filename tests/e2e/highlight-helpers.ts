@@ -201,3 +201,30 @@ export function boxesCover(painted: { x: number; y: number; width: number; heigh
   const area = (l: typeof painted) => l.reduce((s, r) => s + r.width * r.height, 0);
   return expected.every((e) => painted.some((p) => near(p, e))) && painted.every((p) => expected.some((e) => near(p, e))) && Math.abs(area(painted) - area(expected)) / area(expected) < 0.1;
 }
+
+/** Select a text with the mouse, press a colour in the toolbar, add tags (typed, Enter) and a note. */
+export async function makeClaim(
+  page: Page,
+  text: string,
+  occurrence: number,
+  opts: { color?: string; tags?: string[]; note?: string } = {},
+): Promise<void> {
+  await selectWithMouse(page, text, occurrence);
+  await clickControl(page, `c-${opts.color ?? 'yellow'}`);
+  await waitControl(page, 'delete');
+  for (const tag of opts.tags ?? []) {
+    if (!(await controlBox(page, 'tag-input'))) await clickControl(page, 'tag');
+    await clickControl(page, 'tag-input');
+    await page.keyboard.type(tag);
+    await page.keyboard.press('Enter');
+    await waitControl(page, `rm-${tag}`);
+  }
+  if (opts.note) {
+    await clickControl(page, 'note');
+    await clickControl(page, 'note-input');
+    await page.keyboard.type(opts.note);
+    await clickControl(page, 'note-save');
+    await page.waitForTimeout(300);
+  }
+  await page.keyboard.press('Escape');
+}
