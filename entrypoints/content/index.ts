@@ -2,6 +2,7 @@ import { defineContentScript } from 'wxt/utils/define-content-script';
 import { browser } from 'wxt/browser';
 import type { TabCommand, TabStatus } from '../../utils/messages';
 import { canonicalOf } from '../../utils/page-meta';
+import { installSaveShortcut, savePage } from './save';
 
 /**
  * The always-on content script. It stays small: it answers the background,
@@ -18,9 +19,11 @@ export default defineContentScript({
         const status: TabStatus = { alive: true, url: location.href, title: document.title, canonical: canonicalOf(document) };
         return Promise.resolve(status);
       }
+      if (command.command === 'save-page') return savePage();
       return undefined;
     };
     browser.runtime.onMessage.addListener(onMessage);
     ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(onMessage));
+    installSaveShortcut(ctx);
   },
 });
