@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import { t, uiLang } from '../../utils/ext/i18n';
+import { t } from '../../utils/ext/i18n';
+import { formatDateTime } from '../../components/format-date';
 import { send } from '../../utils/ext/client';
 import type { PageView } from '../../utils/messages';
 import type { BlockReason } from '../../utils/blocked';
@@ -44,7 +45,7 @@ export function App() {
             {view.page.title}
           </h2>
           {view.capture && (
-            <p class="muted">{t('blockedSavedOn', new Date(view.capture.capturedAt).toLocaleString(uiLang(), { dateStyle: 'long', timeStyle: 'short' }))}</p>
+            <p class="muted">{t('blockedSavedOn', formatDateTime(view.capture.capturedAt))}</p>
           )}
           <p class="muted">{t('popupClaimCount', String(view.annotations.length))}</p>
           <div class="actions">

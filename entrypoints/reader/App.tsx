@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { t, uiLang } from '../../utils/ext/i18n';
+import { t } from '../../utils/ext/i18n';
+import { formatDateTime } from '../../components/format-date';
 import { onEvent, send } from '../../utils/ext/client';
 import { loadCopy, release, type SavedCopy } from '../../components/saved-copy';
 import { anchorAll, describe } from '../../utils/anchoring';
@@ -116,7 +117,6 @@ export function App() {
   const lang = page.lang;
   const dir = dirForLang(lang, page.dir);
   const published = page.publishedTime ? new Date(page.publishedTime) : null;
-  const fmt = (d: Date) => d.toLocaleString(uiLang(), { dateStyle: 'long', timeStyle: 'short' });
 
   return (
     <div class="reader">
@@ -156,7 +156,7 @@ export function App() {
               <p class="byline">
                 {page.byline && <span data-testid="byline">{page.byline}</span>}
                 {published && !Number.isNaN(published.valueOf()) && (
-                  <time dateTime={page.publishedTime}>{t('readerPublished', fmt(published))}</time>
+                  <time dateTime={page.publishedTime}>{t('readerPublished', formatDateTime(page.publishedTime!, true))}</time>
                 )}
                 {page.wordCount ? <span>{t('readerWords', String(page.wordCount))}</span> : null}
               </p>

@@ -1,4 +1,5 @@
-import { t, uiLang } from '../../utils/ext/i18n';
+import { t } from '../../utils/ext/i18n';
+import { formatDateTime } from '../../components/format-date';
 import type { SavedCopy } from '../../components/saved-copy';
 import type { ArtifactKind } from '../../utils/db';
 
@@ -19,7 +20,7 @@ function kb(n: number): string {
 export function CapturePanel({ copy }: { copy: SavedCopy }) {
   const c = copy.capture;
   const stamp = c.capturedAt.replace(/[:.]/g, '-');
-  const fmt = (iso: string) => new Date(iso).toLocaleString(uiLang(), { dateStyle: 'medium', timeStyle: 'medium' });
+  const fmt = (iso: string) => formatDateTime(iso);
   return (
     <>
       <section aria-labelledby="versions-h">

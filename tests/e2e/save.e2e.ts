@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Page } from 'playwright-core';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launch, serveFixtures, artifactPath, tabIdOf, SEED, type Session } from './harness';
@@ -102,6 +102,8 @@ describe('save, read offline, fall back when blocked (Chromium, kk)', () => {
     expect(await reader.getByTestId('byline').textContent()).toBe('Мәншүк Асаутай');
     expect(await reader.getByTestId('article').getAttribute('lang')).toBe('kk');
     expect(await reader.getByTestId('article').getAttribute('dir')).toBe('ltr');
+    // Published as the page states it: 24 June 2026, 11:12 (+05:00).
+    expect(await reader.locator('article header time').textContent()).toMatch(/24\.06\.2026.*11:12/);
     await reader.waitForFunction(() => [...document.querySelectorAll('[data-testid=article-body] img')].every((i) => (i as HTMLImageElement).complete));
     const sizes = await reader.$$eval('[data-testid=article-body] img', (imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth));
     expect(sizes).toHaveLength(3);
@@ -168,10 +170,15 @@ describe('save, read offline, fall back when blocked (Chromium, kk)', () => {
     const page = await session.context.newPage();
     await page.goto(url);
     const tabId = await tabIdOf(session, page);
-    const saved = await ask<{ pageId: string; capture: CaptureRecord }>(helper, { type: 'save.page', tabId });
+    // The context menu's path: the background sends the tab the 'save-page' command.
+    const before = server.log.length;
+    await session.worker.evaluate((id) => chrome.tabs.sendMessage(id, { command: 'save-page' }), tabId);
+    const saved = await ask<{ page: { id: string } | null; capture: CaptureRecord | null }>(helper, { type: 'page.get', keys: pageKeys(url) });
+    expect(saved.capture?.url).toBe(url);
+    expect(server.log.length).toBeGreaterThan(before); // the raw HTML was refetched
     const reader = await session.context.newPage();
     const requests = requestLog(reader);
-    await reader.goto(`chrome-extension://${session.extensionId}/reader.html?page=${encodeURIComponent(saved.pageId)}`);
+    await reader.goto(`chrome-extension://${session.extensionId}/reader.html?page=${encodeURIComponent(saved.page!.id)}`);
     await reader.getByTestId('title').waitFor();
     expect(await reader.getByTestId('article').getAttribute('dir')).toBe('rtl');
     await reader.screenshot({ path: artifactPath('reader-rtl-1.png') });
