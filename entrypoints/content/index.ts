@@ -3,6 +3,8 @@ import { browser } from 'wxt/browser';
 import type { Event, TabCommand, TabStatus } from '../../utils/messages';
 import { canonicalOf } from '../../utils/page-meta';
 import { Highlighter } from './highlighter';
+import { onSaveRequested } from './save-hook';
+import { savePage } from './save';
 
 /**
  * The always-on content script. It stays small: it answers the background
@@ -46,5 +48,9 @@ export default defineContentScript({
     };
     browser.runtime.onMessage.addListener(onMessage);
     ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(onMessage));
+    // Alt+Shift+S, the save-page command and the context menu reach savePage through the highlighter.
+    onSaveRequested(async () => {
+      await savePage();
+    });
   },
 });
