@@ -33,7 +33,7 @@ export function App() {
   const [filters, setFilters] = useState<Filters>({ sort: 'date-desc' });
   const [ids, setIds] = useState<string[] | null>(null);
   const [query, setQuery] = useState('');
-  const [hits, setHits] = useState<{ hits: SearchHit[]; titles: Map<string, string> } | null>(null);
+  const [hits, setHits] = useState<{ q: string; hits: SearchHit[]; titles: Map<string, string> } | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [version, setVersion] = useState(0);
   const [tags, setTags] = useState<(TagRecord & { count: number })[]>([]);
@@ -71,7 +71,7 @@ export function App() {
     const timer = setTimeout(async () => {
       const res = await search(db, q, 100);
       const pages = await db.pages.bulkGet([...new Set(res.hits.map((h) => h.pageId))]);
-      if (live) setHits({ hits: res.hits, titles: new Map(pages.filter((p) => !!p).map((p) => [p!.id, p!.title])) });
+      if (live) setHits({ q, hits: res.hits, titles: new Map(pages.filter((p) => !!p).map((p) => [p!.id, p!.title])) });
     }, 150);
     return () => {
       live = false;
@@ -188,7 +188,7 @@ export function App() {
       {hits ? (
         <section aria-label={t('libSearchResults')}>
           <h2>{t('libSearchCount', [String(hits.hits.length)])}</h2>
-          <ol class="hits" data-testid="search-results">
+          <ol class="hits" data-testid="search-results" data-query={hits.q}>
             {hits.hits.map((h) => (
               <li key={`${h.kind}:${h.id}`} data-kind={h.kind}>
                 <span class="chip">{t(`libHit_${h.field}`)}</span>{' '}
