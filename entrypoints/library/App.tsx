@@ -18,7 +18,7 @@ import './library.css';
 type Tab = 'articles' | 'claims' | 'tags';
 type Row = { page?: PageRecord; claims?: number; claim?: Annotation; pageTitle?: string };
 
-const fmtDate = (iso?: string) => (iso ? new Date(iso).toLocaleDateString(uiLang(), { year: 'numeric', month: 'short', day: 'numeric' }) : '');
+const fmtDate = (iso?: string) => (iso ? new Date(iso).toLocaleDateString(uiLang(), { year: 'numeric', month: '2-digit', day: '2-digit' }) : '');
 const hostOf = (url: string) => {
   try {
     return new URL(url).hostname;
