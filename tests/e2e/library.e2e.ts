@@ -71,6 +71,19 @@ describe('library: claims → search → export → verify → import elsewhere'
     await lib.getByTestId('filter-tag').selectOption('сапар');
     await lib.getByTestId('count').filter({ hasText: 'Claims: 1' }).waitFor();
     await lib.getByTestId('filter-tag').selectOption('');
+    await lib.getByTestId('count').filter({ hasText: 'Claims: 3' }).waitFor();
+    // Select two claims and tag them at once.
+    await lib.locator(`[data-claim-id]:has-text("${KK_QUOTE}") input[type=checkbox]`).check();
+    await lib.locator(`[data-claim-id]:has-text("${EN_QUOTE}") input[type=checkbox]`).check();
+    await lib.getByTestId('selected-count').filter({ hasText: 'Selected: 2' }).waitFor();
+    await lib.getByTestId('bulk-tag').fill('to check');
+    await lib.getByTestId('bulk-add').click();
+    await lib.getByTestId('status').filter({ hasText: 'Tag “to check” added to 2 claims.' }).waitFor();
+    await lib.getByTestId('filter-tag').locator('option[value="to check"]').waitFor({ state: 'attached' });
+    await lib.getByTestId('filter-tag').selectOption('to check');
+    await lib.getByTestId('count').filter({ hasText: 'Claims: 2' }).waitFor();
+    await lib.getByTestId('filter-tag').selectOption('');
+    await lib.getByTestId('count').filter({ hasText: 'Claims: 3' }).waitFor();
     await lib.screenshot({ path: artifactPath('library-en.png') });
     await lib.emulateMedia({ colorScheme: 'dark' });
     await lib.screenshot({ path: artifactPath('library-en-dark.png') });
@@ -126,7 +139,7 @@ describe('library: claims → search → export → verify → import elsewhere'
 
       await lib.getByTestId('import-file').setInputFiles(bundlePath);
       await lib.getByTestId('import-summary').waitFor();
-      expect(await lib.getByTestId('import-summary').textContent()).toContain('Дәйектер: 3 қосылды, 0 біріктірілді, 0 бұрыннан бар. Мақалалар: 2 қосылды');
+      expect(await lib.getByTestId('import-summary').textContent()).toContain('Дәйектер: 3 қосылды, 0 біріктірілді, 0 бұрыннан бар. Мақалалар: 2 қосылды, 0 біріктірілді. Жаңа тегтер: 5.');
       await lib.getByTestId('count').filter({ hasText: 'Мақалалар: 2' }).waitFor();
       await lib.getByTestId('tab-claims').click();
       await lib.getByTestId('claims').getByText(KK_QUOTE).waitFor();
