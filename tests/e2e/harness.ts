@@ -27,7 +27,14 @@ export interface Session {
   close(): Promise<void>;
 }
 
-export async function launch(options: { lang?: string; colorScheme?: 'light' | 'dark' } = {}): Promise<Session> {
+export async function launch(
+  options: {
+    lang?: string;
+    colorScheme?: 'light' | 'dark';
+    /** Extra Chromium flags (e.g. proxyArgs() from network.ts). */
+    args?: string[];
+  } = {},
+): Promise<Session> {
   const executablePath = findChrome();
   if (!executablePath) throw new Error(INSTALL_HINT);
   if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) throw new Error(`Build the extension first: ${EXTENSION_DIR} is missing.`);
@@ -35,7 +42,7 @@ export async function launch(options: { lang?: string; colorScheme?: 'light' | '
   const context = await chromium.launchPersistentContext(profile, {
     executablePath,
     headless: true,
-    args: chromeArgs(EXTENSION_DIR, { lang: options.lang }),
+    args: [...chromeArgs(EXTENSION_DIR, { lang: options.lang }), ...(options.args ?? [])],
     locale: options.lang,
     colorScheme: options.colorScheme ?? 'light',
     viewport: { width: 1280, height: 900 },
