@@ -101,3 +101,55 @@ export async function launchPlain(proxyUrl: string): Promise<{ context: BrowserC
     },
   };
 }
+
+export interface AttributedRequest {
+  url: string;
+  /** Who asked: a web page, an extension page, or a service worker. */
+  from: 'web-page' | 'extension-page' | 'service-worker' | 'other';
+  /** A script of the extension is on the initiator stack (content scripts included). */
+  byExtensionScript: boolean;
+}
+
+/**
+ * Record every network request the browser's pages and service workers make,
+ * with who made it. Web pages are watched through CDP as well, so a request
+ * a content script makes on the page's behalf (its stack holds a
+ * chrome-extension:// script) is told apart from the page's own.
+ */
+export function watchRequests(context: BrowserContext): AttributedRequest[] {
+  const seen: AttributedRequest[] = [];
+  const isNetwork = (u: string) => /^(https?|wss?|ftp):/i.test(u);
+  context.on('request', (req) => {
+    if (!isNetwork(req.url())) return;
+    const sw = req.serviceWorker();
+    const frameUrl = sw ? '' : (() => {
+      try {
+        return req.frame().url();
+      } catch {
+        return '';
+      }
+    })();
+    seen.push({
+      url: req.url(),
+      from: sw ? 'service-worker' : frameUrl.startsWith('chrome-extension:') ? 'extension-page' : frameUrl ? 'web-page' : 'other',
+      byExtensionScript: false,
+    });
+  });
+  const watchPage = async (page: import('playwright-core').Page) => {
+    try {
+      const cdp = await context.newCDPSession(page);
+      cdp.on('Network.requestWillBeSent', (e: { request: { url: string }; initiator: unknown }) => {
+        if (!isNetwork(e.request.url)) return;
+        if (JSON.stringify(e.initiator ?? {}).includes('chrome-extension://')) {
+          seen.push({ url: e.request.url, from: 'web-page', byExtensionScript: true });
+        }
+      });
+      await cdp.send('Network.enable');
+    } catch {
+      // The page closed before we could attach: it made no request we missed.
+    }
+  };
+  context.pages().forEach((p) => void watchPage(p));
+  context.on('page', (p) => void watchPage(p));
+  return seen;
+}
