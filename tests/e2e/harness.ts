@@ -85,3 +85,37 @@ export async function tabIdOf(session: Session, page: Page): Promise<number> {
     return tab.id;
   }, url);
 }
+
+/** Record counts of every table in Saqta's database, read in the background. */
+export async function dbCounts(session: Session): Promise<Record<string, number>> {
+  return session.worker.evaluate(
+    () =>
+      new Promise<Record<string, number>>((resolve, reject) => {
+        const open = indexedDB.open('saqta');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const names = [...db.objectStoreNames];
+          if (!names.length) return resolve({});
+          const tx = db.transaction(names, 'readonly');
+          const out: Record<string, number> = {};
+          for (const n of names) {
+            const req = tx.objectStore(n).count();
+            req.onsuccess = () => (out[n] = req.result);
+          }
+          tx.oncomplete = () => {
+            db.close();
+            resolve(out);
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+  );
+}
+
+/** Send a request to the background as an extension page does (the popup's way in). */
+export async function request<T = unknown>(session: Session, msg: Record<string, unknown>): Promise<T> {
+  const page = session.context.pages().find((p) => p.url().startsWith(`chrome-extension://${session.extensionId}/`))
+    ?? (await session.openExtensionPage('options.html'));
+  return page.evaluate((m) => chrome.runtime.sendMessage(m), msg) as Promise<T>;
+}
