@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../utils/ext/i18n';
 import { send, onEvent } from '../../utils/ext/client';
 import type { Api } from '../../utils/messages';
+import { BackupReminder } from '../../components/BackupReminder';
 import './library.css';
 
 type Pages = Api['library.pages']['res'];
@@ -21,6 +22,7 @@ export function App() {
     <main>
       <h1>{t('libraryTitle')}</h1>
       {error && <p class="error" role="alert">{error}</p>}
+      <BackupReminder />
       {!pages && !error && <p class="muted">{t('loading')}</p>}
       {pages && pages.total === 0 && <p class="muted" data-testid="empty">{t('libraryEmpty')}</p>}
       {pages && pages.total > 0 && (

@@ -2,6 +2,7 @@ import { browser } from 'wxt/browser';
 import { t } from '../../utils/ext/i18n';
 import { openSidePanel } from '../../utils/ext/side-panel';
 import { useActivePage } from '../../components/useActivePage';
+import { BackupReminder } from '../../components/BackupReminder';
 
 export function App() {
   const state = useActivePage();
@@ -34,6 +35,7 @@ export function App() {
           </p>
         </section>
       )}
+      <BackupReminder onOpenLibrary={() => openPage('/library.html')} />
       <div class="actions">
         <button type="button" class="primary" onClick={() => void openSidePanel().then(() => window.close())}>
           {t('openSidePanel')}
