@@ -119,3 +119,30 @@ export async function request<T = unknown>(session: Session, msg: Record<string,
     ?? (await session.openExtensionPage('options.html'));
   return page.evaluate((m) => chrome.runtime.sendMessage(m), msg) as Promise<T>;
 }
+
+/**
+ * Stop the background service worker the way the browser does when it is
+ * idle or killed (CDP ServiceWorker.stopWorker), then wake it with a request
+ * and point `session.worker` at the new one.
+ */
+export async function restartWorker(session: Session, via: Page): Promise<void> {
+  const cdp = await session.context.newCDPSession(via);
+  const states: { versionId: string; runningStatus: string; scriptURL: string }[] = [];
+  let resolveStopped: () => void = () => undefined;
+  const stopped = new Promise<void>((r) => (resolveStopped = r));
+  cdp.on('ServiceWorker.workerVersionUpdated', (e: { versions: typeof states }) => {
+    states.push(...e.versions);
+    if (e.versions.some((v) => v.scriptURL.includes(session.extensionId) && v.runningStatus === 'stopped')) resolveStopped();
+  });
+  await cdp.send('ServiceWorker.enable');
+  const deadline = Date.now() + 5000;
+  while (!states.some((v) => v.scriptURL.includes(session.extensionId)) && Date.now() < deadline) await via.waitForTimeout(50);
+  const version = states.find((v) => v.scriptURL.includes(session.extensionId));
+  if (!version) throw new Error('the extension has no service worker to stop');
+  await cdp.send('ServiceWorker.stopWorker', { versionId: version.versionId });
+  await stopped;
+  await cdp.detach();
+  const next = session.context.waitForEvent('serviceworker', { timeout: 10_000 }).catch(() => null);
+  await via.evaluate(() => chrome.runtime.sendMessage({ type: 'ping' }));
+  session.worker = (await next) ?? session.context.serviceWorkers().at(-1)!;
+}
