@@ -1,5 +1,6 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
+import { cspString } from './utils/csp';
 
 // See ARCHITECTURE.md for the map of contexts and why each permission is here.
 export default defineConfig({
@@ -9,7 +10,7 @@ export default defineConfig({
     plugins: [preact()],
     build: { target: 'es2022' },
   }),
-  manifest: ({ browser }) => ({
+  manifest: ({ browser, command }) => ({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
@@ -27,6 +28,13 @@ export default defineConfig({
     ],
     host_permissions: ['<all_urls>'],
     action: { default_title: '__MSG_extName__' },
+    // Strict CSP for extension pages and the background (utils/csp.ts, SECURITY.md).
+    // WXT writes the MV2 string form for Firefox. `wxt dev` needs its dev server.
+    content_security_policy: {
+      extension_pages: cspString(
+        command === 'serve' ? { 'connect-src': ['http://localhost:*', 'ws://localhost:*'] } : {},
+      ),
+    },
     commands: {
       'highlight-selection': {
         suggested_key: { default: 'Alt+Shift+H' },

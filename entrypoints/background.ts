@@ -6,6 +6,9 @@ import type { Event, TabCommand } from '../utils/messages';
 import { captureBridge, showSaved } from '../utils/ext/capture-bridge';
 import { watchBlockedSites } from '../utils/ext/blocked-watch';
 
+import { storage } from 'wxt/utils/storage';
+import { DEFAULT_SETTINGS, type Settings } from '../utils/backup';
+
 export default defineBackground({
   type: 'module',
   main() {
@@ -25,7 +28,19 @@ export default defineBackground({
         .catch(() => undefined);
     };
 
+    // Settings (backup reminder) in extension storage, not the database.
+    const settingsItem = storage.defineItem<Settings>('local:settings', { fallback: DEFAULT_SETTINGS });
+    const settings = {
+      get: async () => ({ ...DEFAULT_SETTINGS, ...(await settingsItem.getValue()) }),
+      async set(patch: Partial<Settings>) {
+        const next = { ...(await settings.get()), ...patch };
+        await settingsItem.setValue(next);
+        return next;
+      },
+    };
+
     const deps: HandlerDeps = {
+      settings,
       db,
       version: browser.runtime.getManifest().version,
       broadcast,

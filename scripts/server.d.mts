@@ -6,7 +6,10 @@ export interface LoggedRequest {
 export interface FixtureServer {
   origin: string;
   log: LoggedRequest[];
-  override(path: string, spec: { file: string } | { status: number } | null): void;
+  override(
+    path: string,
+    spec: ({ file: string } | { status: number } | {}) & { headers?: Record<string, string> } | null,
+  ): void;
   close(): Promise<void>;
 }
 export function startServer(mounts: Record<string, string>, options?: { port?: number }): Promise<FixtureServer>;

@@ -27,7 +27,7 @@ const TYPES = {
  */
 export async function startServer(mounts, { port = 0 } = {}) {
   const log = [];
-  const overrides = new Map(); // path → { file } | { status }
+  const overrides = new Map(); // path → { file?, status?, headers? }
   const roots = Object.entries(mounts).map(([prefix, dir]) => [prefix, resolve(dir)]);
 
   const server = createServer((req, res) => {
@@ -35,7 +35,7 @@ export async function startServer(mounts, { port = 0 } = {}) {
     log.push({ method: req.method, path: url.pathname + url.search, time: Date.now() });
     const override = overrides.get(url.pathname);
     if (override?.status) {
-      res.writeHead(override.status, { 'content-type': 'text/html; charset=utf-8' });
+      res.writeHead(override.status, { 'content-type': 'text/html; charset=utf-8', ...override.headers });
       return res.end(`<!doctype html><title>${override.status}</title><h1>${override.status}</h1>`);
     }
     let file = override?.file;
@@ -51,6 +51,7 @@ export async function startServer(mounts, { port = 0 } = {}) {
     res.writeHead(200, {
       'content-type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
       'cache-control': 'no-store',
+      ...override?.headers,
     });
     createReadStream(file).pipe(res);
   });
@@ -61,7 +62,11 @@ export async function startServer(mounts, { port = 0 } = {}) {
   return {
     origin,
     log,
-    /** Serve `file` (absolute) at `path`, or answer `status`; null removes the override. */
+    /**
+     * Serve `file` (absolute) at `path`, or answer `status`, optionally with
+     * extra response `headers` (alone: the usual file with those headers,
+     * e.g. a Content-Security-Policy); null removes the override.
+     */
     override(path, spec) {
       if (spec) overrides.set(path, spec);
       else overrides.delete(path);

@@ -131,8 +131,45 @@ export class SaqtaDB extends Dexie {
   blobs!: EntityTable<BlobRecord, 'id'>;
   tags!: EntityTable<TagRecord, 'id'>;
 
+  /**
+   * Why the last write transaction was aborted by IndexedDB itself (a full
+   * disk aborts it with QuotaExceededError, but Dexie hands callers the
+   * requests' AbortError). utils/background/handle.ts reads it to tell the
+   * reader the real reason.
+   */
+  lastAbort: { name: string; at: number } | null = null;
+  private writing = new Set<Promise<void>>();
+
+  /** Resolves when every transaction open now has committed or aborted. */
+  settled(): Promise<void> {
+    return Promise.all([...this.writing]).then(() => undefined);
+  }
+
   constructor(name = DB_NAME) {
     super(name);
+    this.use({
+      stack: 'dbcore',
+      name: 'saqta-abort-cause',
+      create: (down) => ({
+        ...down,
+        transaction: (stores, mode, options) => {
+          const tx = down.transaction(stores, mode, options) as unknown as IDBTransaction;
+          if (mode === 'readwrite' && tx.addEventListener) {
+            const done = new Promise<void>((resolve) => {
+              tx.addEventListener('complete', () => resolve());
+              tx.addEventListener('error', () => resolve());
+              tx.addEventListener('abort', () => {
+                if (tx.error) this.lastAbort = { name: tx.error.name, at: Date.now() };
+                resolve();
+              });
+            });
+            this.writing.add(done);
+            void done.then(() => this.writing.delete(done));
+          }
+          return tx as never;
+        },
+      }),
+    });
     this.version(1).stores(SCHEMA[1]);
     this.version(2)
       .stores(SCHEMA[2])

@@ -10,6 +10,7 @@
 import type { Annotation, AnnotationBody, AnchorState, Color, Selector } from './annotation';
 import type { PageRecord, TagRecord, CaptureRecord } from './db';
 import type { PageKeys } from './url';
+import type { BackupStatus, Settings } from './backup';
 
 export type ErrorCode =
   | 'bad-request'
@@ -148,7 +149,16 @@ export interface LibraryApi {
 }
 
 /** Requests of settings, storage health and backups. */
-export interface SettingsApi {}
+export interface SettingsApi {
+  /** The reader's settings (backup reminder days, last export). */
+  'settings.get': { req: {}; res: { settings: Settings } };
+  /** Change settings a person may change (the reminder's number of days). */
+  'settings.set': { req: { settings: Partial<Pick<Settings, 'backupReminderDays'>> }; res: { settings: Settings } };
+  /** How many claims are in no backup file yet, and whether to remind. */
+  'backup.status': { req: {}; res: BackupStatus };
+  /** A bundle was written to a file (library export calls this); `at` defaults to now. */
+  'backup.exported': { req: { at?: string }; res: { settings: Settings } };
+}
 
 export interface Api extends CoreApi, HighlightApi, SaveApi, LibraryApi, SettingsApi {}
 

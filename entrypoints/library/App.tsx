@@ -13,6 +13,7 @@ import type { Selection } from '../../utils/bundle/collect';
 import { exportAllClaims, exportArticleHtml, exportBundle } from './export';
 import { VirtualList } from './VirtualList';
 import { TagsPanel } from './TagsPanel';
+import { BackupReminder } from '../../components/BackupReminder';
 import './library.css';
 
 type Tab = 'articles' | 'claims' | 'tags';
@@ -178,6 +179,7 @@ export function App() {
       )}
       <p role="status" class="muted" data-testid="status">{status}</p>
       {error && <p role="alert" class="error" data-testid="error">{error}</p>}
+      <BackupReminder />
       {summary && (
         <div class="summary" data-testid="import-summary" role="status">
           <strong>{t('libImportDone')}</strong>{' '}

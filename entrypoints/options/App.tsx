@@ -1,7 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../utils/ext/i18n';
 import { send } from '../../utils/ext/client';
+import { errorText } from '../../utils/ext/errors';
 import type { Api } from '../../utils/messages';
+import type { BackupStatus } from '../../utils/backup';
+import { MAX_REMINDER_DAYS } from '../../utils/backup';
 
 type Status = Api['storage.status']['res'];
 
@@ -20,12 +23,14 @@ function formatBytes(n: number | null): string {
 export function App() {
   const [status, setStatus] = useState<Status | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [refused, setRefused] = useState(false);
 
-  const load = () => send('storage.status', {}).then((r) => (r.ok ? setStatus(r.value) : setError(r.error.message)));
+  const load = () => send('storage.status', {}).then((r) => (r.ok ? setStatus(r.value) : setError(errorText(r.error))));
   useEffect(() => void load(), []);
 
   const persist = async () => {
-    await navigator.storage?.persist?.().catch(() => false);
+    const granted = await navigator.storage?.persist?.().catch(() => false);
+    setRefused(!granted);
     await load();
   };
 
@@ -44,13 +49,72 @@ export function App() {
                 {t('storageAskPersist')}
               </button>
             )}
+            {refused && !status.persisted && <p role="alert">{t('storageRequestRefused')}</p>}
           </>
         )}
       </section>
+      <BackupSettings />
       <section aria-labelledby="keys-h">
         <h2 id="keys-h">{t('shortcutsHeading')}</h2>
         <p>{t('shortcutsHelp')}</p>
       </section>
     </main>
+  );
+}
+
+/** The backup reminder's number of days, and where the backups stand. */
+function BackupSettings() {
+  const [backup, setBackup] = useState<BackupStatus | null>(null);
+  const [days, setDays] = useState('');
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+
+  const load = async () => {
+    const r = await send('backup.status', {});
+    if (r.ok) {
+      setBackup(r.value);
+      setDays(String(r.value.reminderDays));
+    } else setMessage({ ok: false, text: errorText(r.error) });
+  };
+  useEffect(() => void load(), []);
+
+  const save = async (e: Event) => {
+    e.preventDefault();
+    const r = await send('settings.set', { settings: { backupReminderDays: Number(days) } });
+    setMessage(r.ok ? { ok: true, text: t('settingsSaved') } : { ok: false, text: errorText(r.error) });
+    if (r.ok) await load();
+  };
+
+  return (
+    <section aria-labelledby="backup-h">
+      <h2 id="backup-h">{t('backupHeading')}</h2>
+      {backup && (
+        <>
+          <p data-testid="last-export">
+            {backup.lastExportAt ? t('backupLastExport', new Date(backup.lastExportAt).toLocaleString()) : t('backupNeverExported')}
+          </p>
+          <p data-testid="unexported">{t('backupUnexported', String(backup.unexported))}</p>
+          <form onSubmit={(e) => void save(e)}>
+            <label for="reminder-days">{t('backupReminderLabel')}</label>{' '}
+            <input
+              id="reminder-days"
+              type="number"
+              min={0}
+              max={MAX_REMINDER_DAYS}
+              step={1}
+              required
+              value={days}
+              onInput={(e) => setDays((e.target as HTMLInputElement).value)}
+              style={{ width: '6em' }}
+            />{' '}
+            <button type="submit">{t('settingsSave')}</button>
+          </form>
+        </>
+      )}
+      {message && (
+        <p role={message.ok ? 'status' : 'alert'} class={message.ok ? 'muted' : 'error'} data-testid="settings-message">
+          {message.text}
+        </p>
+      )}
+    </section>
   );
 }

@@ -4,6 +4,8 @@ import { openSidePanel } from '../../utils/ext/side-panel';
 import { useActivePage } from '../../components/useActivePage';
 import { SaveControls } from './SaveControls';
 
+import { BackupReminder } from '../../components/BackupReminder';
+
 export function App() {
   const state = useActivePage();
 
@@ -36,6 +38,8 @@ export function App() {
         </section>
       )}
       {state.kind === 'ready' && <SaveControls tabId={state.tabId} view={state.view} />}
+
+      <BackupReminder onOpenLibrary={() => openPage('/library.html')} />
       <div class="actions">
         <button type="button" class="primary" onClick={() => void openSidePanel().then(() => window.close())}>
           {t('openSidePanel')}

@@ -27,7 +27,14 @@ export interface Session {
   close(): Promise<void>;
 }
 
-export async function launch(options: { lang?: string; colorScheme?: 'light' | 'dark' } = {}): Promise<Session> {
+export async function launch(
+  options: {
+    lang?: string;
+    colorScheme?: 'light' | 'dark';
+    /** Extra Chromium flags (e.g. proxyArgs() from network.ts). */
+    args?: string[];
+  } = {},
+): Promise<Session> {
   const executablePath = findChrome();
   if (!executablePath) throw new Error(INSTALL_HINT);
   if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) throw new Error(`Build the extension first: ${EXTENSION_DIR} is missing.`);
@@ -35,7 +42,7 @@ export async function launch(options: { lang?: string; colorScheme?: 'light' | '
   const context = await chromium.launchPersistentContext(profile, {
     executablePath,
     headless: true,
-    args: chromeArgs(EXTENSION_DIR, { lang: options.lang }),
+    args: [...chromeArgs(EXTENSION_DIR, { lang: options.lang }), ...(options.args ?? [])],
     locale: options.lang,
     colorScheme: options.colorScheme ?? 'light',
     viewport: { width: 1280, height: 900 },
@@ -77,4 +84,65 @@ export async function tabIdOf(session: Session, page: Page): Promise<number> {
     if (!tab?.id) throw new Error(`no tab for ${u}`);
     return tab.id;
   }, url);
+}
+
+/** Record counts of every table in Saqta's database, read in the background. */
+export async function dbCounts(session: Session): Promise<Record<string, number>> {
+  return session.worker.evaluate(
+    () =>
+      new Promise<Record<string, number>>((resolve, reject) => {
+        const open = indexedDB.open('saqta');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const names = [...db.objectStoreNames];
+          if (!names.length) return resolve({});
+          const tx = db.transaction(names, 'readonly');
+          const out: Record<string, number> = {};
+          for (const n of names) {
+            const req = tx.objectStore(n).count();
+            req.onsuccess = () => (out[n] = req.result);
+          }
+          tx.oncomplete = () => {
+            db.close();
+            resolve(out);
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+  );
+}
+
+/** Send a request to the background as an extension page does (the popup's way in). */
+export async function request<T = unknown>(session: Session, msg: Record<string, unknown>): Promise<T> {
+  const page = session.context.pages().find((p) => p.url().startsWith(`chrome-extension://${session.extensionId}/`))
+    ?? (await session.openExtensionPage('options.html'));
+  return page.evaluate((m) => chrome.runtime.sendMessage(m), msg) as Promise<T>;
+}
+
+/**
+ * Stop the background service worker the way the browser does when it is
+ * idle or killed (CDP ServiceWorker.stopWorker), then wake it with a request
+ * and point `session.worker` at the new one.
+ */
+export async function restartWorker(session: Session, via: Page): Promise<void> {
+  const cdp = await session.context.newCDPSession(via);
+  const states: { versionId: string; runningStatus: string; scriptURL: string }[] = [];
+  let resolveStopped: () => void = () => undefined;
+  const stopped = new Promise<void>((r) => (resolveStopped = r));
+  cdp.on('ServiceWorker.workerVersionUpdated', (e: { versions: typeof states }) => {
+    states.push(...e.versions);
+    if (e.versions.some((v) => v.scriptURL.includes(session.extensionId) && v.runningStatus === 'stopped')) resolveStopped();
+  });
+  await cdp.send('ServiceWorker.enable');
+  const deadline = Date.now() + 5000;
+  while (!states.some((v) => v.scriptURL.includes(session.extensionId)) && Date.now() < deadline) await via.waitForTimeout(50);
+  const version = states.find((v) => v.scriptURL.includes(session.extensionId));
+  if (!version) throw new Error('the extension has no service worker to stop');
+  await cdp.send('ServiceWorker.stopWorker', { versionId: version.versionId });
+  await stopped;
+  await cdp.detach();
+  const next = session.context.waitForEvent('serviceworker', { timeout: 10_000 }).catch(() => null);
+  await via.evaluate(() => chrome.runtime.sendMessage({ type: 'ping' }));
+  session.worker = (await next) ?? session.context.serviceWorkers().at(-1)!;
 }

@@ -9,7 +9,7 @@ import { fail, ok, type Api, type CoreApi, type Event, type Request, type Reques
 import { highlightHandlers } from './highlights';
 import { saveHandlers, type CaptureBridge } from './save';
 import { libraryHandlers } from './library';
-import { settingsHandlers } from './settings';
+import { settingsHandlers, type SettingsStore } from './settings';
 import { findPage } from '../store/pages';
 import {
   BadInput,
@@ -32,6 +32,9 @@ export interface HandlerDeps {
   storageStatus(): Promise<Api['storage.status']['res']>;
   /** Saving: what the background can do in tabs (inject, fetch, screenshot). Absent in tests that do not save. */
   capture?: CaptureBridge;
+
+  /** Settings and backup reminder (utils/background/settings.ts); absent where there is no storage. */
+  settings?: SettingsStore;
 }
 
 export type Handler<K extends RequestType> = (req: Request<K>, deps: HandlerDeps) => Promise<Result<Api[K]['res']>>;
@@ -116,15 +119,25 @@ const handlers: Handlers = {
   ...settingsHandlers,
 };
 
-/** Map any thrown error to a Result a person can read. */
-export function errorResult(err: unknown): Result<never> {
+/** Every error name in a Dexie error chain (inner errors, ModifyError/BulkError failures). */
+function errorNames(err: unknown, depth = 0): string[] {
+  if (!err || typeof err !== 'object' || depth > 4) return [];
+  const e = err as { name?: string; inner?: unknown; failures?: unknown; cause?: unknown };
+  const failures = Array.isArray(e.failures) ? e.failures : e.failures && typeof e.failures === 'object' ? Object.values(e.failures) : [];
+  return [e.name ?? '', ...errorNames(e.inner, depth + 1), ...errorNames(e.cause, depth + 1), ...failures.flatMap((f) => errorNames(f, depth + 1))];
+}
+
+/** Map any thrown error to a Result a person can read; `db` tells why IndexedDB aborted a write. */
+export function errorResult(err: unknown, db?: SaqtaDB): Result<never> {
   if (err instanceof BadInput) return fail('bad-request', err.message);
-  const name = (err as { name?: string })?.name ?? '';
-  const inner = (err as { inner?: { name?: string } })?.inner?.name ?? '';
-  if (name === 'QuotaExceededError' || inner === 'QuotaExceededError') {
+  const names = errorNames(err);
+  const name = names[0] ?? '';
+  // A full disk makes IndexedDB abort the transaction; callers see AbortError.
+  const abortedForQuota = names.includes('AbortError') && db?.lastAbort?.name === 'QuotaExceededError' && Date.now() - db.lastAbort.at < 10_000;
+  if (names.includes('QuotaExceededError') || abortedForQuota) {
     return fail('quota-exceeded', 'Your disk or browser storage is full. Nothing was changed; free some space and try again.');
   }
-  if (name.endsWith('Error') && name.startsWith('Dexie') || name === 'AbortError' || name === 'DatabaseClosedError') {
+  if ((name.endsWith('Error') && name.startsWith('Dexie')) || names.includes('AbortError') || name === 'DatabaseClosedError' || name === 'ModifyError' || name === 'BulkError') {
     return fail('storage-failed', `Saqta could not write to its database (${name}). Nothing was changed.`);
   }
   return fail('internal', err instanceof Error ? err.message : String(err));
@@ -140,7 +153,9 @@ export async function handle(msg: unknown, deps: HandlerDeps): Promise<Result<un
     const handler = handlers[type as RequestType] as (r: unknown, d: HandlerDeps) => Promise<Result<unknown>>;
     return await handler(msg, deps);
   } catch (err) {
-    return errorResult(err);
+    // An aborted write: let IndexedDB finish aborting so its reason is known.
+    if (errorNames(err).includes('AbortError')) await deps.db.settled?.();
+    return errorResult(err, deps.db);
   }
 }
 

@@ -1,0 +1,110 @@
+/**
+ * Privacy: across a whole reading session the extension makes no network
+ * request of its own. Every request Chromium makes goes through a logging
+ * proxy (tests/e2e/network.ts); the same pages are first visited in the same
+ * Chromium without Saqta to learn which requests are the pages' own. With
+ * Saqta, the browser may make only those.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launch, serveFixtures, tabIdOf, type Session } from './harness';
+import { launchPlain, proxyArgs, startLoggingProxy, watchRequests, type LoggingProxy } from './network';
+import type { FixtureServer } from '../../scripts/server.mjs';
+
+let server: FixtureServer;
+let proxy: LoggingProxy;
+beforeAll(async () => {
+  server = await serveFixtures();
+  proxy = await startLoggingProxy(server.origin);
+});
+afterAll(async () => {
+  await proxy?.close();
+  await server?.close();
+});
+
+const PAGES = ['/seed/index.html', '/seed/edited.html'];
+
+/**
+ * Chromium's own service requests, made by the browser without any extension
+ * (network time, component updates, account checks, autofill; seen in the baseline run
+ * too). Listed so that a slow baseline cannot make the test flaky; matched by
+ * exact endpoint, so a request to any other Google host (fonts, analytics)
+ * still fails the test.
+ */
+const CHROMIUM_OWN = new Set([
+  'GET http://clients2.google.com/time/1/current',
+  'POST http://update.googleapis.com/service/update2/json',
+  'CONNECT update.googleapis.com:443',
+  'CONNECT accounts.google.com:443',
+  'CONNECT content-autofill.googleapis.com:443',
+  'CONNECT optimizationguide-pa.googleapis.com:443',
+  'CONNECT safebrowsingohttpgateway.googleapis.com:443',
+]);
+
+/** A request's identity: the full URL for the test pages, the endpoint for anything else. */
+const keyOf = (r: { method: string; url: string }) =>
+  r.url.startsWith(server.origin) ? r.url : `${r.method} ${r.url.split('?')[0]}`;
+
+/** Read a page the way a person does: load it, scroll to the end and back. */
+async function read(context: BrowserContext, path: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${server.origin}${path}`, { waitUntil: 'load' });
+  await page.mouse.wheel(0, 20_000);
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  // Lazy images load on scroll; give them, and anything else, time to go out.
+  await page.waitForTimeout(800);
+  await page.mouse.wheel(0, -20_000);
+  return page;
+}
+
+describe('privacy: Saqta makes no network requests of its own', () => {
+  let baseline: Set<string>;
+
+  it('learns what the test pages request without Saqta (baseline)', async () => {
+    const plain = await launchPlain(proxy.url);
+    for (const path of PAGES) await (await read(plain.context, path)).close();
+    await plain.close();
+    baseline = new Set(proxy.log.map(keyOf));
+    expect([...baseline]).toEqual(expect.arrayContaining([`${server.origin}/seed/index.html`, `${server.origin}/seed/style.css`]));
+    // Without Saqta the browser reaches only the fixture server and its own services.
+    expect(proxy.log.filter((r) => !r.url.startsWith(server.origin) && !CHROMIUM_OWN.has(keyOf(r)))).toEqual([]);
+    proxy.log.length = 0;
+  });
+
+  it('with Saqta: reading, popup, side panel, library, settings, reload — only the pages’ own requests', async () => {
+    let session: Session | undefined;
+    try {
+      session = await launch({ args: proxyArgs(proxy.url) });
+      const attributed = watchRequests(session.context);
+      for (const path of PAGES) {
+        const article = await read(session.context, path);
+        const tabId = await tabIdOf(session, article);
+        const status = await session.worker.evaluate((id) => chrome.tabs.sendMessage(id, { command: 'status' }), tabId);
+        expect(status).toMatchObject({ alive: true });
+
+        const popup = await session.openExtensionPage(`popup.html?tab=${tabId}`);
+        await popup.getByTestId('claim-count').waitFor();
+        const panel = await session.openExtensionPage(`sidepanel.html?tab=${tabId}`);
+        await panel.getByRole('heading', { level: 1 }).waitFor();
+        await article.reload({ waitUntil: 'load' });
+        await Promise.all([popup.close(), panel.close()]);
+        await article.close();
+      }
+      const library = await session.openExtensionPage('library.html');
+      await library.getByTestId('empty').waitFor();
+      const options = await session.openExtensionPage('options.html');
+      await options.getByTestId('persisted').waitFor();
+      // Give delayed work (timers, alarms, idle callbacks) a chance to phone home.
+      await options.waitForTimeout(3000);
+      await Promise.all([library.close(), options.close()]);
+
+      const foreign = proxy.log.filter((r) => !baseline.has(keyOf(r)) && !CHROMIUM_OWN.has(keyOf(r)));
+      expect(foreign, 'requests neither the pages nor the browser make on their own').toEqual([]);
+      expect(attributed.filter((r) => r.from !== 'web-page' || r.byExtensionScript)).toEqual([]);
+      // The session did happen through the proxy (the test can see requests).
+      expect(proxy.log.some((r) => r.url === `${server.origin}/seed/index.html`)).toBe(true);
+    } finally {
+      await session?.close();
+    }
+  });
+});

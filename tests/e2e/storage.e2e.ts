@@ -1,0 +1,184 @@
+/**
+ * Storage guarantees in the real browser: the persistent-storage state is
+ * shown truthfully in Settings; the backup reminder appears in the popup and
+ * the library when claims wait too long and goes once exported; and the
+ * background killed in the middle of a stream of writes leaves no partial
+ * record behind.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launch, serveFixtures, tabIdOf, request, restartWorker, artifactPath, type Session } from './harness';
+import { pageKeys } from '../../utils/url';
+import type { FixtureServer } from '../../scripts/server.mjs';
+
+let server: FixtureServer;
+let session: Session;
+beforeAll(async () => {
+  server = await serveFixtures();
+  session = await launch({ lang: 'en' });
+});
+afterAll(async () => {
+  await session?.close();
+  await server?.close();
+});
+
+interface Dump {
+  pages: { id: string }[];
+  annotations: { id: string; pageId: string; body: { tags: string[]; note: string }; target: { selector: { exact?: string }[] } }[];
+  tags: { name: string }[];
+}
+
+/** Every page, claim and tag, read in the background straight from IndexedDB. */
+const readAll = (s: Session) =>
+  s.worker.evaluate(
+    () =>
+      new Promise<Dump>((resolve, reject) => {
+        const open = indexedDB.open('saqta');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction(['pages', 'annotations', 'tags'], 'readonly');
+          const out: Record<string, unknown[]> = {};
+          for (const n of ['pages', 'annotations', 'tags']) {
+            const req = tx.objectStore(n).getAll();
+            req.onsuccess = () => (out[n] = req.result);
+          }
+          tx.oncomplete = () => {
+            db.close();
+            resolve(out as unknown as Dump);
+          };
+        };
+      }),
+  );
+
+describe('storage', () => {
+  it('Settings shows whether storage is persistent, as the browser reports it, and the request’s outcome', async () => {
+    const persisted = await session.worker.evaluate(() => navigator.storage.persisted());
+    const options = await session.openExtensionPage('options.html');
+    const text = await options.getByTestId('persisted').textContent();
+    expect(text).toBe(
+      persisted
+        ? 'Persistent storage is on: the browser will not delete your library to free space.'
+        : 'Persistent storage is off: when the disk is short of space the browser may delete your library. Export a bundle regularly.',
+    );
+    if (!persisted) {
+      // The reader can ask again; the answer is shown, whichever it is.
+      await options.getByRole('button', { name: 'Ask the browser to keep my library' }).click();
+      const after = await session.worker.evaluate(() => navigator.storage.persisted());
+      if (after) await expect.poll(() => options.getByTestId('persisted').textContent()).toContain('is on');
+      else await options.getByRole('alert').filter({ hasText: 'did not grant persistent storage' }).waitFor();
+    }
+    await options.screenshot({ path: artifactPath('options-storage-en.png'), fullPage: true });
+    await options.close();
+  });
+
+  it('reminds to export when claims wait longer than the days set in Settings, in the popup and the library', async () => {
+    const article = await session.context.newPage();
+    await article.goto(`${server.origin}/seed/index.html`);
+    const tabId = await tabIdOf(session, article);
+    const url = `${server.origin}/seed/index.html`;
+    const created = await request<{ ok: boolean; value: { annotation: Record<string, unknown> } }>(session, {
+      type: 'annotation.create',
+      page: { keys: pageKeys(url), title: 'seed' },
+      selector: [{ type: 'TextQuoteSelector', exact: 'Тоқаев', prefix: '', suffix: '' }],
+      body: { tags: ['backup-test'], note: '', color: 'yellow' },
+    });
+    expect(created.ok).toBe(true);
+    // The claim was last changed four days ago (restore keeps the times it is given).
+    const old = new Date(Date.now() - 4 * 86_400_000).toISOString();
+    await request(session, { type: 'annotation.restore', annotation: { ...created.value.annotation, created: old, modified: old } });
+
+    // Default 7 days: not yet.
+    let popup = await session.openExtensionPage(`popup.html?tab=${tabId}`);
+    await popup.getByTestId('claim-count').waitFor();
+    expect(await popup.getByTestId('backup-reminder').count()).toBe(0);
+    await popup.close();
+
+    // The reader sets 3 days in Settings.
+    const options = await session.openExtensionPage('options.html');
+    await options.getByLabel(/Remind me to export a backup/).fill('3');
+    await options.getByRole('button', { name: 'Save' }).click();
+    await options.getByTestId('settings-message').filter({ hasText: 'Saved.' }).waitFor();
+    expect(await options.getByTestId('unexported').textContent()).toMatch(/Claims not in any backup file: [1-9]/);
+    // A bad value is refused with a message and changes nothing.
+    await options.getByLabel(/Remind me to export a backup/).fill('400');
+    await options.getByRole('button', { name: 'Save' }).click();
+    expect(await request<{ value: { reminderDays: number } }>(session, { type: 'backup.status' })).toMatchObject({ value: { reminderDays: 3 } });
+    await options.close();
+
+    popup = await session.openExtensionPage(`popup.html?tab=${tabId}`);
+    await popup.setViewportSize({ width: 340, height: 420 });
+    const reminder = popup.getByTestId('backup-reminder');
+    await reminder.waitFor();
+    expect(await reminder.textContent()).toContain('Claims not in any backup file: 1');
+    expect(await reminder.getByRole('button', { name: 'Open the library to export' }).isVisible()).toBe(true);
+    await popup.screenshot({ path: artifactPath('popup-backup-reminder-en.png') });
+    await popup.close();
+
+    const library = await session.openExtensionPage('library.html');
+    await library.getByTestId('backup-reminder').waitFor();
+    await library.close();
+
+    // Exported: the reminder goes.
+    await request(session, { type: 'backup.exported' });
+    popup = await session.openExtensionPage(`popup.html?tab=${tabId}`);
+    await popup.getByTestId('claim-count').waitFor();
+    expect(await popup.getByTestId('backup-reminder').count()).toBe(0);
+    await Promise.all([popup.close(), article.close()]);
+  });
+
+  it('the background killed in the middle of a stream of writes leaves no partial record', async () => {
+    const page = await session.openExtensionPage('options.html');
+    const before = await readAll(session);
+    const N = 150;
+    // Fire N claims, each on its own new page with five new tags: many multi-table transactions in flight.
+    const results = page.evaluate(async (n) => {
+      const out: { i: number; id?: string; error?: string }[] = [];
+      await Promise.all(
+        Array.from({ length: n }, async (_, i) => {
+          try {
+            const res = await chrome.runtime.sendMessage({
+              type: 'annotation.create',
+              page: { keys: { url: `https://kill.example/${i}`, normalizedUrl: `kill.example/${i}` }, title: `kill ${i}` },
+              selector: [{ type: 'TextQuoteSelector', exact: `claim ${i}`, prefix: '', suffix: '' }],
+              body: { tags: [0, 1, 2, 3, 4].map((t) => `kill-${i}-${t}`), note: `note ${i} `.repeat(200), color: 'green' },
+            });
+            out.push(res?.ok ? { i, id: res.value.annotation.id } : { i, error: res?.error?.message ?? 'no answer' });
+          } catch (e) {
+            out.push({ i, error: String(e) });
+          }
+        }),
+      );
+      return out;
+    }, N);
+    // Kill it as soon as the stream is under way.
+    await page.waitForTimeout(40);
+    await restartWorker(session, page);
+    const answers = await results;
+    const done = answers.filter((a) => a.id);
+    const lost = answers.filter((a) => !a.id);
+    console.log(`kill mid-write: ${done.length} of ${N} claims acknowledged before the kill, ${lost.length} cut off`);
+    expect(lost.length, 'the worker was killed while writes were in flight').toBeGreaterThan(0);
+
+    const after = await readAll(session);
+    const newPages = after.pages.filter((p) => !before.pages.some((b) => b.id === p.id));
+    const newClaims = after.annotations.filter((a) => a.body.tags.some((t) => t.startsWith('kill-')));
+    const tagNames = new Set(after.tags.map((t) => t.name));
+    // Every claim the background acknowledged is there …
+    for (const a of done) expect(newClaims.some((c) => c.id === a.id), `acknowledged claim ${a.i}`).toBe(true);
+    // … every stored claim is whole: its page, its five tags, its full note …
+    for (const c of newClaims) {
+      const i = Number(c.target.selector[0].exact!.split(' ')[1]);
+      expect(after.pages.some((p) => p.id === c.pageId)).toBe(true);
+      expect(c.body.tags).toEqual([0, 1, 2, 3, 4].map((t) => `kill-${i}-${t}`));
+      for (const t of c.body.tags) expect(tagNames.has(t)).toBe(true);
+      expect(c.body.note).toBe(`note ${i} `.repeat(200));
+    }
+    // … and nothing exists without its claim: no page, no tag left over from a cut-off write.
+    for (const p of newPages) expect(newClaims.some((c) => c.pageId === p.id), `page ${p.id} without its claim`).toBe(true);
+    const usedTags = new Set(newClaims.flatMap((c) => c.body.tags));
+    expect(after.tags.filter((t) => t.name.startsWith('kill-') && !usedTags.has(t.name))).toEqual([]);
+    // The restarted background works.
+    expect(await request(session, { type: 'ping' })).toMatchObject({ ok: true });
+    await page.close();
+  });
+});

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { cspString, EXTENSION_PAGES_CSP } from '../../utils/csp';
+
+describe('extension pages CSP', () => {
+  it('allows no remote origin, no eval, no inline script, no plugins', () => {
+    const csp = cspString();
+    expect(csp).not.toMatch(/https?:|wss?:|\*|unsafe-eval|unsafe-hashes|strict-dynamic/);
+    expect(EXTENSION_PAGES_CSP['script-src']).toEqual(["'self'"]);
+    expect(EXTENSION_PAGES_CSP['object-src']).toEqual(["'none'"]);
+    expect(EXTENSION_PAGES_CSP['default-src']).toEqual(["'none'"]);
+    expect(EXTENSION_PAGES_CSP['base-uri']).toEqual(["'none'"]);
+    expect(EXTENSION_PAGES_CSP['form-action']).toEqual(["'none'"]);
+  });
+
+  it('adds dev-server sources only when asked (wxt dev)', () => {
+    expect(cspString({ 'connect-src': ['ws://localhost:*'] })).toContain("connect-src 'self' blob: data: ws://localhost:*");
+    expect(cspString()).toContain("connect-src 'self' blob: data:;");
+  });
+});

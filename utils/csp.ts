@@ -1,0 +1,40 @@
+/**
+ * The Content Security Policy of every extension page (popup, side panel,
+ * library, options, reader) and of the background, declared once and put in
+ * the manifest by wxt.config.ts (Chrome MV3 `content_security_policy.
+ * extension_pages`; WXT turns it into the MV2 string for Firefox).
+ *
+ * What it guarantees (tested in tests/e2e/csp.e2e.ts):
+ * - only the extension's own scripts run: no remote, inline or eval'd script;
+ * - nothing in an extension page reaches the network: fetch/XHR/WebSocket,
+ *   images, fonts, media, frames and CSS `url()` may only use the extension's
+ *   own files, `blob:` and `data:`;
+ * - no plugins (`object-src 'none'`), no `<base>` rewriting, no form posts.
+ *
+ * `style-src 'unsafe-inline'` stays allowed: saved copies keep their inline
+ * styles to look like the page did, and CSS can neither run code nor (with the
+ * rules above) fetch anything.
+ */
+export const EXTENSION_PAGES_CSP: Record<string, string[]> = {
+  'default-src': ["'none'"],
+  'script-src': ["'self'"],
+  'style-src': ["'self'", "'unsafe-inline'"],
+  'img-src': ["'self'", 'blob:', 'data:'],
+  'font-src': ["'self'", 'blob:', 'data:'],
+  'media-src': ["'self'", 'blob:', 'data:'],
+  'connect-src': ["'self'", 'blob:', 'data:'],
+  'frame-src': ["'self'", 'blob:'],
+  'child-src': ["'self'", 'blob:'],
+  'worker-src': ["'self'"],
+  'manifest-src': ["'self'"],
+  'object-src': ["'none'"],
+  'base-uri': ["'none'"],
+  'form-action': ["'none'"],
+};
+
+/** The policy as a header value; `extra` adds sources (dev server in `wxt dev`). */
+export function cspString(extra: Record<string, string[]> = {}): string {
+  return Object.entries(EXTENSION_PAGES_CSP)
+    .map(([directive, sources]) => [directive, ...sources, ...(extra[directive] ?? [])].join(' '))
+    .join('; ');
+}
