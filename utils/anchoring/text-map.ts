@@ -1,0 +1,224 @@
+/**
+ * The text map of a root: its *rendered* text as one string (the display
+ * text of normalize.ts) and, for every character of it, where it came from in
+ * the DOM, so offsets in the string turn back into DOM Ranges and Ranges into
+ * offsets. Built once per anchoring pass (O(text length)); pure DOM.
+ *
+ * What counts as rendered: text nodes under the root, except inside
+ * script/style/noscript/template/textarea/select (and friends) and inside
+ * hidden elements (`hidden`, inline `display:none`, and — where the browser
+ * has it — `checkVisibility()` false). Block boundaries (p, li, td, br, …)
+ * read as one space, like `innerText` folded.
+ */
+import { isInvisible, isSpace, keyOf } from './normalize';
+
+const SKIP = new Set([
+  'script', 'style', 'noscript', 'template', 'textarea', 'select', 'option', 'optgroup', 'datalist',
+  'iframe', 'object', 'embed', 'canvas', 'video', 'audio', 'head', 'title', 'meta', 'link',
+]);
+
+const BLOCK = new Set([
+  'address', 'article', 'aside', 'blockquote', 'br', 'caption', 'dd', 'details', 'dialog', 'div', 'dl', 'dt',
+  'fieldset', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hgroup',
+  'hr', 'legend', 'li', 'main', 'menu', 'nav', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'tbody', 'td',
+  'tfoot', 'th', 'thead', 'tr', 'ul', 'img', 'picture', 'body', 'html',
+]);
+
+export interface TextMapOptions {
+  /**
+   * Whether an element's subtree is hidden from the reader. Default: the
+   * `hidden` attribute, inline `display:none`/`visibility:hidden`, and
+   * `checkVisibility()` where the browser implements it faithfully
+   * (`useCheckVisibility`, on by default; happy-dom's always answers true).
+   */
+  isHidden?: (el: Element) => boolean;
+  useCheckVisibility?: boolean;
+}
+
+export function defaultIsHidden(el: Element, useCheckVisibility = true): boolean {
+  if (el.hasAttribute('hidden')) return true;
+  const style = (el as HTMLElement).style;
+  if (style && (style.display === 'none' || style.visibility === 'hidden')) return true;
+  if (useCheckVisibility && typeof (el as HTMLElement).checkVisibility === 'function') {
+    return !(el as HTMLElement).checkVisibility();
+  }
+  return false;
+}
+
+export class TextMap {
+  /** Display text of the root (white space folded, invisibles dropped). */
+  readonly text: string;
+  /** Match key of `text` (same length): quotes/dashes folded, lower case. */
+  readonly key: string;
+  /** The text nodes that contributed, in document order. */
+  readonly nodes: Text[];
+  /** For each character: index into `nodes`. */
+  readonly nodeOf: Int32Array;
+  /** For each character: code unit offset in its node, or -1 for a virtual space before the node. */
+  readonly offsetOf: Int32Array;
+  /** For each node i: index of its first character; `nodeStart[nodes.length] === text.length`. */
+  readonly nodeStart: Int32Array;
+  private index = new Map<Node, number>();
+
+  constructor(readonly root: Node, options: TextMapOptions = {}) {
+    const useCV = options.useCheckVisibility ?? true;
+    const isHidden = options.isHidden ?? ((el: Element) => defaultIsHidden(el, useCV));
+    const nodes: Text[] = [];
+    const nodeOf: number[] = [];
+    const offsetOf: number[] = [];
+    const starts: number[] = [];
+    const parts: string[] = [];
+    let length = 0;
+    let lastWasSpace = true; // nothing emitted yet: leading space is dropped
+    // A pending gap: [node index, offset] of the white space that caused it, or offset -1 for a block boundary.
+    let gapNode = -1;
+    let gapOffset = -1;
+
+    const visitText = (t: Text) => {
+      const ni = nodes.length;
+      nodes.push(t);
+      starts.push(length);
+      this.index.set(t, ni);
+      const data = t.data;
+      let chunk = '';
+      for (let i = 0; i < data.length; i++) {
+        const code = data.charCodeAt(i);
+        if (isInvisible(code)) continue;
+        if (isSpace(code)) {
+          if (!lastWasSpace && gapNode < 0) {
+            gapNode = ni;
+            gapOffset = i;
+          }
+          continue;
+        }
+        if (gapNode >= 0) {
+          if (!lastWasSpace) {
+            chunk += ' ';
+            nodeOf.push(gapNode);
+            offsetOf.push(gapOffset);
+            length++;
+          }
+          gapNode = -1;
+        }
+        chunk += data[i];
+        nodeOf.push(ni);
+        offsetOf.push(i);
+        length++;
+        lastWasSpace = false;
+      }
+      if (chunk) parts.push(chunk);
+    };
+    const blockBoundary = () => {
+      // A block edge reads as a space unless one is already pending.
+      if (gapNode < 0 && !lastWasSpace) {
+        gapNode = nodes.length; // before the next text node
+        gapOffset = -1;
+      }
+    };
+
+    const root0 = root;
+    if (root0.nodeType === 3) {
+      visitText(root0 as Text);
+    } else {
+      let node: Node | null = root0.firstChild;
+      while (node) {
+        let descend = false;
+        if (node.nodeType === 3) {
+          visitText(node as Text);
+        } else if (node.nodeType === 1) {
+          const el = node as Element;
+          const name = el.localName;
+          if (!SKIP.has(name) && !isHidden(el)) {
+            if (BLOCK.has(name)) blockBoundary();
+            descend = true;
+          }
+        }
+        if (descend && node.firstChild) {
+          node = node.firstChild;
+          continue;
+        }
+        // Leave: next sibling, or climb, closing blocks on the way.
+        while (node && node !== root0) {
+          if (descend && node.nodeType === 1 && BLOCK.has((node as Element).localName)) blockBoundary();
+          descend = true; // every ancestor we climb through was entered
+          if (node.nextSibling) {
+            node = node.nextSibling;
+            break;
+          }
+          node = node.parentNode;
+        }
+        if (node === root0) break;
+      }
+    }
+    starts.push(length);
+    this.text = parts.join('');
+    this.key = keyOf(this.text);
+    this.nodes = nodes;
+    this.nodeOf = Int32Array.from(nodeOf);
+    this.offsetOf = Int32Array.from(offsetOf);
+    this.nodeStart = Int32Array.from(starts);
+  }
+
+  /** The display offset of a DOM boundary point (container, offset). */
+  offsetAt(container: Node, offset: number): number {
+    const ni = this.index.get(container);
+    if (ni !== undefined) {
+      const from = this.nodeStart[ni];
+      const to = this.nodeStart[ni + 1];
+      for (let i = from; i < to; i++) {
+        if (this.nodeOf[i] === ni && this.offsetOf[i] >= offset) return i;
+      }
+      return to;
+    }
+    // An element boundary (or a text node we skipped): the first mapped node at or after the point.
+    const doc = container.ownerDocument ?? (container as Document);
+    const probe = doc.createRange();
+    try {
+      probe.setStart(container, offset);
+    } catch {
+      return 0;
+    }
+    probe.collapse(true);
+    let lo = 0;
+    let hi = this.nodes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      let cmp: number;
+      try {
+        cmp = probe.comparePoint(this.nodes[mid], 0);
+      } catch {
+        cmp = 1;
+      }
+      if (cmp >= 0) hi = mid;
+      else lo = mid + 1;
+    }
+    if (lo >= this.nodes.length) return this.text.length;
+    return this.nodeStart[lo];
+  }
+
+  /** The DOM Range of display text [start, end). */
+  range(start: number, end: number): Range {
+    const doc = this.root.ownerDocument ?? (this.root as Document);
+    const r = doc.createRange();
+    if (this.text.length === 0) {
+      r.selectNodeContents(this.root);
+      r.collapse(true);
+      return r;
+    }
+    start = Math.max(0, Math.min(start, this.text.length - 1));
+    end = Math.max(start + 1, Math.min(end, this.text.length));
+    const sNode = this.nodes[this.nodeOf[start]];
+    const sOff = this.offsetOf[start];
+    r.setStart(sNode, sOff < 0 ? 0 : sOff);
+    const last = end - 1;
+    const eNode = this.nodes[this.nodeOf[last]];
+    const eOff = this.offsetOf[last];
+    r.setEnd(eNode, eOff < 0 ? 0 : eOff + 1);
+    return r;
+  }
+}
+
+/** Build the text map of a root (see TextMap). */
+export function buildTextMap(root: Node, options?: TextMapOptions): TextMap {
+  return new TextMap(root, options);
+}
