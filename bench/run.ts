@@ -14,8 +14,9 @@ import { FIXTURES, ROOT, SEED } from './lib/paths';
 import { machine, textTable, updateBenchmarksMd, writeResults, type RunReport } from './lib/report';
 import type { BenchContext, Figure, NotMeasured, Suite } from './lib/types';
 import { contentScript } from './suites/content-script';
+import { anchoring } from './suites/anchoring';
 
-const SUITES: Suite[] = [contentScript];
+const SUITES: Suite[] = [contentScript, anchoring];
 
 async function main() {
   const args = process.argv.slice(2);
@@ -56,11 +57,12 @@ async function main() {
   } finally {
     await server.close();
   }
-  const file = writeResults(report);
-  if (!only.length && !quick) updateBenchmarksMd(report, file);
+  const full = !only.length && !quick;
+  const file = writeResults(report, full);
+  if (full) updateBenchmarksMd(report, file);
   console.log(`\n${report.browser} · ${report.machine.cpu} × ${report.machine.cores} · ${report.date}\n`);
   console.log(textTable(report.figures, report.notMeasured));
-  console.log(`\nResults: ${file.slice(ROOT.length + 1)}${!only.length && !quick ? ' · BENCHMARKS.md updated' : ' (BENCHMARKS.md is only updated by a full run)'}`);
+  console.log(`\nResults: ${file.slice(ROOT.length + 1)}${full ? ' · BENCHMARKS.md updated' : ' (BENCHMARKS.md is only updated by a full run)'}`);
 }
 
 function git(args: string[]): string {

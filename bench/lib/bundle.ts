@@ -19,5 +19,6 @@ export async function bundleForPage(entry: string, globalName: string): Promise<
     write: false,
     logLevel: 'silent',
   });
-  return result.outputFiles[0].text;
+  // Playwright evaluates a string inside a function: publish the global explicitly.
+  return `${result.outputFiles[0].text}\nglobalThis.${globalName} = ${globalName};\n//# sourceURL=${globalName}.js`;
 }

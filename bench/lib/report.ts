@@ -73,10 +73,11 @@ export function markdownTable(figures: Figure[]): string {
   return [`| ${HEAD.join(' | ')} |`, `|${HEAD.map(() => '---').join('|')}|`, ...figures.map((f) => `| ${row(f).map(esc).join(' | ')} |`)].join('\n');
 }
 
-/** bench/results/<date>.json; returns its path. */
-export function writeResults(report: RunReport): string {
-  mkdirSync(RESULTS, { recursive: true });
-  const file = join(RESULTS, `${report.date.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}.json`);
+/** bench/results/<date>.json for a full run, bench/tmp/results/ for partial or quick ones; returns its path. */
+export function writeResults(report: RunReport, full: boolean): string {
+  const dir = full ? RESULTS : join(ROOT, 'bench', 'tmp', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${report.date.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}.json`);
   writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
   return file;
 }
