@@ -15,8 +15,10 @@ import { machine, textTable, updateBenchmarksMd, writeResults, type RunReport } 
 import type { BenchContext, Figure, NotMeasured, Suite } from './lib/types';
 import { contentScript } from './suites/content-script';
 import { anchoring } from './suites/anchoring';
+import { extraction } from './suites/extraction';
+import { snapshot } from './suites/snapshot';
 
-const SUITES: Suite[] = [contentScript, anchoring];
+const SUITES: Suite[] = [contentScript, anchoring, extraction, snapshot];
 
 async function main() {
   const args = process.argv.slice(2);

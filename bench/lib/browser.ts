@@ -49,6 +49,8 @@ export async function launchBrowser({ extension }: { extension: boolean }): Prom
     locale: 'en',
     viewport: { width: 1280, height: 900 },
   });
+  // Fixture pages link to the live web; the bench is offline: anything not on 127.0.0.1 fails at once, for every tool alike.
+  await context.route((url) => url.hostname !== '127.0.0.1' && /^https?:$/.test(url.protocol), (route) => route.abort('internetdisconnected'));
   let worker: Worker | undefined;
   if (extension) worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
   return {

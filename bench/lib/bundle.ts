@@ -7,7 +7,7 @@ import { build } from 'esbuild';
 import { join } from 'node:path';
 import { ROOT } from './paths';
 
-export async function bundleForPage(entry: string, globalName: string): Promise<string> {
+export async function bundleForPage(entry: string, globalName: string): Promise<{ code: string; global: string }> {
   const result = await build({
     entryPoints: [join(ROOT, entry)],
     bundle: true,
@@ -20,5 +20,6 @@ export async function bundleForPage(entry: string, globalName: string): Promise<
     logLevel: 'silent',
   });
   // Playwright evaluates a string inside a function: publish the global explicitly.
-  return `${result.outputFiles[0].text}\nglobalThis.${globalName} = ${globalName};\n//# sourceURL=${globalName}.js`;
+  const code = `${result.outputFiles[0].text}\nglobalThis.${globalName} = ${globalName};\n//# sourceURL=${globalName}.js`;
+  return { code, global: globalName };
 }

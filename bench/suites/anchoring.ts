@@ -4,9 +4,9 @@
  * matcher and dom-anchor-text-quote in the same page of the same browser; then
  * accuracy on an edited copy of the page (paragraphs removed, words changed).
  */
-import type { Page } from 'playwright-core';
 import { launchBrowser, type Browser } from '../lib/browser';
 import { bundleForPage } from '../lib/bundle';
+import { openWith } from '../lib/page';
 import { largestFixtures, READABILITY } from '../lib/paths';
 import { profileCall } from '../lib/profile';
 import { median, round } from '../lib/stats';
@@ -35,13 +35,13 @@ export const anchoring: Suite = {
     const largest = largestFixtures(1)[0];
     if (!largest) throw new Error('no readability fixtures found');
     const pages = [largest.name, ...(largest.name !== MOST_TEXT ? [MOST_TEXT] : [])];
-    const code = await bundleForPage('bench/page/anchoring.ts', 'saqtaBench');
+    const bundle = await bundleForPage('bench/page/anchoring.ts', 'saqtaAnchoring');
     const browser = await launchBrowser({ extension: false });
     const figures: Figure[] = [];
     const details: Record<string, unknown> = {};
     try {
       for (const name of pages) {
-        const res = await benchPage(ctx, browser, code, name);
+        const res = await benchPage(ctx, browser, bundle, name);
         figures.push(...res.figures);
         details[name] = res.details;
       }
@@ -52,12 +52,10 @@ export const anchoring: Suite = {
   },
 };
 
-async function benchPage(ctx: BenchContext, browser: Browser, code: string, name: string) {
+async function benchPage(ctx: BenchContext, browser: Browser, bundle: { code: string; global: string }, name: string) {
   const bytes = readFileSync(join(READABILITY, name, 'source.html')).length;
   const page = await browser.newPage();
-  await page.goto(`${ctx.server.origin}/fixtures/readability/${name}/source.html`, { waitUntil: 'load', timeout: 60_000 });
-  await page.evaluate(code);
-  const call = inPage(page);
+  const call = await openWith(page, `${ctx.server.origin}/fixtures/readability/${name}/source.html`, bundle);
   const prepared = await call<ReturnType<typeof InPage.prepare>>('prepare', CLAIMS, 42);
   const on = `${name} (${round(bytes / 1048576, 2)} MB HTML, ${round(prepared.displayTextChars / 1000)}k chars text)`;
   ctx.log(`  ${name}: ${prepared.claims} claims; display text ${prepared.displayTextChars} chars, textContent ${prepared.textContentChars} chars`);
@@ -122,13 +120,4 @@ async function benchPage(ctx: BenchContext, browser: Browser, code: string, name
       saqtaHotspotsEdited: editedProfile.hotspots,
     },
   };
-}
-
-/** Call a function of the bundled in-page module. */
-function inPage(page: Page) {
-  return <T>(fn: string, ...args: unknown[]) =>
-    page.evaluate(
-      ([f, a]) => (globalThis as unknown as Record<string, Record<string, (...x: unknown[]) => unknown>>).saqtaBench[f as string](...(a as unknown[])),
-      [fn, args] as const,
-    ) as Promise<T>;
 }
