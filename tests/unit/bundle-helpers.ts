@@ -39,7 +39,7 @@ export async function seedLibrary(name = `lib-${Math.random()}`): Promise<SaqtaD
 export async function exportBytes(db: SaqtaDB, sel: Selection = { kind: 'all' }, created = new Date('2026-06-25T08:00:00Z')): Promise<Uint8Array> {
   const { pageIds, only } = await selectionPages(db, sel);
   const chunks: Uint8Array[] = [];
-  await writeBundle(collectArticles(db, pageIds, only), { title: 'Test bundle', created, software: 'Saqta 0.1.0 (test)', total: pageIds.length }, (c) => {
+  await writeBundle(collectArticles(db, pageIds, only), { title: 'Test bundle', created, id: 'urn:uuid:00000000-0000-4000-8000-00000000b0d1', software: 'Saqta 0.1.0 (test)', total: pageIds.length }, (c) => {
     chunks.push(c);
   });
   return concat(chunks);

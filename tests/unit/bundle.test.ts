@@ -114,3 +114,19 @@ describe('bundle import', () => {
     expect(await mergeIntoLibrary(dst, [], fromJsonLd(JSON.stringify(hyp)))).toMatchObject({ claims: { added: 0, merged: 0, skipped: 2 } });
   });
 });
+
+describe('verify', () => {
+  it('fails, naming the saved article, when a quote does not occur in it', async () => {
+    const { verifyBundle } = await import('../../utils/bundle/verify');
+    const db = await seedLibrary();
+    const claim = (await db.annotations.toArray()).find((a) => a.body.color === 'green')!;
+    await db.annotations.update(claim.id, { 'target.selector': [{ type: 'TextQuoteSelector', exact: 'Тоқаев Пекинге барды', prefix: '', suffix: '' }] });
+    const report = verifyBundle(await exportBytes(db));
+    expect(report.ok).toBe(false);
+    const fail = report.lines.find((l) => l.level === 'fail')!;
+    expect(fail.file).toMatch(/^articles\/001-azattyq\.org-[a-z-]+\/capture-1\/article\.html$/);
+    expect(fail.message).toContain('Тоқаев Пекинге барды');
+    // The quote that is in the article (across <em> and with other quote marks) is found.
+    expect(report.lines.find((l) => l.level === 'ok' && l.message.includes('quotes found'))?.message).toBe('1 quotes found in their saved articles.');
+  });
+});

@@ -17,7 +17,7 @@ import { listEntries, pathProblem, readEntry } from './zip-read';
 
 export interface ParsedCapture {
   record: CaptureRecord;
-  files: { ref: ArtifactRef; data: Uint8Array }[];
+  files: { ref: ArtifactRef; data: Uint8Array; path: string }[];
 }
 
 export interface ParsedArticle {
@@ -161,7 +161,7 @@ function checkCapture(raw: unknown, where: string, pageId: string, dir: string, 
     const ref: ArtifactRef = { kind: a.kind as ArtifactKind, blobId: a.blobId.slice(0, 300), sha256: hex, size: data.length, mime: a.mime.slice(0, 200) };
     if (typeof a.sourceUrl === 'string' && a.sourceUrl.length < 8000) ref.sourceUrl = a.sourceUrl;
     refs.push(ref);
-    out.push({ ref, data });
+    out.push({ ref, data, path });
   }
   const record: CaptureRecord = {
     id,

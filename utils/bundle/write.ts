@@ -21,6 +21,8 @@ export interface WriteOptions {
   title: string;
   created: Date;
   software: string;
+  /** Id of the annotation collection (default: a new urn:uuid). */
+  id?: string;
   /** Number of articles, for progress. */
   total?: number;
   signal?: AbortSignal;
@@ -131,7 +133,7 @@ export async function writeBundle(
     opts.onProgress?.(n, opts.total ?? n, dir);
   }
   const created = opts.created.toISOString();
-  await add(ANNOTATIONS, JSON.stringify(toCollection(all, opts.title, newId()), null, 2), MIME.jsonld!);
+  await add(ANNOTATIONS, JSON.stringify(toCollection(all, opts.title, opts.id ?? newId()), null, 2), MIME.jsonld!);
   await add('claims.md', claimsMarkdown(forMarkdown, opts.title, created), MIME.md!);
   await add('index.html', indexHtml(opts.title, created, opts.software, index), MIME.html!);
   const manifest: Manifest = {
