@@ -1,0 +1,66 @@
+/**
+ * Chromium for benchmarks: the same binary and flags as the E2E tests, with
+ * or without the built extension, each time in a fresh profile.
+ */
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromeArgs, findChrome, INSTALL_HINT } from '../../scripts/chrome.mjs';
+import { EXTENSION_DIR } from './paths';
+
+export interface Browser {
+  context: BrowserContext;
+  /** The extension's service worker, when launched with the extension. */
+  worker?: Worker;
+  extensionId?: string;
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export function chromePath(): string {
+  const path = findChrome();
+  if (!path) throw new Error(INSTALL_HINT);
+  return path;
+}
+
+/** "Chromium 142.0.7444.175" as the binary reports it. */
+export function chromeVersion(): string {
+  try {
+    return execFileSync(chromePath(), ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+export async function launchBrowser({ extension }: { extension: boolean }): Promise<Browser> {
+  if (extension && !existsSync(join(EXTENSION_DIR, 'manifest.json')))
+    throw new Error(`Build the extension first (npm run build): ${EXTENSION_DIR} is missing.`);
+  const profile = mkdtempSync(join(tmpdir(), 'saqta-bench-'));
+  // Same flags with the extension flags taken out, so the only difference is Saqta.
+  const args = chromeArgs(EXTENSION_DIR, { lang: 'en' }).filter(
+    (a: string) => extension || !/^--(load-extension|disable-extensions-except)=/.test(a),
+  );
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromePath(),
+    headless: true,
+    args,
+    locale: 'en',
+    viewport: { width: 1280, height: 900 },
+  });
+  // Fixture pages link to the live web; the bench is offline: anything not on 127.0.0.1 fails at once, for every tool alike.
+  await context.route((url) => url.hostname !== '127.0.0.1' && /^https?:$/.test(url.protocol), (route) => route.abort('internetdisconnected'));
+  let worker: Worker | undefined;
+  if (extension) worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
+  return {
+    context,
+    worker,
+    extensionId: worker ? new URL(worker.url()).host : undefined,
+    newPage: () => context.newPage(),
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}

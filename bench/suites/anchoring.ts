@@ -1,0 +1,123 @@
+/**
+ * 2. Re-anchoring: 1,000 claims on the largest fixture page (~1 MB of HTML)
+ * and on the fixture with the most text, anchored by Saqta, a Hypothesis-style
+ * matcher and dom-anchor-text-quote in the same page of the same browser; then
+ * accuracy on an edited copy of the page (paragraphs removed, words changed).
+ */
+import { launchBrowser, type Browser } from '../lib/browser';
+import { bundleForPage } from '../lib/bundle';
+import { openWith } from '../lib/page';
+import { largestFixtures, READABILITY } from '../lib/paths';
+import { profileCall } from '../lib/profile';
+import { median, round } from '../lib/stats';
+import { figure, type BenchContext, type Figure, type Suite } from '../lib/types';
+import type * as InPage from '../page/anchoring';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+type Tool = InPage.Tool;
+type RunResult = ReturnType<typeof InPage.run>;
+const TOOLS: Tool[] = ['saqta', 'hypothesis', 'hypothesis-position', 'text-quote'];
+const NAMES: Record<Tool, string> = {
+  saqta: 'Saqta',
+  hypothesis: 'Hypothesis-style matcher',
+  'hypothesis-position': 'Hypothesis-style, position first',
+  'text-quote': 'dom-anchor-text-quote',
+};
+const CLAIMS = 1000;
+/** Besides the largest page, the fixture with the most text: the matcher's real load. */
+const MOST_TEXT = 'lazy-image-2';
+
+export const anchoring: Suite = {
+  id: 'anchoring',
+  title: 'Re-anchoring 1,000 claims',
+  async run(ctx) {
+    const largest = largestFixtures(1)[0];
+    if (!largest) throw new Error('no readability fixtures found');
+    const pages = [largest.name, ...(largest.name !== MOST_TEXT ? [MOST_TEXT] : [])];
+    const bundle = await bundleForPage('bench/page/anchoring.ts', 'saqtaAnchoring');
+    const browser = await launchBrowser({ extension: false });
+    const figures: Figure[] = [];
+    const details: Record<string, unknown> = {};
+    try {
+      for (const name of pages) {
+        const res = await benchPage(ctx, browser, bundle, name);
+        figures.push(...res.figures);
+        details[name] = res.details;
+      }
+    } finally {
+      await browser.close();
+    }
+    return { figures, notMeasured: [], details };
+  },
+};
+
+async function benchPage(ctx: BenchContext, browser: Browser, bundle: { code: string; global: string }, name: string) {
+  const bytes = readFileSync(join(READABILITY, name, 'source.html')).length;
+  const page = await browser.newPage();
+  const call = await openWith(page, `${ctx.server.origin}/fixtures/readability/${name}/source.html`, bundle);
+  const prepared = await call<ReturnType<typeof InPage.prepare>>('prepare', CLAIMS, 42);
+  const on = `${name} (${round(bytes / 1048576, 2)} MB HTML, ${round(prepared.displayTextChars / 1000)}k chars text)`;
+  ctx.log(`  ${name}: ${prepared.claims} claims; display text ${prepared.displayTextChars} chars, textContent ${prepared.textContentChars} chars`);
+
+  // Unchanged page: warm up once, then alternate the tools, rotating who goes first.
+  const reps = ctx.quick ? 3 : 7;
+  const intact = Object.fromEntries(TOOLS.map((t) => [t, [] as RunResult[]])) as Record<Tool, RunResult[]>;
+  for (const tool of TOOLS) await call<RunResult>('run', tool);
+  for (let i = 0; i < reps; i++) {
+    for (let k = 0; k < TOOLS.length; k++) {
+      const tool = TOOLS[(i + k) % TOOLS.length];
+      intact[tool].push(await call<RunResult>('run', tool));
+    }
+  }
+  const split = [];
+  for (let i = 0; i < reps; i++) split.push(await call<{ textMapMs: number; matchMs: number }>('profileSaqta'));
+  const time = (t: Tool) => median(intact[t].map((r) => r.ms));
+  for (const t of TOOLS) ctx.log(`    unchanged: ${NAMES[t]} ${round(time(t))} ms, landed ${intact[t][0].landed}/${CLAIMS}`);
+  const intactProfile = await profileCall(browser.context, page, () => call<RunResult>('run', 'saqta'));
+
+  // Edited copy. The claims' live ranges are the ground truth of where their text went.
+  const edits = await call<ReturnType<typeof InPage.mutate>>('mutate', 7);
+  ctx.log(`    edited: ${edits.removedParagraphs} paragraphs removed (${edits.claimsRemoved} claims lost their text), ${edits.changedWords} words changed`);
+  const edited = {} as Record<Tool, RunResult>;
+  for (const t of TOOLS) {
+    edited[t] = await call<RunResult>('run', t);
+    const r = edited[t];
+    ctx.log(`    edited: ${NAMES[t]} ${round(r.ms)} ms — landed ${r.landed}, orphaned ${r.orphaned} (text gone), lost ${r.lost}, misplaced ${r.misplaced}`);
+  }
+  const editedProfile = await profileCall(browser.context, page, () => call<RunResult>('run', 'saqta'));
+  await page.close();
+
+  const figures: Figure[] = [];
+  const common = { suite: 'anchoring', on };
+  const saqtaMs = time('saqta');
+  for (const peer of ['hypothesis', 'hypothesis-position', 'text-quote'] as const) {
+    const goal = peer === 'hypothesis' ? { goal: '≤ 150 ms and ≤ 0.1×', met: saqtaMs <= 150 && saqtaMs / time(peer) <= 0.1 } : {};
+    figures.push(figure({ ...common, measure: 'time to anchor all, unchanged page', unit: 'ms', saqta: round(saqtaMs, 1), peer: NAMES[peer], peerValue: round(time(peer), 1), ...goal, note: `median of ${reps}` }));
+  }
+  for (const peer of ['hypothesis', 'hypothesis-position', 'text-quote'] as const) {
+    const goal = peer === 'hypothesis' ? { goal: '≤ 150 ms and ≤ 0.1×', met: edited.saqta.ms <= 150 && edited.saqta.ms / edited[peer].ms <= 0.1 } : {};
+    figures.push(figure({ ...common, measure: 'time to anchor all, edited page', unit: 'ms', saqta: round(edited.saqta.ms, 1), peer: NAMES[peer], peerValue: round(edited[peer].ms, 1), ...goal, note: 'one pass' }));
+  }
+  const correct = (r: RunResult) => (100 * (r.landed + r.orphaned)) / r.total;
+  const counts = (t: Tool) => `${NAMES[t]}: ${edited[t].landed} landed / ${edited[t].orphaned} orphaned / ${edited[t].lost} lost / ${edited[t].misplaced} misplaced`;
+  for (const peer of ['hypothesis', 'text-quote'] as const) {
+    const goal = peer === 'hypothesis' ? { goal: '≥ peer', met: correct(edited.saqta) >= correct(edited[peer]) } : {};
+    figures.push(
+      figure({ ...common, measure: 'correct on edited page (landed + rightly orphaned)', unit: '%', saqta: round(correct(edited.saqta), 1), peer: NAMES[peer], peerValue: round(correct(edited[peer]), 1), ...goal, note: `${counts('saqta')}; ${counts(peer)}` }),
+    );
+  }
+  return {
+    figures,
+    details: {
+      bytes,
+      prepared,
+      edits,
+      intact,
+      edited,
+      saqtaSplit: { textMapMs: median(split.map((p) => p.textMapMs)), matchMs: median(split.map((p) => p.matchMs)), samples: split },
+      saqtaHotspotsUnchanged: intactProfile.hotspots,
+      saqtaHotspotsEdited: editedProfile.hotspots,
+    },
+  };
+}
