@@ -5,7 +5,6 @@ import { handle, type HandlerDeps } from '../utils/background/handle';
 import type { Event, TabCommand } from '../utils/messages';
 import { captureBridge, showSaved } from '../utils/ext/capture-bridge';
 import { watchBlockedSites } from '../utils/ext/blocked-watch';
-
 import { storage } from 'wxt/utils/storage';
 import { DEFAULT_SETTINGS, type Settings } from '../utils/backup';
 
