@@ -134,6 +134,7 @@ describe('library: claims → search → export → verify → import elsewhere'
       await lib.getByTestId('import-file').setInputFiles(join(ROOT, 'tests/fixtures/hostile/dotdot-path.zip'));
       await lib.getByTestId('error').waitFor();
       expect(await lib.getByTestId('error').textContent()).toContain('Ештеңе импортталған жоқ');
+      expect(await lib.getByTestId('error').textContent()).toContain('Мұрағатта қауіпті болуы мүмкін жазбалар бар.');
       expect(await lib.getByTestId('error').textContent()).toContain('"../../.bashrc"');
       await lib.getByTestId('empty').waitFor();
 
