@@ -215,7 +215,10 @@ export function App() {
         <>
           <div role="tablist" class="tabs" aria-label={t('libViews')}>
             {(['articles', 'claims', 'tags'] as Tab[]).map((k) => (
-              <button type="button" role="tab" aria-selected={tab === k} data-testid={`tab-${k}`} onClick={() => setTab(k)}>
+              <button type="button" role="tab" aria-selected={tab === k} data-testid={`tab-${k}`} onClick={() => {
+                if (k !== tab) setIds(null);
+                setTab(k);
+              }}>
                 {t(`libTab_${k}`)}
               </button>
             ))}
