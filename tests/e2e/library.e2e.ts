@@ -153,6 +153,23 @@ describe('library: claims → search → export → verify → import elsewhere'
       await lib.getByTestId('import-file').setInputFiles(bundlePath);
       await lib.getByTestId('import-summary').filter({ hasText: 'Дәйектер: 0 қосылды, 0 біріктірілді, 3 бұрыннан бар' }).waitFor();
 
+      // Markup in titles, notes and tags of an imported bundle is shown as text, never run.
+      await lib.getByTestId('import-file').setInputFiles(join(ROOT, 'tests/fixtures/hostile/good.zip'));
+      await lib.getByTestId('import-summary').filter({ hasText: 'Дәйектер: 3 қосылды' }).waitFor();
+      let dialogs = 0;
+      lib.on('dialog', (d) => {
+        dialogs++;
+        void d.dismiss();
+      });
+      await lib.getByTestId('tab-claims').click();
+      const hostileRow = lib.locator('[data-claim-id]').filter({ hasText: 'a claim' });
+      await hostileRow.waitFor();
+      expect(await hostileRow.textContent()).toContain('<img src=x onerror=alert(1)>');
+      expect(await hostileRow.textContent()).toContain('<b>bold</b>');
+      expect(await hostileRow.textContent()).toContain('Story <script>alert(1)</script>');
+      expect(await lib.locator('img, b, script:not([type=module])').count()).toBe(0);
+      expect(dialogs).toBe(0);
+
       // The imported claims belong to the live page: the popup on the seed article counts them.
       const article = await b.context.newPage();
       await article.goto(`${server.origin}/seed/index.html`);
