@@ -34,7 +34,7 @@ export function App() {
   const [filters, setFilters] = useState<Filters>({ sort: 'date-desc' });
   const [ids, setIds] = useState<string[] | null>(null);
   const [query, setQuery] = useState('');
-  const [hits, setHits] = useState<{ q: string; hits: SearchHit[]; titles: Map<string, string> } | null>(null);
+  const [hits, setHits] = useState<{ q: string; hits: SearchHit[]; pages: Map<string, PageRecord> } | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [version, setVersion] = useState(0);
   const [tags, setTags] = useState<(TagRecord & { count: number })[]>([]);
@@ -72,7 +72,7 @@ export function App() {
     const timer = setTimeout(async () => {
       const res = await search(db, q, 100);
       const pages = await db.pages.bulkGet([...new Set(res.hits.map((h) => h.pageId))]);
-      if (live) setHits({ q, hits: res.hits, titles: new Map(pages.filter((p) => !!p).map((p) => [p!.id, p!.title])) });
+      if (live) setHits({ q, hits: res.hits, pages: new Map(pages.filter((p) => !!p).map((p) => [p!.id, p!])) });
     }, 150);
     return () => {
       live = false;
@@ -129,7 +129,7 @@ export function App() {
       reload();
     } catch (err) {
       setStatus('');
-      setError(`${t('libImportRefused')} ${err instanceof BundleError ? err.message : (err as Error).message}`);
+      setError(err instanceof BundleError ? `${t('libImportRefused')} ${t(refusalKey(err.code))} ${err.message}` : `${t('libImportRefused')} ${(err as Error).message}`);
     }
     if (fileInput.current) fileInput.current.value = '';
   }
@@ -194,7 +194,16 @@ export function App() {
             {hits.hits.map((h) => (
               <li key={`${h.kind}:${h.id}`} data-kind={h.kind}>
                 <span class="chip">{t(`libHit_${h.field}`)}</span>{' '}
-                <a href={`reader.html?page=${encodeURIComponent(h.pageId)}`} dir="auto">{hits.titles.get(h.pageId) ?? ''}</a>
+                {(() => {
+                  const p = hits.pages.get(h.pageId);
+                  if (!p) return null;
+                  // The saved copy when there is one, else the live page.
+                  return p.savedAt ? (
+                    <a href={`reader.html?page=${encodeURIComponent(p.id)}`} dir="auto">{p.title}</a>
+                  ) : (
+                    <a href={p.url} target="_blank" rel="noreferrer" dir="auto">{p.title}</a>
+                  );
+                })()}
                 <p class="snippet" dir="auto">
                   {h.snippet.before}
                   <mark>{h.snippet.match}</mark>
@@ -208,7 +217,10 @@ export function App() {
         <>
           <div role="tablist" class="tabs" aria-label={t('libViews')}>
             {(['articles', 'claims', 'tags'] as Tab[]).map((k) => (
-              <button type="button" role="tab" aria-selected={tab === k} data-testid={`tab-${k}`} onClick={() => setTab(k)}>
+              <button type="button" role="tab" aria-selected={tab === k} data-testid={`tab-${k}`} onClick={() => {
+                if (k !== tab) setIds(null);
+                setTab(k);
+              }}>
                 {t(`libTab_${k}`)}
               </button>
             ))}
@@ -325,6 +337,16 @@ export function App() {
       )}
     </main>
   );
+}
+
+/** A localized headline for each family of refusals; the detail (which file, what) follows in English. */
+function refusalKey(code: BundleError['code']): string {
+  if (['not-zip', 'empty', 'truncated', 'zip64', 'multi-disk', 'no-manifest', 'not-jsonld'].includes(code)) return 'libRefuseNotBundle';
+  if (['declared-bomb', 'ratio-bomb', 'real-bomb', 'too-large', 'too-many-entries', 'overlapping-entries', 'too-long'].includes(code)) return 'libRefuseTooBig';
+  if (['bad-name', 'unsafe-path', 'absolute-path', 'duplicate-entry', 'directory-entry', 'encrypted', 'unsupported-method', 'bad-local-header'].includes(code)) return 'libRefuseUnsafe';
+  if (['missing-file', 'extra-file', 'wrong-size', 'wrong-hash', 'bad-hash-format', 'crc-mismatch', 'size-mismatch', 'corrupt-data'].includes(code)) return 'libRefuseChanged';
+  if (['manifest-format', 'manifest-version'].includes(code)) return 'libRefuseVersion';
+  return 'libRefuseRecords';
 }
 
 function filtersActive(f: Filters) {

@@ -41,6 +41,13 @@ export async function claimIds(db: SaqtaDB, f: Filters): Promise<string[]> {
   if (f.from || f.to) sets.push(await keys(db.annotations.where('created').between(f.from ? dayStart(f.from) : '', f.to ? dayEnd(f.to) : '\uffff', true, true).primaryKeys()));
   if (f.site) sets.push(await keys(db.annotations.where('pageId').anyOf(await pagesOfSite(db, f.site)).primaryKeys()));
   const only = intersect(sets);
+  if (only && only.size <= 20_000 && f.sort !== 'site') {
+    // A narrow filter: sort its few records rather than scan the whole date index.
+    const rows = (await db.annotations.bulkGet([...only])).filter((a) => !!a);
+    rows.sort((a, b) => (a!.created < b!.created ? -1 : a!.created > b!.created ? 1 : a!.id < b!.id ? -1 : 1));
+    const ids = rows.map((a) => a!.id);
+    return f.sort === 'date-desc' ? ids.reverse() : ids;
+  }
   let ordered: string[];
   if (f.sort === 'site') {
     // Pages by site, then each page's claims: two aligned index scans, no records read.
