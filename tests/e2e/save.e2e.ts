@@ -145,9 +145,21 @@ describe('save, read offline, fall back when blocked (Chromium, kk)', () => {
     expect(await reader.locator('[data-testid=claims] li q').first().textContent()).toBe(selected);
     expect(await reader.evaluate(() => (CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights.get('saqta-yellow')?.size)).toBe(1);
 
-    // The live page's keys find the claim (what its content script paints from).
+    // The live page's keys find the claim, and its content script paints it on the page.
     const live = await ask<{ annotations: { target: { source: string } }[] }>(reader, { type: 'page.get', keys: pageKeys(`${seedUrl}?utm_source=telegram`) });
     expect(live.annotations).toHaveLength(1);
+    const article = await openSeed();
+    const tabId = await tabIdOf(session, article);
+    await expect
+      .poll(
+        async () =>
+          ((await session.worker.evaluate((id) => chrome.tabs.sendMessage(id, { command: 'anchors' }), tabId)) as { claims: { text: string }[] }).claims.map(
+            (c) => c.text,
+          ),
+        { timeout: 15_000 },
+      )
+      .toEqual([selected]);
+    await article.close();
 
     // A claim made on the live page (same request the page's toolbar sends) shows in the reader.
     const quote = 'Брюссельдегі кездесу Қазақстан үшін маңызды.';
