@@ -54,13 +54,14 @@ describe('save, read offline, fall back when blocked (Chromium, kk)', () => {
   it('saves the seed article from the popup and keeps a full capture record', async () => {
     const article = await openSeed();
     const tabId = await tabIdOf(session, article);
+    // The popup opened as a tab keeps the window's size: a smaller emulated viewport
+    // here would also be what captureVisibleTab sees of the article tab.
     const popup = await session.openExtensionPage(`popup.html?tab=${tabId}`);
-    await popup.setViewportSize({ width: 340, height: 420 });
     await popup.getByTestId('save-page').click();
     await popup.getByTestId('save-status').filter({ hasText: 'Сақталды' }).waitFor({ timeout: 60_000 });
     expect(await popup.getByTestId('save-status').textContent()).toContain('Сақталған нұсқалар: 1');
     await popup.getByTestId('open-copy').waitFor();
-    await popup.screenshot({ path: artifactPath('save-popup-kk.png') });
+    await popup.screenshot({ path: artifactPath('save-popup-kk.png'), clip: { x: 0, y: 0, width: 344, height: 420 } });
     helper = popup;
 
     const view = await ask<{ page: { id: string; title: string; byline: string; lang: string }; capture: CaptureRecord }>(popup, {
@@ -143,6 +144,10 @@ describe('save, read offline, fall back when blocked (Chromium, kk)', () => {
     await reader.getByTestId('highlight').click();
     await reader.locator('[data-testid=claims] li').first().waitFor();
     expect(await reader.locator('[data-testid=claims] li q').first().textContent()).toBe(selected);
+    // Pressing the claim in the list takes the reader to it.
+    await reader.evaluate(() => getSelection()!.removeAllRanges());
+    await reader.locator('[data-testid=claims] li button').first().click();
+    expect((await reader.evaluate(() => getSelection()!.toString())).replace(/\s+/g, ' ').trim()).toBe(selected);
     expect(await reader.evaluate(() => (CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights.get('saqta-yellow')?.size)).toBe(1);
 
     // The live page's keys find the claim, and its content script paints it on the page.
@@ -250,6 +255,14 @@ describe('save, read offline, fall back when blocked (Chromium, kk)', () => {
     const [download] = await Promise.all([reader.waitForEvent('download'), reader.getByTestId('download-snapshot').click()]);
     const file = artifactPath('seed-snapshot.html');
     await download.saveAs(file);
+    // The full-page screenshot: a PNG as tall as the page plus the dated strip, its hash on record.
+    const [shot] = await Promise.all([reader.waitForEvent('download'), reader.getByTestId('download-screenshot').click()]);
+    const shotFile = artifactPath('seed-screenshot.png');
+    await shot.saveAs(shotFile);
+    const png = readFileSync(shotFile);
+    expect(createHash('sha256').update(png).digest('hex')).toBe(first.artifacts.find((a) => a.kind === 'screenshot')!.sha256);
+    expect(png.readUInt32BE(16)).toBe(1280);
+    expect(png.readUInt32BE(20)).toBeGreaterThan(2000);
     await reader.close();
     const bytes = readFileSync(file);
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(ref.sha256);
