@@ -9,6 +9,7 @@ import { findChrome } from '../../scripts/chrome.mjs';
 import type { FixtureServer } from '../../scripts/server.mjs';
 import { pageKeys } from '../../utils/url';
 import type { CaptureRecord } from '../../utils/db';
+import { makeClaim } from './highlight-helpers';
 
 let server: FixtureServer;
 let session: Session;
@@ -164,20 +165,16 @@ describe('save, read offline, fall back when blocked (Chromium, kk)', () => {
         { timeout: 15_000 },
       )
       .toEqual([selected]);
-    await article.close();
 
-    // A claim made on the live page (same request the page's toolbar sends) shows in the reader.
+    // A claim made on the live page with its toolbar (mouse selection, green, a tag) shows in the reader.
     const quote = 'Брюссельдегі кездесу Қазақстан үшін маңызды.';
-    await ask(reader, {
-      type: 'annotation.create',
-      page: { keys: pageKeys(seedUrl, 'https://news.example.kz/a/maqsat-kinalau-emes/33456789.html'), title: 'x', lang: 'kk' },
-      selector: [{ type: 'TextQuoteSelector', exact: quote, prefix: 'көрдік. Мұның бәрі өте өкінішті. ', suffix: ' Біз мұндай кездесулерді' }],
-      body: { tags: ['EU'], note: '', color: 'green' },
-    });
+    await makeClaim(article, quote, 1, { color: 'green', tags: ['EU'] });
+    await article.close();
     await reader.locator('[data-testid=claims] li').nth(1).waitFor();
     await reader.waitForFunction(() => (CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights.get('saqta-green')?.size === 1);
     const painted = await reader.evaluate(() => [...(CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights.get('saqta-green')!][0].toString());
     expect(painted).toBe(quote);
+    expect(await reader.locator('[data-testid=claims] .chip').first().textContent()).toBe('EU');
     await reader.screenshot({ path: artifactPath('reader-kk-claims.png') });
     await reader.close();
   });

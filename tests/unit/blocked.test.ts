@@ -11,6 +11,7 @@ describe('blocked-site detection', () => {
     expect(blockedReason('net::ERR_CERT_AUTHORITY_INVALID')).toBe('tls');
     expect(blockedReason('net::ERR_SSL_PROTOCOL_ERROR')).toBe('tls');
     expect(blockedReason('NS_ERROR_UNKNOWN_HOST')).toBe('dns');
+    expect(blockedReason('net::ERR_INTERNET_DISCONNECTED')).toBe('unreachable');
     expect(blockedReason('net::ERR_ABORTED')).toBeNull();
     expect(blockedReason('net::ERR_BLOCKED_BY_CLIENT')).toBeNull();
     expect(blockedStatus(451)).toBe('legal');
