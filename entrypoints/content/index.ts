@@ -15,6 +15,10 @@ export default defineContentScript({
   matches: ['http://*/*', 'https://*/*'],
   runAt: 'document_idle',
   main(ctx) {
+    // Saving (Alt+Shift+S via the highlighter's keys, the save-page command, the context menu).
+    onSaveRequested(async () => {
+      await savePage();
+    });
     const highlighter = new Highlighter(ctx);
     highlighter.start();
 
@@ -48,9 +52,5 @@ export default defineContentScript({
     };
     browser.runtime.onMessage.addListener(onMessage);
     ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(onMessage));
-    // Alt+Shift+S, the save-page command and the context menu reach savePage through the highlighter.
-    onSaveRequested(async () => {
-      await savePage();
-    });
   },
 });

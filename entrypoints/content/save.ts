@@ -1,6 +1,7 @@
 /**
- * Saving from the page: the `save-page` command (context menu, popup,
- * commands API) and Alt+Shift+S typed in the page end here. The content
+ * Saving from the page: the `save-page` command (context menu, commands
+ * API) and Alt+Shift+S typed in the page (the highlighter's keys) reach
+ * `savePage` through save-hook.ts. The content
  * script only asks; the background injects the capture script and stores.
  * Nothing is added to the page; the toolbar badge says how it went.
  */

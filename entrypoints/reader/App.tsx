@@ -15,17 +15,17 @@ const SIZE_KEY = 'saqta.reader.size';
 const THEME_KEY = 'saqta.reader.theme';
 
 /** Paint claims with the Custom Highlight API (fine in our own page; never on live pages). */
-function paint(root: HTMLElement, annotations: Annotation[]): Map<string, boolean> {
+function paint(root: HTMLElement, annotations: Annotation[]): Map<string, Range | null> {
   const found = anchorAll(
     root,
     annotations.map((a) => ({ id: a.id, selectors: a.target.selector })),
   );
   const highlights = (CSS as unknown as { highlights?: Map<string, unknown> }).highlights;
   const byColor = new Map<string, Range[]>();
-  const anchored = new Map<string, boolean>();
+  const anchored = new Map<string, Range | null>();
   for (const a of annotations) {
     const hit = found.get(a.id);
-    anchored.set(a.id, !!hit);
+    anchored.set(a.id, hit?.range ?? null);
     if (hit) byColor.set(a.body.color, [...(byColor.get(a.body.color) ?? []), hit.range]);
   }
   if (highlights) {
@@ -43,7 +43,7 @@ export function App() {
   const [copy, setCopy] = useState<SavedCopy | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
-  const [anchored, setAnchored] = useState<Map<string, boolean>>(new Map());
+  const [anchored, setAnchored] = useState<Map<string, Range | null>>(new Map());
   const [size, setSize] = useState(() => Number(localStorage.getItem(SIZE_KEY)) || 19);
   const [theme, setTheme] = useState<Theme>(() => (localStorage.getItem(THEME_KEY) as Theme) || 'auto');
   const articleRef = useRef<HTMLDivElement>(null);
@@ -100,6 +100,15 @@ export function App() {
     sel.removeAllRanges();
     setMessage(null);
     await load();
+  };
+
+  /** Scroll a claim into view and select it, so keyboard users land on it too. */
+  const showClaim = (range: Range | null | undefined) => {
+    if (!range) return;
+    (range.startContainer.parentElement ?? articleRef.current)?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    const sel = getSelection();
+    sel?.removeAllRanges();
+    sel?.addRange(range.cloneRange());
   };
 
   if (error) {
@@ -174,12 +183,14 @@ export function App() {
             {copy.annotations.length === 0 && <p class="muted">{t('readerNoClaims')}</p>}
             <ul class="claims" data-testid="claims">
               {copy.annotations.map((a) => (
-                <li key={a.id} class={`claim ${anchored.get(a.id) === false ? 'orphan' : ''}`} data-color={a.body.color}>
+                <li key={a.id} class={`claim ${anchored.get(a.id) === null ? 'orphan' : ''}`} data-color={a.body.color}>
                   <span class="swatch" style={{ background: `var(--hl-${a.body.color})` }} />
-                  <q lang={lang} dir={dir}>
-                    {quoteOf(a)?.exact}
-                  </q>
-                  {anchored.get(a.id) === false && <span class="muted"> ({t('readerOrphan')})</span>}
+                  <button type="button" class="link" onClick={() => showClaim(anchored.get(a.id))} disabled={!anchored.get(a.id)}>
+                    <q lang={lang} dir={dir}>
+                      {quoteOf(a)?.exact}
+                    </q>
+                  </button>
+                  {anchored.get(a.id) === null && <span class="muted"> ({t('readerOrphan')})</span>}
                   {a.body.tags.length > 0 && (
                     <div>
                       {a.body.tags.map((tag) => (

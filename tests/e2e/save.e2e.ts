@@ -9,6 +9,7 @@ import { findChrome } from '../../scripts/chrome.mjs';
 import type { FixtureServer } from '../../scripts/server.mjs';
 import { pageKeys } from '../../utils/url';
 import type { CaptureRecord } from '../../utils/db';
+import { makeClaim } from './highlight-helpers';
 
 let server: FixtureServer;
 let session: Session;
@@ -54,13 +55,14 @@ describe('save, read offline, fall back when blocked (Chromium, kk)', () => {
   it('saves the seed article from the popup and keeps a full capture record', async () => {
     const article = await openSeed();
     const tabId = await tabIdOf(session, article);
+    // The popup opened as a tab keeps the window's size: a smaller emulated viewport
+    // here would also be what captureVisibleTab sees of the article tab.
     const popup = await session.openExtensionPage(`popup.html?tab=${tabId}`);
-    await popup.setViewportSize({ width: 340, height: 420 });
     await popup.getByTestId('save-page').click();
     await popup.getByTestId('save-status').filter({ hasText: 'Сақталды' }).waitFor({ timeout: 60_000 });
     expect(await popup.getByTestId('save-status').textContent()).toContain('Сақталған нұсқалар: 1');
     await popup.getByTestId('open-copy').waitFor();
-    await popup.screenshot({ path: artifactPath('save-popup-kk.png') });
+    await popup.screenshot({ path: artifactPath('save-popup-kk.png'), clip: { x: 0, y: 0, width: 344, height: 420 } });
     helper = popup;
 
     const view = await ask<{ page: { id: string; title: string; byline: string; lang: string }; capture: CaptureRecord }>(popup, {
@@ -143,24 +145,36 @@ describe('save, read offline, fall back when blocked (Chromium, kk)', () => {
     await reader.getByTestId('highlight').click();
     await reader.locator('[data-testid=claims] li').first().waitFor();
     expect(await reader.locator('[data-testid=claims] li q').first().textContent()).toBe(selected);
+    // Pressing the claim in the list takes the reader to it.
+    await reader.evaluate(() => getSelection()!.removeAllRanges());
+    await reader.locator('[data-testid=claims] li button').first().click();
+    expect((await reader.evaluate(() => getSelection()!.toString())).replace(/\s+/g, ' ').trim()).toBe(selected);
     expect(await reader.evaluate(() => (CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights.get('saqta-yellow')?.size)).toBe(1);
 
-    // The live page's keys find the claim (what its content script paints from).
+    // The live page's keys find the claim, and its content script paints it on the page.
     const live = await ask<{ annotations: { target: { source: string } }[] }>(reader, { type: 'page.get', keys: pageKeys(`${seedUrl}?utm_source=telegram`) });
     expect(live.annotations).toHaveLength(1);
+    const article = await openSeed();
+    const tabId = await tabIdOf(session, article);
+    await expect
+      .poll(
+        async () =>
+          ((await session.worker.evaluate((id) => chrome.tabs.sendMessage(id, { command: 'anchors' }), tabId)) as { claims: { text: string }[] }).claims.map(
+            (c) => c.text,
+          ),
+        { timeout: 15_000 },
+      )
+      .toEqual([selected]);
 
-    // A claim made on the live page (same request the page's toolbar sends) shows in the reader.
+    // A claim made on the live page with its toolbar (mouse selection, green, a tag) shows in the reader.
     const quote = 'Брюссельдегі кездесу Қазақстан үшін маңызды.';
-    await ask(reader, {
-      type: 'annotation.create',
-      page: { keys: pageKeys(seedUrl, 'https://news.example.kz/a/maqsat-kinalau-emes/33456789.html'), title: 'x', lang: 'kk' },
-      selector: [{ type: 'TextQuoteSelector', exact: quote, prefix: 'көрдік. Мұның бәрі өте өкінішті. ', suffix: ' Біз мұндай кездесулерді' }],
-      body: { tags: ['EU'], note: '', color: 'green' },
-    });
+    await makeClaim(article, quote, 1, { color: 'green', tags: ['EU'] });
+    await article.close();
     await reader.locator('[data-testid=claims] li').nth(1).waitFor();
     await reader.waitForFunction(() => (CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights.get('saqta-green')?.size === 1);
     const painted = await reader.evaluate(() => [...(CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights.get('saqta-green')!][0].toString());
     expect(painted).toBe(quote);
+    expect(await reader.locator('[data-testid=claims] .chip').first().textContent()).toBe('EU');
     await reader.screenshot({ path: artifactPath('reader-kk-claims.png') });
     await reader.close();
   });
@@ -238,6 +252,14 @@ describe('save, read offline, fall back when blocked (Chromium, kk)', () => {
     const [download] = await Promise.all([reader.waitForEvent('download'), reader.getByTestId('download-snapshot').click()]);
     const file = artifactPath('seed-snapshot.html');
     await download.saveAs(file);
+    // The full-page screenshot: a PNG as tall as the page plus the dated strip, its hash on record.
+    const [shot] = await Promise.all([reader.waitForEvent('download'), reader.getByTestId('download-screenshot').click()]);
+    const shotFile = artifactPath('seed-screenshot.png');
+    await shot.saveAs(shotFile);
+    const png = readFileSync(shotFile);
+    expect(createHash('sha256').update(png).digest('hex')).toBe(first.artifacts.find((a) => a.kind === 'screenshot')!.sha256);
+    expect(png.readUInt32BE(16)).toBe(1280);
+    expect(png.readUInt32BE(20)).toBeGreaterThan(2000);
     await reader.close();
     const bytes = readFileSync(file);
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(ref.sha256);

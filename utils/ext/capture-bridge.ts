@@ -69,6 +69,34 @@ async function fullPageScreenshot(tabId: number, label: string): Promise<Uint8Ar
     })) as { result: number }[];
     return result;
   };
+  // Fixed and sticky bars (headers, cookie banners) would repeat in every frame:
+  // after the first frame they are hidden, and put back as they were at the end.
+  const fixedBars = async (hide: boolean) =>
+    browser.scripting.executeScript({
+      target: { tabId },
+      args: [hide],
+      func: (h: boolean) => {
+        const KEY = '__saqtaHiddenBars';
+        const w = window as unknown as Record<string, [HTMLElement, string, string][] | undefined>;
+        if (h) {
+          const hidden: [HTMLElement, string, string][] = [];
+          for (const el of document.body.querySelectorAll<HTMLElement>('*')) {
+            if (el.localName.startsWith('saqta-')) continue;
+            const pos = getComputedStyle(el).position;
+            if (pos !== 'fixed' && pos !== 'sticky') continue;
+            hidden.push([el, el.style.getPropertyValue('visibility'), el.style.getPropertyPriority('visibility')]);
+            el.style.setProperty('visibility', 'hidden', 'important');
+          }
+          w[KEY] = hidden;
+        } else {
+          for (const [el, value, prio] of w[KEY] ?? []) {
+            if (value) el.style.setProperty('visibility', value, prio);
+            else el.style.removeProperty('visibility');
+          }
+          delete w[KEY];
+        }
+      },
+    });
   const total = Math.min(m.height, MAX_HEIGHT);
   const frames: { y: number; bmp: ImageBitmap }[] = [];
   let last = 0;
@@ -82,8 +110,10 @@ async function fullPageScreenshot(tabId: number, label: string): Promise<Uint8Ar
       const blob = await (await fetch(dataUrl)).blob();
       frames.push({ y: actual, bmp: await createImageBitmap(blob) });
       if (actual + m.viewport >= total) break;
+      if (frames.length === 1) await fixedBars(true);
     }
   } finally {
+    await fixedBars(false).catch(() => undefined);
     await scrollTo(m.y).catch(() => undefined);
     if (previous?.id !== undefined && previous.id !== tabId) await browser.tabs.update(previous.id, { active: true }).catch(() => undefined);
   }
