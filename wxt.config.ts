@@ -1,13 +1,30 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
-import { cspString } from './utils/csp';
+import type { PluginOption } from 'vite';
+import { cspString, WORKER_CONNECT } from './utils/csp';
+
+/**
+ * Every built extension page carries the strict page policy in a <meta> tag,
+ * narrowing the manifest policy (which lets the background fetch a page's
+ * resources when saving) back to no network at all. Not in `wxt dev`, whose
+ * pages load from the dev server.
+ */
+function pagesCsp(): PluginOption {
+  return {
+    name: 'saqta-pages-csp',
+    apply: 'build',
+    transformIndexHtml: () => [
+      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: cspString() }, injectTo: 'head-prepend' },
+    ],
+  };
+}
 
 // See ARCHITECTURE.md for the map of contexts and why each permission is here.
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   imports: false,
   vite: () => ({
-    plugins: [preact()],
+    plugins: [preact(), pagesCsp()],
     build: { target: 'es2022' },
   }),
   manifest: ({ browser, command }) => ({
@@ -32,7 +49,9 @@ export default defineConfig({
     // WXT writes the MV2 string form for Firefox. `wxt dev` needs its dev server.
     content_security_policy: {
       extension_pages: cspString(
-        command === 'serve' ? { 'connect-src': ['http://localhost:*', 'ws://localhost:*'] } : {},
+        command === 'serve'
+          ? { 'connect-src': ['http://localhost:*', 'ws://localhost:*', ...WORKER_CONNECT['connect-src']] }
+          : WORKER_CONNECT,
       ),
     },
     commands: {

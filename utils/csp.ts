@@ -32,7 +32,20 @@ export const EXTENSION_PAGES_CSP: Record<string, string[]> = {
   'form-action': ["'none'"],
 };
 
-/** The policy as a header value; `extra` adds sources (dev server in `wxt dev`). */
+/**
+ * The background alone must reach the web: when the reader saves a page it
+ * fetches the page's own resources (stylesheets, images, fonts, the raw HTML)
+ * with the extension's host permissions, which content scripts cannot do
+ * across origins. MV3 has one policy for the worker and the pages, so the
+ * manifest policy adds `http: https:` to `connect-src` only, and every
+ * extension page narrows it back with the same policy in a
+ * `<meta http-equiv="Content-Security-Policy">` (policies intersect), checked
+ * by tests/unit/csp.test.ts. Nothing that renders (images, fonts, media,
+ * frames, styles, scripts) may come from the network anywhere.
+ */
+export const WORKER_CONNECT: Record<string, string[]> = { 'connect-src': ['http:', 'https:'] };
+
+/** The policy as a header value; `extra` adds sources (the worker's fetches, the dev server in `wxt dev`). */
 export function cspString(extra: Record<string, string[]> = {}): string {
   return Object.entries(EXTENSION_PAGES_CSP)
     .map(([directive, sources]) => [directive, ...sources, ...(extra[directive] ?? [])].join(' '))
