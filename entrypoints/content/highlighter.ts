@@ -504,9 +504,12 @@ export class Highlighter {
     return created;
   }
 
-  /** The background told us claims changed somewhere. */
+  private changedTimer = 0;
+  /** The background told us claims changed somewhere (bursts coalesce into one reload). */
   onChanged(pageId: string): void {
-    if (pageId === this.pageId || this.pageId === null) void this.reload(false);
+    if (pageId !== this.pageId && this.pageId !== null) return;
+    clearTimeout(this.changedTimer);
+    this.changedTimer = window.setTimeout(() => void this.reload(false), 150);
   }
 }
 
