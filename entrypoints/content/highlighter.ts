@@ -421,6 +421,7 @@ export class Highlighter {
       return;
     }
     this.claims.delete(c.a.id);
+    this.lastCreate = { at: 0, text: '' };
     this.undo = { kind: 'delete', annotation: res.value.annotation };
     this.toolbar.hide();
     this.paint();
@@ -431,6 +432,7 @@ export class Highlighter {
     const u = this.undo;
     if (!u) return;
     this.undo = null;
+    this.lastCreate = { at: 0, text: '' };
     if (u.kind === 'create') {
       const res = await send('annotation.delete', { id: u.id });
       if (res.ok) {

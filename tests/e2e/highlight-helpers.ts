@@ -157,6 +157,8 @@ export function occurrenceRects(args: { text: string; occurrence: number; scroll
 export async function selectWithMouse(page: Page, text: string, occurrence: number): Promise<void> {
   const where = await page.evaluate(occurrenceRects, { text, occurrence, scroll: true });
   if (!where) throw new Error(`text not on page: ${text} #${occurrence}`);
+  // Pressing inside a live selection would start dragging it: start from no selection, as after a click elsewhere.
+  await page.evaluate(() => document.getSelection()?.removeAllRanges());
   await page.mouse.click(where.from.x, where.from.y);
   await page.keyboard.down('Shift');
   await page.mouse.click(where.to.x, where.to.y);
