@@ -79,8 +79,11 @@ export class Highlighter {
     ctx.addEventListener(document, 'selectionchange', () => this.onSelectionChange());
     ctx.addEventListener(window, 'scroll', (e) => this.onScroll(e), { capture: true, passive: true });
     ctx.addEventListener(window, 'resize', () => this.schedulePaint());
-    ctx.addEventListener(window, 'popstate', () => void this.reload(true));
-    ctx.addEventListener(window, 'wxt:locationchange', () => void this.reload(true));
+    // SPA route changes. WXT reports them from the Navigation API's `navigate` event, which fires
+    // before location.href changes: read the page's keys a moment later.
+    const routed = () => ctx.setTimeout(() => void this.reload(true), 50);
+    ctx.addEventListener(window, 'popstate', routed);
+    ctx.addEventListener(window, 'wxt:locationchange', routed);
     this.observer = new MutationObserver(() => this.onMutation());
     this.observer.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['hidden', 'style', 'class'] });
     this.resizeObserver = new ResizeObserver(() => this.schedulePaint());
@@ -132,7 +135,10 @@ export class Highlighter {
       const c = this.claims.get(this.editing);
       const open = this.toolbar.open;
       if (!c) this.toolbar.hide();
-      else if (open?.mode === 'edit') this.toolbar.show({ ...open, claim: c.a }, this.rectOf(c) ?? new DOMRect(), false);
+      // Re-render only for a change made elsewhere (another tab, the side panel): never under the reader's typing.
+      else if (open?.mode === 'edit' && open.claim.modified !== c.a.modified) {
+        this.toolbar.show({ ...open, claim: c.a }, this.rectOf(c) ?? new DOMRect(), false);
+      }
     }
   }
 

@@ -72,7 +72,7 @@ export async function uiText(page: Page): Promise<string> {
   return out.join(' ');
 }
 
-export async function waitControl(page: Page, key: string, timeout = 5000): Promise<{ x: number; y: number }> {
+export async function waitControl(page: Page, key: string, timeout = 10000): Promise<{ x: number; y: number }> {
   const end = Date.now() + timeout;
   for (;;) {
     const box = await controlBox(page, key);
@@ -82,7 +82,7 @@ export async function waitControl(page: Page, key: string, timeout = 5000): Prom
   }
 }
 
-export async function clickControl(page: Page, key: string, timeout = 5000): Promise<void> {
+export async function clickControl(page: Page, key: string, timeout = 10000): Promise<void> {
   const box = await waitControl(page, key, timeout);
   await page.mouse.click(box.x, box.y);
 }

@@ -86,3 +86,23 @@ describe('undo and the context-menu command', () => {
     await page.close();
   });
 });
+
+describe('single-page sites', () => {
+  it('claims follow history changes: gone on another story, back on Back', async () => {
+    const page = await session.context.newPage();
+    await page.goto(`${server.origin}/hostile/spa.html?story=1`);
+    const tabId = await tabIdOf(session, page);
+    const text = 'raise water prices by twelve percent';
+    await makeClaim(page, text, 1, { tags: ['water'] });
+    await expect.poll(async () => (await anchorsOf(session, tabId)).claims.map((c) => c.text)).toEqual([text]);
+    // The site's own link changes the story with pushState (no page load).
+    await page.getByRole('link', { name: 'Story two' }).click();
+    await expect.poll(async () => {
+      const r = await anchorsOf(session, tabId);
+      return r.claims.length + r.orphans.length;
+    }, { timeout: 10000 }).toBe(0);
+    await page.goBack();
+    await expect.poll(async () => (await anchorsOf(session, tabId)).claims.map((c) => c.text), { timeout: 10000 }).toEqual([text]);
+    await page.close();
+  });
+});
