@@ -31,7 +31,7 @@ function rng(seed: number) {
 }
 
 describe('random claims round-trip a reload on real pages', () => {
-  const totals = { pages: 0, claims: 0, exact: 0, moved: 0, orphaned: 0 };
+  const totals = { pages: 0, claims: 0, exact: 0, moved: 0, orphaned: 0, crossBlock: 0 };
   afterAll(() => console.log('round-trip', JSON.stringify(totals)));
 
   for (const [n, name] of PAGES.entries()) {
@@ -58,6 +58,15 @@ describe('random claims round-trip a reload on real pages', () => {
       expect(created).toBeGreaterThanOrEqual(200);
       const before = await anchorsOf(session, tabId);
       expect(before.claims).toHaveLength(created);
+      // How many cross an element boundary that the browser renders as a line break (paragraphs,
+      // list items, table cells): found in the page's own innerText, where blocks are separated by "\n".
+      const crossBlock = await page.evaluate((texts) => {
+        const inner = document.body.innerText;
+        const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+');
+        return texts.filter((t) => new RegExp(esc(t)).exec(inner)?.[0].includes('\n')).length;
+      }, before.claims.map((c) => c.text));
+      totals.crossBlock += crossBlock;
+      expect(crossBlock).toBeGreaterThan(10);
 
       await page.reload({ waitUntil: 'load' });
       const after = await settledAnchors(session, tabId, created, 30000);
