@@ -65,8 +65,7 @@ describe('random claims round-trip a reload on real pages', () => {
         const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+');
         return texts.filter((t) => new RegExp(esc(t)).exec(inner)?.[0].includes('\n')).length;
       }, before.claims.map((c) => c.text));
-      totals.crossBlock += crossBlock;
-      expect(crossBlock).toBeGreaterThan(10);
+      totals.crossBlock += crossBlock; // (a page whose innerText differs from its text, e.g. by text-transform, counts 0)
 
       await page.reload({ waitUntil: 'load' });
       const after = await settledAnchors(session, tabId, created, 30000);
@@ -89,4 +88,8 @@ describe('random claims round-trip a reload on real pages', () => {
       await page.close();
     });
   }
+  it('the random claims include many that cross paragraphs, list items or cells', () => {
+    expect(totals.pages).toBe(PAGES.length);
+    expect(totals.crossBlock).toBeGreaterThan(totals.claims / 10);
+  });
 });
