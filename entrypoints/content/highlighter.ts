@@ -120,8 +120,10 @@ export class Highlighter {
     this.pageId = view.page?.id ?? null;
     const next = new Map<string, Claim>();
     const fresh: string[] = [];
-    for (const a of view.annotations) {
-      const old = this.claims.get(a.id);
+    for (const incoming of view.annotations) {
+      const old = this.claims.get(incoming.id);
+      // An answer that left the background before our own last change must not undo it locally.
+      const a = old && old.a.modified > incoming.modified ? old.a : incoming;
       if (old && JSON.stringify(old.a.target) === JSON.stringify(a.target)) next.set(a.id, { a, hit: old.hit });
       else {
         next.set(a.id, { a, hit: null });
@@ -136,7 +138,7 @@ export class Highlighter {
       const open = this.toolbar.open;
       if (!c) this.toolbar.hide();
       // Re-render only for a change made elsewhere (another tab, the side panel): never under the reader's typing.
-      else if (open?.mode === 'edit' && open.claim.modified !== c.a.modified) {
+      else if (open?.mode === 'edit' && c.a.modified > open.claim.modified) {
         this.toolbar.show({ ...open, claim: c.a }, this.rectOf(c) ?? new DOMRect(), false);
       }
     }
