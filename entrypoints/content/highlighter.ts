@@ -84,8 +84,11 @@ export class Highlighter {
     ctx.addEventListener(document, 'selectionchange', () => this.onSelectionChange());
     ctx.addEventListener(window, 'scroll', (e) => this.onScroll(e), { capture: true, passive: true });
     ctx.addEventListener(window, 'resize', () => this.schedulePaint());
-    ctx.addEventListener(window, 'popstate', () => void this.reload(true));
-    ctx.addEventListener(window, 'wxt:locationchange', () => void this.reload(true));
+    // SPA route changes. WXT reports them from the Navigation API's `navigate` event, which fires
+    // before location.href changes: read the page's keys a moment later.
+    const routed = () => ctx.setTimeout(() => void this.reload(true), 50);
+    ctx.addEventListener(window, 'popstate', routed);
+    ctx.addEventListener(window, 'wxt:locationchange', routed);
     this.observer = new MutationObserver(() => this.onMutation());
     this.observer.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['hidden', 'style', 'class'] });
     this.resizeObserver = new ResizeObserver(() => this.schedulePaint());
@@ -122,8 +125,10 @@ export class Highlighter {
     this.pageId = view.page?.id ?? null;
     const next = new Map<string, Claim>();
     const fresh: string[] = [];
-    for (const a of view.annotations) {
-      const old = this.claims.get(a.id);
+    for (const incoming of view.annotations) {
+      const old = this.claims.get(incoming.id);
+      // An answer that left the background before our own last change must not undo it locally.
+      const a = old && old.a.modified > incoming.modified ? old.a : incoming;
       if (old && JSON.stringify(old.a.target) === JSON.stringify(a.target)) next.set(a.id, { a, hit: old.hit });
       else {
         next.set(a.id, { a, hit: null });
@@ -137,7 +142,10 @@ export class Highlighter {
       const c = this.claims.get(this.editing);
       const open = this.toolbar.open;
       if (!c) this.toolbar.hide();
-      else if (open?.mode === 'edit') this.toolbar.show({ ...open, claim: c.a }, this.rectOf(c) ?? new DOMRect(), false);
+      // Re-render only for a change made elsewhere (another tab, the side panel): never under the reader's typing.
+      else if (open?.mode === 'edit' && c.a.modified > open.claim.modified) {
+        this.toolbar.show({ ...open, claim: c.a }, this.rectOf(c) ?? new DOMRect(), false);
+      }
     }
   }
 
@@ -426,6 +434,7 @@ export class Highlighter {
       return;
     }
     this.claims.delete(c.a.id);
+    this.lastCreate = { at: 0, text: '' };
     this.undo = { kind: 'delete', annotation: res.value.annotation };
     this.toolbar.hide();
     this.paint();
@@ -436,6 +445,7 @@ export class Highlighter {
     const u = this.undo;
     if (!u) return;
     this.undo = null;
+    this.lastCreate = { at: 0, text: '' };
     if (u.kind === 'create') {
       const res = await send('annotation.delete', { id: u.id });
       if (res.ok) {
@@ -509,9 +519,12 @@ export class Highlighter {
     return created;
   }
 
-  /** The background told us claims changed somewhere. */
+  private changedTimer = 0;
+  /** The background told us claims changed somewhere (bursts coalesce into one reload). */
   onChanged(pageId: string): void {
-    if (pageId === this.pageId || this.pageId === null) void this.reload(false);
+    if (pageId !== this.pageId && this.pageId !== null) return;
+    clearTimeout(this.changedTimer);
+    this.changedTimer = window.setTimeout(() => void this.reload(false), 150);
   }
 }
 

@@ -61,15 +61,21 @@ export class Overlay {
     const { host, root } = makeHost(
       'saqta-overlay',
       `:host { mix-blend-mode: multiply !important; }
+       .clip { position: absolute; inset: 0; overflow: hidden; }
        .layer { position: absolute; left: 0; top: 0; width: 0; height: 0; will-change: transform; }
        .box { position: absolute; border-radius: 2px; }
        .flash { animation: flash 0.45s ease-in-out 3; }
        @keyframes flash { 50% { outline: 3px solid rgba(230, 90, 0, .9); outline-offset: 2px; filter: saturate(2.5); } }
        @media (prefers-color-scheme: dark) { :host { mix-blend-mode: normal !important; } .box { opacity: .55; } }`,
     );
+    // The clip keeps boxes below the fold from adding to the host's scrollWidth/scrollHeight,
+    // which the page could read.
+    const clip = document.createElement('div');
+    clip.className = 'clip';
     const layer = document.createElement('div');
     layer.className = 'layer';
-    root.append(layer);
+    clip.append(layer);
+    root.append(clip);
     document.documentElement.append(host);
     this.host = host;
     this.layer = layer;

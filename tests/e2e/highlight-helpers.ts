@@ -72,7 +72,7 @@ export async function uiText(page: Page): Promise<string> {
   return out.join(' ');
 }
 
-export async function waitControl(page: Page, key: string, timeout = 5000): Promise<{ x: number; y: number }> {
+export async function waitControl(page: Page, key: string, timeout = 10000): Promise<{ x: number; y: number }> {
   const end = Date.now() + timeout;
   for (;;) {
     const box = await controlBox(page, key);
@@ -82,7 +82,7 @@ export async function waitControl(page: Page, key: string, timeout = 5000): Prom
   }
 }
 
-export async function clickControl(page: Page, key: string, timeout = 5000): Promise<void> {
+export async function clickControl(page: Page, key: string, timeout = 10000): Promise<void> {
   const box = await waitControl(page, key, timeout);
   await page.mouse.click(box.x, box.y);
 }
@@ -157,6 +157,8 @@ export function occurrenceRects(args: { text: string; occurrence: number; scroll
 export async function selectWithMouse(page: Page, text: string, occurrence: number): Promise<void> {
   const where = await page.evaluate(occurrenceRects, { text, occurrence, scroll: true });
   if (!where) throw new Error(`text not on page: ${text} #${occurrence}`);
+  // Pressing inside a live selection would start dragging it: start from no selection, as after a click elsewhere.
+  await page.evaluate(() => document.getSelection()?.removeAllRanges());
   await page.mouse.click(where.from.x, where.from.y);
   await page.keyboard.down('Shift');
   await page.mouse.click(where.to.x, where.to.y);

@@ -71,6 +71,7 @@ describe('highlighting the shared seed cases in Chromium', () => {
     const { page, tabId } = await openSeed(`${server.origin}/seed/index.html`);
     onTestFinished(() => page.close().catch(() => undefined));
     bodyBefore = await page.evaluate(() => document.body.innerHTML);
+    const docSizeBefore = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
     for (const [i, c] of cases.entries()) {
       await selectWithMouse(page, c.exact, c.occurrence);
       if (i % 3 === 2) {
@@ -125,11 +126,17 @@ describe('highlighting the shared seed cases in Chromium', () => {
       return {
         highlights: CSS.highlights.size,
         hostsReadable: hosts.map((h) => [h.shadowRoot === null, h.innerHTML, h.attributes.length, (h as HTMLElement).innerText]),
+        // Sizes a page could read: the hosts are exactly the viewport, with nothing overflowing.
+        hostSizes: hosts.map((h) => [h.scrollWidth - h.clientWidth, h.scrollHeight - h.clientHeight, h.clientWidth === innerWidth || h.clientWidth === document.documentElement.clientWidth]),
+        docSize: [document.documentElement.scrollWidth, document.documentElement.scrollHeight],
         globals: Object.keys(window).filter((k) => /saqta/i.test(k)),
         bodyHasAttr: document.body.outerHTML.includes('saqta'),
       };
     });
     expect(trace.highlights).toBe(0);
+    expect(trace.hostsReadable.length).toBeGreaterThan(0);
+    for (const sz of trace.hostSizes) expect(sz).toEqual([0, 0, true]);
+    expect(trace.docSize).toEqual(docSizeBefore);
     for (const h of trace.hostsReadable) expect(h).toEqual([true, '', 0, '']);
     expect(trace.globals).toEqual([]);
     expect(trace.bodyHasAttr).toBe(false);

@@ -236,9 +236,7 @@ group('batch', () => {
       if (a && map.text.slice(a.start, a.end) === (c.selectors[0] as TextQuoteSelector).exact) exact++;
     }
     expect(exact).toBe(1000);
-    // A correctness test on a big input, not a timing one (npm run bench times it):
-    // room for a loaded CI machine.
-  }, 180_000);
+  }, 240_000); // a 1 MB jsdom document on a shared machine: generous time, no timing assert
 });
 
 group('fingerprint', () => {
