@@ -3,6 +3,8 @@ import { browser } from 'wxt/browser';
 import type { Event, TabCommand, TabStatus } from '../../utils/messages';
 import { canonicalOf } from '../../utils/page-meta';
 import { Highlighter } from './highlighter';
+import { onSaveRequested } from './save-hook';
+import { savePage } from './save';
 
 /**
  * The always-on content script. It stays small: it answers the background
@@ -13,6 +15,8 @@ export default defineContentScript({
   matches: ['http://*/*', 'https://*/*'],
   runAt: 'document_idle',
   main(ctx) {
+    // Alt+Shift+S (trusted key events only), the command and the menu save through the highlighter's hook.
+    onSaveRequested(() => savePage().then(() => undefined));
     const highlighter = new Highlighter(ctx);
     highlighter.start();
 
@@ -46,5 +50,6 @@ export default defineContentScript({
     };
     browser.runtime.onMessage.addListener(onMessage);
     ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(onMessage));
+    installSaveShortcut(ctx);
   },
 });

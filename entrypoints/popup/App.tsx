@@ -3,6 +3,7 @@ import { t } from '../../utils/ext/i18n';
 import { openSidePanel } from '../../utils/ext/side-panel';
 import { useActivePage } from '../../components/useActivePage';
 import { BackupReminder } from '../../components/BackupReminder';
+import { SaveControls } from './SaveControls';
 
 export function App() {
   const state = useActivePage();
@@ -35,6 +36,7 @@ export function App() {
           </p>
         </section>
       )}
+      {state.kind === 'ready' && <SaveControls tabId={state.tabId} view={state.view} />}
       <BackupReminder onOpenLibrary={() => openPage('/library.html')} />
       <div class="actions">
         <button type="button" class="primary" onClick={() => void openSidePanel().then(() => window.close())}>

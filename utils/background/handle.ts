@@ -7,7 +7,7 @@
 import type { SaqtaDB } from '../db';
 import { fail, ok, type Api, type CoreApi, type Event, type Request, type RequestType, type Result } from '../messages';
 import { highlightHandlers } from './highlights';
-import { saveHandlers } from './save';
+import { saveHandlers, type CaptureBridge } from './save';
 import { libraryHandlers } from './library';
 import { settingsHandlers, type SettingsStore } from './settings';
 import { findPage } from '../store/pages';
@@ -32,6 +32,8 @@ export interface HandlerDeps {
   storageStatus(): Promise<Api['storage.status']['res']>;
   /** Settings and backup reminder (utils/background/settings.ts); absent where there is no storage. */
   settings?: SettingsStore;
+  /** Saving: what the background can do in tabs (inject, fetch, screenshot). Absent in tests that do not save. */
+  capture?: CaptureBridge;
 }
 
 export type Handler<K extends RequestType> = (req: Request<K>, deps: HandlerDeps) => Promise<Result<Api[K]['res']>>;

@@ -1,0 +1,78 @@
+/**
+ * Article metadata Readability does not give, or gives only sometimes.
+ * Pure DOM: no `browser.*`.
+ */
+import { canonicalOf } from '../page-meta';
+
+function jsonLd(doc: Document): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  doc.querySelectorAll('script[type="application/ld+json"]').forEach((s) => {
+    try {
+      const data = JSON.parse(s.textContent ?? '');
+      const items = Array.isArray(data) ? data : Array.isArray(data?.['@graph']) ? data['@graph'] : [data];
+      for (const item of items) if (item && typeof item === 'object') out.push(item);
+    } catch {
+      /* a broken block says nothing */
+    }
+  });
+  return out;
+}
+
+const metaContent = (doc: Document, selector: string) =>
+  doc.querySelector<HTMLMetaElement>(selector)?.getAttribute('content')?.trim() || undefined;
+
+/** Publication time as ISO 8601 (kept with its offset when the page gives one). */
+export function publishedTimeOf(doc: Document): string | undefined {
+  const candidates = [
+    metaContent(doc, 'meta[property="article:published_time" i]'),
+    metaContent(doc, 'meta[name="article:published_time" i]'),
+    metaContent(doc, 'meta[itemprop="datePublished" i]'),
+    ...jsonLd(doc).map((i) => (typeof i.datePublished === 'string' ? i.datePublished : undefined)),
+    metaContent(doc, 'meta[name="date" i]'),
+    metaContent(doc, 'meta[name="dc.date" i]'),
+    doc.querySelector('article time[datetime], time[datetime]')?.getAttribute('datetime') ?? undefined,
+  ];
+  for (const c of candidates) if (c && !Number.isNaN(Date.parse(c))) return c.trim();
+  return undefined;
+}
+
+/** BCP 47 language: <html lang>, then Content-Language, then og:locale, then JSON-LD. */
+export function langOf(doc: Document): string | undefined {
+  const raw =
+    doc.documentElement.getAttribute('lang') ||
+    doc.documentElement.getAttribute('xml:lang') ||
+    metaContent(doc, 'meta[http-equiv="content-language" i]') ||
+    metaContent(doc, 'meta[property="og:locale" i]')?.replace('_', '-') ||
+    (jsonLd(doc).map((i) => i.inLanguage).find((l) => typeof l === 'string') as string | undefined);
+  const lang = raw?.split(',')[0].trim();
+  return lang && /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$/.test(lang) ? lang.replace(/_/g, '-') : undefined;
+}
+
+const RTL_LANGS = /^(ar|arc|dv|fa|ha|he|iw|khw|ks|ku|ps|sd|ur|yi)(-|$)/i;
+
+/** Text direction: explicit dir on <html>/<body>, else from the language. */
+export function dirOf(doc: Document, lang?: string): 'ltr' | 'rtl' | undefined {
+  const explicit = (doc.documentElement.getAttribute('dir') || doc.body?.getAttribute('dir'))?.toLowerCase();
+  if (explicit === 'rtl' || explicit === 'ltr') return explicit;
+  if (lang) return RTL_LANGS.test(lang) ? 'rtl' : 'ltr';
+  return undefined;
+}
+
+export { canonicalOf };
+
+/** Words in a text, for any script (Kazakh, Chinese, Arabic…): Intl.Segmenter when present. */
+export function countWords(text: string, lang?: string): number {
+  const Seg = (Intl as { Segmenter?: typeof Intl.Segmenter }).Segmenter;
+  if (Seg) {
+    let n = 0;
+    for (const s of new Seg(lang || undefined, { granularity: 'word' }).segment(text)) if (s.isWordLike) n++;
+    return n;
+  }
+  return text.split(/\s+/).filter(Boolean).length;
+}
+
+/** Direction to show text in: what the page stated, else what its language writes in. */
+export function dirForLang(lang?: string, stated?: 'ltr' | 'rtl'): 'ltr' | 'rtl' {
+  if (stated) return stated;
+  return lang && RTL_LANGS.test(lang) ? 'rtl' : 'ltr';
+}

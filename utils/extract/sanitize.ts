@@ -1,0 +1,22 @@
+/**
+ * The one sanitizer for saved article HTML (DOMPurify). Used when saving and
+ * again in every extension page before showing saved HTML. Pure: it takes the
+ * window DOMPurify works in.
+ */
+import createDOMPurify from 'dompurify';
+
+/** Tags a saved article may keep: text, structure, figures, tables. */
+const FORBID_TAGS = ['style', 'link', 'meta', 'base', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'frame', 'object', 'embed', 'video', 'audio', 'source', 'track', 'picture', 'svg', 'math', 'noscript', 'template'];
+/** Attributes that could fetch, run or restyle from the network. */
+const FORBID_ATTR = ['style', 'srcset', 'sizes', 'background', 'poster', 'ping', 'action', 'formaction', 'xlink:href', 'loading', 'decoding', 'class', 'id'];
+
+export function sanitizeArticle(html: string, win: Window & typeof globalThis): string {
+  const purify = createDOMPurify(win);
+  return purify.sanitize(html, {
+    FORBID_TAGS,
+    FORBID_ATTR,
+    ALLOW_DATA_ATTR: false,
+    // Only web links and in-page anchors; images are swapped for stored blobs by the views.
+    ALLOWED_URI_REGEXP: /^(?:https?:|#|data:image\/(?:png|jpe?g|gif|webp|avif);base64,|blob:)/i,
+  }) as string;
+}
