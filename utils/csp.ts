@@ -6,9 +6,16 @@
  *
  * What it guarantees (tested in tests/e2e/csp.e2e.ts):
  * - only the extension's own scripts run: no remote, inline or eval'd script;
- * - nothing in an extension page reaches the network: fetch/XHR/WebSocket,
- *   images, fonts, media, frames and CSS `url()` may only use the extension's
- *   own files, `blob:` and `data:`;
+ * - nothing an extension page *shows* comes from the network: images, fonts,
+ *   media, frames, styles and CSS `url()` may only use the extension's own
+ *   files, `blob:` and `data:`; no WebSocket;
+ * - `connect-src` also allows `http:`/`https:`, and only because saving needs
+ *   it: the background fetches the page's images, styles and fonts with the
+ *   extension's host permissions (CORS would block most of them from the
+ *   content script), and one policy covers the background and the pages in
+ *   MV3. No script can use it (no remote, inline or eval'd script runs), and
+ *   tests/e2e/privacy.e2e.ts proves Saqta fetches nothing unless the reader
+ *   saves, and then only the page's own resources;
  * - no plugins (`object-src 'none'`), no `<base>` rewriting, no form posts.
  *
  * `style-src 'unsafe-inline'` stays allowed: saved copies keep their inline
@@ -22,7 +29,7 @@ export const EXTENSION_PAGES_CSP: Record<string, string[]> = {
   'img-src': ["'self'", 'blob:', 'data:'],
   'font-src': ["'self'", 'blob:', 'data:'],
   'media-src': ["'self'", 'blob:', 'data:'],
-  'connect-src': ["'self'", 'blob:', 'data:'],
+  'connect-src': ["'self'", 'blob:', 'data:', 'http:', 'https:'],
   'frame-src': ["'self'", 'blob:'],
   'child-src': ["'self'", 'blob:'],
   'worker-src': ["'self'"],

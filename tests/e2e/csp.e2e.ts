@@ -1,8 +1,11 @@
 /**
  * Extension pages and the background run under a strict CSP (utils/csp.ts):
- * they cannot reach the network, load remote images, frames or scripts, or
- * run inline or eval'd code. Each probe targets the fixture server on
- * 127.0.0.1 with a unique path; the server's log proves nothing arrived.
+ * they cannot load remote images, frames, scripts, styles, fonts or media,
+ * open WebSockets, post forms, or run inline or eval'd code. Each probe
+ * targets the fixture server on 127.0.0.1 with a unique path; the server's log
+ * proves nothing arrived. (fetch/XHR stay possible for the background's
+ * capture of a page the reader saves; privacy.e2e.ts proves they are used for
+ * nothing else.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
@@ -35,8 +38,9 @@ describe('extension pages have a strict Content Security Policy', () => {
       expect(directives['default-src']).toEqual(["'none'"]);
       expect(directives['script-src']).toEqual(["'self'"]);
       expect(directives['object-src']).toEqual(["'none'"]);
-      expect(directives['connect-src']).toEqual(["'self'", 'blob:', 'data:']);
-      expect(csp).not.toMatch(/https?:|wss?:|\*|unsafe-eval/);
+      expect(directives['connect-src']).toEqual(["'self'", 'blob:', 'data:', 'http:', 'https:']);
+      for (const [k, v] of Object.entries(directives)) if (k !== 'connect-src') expect(v.join(' '), k).not.toMatch(/https?:/);
+      expect(csp).not.toMatch(/wss?:|\*|unsafe-eval/);
     }
   });
 
@@ -50,7 +54,7 @@ describe('extension pages have a strict Content Security Policy', () => {
     await page.close();
   });
 
-  it('an extension page cannot fetch, load images, frames, scripts or styles from 127.0.0.1, nor run inline code', async () => {
+  it('an extension page cannot load images, frames, scripts or styles from 127.0.0.1, nor open sockets, post forms or run inline code', async () => {
     server.log.length = 0;
     const options = await session.openExtensionPage('options.html');
     await options.getByTestId('persisted').waitFor();
@@ -142,8 +146,9 @@ describe('extension pages have a strict Content Security Policy', () => {
     }, server.origin);
 
     expect(outcome.r).toEqual({
-      fetch: 'blocked',
-      xhr: 'blocked',
+      // Allowed by connect-src for the capture of saved pages (see utils/csp.ts).
+      fetch: 'loaded',
+      xhr: 'loaded',
       beacon: expect.stringMatching(/blocked|queued/),
       websocket: 'blocked',
       img: 'blocked',
@@ -155,25 +160,12 @@ describe('extension pages have a strict Content Security Policy', () => {
     });
     expect(outcome.violations).toEqual(
       expect.arrayContaining(['connect-src', 'img-src', 'script-src-elem', 'style-src-elem', 'frame-src', 'form-action']),
+      // (connect-src: the WebSocket.)
     );
     // The page is still the options page (the form did not navigate it) …
     expect(options.url()).toMatch(/^chrome-extension:\/\/[a-p]{32}\/options\.html$/);
-    // … and not one probe reached the server.
-    expect(probes()).toEqual([]);
+    // … and nothing but the fetch/XHR probes reached the server.
+    expect(probes().map((r) => r.path.split('csp-probe=')[1]).filter((p) => !['fetch', 'xhr', 'beacon'].includes(p))).toEqual([]);
     await options.close();
-  });
-
-  it('the background service worker cannot fetch 127.0.0.1 either', async () => {
-    server.log.length = 0;
-    const result = await session.worker.evaluate(
-      (u) =>
-        fetch(u).then(
-          (r) => `loaded ${r.status}`,
-          (e) => `blocked: ${String(e)}`,
-        ),
-      `${server.origin}/seed/index.html?csp-probe=worker`,
-    );
-    expect(result).toMatch(/^blocked/);
-    expect(probes()).toEqual([]);
   });
 });
