@@ -10,6 +10,7 @@
  */
 import Dexie, { type EntityTable } from 'dexie';
 import type { Annotation, Color } from './annotation';
+import { annotationTerms, pageTerms } from './search/terms';
 
 export interface PageRecord {
   id: string;
@@ -84,6 +85,20 @@ export interface TagRecord {
   created: string;
 }
 
+/** The plain text of a saved article, with its search terms (v3; filled by utils/search/articles.ts). */
+export interface TextRecord {
+  pageId: string;
+  /** The article blob the text came from; a newer save replaces it. */
+  blobId: string;
+  text: string;
+  terms: string[];
+}
+
+/** Search terms kept on records by the hooks below (v3); never part of exports. */
+export interface Indexed {
+  terms?: string[];
+}
+
 export const DB_NAME = 'saqta';
 
 /** Schema declarations by version; never edit an old one, add a new one. */
@@ -99,11 +114,19 @@ export const SCHEMA = {
     // v2: where each claim last anchored, so lists can show orphans without the page.
     annotations: 'id, pageId, *body.tags, body.color, modified, anchor',
   },
+  3: {
+    // v3 (library): folded search terms on claims and pages (kept by hooks),
+    // article texts with theirs, and pages by creation time for the library.
+    pages: 'id, normalizedUrl, normalizedCanonical, fingerprint, *aliases, siteName, savedAt, updatedAt, createdAt, *terms',
+    annotations: 'id, pageId, *body.tags, body.color, modified, anchor, created, *terms',
+    texts: 'pageId, blobId, *terms',
+  },
 } as const;
 
 export class SaqtaDB extends Dexie {
-  pages!: EntityTable<PageRecord, 'id'>;
-  annotations!: EntityTable<Annotation, 'id'>;
+  pages!: EntityTable<PageRecord & Indexed, 'id'>;
+  annotations!: EntityTable<Annotation & Indexed, 'id'>;
+  texts!: EntityTable<TextRecord, 'pageId'>;
   captures!: EntityTable<CaptureRecord, 'id'>;
   blobs!: EntityTable<BlobRecord, 'id'>;
   tags!: EntityTable<TagRecord, 'id'>;
@@ -158,7 +181,32 @@ export class SaqtaDB extends Dexie {
             if (!a.anchor) a.anchor = 'unknown';
           }),
       );
+    this.version(3)
+      .stores(SCHEMA[3])
+      .upgrade(async (tx) => {
+        await tx.table('annotations').toCollection().modify((a: Annotation & Indexed) => {
+          a.terms = annotationTerms(a);
+        });
+        await tx.table('pages').toCollection().modify((p: PageRecord & Indexed) => {
+          p.terms = pageTerms(p);
+        });
+      });
+    keepTerms(this.table('annotations'), annotationTerms);
+    keepTerms(this.table('pages'), pageTerms);
   }
+}
+
+/** Keep `terms` in step with a record on every add, put and update, whoever writes it. */
+function keepTerms<T extends object>(table: Dexie.Table, termsOf: (r: T) => string[]): void {
+  table.hook('creating', (_key, obj: T & Indexed) => {
+    obj.terms = termsOf(obj);
+  });
+  table.hook('updating', (mods: object, _key, obj: T) => {
+    if (Object.keys(mods).every((k) => k === 'terms' || k === 'anchor' || k === 'modified' || k === 'updatedAt')) return undefined;
+    const next = structuredClone(obj) as T;
+    for (const [path, value] of Object.entries(mods)) Dexie.setByKeyPath(next as object, path, value);
+    return { terms: termsOf(next) };
+  });
 }
 
 let shared: SaqtaDB | undefined;

@@ -7,7 +7,7 @@
  * To add a request: add it to `Api` with a comment, handle it in
  * utils/background/handle.ts, and call it with `send()` from utils/ext/client.ts.
  */
-import type { Annotation, AnnotationBody, AnchorState, Selector } from './annotation';
+import type { Annotation, AnnotationBody, AnchorState, Color, Selector } from './annotation';
 import type { PageRecord, TagRecord, CaptureRecord } from './db';
 import type { PageKeys } from './url';
 import type { BackupStatus, Settings } from './backup';
@@ -134,7 +134,19 @@ export interface SaveResult {
 }
 
 /** Requests of the library, search, tags, export and import. */
-export interface LibraryApi {}
+export interface LibraryApi {
+  /** Rename a tag on every claim; a name another tag has merges the two. */
+  'tags.rename': { req: { name: string; newName: string }; res: { claims: number; merged: boolean } };
+  /** Merge tags into one (created if needed). */
+  'tags.merge': { req: { names: string[]; into: string }; res: { claims: number } };
+  'tags.recolor': { req: { name: string; color: Color | null }; res: {} };
+  /** Delete a tag and take it off every claim. */
+  'tags.delete': { req: { name: string }; res: { claims: number } };
+  /** Add and remove tags on many claims in one transaction. */
+  'annotations.bulkTag': { req: { ids: string[]; add: string[]; remove: string[] }; res: { pages: number } };
+  /** The library page imported a bundle (it writes the database itself): tell open tabs. */
+  'library.imported': { req: { pageIds: string[] }; res: {} };
+}
 
 /** Requests of settings, storage health and backups. */
 export interface SettingsApi {

@@ -44,3 +44,32 @@ describe('schema migrations', () => {
     db.close();
   });
 });
+
+describe('schema v3 (search terms)', () => {
+  it('backfills folded terms on claims and pages from v2, and the index finds them', async () => {
+    const name = `migrate-v3-${Math.random()}`;
+    const v2 = new Dexie(name);
+    v2.version(1).stores(SCHEMA[1]);
+    v2.version(2).stores(SCHEMA[2]);
+    await v2.open();
+    await v2.table('pages').add({
+      id: 'p1', url: 'https://www.azattyq.org/a/1.html', normalizedUrl: 'azattyq.org/a/1.html', aliases: [],
+      title: 'Роза Ақылбековамен сұхбат', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z',
+    });
+    await v2.table('annotations').add({
+      id: 'a1', pageId: 'p1',
+      target: { source: 'https://www.azattyq.org/a/1.html', selector: [{ type: 'TextQuoteSelector', exact: 'Қазақстан президенті', prefix: '', suffix: '' }] },
+      body: { tags: ['Еуроодақ'], note: '', color: 'yellow' },
+      created: '2026-01-01T00:00:00.000Z', modified: '2026-01-01T00:00:00.000Z', anchor: 'anchored',
+    });
+    v2.close();
+
+    const db = new SaqtaDB(name);
+    await db.open();
+    expect((await db.annotations.get('a1'))?.terms).toEqual(['qazaqstan', 'prezidentі'.replace('і', 'i'), 'euroodaq']);
+    expect(await db.annotations.where('terms').equals('qazaqstan').primaryKeys()).toEqual(['a1']);
+    expect(await db.pages.where('terms').startsWith('aqylbekova').primaryKeys()).toEqual(['p1']);
+    expect(await db.texts.count()).toBe(0);
+    db.close();
+  });
+});

@@ -1,0 +1,206 @@
+/**
+ * Writes tests/fixtures/hostile/*.zip: bundles (and non-bundles) that Saqta
+ * must refuse, each for its own reason, plus expected.json (file → error
+ * code and a phrase of the message). Run: `npm run hostile-bundles`.
+ * tests/unit/hostile-bundles.test.ts checks each is refused with its own
+ * message and that the library is byte-for-byte unchanged.
+ * Also writes tests/fixtures/hostile/good.zip, the valid bundle they derive from.
+ */
+import 'fake-indexeddb/auto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deflateSync, zipSync, strToU8 } from 'fflate';
+import { crc32 } from '../utils/bundle/zip-read';
+import { sha256Hex } from '../utils/bundle/read';
+import { seedLibrary, exportBytes } from '../tests/unit/bundle-helpers';
+import { unzipStrict } from '../utils/bundle/zip-read';
+
+const OUT = join(import.meta.dirname ?? __dirname, '..', 'tests', 'fixtures', 'hostile');
+
+interface RawEntry {
+  name: string | Uint8Array;
+  data: Uint8Array;
+  method?: 0 | 8 | number;
+  /** Declared unpacked size (default: the real one). */
+  size?: number;
+  crc?: number;
+  flags?: number;
+  /** Name in the local header, when it should differ. */
+  localName?: string;
+  /** Pre-compressed bytes (for method 8 when data is the raw payload). */
+  packed?: Uint8Array;
+}
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+function u16(n: number) {
+  return [n & 0xff, (n >>> 8) & 0xff];
+}
+function u32(n: number) {
+  return [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff];
+}
+
+function localHeader(name: Uint8Array, e: RawEntry, packedLen: number) {
+  return new Uint8Array([
+    ...u32(0x04034b50), ...u16(20), ...u16(e.flags ?? 0x800), ...u16(e.method ?? 8), ...u16(0), ...u16(0x21),
+    ...u32(e.crc ?? crc32(e.data)), ...u32(packedLen), ...u32(e.size ?? e.data.length), ...u16(name.length), ...u16(0), ...name,
+  ]);
+}
+
+/** A ZIP built byte by byte, so every field can lie. */
+function rawZip(entries: RawEntry[], eocd: { disk?: number; count?: number; cut?: number } = {}, extraCentral: Uint8Array[] = []): Uint8Array {
+  const parts: Uint8Array[] = [];
+  const central: Uint8Array[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const name = typeof e.name === 'string' ? enc(e.name) : e.name;
+    const packed = e.packed ?? ((e.method ?? 8) === 8 ? deflateSync(e.data) : e.data);
+    const local = localHeader(e.localName ? enc(e.localName) : name, e, packed.length);
+    central.push(new Uint8Array([
+      ...u32(0x02014b50), ...u16(20), ...u16(20), ...u16(e.flags ?? 0x800), ...u16(e.method ?? 8), ...u16(0), ...u16(0x21),
+      ...u32(e.crc ?? crc32(e.data)), ...u32(packed.length), ...u32(e.size ?? e.data.length), ...u16(name.length), ...u16(0), ...u16(0),
+      ...u16(0), ...u16(0), ...u32(0), ...u32(offset), ...name,
+    ]));
+    parts.push(local, packed);
+    offset += local.length + packed.length;
+  }
+  central.push(...extraCentral);
+  const cd = concat(central);
+  const count = eocd.count ?? central.length;
+  const end = new Uint8Array([
+    ...u32(0x06054b50), ...u16(eocd.disk ?? 0), ...u16(eocd.disk ?? 0), ...u16(count), ...u16(count), ...u32(cd.length), ...u32(offset), ...u16(0),
+  ]);
+  const all = concat([...parts, cd, end]);
+  return eocd.cut ? all.slice(0, all.length - eocd.cut) : all;
+}
+
+function concat(chunks: Uint8Array[]) {
+  const out = new Uint8Array(chunks.reduce((s, c) => s + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+type Files = Record<string, Uint8Array>;
+
+/** Re-zip files (valid ZIP); with `rehash`, rewrite the manifest so sizes and hashes match. */
+function rezip(files: Files, rehash = false, edit?: (m: Record<string, unknown>) => void): Uint8Array {
+  const out: Files = { ...files };
+  if (rehash || edit) {
+    const m = JSON.parse(new TextDecoder().decode(out['datapackage.json']));
+    if (rehash) {
+      m.resources = Object.keys(out)
+        .filter((p) => p !== 'datapackage.json')
+        .map((path) => ({ name: path, path, bytes: out[path]!.length, hash: `sha256:${sha256Hex(out[path]!)}`, mediatype: 'application/octet-stream' }));
+    }
+    edit?.(m);
+    out['datapackage.json'] = strToU8(JSON.stringify(m, null, 2));
+  }
+  return zipSync(out, { level: 6, mtime: new Date('2026-06-25T08:00:00Z') });
+}
+
+async function main() {
+  const db = await seedLibrary('hostile-source');
+  const good = await exportBytes(db);
+  const files: Files = Object.fromEntries(unzipStrict(good));
+  const text = (p: string) => new TextDecoder().decode(files[p]);
+  const paths = Object.keys(files);
+  const dir = paths.find((p) => p.endsWith('/page.json') && p.includes('azattyq'))!.replace('/page.json', '');
+  const ld = () => JSON.parse(text('annotations.jsonld'));
+  const withLd = (fn: (c: { first: { items: Record<string, unknown>[] } } & Record<string, unknown>) => void) => {
+    const c = ld();
+    fn(c);
+    return rezip({ ...files, 'annotations.jsonld': strToU8(JSON.stringify(c)) }, true);
+  };
+  const ok = (name: string) => ({ name, data: enc('x') });
+
+  const cases: [string, Uint8Array, string, string][] = [
+    // [file, bytes, expected code, phrase of the message]
+    ['not-a-zip.zip', enc('This is a plain text file, not a bundle.\n'), 'not-zip', 'not a ZIP archive'],
+    ['empty.zip', new Uint8Array(0), 'empty', 'The file is empty'],
+    ['truncated.zip', good.slice(0, good.length - 40), 'truncated', 'end of central directory'],
+    ['zip64.zip', rawZip([ok('a.txt')], { count: 0xffff }), 'zip64', 'uses ZIP64 extensions'],
+    ['multi-disk.zip', rawZip([ok('a.txt')], { disk: 1 }), 'multi-disk', 'split over several disks'],
+    ['too-many-entries.zip', rawZip([ok('a.txt')], { count: 60000 }), 'too-many-entries', 'has 60000 files'],
+    ['dotdot-path.zip', rawZip([ok('../../.bashrc')]), 'unsafe-path', '"../../.bashrc" has a path that leaves the bundle'],
+    ['absolute-path.zip', rawZip([ok('/etc/passwd')]), 'absolute-path', '"/etc/passwd" has an absolute path'],
+    ['drive-path.zip', rawZip([ok('C:/Windows/win.ini')]), 'absolute-path', '"C:/Windows/win.ini" has an absolute path'],
+    ['backslash-path.zip', rawZip([ok('articles\\..\\evil.html')]), 'unsafe-path', 'uses a backslash'],
+    ['directory-entry.zip', rawZip([{ name: 'articles/', data: new Uint8Array(0), method: 0 }]), 'directory-entry', 'is a folder entry'],
+    ['control-char-name.zip', rawZip([ok('index\u0007.html')]), 'bad-name', 'control characters'],
+    ['bad-utf8-name.zip', rawZip([{ name: new Uint8Array([0x61, 0xff, 0xfe, 0x62]), data: enc('x') }]), 'bad-name', 'not valid UTF-8'],
+    ['duplicate-entry.zip', rawZip([ok('claims.md'), ok('claims.md')]), 'duplicate-entry', '"claims.md" appears twice'],
+    ['encrypted.zip', rawZip([{ ...ok('claims.md'), flags: 0x801 }]), 'encrypted', 'is encrypted'],
+    ['bzip2-method.zip', rawZip([{ ...ok('claims.md'), method: 12, packed: enc('BZh9') }]), 'unsupported-method', 'compression method 12'],
+    ['declared-huge.zip', rawZip([{ ...ok('claims.md'), size: 600 * 1024 * 1024 }]), 'declared-bomb', 'declares 629145600 bytes'],
+    ['ratio-bomb.zip', rawZip([{ name: 'claims.md', data: new Uint8Array(24 * 1024 * 1024) }]), 'ratio-bomb', 'a zip bomb'],
+    ['real-bomb.zip', rawZip([{ name: 'datapackage.json', data: new Uint8Array(4 * 1024 * 1024), size: 1000 }]), 'real-bomb', 'unpacks to more than the 1000 bytes'],
+    ['short-data.zip', rawZip([{ name: 'datapackage.json', data: enc('{}'), size: 10 }]), 'size-mismatch', 'unpacks to 2 bytes but declares 10'],
+    ['crc-mismatch.zip', rawZip([{ name: 'datapackage.json', data: enc('{}'), crc: 12345 }]), 'crc-mismatch', 'CRC-32 checksum does not match'],
+    ['local-name-differs.zip', rawZip([{ ...ok('claims.md'), localName: 'evil.exe' }]), 'bad-local-header', 'different name in its local header'],
+    ['corrupt-deflate.zip', rawZip([{ name: 'datapackage.json', data: enc('{"a":1}'), packed: new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x00]) }]), 'corrupt-data', 'compressed data cannot be read'],
+    ['overlapping.zip', overlapping(), 'overlapping-entries', 'share bytes in the archive'],
+    ['no-manifest.zip', rezip(Object.fromEntries(Object.entries(files).filter(([p]) => p !== 'datapackage.json'))), 'no-manifest', 'has no datapackage.json'],
+    ['manifest-not-json.zip', rezip({ ...files, 'datapackage.json': enc('{"format": {"name": "saqta-bundle",') }), 'manifest-json', 'datapackage.json is not valid JSON'],
+    ['manifest-wrong-format.zip', rezip(files, false, (m) => { m.format = { name: 'wacz', version: '1.1.1' }; }), 'manifest-format', 'found "wacz"'],
+    ['manifest-version-2.zip', rezip(files, false, (m) => { (m.format as Record<string, string>).version = '2.0.0'; }), 'manifest-version', 'format version "2.0.0"'],
+    ['manifest-no-resources.zip', rezip(files, false, (m) => { delete m.resources; }), 'manifest-shape', 'no list of files'],
+    ['manifest-no-created.zip', rezip(files, false, (m) => { m.created = 'yesterday'; }), 'manifest-shape', 'no valid "created" time'],
+    ['manifest-dotdot.zip', rezip(files, false, (m) => { (m.resources as Record<string, unknown>[])[0]!.path = '../outside.html'; }), 'manifest-path', 'lists "../outside.html"'],
+    ['manifest-duplicate.zip', rezip(files, false, (m) => { const r = m.resources as unknown[]; r.push(r[0]); }), 'manifest-duplicate', 'twice'],
+    ['manifest-md5.zip', rezip(files, false, (m) => { (m.resources as Record<string, unknown>[])[0]!.hash = 'md5:d41d8cd98f00b204e9800998ecf8427e'; }), 'bad-hash-format', 'not "sha256:" and 64 hex digits'],
+    ['missing-file.zip', rezip(Object.fromEntries(Object.entries(files).filter(([p]) => p !== 'claims.md'))), 'missing-file', 'claims.md is listed in datapackage.json but missing'],
+    ['extra-file.zip', rezip({ ...files, 'payload.exe': enc('MZ') }), 'extra-file', 'payload.exe is in the archive but not listed'],
+    ['changed-byte.zip', rezip({ ...files, 'claims.md': flip(files['claims.md']!, 40) }), 'wrong-hash', 'claims.md has been changed'],
+    ['wrong-size.zip', rezip(files, false, (m) => { (m.resources as Record<string, unknown>[]).find((r) => r.path === 'index.html')!.bytes = 1; }), 'wrong-size', 'datapackage.json says 1'],
+    ['annotations-not-json.zip', rezip({ ...files, 'annotations.jsonld': enc('[{"type": "Annotation"') }, true), 'annotations-json', 'annotations.jsonld is not valid JSON'],
+    ['annotations-not-collection.zip', withLd((c) => { c.type = 'Dataset'; }), 'annotations-shape', 'not a W3C AnnotationCollection'],
+    ['annotation-empty-quote.zip', withLd((c) => { (c.first.items[0]!.target as { selector: { exact: string }[] }).selector[0]!.exact = '  '; }), 'annotation-invalid', 'has an empty quote'],
+    ['annotation-javascript-url.zip', withLd((c) => { (c.first.items[0]!.target as { source: string }).source = 'javascript:alert(1)'; }), 'annotation-invalid', 'javascript: address'],
+    ['annotation-no-quote.zip', withLd((c) => { (c.first.items[0]!.target as { selector: unknown[] }).selector = [{ type: 'CssSelector', value: 'p' }]; }), 'annotation-invalid', 'no TextQuoteSelector'],
+    ['annotation-duplicate.zip', withLd((c) => { c.first.items.push(c.first.items[0]!); }), 'annotation-duplicate', 'is listed twice'],
+    ['annotation-unknown-page.zip', withLd((c) => { c.first.items[0]!['saqta:pageId'] = 'urn:uuid:00000000-0000-4000-8000-00000000dead'; }), 'annotation-unknown-page', 'belongs to no article'],
+    ['annotation-huge-note.zip', withLd((c) => { c.first.items[0]!.body = [{ type: 'TextualBody', purpose: 'commenting', value: 'x'.repeat(30_000) }]; }), 'too-long', 'a note of 30000 characters'],
+    ['page-ftp-url.zip', rezip({ ...files, [`${dir}/page.json`]: strToU8(JSON.stringify({ ...JSON.parse(text(`${dir}/page.json`)), url: 'ftp://example.com/x' })) }, true), 'page-invalid', '"url" is not an http(s) address'],
+    ['page-no-times.zip', rezip({ ...files, [`${dir}/page.json`]: strToU8(JSON.stringify({ ...JSON.parse(text(`${dir}/page.json`)), createdAt: 5 })) }, true), 'page-invalid', '"createdAt" is not a date and time'],
+    ['capture-hash-mismatch.zip', rezip({ ...files, [`${dir}/capture-1/screenshot.png`]: flip(files[`${dir}/capture-1/screenshot.png`]!, 3) }, true), 'wrong-hash', 'recorded at capture time'],
+    ['capture-missing-artifact.zip', rezip(Object.fromEntries(Object.entries(files).filter(([p]) => !p.endsWith('screenshot.png'))), true), 'missing-file', 'names "screenshot.png", which is not in the bundle'],
+  ];
+
+  function overlapping(): Uint8Array {
+    // Entry B's local header and data sit inside stored entry A's data; its central record points there.
+    const bData = enc('{"format":{}}');
+    const bName = enc('datapackage.json');
+    const bLocal = localHeader(bName, { name: bName, data: bData, method: 0 }, bData.length);
+    const aName = enc('claims.md');
+    const aData = concat([bLocal, bData]);
+    const aLocalLen = 30 + aName.length;
+    const central = new Uint8Array([
+      ...u32(0x02014b50), ...u16(20), ...u16(20), ...u16(0x800), ...u16(0), ...u16(0), ...u16(0x21), ...u32(crc32(bData)),
+      ...u32(bData.length), ...u32(bData.length), ...u16(bName.length), ...u16(0), ...u16(0), ...u16(0), ...u16(0), ...u32(0), ...u32(aLocalLen), ...bName,
+    ]);
+    return rawZip([{ name: aName, data: aData, method: 0 }], {}, [central]);
+  }
+
+  rmSync(OUT, { recursive: true, force: true });
+  mkdirSync(OUT, { recursive: true });
+  const expected: Record<string, { code: string; phrase: string }> = {};
+  for (const [file, bytes, code, phrase] of cases) {
+    writeFileSync(join(OUT, file), bytes);
+    expected[file] = { code, phrase };
+  }
+  writeFileSync(join(OUT, 'good.zip'), good);
+  writeFileSync(join(OUT, 'expected.json'), JSON.stringify(expected, null, 2) + '\n');
+  console.log(`hostile bundles: ${cases.length} written to ${OUT}`);
+}
+
+function flip(bytes: Uint8Array, at: number): Uint8Array {
+  const out = bytes.slice();
+  out[at] = out[at]! ^ 0x01;
+  return out;
+}
+
+void main();

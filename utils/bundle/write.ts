@@ -1,0 +1,167 @@
+/**
+ * Write a bundle as a stream of ZIP bytes (fflate): each file is hashed
+ * (incremental SHA-256, @noble/hashes) while it is compressed, blobs are
+ * read chunk by chunk, and the bytes go to `sink` as they are made, so the
+ * archive is never whole in memory here. The manifest comes last, listing
+ * every file with its size and hash. Cancel with an AbortSignal.
+ */
+import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { newId, type Annotation } from '../annotation';
+import {
+  ANNOTATIONS, FORMAT, FORMAT_VERSION, MANIFEST, articleDir, extensionOf, portableAnnotation, portablePage,
+  type BundleArticle, type Manifest, type ManifestResource,
+} from './format';
+import { toCollection } from './jsonld';
+import { claimsMarkdown } from './markdown';
+import { indexHtml, readerHtml } from './html';
+
+export interface WriteOptions {
+  title: string;
+  created: Date;
+  software: string;
+  /** Id of the annotation collection (default: a new urn:uuid). */
+  id?: string;
+  /** Number of articles, for progress. */
+  total?: number;
+  signal?: AbortSignal;
+  onProgress?(done: number, total: number, file: string): void;
+}
+
+const STORED = /^(image\/(png|jpeg|webp|gif|avif)|application\/(zip|gzip))/;
+const MIME: Record<string, string> = { json: 'application/json', jsonld: 'application/ld+json', md: 'text/markdown', html: 'text/html' };
+
+export class Cancelled extends Error {
+  constructor() {
+    super('Export cancelled.');
+    this.name = 'AbortError';
+  }
+}
+
+export async function writeBundle(
+  articles: AsyncIterable<BundleArticle> | Iterable<BundleArticle>,
+  opts: WriteOptions,
+  sink: (chunk: Uint8Array) => void | Promise<void>,
+): Promise<Manifest> {
+  let failure: Error | null = null;
+  let pending: Uint8Array[] = [];
+  const zip = new Zip((err, data) => {
+    if (err) failure = err;
+    else pending.push(data);
+  });
+  const flush = async () => {
+    if (failure) throw failure;
+    const out = pending;
+    pending = [];
+    for (const c of out) await sink(c);
+  };
+  const resources: ManifestResource[] = [];
+  const mtime = opts.created;
+  const check = () => {
+    if (opts.signal?.aborted) {
+      zip.terminate();
+      throw new Cancelled();
+    }
+  };
+
+  async function add(path: string, data: Blob | Uint8Array | string, mime: string): Promise<void> {
+    check();
+    const file = STORED.test(mime) ? new ZipPassThrough(path) : new ZipDeflate(path, { level: 6 });
+    file.mtime = mtime;
+    zip.add(file);
+    const hash = sha256.create();
+    let bytes = 0;
+    const push = async (chunk: Uint8Array, final: boolean) => {
+      hash.update(chunk);
+      bytes += chunk.length;
+      file.push(chunk, final);
+      await flush();
+    };
+    if (typeof data === 'string') await push(new TextEncoder().encode(data), true);
+    else if (data instanceof Uint8Array) await push(data, true);
+    else {
+      const reader = (data.stream() as ReadableStream<Uint8Array>).getReader();
+      let prev: Uint8Array | null = null;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        check();
+        if (prev) await push(prev, false);
+        prev = value;
+      }
+      await push(prev ?? new Uint8Array(0), true);
+    }
+    resources.push({ name: path.replace(/[^a-z0-9._-]+/gi, '-').toLowerCase(), path, bytes, hash: `sha256:${bytesToHex(hash.digest())}`, mediatype: mime });
+  }
+
+  const index: { page: BundleArticle['page']; dir: string; annotations: Annotation[]; files: string[] }[] = [];
+  const all: Annotation[] = [];
+  const forMarkdown: Pick<BundleArticle, 'page' | 'annotations' | 'captures'>[] = [];
+  let n = 0;
+  for await (const article of articles) {
+    const dir = articleDir(article.page, n);
+    const page = portablePage(article.page);
+    const annotations = article.annotations.map(portableAnnotation);
+    const files: string[] = [];
+    const put = async (name: string, data: Blob | Uint8Array | string, mime: string) => {
+      await add(`${dir}/${name}`, data, mime);
+      files.push(`${dir}/${name}`);
+    };
+    await put('reader.html', readerHtml({ ...article, page, annotations }), 'text/html');
+    await put('page.json', JSON.stringify(page, null, 2), 'application/json');
+    let c = 0;
+    for (const { record, files: artifacts } of article.captures) {
+      c++;
+      const cdir = `capture-${c}`;
+      const kinds = new Map<string, number>();
+      const names: Record<string, string> = {};
+      for (const { ref, data } of artifacts) {
+        const k = (kinds.get(ref.kind) ?? 0) + 1;
+        kinds.set(ref.kind, k);
+        const name = `${cdir}/${ref.kind}${ref.kind === 'image' || k > 1 ? `-${k}` : ''}.${extensionOf(ref.mime)}`;
+        names[ref.blobId] = name.slice(cdir.length + 1);
+        await put(name, data, ref.mime || 'application/octet-stream');
+      }
+      const recordOut = { ...record, artifacts: record.artifacts.map((a) => ({ ...a, file: names[a.blobId] })) };
+      await put(`${cdir}/capture.json`, JSON.stringify(recordOut, null, 2), 'application/json');
+    }
+    index.push({ page, dir, annotations, files });
+    forMarkdown.push({ page, annotations, captures: article.captures });
+    all.push(...annotations);
+    n++;
+    opts.onProgress?.(n, opts.total ?? n, dir);
+  }
+  const created = opts.created.toISOString();
+  await add(ANNOTATIONS, JSON.stringify(toCollection(all, opts.title, opts.id ?? newId()), null, 2), MIME.jsonld!);
+  await add('claims.md', claimsMarkdown(forMarkdown, opts.title, created), MIME.md!);
+  await add('index.html', indexHtml(opts.title, created, opts.software, index), MIME.html!);
+  const manifest: Manifest = {
+    profile: 'data-package',
+    name: FORMAT,
+    title: opts.title,
+    format: { name: FORMAT, version: FORMAT_VERSION },
+    created,
+    software: opts.software,
+    resources,
+  };
+  check();
+  const mf = new ZipDeflate(MANIFEST, { level: 6 });
+  mf.mtime = mtime;
+  zip.add(mf);
+  mf.push(new TextEncoder().encode(JSON.stringify(manifest, null, 2)), true);
+  zip.end();
+  await flush();
+  return manifest;
+}
+
+/** Collect a stream's chunks into one array (tests, Node). */
+export function concat(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((s, c) => s + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}

@@ -1,0 +1,19 @@
+/** What each record contributes to the search index (pure). */
+import type { Annotation } from '../annotation';
+import type { PageRecord } from '../db';
+import { terms } from './fold';
+
+export function annotationTerms(a: Pick<Annotation, 'target' | 'body'>): string[] {
+  const quote = a.target?.selector?.find((s) => s.type === 'TextQuoteSelector');
+  return terms([quote && 'exact' in quote ? quote.exact : '', a.body?.note ?? '', ...(a.body?.tags ?? [])].join('\n'));
+}
+
+export function pageTerms(p: Pick<PageRecord, 'title' | 'siteName' | 'byline' | 'url'>): string[] {
+  let host = '';
+  try {
+    host = new URL(p.url).hostname;
+  } catch {
+    /* a page without a URL still has a title */
+  }
+  return terms([p.title ?? '', p.siteName ?? '', p.byline ?? '', host].join('\n'));
+}
