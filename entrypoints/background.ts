@@ -3,10 +3,10 @@ import { browser } from 'wxt/browser';
 import { getDb } from '../utils/db';
 import { handle, type HandlerDeps } from '../utils/background/handle';
 import type { Event, TabCommand } from '../utils/messages';
-import { captureBridge, showSaved } from '../utils/ext/capture-bridge';
-import { watchBlockedSites } from '../utils/ext/blocked-watch';
 import { storage } from 'wxt/utils/storage';
 import { DEFAULT_SETTINGS, type Settings } from '../utils/backup';
+import { captureBridge, showSaved } from '../utils/ext/capture-bridge';
+import { watchBlockedSites } from '../utils/ext/blocked-watch';
 
 export default defineBackground({
   type: 'module',

@@ -1,14 +1,17 @@
 /**
  * The Content Security Policy of every extension page (popup, side panel,
- * library, options, reader) and of the background, declared once and put in
- * the manifest by wxt.config.ts (Chrome MV3 `content_security_policy.
- * extension_pages`; WXT turns it into the MV2 string for Firefox).
+ * library, options, reader, fallback), declared once. wxt.config.ts puts it in
+ * each built page as a <meta> policy, and in the manifest (Chrome MV3
+ * `content_security_policy.extension_pages`; WXT writes the MV2 string for
+ * Firefox) with the background's extra `connect-src`.
  *
  * What it guarantees (tested in tests/e2e/csp.e2e.ts):
  * - only the extension's own scripts run: no remote, inline or eval'd script;
- * - nothing in an extension page reaches the network: fetch/XHR/WebSocket,
- *   images, fonts, media, frames and CSS `url()` may only use the extension's
- *   own files, `blob:` and `data:`;
+ * - nothing an extension page shows or fetches comes from the network:
+ *   images, fonts, media, frames, styles, CSS `url()`, fetch/XHR and
+ *   WebSocket may only use the extension's own files, `blob:` and `data:`;
+ * - the background alone may also fetch `http:`/`https:` (WORKER_CONNECT
+ *   below), because saving needs it;
  * - no plugins (`object-src 'none'`), no `<base>` rewriting, no form posts.
  *
  * `style-src 'unsafe-inline'` stays allowed: saved copies keep their inline

@@ -264,13 +264,15 @@ export class Highlighter {
     this.toolbar.show({ mode: 'selection' }, rects.length ? rects[rects.length - 1] : r.getBoundingClientRect());
   }
 
+  // Page scripts can dispatch synthetic events (isTrusted === false): only a
+  // person's input may show the toolbar or make a claim (tests/e2e/hostile.e2e.ts).
   private onPointerUp(e: Event): void {
-    if (this.toolbar.owns(e.target)) return;
+    if (!e.isTrusted || this.toolbar.owns(e.target)) return;
     window.setTimeout(() => this.showSelectionToolbar(), 0);
   }
 
   private onKeyUp(e: Event): void {
-    if (this.toolbar.owns(e.target)) return;
+    if (!e.isTrusted || this.toolbar.owns(e.target)) return;
     const k = e as KeyboardEvent;
     if (k.shiftKey || k.key === 'Shift' || k.key.startsWith('Arrow') || (k.key.toLowerCase() === 'a' && (k.ctrlKey || k.metaKey))) {
       this.showSelectionToolbar();
@@ -282,6 +284,7 @@ export class Highlighter {
   }
 
   private onKeyDown(e: Event): void {
+    if (!e.isTrusted) return;
     const k = e as KeyboardEvent;
     if (!k.altKey || !k.shiftKey || k.ctrlKey || k.metaKey) return;
     if (k.code === 'KeyH') {
@@ -296,7 +299,7 @@ export class Highlighter {
   }
 
   private onClick(e: Event): void {
-    if (this.toolbar.owns(e.target)) return;
+    if (!e.isTrusted || this.toolbar.owns(e.target)) return;
     const m = e as MouseEvent;
     if (this.currentSelection()) return;
     const [id] = this.overlay.hit(m.clientX, m.clientY);

@@ -15,10 +15,8 @@ export default defineContentScript({
   matches: ['http://*/*', 'https://*/*'],
   runAt: 'document_idle',
   main(ctx) {
-    // Saving (Alt+Shift+S via the highlighter's keys, the save-page command, the context menu).
-    onSaveRequested(async () => {
-      await savePage();
-    });
+    // Alt+Shift+S (trusted key events only), the command and the menu save through the highlighter's hook.
+    onSaveRequested(() => savePage().then(() => undefined));
     const highlighter = new Highlighter(ctx);
     highlighter.start();
 

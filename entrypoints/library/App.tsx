@@ -14,6 +14,8 @@ import { exportAllClaims, exportArticleHtml, exportBundle } from './export';
 import { VirtualList } from './VirtualList';
 import { TagsPanel } from './TagsPanel';
 import { BackupReminder } from '../../components/BackupReminder';
+import { errorResult } from '../../utils/background/errors';
+import { errorText } from '../../utils/ext/errors';
 import './library.css';
 
 type Tab = 'articles' | 'claims' | 'tags';
@@ -104,11 +106,14 @@ export function App() {
     const abort = new AbortController();
     setError('');
     setProgress({ done: 0, total: 1, abort });
+    const startedAt = new Date().toISOString();
     try {
       const ping = await send('ping', {});
       const software = ping.ok ? `Saqta ${ping.value.version}` : 'Saqta';
       const res = await exportBundle(db, sel, what, software, (done, total) => setProgress({ done, total, abort }), abort.signal);
       setStatus(t('libExported', [res.name]));
+      // Everything as of the start is now in a file: the backup reminder counts from here.
+      if (sel.kind === 'all') await send('backup.exported', { at: startedAt });
     } catch (err) {
       if ((err as Error).name === 'AbortError') setStatus(t('libExportCancelled'));
       else setError((err as Error).message);
@@ -129,7 +134,16 @@ export function App() {
       reload();
     } catch (err) {
       setStatus('');
-      setError(err instanceof BundleError ? `${t('libImportRefused')} ${t(refusalKey(err.code))} ${err.message}` : `${t('libImportRefused')} ${(err as Error).message}`);
+      // A full disk or a failed write: say so in the reader's language (nothing was imported).
+      if (!(err instanceof BundleError)) await db.settled();
+      const storage = err instanceof BundleError ? null : errorResult(err, db);
+      setError(
+        err instanceof BundleError
+          ? `${t('libImportRefused')} ${t(refusalKey(err.code))} ${err.message}`
+          : storage && !storage.ok && (storage.error.code === 'quota-exceeded' || storage.error.code === 'storage-failed')
+            ? `${t('libImportRefused')} ${errorText(storage.error)}`
+            : `${t('libImportRefused')} ${(err as Error).message}`,
+      );
     }
     if (fileInput.current) fileInput.current.value = '';
   }
@@ -177,9 +191,9 @@ export function App() {
           <button type="button" onClick={() => progress.abort.abort()}>{t('libCancel')}</button>
         </div>
       )}
+      <BackupReminder />
       <p role="status" class="muted" data-testid="status">{status}</p>
       {error && <p role="alert" class="error" data-testid="error">{error}</p>}
-      <BackupReminder />
       {summary && (
         <div class="summary" data-testid="import-summary" role="status">
           <strong>{t('libImportDone')}</strong>{' '}
@@ -217,10 +231,7 @@ export function App() {
         <>
           <div role="tablist" class="tabs" aria-label={t('libViews')}>
             {(['articles', 'claims', 'tags'] as Tab[]).map((k) => (
-              <button type="button" role="tab" aria-selected={tab === k} data-testid={`tab-${k}`} onClick={() => {
-                if (k !== tab) setIds(null);
-                setTab(k);
-              }}>
+              <button type="button" role="tab" aria-selected={tab === k} data-testid={`tab-${k}`} onClick={() => setTab(k)}>
                 {t(`libTab_${k}`)}
               </button>
             ))}

@@ -2,9 +2,8 @@ import { browser } from 'wxt/browser';
 import { t } from '../../utils/ext/i18n';
 import { openSidePanel } from '../../utils/ext/side-panel';
 import { useActivePage } from '../../components/useActivePage';
-import { SaveControls } from './SaveControls';
-
 import { BackupReminder } from '../../components/BackupReminder';
+import { SaveControls } from './SaveControls';
 
 export function App() {
   const state = useActivePage();
@@ -38,7 +37,6 @@ export function App() {
         </section>
       )}
       {state.kind === 'ready' && <SaveControls tabId={state.tabId} view={state.view} />}
-
       <BackupReminder onOpenLibrary={() => openPage('/library.html')} />
       <div class="actions">
         <button type="button" class="primary" onClick={() => void openSidePanel().then(() => window.close())}>

@@ -1,8 +1,8 @@
 /**
  * Extension pages run under a strict CSP (utils/csp.ts): they cannot reach
  * the network, load remote images, frames or scripts, or run inline or eval'd
- * code. The background may fetch (it saves a page's resources), nothing else. Each probe targets the fixture server on
- * 127.0.0.1 with a unique path; the server's log proves nothing arrived.
+ * code. The background may fetch (it saves a page's resources), nothing else.
+ * Each probe targets the fixture server on 127.0.0.1 with a unique path; the server's log proves nothing arrived.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
@@ -60,7 +60,7 @@ describe('extension pages have a strict Content Security Policy', () => {
     await page.close();
   });
 
-  it('an extension page cannot fetch, load images, frames, scripts or styles from 127.0.0.1, nor run inline code', async () => {
+  it('an extension page cannot load images, frames, scripts or styles from 127.0.0.1, nor open sockets, post forms or run inline code', async () => {
     server.log.length = 0;
     const options = await session.openExtensionPage('options.html');
     await options.getByTestId('persisted').waitFor();

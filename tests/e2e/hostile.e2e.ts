@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launch, serveFixtures, tabIdOf, dbCounts, request, ROOT, type Session } from './harness';
+import { clickControl, settledAnchors } from './highlight-helpers';
 import { pageKeys } from '../../utils/url';
 import type { FixtureServer } from '../../scripts/server.mjs';
 
@@ -102,8 +103,23 @@ describe('hostile pages', () => {
       const status = await session.worker.evaluate((id) => chrome.tabs.sendMessage(id, { command: 'status' }), tabId);
       expect(status).toMatchObject({ alive: true, url });
 
-      // The page attacks again once Saqta has had time to paint its claims.
-      await page.waitForTimeout(1000);
+      // Saqta finds and paints the reader's claim on this page.
+      const placed = await settledAnchors(session, tabId, 1, 30_000);
+      expect(placed.claims.map((c) => c.text)).toEqual([QUOTE]);
+
+      // The reader highlights a paragraph as a person does (triple click, a colour in the toolbar).
+      const para = page.locator('#quote-para + p + p');
+      await para.click({ clickCount: 3 });
+      await clickControl(page, 'c-green');
+      await expect.poll(() => dbCounts(session).then((c) => c.annotations), { timeout: 10_000 }).toBe(before.annotations + 1);
+      await page.keyboard.press('Escape');
+      const mine = await settledAnchors(session, tabId, 2, 30_000);
+      expect(mine.claims.map((c) => c.text)).toContain(
+        'По словам адвоката, комитет получил письмо 14 марта и шесть недель не отвечал на него, пока задержанный оставался под стражей.',
+      );
+      const afterReader = await dbCounts(session);
+
+      // The page attacks again now that Saqta has painted claims and shown its toolbar.
       await page.evaluate(() => (window as unknown as { __spy: { drive(): void } }).__spy.drive());
       await page.waitForTimeout(700);
 
@@ -118,13 +134,16 @@ describe('hostile pages', () => {
       expect(report.synthetic as unknown as number).toBeGreaterThan(20);
 
       // Synthetic clicks, keys, selections and messages stored nothing.
-      expect(await dbCounts(session)).toEqual(before);
+      expect(await dbCounts(session)).toEqual(afterReader);
       // The reader's claim is intact.
       const view = await request<{ ok: boolean; value: { annotations: { body: { tags: string[]; note: string } }[] } }>(
         session,
         { type: 'page.get', keys: pageKeys(url) },
       );
-      expect(view.value.annotations).toEqual([expect.objectContaining({ body: { tags: [TAG], note: NOTE, color: 'pink' } })]);
+      expect(view.value.annotations).toEqual([
+        expect.objectContaining({ body: { tags: [TAG], note: NOTE, color: 'pink' } }),
+        expect.objectContaining({ body: { tags: [], note: '', color: 'green' } }),
+      ]);
       expect(pageErrors.filter((e) => !/page says no|PAGE-FORGED/.test(e))).toEqual([]);
       await page.close();
     });

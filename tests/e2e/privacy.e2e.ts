@@ -7,7 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { launch, serveFixtures, tabIdOf, type Session } from './harness';
+import { launch, serveFixtures, tabIdOf, request, type Session } from './harness';
+import { makeClaim } from './highlight-helpers';
 import { launchPlain, proxyArgs, startLoggingProxy, watchRequests, type LoggingProxy } from './network';
 import type { FixtureServer } from '../../scripts/server.mjs';
 
@@ -71,7 +72,7 @@ describe('privacy: Saqta makes no network requests of its own', () => {
     proxy.log.length = 0;
   });
 
-  it('with Saqta: reading, popup, side panel, library, settings, reload — only the pages’ own requests', async () => {
+  it('with Saqta: reading, highlighting, popup, side panel, saving, reader, library, settings, reload — only the pages’ own requests', async () => {
     let session: Session | undefined;
     try {
       session = await launch({ args: proxyArgs(proxy.url) });
@@ -82,6 +83,20 @@ describe('privacy: Saqta makes no network requests of its own', () => {
         const status = await session.worker.evaluate((id) => chrome.tabs.sendMessage(id, { command: 'status' }), tabId);
         expect(status).toMatchObject({ alive: true });
 
+        // The reader highlights a claim with a tag and a note, through the in-page toolbar.
+        await makeClaim(article, 'Тоқаев', 1, { color: 'pink', tags: ['privacy'], note: 'checked' });
+
+        // Saving fetches the page's own resources from the background, and only then.
+        const beforeSave = attributed.length;
+        const saved = await request<{ ok: boolean; value: { pageId: string } }>(session, { type: 'save.page', tabId });
+        expect(saved.ok).toBe(true);
+        const saveFetches = attributed.splice(beforeSave);
+        expect(saveFetches.filter((r) => !baseline.has(r.url)), 'a save fetches only what the page itself loads').toEqual([]);
+        const reader = await session.openExtensionPage(`reader.html?page=${encodeURIComponent(saved.value.pageId)}`);
+        await reader.locator('article, main').first().waitFor();
+        await reader.waitForTimeout(500);
+        await reader.close();
+
         const popup = await session.openExtensionPage(`popup.html?tab=${tabId}`);
         await popup.getByTestId('claim-count').waitFor();
         const panel = await session.openExtensionPage(`sidepanel.html?tab=${tabId}`);
@@ -91,7 +106,8 @@ describe('privacy: Saqta makes no network requests of its own', () => {
         await article.close();
       }
       const library = await session.openExtensionPage('library.html');
-      await library.getByTestId('empty').waitFor();
+      await library.getByTestId('search').fill('Тоқаев');
+      await library.waitForTimeout(500);
       const options = await session.openExtensionPage('options.html');
       await options.getByTestId('persisted').waitFor();
       // Give delayed work (timers, alarms, idle callbacks) a chance to phone home.

@@ -181,4 +181,47 @@ describe('storage', () => {
     expect(await request(session, { type: 'ping' })).toMatchObject({ ok: true });
     await page.close();
   });
+
+  it('the background killed in the middle of saving pages leaves every capture whole or absent', async () => {
+    const ext = await session.openExtensionPage('options.html');
+    const tabs = [];
+    for (const path of ['/seed/index.html', '/seed/edited.html']) {
+      const p = await session.context.newPage();
+      await p.goto(`${server.origin}${path}`);
+      tabs.push({ page: p, id: await tabIdOf(session, p) });
+    }
+    for (const delay of [300, 1200, 2500]) {
+      const saves = ext.evaluate(
+        (ids) => Promise.allSettled(ids.map((tabId) => chrome.runtime.sendMessage({ type: 'save.page', tabId }))).then((r) => r.map((x) => x.status)),
+        tabs.map((t) => t.id),
+      );
+      await ext.waitForTimeout(delay);
+      await restartWorker(session, ext);
+      await saves;
+      const state = await session.worker.evaluate(
+        () =>
+          new Promise<{ captures: { id: string; pageId: string; artifacts: { blobId: string; size: number }[] }[]; blobs: { id: string; captureId: string; size: number }[]; pages: { id: string; savedAt?: string }[] }>((resolve) => {
+            const open = indexedDB.open('saqta');
+            open.onsuccess = () => {
+              const tx = open.result.transaction(['captures', 'blobs', 'pages'], 'readonly');
+              const out: Record<string, unknown[]> = {};
+              for (const n of ['captures', 'blobs', 'pages']) {
+                const req = tx.objectStore(n).getAll();
+                req.onsuccess = () => (out[n] = n === 'blobs' ? (req.result as { id: string; captureId: string; size: number }[]).map(({ id, captureId, size }) => ({ id, captureId, size })) : req.result);
+              }
+              tx.oncomplete = () => resolve(out as never);
+            };
+          }),
+      );
+      const blobs = new Map(state.blobs.map((b) => [b.id, b]));
+      for (const c of state.captures) {
+        for (const a of c.artifacts) expect(blobs.get(a.blobId)?.size, `capture ${c.id}: ${a.blobId}`).toBe(a.size);
+        expect(state.pages.find((p) => p.id === c.pageId)?.savedAt, `page of capture ${c.id} knows it was saved`).toBeTruthy();
+      }
+      for (const b of state.blobs) expect(state.captures.some((c) => c.id === b.captureId), `blob ${b.id} without its capture`).toBe(true);
+      console.log(`kill during save after ${delay} ms: ${state.captures.length} captures, ${state.blobs.length} blobs, all whole`);
+    }
+    for (const t of tabs) await t.page.close();
+    await ext.close();
+  });
 });

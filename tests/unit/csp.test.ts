@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { cspString, EXTENSION_PAGES_CSP } from '../../utils/csp';
+import { cspString, EXTENSION_PAGES_CSP, WORKER_CONNECT } from '../../utils/csp';
 
 describe('extension pages CSP', () => {
   it('allows no remote origin, no eval, no inline script, no plugins', () => {
     const csp = cspString();
-    expect(csp).not.toMatch(/https?:|wss?:|\*|unsafe-eval|unsafe-hashes|strict-dynamic/);
+    expect(csp).not.toMatch(/wss?:|\*|unsafe-eval|unsafe-hashes|strict-dynamic/);
+    expect(csp).not.toMatch(/https?:/);
     expect(EXTENSION_PAGES_CSP['script-src']).toEqual(["'self'"]);
     expect(EXTENSION_PAGES_CSP['object-src']).toEqual(["'none'"]);
     expect(EXTENSION_PAGES_CSP['default-src']).toEqual(["'none'"]);
@@ -15,5 +16,10 @@ describe('extension pages CSP', () => {
   it('adds dev-server sources only when asked (wxt dev)', () => {
     expect(cspString({ 'connect-src': ['ws://localhost:*'] })).toContain("connect-src 'self' blob: data: ws://localhost:*");
     expect(cspString()).toContain("connect-src 'self' blob: data:;");
+  });
+
+  it('gives the background, and only it, http(s) fetches for saving', () => {
+    expect(cspString(WORKER_CONNECT)).toContain("connect-src 'self' blob: data: http: https:;");
+    expect(cspString(WORKER_CONNECT).replace(/connect-src[^;]*/, '')).not.toMatch(/https?:/);
   });
 });

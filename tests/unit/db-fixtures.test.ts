@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SaqtaDB, SCHEMA } from '../../utils/db';
+import { annotationTerms, pageTerms } from '../../utils/search/terms';
 
 const DIR = join(__dirname, '..', 'fixtures', 'db');
 const versions = Object.keys(SCHEMA).map(Number).sort((a, b) => a - b);
@@ -45,6 +46,20 @@ const UPGRADES: Record<number, (db: SaqtaDB, fx: Fixture) => Promise<void>> = {
       fx.tables.annotations.filter((a) => !a.anchor || a.anchor === 'unknown').length,
     );
   },
+};
+
+UPGRADES[3] = async (db, fx) => {
+  // v3 (library search): every claim and page gets its folded search terms, and the index answers.
+  for (const a of fx.tables.annotations) {
+    const got = (await db.annotations.get(a.id as string)) as unknown as { terms: string[] };
+    expect(got.terms).toEqual(annotationTerms(a as never));
+    expect(got.terms.length).toBeGreaterThan(0);
+    expect(await db.annotations.where('terms').equals(got.terms[0]).count()).toBeGreaterThan(0);
+  }
+  for (const p of fx.tables.pages) {
+    const got = (await db.pages.get(p.id as string)) as unknown as { terms: string[] };
+    expect(got.terms).toEqual(pageTerms(p as never));
+  }
 };
 
 describe('schema migrations on saved databases', () => {

@@ -88,3 +88,42 @@ describe('quota exhausted mid-write', () => {
     });
   }
 });
+
+describe('quota exhausted mid-import', () => {
+  it('a bundle import that hits a full disk at any write is refused and leaves the library unchanged', async () => {
+    const { seedLibrary, exportBytes } = await import('./bundle-helpers');
+    const { importBytes } = await import('../../utils/bundle/import');
+    const source = await seedLibrary();
+    const bytes = await exportBytes(source);
+    // Count the writes of a clean import.
+    const probe = new SaqtaDB(`import-probe-${Math.random()}`);
+    const counter = injectQuota('throw');
+    await importBytes(probe, bytes);
+    counter.restore();
+    const writes = counter.state.writes;
+    expect(writes).toBeGreaterThan(3);
+    const target = deps.db;
+    // Every write for small imports; a spread of them for big ones.
+    const steps = writes <= 40 ? Array.from({ length: writes }, (_, i) => i + 1) : [1, 2, 3, Math.floor(writes / 2), writes - 1, writes];
+    for (const mode of ['throw', 'abort'] as const) {
+      for (const k of steps) {
+        const before = await dump(target);
+        quota = injectQuota(mode, k);
+        const err = await importBytes(target, bytes).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        quota.restore();
+        expect(quota.state.failed, `${mode} at write ${k}`).toBe(true);
+        expect(err, `${mode} at write ${k}`).not.toBeNull();
+        await target.settled();
+        expect(await dump(target), `${mode} at write ${k}`).toEqual(before);
+        // The error the library shows names the full disk.
+        const { errorResult } = await import('../../utils/background/handle');
+        expect(errorResult(err, target), `${mode} at write ${k}`).toMatchObject({ ok: false, error: { code: 'quota-exceeded' } });
+      }
+    }
+    // With space again, the import goes through.
+    await expect(importBytes(target, bytes)).resolves.toBeTruthy();
+  });
+});

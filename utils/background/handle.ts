@@ -12,7 +12,6 @@ import { libraryHandlers } from './library';
 import { settingsHandlers, type SettingsStore } from './settings';
 import { findPage } from '../store/pages';
 import {
-  BadInput,
   annotationsOf,
   createAnnotation,
   deleteAnnotation,
@@ -21,6 +20,8 @@ import {
   updateAnnotation,
 } from '../store/annotations';
 import { listTags } from '../store/tags';
+import { errorNames, errorResult } from './errors';
+export { errorResult } from './errors';
 import type { PageView } from '../messages';
 import type { PageRecord } from '../db';
 
@@ -30,11 +31,10 @@ export interface HandlerDeps {
   /** Tell every tab and extension page that something changed. */
   broadcast(event: Event): void;
   storageStatus(): Promise<Api['storage.status']['res']>;
-  /** Saving: what the background can do in tabs (inject, fetch, screenshot). Absent in tests that do not save. */
-  capture?: CaptureBridge;
-
   /** Settings and backup reminder (utils/background/settings.ts); absent where there is no storage. */
   settings?: SettingsStore;
+  /** Saving: what the background can do in tabs (inject, fetch, screenshot). Absent in tests that do not save. */
+  capture?: CaptureBridge;
 }
 
 export type Handler<K extends RequestType> = (req: Request<K>, deps: HandlerDeps) => Promise<Result<Api[K]['res']>>;
@@ -118,30 +118,6 @@ const handlers: Handlers = {
   ...libraryHandlers,
   ...settingsHandlers,
 };
-
-/** Every error name in a Dexie error chain (inner errors, ModifyError/BulkError failures). */
-function errorNames(err: unknown, depth = 0): string[] {
-  if (!err || typeof err !== 'object' || depth > 4) return [];
-  const e = err as { name?: string; inner?: unknown; failures?: unknown; cause?: unknown };
-  const failures = Array.isArray(e.failures) ? e.failures : e.failures && typeof e.failures === 'object' ? Object.values(e.failures) : [];
-  return [e.name ?? '', ...errorNames(e.inner, depth + 1), ...errorNames(e.cause, depth + 1), ...failures.flatMap((f) => errorNames(f, depth + 1))];
-}
-
-/** Map any thrown error to a Result a person can read; `db` tells why IndexedDB aborted a write. */
-export function errorResult(err: unknown, db?: SaqtaDB): Result<never> {
-  if (err instanceof BadInput) return fail('bad-request', err.message);
-  const names = errorNames(err);
-  const name = names[0] ?? '';
-  // A full disk makes IndexedDB abort the transaction; callers see AbortError.
-  const abortedForQuota = names.includes('AbortError') && db?.lastAbort?.name === 'QuotaExceededError' && Date.now() - db.lastAbort.at < 10_000;
-  if (names.includes('QuotaExceededError') || abortedForQuota) {
-    return fail('quota-exceeded', 'Your disk or browser storage is full. Nothing was changed; free some space and try again.');
-  }
-  if ((name.endsWith('Error') && name.startsWith('Dexie')) || names.includes('AbortError') || name === 'DatabaseClosedError' || name === 'ModifyError' || name === 'BulkError') {
-    return fail('storage-failed', `Saqta could not write to its database (${name}). Nothing was changed.`);
-  }
-  return fail('internal', err instanceof Error ? err.message : String(err));
-}
 
 export async function handle(msg: unknown, deps: HandlerDeps): Promise<Result<unknown>> {
   if (typeof msg !== 'object' || msg === null || typeof (msg as { type?: unknown }).type !== 'string') {
