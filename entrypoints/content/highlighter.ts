@@ -72,15 +72,10 @@ export class Highlighter {
 
   start(): void {
     const { ctx } = this;
-    // Only the reader's own input counts: events a page script synthesizes
-    // (isTrusted false) can neither open the toolbar nor store or save anything.
-    const trusted = (fn: (e: Event) => void) => (e: Event) => {
-      if (e.isTrusted) fn(e);
-    };
-    ctx.addEventListener(document, 'mouseup', trusted((e) => this.onPointerUp(e)), { capture: true });
-    ctx.addEventListener(document, 'keyup', trusted((e) => this.onKeyUp(e)), { capture: true });
-    ctx.addEventListener(document, 'keydown', trusted((e) => this.onKeyDown(e)), { capture: true });
-    ctx.addEventListener(document, 'click', trusted((e) => this.onClick(e)), { capture: true });
+    ctx.addEventListener(document, 'mouseup', (e) => this.onPointerUp(e), { capture: true });
+    ctx.addEventListener(document, 'keyup', (e) => this.onKeyUp(e), { capture: true });
+    ctx.addEventListener(document, 'keydown', (e) => this.onKeyDown(e), { capture: true });
+    ctx.addEventListener(document, 'click', (e) => this.onClick(e), { capture: true });
     ctx.addEventListener(document, 'selectionchange', () => this.onSelectionChange());
     ctx.addEventListener(window, 'scroll', (e) => this.onScroll(e), { capture: true, passive: true });
     ctx.addEventListener(window, 'resize', () => this.schedulePaint());
