@@ -89,6 +89,29 @@ export interface CoreApi {
 /** Requests of the highlighting feature (toolbar, side panel). */
 export interface HighlightApi {}
 
+/** What a tab's content script knows about the claims on its page (answer to the 'anchors' TabCommand). */
+export interface AnchorReport {
+  /** The page record the claims belong to, if the page has any. */
+  pageId: string | null;
+  /** Claims found on the page, in document order. */
+  claims: {
+    id: string;
+    /** The text the claim is painted on, white space folded. */
+    text: string;
+    /** Offset in the page's rendered text. */
+    start: number;
+    quality: 'exact' | 'fuzzy';
+    /** Found, but poorly: still looking for a better match as content arrives. */
+    weak: boolean;
+    /** Painted boxes in viewport coordinates. */
+    boxes: { x: number; y: number; width: number; height: number }[];
+  }[];
+  /** Claims whose text is not on the page (yet). */
+  orphans: string[];
+  /** Length of the page's rendered text (offsets for the 'highlight-spans' command). */
+  textLength: number;
+}
+
 /** Requests of saving, reading offline and the blocked-site fallback. */
 export interface SaveApi {}
 
@@ -122,13 +145,23 @@ export type Response<K extends RequestType> = Result<Api[K]['res']>;
 export type Event =
   | { event: 'annotations.changed'; pageId: string }
   | { event: 'page.saved'; pageId: string }
-  | { event: 'tags.changed' };
+  | { event: 'tags.changed' }
+  /** Sent by a tab's content script when its claims landed somewhere else or became orphans (side panel order). */
+  | { event: 'anchors.changed'; pageId: string | null };
 
 /** Sent by the background to a content script (commands, context menu). */
 export type TabCommand =
   | { command: 'highlight-selection' }
   | { command: 'save-page' }
   | { command: 'scroll-to'; annotationId: string }
+  /** Highlighting: where each claim landed (answers AnchorReport). */
+  | { command: 'anchors' }
+  /**
+   * Highlighting, bulk path: make claims from spans of the page's rendered text
+   * (offsets of utils/anchoring's text map) through the same describe path as a
+   * selection. Answers { created: number }. Used by tests and future imports.
+   */
+  | { command: 'highlight-spans'; spans: { start: number; end: number }[]; tags?: string[] }
   /** Is a content script alive in this tab? Answers TabStatus. */
   | { command: 'status' };
 

@@ -1,0 +1,322 @@
+/**
+ * The in-page toolbar and toast, inside Saqta's closed UI shadow root.
+ * Plain DOM (no framework) to keep the always-on content script small.
+ * Keyboard: Tab moves through the buttons, Enter/Space press them, Escape
+ * closes, Ctrl/Cmd+Z undoes the last action; every control has a label.
+ */
+import { COLORS, type Annotation, type Color } from '../../utils/annotation';
+import { t } from '../../utils/ext/i18n';
+import { HL_FILL, makeUiRoot } from './layer';
+
+export interface ToolbarActions {
+  /** Selection mode: make a claim in this colour. Edit mode: recolour it. */
+  color(color: Color): void;
+  /** Selection mode: make a claim first, then open the tag/note field. */
+  openPanel(panel: 'tag' | 'note'): void;
+  addTag(name: string): void;
+  removeTag(name: string): void;
+  saveNote(note: string): void;
+  remove(): void;
+  undo(): void;
+  tags(): Promise<string[]>;
+  closed(): void;
+}
+
+export type ToolbarState =
+  | { mode: 'selection' }
+  | { mode: 'edit'; claim: Annotation; panel?: 'tag' | 'note' };
+
+const CSS = `
+.tb, .toast { pointer-events: auto; position: fixed; font: 14px/1.4 system-ui, -apple-system, 'Segoe UI', 'Noto Sans', 'DejaVu Sans', sans-serif;
+  color: #1b1f24; background: #fff; border: 1px solid #8c959f; border-radius: 8px; box-shadow: 0 4px 14px rgba(0,0,0,.22); }
+.tb { padding: 6px; width: max-content; max-width: min(440px, calc(100vw - 16px)); }
+.row { display: flex; gap: 4px; align-items: center; flex-wrap: wrap; }
+button { font: inherit; color: inherit; background: #f6f8fa; border: 1px solid #8c959f; border-radius: 6px; padding: 3px 8px; cursor: pointer; min-height: 28px; }
+button:hover { background: #eaeef2; }
+button:focus-visible, input:focus-visible, textarea:focus-visible { outline: 3px solid #0b5cad; outline-offset: 1px; }
+.sw { width: 28px; height: 28px; padding: 0; border-radius: 50%; border: 2px solid #57606a; }
+.sw[aria-pressed="true"] { box-shadow: 0 0 0 2px #fff, 0 0 0 4px #1b1f24; }
+.sep { width: 1px; align-self: stretch; background: #d0d7de; margin: 0 2px; }
+.danger { color: #b42318; }
+.chips { display: flex; flex-wrap: wrap; gap: 4px; margin: 6px 0 0; padding: 0; list-style: none; }
+.chip { display: inline-flex; align-items: center; gap: 2px; border: 1px solid #8c959f; border-radius: 999px; padding: 0 2px 0 8px; background: #f6f8fa; }
+.chip button { border: 0; background: transparent; min-height: 0; padding: 0 6px; border-radius: 999px; }
+.panel { margin-top: 6px; display: grid; gap: 4px; }
+input, textarea { font: inherit; color: inherit; background: #fff; border: 1px solid #8c959f; border-radius: 6px; padding: 4px 6px; width: 100%; box-sizing: border-box; }
+textarea { min-height: 64px; resize: vertical; }
+[role=listbox] { list-style: none; margin: 0; padding: 2px; border: 1px solid #d0d7de; border-radius: 6px; max-height: 160px; overflow: auto; }
+[role=option] { padding: 2px 6px; border-radius: 4px; cursor: pointer; }
+[role=option][aria-selected="true"] { background: #0b5cad; color: #fff; }
+.toast { left: 50%; top: 16px; transform: translateX(-50%); padding: 8px 10px; display: flex; gap: 10px; align-items: center; }
+.quote { margin: 0 0 4px; color: #57606a; font-size: 12px; max-height: 3.6em; overflow: hidden; }
+@media (prefers-color-scheme: dark) {
+  .tb, .toast { color: #e6e9ed; background: #1e2329; border-color: #5b6570; }
+  button, input, textarea, .chip { background: #15181c; border-color: #5b6570; }
+  button:hover { background: #262c33; }
+  .quote { color: #a3acb6; } .danger { color: #ff8b7e; }
+  button:focus-visible, input:focus-visible, textarea:focus-visible { outline-color: #6cb6ff; }
+}`;
+
+type Attrs = Record<string, string | boolean | ((e: Event) => void)>;
+function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...kids: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (typeof v === 'function') el.addEventListener(k.slice(2), v);
+    else if (v === true) el.setAttribute(k, '');
+    else if (v !== false) el.setAttribute(k, v);
+  }
+  el.append(...kids);
+  return el;
+}
+
+export class Toolbar {
+  private root: ShadowRoot | null = null;
+  private host: HTMLElement | null = null;
+  private bar: HTMLElement | null = null;
+  private toastEl: HTMLElement | null = null;
+  private toastTimer = 0;
+  private state: ToolbarState | null = null;
+  private at: DOMRect | null = null;
+  private knownTags: string[] | null = null;
+
+  constructor(private actions: ToolbarActions) {}
+
+  private ensure(): ShadowRoot {
+    if (this.root && this.host?.isConnected) return this.root;
+    const { host, root } = makeUiRoot(CSS);
+    this.host = host;
+    this.root = root;
+    // Clicking the toolbar must not drop the page's selection (except in text fields).
+    root.addEventListener('mousedown', (e) => {
+      const el = e.target as HTMLElement;
+      if (el.localName !== 'input' && el.localName !== 'textarea') e.preventDefault();
+    });
+    root.addEventListener('keydown', (e) => this.onKey(e as KeyboardEvent));
+    return root;
+  }
+
+  /** Is this event target Saqta's own UI (as the page's listeners see it)? */
+  owns(target: EventTarget | null): boolean {
+    return !!target && (target === this.host);
+  }
+
+  get open(): ToolbarState | null {
+    return this.state;
+  }
+
+  hasFocus(): boolean {
+    return !!this.root?.activeElement;
+  }
+
+  show(state: ToolbarState, at: DOMRect, focus = false): void {
+    const root = this.ensure();
+    const keep = this.root?.activeElement?.getAttribute('data-k') ?? null;
+    this.state = state;
+    this.at = at;
+    this.knownTags = state.mode === 'edit' && state.panel === 'tag' ? this.knownTags : null;
+    const bar = this.render(state);
+    if (this.bar) this.bar.replaceWith(bar);
+    else root.append(bar);
+    this.bar = bar;
+    this.place();
+    const target =
+      (keep && bar.querySelector<HTMLElement>(`[data-k="${keep}"]`)) ||
+      (state.mode === 'edit' && state.panel ? bar.querySelector<HTMLElement>('input, textarea') : null) ||
+      (focus ? bar.querySelector<HTMLElement>('button') : null);
+    if (target && (focus || keep || (state.mode === 'edit' && state.panel))) target.focus();
+  }
+
+  /** Keep the toolbar beside its text (scroll, resize). */
+  moveTo(at: DOMRect): void {
+    this.at = at;
+    this.place();
+  }
+
+  private place(): void {
+    if (!this.bar || !this.at) return;
+    const vw = window.innerWidth;
+    const vh = window.innerHeight;
+    const w = this.bar.offsetWidth || 300;
+    const hgt = this.bar.offsetHeight || 40;
+    let top = this.at.bottom + 8;
+    if (top + hgt > vh - 8) top = this.at.top - hgt - 8;
+    top = Math.min(Math.max(8, top), Math.max(8, vh - hgt - 8)); // always on screen
+    const left = Math.min(Math.max(8, this.at.left), Math.max(8, vw - w - 8));
+    this.bar.style.top = `${top}px`;
+    this.bar.style.left = `${left}px`;
+  }
+
+  hide(): void {
+    this.bar?.remove();
+    this.bar = null;
+    if (this.state) {
+      this.state = null;
+      this.actions.closed();
+    }
+  }
+
+  toast(message: string, undoable: boolean): void {
+    const root = this.ensure();
+    this.toastEl?.remove();
+    const el = h('div', { class: 'toast', role: 'status', 'aria-live': 'polite' }, h('span', {}, message));
+    if (undoable) {
+      el.append(h('button', { type: 'button', 'data-k': 'undo', onclick: () => this.actions.undo() }, t('hlUndo')));
+    }
+    root.append(el);
+    this.toastEl = el;
+    clearTimeout(this.toastTimer);
+    this.toastTimer = window.setTimeout(() => {
+      el.remove();
+      if (this.toastEl === el) this.toastEl = null;
+    }, 8000);
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    e.stopPropagation();
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      this.hide();
+    } else if ((e.ctrlKey || e.metaKey) && !e.shiftKey && e.key.toLowerCase() === 'z') {
+      const el = e.target as HTMLElement;
+      if (el.localName === 'input' || el.localName === 'textarea') {
+        if ((el as HTMLInputElement).value) return; // let the field undo its own typing
+      }
+      e.preventDefault();
+      this.actions.undo();
+    }
+  }
+
+  private render(state: ToolbarState): HTMLElement {
+    const edit = state.mode === 'edit' ? state : null;
+    const bar = h('div', { class: 'tb', role: 'dialog', 'aria-label': t('hlToolbarLabel') });
+    if (edit) bar.append(h('p', { class: 'quote' }, edit.claim.target.selector.find((s) => s.type === 'TextQuoteSelector')?.exact ?? ''));
+    const row = h('div', { class: 'row', role: 'toolbar', 'aria-label': t('hlToolbarLabel') });
+    for (const c of COLORS) {
+      row.append(
+        h('button', {
+          type: 'button',
+          class: 'sw',
+          style: `background:${HL_FILL[c]}`,
+          'data-k': `c-${c}`,
+          'data-color': c,
+          'aria-label': t('hlColorAction', t(`color_${c}`)),
+          title: t('hlColorAction', t(`color_${c}`)),
+          'aria-pressed': edit ? String(edit.claim.body.color === c) : false,
+          onclick: () => this.actions.color(c),
+        }),
+      );
+    }
+    row.append(h('span', { class: 'sep', 'aria-hidden': 'true' }));
+    row.append(
+      h('button', { type: 'button', 'data-k': 'tag', 'aria-expanded': String(edit?.panel === 'tag'), onclick: () => this.actions.openPanel('tag') }, t('hlTag')),
+      h('button', { type: 'button', 'data-k': 'note', 'aria-expanded': String(edit?.panel === 'note'), onclick: () => this.actions.openPanel('note') }, t('hlNote')),
+    );
+    if (edit) {
+      row.append(h('button', { type: 'button', class: 'danger', 'data-k': 'delete', onclick: () => this.actions.remove() }, t('hlDelete')));
+    }
+    row.append(h('button', { type: 'button', 'data-k': 'close', 'aria-label': t('hlClose'), title: t('hlClose'), onclick: () => this.hide() }, '×'));
+    bar.append(row);
+    if (edit && edit.claim.body.tags.length) {
+      const chips = h('ul', { class: 'chips', 'aria-label': t('tagsLabel') });
+      for (const tag of edit.claim.body.tags) {
+        chips.append(
+          h('li', { class: 'chip' }, tag, h('button', {
+            type: 'button',
+            'data-k': `rm-${tag}`,
+            'aria-label': t('hlTagRemove', tag),
+            onclick: () => this.actions.removeTag(tag),
+          }, '×')),
+        );
+      }
+      bar.append(chips);
+    }
+    if (edit?.panel === 'tag') bar.append(this.tagPanel(edit.claim));
+    if (edit?.panel === 'note') bar.append(this.notePanel(edit.claim));
+    return bar;
+  }
+
+  private tagPanel(claim: Annotation): HTMLElement {
+    const input = h('input', {
+      type: 'text',
+      'data-k': 'tag-input',
+      'aria-label': t('hlTagInput'),
+      placeholder: t('hlTagInput'),
+      role: 'combobox',
+      'aria-autocomplete': 'list',
+      'aria-controls': 'saqta-tag-list',
+      'aria-expanded': 'false',
+      autocomplete: 'off',
+      maxlength: '100',
+    });
+    const list = h('ul', { role: 'listbox', id: 'saqta-tag-list', 'aria-label': t('hlTagSuggestions'), hidden: true });
+    let options: string[] = [];
+    let active = -1;
+    const draw = () => {
+      const q = input.value.trim().toLocaleLowerCase();
+      const have = new Set(claim.body.tags.map((x) => x.toLocaleLowerCase()));
+      options = (this.knownTags ?? []).filter((x) => !have.has(x.toLocaleLowerCase()) && (!q || x.toLocaleLowerCase().includes(q))).slice(0, 8);
+      const typed = input.value.trim();
+      if (typed && !options.some((o) => o.toLocaleLowerCase() === typed.toLocaleLowerCase()) && !have.has(typed.toLocaleLowerCase())) {
+        options.push(typed);
+      }
+      if (active >= options.length) active = options.length - 1;
+      list.replaceChildren(
+        ...options.map((o, i) => {
+          const isNew = i === options.length - 1 && o === typed && !(this.knownTags ?? []).some((k) => k.toLocaleLowerCase() === o.toLocaleLowerCase());
+          return h('li', {
+            role: 'option',
+            id: `saqta-opt-${i}`,
+            'aria-selected': String(i === active),
+            onmousedown: (e: Event) => {
+              e.preventDefault();
+              this.actions.addTag(o);
+            },
+          }, isNew ? t('hlTagCreate', o) : o);
+        }),
+      );
+      list.hidden = options.length === 0;
+      input.setAttribute('aria-expanded', String(!list.hidden));
+      if (active >= 0) input.setAttribute('aria-activedescendant', `saqta-opt-${active}`);
+      else input.removeAttribute('aria-activedescendant');
+      this.place(); // the list changes the toolbar's height
+    };
+    input.addEventListener('input', () => {
+      active = input.value.trim() ? 0 : -1;
+      draw();
+    });
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        if (!options.length) return;
+        active = (active + (e.key === 'ArrowDown' ? 1 : -1) + options.length) % options.length;
+        draw();
+      } else if (e.key === 'Enter') {
+        e.preventDefault();
+        const pick = active >= 0 ? options[active] : input.value.trim();
+        if (pick) this.actions.addTag(pick);
+      }
+    });
+    if (this.knownTags === null) {
+      void this.actions.tags().then((tags) => {
+        this.knownTags = tags;
+        draw();
+      });
+    } else {
+      queueMicrotask(draw);
+    }
+    return h('div', { class: 'panel' }, input, list);
+  }
+
+  private notePanel(claim: Annotation): HTMLElement {
+    const area = h('textarea', { 'data-k': 'note-input', 'aria-label': t('hlNoteInput'), maxlength: '20000' });
+    area.value = claim.body.note;
+    const save = () => this.actions.saveNote(area.value);
+    area.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+        e.preventDefault();
+        save();
+      }
+    });
+    return h('div', { class: 'panel' }, area, h('div', { class: 'row' }, h('button', { type: 'button', 'data-k': 'note-save', onclick: save }, t('hlNoteSave'))));
+  }
+}
