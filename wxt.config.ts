@@ -21,6 +21,8 @@ export default defineConfig({
       'activeTab',
       'tabs',
       'webNavigation',
+      // Saving: see HTTP 451 on top-level loads (observe only) for the blocked-site fallback.
+      'webRequest',
       ...(browser === 'firefox' ? [] : ['sidePanel']),
     ],
     host_permissions: ['<all_urls>'],

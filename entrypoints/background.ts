@@ -3,6 +3,8 @@ import { browser } from 'wxt/browser';
 import { getDb } from '../utils/db';
 import { handle, type HandlerDeps } from '../utils/background/handle';
 import type { Event, TabCommand } from '../utils/messages';
+import { captureBridge, showSaved } from '../utils/ext/capture-bridge';
+import { watchBlockedSites } from '../utils/ext/blocked-watch';
 
 export default defineBackground({
   type: 'module',
@@ -32,14 +34,26 @@ export default defineBackground({
         const est = await navigator.storage?.estimate?.().catch(() => undefined);
         return { persisted, usage: est?.usage ?? null, quota: est?.quota ?? null };
       },
+      capture: captureBridge(),
     };
 
     browser.runtime.onMessage.addListener((msg: unknown, sender) => {
       // Events are for pages and content scripts; requests are ours.
       if (!msg || typeof msg !== 'object' || !('type' in msg)) return undefined;
       if (sender.id !== browser.runtime.id) return undefined;
+      // Saving: a content script asks for its own tab.
+      if ((msg as { type: unknown }).type === 'save.page') {
+        const tabId = (msg as { tabId?: number }).tabId ?? sender.tab?.id;
+        return handle({ ...msg, tabId }, deps).then((res) => {
+          if (tabId !== undefined) void showSaved(tabId, res.ok);
+          return res;
+        });
+      }
       return handle(msg, deps);
     });
+
+    // Saving: offer the saved copy when a site cannot be reached.
+    watchBlockedSites(db);
 
     // Ask to keep the library when the browser is short of space.
     navigator.storage?.persist?.().catch(() => undefined);

@@ -61,6 +61,8 @@ export interface CaptureRecord {
   browser: string;
   extensionVersion: string;
   artifacts: ArtifactRef[];
+  /** What the save could not get (resources that failed, no screenshot…), for the reader to see. */
+  notes?: { failedResources?: string[]; screenshot?: 'ok' | 'failed'; timingsMs?: Record<string, number> };
 }
 
 export interface BlobRecord {

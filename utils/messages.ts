@@ -113,7 +113,24 @@ export interface AnchorReport {
 }
 
 /** Requests of saving, reading offline and the blocked-site fallback. */
-export interface SaveApi {}
+export interface SaveApi {
+  /**
+   * Save the page in a tab: article (+ images), archival snapshot, raw HTML,
+   * screenshot and one capture record. A content script sends it without
+   * tabId; the background fills in the sender's tab.
+   */
+  'save.page': { req: { tabId?: number }; res: SaveResult };
+  /** Every capture of a page, newest first. */
+  'save.captures': { req: { pageId: string }; res: { captures: CaptureRecord[] } };
+}
+
+export interface SaveResult {
+  pageId: string;
+  capture: CaptureRecord;
+  title: string;
+  /** Captures of this page now stored (2+ means a new version was kept beside the old). */
+  versions: number;
+}
 
 /** Requests of the library, search, tags, export and import. */
 export interface LibraryApi {

@@ -3,6 +3,8 @@ import { browser } from 'wxt/browser';
 import type { Event, TabCommand, TabStatus } from '../../utils/messages';
 import { canonicalOf } from '../../utils/page-meta';
 import { Highlighter } from './highlighter';
+import { onSaveRequested } from './save-hook';
+import { savePage } from './save';
 
 /**
  * The always-on content script. It stays small: it answers the background
@@ -13,6 +15,10 @@ export default defineContentScript({
   matches: ['http://*/*', 'https://*/*'],
   runAt: 'document_idle',
   main(ctx) {
+    // Saving (Alt+Shift+S via the highlighter's keys, the save-page command, the context menu).
+    onSaveRequested(async () => {
+      await savePage();
+    });
     const highlighter = new Highlighter(ctx);
     highlighter.start();
 

@@ -2,6 +2,7 @@ import { browser } from 'wxt/browser';
 import { t } from '../../utils/ext/i18n';
 import { openSidePanel } from '../../utils/ext/side-panel';
 import { useActivePage } from '../../components/useActivePage';
+import { SaveControls } from './SaveControls';
 
 export function App() {
   const state = useActivePage();
@@ -34,6 +35,7 @@ export function App() {
           </p>
         </section>
       )}
+      {state.kind === 'ready' && <SaveControls tabId={state.tabId} view={state.view} />}
       <div class="actions">
         <button type="button" class="primary" onClick={() => void openSidePanel().then(() => window.close())}>
           {t('openSidePanel')}

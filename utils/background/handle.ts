@@ -7,7 +7,7 @@
 import type { SaqtaDB } from '../db';
 import { fail, ok, type Api, type CoreApi, type Event, type Request, type RequestType, type Result } from '../messages';
 import { highlightHandlers } from './highlights';
-import { saveHandlers } from './save';
+import { saveHandlers, type CaptureBridge } from './save';
 import { libraryHandlers } from './library';
 import { settingsHandlers } from './settings';
 import { findPage } from '../store/pages';
@@ -30,6 +30,8 @@ export interface HandlerDeps {
   /** Tell every tab and extension page that something changed. */
   broadcast(event: Event): void;
   storageStatus(): Promise<Api['storage.status']['res']>;
+  /** Saving: what the background can do in tabs (inject, fetch, screenshot). Absent in tests that do not save. */
+  capture?: CaptureBridge;
 }
 
 export type Handler<K extends RequestType> = (req: Request<K>, deps: HandlerDeps) => Promise<Result<Api[K]['res']>>;

@@ -70,3 +70,9 @@ export function countWords(text: string, lang?: string): number {
   }
   return text.split(/\s+/).filter(Boolean).length;
 }
+
+/** Direction to show text in: what the page stated, else what its language writes in. */
+export function dirForLang(lang?: string, stated?: 'ltr' | 'rtl'): 'ltr' | 'rtl' {
+  if (stated) return stated;
+  return lang && RTL_LANGS.test(lang) ? 'rtl' : 'ltr';
+}

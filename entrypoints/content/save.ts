@@ -1,0 +1,20 @@
+/**
+ * Saving from the page: the `save-page` command (context menu, commands
+ * API) and Alt+Shift+S typed in the page (the highlighter's keys) reach
+ * `savePage` through save-hook.ts. The content
+ * script only asks; the background injects the capture script and stores.
+ * Nothing is added to the page; the toolbar badge says how it went.
+ */
+import { send } from '../../utils/ext/client';
+
+let inFlight: Promise<boolean> | null = null;
+
+/** Save this page (one save at a time per tab). */
+export function savePage(): Promise<boolean> {
+  inFlight ??= send('save.page', {})
+    .then((res) => res.ok)
+    .finally(() => {
+      inFlight = null;
+    });
+  return inFlight;
+}

@@ -1,0 +1,152 @@
+/**
+ * Browser glue for saving (the `CaptureBridge` of utils/background/save.ts):
+ * inject the capture script, fetch with the extension's host permissions,
+ * and take a full-page screenshot by scrolling and stitching
+ * captureVisibleTab frames on an OffscreenCanvas.
+ */
+import { browser } from 'wxt/browser';
+import type { CaptureBridge, CapturePayload } from '../background/save';
+import type { Fetched } from '../snapshot/inline';
+
+const mimeOf = (res: Response) => (res.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+
+async function get(url: string): Promise<Response | null> {
+  try {
+    const res = await fetch(url, { cache: 'force-cache', credentials: 'include', redirect: 'follow' });
+    return res.ok ? res : null;
+  } catch {
+    return null;
+  }
+}
+
+async function fetchResource(url: string): Promise<Fetched | null> {
+  if (!/^https?:/i.test(url)) return null;
+  const res = await get(url);
+  if (!res) return null;
+  return { bytes: new Uint8Array(await res.arrayBuffer()), mime: mimeOf(res) || guessMime(url) };
+}
+
+function guessMime(url: string): string {
+  const ext = /\.([a-z0-9]+)(?:[?#]|$)/i.exec(url)?.[1]?.toLowerCase() ?? '';
+  return (
+    { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', avif: 'image/avif', svg: 'image/svg+xml', css: 'text/css', woff2: 'font/woff2', woff: 'font/woff', ttf: 'font/ttf' }[ext] ??
+    'application/octet-stream'
+  );
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Chrome allows about two captureVisibleTab calls a second. */
+const CAPTURE_INTERVAL_MS = 600;
+/** Longest page we stitch, in CSS pixels (canvas limits; very long pages are cut and say so). */
+const MAX_HEIGHT = 16_000;
+const BANNER = 36;
+
+async function fullPageScreenshot(tabId: number, label: string): Promise<Uint8Array | null> {
+  const tab = await browser.tabs.get(tabId);
+  if (tab.windowId === undefined) return null;
+  const [{ result: m }] = (await browser.scripting.executeScript({
+    target: { tabId },
+    func: () => ({
+      width: document.documentElement.clientWidth,
+      height: Math.max(document.documentElement.scrollHeight, document.body?.scrollHeight ?? 0),
+      viewport: innerHeight,
+      x: scrollX,
+      y: scrollY,
+    }),
+  })) as { result: { width: number; height: number; viewport: number; x: number; y: number } }[];
+  const [previous] = await browser.tabs.query({ active: true, windowId: tab.windowId });
+  if (previous?.id !== tabId) await browser.tabs.update(tabId, { active: true });
+  const scrollTo = async (y: number) => {
+    const [{ result }] = (await browser.scripting.executeScript({
+      target: { tabId },
+      args: [y],
+      func: (top: number) =>
+        new Promise<number>((done) => {
+          window.scrollTo({ top, left: 0, behavior: 'instant' as ScrollBehavior });
+          requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => done(scrollY), 80)));
+        }),
+    })) as { result: number }[];
+    return result;
+  };
+  const total = Math.min(m.height, MAX_HEIGHT);
+  const frames: { y: number; bmp: ImageBitmap }[] = [];
+  let last = 0;
+  try {
+    for (let y = 0; y < total; y += m.viewport) {
+      const actual = await scrollTo(y);
+      const wait = CAPTURE_INTERVAL_MS - (Date.now() - last);
+      if (wait > 0) await sleep(wait);
+      last = Date.now();
+      const dataUrl = await browser.tabs.captureVisibleTab(tab.windowId, { format: 'png' });
+      const blob = await (await fetch(dataUrl)).blob();
+      frames.push({ y: actual, bmp: await createImageBitmap(blob) });
+      if (actual + m.viewport >= total) break;
+    }
+  } finally {
+    await scrollTo(m.y).catch(() => undefined);
+    if (previous?.id !== undefined && previous.id !== tabId) await browser.tabs.update(previous.id, { active: true }).catch(() => undefined);
+  }
+  if (!frames.length) return null;
+  const scale = frames[0].bmp.width / m.width;
+  const canvas = new OffscreenCanvas(Math.round(m.width * scale), Math.round((total + BANNER) * scale));
+  const g = canvas.getContext('2d')!;
+  g.fillStyle = '#ffffff';
+  g.fillRect(0, 0, canvas.width, canvas.height);
+  for (const f of frames) g.drawImage(f.bmp, 0, Math.round(f.y * scale));
+  // The proof strip: where and when, drawn into the pixels.
+  g.fillStyle = '#111418';
+  g.fillRect(0, Math.round(total * scale), canvas.width, Math.round(BANNER * scale));
+  g.fillStyle = '#ffffff';
+  g.font = `${Math.round(15 * scale)}px system-ui, sans-serif`;
+  g.textBaseline = 'middle';
+  const text = m.height > total ? `${label} · first ${total}px of ${m.height}px` : label;
+  g.fillText(text, Math.round(10 * scale), Math.round((total + BANNER / 2) * scale), canvas.width - 20 * scale);
+  const png = await canvas.convertToBlob({ type: 'image/png' });
+  return new Uint8Array(await png.arrayBuffer());
+}
+
+async function browserName(): Promise<string> {
+  const b = browser.runtime as unknown as { getBrowserInfo?: () => Promise<{ name: string; version: string }> };
+  if (b.getBrowserInfo) {
+    const info = await b.getBrowserInfo();
+    return `${info.name} ${info.version}`;
+  }
+  const uad = (navigator as Navigator & {
+    userAgentData?: { getHighEntropyValues(h: string[]): Promise<{ fullVersionList?: { brand: string; version: string }[] }> };
+  }).userAgentData;
+  if (uad) {
+    const { fullVersionList = [] } = await uad.getHighEntropyValues(['fullVersionList']);
+    const real = fullVersionList.filter((v) => !/not.?a.?brand/i.test(v.brand));
+    const pick = real.find((v) => v.brand !== 'Chromium') ?? real[0];
+    if (pick) return `${pick.brand} ${pick.version}`;
+  }
+  return navigator.userAgent;
+}
+
+/** The toolbar badge after a save: ✓ or !, with a readable title. */
+export async function showSaved(tabId: number, ok: boolean): Promise<void> {
+  const action = browser.action ?? (browser as unknown as { browserAction: typeof browser.action }).browserAction;
+  await action.setBadgeBackgroundColor({ tabId, color: ok ? '#1a7f37' : '#b42318' }).catch(() => undefined);
+  await action.setBadgeText({ tabId, text: ok ? '✓' : '!' }).catch(() => undefined);
+  await action.setTitle({ tabId, title: browser.i18n.getMessage(ok ? 'saveBadgeSaved' : 'saveBadgeFailed') }).catch(() => undefined);
+}
+
+export function captureBridge(): CaptureBridge {
+  return {
+    async capture(tabId) {
+      const [res] = await browser.scripting.executeScript({ target: { tabId }, files: ['/capture.js'] });
+      const payload = res?.result as CapturePayload | undefined;
+      if (!payload?.snapshot) throw new Error('the capture script returned nothing');
+      return payload;
+    },
+    fetch: fetchResource,
+    async fetchRaw(url) {
+      const res = await get(url);
+      if (!res) return null;
+      return { bytes: new Uint8Array(await res.arrayBuffer()), mime: mimeOf(res) || 'text/html', finalUrl: res.url || url };
+    },
+    screenshot: fullPageScreenshot,
+    browser: browserName,
+  };
+}

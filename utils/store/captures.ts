@@ -1,0 +1,105 @@
+/**
+ * Storing a capture: every artifact's bytes, their SHA-256, the capture record
+ * and the page's metadata, in ONE transaction — a full disk leaves nothing
+ * half-written. Hashing happens before the transaction (IndexedDB
+ * transactions close while awaiting anything else).
+ */
+import type { ArtifactKind, ArtifactRef, CaptureRecord, PageRecord, SaqtaDB } from '../db';
+import type { PageInfo } from '../messages';
+import { newId } from '../annotation';
+import { normalizeUrl } from '../url';
+import { ensurePage, findPage } from './pages';
+import type { PageKeys } from '../url';
+
+export interface NewArtifact {
+  kind: ArtifactKind;
+  bytes: Uint8Array;
+  mime: string;
+  sourceUrl?: string;
+}
+
+export interface NewCapture {
+  page: PageInfo;
+  /** Article metadata to keep on the page record (newest save wins). */
+  meta: Partial<Pick<PageRecord, 'title' | 'byline' | 'siteName' | 'lang' | 'dir' | 'publishedTime' | 'excerpt' | 'wordCount' | 'canonicalUrl'>>;
+  url: string;
+  finalUrl: string;
+  capturedAt: string;
+  browser: string;
+  extensionVersion: string;
+  artifacts: NewArtifact[];
+  notes?: CaptureRecord['notes'];
+}
+
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export async function storeCapture(db: SaqtaDB, input: NewCapture): Promise<{ capture: CaptureRecord; page: PageRecord }> {
+  const captureId = newId();
+  const hashed = await Promise.all(
+    input.artifacts.map(async (a) => ({ ...a, sha256: await sha256Hex(a.bytes), blobId: newId() })),
+  );
+  return db.transaction('rw', db.pages, db.captures, db.blobs, async () => {
+    const page = await ensurePage(db, input.page);
+    const refs: ArtifactRef[] = hashed.map((a) => ({
+      kind: a.kind,
+      blobId: a.blobId,
+      sha256: a.sha256,
+      size: a.bytes.byteLength,
+      mime: a.mime,
+      ...(a.sourceUrl ? { sourceUrl: a.sourceUrl } : {}),
+    }));
+    await db.blobs.bulkAdd(
+      hashed.map((a) => ({
+        id: a.blobId,
+        pageId: page.id,
+        captureId,
+        kind: a.kind,
+        sha256: a.sha256,
+        size: a.bytes.byteLength,
+        mime: a.mime,
+        data: new Blob([a.bytes as Uint8Array<ArrayBuffer>], { type: a.mime }),
+      })),
+    );
+    const capture: CaptureRecord = {
+      id: captureId,
+      pageId: page.id,
+      url: input.url,
+      finalUrl: input.finalUrl,
+      capturedAt: input.capturedAt,
+      browser: input.browser,
+      extensionVersion: input.extensionVersion,
+      artifacts: refs,
+      ...(input.notes ? { notes: input.notes } : {}),
+    };
+    await db.captures.add(capture);
+    const patch: Partial<PageRecord> = { savedAt: input.capturedAt, updatedAt: input.capturedAt };
+    for (const [k, v] of Object.entries(input.meta)) if (v !== undefined && v !== '') (patch as Record<string, unknown>)[k] = v;
+    if (input.meta.canonicalUrl && !page.normalizedCanonical) patch.normalizedCanonical = normalizeUrl(input.meta.canonicalUrl);
+    const aliases = new Set(page.aliases);
+    for (const u of [input.url, input.finalUrl]) {
+      const n = normalizeUrl(u);
+      if (n !== page.normalizedUrl) aliases.add(n);
+    }
+    patch.aliases = [...aliases];
+    await db.pages.update(page.id, patch);
+    return { capture, page: { ...page, ...patch } };
+  });
+}
+
+/** Captures of a page, newest first. */
+export async function capturesOf(db: SaqtaDB, pageId: string): Promise<CaptureRecord[]> {
+  return (await db.captures.where('pageId').equals(pageId).sortBy('capturedAt')).reverse();
+}
+
+/** The page with a saved copy known under any of these keys, with its newest capture. */
+export async function savedCopyFor(db: SaqtaDB, keys: PageKeys): Promise<{ page: PageRecord; capture: CaptureRecord } | null> {
+  // Also the article reached at its canonical URL when it was saved from another one.
+  const page =
+    (await findPage(db, keys)) ?? (await db.pages.where('normalizedCanonical').equals(keys.normalizedUrl).first());
+  if (!page) return null;
+  const [capture] = await capturesOf(db, page.id);
+  return capture ? { page, capture } : null;
+}
