@@ -1,55 +1,349 @@
-import { useEffect, useState } from 'preact/hooks';
-import { t } from '../../utils/ext/i18n';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { t, uiLang } from '../../utils/ext/i18n';
 import { send, onEvent } from '../../utils/ext/client';
-import type { Api } from '../../utils/messages';
+import { getDb, type PageRecord, type TagRecord } from '../../utils/db';
+import { COLORS, quoteOf, type Annotation, type Color } from '../../utils/annotation';
+import { claimIds, pageIds, siteNames, type Filters } from '../../utils/library/query';
+import { search, type SearchHit } from '../../utils/search/query';
+import { indexArticleTexts } from '../../utils/search/articles';
+import { importBytes } from '../../utils/bundle/import';
+import { BundleError } from '../../utils/bundle/errors';
+import type { ImportSummary } from '../../utils/bundle/merge';
+import type { Selection } from '../../utils/bundle/collect';
+import { exportAllClaims, exportArticleHtml, exportBundle } from './export';
+import { VirtualList } from './VirtualList';
+import { TagsPanel } from './TagsPanel';
 import './library.css';
 
-type Pages = Api['library.pages']['res'];
+type Tab = 'articles' | 'claims' | 'tags';
+type Row = { page?: PageRecord; claims?: number; claim?: Annotation; pageTitle?: string };
+
+const fmtDate = (iso?: string) => (iso ? new Date(iso).toLocaleDateString(uiLang(), { year: 'numeric', month: '2-digit', day: '2-digit' }) : '');
+const hostOf = (url: string) => {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return url;
+  }
+};
 
 export function App() {
-  const [pages, setPages] = useState<Pages | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const db = useMemo(() => getDb(), []);
+  const [tab, setTab] = useState<Tab>('articles');
+  const [filters, setFilters] = useState<Filters>({ sort: 'date-desc' });
+  const [ids, setIds] = useState<string[] | null>(null);
+  const [query, setQuery] = useState('');
+  const [hits, setHits] = useState<{ q: string; hits: SearchHit[]; pages: Map<string, PageRecord> } | null>(null);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [version, setVersion] = useState(0);
+  const [tags, setTags] = useState<(TagRecord & { count: number })[]>([]);
+  const [sites, setSites] = useState<string[]>([]);
+  const [progress, setProgress] = useState<{ done: number; total: number; abort: AbortController } | null>(null);
+  const [status, setStatus] = useState('');
+  const [error, setError] = useState('');
+  const [summary, setSummary] = useState<ImportSummary | null>(null);
+  const [bulkTag, setBulkTag] = useState('');
+  const fileInput = useRef<HTMLInputElement>(null);
 
+  const reload = () => setVersion((v) => v + 1);
   useEffect(() => {
-    const load = () =>
-      send('library.pages', { offset: 0, limit: 200 }).then((res) => (res.ok ? setPages(res.value) : setError(res.error.message)));
-    void load();
-    return onEvent(() => void load());
+    void indexArticleTexts(db).then((n) => n && reload());
+    return onEvent(() => reload());
   }, []);
+  useEffect(() => {
+    void send('tags.list', {}).then((r) => r.ok && setTags(r.value.tags));
+    void siteNames(db).then(setSites);
+  }, [version]);
+  useEffect(() => {
+    if (tab === 'tags') return;
+    let live = true;
+    setIds(null);
+    void (tab === 'articles' ? pageIds(db, filters) : claimIds(db, filters)).then((x) => live && setIds(x));
+    return () => {
+      live = false;
+    };
+  }, [tab, filters, version]);
+  useEffect(() => setSelected(new Set()), [tab]);
+  useEffect(() => {
+    const q = query.trim();
+    if (!q) return setHits(null);
+    let live = true;
+    const timer = setTimeout(async () => {
+      const res = await search(db, q, 100);
+      const pages = await db.pages.bulkGet([...new Set(res.hits.map((h) => h.pageId))]);
+      if (live) setHits({ q, hits: res.hits, pages: new Map(pages.filter((p) => !!p).map((p) => [p!.id, p!])) });
+    }, 150);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [query, version]);
+
+  const loadPages = async (list: string[]) => {
+    const pages = await db.pages.bulkGet(list);
+    const out = new Map<string, Row>();
+    await Promise.all(pages.map(async (p) => p && out.set(p.id, { page: p, claims: await db.annotations.where('pageId').equals(p.id).count() })));
+    return out;
+  };
+  const loadClaims = async (list: string[]) => {
+    const claims = (await db.annotations.bulkGet(list)).filter((a): a is Annotation => !!a);
+    const pages = new Map((await db.pages.bulkGet([...new Set(claims.map((a) => a.pageId))])).filter((p) => !!p).map((p) => [p!.id, p!]));
+    return new Map(claims.map((a) => [a.id, { claim: a, page: pages.get(a.pageId) } as Row]));
+  };
+
+  const toggle = (id: string) =>
+    setSelected((s) => {
+      const next = new Set(s);
+      next.has(id) ? next.delete(id) : next.add(id);
+      return next;
+    });
+  const setFilter = (patch: Partial<Filters>) => setFilters((f) => ({ ...f, ...patch }));
+
+  async function runExport(sel: Selection, what: string) {
+    const abort = new AbortController();
+    setError('');
+    setProgress({ done: 0, total: 1, abort });
+    try {
+      const ping = await send('ping', {});
+      const software = ping.ok ? `Saqta ${ping.value.version}` : 'Saqta';
+      const res = await exportBundle(db, sel, what, software, (done, total) => setProgress({ done, total, abort }), abort.signal);
+      setStatus(t('libExported', [res.name]));
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') setStatus(t('libExportCancelled'));
+      else setError((err as Error).message);
+    } finally {
+      setProgress(null);
+    }
+  }
+
+  async function onImport(file: File) {
+    setError('');
+    setSummary(null);
+    setStatus(t('libImporting', [file.name]));
+    try {
+      const s = await importBytes(db, new Uint8Array(await file.arrayBuffer()));
+      setSummary(s);
+      setStatus('');
+      await send('library.imported', { pageIds: [] });
+      reload();
+    } catch (err) {
+      setStatus('');
+      setError(err instanceof BundleError ? `${t('libImportRefused')} ${t(refusalKey(err.code))} ${err.message}` : `${t('libImportRefused')} ${(err as Error).message}`);
+    }
+    if (fileInput.current) fileInput.current.value = '';
+  }
+
+  async function applyBulkTag(remove: boolean) {
+    const name = bulkTag.trim();
+    if (!name || !selected.size) return;
+    const claimSel = tab === 'claims' ? [...selected] : ((await db.annotations.where('pageId').anyOf([...selected]).primaryKeys()) as string[]);
+    const res = await send('annotations.bulkTag', { ids: claimSel, add: remove ? [] : [name], remove: remove ? [name] : [] });
+    if (!res.ok) setError(res.error.message);
+    else {
+      setStatus(t(remove ? 'libUntagged' : 'libTagged', [String(claimSel.length), name]));
+      reload();
+    }
+  }
+
+  const selection: Selection = tab === 'claims' ? { kind: 'claims', annotationIds: [...selected] } : { kind: 'pages', pageIds: [...selected] };
 
   return (
     <main>
-      <h1>{t('libraryTitle')}</h1>
-      {error && <p class="error" role="alert">{error}</p>}
-      {!pages && !error && <p class="muted">{t('loading')}</p>}
-      {pages && pages.total === 0 && <p class="muted" data-testid="empty">{t('libraryEmpty')}</p>}
-      {pages && pages.total > 0 && (
-        <table class="pages">
-          <caption class="visually-hidden">{t('libraryTitle')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('colTitle')}</th>
-              <th scope="col">{t('colSite')}</th>
-              <th scope="col">{t('colClaims')}</th>
-              <th scope="col">{t('colUpdated')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {pages.pages.map((p) => (
-              <tr key={p.id}>
-                <td lang={p.lang} dir="auto">
-                  <a href={p.url} target="_blank" rel="noreferrer">
-                    {p.title}
-                  </a>
-                </td>
-                <td>{p.siteName ?? new URL(p.url).hostname}</td>
-                <td>{p.claimCount}</td>
-                <td>{new Date(p.updatedAt).toLocaleString()}</td>
-              </tr>
+      <header class="top">
+        <h1>{t('libraryTitle')}</h1>
+        <div role="search" class="search">
+          <label for="q" class="visually-hidden">{t('libSearchLabel')}</label>
+          <input id="q" type="search" data-testid="search" placeholder={t('libSearchPlaceholder')} value={query} onInput={(e) => setQuery((e.target as HTMLInputElement).value)} />
+        </div>
+        <div class="actions">
+          <button type="button" data-testid="export-all" disabled={!!progress} onClick={() => runExport({ kind: 'all' }, 'library')}>{t('libExportAll')}</button>
+          <button type="button" onClick={() => exportAllClaims(db, 'md').then((n) => setStatus(t('libExported', [n])))}>{t('libExportMarkdown')}</button>
+          <button type="button" onClick={() => exportAllClaims(db, 'jsonld').then((n) => setStatus(t('libExported', [n])))}>{t('libExportJsonLd')}</button>
+          <label class="button">
+            {t('libImport')}
+            <input ref={fileInput} type="file" accept=".zip,.json,.jsonld,application/zip,application/json,application/ld+json" class="visually-hidden" data-testid="import-file" onChange={(e) => {
+              const f = (e.target as HTMLInputElement).files?.[0];
+              if (f) void onImport(f);
+            }} />
+          </label>
+        </div>
+      </header>
+
+      {progress && (
+        <div class="progress" data-testid="export-progress">
+          <label for="exp">{t('libExporting', [String(progress.done), String(progress.total)])}</label>
+          <progress id="exp" max={progress.total || 1} value={progress.done} />
+          <button type="button" onClick={() => progress.abort.abort()}>{t('libCancel')}</button>
+        </div>
+      )}
+      <p role="status" class="muted" data-testid="status">{status}</p>
+      {error && <p role="alert" class="error" data-testid="error">{error}</p>}
+      {summary && (
+        <div class="summary" data-testid="import-summary" role="status">
+          <strong>{t('libImportDone')}</strong>{' '}
+          {t('libImportSummary', [String(summary.claims.added), String(summary.claims.merged), String(summary.claims.skipped), String(summary.pages.added), String(summary.pages.merged), String(summary.tags.added)])}
+        </div>
+      )}
+
+      {hits ? (
+        <section aria-label={t('libSearchResults')}>
+          <h2>{t('libSearchCount', [String(hits.hits.length)])}</h2>
+          <ol class="hits" data-testid="search-results" data-query={hits.q}>
+            {hits.hits.map((h) => (
+              <li key={`${h.kind}:${h.id}`} data-kind={h.kind}>
+                <span class="chip">{t(`libHit_${h.field}`)}</span>{' '}
+                {(() => {
+                  const p = hits.pages.get(h.pageId);
+                  if (!p) return null;
+                  // The saved copy when there is one, else the live page.
+                  return p.savedAt ? (
+                    <a href={`reader.html?page=${encodeURIComponent(p.id)}`} dir="auto">{p.title}</a>
+                  ) : (
+                    <a href={p.url} target="_blank" rel="noreferrer" dir="auto">{p.title}</a>
+                  );
+                })()}
+                <p class="snippet" dir="auto">
+                  {h.snippet.before}
+                  <mark>{h.snippet.match}</mark>
+                  {h.snippet.after}
+                </p>
+              </li>
             ))}
-          </tbody>
-        </table>
+          </ol>
+        </section>
+      ) : (
+        <>
+          <div role="tablist" class="tabs" aria-label={t('libViews')}>
+            {(['articles', 'claims', 'tags'] as Tab[]).map((k) => (
+              <button type="button" role="tab" aria-selected={tab === k} data-testid={`tab-${k}`} onClick={() => setTab(k)}>
+                {t(`libTab_${k}`)}
+              </button>
+            ))}
+          </div>
+          {tab === 'tags' ? (
+            <TagsPanel tags={tags} onChanged={reload} onError={setError} onExport={(name) => runExport({ kind: 'tag', tag: name }, `tag ${name}`)} />
+          ) : (
+            <>
+              <fieldset class="filters">
+                <legend class="visually-hidden">{t('libFilters')}</legend>
+                <label>
+                  {t('tagsLabel')}
+                  <select data-testid="filter-tag" value={filters.tag ?? ''} onChange={(e) => setFilter({ tag: (e.target as HTMLSelectElement).value || undefined })}>
+                    <option value="">{t('libAny')}</option>
+                    {tags.map((tg) => <option value={tg.name}>{tg.name} ({tg.count})</option>)}
+                  </select>
+                </label>
+                <label>
+                  {t('colSite')}
+                  <select value={filters.site ?? ''} onChange={(e) => setFilter({ site: (e.target as HTMLSelectElement).value || undefined })}>
+                    <option value="">{t('libAny')}</option>
+                    {sites.map((s) => <option value={s}>{s}</option>)}
+                  </select>
+                </label>
+                <label>
+                  {t('libColour')}
+                  <select value={filters.color ?? ''} onChange={(e) => setFilter({ color: ((e.target as HTMLSelectElement).value || undefined) as Color | undefined })}>
+                    <option value="">{t('libAny')}</option>
+                    {COLORS.map((c) => <option value={c}>{t(`color_${c}`)}</option>)}
+                  </select>
+                </label>
+                <label>
+                  {t('libFrom')}
+                  <input type="date" value={filters.from ?? ''} onChange={(e) => setFilter({ from: (e.target as HTMLInputElement).value || undefined })} />
+                </label>
+                <label>
+                  {t('libTo')}
+                  <input type="date" value={filters.to ?? ''} onChange={(e) => setFilter({ to: (e.target as HTMLInputElement).value || undefined })} />
+                </label>
+                <label class="check">
+                  <input type="checkbox" checked={!!filters.orphans} onChange={(e) => setFilter({ orphans: (e.target as HTMLInputElement).checked || undefined })} />
+                  {t('libHasOrphans')}
+                </label>
+                <label>
+                  {t('libSort')}
+                  <select value={filters.sort} onChange={(e) => setFilter({ sort: (e.target as HTMLSelectElement).value as Filters['sort'] })}>
+                    <option value="date-desc">{t('libSortNewest')}</option>
+                    <option value="date-asc">{t('libSortOldest')}</option>
+                    <option value="site">{t('libSortSite')}</option>
+                  </select>
+                </label>
+              </fieldset>
+
+              <div class="selbar" aria-live="polite">
+                <span data-testid="count">{ids ? t(tab === 'articles' ? 'libCountArticles' : 'libCountClaims', [String(ids.length)]) : t('loading')}</span>
+                {selected.size > 0 && (
+                  <>
+                    <span data-testid="selected-count">{t('libSelected', [String(selected.size)])}</span>
+                    <button type="button" data-testid="export-selection" disabled={!!progress} onClick={() => runExport(selection, tab === 'claims' ? 'claims' : 'articles')}>{t('libExportSelection')}</button>
+                    <label for="bulk" class="visually-hidden">{t('libBulkTagLabel')}</label>
+                    <input id="bulk" data-testid="bulk-tag" placeholder={t('libBulkTagLabel')} value={bulkTag} onInput={(e) => setBulkTag((e.target as HTMLInputElement).value)} list="tag-names" />
+                    <datalist id="tag-names">{tags.map((tg) => <option value={tg.name} />)}</datalist>
+                    <button type="button" data-testid="bulk-add" onClick={() => applyBulkTag(false)}>{t('libAddTag')}</button>
+                    <button type="button" onClick={() => applyBulkTag(true)}>{t('libRemoveTag')}</button>
+                    <button type="button" onClick={() => setSelected(new Set())}>{t('libClearSelection')}</button>
+                  </>
+                )}
+              </div>
+
+              {ids && ids.length === 0 && <p class="muted" data-testid="empty">{filtersActive(filters) ? t('libNoMatch') : t('libraryEmpty')}</p>}
+              {ids && ids.length > 0 && tab === 'articles' && (
+                <VirtualList<Row> ids={ids} rowHeight={64} version={version} load={loadPages} label={t('libTab_articles')} testId="articles" row={(id, r) => (
+                  <div class="row" data-page-id={id}>
+                    <input type="checkbox" aria-label={t('libSelect')} checked={selected.has(id)} onChange={() => toggle(id)} />
+                    {r?.page ? (
+                      <div class="main">
+                        <div class="title" dir="auto" lang={r.page.lang}>
+                          {r.page.savedAt ? <a href={`reader.html?page=${encodeURIComponent(id)}`}>{r.page.title}</a> : <span>{r.page.title}</span>}
+                        </div>
+                        <div class="meta muted">
+                          {r.page.siteName ?? hostOf(r.page.url)} · {t('libClaimsN', [String(r.claims ?? 0)])} · {fmtDate(r.page.createdAt)}
+                          {r.page.savedAt ? ` · ${t('libSaved', [fmtDate(r.page.savedAt)])}` : ''} ·{' '}
+                          <a href={r.page.url} target="_blank" rel="noreferrer">{t('libLive')}</a> ·{' '}
+                          <button type="button" class="link" onClick={() => exportArticleHtml(db, id).then((n) => setStatus(t('libExported', [n])))}>{t('libExportHtml')}</button>
+                        </div>
+                      </div>
+                    ) : <div class="main muted">…</div>}
+                  </div>
+                )} />
+              )}
+              {ids && ids.length > 0 && tab === 'claims' && (
+                <VirtualList<Row> ids={ids} rowHeight={72} version={version} load={loadClaims} label={t('libTab_claims')} testId="claims" row={(id, r) => (
+                  <div class="row" data-claim-id={id}>
+                    <input type="checkbox" aria-label={t('libSelect')} checked={selected.has(id)} onChange={() => toggle(id)} />
+                    {r?.claim ? (
+                      <div class="main">
+                        <div class="quote" dir="auto">
+                          <span class="swatch" style={{ background: `var(--hl-${r.claim.body.color})` }} role="img" aria-label={t(`color_${r.claim.body.color}`)} />{' '}
+                          {quoteOf(r.claim)?.exact}
+                        </div>
+                        <div class="meta muted" dir="auto">
+                          {r.claim.anchor === 'orphan' && <span class="chip orphan">{t('libOrphan')}</span>}
+                          {r.claim.body.tags.map((tg) => <span class="chip">{tg}</span>)}
+                          {r.claim.body.note && <span class="note">{r.claim.body.note}</span>} {r.page?.title} · {fmtDate(r.claim.created)}
+                        </div>
+                      </div>
+                    ) : <div class="main muted">…</div>}
+                  </div>
+                )} />
+              )}
+            </>
+          )}
+        </>
       )}
     </main>
   );
+}
+
+/** A localized headline for each family of refusals; the detail (which file, what) follows in English. */
+function refusalKey(code: BundleError['code']): string {
+  if (['not-zip', 'empty', 'truncated', 'zip64', 'multi-disk', 'no-manifest', 'not-jsonld'].includes(code)) return 'libRefuseNotBundle';
+  if (['declared-bomb', 'ratio-bomb', 'real-bomb', 'too-large', 'too-many-entries', 'overlapping-entries', 'too-long'].includes(code)) return 'libRefuseTooBig';
+  if (['bad-name', 'unsafe-path', 'absolute-path', 'duplicate-entry', 'directory-entry', 'encrypted', 'unsupported-method', 'bad-local-header'].includes(code)) return 'libRefuseUnsafe';
+  if (['missing-file', 'extra-file', 'wrong-size', 'wrong-hash', 'bad-hash-format', 'crc-mismatch', 'size-mismatch', 'corrupt-data'].includes(code)) return 'libRefuseChanged';
+  if (['manifest-format', 'manifest-version'].includes(code)) return 'libRefuseVersion';
+  return 'libRefuseRecords';
+}
+
+function filtersActive(f: Filters) {
+  return !!(f.tag || f.site || f.color || f.from || f.to || f.orphans);
 }

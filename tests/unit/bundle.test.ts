@@ -130,3 +130,32 @@ describe('verify', () => {
     expect(report.lines.find((l) => l.level === 'ok' && l.message.includes('quotes found'))?.message).toBe('1 quotes found in their saved articles.');
   });
 });
+
+describe('export cancel', () => {
+  it('stops with an AbortError and writes nothing more once cancelled', async () => {
+    const { writeBundle } = await import('../../utils/bundle/write');
+    const { collectArticles, selectionPages } = await import('../../utils/bundle/collect');
+    const db = await seedLibrary();
+    const { pageIds } = await selectionPages(db, { kind: 'all' });
+    const abort = new AbortController();
+    const chunks: Uint8Array[] = [];
+    const run = writeBundle(collectArticles(db, pageIds), { title: 't', created: new Date(), software: 's', signal: abort.signal, onProgress: () => abort.abort() }, (c) => {
+      chunks.push(c);
+    });
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    const after = chunks.length;
+    expect(after).toBeGreaterThan(0);
+    // Some of the first article was written, but no table of contents: not a usable archive.
+    expect(() => listEntries(concatAll(chunks))).toThrow(/cut short/);
+  });
+});
+
+function concatAll(chunks: Uint8Array[]) {
+  const out = new Uint8Array(chunks.reduce((s, c) => s + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}

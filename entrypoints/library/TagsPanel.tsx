@@ -1,0 +1,65 @@
+import { useState } from 'preact/hooks';
+import { t } from '../../utils/ext/i18n';
+import { send } from '../../utils/ext/client';
+import { COLORS, type Color } from '../../utils/annotation';
+import type { TagRecord } from '../../utils/db';
+
+/** Every tag with its count: rename (a taken name merges), merge into another, recolour, delete, export. */
+export function TagsPanel(props: { tags: (TagRecord & { count: number })[]; onChanged(): void; onError(m: string): void; onExport(name: string): void }) {
+  const [names, setNames] = useState<Record<string, string>>({});
+  const done = (r: { ok: boolean; error?: { message: string } }) => (r.ok ? props.onChanged() : props.onError(r.error!.message));
+  if (!props.tags.length) return <p class="muted" data-testid="no-tags">{t('libNoTags')}</p>;
+  return (
+    <table class="tags-table" data-testid="tags">
+      <caption class="visually-hidden">{t('libTab_tags')}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('libTagName')}</th>
+          <th scope="col">{t('colClaims')}</th>
+          <th scope="col">{t('libColour')}</th>
+          <th scope="col">{t('libMergeInto')}</th>
+          <th scope="col"><span class="visually-hidden">{t('libActions')}</span></th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.tags.map((tag) => (
+          <tr key={tag.id} data-tag={tag.name}>
+            <td>
+              <form onSubmit={(e) => {
+                e.preventDefault();
+                const v = (names[tag.id] ?? tag.name).trim();
+                if (v && v !== tag.name) void send('tags.rename', { name: tag.name, newName: v }).then(done);
+              }}>
+                <label class="visually-hidden" for={`tag-${tag.id}`}>{t('libRename')}</label>
+                <input id={`tag-${tag.id}`} dir="auto" value={names[tag.id] ?? tag.name} onInput={(e) => setNames({ ...names, [tag.id]: (e.target as HTMLInputElement).value })} />
+                <button type="submit">{t('libRename')}</button>
+              </form>
+            </td>
+            <td>{tag.count}</td>
+            <td>
+              <select aria-label={t('libColour')} value={tag.color ?? ''} onChange={(e) => void send('tags.recolor', { name: tag.name, color: ((e.target as HTMLSelectElement).value || null) as Color | null }).then(done)}>
+                <option value="">{t('libNoColour')}</option>
+                {COLORS.map((c) => <option value={c}>{t(`color_${c}`)}</option>)}
+              </select>
+            </td>
+            <td>
+              <select aria-label={t('libMergeInto')} value="" onChange={(e) => {
+                const into = (e.target as HTMLSelectElement).value;
+                if (into) void send('tags.merge', { names: [tag.name], into }).then(done);
+              }}>
+                <option value="">—</option>
+                {props.tags.filter((o) => o.id !== tag.id).map((o) => <option value={o.name}>{o.name}</option>)}
+              </select>
+            </td>
+            <td class="nowrap">
+              <button type="button" onClick={() => props.onExport(tag.name)}>{t('libExportTag')}</button>{' '}
+              <button type="button" class="danger" onClick={() => {
+                if (confirm(t('libDeleteConfirm', [tag.name, String(tag.count)]))) void send('tags.delete', { name: tag.name }).then(done);
+              }}>{t('libDelete')}</button>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

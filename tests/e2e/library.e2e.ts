@@ -1,0 +1,250 @@
+/**
+ * Library, search, export → verify → import in a fresh profile, hostile
+ * import through the UI, and a generated 10,000-article / 100,000-claim
+ * library. Claims are made through the background request annotation.create
+ * from an extension page (the highlight UI lives on another branch).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { launch, serveFixtures, artifactPath, tabIdOf, ROOT, type Session } from './harness';
+import type { FixtureServer } from '../../scripts/server.mjs';
+import { pageKeys } from '../../utils/url';
+import { listEntries } from '../../utils/bundle/zip-read';
+
+let server: FixtureServer;
+let bundlePath = '';
+const KK_QUOTE = 'Қазақстан президенті Қасым-Жомарт Тоқаев Бельгияға екі күндік сапармен барып';
+const KK_QUOTE2 = 'құқық қорғаушы Роза Ақылбековамен осы хаттың мақсаты жайлы сұхбат құрды';
+const EN_QUOTE = 'Mozilla is a free-software community, created in 1998 by members of Netscape.';
+
+beforeAll(async () => {
+  server = await serveFixtures();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+async function createClaim(page: Page, url: string, title: string, lang: string, exact: string, tags: string[], note: string, color: string) {
+  const keys = pageKeys(url);
+  const res = await page.evaluate(
+    (msg) => chrome.runtime.sendMessage(msg),
+    { type: 'annotation.create', page: { keys, title, lang }, selector: [{ type: 'TextQuoteSelector', exact, prefix: '', suffix: '' }], body: { tags, note, color } },
+  );
+  expect(res).toMatchObject({ ok: true });
+}
+
+const searchFor = async (lib: Page, q: string) => {
+  await lib.getByTestId('search').fill(q);
+  const results = lib.locator(`[data-testid="search-results"][data-query="${q}"]`);
+  await results.locator('li').first().waitFor({ timeout: 60_000 });
+  return results;
+};
+
+describe('library: claims → search → export → verify → import elsewhere', () => {
+  let a: Session;
+  beforeAll(async () => {
+    a = await launch({ lang: 'en' });
+  });
+  afterAll(async () => {
+    await a?.close();
+  });
+
+  it('lists claims, finds them across scripts, exports a bundle that verifies', async () => {
+    const seedUrl = `${server.origin}/seed/index.html`;
+    const lib = await a.openExtensionPage('library.html');
+    await lib.getByTestId('empty').waitFor();
+    const seedTitle = '"Мақсат – кінәлау емес". Тоқаев сапары және Еуроодаққа хат: құқық қорғаушы Роза Ақылбековамен сұхбат';
+    await createClaim(lib, seedUrl, seedTitle, 'kk', KK_QUOTE, ['Еуроодақ', 'сапар'], 'Проверить даты визита, всё сходится', 'green');
+    await createClaim(lib, seedUrl, seedTitle, 'kk', KK_QUOTE2, ['сұхбат'], '', 'yellow');
+    await createClaim(lib, `${server.origin}/fixtures/readability/wikipedia/source.html`, 'Mozilla - Wikipedia', 'en', EN_QUOTE, ['history'], 'Founding year', 'blue');
+
+    await lib.reload();
+    await lib.getByTestId('count').filter({ hasText: 'Articles: 2' }).waitFor();
+    await lib.getByTestId('articles').getByText('Mozilla - Wikipedia').waitFor();
+    await lib.getByTestId('tab-claims').click();
+    await lib.getByTestId('count').filter({ hasText: 'Claims: 3' }).waitFor();
+    await lib.getByTestId('claims').getByText(KK_QUOTE2).waitFor();
+    // Filter by tag through the UI.
+    await lib.getByTestId('filter-tag').selectOption('сапар');
+    await lib.getByTestId('count').filter({ hasText: 'Claims: 1' }).waitFor();
+    await lib.getByTestId('filter-tag').selectOption('');
+    await lib.getByTestId('count').filter({ hasText: 'Claims: 3' }).waitFor();
+    // Select two claims and tag them at once.
+    await lib.locator(`[data-claim-id]:has-text("${KK_QUOTE}") input[type=checkbox]`).check();
+    await lib.locator(`[data-claim-id]:has-text("${EN_QUOTE}") input[type=checkbox]`).check();
+    await lib.getByTestId('selected-count').filter({ hasText: 'Selected: 2' }).waitFor();
+    await lib.getByTestId('bulk-tag').fill('to check');
+    await lib.getByTestId('bulk-add').click();
+    await lib.getByTestId('status').filter({ hasText: 'Tag “to check” added to 2 claims.' }).waitFor();
+    await lib.getByTestId('filter-tag').locator('option[value="to check"]').waitFor({ state: 'attached' });
+    await lib.getByTestId('filter-tag').selectOption('to check');
+    await lib.getByTestId('count').filter({ hasText: 'Claims: 2' }).waitFor();
+    await lib.getByTestId('filter-tag').selectOption('');
+    await lib.getByTestId('count').filter({ hasText: 'Claims: 3' }).waitFor();
+    await lib.screenshot({ path: artifactPath('library-en.png') });
+    await lib.emulateMedia({ colorScheme: 'dark' });
+    await lib.screenshot({ path: artifactPath('library-en-dark.png') });
+    await lib.emulateMedia({ colorScheme: 'light' });
+
+    // Search: Latin Kazakh finds Cyrillic, and the reverse; ё/е; English.
+    let results = await searchFor(lib, 'Aqylbekova');
+    expect(await results.locator('mark').allTextContents()).toContain('Ақылбековамен');
+    results = await searchFor(lib, 'Qazaqstan prezidenti');
+    // The whole phrase is marked in context.
+    expect(await results.locator('li').first().locator('mark').textContent()).toBe('Қазақстан президенті');
+    expect(await results.locator('li').first().textContent()).toContain('Quote');
+    results = await searchFor(lib, 'ВСЕ СХОДИТСЯ');
+    expect(await results.locator('li').first().locator('mark').textContent()).toBe('всё сходится');
+    results = await searchFor(lib, 'netscape');
+    expect(await results.locator('li').first().textContent()).toContain('Mozilla - Wikipedia');
+    await lib.screenshot({ path: artifactPath('library-search-en.png') });
+    await lib.getByTestId('search').fill('');
+
+    // Export everything through the UI.
+    const [download] = await Promise.all([lib.waitForEvent('download'), lib.getByTestId('export-all').click()]);
+    expect(download.suggestedFilename()).toMatch(/^saqta-library-\d{4}-\d\d-\d\dT\d{4}Z\.zip$/);
+    bundlePath = artifactPath('e2e-bundle.zip');
+    await download.saveAs(bundlePath);
+    await lib.getByTestId('status').filter({ hasText: 'Saved as saqta-library-' }).waitFor();
+
+    const ok = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite-node/dist/cli.mjs'), 'scripts/verify.ts', bundlePath], { cwd: ROOT, encoding: 'utf8' });
+    expect(ok.stdout).toContain('RESULT: the bundle is intact.');
+    expect(ok.status).toBe(0);
+
+    // One byte changed inside claims.md: verify fails and names the file.
+    const bytes = new Uint8Array(readFileSync(bundlePath));
+    const entry = listEntries(bytes).find((e) => e.name === 'claims.md')!;
+    bytes[entry.dataOffset + Math.floor(entry.compressedSize / 2)] ^= 0x04;
+    const bad = artifactPath('e2e-bundle-changed.zip');
+    writeFileSync(bad, bytes);
+    const fail = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite-node/dist/cli.mjs'), 'scripts/verify.ts', bad], { cwd: ROOT, encoding: 'utf8' });
+    expect(fail.status).toBe(1);
+    expect(fail.stdout).toMatch(/FAIL claims\.md: /);
+    await lib.close();
+  });
+
+  it('a fresh profile imports the bundle through the library UI; a hostile one is refused and changes nothing', async () => {
+    const b = await launch({ lang: 'kk', colorScheme: 'dark' });
+    try {
+      const lib = await b.openExtensionPage('library.html');
+      await lib.getByTestId('empty').waitFor();
+      await lib.getByTestId('import-file').setInputFiles(join(ROOT, 'tests/fixtures/hostile/dotdot-path.zip'));
+      await lib.getByTestId('error').waitFor();
+      expect(await lib.getByTestId('error').textContent()).toContain('Ештеңе импортталған жоқ');
+      expect(await lib.getByTestId('error').textContent()).toContain('Мұрағатта қауіпті болуы мүмкін жазбалар бар.');
+      expect(await lib.getByTestId('error').textContent()).toContain('"../../.bashrc"');
+      await lib.getByTestId('empty').waitFor();
+
+      await lib.getByTestId('import-file').setInputFiles(bundlePath);
+      await lib.getByTestId('import-summary').waitFor();
+      expect(await lib.getByTestId('import-summary').textContent()).toContain('Дәйектер: 3 қосылды, 0 біріктірілді, 0 бұрыннан бар. Мақалалар: 2 қосылды, 0 біріктірілді. Жаңа тегтер: 5.');
+      await lib.getByTestId('count').filter({ hasText: 'Мақалалар: 2' }).waitFor();
+      await lib.getByTestId('tab-claims').click();
+      await lib.getByTestId('claims').getByText(KK_QUOTE).waitFor();
+      await lib.screenshot({ path: artifactPath('library-kk-dark.png') });
+      await lib.getByTestId('tab-tags').click();
+      await lib.getByTestId('tags').locator('tr[data-tag="Еуроодақ"]').waitFor();
+      await lib.screenshot({ path: artifactPath('library-tags-kk-dark.png') });
+
+      // Importing the same bundle again duplicates nothing.
+      await lib.getByTestId('import-file').setInputFiles(bundlePath);
+      await lib.getByTestId('import-summary').filter({ hasText: 'Дәйектер: 0 қосылды, 0 біріктірілді, 3 бұрыннан бар' }).waitFor();
+
+      // The imported claims belong to the live page: the popup on the seed article counts them.
+      const article = await b.context.newPage();
+      await article.goto(`${server.origin}/seed/index.html`);
+      const popup = await b.openExtensionPage(`popup.html?tab=${await tabIdOf(b, article)}`);
+      await popup.getByTestId('claim-count').filter({ hasText: 'Осы беттегі дәйектер: 2' }).waitFor();
+    } finally {
+      await b.close();
+    }
+  });
+});
+
+describe('a generated library of 10,000 articles and 100,000 claims', () => {
+  it('opens, lists, filters and searches without freezing', { timeout: 480_000 }, async () => {
+    const s = await launch({ lang: 'en' });
+    try {
+      const lib = await s.openExtensionPage('library.html');
+      await lib.getByTestId('empty').waitFor();
+      const t0 = Date.now();
+      // Raw IndexedDB writes (the schema is already open at v3); terms as the hooks would make them for ASCII words.
+      await lib.evaluate(async () => {
+        const db: IDBDatabase = await new Promise((res, rej) => {
+          const r = indexedDB.open('saqta');
+          r.onsuccess = () => res(r.result);
+          r.onerror = () => rej(r.error);
+        });
+        const words = ['court', 'protest', 'election', 'minister', 'qazaqstan', 'almaty', 'astana', 'report', 'budget', 'energy', 'water', 'border'];
+        const terms = (s: string) => [...new Set(s.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean))];
+        const colors = ['yellow', 'green', 'blue', 'pink', 'purple'];
+        await new Promise<void>((res, rej) => {
+          const tx = db.transaction(['tags'], 'readwrite');
+          for (let k = 0; k < 50; k++) tx.objectStore('tags').put({ id: `gen-t${k}`, name: `topic-${k}`, key: `topic-${k}`, created: '2025-02-01T00:00:00.000Z' });
+          tx.oncomplete = () => res();
+          tx.onerror = () => rej(tx.error);
+        });
+        for (let batch = 0; batch < 10; batch++) {
+          await new Promise<void>((res, rej) => {
+            const tx = db.transaction(['pages', 'annotations'], 'readwrite');
+            for (let p = batch * 1000; p < (batch + 1) * 1000; p++) {
+              const id = `gen-p${p}`;
+              const title = `Article ${p} on ${words[p % 12]} and ${words[(p * 7) % 12]}`;
+              const day = String(1 + (p % 28)).padStart(2, '0');
+              tx.objectStore('pages').put({ id, url: `https://site${p % 40}.example/a/${p}`, normalizedUrl: `site${p % 40}.example/a/${p}`, aliases: [], title, siteName: `Site ${p % 40}`, createdAt: `2025-02-${day}T10:00:00.000Z`, updatedAt: `2025-02-${day}T10:00:00.000Z`, terms: terms(title) });
+              for (let c = 0; c < 10; c++) {
+                const n = p * 10 + c;
+                const exact = `Claim ${n}: the ${words[n % 12]} ${words[(n * 5) % 12]} statement number w${n}`;
+                tx.objectStore('annotations').put({ id: `gen-a${n}`, pageId: id, target: { source: `https://site${p % 40}.example/a/${p}`, selector: [{ type: 'TextQuoteSelector', exact, prefix: '', suffix: '' }] }, body: { tags: [`topic-${n % 50}`], note: '', color: colors[n % 5] }, created: `2025-02-${day}T10:${String(c).padStart(2, '0')}:00.000Z`, modified: `2025-02-${day}T10:00:00.000Z`, anchor: n % 97 ? 'anchored' : 'orphan', terms: terms(`${exact} topic-${n % 50}`) });
+              }
+            }
+            tx.oncomplete = () => res();
+            tx.onerror = () => rej(tx.error);
+          });
+        }
+        db.close();
+      });
+      const generated = Date.now() - t0;
+      console.log('generated in', generated);
+      const t1 = Date.now();
+      await lib.reload();
+      await lib.getByTestId('count').filter({ hasText: 'Articles: 10000' }).waitFor({ timeout: 60_000 });
+      const openArticles = Date.now() - t1;
+      console.log('articles in', openArticles);
+      const t2 = Date.now();
+      await lib.getByTestId('tab-claims').click();
+      await lib.getByTestId('count').filter({ hasText: 'Claims: 100000' }).waitFor({ timeout: 60_000 });
+      await lib.getByTestId('claims').locator('[data-claim-id]').first().getByText(/Claim \d+: the/).waitFor();
+      const openClaims = Date.now() - t2;
+      console.log('claims in', openClaims);
+      // Scroll deep into the list: rows render there too.
+      await lib.getByTestId('claims').evaluate((el) => (el.scrollTop = 72 * 60_000));
+      await lib.getByTestId('claims').getByText(/Claim \d+: the/).first().waitFor();
+      const t3 = Date.now();
+      await lib.getByTestId('filter-tag').locator('option[value="topic-7"]').waitFor({ state: 'attached' });
+      await lib.getByTestId('filter-tag').selectOption('topic-7');
+      await lib.getByTestId('count').filter({ hasText: 'Claims: 2000' }).waitFor({ timeout: 60_000 });
+      const filterTag = Date.now() - t3;
+      await lib.getByTestId('filter-tag').selectOption('');
+      const t4 = Date.now();
+      const results = await searchFor(lib, 'w77777');
+      expect(await results.locator('li').first().locator('mark').textContent()).toBe('w77777');
+      const searchRare = Date.now() - t4;
+      const t5 = Date.now();
+      await searchFor(lib, 'qazaqstan');
+      const searchCommon = Date.now() - t5;
+      // The page still answers: type and see the box update.
+      const both = await searchFor(lib, 'almaty court');
+      expect(await both.locator('li').first().locator('mark').first().textContent()).toMatch(/almaty|court/);
+      await lib.screenshot({ path: artifactPath('library-100k-en.png') });
+      const numbers = { articles: 10_000, claims: 100_000, generateMs: generated, openArticlesMs: openArticles, openClaimsMs: openClaims, filterTagMs: filterTag, searchRareMs: searchRare, searchCommonMs: searchCommon };
+      writeFileSync(artifactPath('library-bench.json'), JSON.stringify(numbers, null, 2));
+      console.log('library benchmark', numbers);
+    } finally {
+      await s.close();
+    }
+  });
+});
