@@ -115,7 +115,7 @@ async function openLibrary(browser: Browser, reps: number): Promise<number[]> {
   for (let i = 0; i < reps; i++) {
     const page: Page = await browser.context.newPage();
     await page.goto(`chrome-extension://${browser.extensionId}/library.html`);
-    await page.locator('table.pages tbody tr, [data-testid="empty"]').first().waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="articles"] .row .title, [data-testid="empty"]').first().waitFor({ timeout: 120_000 });
     out.push(await page.evaluate(() => performance.now()));
     await page.close();
   }
