@@ -17,8 +17,9 @@ import { contentScript } from './suites/content-script';
 import { anchoring } from './suites/anchoring';
 import { extraction } from './suites/extraction';
 import { snapshot } from './suites/snapshot';
+import { library } from './suites/library';
 
-const SUITES: Suite[] = [contentScript, anchoring, extraction, snapshot];
+const SUITES: Suite[] = [contentScript, anchoring, extraction, snapshot, library];
 
 async function main() {
   const args = process.argv.slice(2);

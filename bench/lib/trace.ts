@@ -48,15 +48,22 @@ export function mainThreadBusyMs(events: TraceEvent[], thread: { pid: number; ti
     .reduce((sum, e) => sum + (e.dur ?? 0), 0) / 1000;
 }
 
-/** Time in scripts loaded from chrome-extension:// URLs on that thread: wall and thread (CPU) ms. */
-export function extensionScriptMs(events: TraceEvent[], thread: { pid: number; tid: number }): { wall: number; cpu: number } {
+/**
+ * Time in scripts loaded from chrome-extension:// URLs on that thread: wall and
+ * thread (CPU) ms, and CPU ms by kind (EvaluateScript = loading the script and
+ * running its top level and main(); FunctionCall = its callbacks afterwards).
+ */
+export function extensionScriptMs(events: TraceEvent[], thread: { pid: number; tid: number }): { wall: number; cpu: number; byKind: Record<string, number> } {
   const isExtension = (e: TraceEvent) =>
     (e.name === 'EvaluateScript' || e.name === 'FunctionCall' || e.name === 'v8.compile' || e.name === 'v8.run') &&
     (e.args?.data?.url ?? e.args?.fileName ?? '').startsWith('chrome-extension://');
   const spans = outermost(events.filter((e) => e.pid === thread.pid && e.tid === thread.tid && e.ph === 'X' && isExtension(e)));
+  const byKind: Record<string, number> = {};
+  for (const e of spans) byKind[e.name] = (byKind[e.name] ?? 0) + (e.tdur ?? e.dur ?? 0) / 1000;
   return {
     wall: spans.reduce((s, e) => s + (e.dur ?? 0), 0) / 1000,
     cpu: spans.reduce((s, e) => s + (e.tdur ?? e.dur ?? 0), 0) / 1000,
+    byKind,
   };
 }
 

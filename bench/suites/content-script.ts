@@ -8,6 +8,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { launchBrowser, type Browser } from '../lib/browser';
+import { bundleForPage } from '../lib/bundle';
+import { openWith } from '../lib/page';
 import { EXTENSION_DIR, ROOT, largestFixtures } from '../lib/paths';
 import { median, round } from '../lib/stats';
 import { extensionScriptMs, mainThreadBusyMs, pageMainThread, traceNavigation } from '../lib/trace';
@@ -51,6 +53,7 @@ export const contentScript: Suite = {
         const off: number[] = [];
         const ownWall: number[] = [];
         const ownCpu: number[] = [];
+        const kinds: Record<string, number>[] = [];
         // One warm-up load in each browser (disk cache, code cache), then alternate.
         await load(withExt, p.url);
         await load(without, p.url);
@@ -61,9 +64,13 @@ export const contentScript: Suite = {
           off.push(b.busy);
           ownWall.push(a.ext.wall);
           ownCpu.push(a.ext.cpu);
+          kinds.push(a.ext.byKind);
         }
         ctx.log(`  ${p.label}: page main thread ${round(median(on))} ms with Saqta, ${round(median(off))} ms without; Saqta's scripts ${round(median(ownCpu), 2)} ms CPU, ${round(median(ownWall), 2)} ms wall`);
-        samples[p.label] = { withExtension: on, withoutExtension: off, saqtaScriptsWall: ownWall, saqtaScriptsCpu: ownCpu };
+        const breakdown = Object.fromEntries([...new Set(kinds.flatMap((k) => Object.keys(k)))].map((k) => [k, round(median(kinds.map((x) => x[k] ?? 0)), 2)]));
+        const work = await onLoadWork(without, p.url);
+        ctx.log(`    CPU by kind: ${JSON.stringify(breakdown)}; the same load-time work called in the page: ${JSON.stringify(work)}`);
+        samples[p.label] = { withExtension: on, withoutExtension: off, saqtaScriptsWall: ownWall, saqtaScriptsCpu: ownCpu, saqtaCpuByKind: breakdown, loadTimeWorkInPage: work };
         const offMedian = median(off);
         figures.push(
           figure({
@@ -97,6 +104,23 @@ export const contentScript: Suite = {
     return { figures, notMeasured: [], details: { sizes: size, samples } };
   },
 };
+
+/**
+ * What the content script computes on every load, called in the page with
+ * readable names (the built content script is minified): the page identity
+ * with its text fingerprint. Median of 5 calls.
+ */
+async function onLoadWork(browser: Browser, url: string) {
+  const page = await browser.newPage();
+  try {
+    const call = await openWith(page, url, await bundleForPage('bench/page/content-load.ts', 'saqtaContentLoad'));
+    const runs: Record<string, number>[] = [];
+    for (let i = 0; i < 5; i++) runs.push(await call('measure'));
+    return Object.fromEntries(Object.keys(runs[0]).map((k) => [k, round(median(runs.map((r) => r[k])), 2)]));
+  } finally {
+    await page.close();
+  }
+}
 
 async function load(browser: Browser, url: string) {
   const page = await browser.newPage();

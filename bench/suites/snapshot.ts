@@ -86,7 +86,7 @@ async function largestSaved(ctx: BenchContext, browser: Browser, saqta: { code: 
   const head = html.slice(0, html.search(/<body/i));
   const dir = join(ROOT, 'bench', 'tmp', 'pages');
   mkdirSync(dir, { recursive: true });
-  const sizes = ctx.quick ? [4, 16] : [4, 16, 64];
+  const sizes = ctx.quick ? [4] : [4, 16, 32];
   const best = { saqta: 0, singleFile: 0, tried: sizes, errors: {} as Record<string, string> };
   for (const mb of sizes) {
     const copies = Math.max(1, Math.round((mb * 1048576) / body.length));

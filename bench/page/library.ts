@@ -1,0 +1,198 @@
+/**
+ * Runs in an extension page of the benchmark browser: fills Saqta's own
+ * database with a generated library (pages, claims, tags, saved articles),
+ * then times search, tag rename, export and import with Saqta's code, and
+ * the plain way of doing the same (the peer).
+ */
+import { SaqtaDB, type BlobRecord, type CaptureRecord, type PageRecord } from '../../utils/db';
+import type { Annotation } from '../../utils/annotation';
+import { search } from '../../utils/search/query';
+import { fold, terms } from '../../utils/search/fold';
+import { indexArticleTexts } from '../../utils/search/articles';
+import { renameTag } from '../../utils/store/tag-admin';
+import { collectArticles } from '../../utils/bundle/collect';
+import { writeBundle } from '../../utils/bundle/write';
+import { parseBundle, sha256Hex } from '../../utils/bundle/read';
+import { mergeIntoLibrary } from '../../utils/bundle/merge';
+import { rng } from '../lib/stats';
+import { ENGLISH, QUERIES, RUSSIAN, TAGS, wordsOf } from './corpus';
+
+const RENAMED = 'арест';
+let db = new SaqtaDB();
+
+/** Generate `pages` articles with `claimsPerPage` claims each; `saved` of them with an article copy. */
+export async function seed(kazakh: string, pages: number, claimsPerPage: number, saved: number) {
+  const t0 = performance.now();
+  await db.delete();
+  db = new SaqtaDB();
+  await db.open();
+  const random = rng(2026);
+  const vocab = { kk: wordsOf(kazakh), ru: wordsOf(RUSSIAN), en: wordsOf(ENGLISH) };
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)];
+  const phrase = (lang: keyof typeof vocab, min: number, max: number) => {
+    const words = vocab[lang];
+    const n = min + Math.floor(random() * (max - min));
+    const at = Math.floor(random() * words.length);
+    // Mostly a run of real text, with a few words swapped so claims differ.
+    return Array.from({ length: n }, (_, i) => (random() < 0.15 ? pick(words) : words[(at + i) % words.length])).join(' ');
+  };
+  const day = 86_400_000;
+  const tagged = Math.round((pages * claimsPerPage) / 10);
+  await db.tags.bulkAdd(TAGS.map((name, i) => ({ id: `tag-${i}`, name, key: name.toLocaleLowerCase(), created: new Date(1.7e12).toISOString() })));
+  let claimNo = 0;
+  const BATCH = 500;
+  for (let from = 0; from < pages; from += BATCH) {
+    const pageRows: PageRecord[] = [];
+    const claimRows: Annotation[] = [];
+    const captures: CaptureRecord[] = [];
+    const blobs: BlobRecord[] = [];
+    for (let p = from; p < Math.min(pages, from + BATCH); p++) {
+      const lang = p % 4 === 0 ? 'ru' : p % 4 === 1 ? 'en' : 'kk';
+      const when = new Date(1.7e12 + p * (day / 7)).toISOString();
+      const url = `https://news.example/${lang}/${p}`;
+      const id = `urn:uuid:page-${p}`;
+      const title = phrase(lang, 6, 12);
+      pageRows.push({ id, url, normalizedUrl: url, aliases: [], title, siteName: pick(['Azattyq', 'Vlast', 'Orda', 'Kursiv', 'RFE/RL']), lang, createdAt: when, updatedAt: when });
+      for (let c = 0; c < claimsPerPage; c++, claimNo++) {
+        const exact = phrase(lang, 12, 30);
+        const tags = [...new Set([claimNo % 10 === 0 ? RENAMED : pick(TAGS.slice(1)), ...(random() < 0.3 ? [pick(TAGS.slice(1))] : [])])];
+        claimRows.push({
+          id: `urn:uuid:claim-${claimNo}`,
+          pageId: id,
+          target: { source: url, selector: [{ type: 'TextQuoteSelector', exact, prefix: phrase(lang, 3, 5), suffix: phrase(lang, 3, 5) }, { type: 'TextPositionSelector', start: c * 400, end: c * 400 + exact.length }] },
+          body: { tags, note: random() < 0.2 ? phrase(lang, 5, 15) : '', color: pick(['yellow', 'green', 'blue', 'pink', 'purple'] as const) },
+          created: when,
+          modified: when,
+          anchor: 'anchored',
+        });
+      }
+      if (p < saved) {
+        const html = `<article><h1>${title}</h1>${Array.from({ length: 12 }, () => `<p>${phrase(lang, 30, 60)}</p>`).join('')}</article>`;
+        const bytes = new TextEncoder().encode(html);
+        const data = new Blob([bytes], { type: 'text/html' });
+        const captureId = `urn:uuid:capture-${p}`;
+        const blobId = `urn:uuid:blob-${p}`;
+        const ref = { kind: 'article' as const, blobId, sha256: sha256Hex(bytes), size: data.size, mime: 'text/html' };
+        captures.push({ id: captureId, pageId: id, url, finalUrl: url, capturedAt: when, browser: 'bench', extensionVersion: '0.1.0', artifacts: [ref] });
+        blobs.push({ id: blobId, pageId: id, captureId, kind: 'article', sha256: ref.sha256, size: data.size, mime: 'text/html', data });
+        pageRows[pageRows.length - 1].savedAt = when;
+      }
+    }
+    await db.transaction('rw', [db.pages, db.annotations, db.captures, db.blobs], async () => {
+      await db.pages.bulkAdd(pageRows);
+      await db.annotations.bulkAdd(claimRows);
+      await db.captures.bulkAdd(captures);
+      await db.blobs.bulkAdd(blobs);
+    });
+  }
+  const t1 = performance.now();
+  const texts = await indexArticleTexts(db);
+  return { seedMs: t1 - t0, indexTextsMs: performance.now() - t1, pages: await db.pages.count(), claims: await db.annotations.count(), texts, claimsWithRenamedTag: tagged };
+}
+
+export async function searchOnce(q: string) {
+  const t0 = performance.now();
+  const { hits } = await search(db, q);
+  return { ms: performance.now() - t0, hits: hits.length };
+}
+
+/** The peer: no index, read every claim and page and look for every word in the folded text. */
+export async function scanOnce(q: string) {
+  const t0 = performance.now();
+  const qterms = terms(q);
+  let hits = 0;
+  const matches = (text: string) => {
+    const f = fold(text);
+    return qterms.every((t) => f.includes(t));
+  };
+  await db.annotations.each((a) => {
+    const quote = a.target.selector.find((s) => s.type === 'TextQuoteSelector');
+    if (matches(`${quote && 'exact' in quote ? quote.exact : ''} ${a.body.tags.join(' ')} ${a.body.note}`)) hits++;
+  });
+  await db.pages.each((p) => void (matches(p.title) && hits++));
+  await db.texts.each((t) => void (matches(t.text) && hits++));
+  return { ms: performance.now() - t0, hits };
+}
+
+export const queries = () => QUERIES;
+
+export async function rename(to: string) {
+  const t0 = performance.now();
+  const res = await renameTag(db, RENAMED, to);
+  return { ms: performance.now() - t0, claims: res.claims };
+}
+
+/** The peer: read the tagged claims, change them in memory, write them back with bulkPut. */
+export async function renameByPut(from: string, to: string) {
+  const t0 = performance.now();
+  const rows = await db.annotations.where('body.tags').equals(from).toArray();
+  for (const a of rows) a.body.tags = a.body.tags.map((t) => (t === from ? to : t));
+  await db.annotations.bulkPut(rows);
+  return { ms: performance.now() - t0, claims: rows.length };
+}
+
+let lastBundle: Uint8Array | null = null;
+
+/** Export the first `count` articles as a Saqta bundle. */
+export async function exportBundle(count: number) {
+  const ids = ((await db.pages.orderBy('createdAt').primaryKeys()) as string[]).slice(0, count);
+  const t0 = performance.now();
+  const chunks: Uint8Array[] = [];
+  await writeBundle(collectArticles(db, ids), { title: 'bench', created: new Date(), software: 'Saqta bench', total: ids.length }, (c) => void chunks.push(c));
+  const ms = performance.now() - t0;
+  const bytes = new Uint8Array(chunks.reduce((s, c) => s + c.length, 0));
+  let at = 0;
+  for (const c of chunks) bytes.set(c, (at += c.length) - c.length);
+  lastBundle = bytes;
+  return { ms, bytes: bytes.length };
+}
+
+let lastDump: string | null = null;
+
+/** The peer: the same rows as one JSON document (no hashes, no reader copies, no ZIP). */
+export async function exportJson(count: number) {
+  const ids = ((await db.pages.orderBy('createdAt').primaryKeys()) as string[]).slice(0, count);
+  const t0 = performance.now();
+  const pages = await db.pages.bulkGet(ids);
+  const claims = await db.annotations.where('pageId').anyOf(ids).toArray();
+  const captures = await db.captures.where('pageId').anyOf(ids).toArray();
+  const blobs = await db.blobs.where('pageId').anyOf(ids).toArray();
+  const articles = await Promise.all(blobs.map(async (b) => ({ id: b.id, html: await b.data.text() })));
+  lastDump = JSON.stringify({ pages, claims, captures, articles });
+  return { ms: performance.now() - t0, bytes: new Blob([lastDump]).size };
+}
+
+/** Import the last exported bundle into an empty library. */
+export async function importBundle() {
+  const target = new SaqtaDB('saqta-bench-import');
+  await target.delete();
+  await target.open();
+  const t0 = performance.now();
+  const parsed = parseBundle(lastBundle!);
+  const summary = await mergeIntoLibrary(target, parsed.articles, parsed.claims);
+  const ms = performance.now() - t0;
+  const counts = { pages: await target.pages.count(), claims: await target.annotations.count() };
+  await target.delete();
+  return { ms, summary, counts };
+}
+
+/** The peer: JSON.parse the dump and bulkAdd its rows into an empty library. */
+export async function importJson() {
+  const target = new SaqtaDB('saqta-bench-import');
+  await target.delete();
+  await target.open();
+  const t0 = performance.now();
+  const dump = JSON.parse(lastDump!);
+  await target.transaction('rw', [target.pages, target.annotations, target.captures], async () => {
+    await target.pages.bulkAdd(dump.pages);
+    await target.annotations.bulkAdd(dump.claims);
+    await target.captures.bulkAdd(dump.captures);
+  });
+  const ms = performance.now() - t0;
+  await target.delete();
+  return { ms };
+}
+
+export async function clear() {
+  await db.delete();
+}
