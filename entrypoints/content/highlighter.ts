@@ -99,15 +99,27 @@ export class Highlighter {
 
   // ── Page identity and loading ────────────────────────────────────────────
 
-  pageInfo(): PageInfo {
-    const keys = pageKeys(location.href, canonicalOf(document), textFingerprint(document.body));
+  /**
+   * What identifies this page. The text fingerprint walks the page's
+   * paragraphs, so it is left out of the load-time lookup (`withFingerprint`
+   * false) and computed only when a claim is made or the URL and canonical
+   * link find nothing.
+   */
+  pageInfo(withFingerprint = true): PageInfo {
+    const keys = pageKeys(location.href, canonicalOf(document), withFingerprint ? textFingerprint(document.body) : null);
     const siteName = document.querySelector('meta[property="og:site_name" i]')?.getAttribute('content') ?? undefined;
     return { keys, title: document.title, lang: document.documentElement.lang || undefined, siteName };
   }
 
   /** Ask the background for this page's claims and anchor them. */
   async reload(navigated: boolean): Promise<void> {
-    const res = await send('page.get', { keys: this.pageInfo().keys });
+    let res = await send('page.get', { keys: this.pageInfo(false).keys });
+    if (res.ok && !res.value.page) {
+      // Unknown by URL and canonical link: perhaps a mirror of a known article.
+      // Look it up by its text when the page is idle, off its load path.
+      await idle();
+      res = await send('page.get', { keys: this.pageInfo(true).keys });
+    }
     if (!res.ok) return;
     if (navigated) {
       this.claims.clear();
@@ -530,3 +542,10 @@ function isLive(r: Range): boolean {
   return r.startContainer.isConnected && r.endContainer.isConnected && !r.collapsed;
 }
 
+/** Resolves when the page's main thread is idle (at most 2 s later). */
+function idle(): Promise<void> {
+  return new Promise((done) => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => done(), { timeout: 2000 });
+    else setTimeout(done, 50);
+  });
+}
