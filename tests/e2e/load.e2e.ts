@@ -31,6 +31,8 @@ describe('load', () => {
     const url = `${server.origin}/hostile/load.html`;
     const keys = pageKeys(url);
     const ext = await session.openExtensionPage('options.html');
+    // Let the background create the database (Dexie opens it on first use) before writing to it directly.
+    expect(await ext.evaluate(() => chrome.runtime.sendMessage({ type: 'tags.list' }))).toMatchObject({ ok: true });
     const seeded = Date.now();
     await ext.evaluate(
       async ({ keys, url, claims }) => {
