@@ -111,9 +111,16 @@ export async function search(db: SaqtaDB, q: string, limit = 100): Promise<{ hit
   ]);
   const hits: SearchHit[] = [];
   const bonus = (text: string) => (phrase.includes(' ') && fold(text).replace(/[^\p{L}\p{N}]+/gu, ' ').includes(phrase) ? 2 : 0);
-  for (const a of claims) {
-    const s = termScore(a.terms ?? [], qterms);
-    if (!s) continue;
+  // Score on the index terms first (cheap), then build snippets, the costly
+  // part, only for the best few times `limit` of each kind.
+  const keep = limit * 3;
+  const best = <T,>(rows: T[], terms: (r: T) => readonly string[]) =>
+    rows
+      .map((r) => ({ r, s: termScore(terms(r), qterms) }))
+      .filter((x) => x.s > 0)
+      .sort((x, y) => y.s - x.s)
+      .slice(0, keep);
+  for (const { r: a, s } of best(claims, (a) => a.terms ?? [])) {
     const quote = quoteOf(a)?.exact ?? '';
     const fields: [SearchHit['field'], string][] = [['quote', quote], ['tag', a.body.tags.join(', ')], ['note', a.body.note]];
     for (const [field, text] of fields) {
@@ -124,15 +131,11 @@ export async function search(db: SaqtaDB, q: string, limit = 100): Promise<{ hit
       }
     }
   }
-  for (const p of pages) {
-    const s = termScore(p.terms ?? [], qterms);
-    if (!s) continue;
+  for (const { r: p, s } of best(pages, (p) => p.terms ?? [])) {
     const snippet = snippetOf(p.title, qterms) ?? { before: '', match: '', after: p.title };
     hits.push({ kind: 'page', id: p.id, pageId: p.id, field: 'title', snippet, score: (s + bonus(p.title)) * WEIGHT.title + recency(p.updatedAt) });
   }
-  for (const t of texts) {
-    const s = termScore(t.terms, qterms);
-    if (!s) continue;
+  for (const { r: t, s } of best(texts, (t) => t.terms)) {
     const snippet = snippetOf(t.text, qterms);
     if (snippet) hits.push({ kind: 'text', id: t.pageId, pageId: t.pageId, field: 'text', snippet, score: (s + bonus(t.text)) * WEIGHT.text });
   }
