@@ -2,12 +2,12 @@ import { useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { t } from '../../utils/ext/i18n';
 import type { Annotation } from '../../utils/annotation';
-import { usePageClaims } from './usePageClaims';
+import { useActivePage } from '../../components/useActivePage';
 import { ClaimCard } from './ClaimCard';
 import './sidepanel.css';
 
 export function App() {
-  const state = usePageClaims();
+  const state = useActivePage();
   const [filter, setFilter] = useState('');
   const [error, setError] = useState('');
 
