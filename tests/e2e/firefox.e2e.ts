@@ -234,4 +234,27 @@ describe('the Firefox build in Firefox', () => {
       server.override('/seed/index.html', null);
     }
   });
+
+  it("the popup and the sidebar, opened for the article's tab, show its claim and its saved copy", async () => {
+    const article = await browser.newPage();
+    await article.setViewport({ width: 1100, height: 900 });
+    await article.goto(seedUrl, { waitUntil: 'load' });
+    // `page` is on Saqta's library now: an extension page, where `browser.tabs` answers.
+    const tabId = await page.evaluate(async (url: string) => {
+      const api = (globalThis as unknown as { browser: { tabs: { query(q: object): Promise<{ id: number; url: string }[]> } } }).browser;
+      return (await api.tabs.query({})).find((t) => t.url === url)!.id;
+    }, seedUrl);
+
+    await page.evaluate((id: number) => (location.href = `/popup.html?tab=${id}`), tabId);
+    await page.waitForSelector('[data-testid=claim-count]');
+    await until('the claim count', async () => /\b1\b/.test((await page.$eval('[data-testid=claim-count]', (e) => e.textContent)) ?? ''));
+    await page.waitForSelector('[data-testid=open-copy]');
+    await page.screenshot({ path: artifactPath('firefox-popup.png') });
+
+    await page.evaluate((id: number) => (location.href = `/sidepanel.html?tab=${id}`), tabId);
+    await page.waitForSelector('[data-testid=claims] li');
+    expect(await page.$eval('[data-testid=claims]', (e) => e.textContent)).toContain('Қасым-Жомарт Тоқаев');
+    await page.screenshot({ path: artifactPath('firefox-sidebar.png') });
+    await article.close();
+  });
 });
