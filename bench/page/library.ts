@@ -168,7 +168,7 @@ export async function importBundle() {
   await target.delete();
   await target.open();
   const t0 = performance.now();
-  const parsed = parseBundle(lastBundle!);
+  const parsed = await parseBundle(lastBundle!);
   const summary = await mergeIntoLibrary(target, parsed.articles, parsed.claims);
   const ms = performance.now() - t0;
   const counts = { pages: await target.pages.count(), claims: await target.annotations.count() };
