@@ -275,21 +275,23 @@ export async function readEntry(src: ByteSource, e: ZipEntry, sink: (chunk: Uint
       out.push(chunk);
     });
     let pushed = 0;
-    try {
-      for (let c = await nextPacked(); c && !overflow; c = await nextPacked()) {
-        pushed += c.length;
-        // fflate inflates a pushed chunk at once: feed it in 64 KiB steps so a bomb stops early.
-        for (let i = 0; i < c.length && !overflow; i += 65536) inflate.push(c.subarray(i, Math.min(c.length, i + 65536)), pushed === e.compressedSize && i + 65536 >= c.length);
-        for (const o of out.splice(0)) {
-          crc = crc32(o, crc);
-          sink(o);
-        }
+    const push = (c: Uint8Array, final: boolean) => {
+      try {
+        inflate.push(c, final);
+      } catch (err) {
+        if (!overflow) throw refuse('corrupt-data', 'corrupt', [label, (err as Error).message], e.name);
       }
-      if (e.compressedSize === 0) inflate.push(new Uint8Array(0), true);
-    } catch (err) {
-      if (err instanceof BundleError) throw err;
-      if (!overflow) throw refuse('corrupt-data', 'corrupt', [label, (err as Error).message], e.name);
+    };
+    for (let c = await nextPacked(); c && !overflow; c = await nextPacked()) {
+      pushed += c.length;
+      // fflate inflates a pushed chunk at once: feed it in 64 KiB steps so a bomb stops early.
+      for (let i = 0; i < c.length && !overflow; i += 65536) push(c.subarray(i, Math.min(c.length, i + 65536)), pushed === e.compressedSize && i + 65536 >= c.length);
+      for (const o of out.splice(0)) {
+        crc = crc32(o, crc);
+        sink(o);
+      }
     }
+    if (e.compressedSize === 0) push(new Uint8Array(0), true);
     if (overflow) throw refuse('real-bomb', 'realBomb', [label, e.size], e.name);
     for (const o of out.splice(0)) {
       crc = crc32(o, crc);
