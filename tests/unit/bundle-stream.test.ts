@@ -93,6 +93,24 @@ describe('streamed import', () => {
   });
 });
 
+describe('export speed choices', () => {
+  it('stores already-compressed artifacts as they are and deflates text, and the result verifies', async () => {
+    const { listEntries } = await import('../../utils/bundle/zip-read');
+    const { verifyBundle } = await import('../../utils/bundle/verify');
+    const bytes = await exportBytes(await bigLibrary(2, 64));
+    const entries = await listEntries(bytes);
+    const shots = entries.filter((e) => e.name.endsWith('screenshot.png'));
+    expect(shots).toHaveLength(2);
+    for (const e of shots) expect(e).toMatchObject({ method: 0, compressedSize: 64 * 1024 });
+    const text = entries.filter((e) => /\.(html|json|jsonld|md)$/.test(e.name));
+    expect(text.length).toBeGreaterThan(8);
+    for (const e of text) expect(e.method, e.name).toBe(8);
+    const index = entries.find((e) => e.name === 'index.html')!;
+    expect(index.compressedSize).toBeLessThan(index.size);
+    expect(await verifyBundle(bytes)).toMatchObject({ ok: true });
+  });
+});
+
 describe('batch merge keeps the one-by-one rules', () => {
   it('dedupes within one import (same page + quote under two ids), merges tags into stored claims and keeps their search terms current', async () => {
     const db = await seedLibrary();
