@@ -6,7 +6,7 @@ import { COLORS, quoteOf, type Annotation, type Color } from '../../utils/annota
 import { claimIds, pageIds, siteNames, type Filters } from '../../utils/library/query';
 import { search, type SearchHit } from '../../utils/search/query';
 import { indexArticleTexts } from '../../utils/search/articles';
-import { importBytes } from '../../utils/bundle/import';
+import { importFile } from '../../utils/bundle/import';
 import { BundleError } from '../../utils/bundle/errors';
 import type { ImportSummary } from '../../utils/bundle/merge';
 import type { Selection } from '../../utils/bundle/collect';
@@ -42,6 +42,7 @@ export function App() {
   const [tags, setTags] = useState<(TagRecord & { count: number })[]>([]);
   const [sites, setSites] = useState<string[]>([]);
   const [progress, setProgress] = useState<{ done: number; total: number; abort: AbortController } | null>(null);
+  const [importing, setImporting] = useState<{ name: string; phase: 'check' | 'write'; done: number; total: number; abort: AbortController } | null>(null);
   const [status, setStatus] = useState('');
   const [error, setError] = useState('');
   const [summary, setSummary] = useState<ImportSummary | null>(null);
@@ -126,24 +127,22 @@ export function App() {
     setError('');
     setSummary(null);
     setStatus(t('libImporting', [file.name]));
+    const abort = new AbortController();
+    setImporting({ name: file.name, phase: 'check', done: 0, total: file.size, abort });
     try {
-      const s = await importBytes(db, new Uint8Array(await file.arrayBuffer()));
+      // Read from the File by slices: the archive is never whole in this page's memory.
+      const s = await importFile(db, file, { signal: abort.signal, onProgress: (phase, done, total) => setImporting({ name: file.name, phase, done, total, abort }) });
       setSummary(s);
       setStatus('');
       await send('library.imported', { pageIds: [] });
       reload();
     } catch (err) {
       setStatus('');
-      // A full disk or a failed write: say so in the reader's language (nothing was imported).
       if (!(err instanceof BundleError)) await db.settled();
-      const storage = err instanceof BundleError ? null : errorResult(err, db);
-      setError(
-        err instanceof BundleError
-          ? `${t('libImportRefused')} ${t(refusalKey(err.code))} ${err.message}`
-          : storage && !storage.ok && (storage.error.code === 'quota-exceeded' || storage.error.code === 'storage-failed')
-            ? `${t('libImportRefused')} ${errorText(storage.error)}`
-            : `${t('libImportRefused')} ${(err as Error).message}`,
-      );
+      if (abort.signal.aborted) setStatus(t('impCancelled'));
+      else setError(`${t('libImportRefused')} ${importErrorText(err, db)}`);
+    } finally {
+      setImporting(null);
     }
     if (fileInput.current) fileInput.current.value = '';
   }
@@ -176,7 +175,7 @@ export function App() {
           <button type="button" onClick={() => exportAllClaims(db, 'jsonld').then((n) => setStatus(t('libExported', [n])))}>{t('libExportJsonLd')}</button>
           <label class="button">
             {t('libImport')}
-            <input ref={fileInput} type="file" accept=".zip,.json,.jsonld,application/zip,application/json,application/ld+json" class="visually-hidden" data-testid="import-file" onChange={(e) => {
+            <input ref={fileInput} disabled={!!importing} type="file" accept=".zip,.json,.jsonld,application/zip,application/json,application/ld+json" class="visually-hidden" data-testid="import-file" onChange={(e) => {
               const f = (e.target as HTMLInputElement).files?.[0];
               if (f) void onImport(f);
             }} />
@@ -184,6 +183,17 @@ export function App() {
         </div>
       </header>
 
+      {importing && (
+        <div class="progress" data-testid="import-progress">
+          <label for="imp">
+            {importing.phase === 'check'
+              ? t('impChecking', [importing.name, (importing.done / 1048576).toFixed(1), (importing.total / 1048576).toFixed(1)])
+              : t('impWriting', [String(importing.done), String(importing.total)])}
+          </label>
+          <progress id="imp" max={importing.total || 1} value={importing.done} />
+          <button type="button" data-testid="import-cancel" onClick={() => importing.abort.abort()}>{t('impCancel')}</button>
+        </div>
+      )}
       {progress && (
         <div class="progress" data-testid="export-progress">
           <label for="exp">{t('libExporting', [String(progress.done), String(progress.total)])}</label>
@@ -350,7 +360,19 @@ export function App() {
   );
 }
 
-/** A localized headline for each family of refusals; the detail (which file, what) follows in English. */
+/** A refusal in the reader's language: the headline of its family, then the detail (which file, what) from its code and parameters. */
+function importErrorText(err: unknown, db: ReturnType<typeof getDb>): string {
+  if (err instanceof BundleError) {
+    const detail = t(err.messageKey, err.args);
+    return `${t(refusalKey(err.code))} ${err.prefixed && err.file ? `${err.file}: ` : ''}${detail === err.messageKey ? err.message : detail}`;
+  }
+  // A full disk or a failed write: nothing was imported.
+  const storage = errorResult(err, db);
+  if (!storage.ok && (storage.error.code === 'quota-exceeded' || storage.error.code === 'storage-failed')) return errorText(storage.error);
+  return (err as Error).message;
+}
+
+/** A localized headline for each family of refusals. */
 function refusalKey(code: BundleError['code']): string {
   if (['not-zip', 'empty', 'truncated', 'zip64', 'multi-disk', 'no-manifest', 'not-jsonld'].includes(code)) return 'libRefuseNotBundle';
   if (['declared-bomb', 'ratio-bomb', 'real-bomb', 'too-large', 'too-many-entries', 'overlapping-entries', 'too-long'].includes(code)) return 'libRefuseTooBig';

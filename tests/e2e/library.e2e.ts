@@ -116,7 +116,7 @@ describe('library: claims → search → export → verify → import elsewhere'
 
     // One byte changed inside claims.md: verify fails and names the file.
     const bytes = new Uint8Array(readFileSync(bundlePath));
-    const entry = listEntries(bytes).find((e) => e.name === 'claims.md')!;
+    const entry = (await listEntries(bytes)).find((e) => e.name === 'claims.md')!;
     bytes[entry.dataOffset + Math.floor(entry.compressedSize / 2)] ^= 0x04;
     const bad = artifactPath('e2e-bundle-changed.zip');
     writeFileSync(bad, bytes);
