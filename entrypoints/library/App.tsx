@@ -49,14 +49,33 @@ export function App() {
   const fileInput = useRef<HTMLInputElement>(null);
 
   const reload = () => setVersion((v) => v + 1);
+  // The first screen comes first. Tag counts (a count per tag over the claims
+  // index: seconds on 100,000 claims) are read when the Tags tab opens or the
+  // tag filter is used; until then the filter lists tag names. The backup
+  // check (a count of unexported claims) waits a moment after the first screen.
+  const [shown, setShown] = useState(false);
+  const [wantCounts, setWantCounts] = useState(false);
+  const [late, setLate] = useState(false);
   useEffect(() => {
+    if (!shown && list) setShown(true);
+  }, [list]);
+  useEffect(() => onEvent(() => reload()), []);
+  useEffect(() => {
+    if (!shown) return;
     void indexArticleTexts(db).then((n) => n && reload());
-    return onEvent(() => reload());
-  }, []);
+    const timer = setTimeout(() => setLate(true), 2000);
+    return () => clearTimeout(timer);
+  }, [shown]);
+  const counted = wantCounts || tab === 'tags';
   useEffect(() => {
-    void send('tags.list', {}).then((r) => r.ok && setTags(r.value.tags));
-    void siteNames(db).then(setSites);
-  }, [version]);
+    let live = true;
+    if (counted) void send('tags.list', {}).then((r) => live && r.ok && setTags(r.value.tags));
+    else void db.tags.toArray().then((all) => live && setTags(all.sort((x, y) => x.name.localeCompare(y.name)).map((tg) => ({ ...tg, count: NaN }))));
+    if (shown) void siteNames(db).then((s) => live && setSites(s));
+    return () => {
+      live = false;
+    };
+  }, [version, shown, counted]);
   useEffect(() => {
     if (tab === 'tags') return;
     let live = true;
@@ -201,7 +220,7 @@ export function App() {
           <button type="button" onClick={() => progress.abort.abort()}>{t('libCancel')}</button>
         </div>
       )}
-      <BackupReminder />
+      {late && <BackupReminder />}
       <p role="status" class="muted" data-testid="status">{status}</p>
       {error && <p role="alert" class="error" data-testid="error">{error}</p>}
       {summary && (
@@ -254,9 +273,9 @@ export function App() {
                 <legend class="visually-hidden">{t('libFilters')}</legend>
                 <label>
                   {t('tagsLabel')}
-                  <select data-testid="filter-tag" value={filters.tag ?? ''} onChange={(e) => setFilter({ tag: (e.target as HTMLSelectElement).value || undefined })}>
+                  <select data-testid="filter-tag" value={filters.tag ?? ''} onFocus={() => setWantCounts(true)} onMouseDown={() => setWantCounts(true)} onChange={(e) => setFilter({ tag: (e.target as HTMLSelectElement).value || undefined })}>
                     <option value="">{t('libAny')}</option>
-                    {tags.map((tg) => <option value={tg.name}>{tg.name} ({tg.count})</option>)}
+                    {tags.map((tg) => <option value={tg.name}>{Number.isNaN(tg.count) ? tg.name : `${tg.name} (${tg.count})`}</option>)}
                   </select>
                 </label>
                 <label>
