@@ -3,7 +3,7 @@ import { t, uiLang } from '../../utils/ext/i18n';
 import { send, onEvent } from '../../utils/ext/client';
 import { getDb, type PageRecord, type TagRecord } from '../../utils/db';
 import { COLORS, quoteOf, type Annotation, type Color } from '../../utils/annotation';
-import { claimIds, pageIds, siteNames, type Filters } from '../../utils/library/query';
+import { claimList, pageList, siteNames, type Filters, type ListSource } from '../../utils/library/query';
 import { search, type SearchHit } from '../../utils/search/query';
 import { indexArticleTexts } from '../../utils/search/articles';
 import { importFile } from '../../utils/bundle/import';
@@ -11,7 +11,7 @@ import { BundleError } from '../../utils/bundle/errors';
 import type { ImportSummary } from '../../utils/bundle/merge';
 import type { Selection } from '../../utils/bundle/collect';
 import { exportAllClaims, exportArticleHtml, exportBundle } from './export';
-import { VirtualList } from './VirtualList';
+import { VirtualList, type ListRow } from './VirtualList';
 import { TagsPanel } from './TagsPanel';
 import { BackupReminder } from '../../components/BackupReminder';
 import { errorResult } from '../../utils/background/errors';
@@ -34,7 +34,7 @@ export function App() {
   const db = useMemo(() => getDb(), []);
   const [tab, setTab] = useState<Tab>('articles');
   const [filters, setFilters] = useState<Filters>({ sort: 'date-desc' });
-  const [ids, setIds] = useState<string[] | null>(null);
+  const [list, setList] = useState<{ source: ListSource; tab: Tab; key: number } | null>(null);
   const [query, setQuery] = useState('');
   const [hits, setHits] = useState<{ q: string; hits: SearchHit[]; pages: Map<string, PageRecord> } | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -50,19 +50,37 @@ export function App() {
   const fileInput = useRef<HTMLInputElement>(null);
 
   const reload = () => setVersion((v) => v + 1);
+  // The first screen comes first. Tag counts (a count per tag over the claims
+  // index: seconds on 100,000 claims) are read when the Tags tab opens or the
+  // tag filter is used; until then the filter lists tag names. The backup
+  // check (a count of unexported claims) waits a moment after the first screen.
+  const [shown, setShown] = useState(false);
+  const [wantCounts, setWantCounts] = useState(false);
+  const [late, setLate] = useState(false);
   useEffect(() => {
+    if (!shown && list) setShown(true);
+  }, [list]);
+  useEffect(() => onEvent(() => reload()), []);
+  useEffect(() => {
+    if (!shown) return;
     void indexArticleTexts(db).then((n) => n && reload());
-    return onEvent(() => reload());
-  }, []);
+    const timer = setTimeout(() => setLate(true), 2000);
+    return () => clearTimeout(timer);
+  }, [shown]);
+  const counted = wantCounts || tab === 'tags';
   useEffect(() => {
-    void send('tags.list', {}).then((r) => r.ok && setTags(r.value.tags));
-    void siteNames(db).then(setSites);
-  }, [version]);
+    let live = true;
+    if (counted) void send('tags.list', {}).then((r) => live && r.ok && setTags(r.value.tags));
+    else void db.tags.toArray().then((all) => live && setTags(all.sort((x, y) => x.name.localeCompare(y.name)).map((tg) => ({ ...tg, count: NaN }))));
+    if (shown) void siteNames(db).then((s) => live && setSites(s));
+    return () => {
+      live = false;
+    };
+  }, [version, shown, counted]);
   useEffect(() => {
     if (tab === 'tags') return;
     let live = true;
-    setIds(null);
-    void (tab === 'articles' ? pageIds(db, filters) : claimIds(db, filters)).then((x) => live && setIds(x));
+    void (tab === 'articles' ? pageList(db, filters) : claimList(db, filters)).then((source) => live && setList({ source, tab, key: Math.random() }));
     return () => {
       live = false;
     };
@@ -83,16 +101,27 @@ export function App() {
     };
   }, [query, version]);
 
-  const loadPages = async (list: string[]) => {
-    const pages = await db.pages.bulkGet(list);
-    const out = new Map<string, Row>();
-    await Promise.all(pages.map(async (p) => p && out.set(p.id, { page: p, claims: await db.annotations.where('pageId').equals(p.id).count() })));
-    return out;
+  // The list on screen belongs to this tab (a tab switch shows "loading" until its list is read).
+  const cur = list && list.tab === tab ? list : null;
+  const total = cur?.source.total;
+  const loadPages = async (offset: number, limit: number): Promise<ListRow<Row>[]> => {
+    const ids = await cur!.source.ids(offset, limit);
+    const pages = await db.pages.bulkGet(ids);
+    return Promise.all(
+      ids.map(async (id, i) => {
+        const p = pages[i];
+        return { id, item: p ? { page: p, claims: await db.annotations.where('pageId').equals(id).count() } : undefined };
+      }),
+    );
   };
-  const loadClaims = async (list: string[]) => {
-    const claims = (await db.annotations.bulkGet(list)).filter((a): a is Annotation => !!a);
-    const pages = new Map((await db.pages.bulkGet([...new Set(claims.map((a) => a.pageId))])).filter((p) => !!p).map((p) => [p!.id, p!]));
-    return new Map(claims.map((a) => [a.id, { claim: a, page: pages.get(a.pageId) } as Row]));
+  const loadClaims = async (offset: number, limit: number): Promise<ListRow<Row>[]> => {
+    const ids = await cur!.source.ids(offset, limit);
+    const claims = await db.annotations.bulkGet(ids);
+    const pages = new Map((await db.pages.bulkGet([...new Set(claims.filter((a) => !!a).map((a) => a!.pageId))])).filter((p) => !!p).map((p) => [p!.id, p!]));
+    return ids.map((id, i) => {
+      const a = claims[i] as Annotation | undefined;
+      return { id, item: a ? { claim: a, page: pages.get(a.pageId) } : undefined };
+    });
   };
 
   const toggle = (id: string) =>
@@ -201,7 +230,7 @@ export function App() {
           <button type="button" onClick={() => progress.abort.abort()}>{t('libCancel')}</button>
         </div>
       )}
-      <BackupReminder />
+      {late && <BackupReminder />}
       <p role="status" class="muted" data-testid="status">{status}</p>
       {error && <p role="alert" class="error" data-testid="error">{error}</p>}
       {summary && (
@@ -254,9 +283,9 @@ export function App() {
                 <legend class="visually-hidden">{t('libFilters')}</legend>
                 <label>
                   {t('tagsLabel')}
-                  <select data-testid="filter-tag" value={filters.tag ?? ''} onChange={(e) => setFilter({ tag: (e.target as HTMLSelectElement).value || undefined })}>
+                  <select data-testid="filter-tag" value={filters.tag ?? ''} onFocus={() => setWantCounts(true)} onMouseDown={() => setWantCounts(true)} onChange={(e) => setFilter({ tag: (e.target as HTMLSelectElement).value || undefined })}>
                     <option value="">{t('libAny')}</option>
-                    {tags.map((tg) => <option value={tg.name}>{tg.name} ({tg.count})</option>)}
+                    {tags.map((tg) => <option value={tg.name}>{Number.isNaN(tg.count) ? tg.name : `${tg.name} (${tg.count})`}</option>)}
                   </select>
                 </label>
                 <label>
@@ -296,7 +325,7 @@ export function App() {
               </fieldset>
 
               <div class="selbar" aria-live="polite">
-                <span data-testid="count">{ids ? t(tab === 'articles' ? 'libCountArticles' : 'libCountClaims', [String(ids.length)]) : t('loading')}</span>
+                <span data-testid="count">{total !== undefined ? t(tab === 'articles' ? 'libCountArticles' : 'libCountClaims', [String(total)]) : t('loading')}</span>
                 {selected.size > 0 && (
                   <>
                     <span data-testid="selected-count">{t('libSelected', [String(selected.size)])}</span>
@@ -311,9 +340,9 @@ export function App() {
                 )}
               </div>
 
-              {ids && ids.length === 0 && <p class="muted" data-testid="empty">{filtersActive(filters) ? t('libNoMatch') : t('libraryEmpty')}</p>}
-              {ids && ids.length > 0 && tab === 'articles' && (
-                <VirtualList<Row> ids={ids} rowHeight={64} version={version} load={loadPages} label={t('libTab_articles')} testId="articles" row={(id, r) => (
+              {total === 0 && <p class="muted" data-testid="empty">{filtersActive(filters) ? t('libNoMatch') : t('libraryEmpty')}</p>}
+              {cur && total! > 0 && tab === 'articles' && (
+                <VirtualList<Row> total={total!} rowHeight={64} version={cur.key} fetch={loadPages} label={t('libTab_articles')} testId="articles" row={(id, r) => !id ? <div class="row main muted">…</div> : (
                   <div class="row" data-page-id={id}>
                     <input type="checkbox" aria-label={t('libSelect')} checked={selected.has(id)} onChange={() => toggle(id)} />
                     {r?.page ? (
@@ -332,8 +361,8 @@ export function App() {
                   </div>
                 )} />
               )}
-              {ids && ids.length > 0 && tab === 'claims' && (
-                <VirtualList<Row> ids={ids} rowHeight={72} version={version} load={loadClaims} label={t('libTab_claims')} testId="claims" row={(id, r) => (
+              {cur && total! > 0 && tab === 'claims' && (
+                <VirtualList<Row> total={total!} rowHeight={72} version={cur.key} fetch={loadClaims} label={t('libTab_claims')} testId="claims" row={(id, r) => !id ? <div class="row main muted">…</div> : (
                   <div class="row" data-claim-id={id}>
                     <input type="checkbox" aria-label={t('libSelect')} checked={selected.has(id)} onChange={() => toggle(id)} />
                     {r?.claim ? (
