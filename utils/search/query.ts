@@ -39,10 +39,8 @@ export interface SearchHit {
   snippet: Snippet;
 }
 
-/** Index entries read per word and table: bounds work on huge libraries. */
-export const CANDIDATE_CAP = 20_000;
-/** Records read to check the other words when they are too common to intersect on keys. */
-const RECORD_CAP = 5000;
+/** Records read to check the other words on, when a word is too common to intersect on keys. */
+const RECORD_CAP = 2000;
 
 export function queryTerms(q: string): string[] {
   return terms(q).slice(0, 8);
@@ -107,7 +105,7 @@ function snippetIn(text: string, { folded, map }: { folded: string; map: number[
 type AnyTable = import('dexie').Table<any, any, any>;
 
 /** Index entries read per word at first: most words are rarer than this, and their sets intersect on keys alone. */
-const FIRST_READ = 2000;
+const FIRST_READ = RECORD_CAP;
 
 /** Primary keys of one word's exact and prefix ranges on the `terms` index, up to `cap` entries each. */
 async function lookUp(table: AnyTable, q: string, cap: number) {
@@ -126,8 +124,8 @@ async function lookUp(table: AnyTable, q: string, cap: number) {
  * 2,000 entries; the rarest word's set is walked and the others looked up.
  * A more common word is checked on the rarest word's records' own terms
  * (≤ 2,000 records: cheaper than reading 20,000 keys). When every word is
- * common, all are read further (up to CANDIDATE_CAP entries) and the rarest
- * drives again; records are read (≤ RECORD_CAP) only if that is not enough.
+ * common, the candidates are the first 2,000 entries of the rarest word's
+ * range, checked the same way (a cap, like any index search's).
  */
 async function scoredKeys(table: AnyTable, qterms: string[], keep: number): Promise<Map<string, number>> {
   const out = new Map<string, number>();
@@ -143,15 +141,10 @@ async function scoredKeys(table: AnyTable, qterms: string[], keep: number): Prom
     }
     return out;
   }
-  let sets = await Promise.all(qterms.map((q) => lookUp(table, q, FIRST_READ)));
+  const sets = await Promise.all(qterms.map((q) => lookUp(table, q, FIRST_READ)));
   let rarest = 0;
   for (let i = 1; i < sets.length; i++) if (sets[i]!.prefix.size < sets[rarest]!.prefix.size) rarest = i;
   if (!sets[rarest]!.prefix.size) return out;
-  if (!sets[rarest]!.complete) {
-    // Every word is common: read them all further.
-    sets = await Promise.all(qterms.map((q) => lookUp(table, q, CANDIDATE_CAP)));
-    for (let i = 0; i < sets.length; i++) if (sets[i]!.prefix.size < sets[rarest]!.prefix.size) rarest = i;
-  }
   const driver = sets[rarest]!;
   if (sets.every((x, i) => i === rarest || x.complete)) {
     for (const key of driver.prefix) {
