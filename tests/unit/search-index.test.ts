@@ -127,4 +127,22 @@ describe('library search', () => {
     }
     await big.delete();
   });
+
+  it('words too common to intersect on keys are checked on the rarer word\'s records', async () => {
+    const big = new SaqtaDB(`search-common-${Math.random()}`);
+    await big.pages.add({ id: 'p', url: 'https://s.example/', normalizedUrl: 's.example/', aliases: [], title: 'Court', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' });
+    const claim = (i: number, exact: string) => ({
+      id: `a${i}`, pageId: 'p', target: { source: 'https://s.example/', selector: [{ type: 'TextQuoteSelector' as const, exact, prefix: '', suffix: '' }] },
+      body: { tags: [], note: '', color: 'yellow' as const }, created: '2026-01-01T00:00:00.000Z', modified: '2026-01-01T00:00:00.000Z', anchor: 'anchored' as const,
+    });
+    // 2,100 claims say "court ruling", 40 say "court appeal": "court" and "ruling" are past the first read of 2,000 keys.
+    await big.annotations.bulkAdd([...Array.from({ length: 2100 }, (_, i) => claim(i, `The court ruling number ${i}`)), ...Array.from({ length: 40 }, (_, i) => claim(5000 + i, `The court appeal number ${i}`))]);
+    const appeal = await search(big, 'court appeal', 100);
+    expect(appeal.hits.filter((h) => h.kind === 'claim')).toHaveLength(40);
+    expect(appeal.hits.every((h) => h.kind !== 'claim' || /court appeal/.test(h.snippet.match))).toBe(true);
+    const ruling = await search(big, 'court ruling', 100);
+    expect(ruling.hits).toHaveLength(100);
+    expect(ruling.hits.every((h) => h.kind === 'claim' && h.snippet.match === 'court ruling')).toBe(true);
+    await big.delete();
+  });
 });

@@ -39,10 +39,8 @@ export interface SearchHit {
   snippet: Snippet;
 }
 
-/** Index entries read per word and table: bounds work on huge libraries. */
-export const CANDIDATE_CAP = 20_000;
-/** Records read to check the other words when they are too common to intersect on keys. */
-const RECORD_CAP = 5000;
+/** Records read to check the other words on, when a word is too common to intersect on keys. */
+const RECORD_CAP = 2000;
 
 export function queryTerms(q: string): string[] {
   return terms(q).slice(0, 8);
@@ -106,29 +104,50 @@ function snippetIn(text: string, { folded, map }: { folded: string; map: number[
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyTable = import('dexie').Table<any, any, any>;
 
+/** Index entries read per word at first: most words are rarer than this, and their sets intersect on keys alone. */
+const FIRST_READ = RECORD_CAP;
+
+/** Primary keys of one word's exact and prefix ranges on the `terms` index, up to `cap` entries each. */
+async function lookUp(table: AnyTable, q: string, cap: number) {
+  const [exact, prefix] = await Promise.all([
+    table.where('terms').equals(q).limit(cap).primaryKeys() as Promise<string[]>,
+    table.where('terms').startsWith(q).limit(cap + 1).primaryKeys() as Promise<string[]>,
+  ]);
+  return { exact: new Set(exact), prefix: new Set(prefix), complete: prefix.length <= cap };
+}
+
 /**
  * Keys of the records that have every query word, with their term score
- * (exact word 3, prefix 1, summed), from the `terms` index alone: per word
- * the primary keys of its exact and prefix ranges; the rarest word's set is
- * walked and the others are looked up. A word too common to read whole
- * (over CANDIDATE_CAP entries) is checked on the records' own terms instead.
+ * (exact word 3, prefix 1, summed), from the `terms` index alone wherever
+ * possible. One word: its exact range first, prefixes only to fill `keep`
+ * (ties beyond `keep` are cut anyway). Several: each word's ranges up to
+ * 2,000 entries; the rarest word's set is walked and the others looked up.
+ * A more common word is checked on the rarest word's records' own terms
+ * (≤ 2,000 records: cheaper than reading 20,000 keys). When every word is
+ * common, the candidates are the first 2,000 entries of the rarest word's
+ * range, checked the same way (a cap, like any index search's).
  */
-async function scoredKeys(table: AnyTable, qterms: string[]): Promise<Map<string, number>> {
-  const sets = await Promise.all(
-    qterms.map(async (q) => {
-      const [exact, prefix] = await Promise.all([
-        table.where('terms').equals(q).limit(CANDIDATE_CAP).primaryKeys() as Promise<string[]>,
-        table.where('terms').startsWith(q).limit(CANDIDATE_CAP + 1).primaryKeys() as Promise<string[]>,
-      ]);
-      return { exact: new Set(exact), prefix: new Set(prefix), complete: prefix.length <= CANDIDATE_CAP };
-    }),
-  );
+async function scoredKeys(table: AnyTable, qterms: string[], keep: number): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (qterms.length === 1) {
+    const q = qterms[0]!;
+    const exact = (await table.where('terms').equals(q).limit(keep).primaryKeys()) as string[];
+    for (const k of exact) out.set(k, 3);
+    if (exact.length < keep) {
+      for (const k of (await table.where('terms').startsWith(q).limit(keep * 2 + exact.length).primaryKeys()) as string[]) {
+        if (out.size >= keep) break;
+        if (!out.has(k)) out.set(k, 1);
+      }
+    }
+    return out;
+  }
+  const sets = await Promise.all(qterms.map((q) => lookUp(table, q, FIRST_READ)));
   let rarest = 0;
   for (let i = 1; i < sets.length; i++) if (sets[i]!.prefix.size < sets[rarest]!.prefix.size) rarest = i;
-  const out = new Map<string, number>();
   if (!sets[rarest]!.prefix.size) return out;
+  const driver = sets[rarest]!;
   if (sets.every((x, i) => i === rarest || x.complete)) {
-    for (const key of sets[rarest]!.prefix) {
+    for (const key of driver.prefix) {
       let score = 0;
       for (const x of sets) {
         const s = x.exact.has(key) ? 3 : x.prefix.has(key) ? 1 : 0;
@@ -142,8 +161,8 @@ async function scoredKeys(table: AnyTable, qterms: string[]): Promise<Map<string
     }
     return out;
   }
-  // Every word is common: check them on the terms of the rarest word's first records.
-  const keys = [...sets[rarest]!.prefix].slice(0, RECORD_CAP);
+  // A common word beside a rarer one: check every word on the rarer one's records.
+  const keys = [...driver.prefix].slice(0, RECORD_CAP);
   const rows = (await table.bulkGet(keys)) as ({ terms?: string[] } | undefined)[];
   rows.forEach((r, i) => {
     const score = r ? termScore(r.terms ?? [], qterms) : 0;
@@ -161,10 +180,10 @@ export async function search(db: SaqtaDB, q: string, limit = 100): Promise<{ hit
   if (!qterms.length) return { hits: [], terms: [] };
   const phrase = fold(q).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
   const maxBonus = phrase.includes(' ') ? 2 : 0;
-  const [claims, pages, texts] = await Promise.all([scoredKeys(db.annotations, qterms), scoredKeys(db.pages, qterms), scoredKeys(db.texts, qterms)]);
   // The best few times `limit` of each kind by term score; each with the
   // highest score it could reach once read (phrase bonus, best field, recency < 0.5).
   const keep = limit * 3;
+  const [claims, pages, texts] = await Promise.all([scoredKeys(db.annotations, qterms, keep), scoredKeys(db.pages, qterms, keep), scoredKeys(db.texts, qterms, keep)]);
   type Candidate = { kind: HitKind; key: string; s: number; bound: number };
   const best = (scores: Map<string, number>, kind: HitKind, weight: number, recent: number): Candidate[] =>
     [...scores]
