@@ -19,6 +19,8 @@ export type ErrorCode =
   | 'quota-exceeded'
   | 'storage-failed'
   | 'unsupported'
+  /** The background stopped (killed, crashed, updated) before it answered; the request may be retried. */
+  | 'interrupted'
   | 'internal';
 
 export interface ErrorInfo {
