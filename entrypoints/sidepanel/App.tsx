@@ -5,6 +5,7 @@ import type { Annotation } from '../../utils/annotation';
 import type { AnchorReport, PageView } from '../../utils/messages';
 import { useActivePage } from '../../components/useActivePage';
 import { useWindowList } from '../../components/useWindowList';
+import { FramesNotice } from '../../components/FramesNotice';
 import { ClaimCard, type Place } from './ClaimCard';
 import './sidepanel.css';
 
@@ -29,6 +30,7 @@ export function App() {
       <h1>{t('sidepanelTitle')}</h1>
       <p class="page-title">{view.page?.title ?? state.status.title}</p>
       {error && <p class="error" role="alert">{error}</p>}
+      <FramesNotice frames={state.status.frames} />
       {view.annotations.length === 0 ? (
         <p class="muted" data-testid="empty">{t('sidepanelEmpty')}</p>
       ) : (
