@@ -41,8 +41,7 @@ export function focusedFrame(doc: Document = document): Element | null {
 /** Call `entered` the first time the reader's focus goes into each content frame. */
 export function watchFrameFocus(ctx: ContentScriptContext, entered: () => void): void {
   const seen = new WeakSet<Element>();
-  // The top window loses focus when the reader clicks into a frame; activeElement is then the frame.
-  ctx.addEventListener(window, 'blur', (e) => {
+  const check = (e: Event) => {
     if (!e.isTrusted) return;
     ctx.setTimeout(() => {
       const frame = focusedFrame();
@@ -51,5 +50,9 @@ export function watchFrameFocus(ctx: ContentScriptContext, entered: () => void):
         entered();
       }
     }, 0);
-  });
+  };
+  // The top window loses focus when the reader clicks into a frame (activeElement is then the frame);
+  // going from one frame into another focuses the second frame's element.
+  ctx.addEventListener(window, 'blur', check);
+  ctx.addEventListener(document, 'focus', check, { capture: true });
 }

@@ -321,10 +321,14 @@ export class Highlighter {
 
   /** Alt+Shift+H, the command and the context menu: highlight the selection in the last colour. */
   async highlightSelection(): Promise<void> {
+    // The command or menu came from inside an embedded frame: a selection left in the page is not what the reader meant.
+    if (focusedFrame()) {
+      this.toolbar.toast(t('hlInFrame'), false);
+      return;
+    }
     const r = this.currentSelection() ?? this.selRange;
     if (!r || !r.toString().trim()) {
-      // The command or menu came while the reader's selection is in an embedded frame.
-      this.toolbar.toast(t(focusedFrame() ? 'hlInFrame' : 'hlNothingSelected'), false);
+      this.toolbar.toast(t('hlNothingSelected'), false);
       return;
     }
     if (this.creating) return;
