@@ -236,12 +236,17 @@ describe('storage', () => {
     await save.click();
     const height = await article.evaluate(() => innerHeight);
     await expect.poll(() => article.evaluate(() => scrollY), { timeout: 60_000, interval: 50 }).toBeGreaterThanOrEqual(height);
+    const reading = () =>
+      article.evaluate(() => ({ y: scrollY, cookieBar: getComputedStyle(document.getElementById('cookie-banner')!).visibility }));
+    // The screenshot hid the page's fixed cookie bar after its first frame.
+    expect((await reading()).cookieBar).toBe('hidden');
     await restartWorker(session, popup);
     await alert.filter({ hasText: INTERRUPTED }).waitFor({ timeout: 15_000 });
     await unchanged('killed during the screenshot');
+    // With no word from the stopped background, the page puts itself back: the reader's place and the bar.
+    await expect.poll(reading, { timeout: 20_000 }).toEqual({ y: 0, cookieBar: 'visible' });
 
     // 3. The reader presses Save again: one whole capture, every blob as long as its record says.
-    await article.evaluate(() => window.scrollTo(0, 0));
     await popup.bringToFront();
     await save.click();
     await popup.getByTestId('save-status').filter({ hasText: 'Saved. Versions kept: 1' }).waitFor({ timeout: 90_000 });
