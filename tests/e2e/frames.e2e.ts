@@ -78,4 +78,25 @@ describe('embedded frames', () => {
     await expect.poll(() => dbCounts(session).then((c) => c.annotations), { timeout: 10_000 }).toBe(before.annotations + 1);
     await Promise.all([framed.close(), popup.close(), page.close()]);
   });
+  it('says it in Kazakh, in the dark theme too', { timeout: 60_000 }, async () => {
+    const kk = await launch({ lang: 'kk', colorScheme: 'dark' });
+    try {
+      const page = await kk.context.newPage();
+      await page.goto(`${server.origin}/hostile/shadow-iframes.html`);
+      const tabId = await tabIdOf(kk, page);
+      const popup = await kk.openExtensionPage(`popup.html?tab=${tabId}`);
+      await popup.setViewportSize({ width: 360, height: 600 });
+      const notice = popup.getByTestId('frames-notice');
+      await notice.waitFor();
+      expect(await notice.textContent()).toContain('Бұл бет мазмұнының бір бөлігін ендірілген фреймдерде көрсетеді (3). Saqta олардың ішіндегі мәтінді белгілей алмайды.');
+      expect(await notice.getByRole('button').allTextContents()).toEqual(['Бөлек ашу: same-origin frame', 'Бөлек ашу: cross-origin frame']);
+      await popup.screenshot({ path: artifactPath('popup-frames-kk-dark.png') });
+      await page.bringToFront();
+      await page.frameLocator('#same').locator('p').click({ clickCount: 3 });
+      await expect.poll(() => uiText(page), { timeout: 10_000 }).toContain('Saqta осы ендірілген фреймнің ішіндегі мәтінді белгілей алмайды.');
+      await page.screenshot({ path: artifactPath('frames-hint-kk-dark.png'), clip: { x: 0, y: 0, width: 1280, height: 120 } });
+    } finally {
+      await kk.close();
+    }
+  });
 });
