@@ -29,6 +29,7 @@ export type { VirtualItem };
  */
 export function useWindowList(opts: {
   count: number;
+  /** The row's key; pass a function that changes only when the rows do (useCallback). */
   key(index: number): string;
   /** A first guess at a row's height (px) before it is measured. */
   estimate: number;
@@ -52,7 +53,7 @@ export function useWindowList(opts: {
 
   const options = {
     count: opts.count,
-    getItemKey: (i: number) => latest.current.key(i),
+    getItemKey: opts.key,
     estimateSize: () => opts.estimate,
     gap: opts.gap ?? 0,
     overscan: opts.overscan ?? 6,

@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useMemo, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { t } from '../../utils/ext/i18n';
 import type { Annotation } from '../../utils/annotation';
@@ -110,7 +110,9 @@ function ClaimList(props: { rows: Row[]; ordered?: boolean; label?: string; test
   const focused = useRef<string | null>(null);
   const pinned = new Set(editing);
   if (focused.current) pinned.add(focused.current);
-  const list = useWindowList({ count: rows.length, key: (i) => rows[i].a.id, estimate: 96, gap: 8, pinned });
+  // Stable while the rows are (scrolling re-renders): a new key function makes the list re-measure.
+  const keyOf = useCallback((i: number) => rows[i].a.id, [rows]);
+  const list = useWindowList({ count: rows.length, key: keyOf, estimate: 96, gap: 8, pinned });
 
   const onEditing = (id: string, on: boolean) =>
     setEditing((prev) => {
