@@ -105,7 +105,7 @@ function rezip(files: Files, rehash = false, edit?: (m: Record<string, unknown>)
 async function main() {
   const db = await seedLibrary('hostile-source');
   const good = await exportBytes(db);
-  const files: Files = Object.fromEntries(unzipStrict(good));
+  const files: Files = Object.fromEntries(await unzipStrict(good));
   const text = (p: string) => new TextDecoder().decode(files[p]);
   const paths = Object.keys(files);
   const dir = paths.find((p) => p.endsWith('/page.json') && p.includes('azattyq'))!.replace('/page.json', '');

@@ -63,7 +63,7 @@ if (only !== 'unit') {
 }
 step('type check (tsc)', () => npx('typescript/bin/tsc', ['--noEmit']));
 if (only !== 'e2e') vitest('unit tests', 'vitest.config.ts', 'unit.json');
-if (only !== 'unit') vitest('end-to-end tests (Chromium)', 'vitest.e2e.config.ts', 'e2e.json');
+if (only !== 'unit') vitest('end-to-end tests (Chromium, Firefox)', 'vitest.e2e.config.ts', 'e2e.json');
 
 console.log(`\n${summary.join('\n')}`);
 console.log(`${passed} passed, ${failed} failed`);

@@ -2,29 +2,48 @@
  * `npm run verify -- bundle.zip [more.zip …]`: check Saqta bundles without
  * Saqta or a browser (Node + vite-node). Exits 0 when every bundle is intact,
  * 1 when any check fails (each failure names the file), 2 on usage errors.
- * The checks are utils/bundle/verify.ts, the same code the extension uses.
+ * The checks are utils/bundle/verify.ts, the same code the extension uses;
+ * the archive is read from disk by slices, never whole into memory.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { verifyBundle, formatReport } from '../utils/bundle/verify';
+import type { ByteSource } from '../utils/bundle/zip-read';
 
-const args = process.argv.slice(2).filter((a) => a !== '--');
-if (!args.length || args.includes('--help') || args.includes('-h')) {
-  console.log('Usage: npm run verify -- bundle.zip [more.zip …]\nChecks the manifest, every file’s SHA-256, the annotations and every quote against its saved article.');
-  process.exit(args.length ? 0 : 2);
-}
-let failed = 0;
-for (const file of args) {
-  let bytes: Uint8Array;
-  try {
-    if (statSync(file).size > 2 * 1024 ** 3) throw new Error('larger than 2 GiB');
-    bytes = new Uint8Array(readFileSync(file));
-  } catch (err) {
-    console.error(`FAIL ${file}: cannot read it (${(err as Error).message}).`);
-    failed++;
-    continue;
+async function main() {
+  const args = process.argv.slice(2).filter((a) => a !== '--');
+  if (!args.length || args.includes('--help') || args.includes('-h')) {
+    console.log('Usage: npm run verify -- bundle.zip [more.zip …]\nChecks the manifest, every file’s SHA-256, the annotations and every quote against its saved article.');
+    process.exit(args.length ? 0 : 2);
   }
-  const report = verifyBundle(bytes);
-  console.log(formatReport(report, file));
-  if (!report.ok) failed++;
+  let failed = 0;
+  for (const file of args) {
+    let handle;
+    try {
+      handle = await open(file, 'r');
+    } catch (err) {
+      console.error(`FAIL ${file}: cannot read it (${(err as Error).message}).`);
+      failed++;
+      continue;
+    }
+    try {
+      const fh = handle;
+      const { size } = await fh.stat();
+      const src: ByteSource = {
+        size,
+        async read(offset, length) {
+          const buf = Buffer.alloc(Math.max(0, Math.min(length, size - offset)));
+          const { bytesRead } = await fh.read(buf, 0, buf.length, offset);
+          return new Uint8Array(buf.buffer, buf.byteOffset, bytesRead);
+        },
+      };
+      const report = await verifyBundle(src);
+      console.log(formatReport(report, file));
+      if (!report.ok) failed++;
+    } finally {
+      await handle.close();
+    }
+  }
+  process.exit(failed ? 1 : 0);
 }
-process.exit(failed ? 1 : 0);
+
+void main();

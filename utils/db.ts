@@ -191,22 +191,77 @@ export class SaqtaDB extends Dexie {
           p.terms = pageTerms(p);
         });
       });
-    keepTerms(this.table('annotations'), annotationTerms);
-    keepTerms(this.table('pages'), pageTerms);
+    this.use(termsMiddleware());
   }
 }
 
-/** Keep `terms` in step with a record on every add, put and update, whoever writes it. */
-function keepTerms<T extends object>(table: Dexie.Table, termsOf: (r: T) => string[]): void {
-  table.hook('creating', (_key, obj: T & Indexed) => {
-    obj.terms = termsOf(obj);
-  });
-  table.hook('updating', (mods: object, _key, obj: T) => {
-    if (Object.keys(mods).every((k) => k === 'terms' || k === 'anchor' || k === 'modified' || k === 'updatedAt')) return undefined;
-    const next = structuredClone(obj) as T;
-    for (const [path, value] of Object.entries(mods)) Dexie.setByKeyPath(next as object, path, value);
-    return { terms: termsOf(next) };
-  });
+const FRESH = Symbol('saqta.freshTerms');
+
+/**
+ * Hand a record to the next add/put with `terms` the writer derived itself
+ * (utils/store/tag-admin.ts swaps tag terms without re-folding the quote):
+ * the terms middleware keeps them instead of re-deriving. The mark is a
+ * symbol, so it is never stored (structured clone drops symbol keys).
+ */
+export function withFreshTerms<T extends object>(record: T, terms: string[]): T {
+  (record as T & Indexed).terms = terms;
+  (record as Record<symbol, unknown>)[FRESH] = true;
+  return record;
+}
+
+/**
+ * Keep `terms` in step with claims and pages on every add and put, whoever
+ * writes them (a DBCore middleware rather than Dexie's `updating` hook: the
+ * hook made Dexie read every record a second time and diff it, and re-derive
+ * its terms from a structuredClone, which made a tag rename over 10,000
+ * claims take half a minute). Put requests carry whole records, so the terms
+ * are a function of the value alone; a small memo spares re-folding records
+ * whose text did not change (anchor and time updates).
+ */
+function termsMiddleware(): Parameters<Dexie['use']>[0] {
+  const memo = new Map<string, string[]>();
+  const remember = (key: string, make: () => string[]) => {
+    let out = memo.get(key);
+    if (!out) {
+      out = make();
+      if (memo.size >= 2000) memo.delete(memo.keys().next().value as string);
+      memo.set(key, out);
+    }
+    return out;
+  };
+  const annotationKey = (a: Annotation) => {
+    const quote = a.target?.selector?.find((s) => s.type === 'TextQuoteSelector');
+    return `${quote && 'exact' in quote ? quote.exact : ''}\u0000${a.body?.note ?? ''}\u0000${(a.body?.tags ?? []).join('\u0000')}`;
+  };
+  const termsOf: Record<string, ((r: never) => string[]) | undefined> = {
+    annotations: (a: Annotation) => remember(`a${annotationKey(a)}`, () => annotationTerms(a)).slice(),
+    pages: (p: PageRecord) => remember(`p${p.title}\u0000${p.siteName ?? ''}\u0000${p.byline ?? ''}\u0000${p.url}`, () => pageTerms(p)).slice(),
+  };
+  return {
+    stack: 'dbcore',
+    name: 'saqta-terms',
+    create: (down) => ({
+      ...down,
+      table: (name) => {
+        const table = down.table(name);
+        const derive = termsOf[name];
+        if (!derive) return table;
+        return {
+          ...table,
+          mutate: (req) => {
+            if (req.type === 'add' || req.type === 'put') {
+              for (const v of req.values as (Indexed & Record<symbol, unknown>)[]) {
+                if (!v || typeof v !== 'object') continue;
+                if (v[FRESH]) delete v[FRESH];
+                else v.terms = derive(v as never);
+              }
+            }
+            return table.mutate(req);
+          },
+        };
+      },
+    }),
+  };
 }
 
 let shared: SaqtaDB | undefined;

@@ -40,7 +40,11 @@ export function normalizeUrl(input: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return input;
   const host = url.hostname.toLowerCase().replace(/^www\./, '');
   const port = url.port ? `:${url.port}` : '';
-  const params = [...url.searchParams.entries()]
+  // forEach, not the iterator: in a Firefox content script the URL is an Xray
+  // wrapper whose searchParams iterator is "not iterable".
+  const all: [string, string][] = [];
+  url.searchParams.forEach((v, k) => all.push([k, v]));
+  const params = all
     .filter(([k]) => !TRACKING_PARAMS.some((re) => re.test(k)))
     .sort(([a, av], [b, bv]) => (a === b ? av.localeCompare(bv) : a < b ? -1 : 1));
   const query = params.length

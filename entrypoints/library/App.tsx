@@ -3,15 +3,15 @@ import { t, uiLang } from '../../utils/ext/i18n';
 import { send, onEvent } from '../../utils/ext/client';
 import { getDb, type PageRecord, type TagRecord } from '../../utils/db';
 import { COLORS, quoteOf, type Annotation, type Color } from '../../utils/annotation';
-import { claimIds, pageIds, siteNames, type Filters } from '../../utils/library/query';
+import { claimList, pageList, siteNames, type Filters, type ListSource } from '../../utils/library/query';
 import { search, type SearchHit } from '../../utils/search/query';
 import { indexArticleTexts } from '../../utils/search/articles';
-import { importBytes } from '../../utils/bundle/import';
+import { importFile } from '../../utils/bundle/import';
 import { BundleError } from '../../utils/bundle/errors';
 import type { ImportSummary } from '../../utils/bundle/merge';
 import type { Selection } from '../../utils/bundle/collect';
 import { exportAllClaims, exportArticleHtml, exportBundle } from './export';
-import { VirtualList } from './VirtualList';
+import { VirtualList, type ListRow } from './VirtualList';
 import { TagsPanel } from './TagsPanel';
 import { BackupReminder } from '../../components/BackupReminder';
 import { errorResult } from '../../utils/background/errors';
@@ -34,7 +34,7 @@ export function App() {
   const db = useMemo(() => getDb(), []);
   const [tab, setTab] = useState<Tab>('articles');
   const [filters, setFilters] = useState<Filters>({ sort: 'date-desc' });
-  const [ids, setIds] = useState<string[] | null>(null);
+  const [list, setList] = useState<{ source: ListSource; tab: Tab; key: number } | null>(null);
   const [query, setQuery] = useState('');
   const [hits, setHits] = useState<{ q: string; hits: SearchHit[]; pages: Map<string, PageRecord> } | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -42,6 +42,7 @@ export function App() {
   const [tags, setTags] = useState<(TagRecord & { count: number })[]>([]);
   const [sites, setSites] = useState<string[]>([]);
   const [progress, setProgress] = useState<{ done: number; total: number; abort: AbortController } | null>(null);
+  const [importing, setImporting] = useState<{ name: string; phase: 'check' | 'write'; done: number; total: number; abort: AbortController } | null>(null);
   const [status, setStatus] = useState('');
   const [error, setError] = useState('');
   const [summary, setSummary] = useState<ImportSummary | null>(null);
@@ -49,19 +50,37 @@ export function App() {
   const fileInput = useRef<HTMLInputElement>(null);
 
   const reload = () => setVersion((v) => v + 1);
+  // The first screen comes first. Tag counts (a count per tag over the claims
+  // index: seconds on 100,000 claims) are read when the Tags tab opens or the
+  // tag filter is used; until then the filter lists tag names. The backup
+  // check (a count of unexported claims) waits a moment after the first screen.
+  const [shown, setShown] = useState(false);
+  const [wantCounts, setWantCounts] = useState(false);
+  const [late, setLate] = useState(false);
   useEffect(() => {
+    if (!shown && list) setShown(true);
+  }, [list]);
+  useEffect(() => onEvent(() => reload()), []);
+  useEffect(() => {
+    if (!shown) return;
     void indexArticleTexts(db).then((n) => n && reload());
-    return onEvent(() => reload());
-  }, []);
+    const timer = setTimeout(() => setLate(true), 2000);
+    return () => clearTimeout(timer);
+  }, [shown]);
+  const counted = wantCounts || tab === 'tags';
   useEffect(() => {
-    void send('tags.list', {}).then((r) => r.ok && setTags(r.value.tags));
-    void siteNames(db).then(setSites);
-  }, [version]);
+    let live = true;
+    if (counted) void send('tags.list', {}).then((r) => live && r.ok && setTags(r.value.tags));
+    else void db.tags.toArray().then((all) => live && setTags(all.sort((x, y) => x.name.localeCompare(y.name)).map((tg) => ({ ...tg, count: NaN }))));
+    if (shown) void siteNames(db).then((s) => live && setSites(s));
+    return () => {
+      live = false;
+    };
+  }, [version, shown, counted]);
   useEffect(() => {
     if (tab === 'tags') return;
     let live = true;
-    setIds(null);
-    void (tab === 'articles' ? pageIds(db, filters) : claimIds(db, filters)).then((x) => live && setIds(x));
+    void (tab === 'articles' ? pageList(db, filters) : claimList(db, filters)).then((source) => live && setList({ source, tab, key: Math.random() }));
     return () => {
       live = false;
     };
@@ -82,16 +101,27 @@ export function App() {
     };
   }, [query, version]);
 
-  const loadPages = async (list: string[]) => {
-    const pages = await db.pages.bulkGet(list);
-    const out = new Map<string, Row>();
-    await Promise.all(pages.map(async (p) => p && out.set(p.id, { page: p, claims: await db.annotations.where('pageId').equals(p.id).count() })));
-    return out;
+  // The list on screen belongs to this tab (a tab switch shows "loading" until its list is read).
+  const cur = list && list.tab === tab ? list : null;
+  const total = cur?.source.total;
+  const loadPages = async (offset: number, limit: number): Promise<ListRow<Row>[]> => {
+    const ids = await cur!.source.ids(offset, limit);
+    const pages = await db.pages.bulkGet(ids);
+    return Promise.all(
+      ids.map(async (id, i) => {
+        const p = pages[i];
+        return { id, item: p ? { page: p, claims: await db.annotations.where('pageId').equals(id).count() } : undefined };
+      }),
+    );
   };
-  const loadClaims = async (list: string[]) => {
-    const claims = (await db.annotations.bulkGet(list)).filter((a): a is Annotation => !!a);
-    const pages = new Map((await db.pages.bulkGet([...new Set(claims.map((a) => a.pageId))])).filter((p) => !!p).map((p) => [p!.id, p!]));
-    return new Map(claims.map((a) => [a.id, { claim: a, page: pages.get(a.pageId) } as Row]));
+  const loadClaims = async (offset: number, limit: number): Promise<ListRow<Row>[]> => {
+    const ids = await cur!.source.ids(offset, limit);
+    const claims = await db.annotations.bulkGet(ids);
+    const pages = new Map((await db.pages.bulkGet([...new Set(claims.filter((a) => !!a).map((a) => a!.pageId))])).filter((p) => !!p).map((p) => [p!.id, p!]));
+    return ids.map((id, i) => {
+      const a = claims[i] as Annotation | undefined;
+      return { id, item: a ? { claim: a, page: pages.get(a.pageId) } : undefined };
+    });
   };
 
   const toggle = (id: string) =>
@@ -126,24 +156,22 @@ export function App() {
     setError('');
     setSummary(null);
     setStatus(t('libImporting', [file.name]));
+    const abort = new AbortController();
+    setImporting({ name: file.name, phase: 'check', done: 0, total: file.size, abort });
     try {
-      const s = await importBytes(db, new Uint8Array(await file.arrayBuffer()));
+      // Read from the File by slices: the archive is never whole in this page's memory.
+      const s = await importFile(db, file, { signal: abort.signal, onProgress: (phase, done, total) => setImporting({ name: file.name, phase, done, total, abort }) });
       setSummary(s);
       setStatus('');
       await send('library.imported', { pageIds: [] });
       reload();
     } catch (err) {
       setStatus('');
-      // A full disk or a failed write: say so in the reader's language (nothing was imported).
       if (!(err instanceof BundleError)) await db.settled();
-      const storage = err instanceof BundleError ? null : errorResult(err, db);
-      setError(
-        err instanceof BundleError
-          ? `${t('libImportRefused')} ${t(refusalKey(err.code))} ${err.message}`
-          : storage && !storage.ok && (storage.error.code === 'quota-exceeded' || storage.error.code === 'storage-failed')
-            ? `${t('libImportRefused')} ${errorText(storage.error)}`
-            : `${t('libImportRefused')} ${(err as Error).message}`,
-      );
+      if (abort.signal.aborted) setStatus(t('impCancelled'));
+      else setError(`${t('libImportRefused')} ${importErrorText(err, db)}`);
+    } finally {
+      setImporting(null);
     }
     if (fileInput.current) fileInput.current.value = '';
   }
@@ -176,7 +204,7 @@ export function App() {
           <button type="button" onClick={() => exportAllClaims(db, 'jsonld').then((n) => setStatus(t('libExported', [n])))}>{t('libExportJsonLd')}</button>
           <label class="button">
             {t('libImport')}
-            <input ref={fileInput} type="file" accept=".zip,.json,.jsonld,application/zip,application/json,application/ld+json" class="visually-hidden" data-testid="import-file" onChange={(e) => {
+            <input ref={fileInput} disabled={!!importing} type="file" accept=".zip,.json,.jsonld,application/zip,application/json,application/ld+json" class="visually-hidden" data-testid="import-file" onChange={(e) => {
               const f = (e.target as HTMLInputElement).files?.[0];
               if (f) void onImport(f);
             }} />
@@ -184,6 +212,17 @@ export function App() {
         </div>
       </header>
 
+      {importing && (
+        <div class="progress" data-testid="import-progress">
+          <label for="imp">
+            {importing.phase === 'check'
+              ? t('impChecking', [importing.name, (importing.done / 1048576).toFixed(1), (importing.total / 1048576).toFixed(1)])
+              : t('impWriting', [String(importing.done), String(importing.total)])}
+          </label>
+          <progress id="imp" max={importing.total || 1} value={importing.done} />
+          <button type="button" data-testid="import-cancel" onClick={() => importing.abort.abort()}>{t('impCancel')}</button>
+        </div>
+      )}
       {progress && (
         <div class="progress" data-testid="export-progress">
           <label for="exp">{t('libExporting', [String(progress.done), String(progress.total)])}</label>
@@ -191,7 +230,7 @@ export function App() {
           <button type="button" onClick={() => progress.abort.abort()}>{t('libCancel')}</button>
         </div>
       )}
-      <BackupReminder />
+      {late && <BackupReminder />}
       <p role="status" class="muted" data-testid="status">{status}</p>
       {error && <p role="alert" class="error" data-testid="error">{error}</p>}
       {summary && (
@@ -244,9 +283,9 @@ export function App() {
                 <legend class="visually-hidden">{t('libFilters')}</legend>
                 <label>
                   {t('tagsLabel')}
-                  <select data-testid="filter-tag" value={filters.tag ?? ''} onChange={(e) => setFilter({ tag: (e.target as HTMLSelectElement).value || undefined })}>
+                  <select data-testid="filter-tag" value={filters.tag ?? ''} onFocus={() => setWantCounts(true)} onMouseDown={() => setWantCounts(true)} onChange={(e) => setFilter({ tag: (e.target as HTMLSelectElement).value || undefined })}>
                     <option value="">{t('libAny')}</option>
-                    {tags.map((tg) => <option value={tg.name}>{tg.name} ({tg.count})</option>)}
+                    {tags.map((tg) => <option value={tg.name}>{Number.isNaN(tg.count) ? tg.name : `${tg.name} (${tg.count})`}</option>)}
                   </select>
                 </label>
                 <label>
@@ -286,7 +325,7 @@ export function App() {
               </fieldset>
 
               <div class="selbar" aria-live="polite">
-                <span data-testid="count">{ids ? t(tab === 'articles' ? 'libCountArticles' : 'libCountClaims', [String(ids.length)]) : t('loading')}</span>
+                <span data-testid="count">{total !== undefined ? t(tab === 'articles' ? 'libCountArticles' : 'libCountClaims', [String(total)]) : t('loading')}</span>
                 {selected.size > 0 && (
                   <>
                     <span data-testid="selected-count">{t('libSelected', [String(selected.size)])}</span>
@@ -301,9 +340,9 @@ export function App() {
                 )}
               </div>
 
-              {ids && ids.length === 0 && <p class="muted" data-testid="empty">{filtersActive(filters) ? t('libNoMatch') : t('libraryEmpty')}</p>}
-              {ids && ids.length > 0 && tab === 'articles' && (
-                <VirtualList<Row> ids={ids} rowHeight={64} version={version} load={loadPages} label={t('libTab_articles')} testId="articles" row={(id, r) => (
+              {total === 0 && <p class="muted" data-testid="empty">{filtersActive(filters) ? t('libNoMatch') : t('libraryEmpty')}</p>}
+              {cur && total! > 0 && tab === 'articles' && (
+                <VirtualList<Row> total={total!} rowHeight={64} version={cur.key} fetch={loadPages} label={t('libTab_articles')} testId="articles" row={(id, r) => !id ? <div class="row main muted">…</div> : (
                   <div class="row" data-page-id={id}>
                     <input type="checkbox" aria-label={t('libSelect')} checked={selected.has(id)} onChange={() => toggle(id)} />
                     {r?.page ? (
@@ -322,8 +361,8 @@ export function App() {
                   </div>
                 )} />
               )}
-              {ids && ids.length > 0 && tab === 'claims' && (
-                <VirtualList<Row> ids={ids} rowHeight={72} version={version} load={loadClaims} label={t('libTab_claims')} testId="claims" row={(id, r) => (
+              {cur && total! > 0 && tab === 'claims' && (
+                <VirtualList<Row> total={total!} rowHeight={72} version={cur.key} fetch={loadClaims} label={t('libTab_claims')} testId="claims" row={(id, r) => !id ? <div class="row main muted">…</div> : (
                   <div class="row" data-claim-id={id}>
                     <input type="checkbox" aria-label={t('libSelect')} checked={selected.has(id)} onChange={() => toggle(id)} />
                     {r?.claim ? (
@@ -350,7 +389,19 @@ export function App() {
   );
 }
 
-/** A localized headline for each family of refusals; the detail (which file, what) follows in English. */
+/** A refusal in the reader's language: the headline of its family, then the detail (which file, what) from its code and parameters. */
+function importErrorText(err: unknown, db: ReturnType<typeof getDb>): string {
+  if (err instanceof BundleError) {
+    const detail = t(err.messageKey, err.args);
+    return `${t(refusalKey(err.code))} ${err.prefixed && err.file ? `${err.file}: ` : ''}${detail === err.messageKey ? err.message : detail}`;
+  }
+  // A full disk or a failed write: nothing was imported.
+  const storage = errorResult(err, db);
+  if (!storage.ok && (storage.error.code === 'quota-exceeded' || storage.error.code === 'storage-failed')) return errorText(storage.error);
+  return (err as Error).message;
+}
+
+/** A localized headline for each family of refusals. */
 function refusalKey(code: BundleError['code']): string {
   if (['not-zip', 'empty', 'truncated', 'zip64', 'multi-disk', 'no-manifest', 'not-jsonld'].includes(code)) return 'libRefuseNotBundle';
   if (['declared-bomb', 'ratio-bomb', 'real-bomb', 'too-large', 'too-many-entries', 'overlapping-entries', 'too-long'].includes(code)) return 'libRefuseTooBig';

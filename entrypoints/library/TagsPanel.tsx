@@ -35,7 +35,7 @@ export function TagsPanel(props: { tags: (TagRecord & { count: number })[]; onCh
                 <button type="submit">{t('libRename')}</button>
               </form>
             </td>
-            <td>{tag.count}</td>
+            <td data-testid="tag-count">{Number.isNaN(tag.count) ? '…' : tag.count}</td>
             <td>
               <select aria-label={t('libColour')} value={tag.color ?? ''} onChange={(e) => void send('tags.recolor', { name: tag.name, color: ((e.target as HTMLSelectElement).value || null) as Color | null }).then(done)}>
                 <option value="">{t('libNoColour')}</option>
@@ -54,7 +54,7 @@ export function TagsPanel(props: { tags: (TagRecord & { count: number })[]; onCh
             <td class="nowrap">
               <button type="button" onClick={() => props.onExport(tag.name)}>{t('libExportTag')}</button>{' '}
               <button type="button" class="danger" onClick={() => {
-                if (confirm(t('libDeleteConfirm', [tag.name, String(tag.count)]))) void send('tags.delete', { name: tag.name }).then(done);
+                if (confirm(t('libDeleteConfirm', [tag.name, Number.isNaN(tag.count) ? '…' : String(tag.count)]))) void send('tags.delete', { name: tag.name }).then(done);
               }}>{t('libDelete')}</button>
             </td>
           </tr>

@@ -1,27 +1,43 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 
+/** Rows fetched per request, and blocks kept in memory. */
+const BLOCK = 50;
+const KEEP_BLOCKS = 40;
+
+export interface ListRow<T> {
+  id: string;
+  item: T | undefined;
+}
+
 /**
- * A windowed list: only the rows on screen (plus a few) exist in the DOM,
- * and their records are loaded in batches (load(ids) → map), so lists of
- * 100,000 claims scroll without freezing. Rows have a fixed height.
+ * A windowed list over `total` rows: only the rows on screen (plus a few)
+ * exist in the DOM, and rows are fetched in blocks of 50 (fetch(offset,
+ * limit) → ids with their records) as they scroll into view, so a list of
+ * 100,000 claims opens with one block read and scrolls without freezing.
+ * Rows have a fixed height.
  */
 export function VirtualList<T>(props: {
-  ids: string[];
+  total: number;
   rowHeight: number;
-  load(ids: string[]): Promise<Map<string, T>>;
-  row(id: string, item: T | undefined, index: number): ComponentChildren;
+  fetch(offset: number, limit: number): Promise<ListRow<T>[]>;
+  /** `id` is undefined while its block loads. */
+  row(id: string | undefined, item: T | undefined, index: number): ComponentChildren;
   label: string;
   testId: string;
-  /** Changes when rows must be reloaded (edits). */
-  version: number;
+  /** Changes when rows must be reloaded (a new list, edits). */
+  version: unknown;
 }) {
-  const { ids, rowHeight } = props;
+  const { total, rowHeight } = props;
   const box = useRef<HTMLDivElement>(null);
   const [top, setTop] = useState(0);
   const [height, setHeight] = useState(600);
-  const [cache, setCache] = useState(new Map<string, T>());
-  useEffect(() => setCache(new Map()), [props.version, ids]);
+  const [blocks, setBlocks] = useState(new Map<number, ListRow<T>[]>());
+  const loading = useRef(new Set<number>());
+  useEffect(() => {
+    loading.current = new Set();
+    setBlocks(new Map());
+  }, [props.version]);
   useEffect(() => {
     const el = box.current!;
     const ro = new ResizeObserver(() => setHeight(el.clientHeight));
@@ -29,34 +45,43 @@ export function VirtualList<T>(props: {
     return () => ro.disconnect();
   }, []);
   const first = Math.max(0, Math.floor(top / rowHeight) - 5);
-  const last = Math.min(ids.length, Math.ceil((top + height) / rowHeight) + 5);
-  const visible = ids.slice(first, last);
+  const last = Math.min(total, Math.ceil((top + height) / rowHeight) + 5);
   useEffect(() => {
-    const missing = visible.filter((id) => !cache.has(id));
-    if (!missing.length) return;
-    let live = true;
-    void props.load(missing).then((found) => {
-      if (!live) return;
-      setCache((c) => {
-        const next = new Map(c);
-        for (const [k, v] of found) next.set(k, v);
-        if (next.size > 2000) for (const k of [...next.keys()].slice(0, next.size - 1000)) next.delete(k);
-        return next;
+    const wanted: number[] = [];
+    for (let b = Math.floor(first / BLOCK); b * BLOCK < last; b++) if (!blocks.has(b) && !loading.current.has(b)) wanted.push(b);
+    if (!wanted.length) return;
+    const inFlight = loading.current;
+    for (const b of wanted) {
+      inFlight.add(b);
+      void props.fetch(b * BLOCK, BLOCK).then((rows) => {
+        // A newer list replaced this one meanwhile: drop the answer.
+        if (loading.current !== inFlight) return;
+        inFlight.delete(b);
+        setBlocks((cur) => {
+          const next = new Map(cur);
+          next.set(b, rows);
+          if (next.size > KEEP_BLOCKS) {
+            // Forget the blocks farthest from this one.
+            const far = [...next.keys()].sort((x, y) => Math.abs(y - b) - Math.abs(x - b));
+            for (const k of far.slice(0, next.size - KEEP_BLOCKS)) next.delete(k);
+          }
+          return next;
+        });
       });
-    });
-    return () => {
-      live = false;
-    };
-  }, [first, last, ids, cache]);
+    }
+  }, [first, last, blocks, props.version]);
+  const rows: ComponentChildren[] = [];
+  for (let i = first; i < last; i++) {
+    const r = blocks.get(Math.floor(i / BLOCK))?.[i % BLOCK];
+    rows.push(
+      <div role="listitem" key={r?.id ?? `#${i}`} class="vrow" style={{ position: 'absolute', top: `${i * rowHeight}px`, height: `${rowHeight}px`, left: 0, right: 0 }}>
+        {props.row(r?.id, r?.item, i)}
+      </div>,
+    );
+  }
   return (
     <div ref={box} class="vlist" role="list" aria-label={props.label} data-testid={props.testId} onScroll={(e) => setTop((e.currentTarget as HTMLDivElement).scrollTop)}>
-      <div style={{ height: `${ids.length * rowHeight}px`, position: 'relative' }}>
-        {visible.map((id, k) => (
-          <div role="listitem" key={id} class="vrow" style={{ position: 'absolute', top: `${(first + k) * rowHeight}px`, height: `${rowHeight}px`, left: 0, right: 0 }}>
-            {props.row(id, cache.get(id), first + k)}
-          </div>
-        ))}
-      </div>
+      <div style={{ height: `${total * rowHeight}px`, position: 'relative' }}>{rows}</div>
     </div>
   );
 }

@@ -130,11 +130,11 @@ export function App() {
   return (
     <div class="reader">
       <div class="toolbar" role="toolbar" aria-label={t('readerTitle')}>
-        <button type="button" onClick={() => setSize((s) => Math.max(14, s - 1))} aria-label={t('readerFontSmaller')} title={t('readerFontSmaller')}>
-          A−
+        <button type="button" onClick={() => setSize((s) => Math.max(14, s - 1))} title={t('readerFontSmaller')}>
+          A−<span class="visually-hidden"> {t('readerFontSmaller')}</span>
         </button>
-        <button type="button" onClick={() => setSize((s) => Math.min(30, s + 1))} aria-label={t('readerFontLarger')} title={t('readerFontLarger')}>
-          A+
+        <button type="button" onClick={() => setSize((s) => Math.min(30, s + 1))} title={t('readerFontLarger')}>
+          A+<span class="visually-hidden"> {t('readerFontLarger')}</span>
         </button>
         <label>
           <span class="visually-hidden">{t('readerTheme')}</span>

@@ -116,7 +116,7 @@ describe('library: claims → search → export → verify → import elsewhere'
 
     // One byte changed inside claims.md: verify fails and names the file.
     const bytes = new Uint8Array(readFileSync(bundlePath));
-    const entry = listEntries(bytes).find((e) => e.name === 'claims.md')!;
+    const entry = (await listEntries(bytes)).find((e) => e.name === 'claims.md')!;
     bytes[entry.dataOffset + Math.floor(entry.compressedSize / 2)] ^= 0x04;
     const bad = artifactPath('e2e-bundle-changed.zip');
     writeFileSync(bad, bytes);
@@ -177,6 +177,101 @@ describe('library: claims → search → export → verify → import elsewhere'
       await popup.getByTestId('claim-count').filter({ hasText: 'Осы беттегі дәйектер: 2' }).waitFor();
     } finally {
       await b.close();
+    }
+  });
+});
+
+describe('tags in the library, as a reader uses them', () => {
+  it('renames, merges, recolours, deletes and bulk-tags; counts, claims and the side panel follow', { timeout: 180_000 }, async () => {
+    const s = await launch({ lang: 'en' });
+    try {
+      const seedUrl = `${server.origin}/seed/index.html`;
+      const lib = await s.openExtensionPage('library.html');
+      await lib.getByTestId('empty').waitFor();
+      await createClaim(lib, seedUrl, 'Seed', 'kk', KK_QUOTE, ['сот', 'қамау'], '', 'green');
+      await createClaim(lib, seedUrl, 'Seed', 'kk', KK_QUOTE2, ['сот'], '', 'yellow');
+      await createClaim(lib, `${server.origin}/fixtures/readability/wikipedia/source.html`, 'Mozilla - Wikipedia', 'en', EN_QUOTE, ['history'], '', 'blue');
+
+      // The live page is open with its side panel: it shows each claim's tags.
+      const article = await s.context.newPage();
+      await article.goto(seedUrl);
+      const panel = await s.openExtensionPage(`sidepanel.html?tab=${await tabIdOf(s, article)}`);
+      const chipsOf = (quote: string) => panel.getByTestId('claims').locator('article').filter({ hasText: quote }).locator('.chip').allTextContents();
+      await expect.poll(() => chipsOf(KK_QUOTE)).toEqual(['сот', 'қамау']);
+
+      await lib.reload();
+      await lib.getByTestId('tab-tags').click();
+      const row = (name: string) => lib.getByTestId('tags').locator(`tr[data-tag="${name}"]`);
+      const countOf = async (name: string) => (await row(name).getByTestId('tag-count').textContent())?.trim();
+      await expect.poll(() => countOf('сот')).toBe('2');
+      expect(await countOf('қамау')).toBe('1');
+      expect(await countOf('history')).toBe('1');
+
+      // Rename: type the new name in the tag's row and press Rename.
+      await row('сот').getByRole('textbox', { name: 'Rename' }).fill('Сот ісі');
+      await row('сот').getByRole('button', { name: 'Rename' }).click();
+      await row('Сот ісі').waitFor();
+      await row('сот').waitFor({ state: 'detached' });
+      await expect.poll(() => countOf('Сот ісі')).toBe('2');
+      await expect.poll(() => chipsOf(KK_QUOTE)).toEqual(['Сот ісі', 'қамау']);
+      await expect.poll(() => chipsOf(KK_QUOTE2)).toEqual(['Сот ісі']);
+
+      // Merge "қамау" into "Сот ісі": the claim that had both keeps one.
+      await row('қамау').getByRole('combobox', { name: 'Merge into' }).selectOption('Сот ісі');
+      await row('қамау').waitFor({ state: 'detached' });
+      await expect.poll(() => countOf('Сот ісі')).toBe('2');
+      await expect.poll(() => chipsOf(KK_QUOTE)).toEqual(['Сот ісі']);
+
+      // Recolour "history"; the choice is still there after a reload.
+      await row('history').getByRole('combobox', { name: 'Colour' }).selectOption('purple');
+      await lib.reload();
+      await lib.getByTestId('tab-tags').click();
+      await expect.poll(() => row('history').getByRole('combobox', { name: 'Colour' }).inputValue()).toBe('purple');
+      await lib.screenshot({ path: artifactPath('library-tags-en.png') });
+
+      // Delete "history": the browser asks first; the claim stays, without the tag.
+      let asked = '';
+      lib.once('dialog', (d) => {
+        asked = d.message();
+        void d.accept();
+      });
+      await row('history').getByRole('button', { name: 'Delete' }).click();
+      await row('history').waitFor({ state: 'detached' });
+      expect(asked).toBe('Delete the tag “history”? It is removed from 1 claims; the claims stay.');
+      await lib.getByTestId('tab-claims').click();
+      await lib.getByTestId('count').filter({ hasText: 'Claims: 3' }).waitFor();
+      const claimRow = (quote: string) => lib.getByTestId('claims').locator('[data-claim-id]').filter({ hasText: quote });
+      await expect.poll(() => claimRow(EN_QUOTE).locator('.chip').allTextContents()).toEqual([]);
+      await expect.poll(() => claimRow(KK_QUOTE2).locator('.chip').allTextContents()).toEqual(['Сот ісі']);
+
+      // Bulk-tag two claims (on two pages), then take the tag off one of them.
+      await claimRow(KK_QUOTE2).locator('input[type=checkbox]').check();
+      await claimRow(EN_QUOTE).locator('input[type=checkbox]').check();
+      await lib.getByTestId('bulk-tag').fill('тексеру');
+      await lib.getByTestId('bulk-add').click();
+      await lib.getByTestId('status').filter({ hasText: 'Tag “тексеру” added to 2 claims.' }).waitFor();
+      await expect.poll(() => claimRow(EN_QUOTE).locator('.chip').allTextContents()).toEqual(['тексеру']);
+      await expect.poll(() => claimRow(KK_QUOTE2).locator('.chip').allTextContents()).toEqual(['Сот ісі', 'тексеру']);
+      await expect.poll(() => chipsOf(KK_QUOTE2)).toEqual(['Сот ісі', 'тексеру']);
+      await lib.getByRole('button', { name: 'Clear selection' }).click();
+      await claimRow(EN_QUOTE).locator('input[type=checkbox]').check();
+      await lib.getByTestId('bulk-tag').fill('тексеру');
+      await lib.getByRole('button', { name: 'Remove tag' }).click();
+      await lib.getByTestId('status').filter({ hasText: 'Tag “тексеру” removed from 1 claims.' }).waitFor();
+      await expect.poll(() => claimRow(EN_QUOTE).locator('.chip').allTextContents()).toEqual([]);
+      // The tag filter and the Tags panel count what is left.
+      await lib.getByTestId('filter-tag').selectOption('тексеру');
+      await lib.getByTestId('count').filter({ hasText: 'Claims: 1' }).waitFor();
+      await lib.screenshot({ path: artifactPath('library-bulk-tag-en.png') });
+      await lib.getByTestId('tab-tags').click();
+      await expect.poll(() => countOf('тексеру')).toBe('1');
+      expect(await countOf('Сот ісі')).toBe('2');
+      // Search finds claims by their new tag names, in either script.
+      const results = await searchFor(lib, 'sot isi');
+      expect(await results.locator('li').count()).toBe(2);
+      await panel.screenshot({ path: artifactPath('library-tags-sidepanel-en.png') });
+    } finally {
+      await s.close();
     }
   });
 });

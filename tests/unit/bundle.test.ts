@@ -1,8 +1,8 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import { SaqtaDB } from '../../utils/db';
-import { parseBundle, readManifest } from '../../utils/bundle/read';
-import { listEntries } from '../../utils/bundle/zip-read';
+import { parseBundle, readArchive } from '../../utils/bundle/read';
+import { listEntries, unzipStrict } from '../../utils/bundle/zip-read';
 import { mergeIntoLibrary } from '../../utils/bundle/merge';
 import { fromJsonLd } from '../../utils/bundle/jsonld';
 import { markClaims } from '../../utils/bundle/html';
@@ -15,14 +15,15 @@ describe('bundle export', () => {
   it('writes a zip with a manifest of every file, JSON-LD, Markdown, an index and per-article copies', async () => {
     const db = await seedLibrary();
     const bytes = await exportBytes(db);
-    const names = listEntries(bytes).map((e) => e.name);
+    const names = (await listEntries(bytes)).map((e) => e.name);
     expect(names.at(-1)).toBe('datapackage.json');
     expect(names).toEqual(expect.arrayContaining(['annotations.jsonld', 'claims.md', 'index.html']));
     const dir = names.find((n) => n.endsWith('/reader.html') && n.includes('azattyq'))!.replace('/reader.html', '');
     expect(dir).toBe('articles/001-azattyq.org-maqsat-kinalau-emes-roza-aqylbekovamen-suhbat');
     expect(names).toEqual(expect.arrayContaining([`${dir}/page.json`, `${dir}/capture-1/article.html`, `${dir}/capture-1/screenshot.png`, `${dir}/capture-1/capture.json`]));
 
-    const { manifest, files } = readManifest(bytes);
+    const { manifest } = await readArchive(bytes);
+    const files = await unzipStrict(bytes);
     expect(manifest).toMatchObject({ format: { name: 'saqta-bundle', version: '1.0.0' }, created: '2026-06-25T08:00:00.000Z', software: 'Saqta 0.1.0 (test)' });
     expect(manifest.resources.map((r) => r.path).sort()).toEqual(names.filter((n) => n !== 'datapackage.json').sort());
     for (const r of manifest.resources) expect(r.hash).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -72,7 +73,7 @@ describe('bundle import', () => {
   it('imports into a fresh library with everything, then merges a second import without duplicates', async () => {
     const src = await seedLibrary();
     const bytes = await exportBytes(src);
-    const parsed = parseBundle(bytes);
+    const parsed = await parseBundle(bytes);
     const dst = new SaqtaDB(`dst-${Math.random()}`);
     const first = await mergeIntoLibrary(dst, parsed.articles, parsed.claims);
     expect(first).toEqual({ pages: { added: 2, merged: 0 }, claims: { added: 3, merged: 0, skipped: 0 }, captures: { added: 1, skipped: 0 }, tags: { added: 4 } });
@@ -84,7 +85,7 @@ describe('bundle import', () => {
     const again = await mergeIntoLibrary(dst, parsed.articles, parsed.claims);
     expect(again).toEqual({ pages: { added: 0, merged: 2 }, claims: { added: 0, merged: 0, skipped: 3 }, captures: { added: 0, skipped: 1 }, tags: { added: 0 } });
     // A re-export of the imported library is itself a valid bundle with the same claims.
-    const round = parseBundle(await exportBytes(dst));
+    const round = await parseBundle(await exportBytes(dst));
     expect(round.claims.map((c) => c.id).sort()).toEqual(parsed.claims.map((c) => c.id).sort());
   });
 
@@ -121,7 +122,7 @@ describe('verify', () => {
     const db = await seedLibrary();
     const claim = (await db.annotations.toArray()).find((a) => a.body.color === 'green')!;
     await db.annotations.update(claim.id, { 'target.selector': [{ type: 'TextQuoteSelector', exact: 'Тоқаев Пекинге барды', prefix: '', suffix: '' }] });
-    const report = verifyBundle(await exportBytes(db));
+    const report = await verifyBundle(await exportBytes(db));
     expect(report.ok).toBe(false);
     const fail = report.lines.find((l) => l.level === 'fail')!;
     expect(fail.file).toMatch(/^articles\/001-azattyq\.org-[a-z-]+\/capture-1\/article\.html$/);
@@ -146,7 +147,7 @@ describe('export cancel', () => {
     const after = chunks.length;
     expect(after).toBeGreaterThan(0);
     // Some of the first article was written, but no table of contents: not a usable archive.
-    expect(() => listEntries(concatAll(chunks))).toThrow(/cut short/);
+    await expect(listEntries(concatAll(chunks))).rejects.toThrow(/cut short/);
   });
 });
 

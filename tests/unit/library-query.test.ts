@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SaqtaDB } from '../../utils/db';
-import { claimIds, pageIds, siteNames } from '../../utils/library/query';
+import { claimIds, claimList, pageIds, pageList, siteNames, type Filters } from '../../utils/library/query';
 import type { Annotation } from '../../utils/annotation';
 
 let db: SaqtaDB;
@@ -46,5 +46,25 @@ describe('library lists on indexes', () => {
     expect(await pageIds(db, { sort: 'date-asc', color: 'blue', from: '2026-06-02' })).toEqual(['p3']);
     expect(await pageIds(db, { sort: 'site' })).toEqual(['p1', 'p4', 'p0', 'p3', 'p5', 'p2']);
     expect(await siteNames(db)).toEqual(['Vlast.kz', 'Азаттық']);
+  });
+
+  it('reads any window of a list, filtered or not, in the same order as the whole list', async () => {
+    const windows = async (src: { total: number; ids(o: number, l: number): Promise<string[]> }, size: number) => {
+      const out: string[] = [];
+      for (let o = 0; o < src.total; o += size) out.push(...(await src.ids(o, size)));
+      return out;
+    };
+    const filters: Filters[] = [{ sort: 'date-desc' }, { sort: 'date-asc' }, { sort: 'site' }, { sort: 'date-desc', tag: 'сот' }, { sort: 'date-asc', color: 'yellow', orphans: true }];
+    for (const f of filters) {
+      const claims = await claimList(db, f);
+      expect(claims.total).toBe((await claimIds(db, f)).length);
+      expect(await windows(claims, 4)).toEqual(await claimIds(db, f));
+      const pages = await pageList(db, f);
+      expect(pages.total).toBe((await pageIds(db, f)).length);
+      expect(await windows(pages, 4)).toEqual(await pageIds(db, f));
+    }
+    const newest = await claimList(db, { sort: 'date-desc' });
+    expect(newest.total).toBe(18);
+    expect(await newest.ids(16, 10)).toEqual(['a01', 'a00']);
   });
 });

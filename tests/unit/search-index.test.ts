@@ -2,7 +2,9 @@ import { Blob as NodeBlob } from 'node:buffer';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SaqtaDB } from '../../utils/db';
 import { createAnnotation, updateAnnotation } from '../../utils/store/annotations';
-import { search, snippetOf } from '../../utils/search/query';
+import { queryTerms, search, snippetOf, termScore } from '../../utils/search/query';
+import { fold, terms } from '../../utils/search/fold';
+import { quoteOf } from '../../utils/annotation';
 import { indexArticleTexts } from '../../utils/search/articles';
 import { htmlToText } from '../../utils/search/html-text';
 import { pageKeys } from '../../utils/url';
@@ -65,5 +67,64 @@ describe('library search', () => {
     expect(s.match).toBe('Qazaqstan');
     expect(s.before.startsWith('…')).toBe(true);
     expect(htmlToText('<p>a&nbsp;b</p><p>c &#1178; &amp;</p>')).toBe('a b\nc Қ &');
+  });
+
+  it('reads only what can still make the list, and ranks as scoring every match would', async () => {
+    const big = new SaqtaDB(`search-big-${Math.random()}`);
+    const words = ['сот', 'соттың', 'қамау', 'qamauda', 'арест', 'суд', 'court', 'courts', 'ёлка', 'almaty'];
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const phrase = (n: number) => Array.from({ length: n }, () => words[Math.floor(rand() * words.length)]).join(' ');
+    const pages = Array.from({ length: 30 }, (_, i) => ({ id: `p${i}`, url: `https://s.example/${i}`, normalizedUrl: `s.example/${i}`, aliases: [], title: phrase(4), createdAt: '2026-01-01T00:00:00.000Z', updatedAt: `2026-01-${String(1 + (i % 28)).padStart(2, '0')}T00:00:00.000Z` }));
+    await big.pages.bulkAdd(pages);
+    await big.annotations.bulkAdd(
+      Array.from({ length: 40 }, (_, i) => ({
+        id: `a${i}`, pageId: `p${i % 30}`,
+        target: { source: 'https://s.example/', selector: [{ type: 'TextQuoteSelector' as const, exact: phrase(6), prefix: '', suffix: '' }] },
+        body: { tags: [phrase(1)], note: i % 3 ? '' : phrase(3), color: 'yellow' as const },
+        created: '2026-01-01T00:00:00.000Z', modified: `2026-02-${String(1 + (i % 28)).padStart(2, '0')}T00:00:00.000Z`, anchor: 'anchored' as const,
+      })),
+    );
+    await big.texts.bulkAdd(Array.from({ length: 20 }, (_, i) => {
+      const text = `${phrase(20)}\n${phrase(20)}`;
+      return { pageId: `p${i}`, blobId: `b${i}`, text, terms: terms(text) };
+    }));
+    // The reference: every record that has every word, scored as search() scores one.
+    const reference = async (query: string) => {
+      const qt = queryTerms(query);
+      const scores: number[] = [];
+      const ph = fold(query).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+      const bonus = (t: string) => (ph.includes(' ') && fold(t).replace(/[^\p{L}\p{N}]+/gu, ' ').includes(ph) ? 2 : 0);
+      const rec = (iso: string) => Math.min(0.5, Math.max(0, (Date.parse(iso) - 1.5e12) / 1e12));
+      for (const a of await big.annotations.toArray()) {
+        const s = termScore(a.terms ?? [], qt);
+        if (!s) continue;
+        for (const [field, w, text] of [['quote', 1.4, quoteOf(a)!.exact], ['tag', 1.3, a.body.tags.join(', ')], ['note', 1.1, a.body.note]] as const) {
+          if (text && snippetOf(text, qt)) {
+            scores.push((s + bonus(text)) * w + rec(a.modified));
+            void field;
+            break;
+          }
+        }
+      }
+      for (const p of await big.pages.toArray()) {
+        const s = termScore(p.terms ?? [], qt);
+        if (s) scores.push((s + bonus(p.title)) * 1.6 + rec(p.updatedAt));
+      }
+      for (const t of await big.texts.toArray()) {
+        const s = termScore(t.terms, qt);
+        if (s && snippetOf(t.text, qt)) scores.push((s + bonus(t.text)) * 1);
+      }
+      return scores.sort((x, y) => y - x);
+    };
+    for (const query of ['сот', 'court', 'қамау', 'сот қамау', 'courts court', 'qamau', 'ёлка almaty', 'арест суд', 'co']) {
+      // From 15 up, 3 × limit covers every record of a kind, so the per-kind cut by term score does not bite.
+      for (const limit of [15, 20, 200]) {
+        const got = (await search(big, query, limit)).hits.map((h) => h.score);
+        const want = (await reference(query)).slice(0, limit);
+        expect(got.map((x) => x.toFixed(6)), `${query} / ${limit}`).toEqual(want.map((x) => x.toFixed(6)));
+      }
+    }
+    await big.delete();
   });
 });

@@ -20,8 +20,10 @@ export function errorResult(err: unknown, db?: SaqtaDB): Result<never> {
   if (err instanceof BadInput) return fail('bad-request', err.message);
   const names = errorNames(err);
   const name = names[0] ?? '';
-  // A full disk makes IndexedDB abort the transaction; callers see AbortError.
-  const abortedForQuota = names.includes('AbortError') && db?.lastAbort?.name === 'QuotaExceededError' && Date.now() - db.lastAbort.at < 10_000;
+  // A full disk makes IndexedDB abort the transaction; callers see AbortError, or (a bulk write
+  // still issuing requests when it aborted) TransactionInactiveError.
+  const aborted = names.includes('AbortError') || names.includes('TransactionInactiveError');
+  const abortedForQuota = aborted && db?.lastAbort?.name === 'QuotaExceededError' && Date.now() - db.lastAbort.at < 10_000;
   if (names.includes('QuotaExceededError') || abortedForQuota) {
     return fail('quota-exceeded', 'Your disk or browser storage is full. Nothing was changed; free some space and try again.');
   }

@@ -24,23 +24,38 @@ export async function selectionPages(db: SaqtaDB, sel: Selection): Promise<{ pag
   return { pageIds, only: new Set(claims.map((a) => a!.id)) };
 }
 
+/** Pages read per batch: a few index queries for many articles instead of four per article. */
+const BATCH = 50;
+
 export async function* collectArticles(db: SaqtaDB, pageIds: string[], only?: Set<string>): AsyncGenerator<BundleArticle> {
-  for (const id of pageIds) {
-    const page = await db.pages.get(id);
-    if (!page) continue;
-    let annotations = await db.annotations.where('pageId').equals(id).sortBy('created');
-    if (only) annotations = annotations.filter((a) => only.has(a.id));
-    const records = await db.captures.where('pageId').equals(id).sortBy('capturedAt');
-    const blobs = new Map((await db.blobs.where('pageId').equals(id).toArray()).map((b) => [b.id, b]));
-    const captures = records.map((record) => ({
-      record,
-      files: record.artifacts.flatMap((ref) => {
-        const b = blobs.get(ref.blobId);
-        return b ? [{ ref, data: b.data }] : [];
-      }),
-    }));
-    const newest = captures.at(-1)?.files.find((f) => f.ref.kind === 'article');
-    const articleHtml = newest ? await blobText(newest.data) : undefined;
-    yield { page, annotations, captures, articleHtml };
+  const byPage = <T extends { pageId: string }>(rows: T[]) => {
+    const m = new Map<string, T[]>();
+    for (const r of rows) m.set(r.pageId, [...(m.get(r.pageId) ?? []), r]);
+    return m;
+  };
+  // Stable sorts, so equal times keep the primary-key order `where(...).sortBy` gives.
+  const sortBy = <T>(rows: T[] | undefined, key: (r: T) => string) => [...(rows ?? [])].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  for (let i = 0; i < pageIds.length; i += BATCH) {
+    const ids = pageIds.slice(i, i + BATCH);
+    const pages = await db.pages.bulkGet(ids);
+    const claims = byPage(await db.annotations.where('pageId').anyOf(ids).toArray());
+    const records = byPage(await db.captures.where('pageId').anyOf(ids).toArray());
+    const blobs = new Map((await db.blobs.where('pageId').anyOf(ids).toArray()).map((b) => [b.id, b]));
+    for (const [k, id] of ids.entries()) {
+      const page = pages[k];
+      if (!page) continue;
+      let annotations = sortBy(claims.get(id), (a) => a.created);
+      if (only) annotations = annotations.filter((a) => only.has(a.id));
+      const captures = sortBy(records.get(id), (c) => c.capturedAt).map((record) => ({
+        record,
+        files: record.artifacts.flatMap((ref) => {
+          const b = blobs.get(ref.blobId);
+          return b ? [{ ref, data: b.data }] : [];
+        }),
+      }));
+      const newest = captures.at(-1)?.files.find((f) => f.ref.kind === 'article');
+      const articleHtml = newest ? await blobText(newest.data) : undefined;
+      yield { page, annotations, captures, articleHtml };
+    }
   }
 }

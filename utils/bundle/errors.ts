@@ -2,7 +2,15 @@
  * Why a bundle was refused. Every check has its own code and a message that
  * names the file and says what is wrong, so a reader (or an archivist
  * running `npm run verify`) knows what happened without reading code.
+ *
+ * The texts live in locales/bundle.json (`bundleErr_<key>`, en/kk/ru, with
+ * `$1`… for the parameters): a refusal carries its key and parameters, the
+ * library page shows it in the reader's language (`t(error.messageKey,
+ * error.args)`), and `message` is the English text (tests, the Node verify
+ * command).
  */
+import strings from '../../locales/bundle.json';
+
 export type BundleErrorCode =
   | 'not-zip' | 'empty' | 'truncated' | 'zip64' | 'multi-disk' | 'too-large' | 'too-many-entries'
   | 'bad-name' | 'unsafe-path' | 'absolute-path' | 'duplicate-entry' | 'directory-entry' | 'encrypted'
@@ -13,14 +21,49 @@ export type BundleErrorCode =
   | 'annotations-json' | 'annotations-shape' | 'annotation-invalid' | 'annotation-duplicate' | 'annotation-unknown-page'
   | 'page-invalid' | 'capture-invalid' | 'too-long' | 'not-jsonld';
 
+type Strings = typeof strings;
+/** The refusal texts: `bundleErr_<RefusalKey>` in locales/bundle.json. */
+export type RefusalKey = { [K in keyof Strings]: K extends `bundleErr_${infer R}` ? R : never }[keyof Strings];
+export type Lang = 'en' | 'kk' | 'ru';
+
+/** Fill `$1`…`$9` (and `$$` → `$`) the way browser.i18n.getMessage does. */
+export function fillMessage(template: string, args: readonly string[]): string {
+  return template.replace(/\$(\$|[1-9])/g, (m, d: string) => (d === '$' ? '$' : (args[Number(d) - 1] ?? m)));
+}
+
+/** A refusal text in one of Saqta's languages (the extension pages use browser.i18n instead). */
+export function refusalText(key: RefusalKey, args: readonly string[], lang: Lang = 'en'): string {
+  return fillMessage((strings as Record<string, Record<Lang, string>>)[`bundleErr_${key}`]![lang], args);
+}
+
 export class BundleError extends Error {
+  /** Parameters of the text, in order ($1, $2, …): file names, sizes, fields. */
+  readonly args: string[];
   constructor(
     readonly code: BundleErrorCode,
-    message: string,
+    readonly key: RefusalKey,
+    args: readonly (string | number)[] = [],
     /** The file inside the bundle the problem is in, when there is one. */
     readonly file?: string,
+    /** The text is about something inside `file` and reads "file: text" (annotations inside annotations.jsonld). */
+    readonly prefixed = false,
   ) {
-    super(message);
+    const a = args.map(String);
+    super((prefixed && file ? `${file}: ` : '') + refusalText(key, a));
+    this.args = a;
     this.name = 'BundleError';
   }
+
+  /** The browser.i18n message name of the text. */
+  get messageKey(): string {
+    return `bundleErr_${this.key}`;
+  }
+
+  /** The same refusal, said to be inside `file`. */
+  inFile(file: string): BundleError {
+    return new BundleError(this.code, this.key, this.args, file, true);
+  }
 }
+
+/** Quote a name from the archive the way every message shows it. */
+export const q = (name: string): string => JSON.stringify(name);

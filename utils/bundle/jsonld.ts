@@ -93,8 +93,8 @@ function cleanSelectors(raw: unknown, where: string): Selector[] {
     if (!isObj(s)) continue;
     if (s.type === 'TextQuoteSelector') {
       const exact = str(s.exact);
-      if (!exact || !exact.trim()) throw new BundleError('annotation-invalid', `${where} has an empty quote.`);
-      if (exact.length > MAX_TEXT) throw new BundleError('too-long', `${where} has a quote of ${exact.length} characters, more than a claim may hold (${MAX_TEXT}).`);
+      if (!exact || !exact.trim()) throw new BundleError('annotation-invalid', 'annEmptyQuote', [where]);
+      if (exact.length > MAX_TEXT) throw new BundleError('too-long', 'annLongQuote', [where, exact.length, MAX_TEXT]);
       out.push({ type: 'TextQuoteSelector', exact, prefix: (str(s.prefix) ?? '').slice(0, 400), suffix: (str(s.suffix) ?? '').slice(0, 400) });
     } else if (s.type === 'TextPositionSelector') {
       const { start, end } = s;
@@ -104,7 +104,7 @@ function cleanSelectors(raw: unknown, where: string): Selector[] {
     }
     // Other selector types (RangeSelector, XPath, CSS) are not kept: the quote anchors.
   }
-  if (!out.some((s) => s.type === 'TextQuoteSelector')) throw new BundleError('annotation-invalid', `${where} has no TextQuoteSelector (no quoted text to anchor).`);
+  if (!out.some((s) => s.type === 'TextQuoteSelector')) throw new BundleError('annotation-invalid', 'annNoQuote', [where]);
   return out;
 }
 
@@ -114,10 +114,10 @@ function cleanSource(v: unknown, where: string): string {
   try {
     url = new URL(s ?? '');
   } catch {
-    throw new BundleError('annotation-invalid', `${where} has no valid page address (target source).`);
+    throw new BundleError('annotation-invalid', 'annNoSource', [where]);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new BundleError('annotation-invalid', `${where} points to a ${url.protocol} address; only http and https pages are accepted.`);
-  if (s!.length > 4000) throw new BundleError('too-long', `${where} has a page address longer than 4000 characters.`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new BundleError('annotation-invalid', 'annProtocol', [where, url.protocol]);
+  if (s!.length > 4000) throw new BundleError('too-long', 'annLongSource', [where, 4000]);
   return url.href;
 }
 
@@ -125,26 +125,26 @@ function cleanTags(tags: unknown[], where: string): string[] {
   const out: string[] = [];
   for (const t of tags) {
     if (typeof t !== 'string') continue;
-    if (t.length > 1000) throw new BundleError('too-long', `${where} has a tag of ${t.length} characters.`);
+    if (t.length > 1000) throw new BundleError('too-long', 'annLongTag', [where, t.length]);
     const name = t.replace(/\s+/g, ' ').trim().slice(0, MAX_TAG);
     if (name && !out.includes(name)) out.push(name);
   }
-  if (out.length > 200) throw new BundleError('too-long', `${where} has ${out.length} tags, more than a claim may have (200).`);
+  if (out.length > 200) throw new BundleError('too-long', 'annManyTags', [where, out.length, 200]);
   return out;
 }
 
 function cleanNote(v: string, where: string): string {
-  if (v.length > MAX_TEXT) throw new BundleError('too-long', `${where} has a note of ${v.length} characters, more than a note may hold (${MAX_TEXT}).`);
+  if (v.length > MAX_TEXT) throw new BundleError('too-long', 'annLongNote', [where, v.length, MAX_TEXT]);
   return v;
 }
 
 /** One W3C or Hypothesis annotation to a claim. Throws BundleError naming it. */
 export function claimFrom(raw: unknown, index: number, now: string): ImportedClaim {
-  const where = `Annotation ${index + 1}`;
-  if (!isObj(raw)) throw new BundleError('annotation-invalid', `${where} is not an object.`);
+  const where = String(index + 1);
+  if (!isObj(raw)) throw new BundleError('annotation-invalid', 'annNotObject', [where]);
   const id = str(raw.id);
-  if (id !== undefined && (id.length > 300 || !id.trim())) throw new BundleError('annotation-invalid', `${where} has an unusable id.`);
-  const label = id ? `Annotation ${JSON.stringify(id.slice(0, 80))}` : where;
+  if (id !== undefined && (id.length > 300 || !id.trim())) throw new BundleError('annotation-invalid', 'annBadId', [where]);
+  const label = id ? JSON.stringify(id.slice(0, 80)) : where;
   const colorRaw = raw['saqta:color'];
   const color: Color = COLORS.includes(colorRaw as Color) ? (colorRaw as Color) : 'yellow';
   // Hypothesis: { uri, text, tags, target: [{ source, selector }], document: { title: [] } }
@@ -164,7 +164,7 @@ export function claimFrom(raw: unknown, index: number, now: string): ImportedCla
     };
   }
   const target = asArray(raw.target).find((t) => isObj(t)) as Record<string, unknown> | undefined;
-  if (!target) throw new BundleError('annotation-invalid', `${label} has no target.`);
+  if (!target) throw new BundleError('annotation-invalid', 'annNoTarget', [label]);
   const bodies = asArray(raw.body).filter(isObj);
   const tags = cleanTags(bodies.filter((b) => b.purpose === 'tagging').map((b) => b.value), label);
   const note = bodies
@@ -208,7 +208,7 @@ export function fromJsonLd(text: string, now = new Date().toISOString()): Import
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new BundleError('annotations-json', `The annotations are not valid JSON: ${(err as Error).message}.`, 'annotations.jsonld');
+    throw new BundleError('annotations-json', 'annotationsNotJson', [(err as Error).message], 'annotations.jsonld');
   }
   let items: unknown[];
   if (Array.isArray(data)) items = data;
@@ -219,12 +219,12 @@ export function fromJsonLd(text: string, now = new Date().toISOString()): Import
   else if (isObj(data) && Array.isArray(data.annotations)) items = data.annotations; // Hypothesis export file
   else if (isObj(data) && Array.isArray(data.rows)) items = data.rows; // Hypothesis search API
   else if (isObj(data) && (data.type === 'Annotation' || 'target' in data)) items = [data];
-  else throw new BundleError('not-jsonld', 'This file holds no Web Annotations: expected an AnnotationCollection, an annotation, a list of them or a Hypothesis export.', 'annotations.jsonld');
-  if (items.length > 200_000) throw new BundleError('too-long', `The file lists ${items.length} annotations, more than Saqta imports at once.`, 'annotations.jsonld');
+  else throw new BundleError('not-jsonld', 'notJsonLd', [], 'annotations.jsonld');
+  if (items.length > 200_000) throw new BundleError('too-long', 'tooManyAnnotations', [items.length], 'annotations.jsonld');
   const claims = items.map((it, i) => claimFrom(it, i, now));
   const ids = new Set<string>();
   for (const c of claims) {
-    if (ids.has(c.id)) throw new BundleError('annotation-duplicate', `The annotation ${JSON.stringify(c.id)} is listed twice.`, 'annotations.jsonld');
+    if (ids.has(c.id)) throw new BundleError('annotation-duplicate', 'annDuplicate', [JSON.stringify(c.id)], 'annotations.jsonld');
     ids.add(c.id);
   }
   return claims;

@@ -2,22 +2,27 @@
  * Read a bundle and check everything before anything is imported: the ZIP
  * (zip-read.ts), the manifest (format, version, every file listed with the
  * right size and SHA-256, nothing missing, nothing extra), the annotations
- * (W3C JSON-LD), each article's page and capture records. `inspectBundle`
- * collects every problem (for the verify report); `parseBundle` refuses on
- * the first one (for import: all or nothing).
+ * (W3C JSON-LD), each article's page and capture records.
+ *
+ * `readArchive` streams: each entry is read from the source by slices,
+ * inflated, CRC-checked and hashed (incremental SHA-256) chunk by chunk; only
+ * the JSON records are kept as bytes, the artifacts become Blobs (which the
+ * browser may keep on disk), everything else is dropped once hashed.
+ * `parseBundle` refuses on the first problem (import: all or nothing);
+ * verify.ts collects every problem for its report.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { ArtifactKind, ArtifactRef, CaptureRecord, PageRecord } from '../db';
 import { normalizeUrl } from '../url';
-import { BundleError } from './errors';
+import { BundleError, q } from './errors';
 import { ANNOTATIONS, FORMAT, MANIFEST, type Manifest } from './format';
 import { fromJsonLd, type ImportedClaim } from './jsonld';
-import { listEntries, pathProblem, readEntry } from './zip-read';
+import { concatBytes, memorySource, openZip, pathProblem, readEntry, type ByteSource, type ZipEntry } from './zip-read';
 
 export interface ParsedCapture {
   record: CaptureRecord;
-  files: { ref: ArtifactRef; data: Uint8Array; path: string }[];
+  files: { ref: ArtifactRef; data: Blob; path: string }[];
 }
 
 export interface ParsedArticle {
@@ -26,14 +31,42 @@ export interface ParsedArticle {
   captures: ParsedCapture[];
 }
 
+/** What reading an entry left: its real size and hash, and its content when it is needed later. */
+export interface ReadFile {
+  size: number;
+  sha256: string;
+  /** JSON records (manifest, annotations, page.json, capture.json). */
+  bytes?: Uint8Array;
+  /** Artifacts of captures (kept as a Blob, not as JS memory). */
+  blob?: Blob;
+}
+
+export type Files = Map<string, ReadFile>;
+
 export interface ParsedBundle {
   manifest: Manifest;
   articles: ParsedArticle[];
   claims: ImportedClaim[];
-  files: Map<string, Uint8Array>;
+  files: Files;
+}
+
+export interface ReadOptions {
+  signal?: AbortSignal;
+  /** Packed bytes read so far, of all. */
+  onProgress?(done: number, total: number): void;
+}
+
+/** Thrown when the reader cancels (AbortSignal): nothing was imported. */
+export class Cancelled extends Error {
+  constructor() {
+    super('Import cancelled.');
+    this.name = 'AbortError';
+  }
 }
 
 const MAX_JSON = 64 * 1024 * 1024;
+/** Fold artifact chunks into a Blob every so many bytes (the page keeps little). */
+const FOLD = 4 * 1024 * 1024;
 const KINDS: ArtifactKind[] = ['article', 'snapshot', 'raw', 'screenshot', 'image'];
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -41,53 +74,116 @@ export function sha256Hex(data: Uint8Array): string {
   return bytesToHex(sha256(data));
 }
 
-function json(files: Map<string, Uint8Array>, path: string, code: 'manifest-json' | 'annotations-json' | 'page-invalid' | 'capture-invalid'): unknown {
-  const bytes = files.get(path)!;
-  if (bytes.length > MAX_JSON) throw new BundleError('too-long', `${path} is ${bytes.length} bytes, too large for its kind of file.`, path);
+const isJson = (name: string) => name.endsWith('.json') || name.endsWith('.jsonld');
+/** Artifacts: everything in an article folder but its records (reader.html too: small, and a capture may name it). */
+const isArtifact = (name: string) => name.startsWith('articles/') && !name.endsWith('/page.json') && !name.endsWith('/capture.json');
+
+/** Read one entry: hash it, keep what later checks need. */
+async function readOne(src: ByteSource, e: ZipEntry, onSlice: () => void): Promise<ReadFile> {
+  const hash = sha256.create();
+  const keepBytes = isJson(e.name) && e.size <= MAX_JSON;
+  const keepBlob = isArtifact(e.name);
+  const bytes: Uint8Array[] = [];
+  let parts: BlobPart[] = [];
+  let pending: Uint8Array[] = [];
+  let pendingSize = 0;
+  const fold = () => {
+    if (pending.length) parts = [new Blob([...parts, ...(pending as BlobPart[])])];
+    pending = [];
+    pendingSize = 0;
+  };
+  await readEntry(src, e, (chunk) => {
+    hash.update(chunk);
+    if (keepBytes) bytes.push(chunk);
+    if (keepBlob) {
+      // A memory source hands out views of the whole archive: copy what is kept.
+      pending.push(chunk.slice());
+      pendingSize += chunk.length;
+      if (pendingSize >= FOLD) fold();
+    }
+    onSlice();
+  });
+  const out: ReadFile = { size: e.size, sha256: bytesToHex(hash.digest()) };
+  if (keepBytes) out.bytes = concatBytes(bytes);
+  if (keepBlob) {
+    fold();
+    out.blob = parts.length === 1 && parts[0] instanceof Blob ? parts[0] : new Blob(parts);
+  }
+  return out;
+}
+
+const toSource = (src: ByteSource | Uint8Array): ByteSource => (src instanceof Uint8Array ? memorySource(src) : src);
+
+/** Unzip and check every entry (streamed) and the manifest; throws on the first problem. */
+export async function readArchive(input: ByteSource | Uint8Array, opts: ReadOptions = {}): Promise<{ manifest: Manifest; files: Files }> {
+  const src = toSource(input);
+  const entries = await openZip(src);
+  const check = () => {
+    if (opts.signal?.aborted) throw new Cancelled();
+  };
+  check();
+  // In archive order, so the file is read front to back.
+  const ordered = [...entries].sort((a, b) => a.localOffset - b.localOffset);
+  const total = ordered.reduce((s, e) => s + e.compressedSize, 0);
+  let done = 0;
+  const files: Files = new Map();
+  for (const e of ordered) {
+    files.set(e.name, await readOne(src, e, check));
+    done += e.compressedSize;
+    opts.onProgress?.(done, total);
+  }
+  if (!files.has(MANIFEST)) throw new BundleError('no-manifest', 'noManifest', [MANIFEST]);
+  const manifest = checkManifest(json(files, MANIFEST, 'manifest-json'));
+  return { manifest, files };
+}
+
+function json(files: Files, path: string, code: 'manifest-json' | 'annotations-json' | 'page-invalid' | 'capture-invalid'): unknown {
+  const file = files.get(path)!;
+  if (!file.bytes) throw new BundleError('too-long', 'jsonTooBig', [path, file.size], path);
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = new TextDecoder('utf-8', { fatal: true }).decode(file.bytes);
   } catch {
-    throw new BundleError(code, `${path} is not valid UTF-8 text.`, path);
+    throw new BundleError(code, 'notUtf8', [path], path);
   }
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new BundleError(code, `${path} is not valid JSON (${(err as Error).message}).`, path);
+    throw new BundleError(code, 'notJson', [path, (err as Error).message], path);
   }
 }
 
 export function checkManifest(raw: unknown): Manifest {
   const f = MANIFEST;
-  if (!isObj(raw)) throw new BundleError('manifest-shape', `${f} is not a JSON object.`, f);
+  if (!isObj(raw)) throw new BundleError('manifest-shape', 'notObject', [f], f);
   const format = raw.format;
   if (!isObj(format) || format.name !== FORMAT) {
-    throw new BundleError('manifest-format', `${f} does not say it is a Saqta bundle (format.name should be "${FORMAT}", found ${JSON.stringify(isObj(format) ? format.name : format)?.slice(0, 60)}).`, f);
+    throw new BundleError('manifest-format', 'manifestFormat', [f, FORMAT, String(JSON.stringify(isObj(format) ? format.name : format)).slice(0, 60)], f);
   }
   if (typeof format.version !== 'string' || !/^1\.\d+\.\d+$/.test(format.version)) {
-    throw new BundleError('manifest-version', `${f} has format version ${JSON.stringify(format.version)?.slice(0, 40)}; this Saqta reads version 1.x bundles.`, f);
+    throw new BundleError('manifest-version', 'manifestVersion', [f, String(JSON.stringify(format.version)).slice(0, 40)], f);
   }
-  if (typeof raw.created !== 'string' || Number.isNaN(Date.parse(raw.created))) throw new BundleError('manifest-shape', `${f} has no valid "created" time.`, f);
-  if (typeof raw.software !== 'string') throw new BundleError('manifest-shape', `${f} does not name the software that made it.`, f);
-  if (!Array.isArray(raw.resources)) throw new BundleError('manifest-shape', `${f} has no list of files ("resources").`, f);
+  if (typeof raw.created !== 'string' || Number.isNaN(Date.parse(raw.created))) throw new BundleError('manifest-shape', 'manifestCreated', [f], f);
+  if (typeof raw.software !== 'string') throw new BundleError('manifest-shape', 'manifestSoftware', [f], f);
+  if (!Array.isArray(raw.resources)) throw new BundleError('manifest-shape', 'manifestResources', [f], f);
   const seen = new Set<string>();
   for (const [i, r] of raw.resources.entries()) {
     if (!isObj(r) || typeof r.path !== 'string' || typeof r.hash !== 'string' || !Number.isSafeInteger(r.bytes) || (r.bytes as number) < 0) {
-      throw new BundleError('manifest-shape', `${f}: file entry ${i + 1} needs a path, a byte size and a hash.`, f);
+      throw new BundleError('manifest-shape', 'manifestEntry', [f, i + 1], f);
     }
-    const problem = pathProblem(r.path);
-    if (problem || r.path === MANIFEST) throw new BundleError('manifest-path', `${f} lists ${JSON.stringify(r.path)}, which ${problem?.why ?? 'is the manifest itself'}.`, f);
-    if (seen.has(r.path)) throw new BundleError('manifest-duplicate', `${f} lists ${JSON.stringify(r.path)} twice.`, f);
+    if (r.path === MANIFEST) throw new BundleError('manifest-path', 'manifestSelf', [f, q(r.path)], f);
+    if (pathProblem(r.path)) throw new BundleError('manifest-path', 'manifestPath', [f, q(r.path)], f);
+    if (seen.has(r.path)) throw new BundleError('manifest-duplicate', 'manifestDuplicate', [f, q(r.path)], f);
     seen.add(r.path);
-    if (!/^sha256:[0-9a-f]{64}$/.test(r.hash)) throw new BundleError('bad-hash-format', `${f} gives ${JSON.stringify(r.path)} a hash that is not "sha256:" and 64 hex digits.`, f);
+    if (!/^sha256:[0-9a-f]{64}$/.test(r.hash)) throw new BundleError('bad-hash-format', 'hashFormat', [f, q(r.path)], f);
   }
   return raw as unknown as Manifest;
 }
 
 function str(v: unknown, max: number, field: string, where: string, code: 'page-invalid' | 'capture-invalid'): string | undefined {
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') throw new BundleError(code, `${where}: "${field}" must be text.`, where);
-  if (v.length > max) throw new BundleError('too-long', `${where}: "${field}" is ${v.length} characters long, more than ${max}.`, where);
+  if (typeof v !== 'string') throw new BundleError(code, 'fieldNotText', [where, field], where);
+  if (v.length > max) throw new BundleError('too-long', 'fieldTooLong', [where, field, v.length, max], where);
   return v;
 }
 
@@ -99,18 +195,18 @@ function httpUrl(v: unknown, where: string, code: 'page-invalid' | 'capture-inva
   } catch {
     /* below */
   }
-  throw new BundleError(code, `${where}: "${field}" is not an http(s) address.`, where);
+  throw new BundleError(code, 'fieldNotHttp', [where, field], where);
 }
 
 const isoTime = (v: unknown, where: string, field: string, code: 'page-invalid' | 'capture-invalid') => {
-  if (typeof v !== 'string' || Number.isNaN(Date.parse(v))) throw new BundleError(code, `${where}: "${field}" is not a date and time.`, where);
+  if (typeof v !== 'string' || Number.isNaN(Date.parse(v))) throw new BundleError(code, 'fieldNotTime', [where, field], where);
   return v;
 };
 
 export function checkPage(raw: unknown, where: string): PageRecord {
-  if (!isObj(raw)) throw new BundleError('page-invalid', `${where} is not a JSON object.`, where);
+  if (!isObj(raw)) throw new BundleError('page-invalid', 'notObject', [where], where);
   const id = str(raw.id, 300, 'id', where, 'page-invalid');
-  if (!id) throw new BundleError('page-invalid', `${where} has no id.`, where);
+  if (!id) throw new BundleError('page-invalid', 'noId', [where], where);
   const url = httpUrl(raw.url, where, 'page-invalid');
   const canonicalUrl = raw.canonicalUrl ? httpUrl(raw.canonicalUrl, where, 'page-invalid', 'canonicalUrl') : undefined;
   const aliases = Array.isArray(raw.aliases) ? raw.aliases.filter((a): a is string => typeof a === 'string' && a.length < 8000).slice(0, 100) : [];
@@ -140,28 +236,27 @@ export function checkPage(raw: unknown, where: string): PageRecord {
   return page;
 }
 
-function checkCapture(raw: unknown, where: string, pageId: string, dir: string, files: Map<string, Uint8Array>): ParsedCapture {
+function checkCapture(raw: unknown, where: string, pageId: string, dir: string, files: Files): ParsedCapture {
   const code = 'capture-invalid' as const;
-  if (!isObj(raw)) throw new BundleError(code, `${where} is not a JSON object.`, where);
+  if (!isObj(raw)) throw new BundleError(code, 'notObject', [where], where);
   const id = str(raw.id, 300, 'id', where, code);
-  if (!id) throw new BundleError(code, `${where} has no id.`, where);
-  if (raw.pageId !== pageId) throw new BundleError(code, `${where} belongs to another article (pageId does not match page.json).`, where);
-  if (!Array.isArray(raw.artifacts) || raw.artifacts.length > 1000) throw new BundleError(code, `${where} has no list of artifacts.`, where);
+  if (!id) throw new BundleError(code, 'noId', [where], where);
+  if (raw.pageId !== pageId) throw new BundleError(code, 'captureOtherPage', [where], where);
+  if (!Array.isArray(raw.artifacts) || raw.artifacts.length > 1000) throw new BundleError(code, 'captureNoArtifacts', [where], where);
   const out: ParsedCapture['files'] = [];
   const refs: ArtifactRef[] = [];
   for (const [i, a] of raw.artifacts.entries()) {
     if (!isObj(a) || !KINDS.includes(a.kind as ArtifactKind) || typeof a.file !== 'string' || typeof a.blobId !== 'string' || typeof a.mime !== 'string') {
-      throw new BundleError(code, `${where}: artifact ${i + 1} needs a kind, a file, a blob id and a type.`, where);
+      throw new BundleError(code, 'artifactFields', [where, i + 1], where);
     }
     const path = `${dir}/${a.file}`;
-    const data = files.get(path);
-    if (!data || pathProblem(a.file) || a.file.endsWith('capture.json')) throw new BundleError('missing-file', `${where} names ${JSON.stringify(a.file)}, which is not in the bundle.`, where);
-    const hex = sha256Hex(data);
-    if (a.sha256 !== hex) throw new BundleError('wrong-hash', `${where}: the SHA-256 recorded at capture time for ${JSON.stringify(a.file)} does not match the file.`, path);
-    const ref: ArtifactRef = { kind: a.kind as ArtifactKind, blobId: a.blobId.slice(0, 300), sha256: hex, size: data.length, mime: a.mime.slice(0, 200) };
+    const file = files.get(path);
+    if (!file?.blob || pathProblem(a.file) || a.file.endsWith('capture.json')) throw new BundleError('missing-file', 'artifactMissing', [where, q(a.file)], where);
+    if (a.sha256 !== file.sha256) throw new BundleError('wrong-hash', 'artifactHash', [where, q(a.file)], path);
+    const ref: ArtifactRef = { kind: a.kind as ArtifactKind, blobId: a.blobId.slice(0, 300), sha256: file.sha256, size: file.size, mime: a.mime.slice(0, 200) };
     if (typeof a.sourceUrl === 'string' && a.sourceUrl.length < 8000) ref.sourceUrl = a.sourceUrl;
     refs.push(ref);
-    out.push({ ref, data, path });
+    out.push({ ref, data: file.blob, path });
   }
   const record: CaptureRecord = {
     id,
@@ -176,65 +271,56 @@ function checkCapture(raw: unknown, where: string, pageId: string, dir: string, 
   return { record, files: out };
 }
 
-/** Unzip and check every entry and the manifest; throws on the first problem. */
-export function readManifest(bytes: Uint8Array): { manifest: Manifest; files: Map<string, Uint8Array> } {
-  const entries = listEntries(bytes);
-  if (!entries.some((e) => e.name === MANIFEST)) throw new BundleError('no-manifest', `The archive has no ${MANIFEST}: it is not a Saqta bundle.`);
-  const files = new Map<string, Uint8Array>();
-  for (const e of entries) files.set(e.name, readEntry(bytes, e));
-  const manifest = checkManifest(json(files, MANIFEST, 'manifest-json'));
-  return { manifest, files };
-}
-
 /** Every file problem against the manifest (missing, extra, size, hash). */
-export function fileProblems(manifest: Manifest, files: Map<string, Uint8Array>): BundleError[] {
+export function fileProblems(manifest: Manifest, files: Files): BundleError[] {
   const problems: BundleError[] = [];
   const listed = new Set(manifest.resources.map((r) => r.path));
   for (const r of manifest.resources) {
-    const data = files.get(r.path);
-    if (!data) {
-      problems.push(new BundleError('missing-file', `${r.path} is listed in ${MANIFEST} but missing from the archive.`, r.path));
+    const file = files.get(r.path);
+    if (!file) {
+      problems.push(new BundleError('missing-file', 'fileMissing', [r.path, MANIFEST], r.path));
       continue;
     }
-    if (data.length !== r.bytes) problems.push(new BundleError('wrong-size', `${r.path} is ${data.length} bytes; ${MANIFEST} says ${r.bytes}.`, r.path));
-    else if (`sha256:${sha256Hex(data)}` !== r.hash) problems.push(new BundleError('wrong-hash', `${r.path} has been changed: its SHA-256 does not match ${MANIFEST}.`, r.path));
+    if (file.size !== r.bytes) problems.push(new BundleError('wrong-size', 'fileSize', [r.path, file.size, MANIFEST, r.bytes], r.path));
+    else if (`sha256:${file.sha256}` !== r.hash) problems.push(new BundleError('wrong-hash', 'fileHash', [r.path, MANIFEST], r.path));
   }
   for (const name of files.keys()) {
-    if (name !== MANIFEST && !listed.has(name)) problems.push(new BundleError('extra-file', `${name} is in the archive but not listed in ${MANIFEST}.`, name));
+    if (name !== MANIFEST && !listed.has(name)) problems.push(new BundleError('extra-file', 'fileExtra', [name, MANIFEST], name));
   }
   return problems;
 }
 
 /** Articles and claims of a bundle whose files are already checked. */
-export function readContents(files: Map<string, Uint8Array>): { articles: ParsedArticle[]; claims: ImportedClaim[] } {
-  if (!files.has(ANNOTATIONS)) throw new BundleError('missing-file', `The bundle has no ${ANNOTATIONS}.`, ANNOTATIONS);
+export function readContents(files: Files): { articles: ParsedArticle[]; claims: ImportedClaim[] } {
+  if (!files.has(ANNOTATIONS)) throw new BundleError('missing-file', 'noAnnotations', [ANNOTATIONS], ANNOTATIONS);
   const raw = json(files, ANNOTATIONS, 'annotations-json');
-  if (!isObj(raw) || raw.type !== 'AnnotationCollection') throw new BundleError('annotations-shape', `${ANNOTATIONS} is not a W3C AnnotationCollection.`, ANNOTATIONS);
+  if (!isObj(raw) || raw.type !== 'AnnotationCollection') throw new BundleError('annotations-shape', 'notCollection', [ANNOTATIONS], ANNOTATIONS);
   const claims = fromJsonLdValue(raw);
   const dirs = new Set<string>();
+  const captureFiles = new Map<string, string[]>();
   for (const name of files.keys()) {
     const m = /^(articles\/[^/]+)\//.exec(name);
-    if (m) dirs.add(m[1]!);
+    if (!m) continue;
+    dirs.add(m[1]!);
+    if (name.endsWith('/capture.json')) captureFiles.set(m[1]!, [...(captureFiles.get(m[1]!) ?? []), name]);
   }
   const articles: ParsedArticle[] = [];
   const ids = new Set<string>();
   for (const dir of [...dirs].sort()) {
     const pagePath = `${dir}/page.json`;
-    if (!files.has(pagePath)) throw new BundleError('missing-file', `The article folder ${dir} has no page.json.`, pagePath);
+    if (!files.has(pagePath)) throw new BundleError('missing-file', 'noPageJson', [dir], pagePath);
     const page = checkPage(json(files, pagePath, 'page-invalid'), pagePath);
-    if (ids.has(page.id)) throw new BundleError('page-invalid', `${pagePath} repeats the id of another article.`, pagePath);
+    if (ids.has(page.id)) throw new BundleError('page-invalid', 'pageIdRepeated', [pagePath], pagePath);
     ids.add(page.id);
     const captures: ParsedCapture[] = [];
-    for (const name of [...files.keys()].filter((n) => n.startsWith(`${dir}/`) && n.endsWith('/capture.json')).sort()) {
+    for (const name of (captureFiles.get(dir) ?? []).sort()) {
       const cdir = name.slice(0, -'/capture.json'.length);
       captures.push(checkCapture(json(files, name, 'capture-invalid'), name, page.id, cdir, files));
     }
     articles.push({ dir, page, captures });
   }
   for (const c of claims) {
-    if (!c.pageId || !ids.has(c.pageId)) {
-      throw new BundleError('annotation-unknown-page', `The annotation ${JSON.stringify(c.id)} belongs to no article of the bundle.`, ANNOTATIONS);
-    }
+    if (!c.pageId || !ids.has(c.pageId)) throw new BundleError('annotation-unknown-page', 'unknownPage', [q(c.id)], ANNOTATIONS);
   }
   return { articles, claims };
 }
@@ -243,14 +329,14 @@ function fromJsonLdValue(raw: unknown): ImportedClaim[] {
   try {
     return fromJsonLd(JSON.stringify(raw));
   } catch (err) {
-    if (err instanceof BundleError && !err.file) throw new BundleError(err.code, `${ANNOTATIONS}: ${err.message}`, ANNOTATIONS);
+    if (err instanceof BundleError && !err.file) throw err.inFile(ANNOTATIONS);
     throw err;
   }
 }
 
 /** Everything checked; refuses with the first problem. */
-export function parseBundle(bytes: Uint8Array): ParsedBundle {
-  const { manifest, files } = readManifest(bytes);
+export async function parseBundle(input: ByteSource | Uint8Array, opts: ReadOptions = {}): Promise<ParsedBundle> {
+  const { manifest, files } = await readArchive(input, opts);
   const problems = fileProblems(manifest, files);
   if (problems.length) throw problems[0];
   const { articles, claims } = readContents(files);

@@ -8,7 +8,8 @@
 import { quoteOf } from '../annotation';
 import { htmlToText, normalizeText } from '../search/html-text';
 import { BundleError } from './errors';
-import { fileProblems, readContents, readManifest } from './read';
+import { fileProblems, readArchive, readContents } from './read';
+import type { ByteSource } from './zip-read';
 
 export interface VerifyLine {
   level: 'ok' | 'warn' | 'fail';
@@ -21,7 +22,7 @@ export interface VerifyReport {
   lines: VerifyLine[];
 }
 
-export function verifyBundle(bytes: Uint8Array): VerifyReport {
+export async function verifyBundle(input: ByteSource | Uint8Array): Promise<VerifyReport> {
   const lines: VerifyLine[] = [];
   const fail = (e: unknown) => {
     if (e instanceof BundleError) lines.push({ level: 'fail', file: e.file, message: e.message });
@@ -29,7 +30,7 @@ export function verifyBundle(bytes: Uint8Array): VerifyReport {
   };
   let read;
   try {
-    read = readManifest(bytes);
+    read = await readArchive(input);
   } catch (e) {
     fail(e);
     return { ok: false, lines };
@@ -56,7 +57,7 @@ export function verifyBundle(bytes: Uint8Array): VerifyReport {
       lines.push({ level: 'warn', file: `${article.dir}/page.json`, message: `No saved copy of “${article.page.title}”: ${claims.length} quotes cannot be checked against the article.` });
       continue;
     }
-    const text = normalizeText(htmlToText(new TextDecoder().decode(saved.data)));
+    const text = normalizeText(htmlToText(await saved.data.text()));
     const name = saved.path;
     for (const c of claims) {
       const exact = normalizeText(quoteOf({ target: { source: c.source, selector: c.selector } })?.exact ?? '');

@@ -4,10 +4,15 @@
  * refuses anything Saqta's writer would not produce or that could hurt the
  * reader (zip bombs, `..` and absolute paths, duplicates, overlaps, ZIP64,
  * encryption), and inflates each entry with a hard cap at its declared size.
+ *
+ * It reads through a `ByteSource` (a File/Blob read by slices, a Node file,
+ * or bytes in memory), so an import never holds the whole archive: the tail
+ * and the central directory first, then each entry's local header and data
+ * in slices, inflated and handed on chunk by chunk.
  * Pure: bytes in, entries or a BundleError out.
  */
 import { Inflate } from 'fflate';
-import { BundleError } from './errors';
+import { BundleError, q, type BundleErrorCode, type RefusalKey } from './errors';
 
 export const LIMITS = {
   /** Largest bundle file accepted. */
@@ -22,7 +27,25 @@ export const LIMITS = {
   /** Entries smaller than this may have any ratio (tiny files compress well). */
   ratioFloor: 1024 * 1024,
   nameBytes: 512,
+  /** Largest central directory read (50,000 entries of 46 + 512 bytes and some extra). */
+  directoryBytes: 64 * 1024 ** 2,
 } as const;
+
+/** Random access to the bytes of an archive. */
+export interface ByteSource {
+  readonly size: number;
+  /** `length` bytes from `offset` (fewer only at the end). */
+  read(offset: number, length: number): Promise<Uint8Array>;
+}
+
+export function memorySource(bytes: Uint8Array): ByteSource {
+  return { size: bytes.length, read: async (o, l) => bytes.subarray(o, o + l) };
+}
+
+/** A File or Blob, read by slices (the browser keeps big files on disk). */
+export function blobSource(blob: Blob): ByteSource {
+  return { size: blob.size, read: async (o, l) => new Uint8Array(await blob.slice(o, o + l).arrayBuffer()) };
+}
 
 export interface ZipEntry {
   name: string;
@@ -30,8 +53,13 @@ export interface ZipEntry {
   crc: number;
   compressedSize: number;
   size: number;
-  /** Offset of the entry's data (after its local header). */
-  dataOffset: number;
+  /** Offset of the entry's local header. */
+  localOffset: number;
+  /** Where the next entry's local header (or the central directory) starts: the entry's data must end before. */
+  limit: number;
+  /** The entry that starts at `limit`, if any (for the overlap message). */
+  next?: string;
+  nameBytes: Uint8Array;
 }
 
 const u16 = (b: Uint8Array, o: number) => b[o]! | (b[o + 1]! << 8);
@@ -53,148 +81,255 @@ export function crc32(data: Uint8Array, crc = 0): number {
   return ~c >>> 0;
 }
 
-/** Is this a relative path made of safe segments? Returns a reason when it is not. */
-export function pathProblem(name: string): { code: 'bad-name' | 'unsafe-path' | 'absolute-path' | 'directory-entry'; why: string } | null {
-  if (!name) return { code: 'bad-name', why: 'has an empty name' };
+type PathCode = 'bad-name' | 'unsafe-path' | 'absolute-path' | 'directory-entry';
+
+/** Is this a relative path made of safe segments? Returns the refusal when it is not. */
+export function pathProblem(name: string): { code: PathCode; key: RefusalKey } | null {
+  if (!name) return { code: 'bad-name', key: 'pathEmpty' };
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(name)) return { code: 'bad-name', why: 'has control characters in its name' };
-  if (name.startsWith('/') || name.startsWith('\\') || /^[A-Za-z]:/.test(name)) return { code: 'absolute-path', why: 'has an absolute path' };
-  if (name.includes('\\')) return { code: 'unsafe-path', why: 'uses a backslash in its path' };
-  if (name.endsWith('/')) return { code: 'directory-entry', why: 'is a folder entry (Saqta bundles hold only files)' };
-  if (name.split('/').some((s) => s === '..' || s === '.' || s === '')) return { code: 'unsafe-path', why: 'has a path that leaves the bundle (.., . or //)' };
+  if (/[\u0000-\u001f\u007f]/.test(name)) return { code: 'bad-name', key: 'pathControl' };
+  if (name.startsWith('/') || name.startsWith('\\') || /^[A-Za-z]:/.test(name)) return { code: 'absolute-path', key: 'pathAbsolute' };
+  if (name.includes('\\')) return { code: 'unsafe-path', key: 'pathBackslash' };
+  if (name.endsWith('/')) return { code: 'directory-entry', key: 'pathFolder' };
+  if (name.split('/').some((s) => s === '..' || s === '.' || s === '')) return { code: 'unsafe-path', key: 'pathLeaves' };
   return null;
 }
 
-/** Read and check the central directory. Throws BundleError. */
-export function listEntries(bytes: Uint8Array): ZipEntry[] {
-  if (bytes.length === 0) throw new BundleError('empty', 'The file is empty: it is not a Saqta bundle.');
-  if (bytes.length > LIMITS.bundleBytes) throw new BundleError('too-large', `The file is ${bytes.length} bytes, more than Saqta opens (${LIMITS.bundleBytes}).`);
-  if (bytes.length < 22 || u32(bytes, 0) !== 0x04034b50 && u32(bytes, 0) !== 0x06054b50) {
-    throw new BundleError('not-zip', 'This file is not a ZIP archive, so it is not a Saqta bundle.');
-  }
-  let eocd = -1;
-  for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 0xffff); i--) {
-    if (u32(bytes, i) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) throw new BundleError('truncated', 'The ZIP archive is cut short: its table of contents (end of central directory) is missing.');
-  const disk = u16(bytes, eocd + 4);
-  const cdDisk = u16(bytes, eocd + 6);
-  const countHere = u16(bytes, eocd + 8);
-  const count = u16(bytes, eocd + 10);
-  const cdSize = u32(bytes, eocd + 12);
-  const cdOffset = u32(bytes, eocd + 16);
-  if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
-    throw new BundleError('zip64', 'The archive uses ZIP64 extensions, which Saqta bundles never use.');
-  }
-  if (disk !== 0 || cdDisk !== 0 || countHere !== count) throw new BundleError('multi-disk', 'The archive is split over several disks; Saqta reads single-file archives only.');
-  if (count > LIMITS.entries) throw new BundleError('too-many-entries', `The archive has ${count} files, more than a bundle may hold (${LIMITS.entries}).`);
-  if (cdOffset + cdSize > eocd) throw new BundleError('truncated', 'The archive’s table of contents points outside the file: it is cut short or damaged.');
+const refuse = (code: BundleErrorCode, key: RefusalKey, args: (string | number)[] = [], file?: string) => new BundleError(code, key, args, file);
 
+/** The first bytes and the size: is this a ZIP at all? */
+function checkStart(head: Uint8Array, size: number): void {
+  if (size === 0) throw refuse('empty', 'empty');
+  if (size > LIMITS.bundleBytes) throw refuse('too-large', 'tooLarge', [size, LIMITS.bundleBytes]);
+  if (size < 22 || (u32(head, 0) !== 0x04034b50 && u32(head, 0) !== 0x06054b50)) throw refuse('not-zip', 'notZip');
+}
+
+interface Eocd {
+  count: number;
+  cdSize: number;
+  cdOffset: number;
+  /** Offset of the end record in the file. */
+  at: number;
+}
+
+/** Find and check the end of central directory record in the file's last bytes (`tail` starts at `tailStart`). */
+function findEocd(tail: Uint8Array, tailStart: number): Eocd {
+  let i = tail.length - 22;
+  for (; i >= 0; i--) if (u32(tail, i) === 0x06054b50) break;
+  if (i < 0) throw refuse('truncated', 'noEnd');
+  const disk = u16(tail, i + 4);
+  const cdDisk = u16(tail, i + 6);
+  const countHere = u16(tail, i + 8);
+  const count = u16(tail, i + 10);
+  const cdSize = u32(tail, i + 12);
+  const cdOffset = u32(tail, i + 16);
+  if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) throw refuse('zip64', 'zip64');
+  if (disk !== 0 || cdDisk !== 0 || countHere !== count) throw refuse('multi-disk', 'multiDisk');
+  if (count > LIMITS.entries) throw refuse('too-many-entries', 'tooManyEntries', [count, LIMITS.entries]);
+  const at = tailStart + i;
+  if (cdOffset + cdSize > at || cdSize > LIMITS.directoryBytes) throw refuse('truncated', 'directoryOutside');
+  return { count, cdSize, cdOffset, at };
+}
+
+/** Read and check the central directory (`cd` holds its bytes). */
+function parseDirectory(cd: Uint8Array, eocd: Eocd): ZipEntry[] {
   const entries: ZipEntry[] = [];
   const seen = new Set<string>();
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let total = 0;
-  let p = cdOffset;
-  for (let i = 0; i < count; i++) {
-    if (p + 46 > eocd || u32(bytes, p) !== 0x02014b50) throw new BundleError('truncated', `Entry ${i + 1} of the archive’s table of contents is damaged.`);
-    const flags = u16(bytes, p + 8);
-    const method = u16(bytes, p + 10);
-    const crc = u32(bytes, p + 16);
-    const compressedSize = u32(bytes, p + 20);
-    const size = u32(bytes, p + 24);
-    const nameLen = u16(bytes, p + 28);
-    const extraLen = u16(bytes, p + 30);
-    const commentLen = u16(bytes, p + 32);
-    const localOffset = u32(bytes, p + 42);
-    if (nameLen > LIMITS.nameBytes) throw new BundleError('bad-name', `Entry ${i + 1} has a name of ${nameLen} bytes, too long for a bundle file.`);
+  let p = 0;
+  for (let i = 0; i < eocd.count; i++) {
+    if (p + 46 > cd.length || u32(cd, p) !== 0x02014b50) throw refuse('truncated', 'entryDamaged', [i + 1]);
+    const flags = u16(cd, p + 8);
+    const method = u16(cd, p + 10);
+    const crc = u32(cd, p + 16);
+    const compressedSize = u32(cd, p + 20);
+    const size = u32(cd, p + 24);
+    const nameLen = u16(cd, p + 28);
+    const extraLen = u16(cd, p + 30);
+    const commentLen = u16(cd, p + 32);
+    const localOffset = u32(cd, p + 42);
+    if (nameLen > LIMITS.nameBytes) throw refuse('bad-name', 'nameTooLong', [i + 1, nameLen]);
+    if (p + 46 + nameLen > cd.length) throw refuse('truncated', 'entryDamaged', [i + 1]);
+    const nameBytes = cd.slice(p + 46, p + 46 + nameLen);
     let name: string;
     try {
-      name = decoder.decode(bytes.subarray(p + 46, p + 46 + nameLen));
+      name = decoder.decode(nameBytes);
     } catch {
-      throw new BundleError('bad-name', `Entry ${i + 1} has a name that is not valid UTF-8.`);
+      throw refuse('bad-name', 'nameNotUtf8', [i + 1]);
     }
-    const label = JSON.stringify(name);
+    const label = q(name);
     const problem = pathProblem(name);
-    if (problem) throw new BundleError(problem.code, `The file ${label} ${problem.why}; Saqta refuses it.`, name);
+    if (problem) throw refuse(problem.code, problem.key, [label], name);
     const key = name.normalize('NFC');
-    if (seen.has(key)) throw new BundleError('duplicate-entry', `The file ${label} appears twice in the archive.`, name);
+    if (seen.has(key)) throw refuse('duplicate-entry', 'duplicate', [label], name);
     seen.add(key);
-    if (flags & 1) throw new BundleError('encrypted', `The file ${label} is encrypted; Saqta bundles are never encrypted.`, name);
-    if (method !== 0 && method !== 8) throw new BundleError('unsupported-method', `The file ${label} uses compression method ${method}; bundles use only stored (0) or deflate (8).`, name);
-    if (compressedSize === 0xffffffff || size === 0xffffffff || localOffset === 0xffffffff) throw new BundleError('zip64', `The file ${label} uses ZIP64 sizes, which Saqta bundles never use.`, name);
-    if (size > LIMITS.fileBytes) throw new BundleError('declared-bomb', `The file ${label} declares ${size} bytes when unpacked, more than a bundle file may be (${LIMITS.fileBytes}).`, name);
+    if (flags & 1) throw refuse('encrypted', 'encrypted', [label], name);
+    if (method !== 0 && method !== 8) throw refuse('unsupported-method', 'method', [label, method], name);
+    if (compressedSize === 0xffffffff || size === 0xffffffff || localOffset === 0xffffffff) throw refuse('zip64', 'zip64Entry', [label], name);
+    if (size > LIMITS.fileBytes) throw refuse('declared-bomb', 'declaredBomb', [label, size, LIMITS.fileBytes], name);
     if (size > LIMITS.ratioFloor && size / Math.max(1, compressedSize) > LIMITS.ratio) {
-      throw new BundleError('ratio-bomb', `The file ${label} would grow ${Math.round(size / Math.max(1, compressedSize))} times when unpacked: a zip bomb.`, name);
+      throw refuse('ratio-bomb', 'ratioBomb', [label, Math.round(size / Math.max(1, compressedSize))], name);
     }
-    if (method === 0 && compressedSize !== size) throw new BundleError('size-mismatch', `The stored file ${label} declares different packed and unpacked sizes.`, name);
+    if (method === 0 && compressedSize !== size) throw refuse('size-mismatch', 'storedSizes', [label], name);
     total += size;
-    if (total > LIMITS.totalBytes) throw new BundleError('declared-bomb', `The files of this archive add up to more than ${LIMITS.totalBytes} bytes when unpacked: a zip bomb.`, name);
-    // Local header: same name, data inside the file.
-    if (localOffset + 30 > cdOffset || u32(bytes, localOffset) !== 0x04034b50) throw new BundleError('bad-local-header', `The file ${label} points to a damaged or missing local header.`, name);
-    const lNameLen = u16(bytes, localOffset + 26);
-    const lExtraLen = u16(bytes, localOffset + 28);
-    const lName = bytes.subarray(localOffset + 30, localOffset + 30 + lNameLen);
-    if (lNameLen !== nameLen || !lName.every((b, k) => b === bytes[p + 46 + k])) {
-      throw new BundleError('bad-local-header', `The file ${label} has a different name in its local header: the archive was tampered with.`, name);
-    }
-    const dataOffset = localOffset + 30 + lNameLen + lExtraLen;
-    if (dataOffset + compressedSize > cdOffset) throw new BundleError('truncated', `The data of ${label} runs past the end of the archive.`, name);
-    entries.push({ name, method, crc, compressedSize, size, dataOffset });
+    if (total > LIMITS.totalBytes) throw refuse('declared-bomb', 'totalBomb', [LIMITS.totalBytes], name);
+    if (localOffset + 30 > eocd.cdOffset) throw refuse('bad-local-header', 'localMissing', [label], name);
+    // The local header's name and extra field are only known when it is read (checkLocal): bound without them here.
+    if (localOffset + 30 + compressedSize > eocd.cdOffset) throw refuse('truncated', 'dataPastEnd', [label], name);
+    entries.push({ name, method, crc, compressedSize, size, localOffset, limit: eocd.cdOffset, nameBytes });
     p += 46 + nameLen + extraLen + commentLen;
   }
   // Entries may not share bytes (a classic way to multiply a small archive).
-  const byOffset = [...entries].sort((a, b) => a.dataOffset - b.dataOffset);
+  const byOffset = [...entries].sort((a, b) => a.localOffset - b.localOffset);
   for (let i = 1; i < byOffset.length; i++) {
     const prev = byOffset[i - 1]!;
-    if (prev.dataOffset + prev.compressedSize > byOffset[i]!.dataOffset - 30) {
-      throw new BundleError('overlapping-entries', `The files ${JSON.stringify(prev.name)} and ${JSON.stringify(byOffset[i]!.name)} share bytes in the archive: a zip bomb or a damaged file.`, byOffset[i]!.name);
+    const cur = byOffset[i]!;
+    if (prev.localOffset + 30 + prev.compressedSize > cur.localOffset) {
+      throw refuse('overlapping-entries', 'overlap', [q(prev.name), q(cur.name)], cur.name);
     }
+    prev.limit = cur.localOffset;
+    prev.next = cur.name;
   }
   return entries;
 }
 
-/** Unpack one entry, never producing more than it declared; checks its CRC-32. */
-export function readEntry(bytes: Uint8Array, e: ZipEntry): Uint8Array {
-  const label = JSON.stringify(e.name);
-  const packed = bytes.subarray(e.dataOffset, e.dataOffset + e.compressedSize);
-  let out: Uint8Array;
+/** Read the central directory through a source: the tail, then the directory. Throws BundleError. */
+export async function openZip(src: ByteSource): Promise<ZipEntry[]> {
+  const size = src.size;
+  checkStart(size > 0 && size <= LIMITS.bundleBytes ? await src.read(0, 4) : new Uint8Array(4), size);
+  const tailStart = Math.max(0, size - 22 - 0xffff);
+  const tail = await src.read(tailStart, size - tailStart);
+  const eocd = findEocd(tail, tailStart);
+  const cd = eocd.cdOffset >= tailStart ? tail.subarray(eocd.cdOffset - tailStart, eocd.cdOffset - tailStart + eocd.cdSize) : await src.read(eocd.cdOffset, eocd.cdSize);
+  return parseDirectory(cd, eocd);
+}
+
+/** Check an entry's local header (`head` starts at its local offset); returns where its data starts. */
+function checkLocal(e: ZipEntry, head: Uint8Array): number {
+  const label = q(e.name);
+  if (head.length < 30 || u32(head, 0) !== 0x04034b50) throw refuse('bad-local-header', 'localMissing', [label], e.name);
+  const lNameLen = u16(head, 26);
+  const lExtraLen = u16(head, 28);
+  if (lNameLen !== e.nameBytes.length || head.length < 30 + lNameLen || !e.nameBytes.every((b, k) => b === head[30 + k])) {
+    throw refuse('bad-local-header', 'localName', [label], e.name);
+  }
+  const dataOffset = e.localOffset + 30 + lNameLen + lExtraLen;
+  if (dataOffset + e.compressedSize > e.limit) {
+    if (!e.next) throw refuse('truncated', 'dataPastEnd', [label], e.name);
+    throw refuse('overlapping-entries', 'overlap', [label, q(e.next)], e.next);
+  }
+  return dataOffset;
+}
+
+/** Slices read at once from the source. */
+const SLICE = 1024 * 1024;
+/** Room for a local header's extra field read together with the header. */
+const EXTRA_ROOM = 256;
+
+/**
+ * Unpack one entry chunk by chunk into `sink`, never producing more than it
+ * declared; checks its size and CRC-32 at the end. Returns where its data started.
+ */
+export async function readEntry(src: ByteSource, e: ZipEntry, sink: (chunk: Uint8Array) => void): Promise<number> {
+  const label = q(e.name);
+  const headLen = 30 + e.nameBytes.length + EXTRA_ROOM;
+  // Small entries: header and data in one read.
+  const first = await src.read(e.localOffset, Math.min(e.limit - e.localOffset, headLen + (e.compressedSize <= SLICE ? e.compressedSize : 0)));
+  const dataOffset = checkLocal(e, first);
+  let pending = first.subarray(dataOffset - e.localOffset, dataOffset - e.localOffset + e.compressedSize);
+  let at = dataOffset + pending.length;
+  const end = dataOffset + e.compressedSize;
+  /** The next slice of packed data, or null at the end. */
+  const nextPacked = async (): Promise<Uint8Array | null> => {
+    if (pending.length) {
+      const out = pending;
+      pending = new Uint8Array(0);
+      return out;
+    }
+    if (at >= end) return null;
+    const chunk = await src.read(at, Math.min(SLICE, end - at));
+    if (!chunk.length) throw refuse('truncated', 'dataPastEnd', [label], e.name);
+    at += chunk.length;
+    return chunk;
+  };
+
+  let crc = 0;
+  let produced = 0;
   if (e.method === 0) {
-    out = packed.slice();
+    for (let c = await nextPacked(); c; c = await nextPacked()) {
+      crc = crc32(c, crc);
+      produced += c.length;
+      sink(c);
+    }
   } else {
-    out = new Uint8Array(e.size);
-    let at = 0;
     let overflow = false;
+    const out: Uint8Array[] = [];
     const inflate = new Inflate((chunk) => {
       if (overflow) return;
-      if (at + chunk.length > e.size) {
+      if (produced + chunk.length > e.size) {
         overflow = true;
         return;
       }
-      out.set(chunk, at);
-      at += chunk.length;
+      produced += chunk.length;
+      out.push(chunk);
     });
-    try {
-      const step = 64 * 1024;
-      for (let i = 0; i < packed.length && !overflow; i += step) {
-        inflate.push(packed.subarray(i, Math.min(packed.length, i + step)), i + step >= packed.length);
+    let pushed = 0;
+    const push = (c: Uint8Array, final: boolean) => {
+      try {
+        inflate.push(c, final);
+      } catch (err) {
+        if (!overflow) throw refuse('corrupt-data', 'corrupt', [label, (err as Error).message], e.name);
       }
-      if (packed.length === 0) inflate.push(new Uint8Array(0), true);
-    } catch (err) {
-      if (!overflow) throw new BundleError('corrupt-data', `The file ${label} is damaged: its compressed data cannot be read (${(err as Error).message}).`, e.name);
+    };
+    for (let c = await nextPacked(); c && !overflow; c = await nextPacked()) {
+      pushed += c.length;
+      // fflate inflates a pushed chunk at once: feed it in 64 KiB steps so a bomb stops early.
+      for (let i = 0; i < c.length && !overflow; i += 65536) push(c.subarray(i, Math.min(c.length, i + 65536)), pushed === e.compressedSize && i + 65536 >= c.length);
+      for (const o of out.splice(0)) {
+        crc = crc32(o, crc);
+        sink(o);
+      }
     }
-    if (overflow) throw new BundleError('real-bomb', `The file ${label} unpacks to more than the ${e.size} bytes it declares: a zip bomb.`, e.name);
-    if (at !== e.size) throw new BundleError('size-mismatch', `The file ${label} unpacks to ${at} bytes but declares ${e.size}.`, e.name);
+    if (e.compressedSize === 0) push(new Uint8Array(0), true);
+    if (overflow) throw refuse('real-bomb', 'realBomb', [label, e.size], e.name);
+    for (const o of out.splice(0)) {
+      crc = crc32(o, crc);
+      sink(o);
+    }
   }
-  if (crc32(out) !== e.crc) throw new BundleError('crc-mismatch', `The file ${label} is damaged: its CRC-32 checksum does not match.`, e.name);
+  if (produced !== e.size) throw refuse('size-mismatch', 'unpackedSize', [label, produced, e.size], e.name);
+  if (crc !== e.crc) throw refuse('crc-mismatch', 'crc', [label], e.name);
+  return dataOffset;
+}
+
+/** Bytes in memory: every entry with where its data starts (tests and tools that change bytes in place). */
+export async function listEntries(bytes: Uint8Array): Promise<(ZipEntry & { dataOffset: number })[]> {
+  const src = memorySource(bytes);
+  const out = [];
+  for (const e of await openZip(src)) out.push({ ...e, dataOffset: checkLocal(e, bytes.subarray(e.localOffset, e.localOffset + 30 + e.nameBytes.length + 0xffff)) });
   return out;
 }
 
-/** Every entry, unpacked and checked. */
-export function unzipStrict(bytes: Uint8Array): Map<string, Uint8Array> {
+/** Every entry of bytes in memory, unpacked and checked (tests and tools). */
+export async function unzipStrict(bytes: Uint8Array): Promise<Map<string, Uint8Array>> {
+  const src = memorySource(bytes);
   const files = new Map<string, Uint8Array>();
-  for (const e of listEntries(bytes)) files.set(e.name, readEntry(bytes, e));
+  for (const e of await openZip(src)) {
+    const parts: Uint8Array[] = [];
+    await readEntry(src, e, (c) => parts.push(c));
+    files.set(e.name, concatBytes(parts));
+  }
   return files;
+}
+
+export function concatBytes(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(chunks.reduce((s, c) => s + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }

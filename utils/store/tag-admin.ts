@@ -3,23 +3,59 @@
  * bulk-tag. Each runs in one transaction over tags and claims, so a claim
  * never points at a tag that is gone.
  */
-import type { SaqtaDB } from '../db';
-import { COLORS, nowIso, type Color } from '../annotation';
+import { withFreshTerms, type Indexed, type SaqtaDB } from '../db';
+import { retaggedTerms } from '../search/terms';
+import { terms } from '../search/fold';
+import { COLORS, nowIso, type Annotation, type Color } from '../annotation';
 import { BadInput } from './annotations';
 import { cleanTagName, ensureTags, tagKey } from './tags';
 
+/** Claims read and written per step: bounds memory when a tag is on most of 100,000 claims. */
+const CHUNK = 2000;
+
+/**
+ * Set new tags on many claims in the current transaction: read them in
+ * chunks (bulkGet), change them in memory, write them back with bulkPut, and
+ * hand the search index the old tag terms swapped for the new ones
+ * (retaggedTerms) instead of re-folding every quote. `change` returns the new
+ * tag list, or null to leave a claim as it is. Returns the claims changed.
+ */
+async function rewriteTags(db: SaqtaDB, ids: string[], change: (a: Annotation) => string[] | null, touched?: Set<string>): Promise<number> {
+  const now = nowIso();
+  const memo = new Map<string, string[]>();
+  const tagTerms = (tags: readonly string[]) => {
+    const key = tags.join('\u0000');
+    let out = memo.get(key);
+    if (!out) memo.set(key, (out = terms(tags.join('\n'))));
+    return out;
+  };
+  let changed = 0;
+  for (let at = 0; at < ids.length; at += CHUNK) {
+    const rows = (await db.annotations.bulkGet(ids.slice(at, at + CHUNK))).filter((a): a is Annotation & Indexed => !!a);
+    const out: Annotation[] = [];
+    for (const a of rows) {
+      const tags = change(a);
+      if (!tags || tags.join('\u0000') === a.body.tags.join('\u0000')) continue;
+      const fresh = retaggedTerms(a, tags, tagTerms);
+      a.body = { ...a.body, tags };
+      a.modified = now;
+      out.push(withFreshTerms(a, fresh));
+      touched?.add(a.pageId);
+    }
+    await db.annotations.bulkPut(out);
+    changed += out.length;
+  }
+  return changed;
+}
+
 /** Replace tag `from` by `to` in every claim that has it (to = null removes it). Returns claims changed. */
 async function retag(db: SaqtaDB, from: string, to: string | null): Promise<number> {
-  const now = nowIso();
-  return db.annotations
-    .where('body.tags')
-    .equals(from)
-    .modify((a) => {
-      const tags = a.body.tags.filter((t) => t !== from);
-      if (to && !tags.includes(to)) tags.splice(a.body.tags.indexOf(from), 0, to);
-      a.body.tags = tags;
-      a.modified = now;
-    });
+  const ids = (await db.annotations.where('body.tags').equals(from).primaryKeys()) as string[];
+  return rewriteTags(db, ids, (a) => {
+    const tags = a.body.tags.filter((t) => t !== from);
+    if (to && !tags.includes(to)) tags.splice(a.body.tags.indexOf(from), 0, to);
+    return tags;
+  });
 }
 
 /** Rename a tag; if the new name is another tag's, the two are merged. */
@@ -83,19 +119,11 @@ export async function bulkTag(db: SaqtaDB, ids: string[], add: string[], remove:
     const names = await ensureTags(db, add);
     const removeKeys = new Set(remove.map(tagKey));
     const pages = new Set<string>();
-    const now = nowIso();
-    await db.annotations
-      .where('id')
-      .anyOf(ids)
-      .modify((a) => {
-        const tags = a.body.tags.filter((t) => !removeKeys.has(tagKey(t)));
-        for (const n of names) if (!tags.includes(n)) tags.push(n);
-        if (tags.join('\u0000') !== a.body.tags.join('\u0000')) {
-          a.body.tags = tags;
-          a.modified = now;
-          pages.add(a.pageId);
-        }
-      });
+    await rewriteTags(db, [...new Set(ids)], (a) => {
+      const tags = a.body.tags.filter((t) => !removeKeys.has(tagKey(t)));
+      for (const n of names) if (!tags.includes(n)) tags.push(n);
+      return tags;
+    }, pages);
     return [...pages];
   });
 }

@@ -1,0 +1,260 @@
+/**
+ * The Firefox build, run in Firefox (Debian's firefox-esr), driven through
+ * WebDriver BiDi by puppeteer-core: a person highlights with the mouse and
+ * Alt+Shift+H, reloads, saves with Alt+Shift+S, and when the site answers 451
+ * opens the saved copy and finds the article in the library.
+ *
+ * Firefox's content scripts see page objects through Xray wrappers, its
+ * background is an event page, not a service worker, and its IndexedDB is
+ * its own: the Chromium tests do not stand in for any of that (this test
+ * found `[...url.searchParams.entries()]` throwing in a Firefox content script).
+ *
+ * Saqta's UI sits in a closed shadow root; the test reads its text the way
+ * the CDP helpers do for Chromium: BiDi serializes closed shadow trees when
+ * asked (`includeShadowTree: 'all'`), which page scripts cannot do.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { ROOT, artifactPath, serveFixtures } from './harness';
+import type { FixtureServer } from '../../scripts/server.mjs';
+
+const FIREFOX_DIR = join(ROOT, '.output', 'firefox-mv2');
+const CANDIDATES = [process.env.FIREFOX_PATH, '/usr/bin/firefox-esr', '/usr/bin/firefox'].filter(Boolean) as string[];
+const FIREFOX = CANDIDATES.find((p) => existsSync(p));
+/** A fixed moz-extension:// host, so the test can tell Saqta's pages by URL. */
+const UUID = '5a9c7a11-0000-4000-8000-5a97a5a97a00';
+
+let server: FixtureServer;
+let browser: Browser;
+let profile: string;
+let page: Page;
+let seedUrl: string;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function chord(p: Page, key: 'KeyH' | 'KeyS') {
+  await p.keyboard.down('Alt');
+  await p.keyboard.down('Shift');
+  await p.keyboard.press(key);
+  await p.keyboard.up('Shift');
+  await p.keyboard.up('Alt');
+}
+
+interface BidiNode {
+  type?: string;
+  value?: { nodeType?: number; nodeValue?: string; localName?: string; children?: BidiNode[]; shadowRoot?: BidiNode | null };
+}
+
+/** Text of Saqta's in-page UI (toolbar, toast), read over BiDi. */
+async function uiText(p: Page): Promise<string> {
+  const connection = (browser as unknown as { connection: { send(m: string, params: object): Promise<{ result: { result: BidiNode } }> } }).connection;
+  const res = await connection.send('script.evaluate', {
+    expression: `[...document.documentElement.children].find((e) => e.localName === 'saqta-ui') ?? null`,
+    target: { context: (p.mainFrame() as unknown as { _id: string })._id },
+    awaitPromise: false,
+    serializationOptions: { includeShadowTree: 'all', maxDomDepth: 40 },
+  });
+  const out: string[] = [];
+  const walk = (n: BidiNode | null | undefined) => {
+    const v = n?.value;
+    if (!v) return;
+    if (v.nodeType === 3 && v.nodeValue) out.push(v.nodeValue);
+    if (v.localName === 'style') return;
+    walk(v.shadowRoot);
+    for (const c of v.children ?? []) walk(c);
+  };
+  walk(res.result.result);
+  return out.join(' ').replace(/\s+/g, ' ');
+}
+
+async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeout = 30_000): Promise<T> {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await fn().catch(() => null);
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(250);
+  }
+}
+
+/** The first two lines of the article's lead paragraph, in viewport coordinates. */
+async function leadLines(p: Page) {
+  return p.evaluate(() => {
+    const para = [...document.querySelectorAll('article p')].find((x) => (x.textContent ?? '').length > 200)!;
+    para.scrollIntoView({ block: 'center' });
+    const r = document.createRange();
+    r.selectNodeContents(para);
+    const lines = [...r.getClientRects()].filter((x) => x.width > 50);
+    const [a, b] = lines;
+    return { x1: a.left + 1, y1: a.top + a.height / 2, x2: b.right - 4, y2: b.top + b.height / 2, line: { x: a.left, y: a.top, width: a.width, height: a.height } };
+  });
+}
+
+/**
+ * Share of a screen area painted in Saqta's yellow, decoded by the browser
+ * itself (an extra blank tab: the article's page is left alone).
+ */
+async function yellowShare(p: Page, clip: { x: number; y: number; width: number; height: number }): Promise<number> {
+  const png = await p.screenshot({ clip, encoding: 'base64' });
+  const scratch = await browser.newPage();
+  try {
+    return await scratch.evaluate(async (data: string) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${data}`;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.naturalWidth;
+      c.height = img.naturalHeight;
+      const g = c.getContext('2d')!;
+      g.drawImage(img, 0, 0);
+      const px = g.getImageData(0, 0, c.width, c.height).data;
+      let yellow = 0;
+      for (let i = 0; i < px.length; i += 4) if (px[i] > 200 && px[i + 1] > 170 && px[i + 2] < 170 && px[i] - px[i + 2] > 70) yellow++;
+      return yellow / (px.length / 4);
+    }, png);
+  } finally {
+    await scratch.close();
+  }
+}
+
+beforeAll(async () => {
+  if (!FIREFOX) throw new Error(`Firefox is needed for this test: apt-get install -y firefox-esr, or set FIREFOX_PATH (looked in ${CANDIDATES.join(', ')}).`);
+  if (!existsSync(join(FIREFOX_DIR, 'manifest.json'))) throw new Error(`Build the Firefox extension first (npx wxt build -b firefox): ${FIREFOX_DIR} is missing.`);
+  server = await serveFixtures();
+  seedUrl = `${server.origin}/seed/index.html`;
+  profile = mkdtempSync(join(tmpdir(), 'saqta-firefox-'));
+  browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: true,
+    userDataDir: profile,
+    extraPrefsFirefox: {
+      'extensions.webextensions.uuids': JSON.stringify({ 'saqta@saqta.app': UUID }),
+      'intl.locale.requested': 'en-US',
+      // Nothing but 127.0.0.1: no update checks or telemetry noise in the run.
+      'network.proxy.type': 0,
+      'app.update.enabled': false,
+      'datareporting.policy.dataSubmissionEnabled': false,
+    },
+  });
+  await browser.installExtension(FIREFOX_DIR);
+  page = await browser.newPage();
+  await page.setViewport({ width: 1100, height: 900 });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close().catch(() => undefined);
+  if (profile) rmSync(profile, { recursive: true, force: true });
+  await server?.close();
+});
+
+describe('the Firefox build in Firefox', () => {
+  it('a claim made with the mouse and Alt+Shift+H is painted again after a reload, and the page sees nothing', async () => {
+    await page.goto(seedUrl, { waitUntil: 'load' });
+    await sleep(700); // the site's lazy loader swaps images after load
+    const bodyBefore = await page.evaluate(() => document.body.innerHTML);
+    const at = await leadLines(page);
+    const before = await yellowShare(page, at.line);
+
+    await page.mouse.move(at.x1, at.y1);
+    await page.mouse.down();
+    await page.mouse.move(at.x2, at.y2, { steps: 10 });
+    await page.mouse.up();
+    const selected = await page.evaluate(() => String(getSelection()));
+    expect(selected.length).toBeGreaterThan(60);
+    await until('the selection toolbar', async () => /Tag/.test(await uiText(page)));
+    await chord(page, 'KeyH');
+    await until('“Highlighted”', async () => /Highlighted/.test(await uiText(page)));
+    await page.keyboard.press('Escape');
+
+    // The page's own view: its DOM is unchanged and no highlight is readable.
+    expect(await page.evaluate(() => document.body.innerHTML)).toBe(bodyBefore);
+    expect(await page.evaluate(() => (CSS as unknown as { highlights?: Map<string, unknown> }).highlights?.size ?? 0)).toBe(0);
+
+    await page.reload({ waitUntil: 'load' });
+    await sleep(700);
+    const again = await leadLines(page);
+    const after = await until('the claim painted after the reload', async () => {
+      const share = await yellowShare(page, again.line);
+      return share > 0.3 ? share : null;
+    });
+    await page.screenshot({ path: artifactPath('firefox-highlight.png') });
+    expect(before).toBeLessThan(0.02);
+    expect(after).toBeGreaterThan(0.3);
+  });
+
+  it('Alt+Shift+S saves; when the site answers 451 the saved copy opens with the claim, and the library finds it', async () => {
+    await page.goto(seedUrl, { waitUntil: 'load' });
+    await sleep(700);
+    const from = server.log.length;
+    await page.click('h1');
+    await chord(page, 'KeyS');
+    // The background fetches the page's resources for the snapshot; the save
+    // is over when that traffic has stopped for two seconds.
+    await until('the save to fetch the page', async () => server.log.slice(from).some((r) => r.path.startsWith('/seed/img/')), 30_000);
+    await until('the save to finish', async () => Date.now() - server.log[server.log.length - 1].time > 2_000, 60_000);
+
+    server.override('/seed/index.html', { status: 451 });
+    try {
+      const target = `${seedUrl}?utm_source=telegram`;
+      const blocked = await until(
+        'the blocked-site page',
+        async () => {
+          await page.goto(target).catch(() => undefined);
+          await sleep(1_500);
+          const href = await page.evaluate(() => location.href);
+          return href.startsWith(`moz-extension://${UUID}/blocked.html`) ? href : null;
+        },
+        45_000,
+      );
+      expect(blocked).toContain('blocked.html');
+      await page.waitForSelector('[data-testid=reason]');
+      expect(await page.$eval('[data-testid=reason]', (e) => e.textContent)).toContain('451');
+      await page.screenshot({ path: artifactPath('firefox-blocked.png') });
+
+      await page.click('[data-testid=open-copy]');
+      await page.waitForSelector('[data-testid=title]');
+      expect(await page.evaluate(() => location.pathname)).toBe('/reader.html');
+      expect(await page.$eval('[data-testid=title]', (e) => e.textContent)).toContain('Ақылбекова');
+      await page.waitForSelector('[data-testid=claims] li');
+      expect(await page.$eval('[data-testid=claims] li', (e) => e.textContent)).toContain('Қасым-Жомарт Тоқаев');
+      await page.screenshot({ path: artifactPath('firefox-reader.png') });
+
+      // The library, reached from the reader: Latin-script Kazakh finds the Cyrillic article.
+      await page.evaluate(() => (location.href = '/library.html'));
+      await page.waitForSelector('[data-testid=search]');
+      await page.type('[data-testid=search]', 'Aqylbekova');
+      await page.waitForSelector('[data-testid=search-results] li');
+      expect(await page.$eval('[data-testid=search-results]', (e) => e.textContent)).toContain('Ақылбекова');
+      await page.screenshot({ path: artifactPath('firefox-library.png') });
+    } finally {
+      server.override('/seed/index.html', null);
+    }
+  });
+
+  it("the popup and the sidebar, opened for the article's tab, show its claim and its saved copy", async () => {
+    const article = await browser.newPage();
+    await article.setViewport({ width: 1100, height: 900 });
+    await article.goto(seedUrl, { waitUntil: 'load' });
+    // `page` is on Saqta's library now: an extension page, where `browser.tabs` answers.
+    const tabId = await page.evaluate(async (url: string) => {
+      const api = (globalThis as unknown as { browser: { tabs: { query(q: object): Promise<{ id: number; url: string }[]> } } }).browser;
+      return (await api.tabs.query({})).find((t) => t.url === url)!.id;
+    }, seedUrl);
+
+    await page.evaluate((id: number) => (location.href = `/popup.html?tab=${id}`), tabId);
+    await page.waitForSelector('[data-testid=claim-count]');
+    await until('the claim count', async () => /\b1\b/.test((await page.$eval('[data-testid=claim-count]', (e) => e.textContent)) ?? ''));
+    await page.waitForSelector('[data-testid=open-copy]');
+    await page.screenshot({ path: artifactPath('firefox-popup.png') });
+
+    await page.evaluate((id: number) => (location.href = `/sidepanel.html?tab=${id}`), tabId);
+    await page.waitForSelector('[data-testid=claims] li');
+    expect(await page.$eval('[data-testid=claims]', (e) => e.textContent)).toContain('Қасым-Жомарт Тоқаев');
+    await page.screenshot({ path: artifactPath('firefox-sidebar.png') });
+    await article.close();
+  });
+});
