@@ -27,13 +27,27 @@ const TYPES = {
  */
 export async function startServer(mounts, { port = 0 } = {}) {
   const log = [];
-  const overrides = new Map(); // path → { file?, status?, headers? }
+  const overrides = new Map(); // path → { file?, status?, headers?, delay? }
   const roots = Object.entries(mounts).map(([prefix, dir]) => [prefix, resolve(dir)]);
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     log.push({ method: req.method, path: url.pathname + url.search, time: Date.now() });
     const override = overrides.get(url.pathname);
+    if (override?.delay !== undefined) {
+      // Hold the answer (ms, or until a promise settles): a slow site, or a test pinning a moment.
+      const { delay } = override;
+      const wait = typeof delay === 'number' ? new Promise((ok) => setTimeout(ok, delay)) : delay;
+      return void Promise.resolve(wait)
+        .catch(() => undefined)
+        .then(() => {
+          if (!res.destroyed) answer(req, res, url, { ...override, delay: undefined });
+        });
+    }
+    answer(req, res, url, override);
+  });
+
+  function answer(req, res, url, override) {
     if (override?.status) {
       res.writeHead(override.status, { 'content-type': 'text/html; charset=utf-8', ...override.headers });
       return res.end(`<!doctype html><title>${override.status}</title><h1>${override.status}</h1>`);
@@ -54,7 +68,7 @@ export async function startServer(mounts, { port = 0 } = {}) {
       ...override?.headers,
     });
     createReadStream(file).pipe(res);
-  });
+  }
 
   await new Promise((ok) => server.listen(port, '127.0.0.1', ok));
   const address = server.address();
@@ -65,7 +79,8 @@ export async function startServer(mounts, { port = 0 } = {}) {
     /**
      * Serve `file` (absolute) at `path`, or answer `status`, optionally with
      * extra response `headers` (alone: the usual file with those headers,
-     * e.g. a Content-Security-Policy); null removes the override.
+     * e.g. a Content-Security-Policy) and a `delay` (ms, or a promise to wait
+     * for: the request is logged at once, answered later); null removes the override.
      */
     override(path, spec) {
       if (spec) overrides.set(path, spec);

@@ -19,6 +19,8 @@ export type ErrorCode =
   | 'quota-exceeded'
   | 'storage-failed'
   | 'unsupported'
+  /** The background stopped (killed, crashed, updated) before it answered; the request may be retried. */
+  | 'interrupted'
   | 'internal';
 
 export interface ErrorInfo {
@@ -198,6 +200,14 @@ export interface TabStatus {
   title: string;
   /** The page's rel=canonical or og:url, if any. */
   canonical: string | null;
+  /** Embedded frames showing content, whose text Saqta cannot mark (the content script runs in the top frame only). */
+  frames?: FrameInfo[];
+}
+
+/** A content frame of a page: its address (http/https only) and title, to offer opening it on its own. */
+export interface FrameInfo {
+  src: string | null;
+  title: string | null;
 }
 
 export function isRequest(msg: unknown): msg is Request {

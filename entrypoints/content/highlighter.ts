@@ -17,6 +17,7 @@ import { t } from '../../utils/ext/i18n';
 import { Overlay } from './layer';
 import { Toolbar } from './toolbar';
 import { requestSave } from './save-hook';
+import { focusedFrame, watchFrameFocus } from './frames';
 
 interface Claim {
   a: Annotation;
@@ -88,6 +89,8 @@ export class Highlighter {
     this.observer.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['hidden', 'style', 'class'] });
     this.resizeObserver = new ResizeObserver(() => this.schedulePaint());
     this.resizeObserver.observe(document.body);
+    // Text in embedded frames cannot be marked: say so once when the reader goes into one.
+    watchFrameFocus(ctx, () => this.toolbar.toast(t('hlFrameHint'), false));
     ctx.onInvalidated(() => {
       this.observer?.disconnect();
       this.resizeObserver?.disconnect();
@@ -318,6 +321,11 @@ export class Highlighter {
 
   /** Alt+Shift+H, the command and the context menu: highlight the selection in the last colour. */
   async highlightSelection(): Promise<void> {
+    // The command or menu came from inside an embedded frame: a selection left in the page is not what the reader meant.
+    if (focusedFrame()) {
+      this.toolbar.toast(t('hlInFrame'), false);
+      return;
+    }
     const r = this.currentSelection() ?? this.selRange;
     if (!r || !r.toString().trim()) {
       this.toolbar.toast(t('hlNothingSelected'), false);

@@ -5,6 +5,7 @@ import { canonicalOf } from '../../utils/page-meta';
 import { Highlighter } from './highlighter';
 import { onSaveRequested } from './save-hook';
 import { savePage } from './save';
+import { contentFrames } from './frames';
 
 /**
  * The always-on content script. It stays small: it answers the background
@@ -31,7 +32,7 @@ export default defineContentScript({
       const command = msg as TabCommand;
       switch (command.command) {
         case 'status': {
-          const status: TabStatus = { alive: true, url: location.href, title: document.title, canonical: canonicalOf(document) };
+          const status: TabStatus = { alive: true, url: location.href, title: document.title, canonical: canonicalOf(document), frames: contentFrames() };
           return Promise.resolve(status);
         }
         case 'highlight-selection':

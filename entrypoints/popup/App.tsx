@@ -4,6 +4,7 @@ import { openSidePanel } from '../../utils/ext/side-panel';
 import { useActivePage } from '../../components/useActivePage';
 import { BackupReminder } from '../../components/BackupReminder';
 import { SaveControls } from './SaveControls';
+import { FramesNotice } from '../../components/FramesNotice';
 
 export function App() {
   const state = useActivePage();
@@ -36,6 +37,7 @@ export function App() {
           </p>
         </section>
       )}
+      {state.kind === 'ready' && <FramesNotice frames={state.status.frames} />}
       {state.kind === 'ready' && <SaveControls tabId={state.tabId} view={state.view} />}
       <BackupReminder onOpenLibrary={() => openPage('/library.html')} />
       <div class="actions">

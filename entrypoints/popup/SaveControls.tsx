@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { t } from '../../utils/ext/i18n';
 import { send } from '../../utils/ext/client';
+import { errorText } from '../../utils/ext/errors';
 import type { PageView } from '../../utils/messages';
 
 /** Save (or save again) the page in the tab; open its saved copy. */
@@ -13,7 +14,9 @@ export function SaveControls({ tabId, view }: { tabId: number; view: PageView })
   const save = async () => {
     setState({ kind: 'saving' });
     const res = await send('save.page', { tabId });
-    setState(res.ok ? { kind: 'done', versions: res.value.versions } : { kind: 'error', message: res.error.message });
+    if (res.ok) return setState({ kind: 'done', versions: res.value.versions });
+    // Cut off mid-save: the capture is written in one transaction, so nothing half-saved stays; say so.
+    setState({ kind: 'error', message: res.error.code === 'interrupted' ? t('saveInterrupted') : errorText(res.error) });
   };
 
   const open = () => {

@@ -1,19 +1,41 @@
-import { useState } from 'preact/hooks';
+import { memo } from 'preact/compat';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { COLORS, quoteOf, type Annotation, type Color } from '../../utils/annotation';
 import { t } from '../../utils/ext/i18n';
 import { send } from '../../utils/ext/client';
 
+/** Where the page has a claim: 'anchored', 'weak' (approximate), 'orphan', or 'pending' (no answer from the page). */
+export type Place = 'anchored' | 'weak' | 'orphan' | 'pending';
+
 interface Props {
   annotation: Annotation;
-  /** Where the page has it: 'anchored', 'weak' (approximate), 'orphan', or 'pending' (no answer from the page). */
-  place: 'anchored' | 'weak' | 'orphan' | 'pending';
+  place: Place;
   onShow?: () => void;
   onError(message: string): void;
+  /** The card opened or closed its edit form (the virtualized list keeps an open form rendered). */
+  onEditing?(editing: boolean): void;
 }
 
 /** One claim in the side panel: quote (click → show on page), tags, note, colour; edit and delete in place. */
-export function ClaimCard({ annotation: a, place, onShow, onError }: Props) {
-  const [editing, setEditing] = useState(false);
+export const ClaimCard = memo(
+  ClaimCardView,
+  // While the list scrolls it re-renders often; a card whose claim and place did not change need not.
+  // (Its callbacks only close over the claim's id and stable setters; a new tab brings new claim objects.)
+  (prev, next) => prev.annotation === next.annotation && prev.place === next.place && !prev.onShow === !next.onShow,
+);
+
+function ClaimCardView({ annotation: a, place, onShow, onError, onEditing }: Props) {
+  const [editing, setEditingState] = useState(false);
+  const open = useRef(false);
+  const report = useRef(onEditing);
+  report.current = onEditing;
+  const setEditing = (on: boolean) => {
+    setEditingState(on);
+    if (open.current !== on) report.current?.(on);
+    open.current = on;
+  };
+  // Deleted while its form was open: the list need not keep it any more.
+  useEffect(() => () => void (open.current && report.current?.(false)), []);
   const [color, setColor] = useState<Color>(a.body.color);
   const [tags, setTags] = useState(a.body.tags.join(', '));
   const [note, setNote] = useState(a.body.note);
@@ -44,12 +66,14 @@ export function ClaimCard({ annotation: a, place, onShow, onError }: Props) {
       <div class="claim-head">
         <span class="swatch" style={{ background: `var(--hl-${a.body.color})` }} role="img" aria-label={t(`color_${a.body.color}`)} />
         {onShow ? (
-          <button type="button" class="quote" onClick={onShow} title={t('spShow')}>
+          <button type="button" class="quote" data-nav onClick={onShow} title={t('spShow')}>
             <span class="visually-hidden">{t('spShow')}: </span>
             {quote}
           </button>
         ) : (
-          <blockquote class="quote">{quote}</blockquote>
+          <blockquote class="quote" data-nav tabIndex={-1}>
+            {quote}
+          </blockquote>
         )}
       </div>
       {place === 'weak' && <p class="muted small">{t('spWeak')}</p>}

@@ -1,12 +1,15 @@
 /**
  * Storage guarantees in the real browser: the persistent-storage state is
  * shown truthfully in Settings; the backup reminder appears in the popup and
- * the library when claims wait too long and goes once exported; and the
+ * the library when claims wait too long and goes once exported; the
  * background killed in the middle of a stream of writes leaves no partial
- * record behind.
+ * record behind; and killed mid-save at pinned moments (the server holds an
+ * image the save is fetching; the screenshot has scrolled the tab) it stores
+ * nothing half-way and the popup says the save can be retried.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, serveFixtures, tabIdOf, request, restartWorker, artifactPath, type Session } from './harness';
+import { join } from 'node:path';
+import { launch, serveFixtures, tabIdOf, request, restartWorker, artifactPath, dbCounts, SEED, type Session } from './harness';
 import { pageKeys } from '../../utils/url';
 import type { FixtureServer } from '../../scripts/server.mjs';
 
@@ -182,46 +185,99 @@ describe('storage', () => {
     await page.close();
   });
 
-  it('the background killed in the middle of saving pages leaves every capture whole or absent', async () => {
-    const ext = await session.openExtensionPage('options.html');
-    const tabs = [];
-    for (const path of ['/seed/index.html', '/seed/edited.html']) {
-      const p = await session.context.newPage();
-      await p.goto(`${server.origin}${path}`);
-      tabs.push({ page: p, id: await tabIdOf(session, p) });
+  it('the background killed mid-save, at two pinned moments, stores nothing half-way; the reader is told and saves again', { timeout: 180_000 }, async () => {
+    const url = `${server.origin}/seed/index.html`;
+    const article = await session.context.newPage();
+    await article.goto(url);
+    const tabId = await tabIdOf(session, article);
+    // The reader's claims on this page: a failed save must not touch them.
+    for (const [exact, note] of [['Тоқаев', 'who'], ['Еуроодақ', 'where']]) {
+      const made = await request<{ ok: boolean }>(session, {
+        type: 'annotation.create',
+        page: { keys: pageKeys(url), title: 'seed' },
+        selector: [{ type: 'TextQuoteSelector', exact, prefix: '', suffix: '' }],
+        body: { tags: ['kill-save'], note, color: 'blue' },
+      });
+      expect(made.ok).toBe(true);
     }
-    for (const delay of [300, 1200, 2500]) {
-      const saves = ext.evaluate(
-        (ids) => Promise.allSettled(ids.map((tabId) => chrome.runtime.sendMessage({ type: 'save.page', tabId }))).then((r) => r.map((x) => x.status)),
-        tabs.map((t) => t.id),
-      );
-      await ext.waitForTimeout(delay);
-      await restartWorker(session, ext);
-      await saves;
-      const state = await session.worker.evaluate(
-        () =>
-          new Promise<{ captures: { id: string; pageId: string; artifacts: { blobId: string; size: number }[] }[]; blobs: { id: string; captureId: string; size: number }[]; pages: { id: string; savedAt?: string }[] }>((resolve) => {
-            const open = indexedDB.open('saqta');
-            open.onsuccess = () => {
-              const tx = open.result.transaction(['captures', 'blobs', 'pages'], 'readonly');
-              const out: Record<string, unknown[]> = {};
-              for (const n of ['captures', 'blobs', 'pages']) {
-                const req = tx.objectStore(n).getAll();
-                req.onsuccess = () => (out[n] = n === 'blobs' ? (req.result as { id: string; captureId: string; size: number }[]).map(({ id, captureId, size }) => ({ id, captureId, size })) : req.result);
-              }
-              tx.oncomplete = () => resolve(out as never);
-            };
-          }),
-      );
-      const blobs = new Map(state.blobs.map((b) => [b.id, b]));
-      for (const c of state.captures) {
-        for (const a of c.artifacts) expect(blobs.get(a.blobId)?.size, `capture ${c.id}: ${a.blobId}`).toBe(a.size);
-        expect(state.pages.find((p) => p.id === c.pageId)?.savedAt, `page of capture ${c.id} knows it was saved`).toBeTruthy();
-      }
-      for (const b of state.blobs) expect(state.captures.some((c) => c.id === b.captureId), `blob ${b.id} without its capture`).toBe(true);
-      console.log(`kill during save after ${delay} ms: ${state.captures.length} captures, ${state.blobs.length} blobs, all whole`);
+    const claimsOf = async () => (await readAll(session)).annotations.filter((a) => a.body.tags.includes('kill-save'));
+    const claimsBefore = await claimsOf();
+    const countsBefore = await dbCounts(session);
+    const unchanged = async (moment: string) => {
+      expect(await dbCounts(session), `${moment}: no capture, blob or page change`).toEqual(countsBefore);
+      expect(await claimsOf(), `${moment}: the claims are intact`).toEqual(claimsBefore);
+    };
+
+    const popup = await session.openExtensionPage(`popup.html?tab=${tabId}`);
+    await popup.setViewportSize({ width: 360, height: 520 });
+    const save = popup.getByTestId('save-page');
+    const alert = popup.getByRole('alert');
+    const INTERRUPTED = 'The save was interrupted: the browser stopped Saqta before the page was stored. Nothing was half-saved and your claims are untouched. Press Save to try again.';
+
+    // 1. While the background fetches the article's images: the server holds one image until the worker is gone.
+    const IMG = '/seed/img/brussels-meeting.png';
+    let release: () => void = () => undefined;
+    server.override(IMG, { file: join(SEED, 'img', 'brussels-meeting.png'), delay: new Promise<void>((r) => (release = r)) });
+    const clicked = Date.now();
+    await save.click();
+    await expect.poll(() => server.log.some((r) => r.path === IMG && r.time >= clicked), { timeout: 30_000 }).toBe(true);
+    await restartWorker(session, popup);
+    release();
+    server.override(IMG, null);
+    await alert.filter({ hasText: INTERRUPTED }).waitFor({ timeout: 15_000 });
+    await popup.bringToFront();
+    await popup.screenshot({ path: artifactPath('popup-save-interrupted-en.png') });
+    await unchanged('killed while fetching');
+    expect(await save.isEnabled()).toBe(true);
+
+    // 2. After every resource was fetched, during the screenshot — the last step before the one write.
+    // The screenshot scrolls the tab a screen at a time; its second frame means the fetching is over.
+    await article.evaluate(() => window.scrollTo(0, 0));
+    await save.click();
+    const height = await article.evaluate(() => innerHeight);
+    await expect.poll(() => article.evaluate(() => scrollY), { timeout: 60_000, interval: 50 }).toBeGreaterThanOrEqual(height);
+    const reading = () =>
+      article.evaluate(() => ({ y: scrollY, cookieBar: getComputedStyle(document.getElementById('cookie-banner')!).visibility }));
+    // The screenshot hid the page's fixed cookie bar after its first frame.
+    expect((await reading()).cookieBar).toBe('hidden');
+    await restartWorker(session, popup);
+    await alert.filter({ hasText: INTERRUPTED }).waitFor({ timeout: 15_000 });
+    await unchanged('killed during the screenshot');
+    // With no word from the stopped background, the page puts itself back: the reader's place and the bar.
+    await expect.poll(reading, { timeout: 20_000 }).toEqual({ y: 0, cookieBar: 'visible' });
+
+    // 3. The reader presses Save again: one whole capture, every blob as long as its record says.
+    await popup.bringToFront();
+    await save.click();
+    await popup.getByTestId('save-status').filter({ hasText: 'Saved. Versions kept: 1' }).waitFor({ timeout: 90_000 });
+    expect(await alert.count()).toBe(0);
+    const state = await session.worker.evaluate(
+      () =>
+        new Promise<{ captures: { id: string; pageId: string; artifacts: { blobId: string; size: number }[] }[]; blobs: { id: string; captureId: string; size: number; real: number }[] }>((resolve) => {
+          const open = indexedDB.open('saqta');
+          open.onsuccess = () => {
+            const tx = open.result.transaction(['captures', 'blobs'], 'readonly');
+            const out: Record<string, unknown[]> = {};
+            for (const n of ['captures', 'blobs']) {
+              const req = tx.objectStore(n).getAll();
+              req.onsuccess = () =>
+                (out[n] = n === 'blobs' ? (req.result as { id: string; captureId: string; size: number; data: Blob }[]).map(({ id, captureId, size, data }) => ({ id, captureId, size, real: data.size })) : req.result);
+            }
+            tx.oncomplete = () => resolve(out as never);
+          };
+        }),
+    );
+    const mine = state.captures.filter((c) => claimsBefore.some((a) => a.pageId === c.pageId));
+    expect(mine).toHaveLength(1);
+    const blobs = new Map(state.blobs.map((b) => [b.id, b]));
+    for (const a of mine[0].artifacts) {
+      expect(blobs.get(a.blobId)?.size, a.blobId).toBe(a.size);
+      expect(blobs.get(a.blobId)?.real, a.blobId).toBe(a.size);
     }
-    for (const t of tabs) await t.page.close();
-    await ext.close();
+    for (const b of state.blobs) expect(state.captures.some((c) => c.id === b.captureId), `blob ${b.id} without its capture`).toBe(true);
+    expect(await claimsOf()).toEqual(claimsBefore);
+    console.log(`kill during save: while fetching and during the screenshot, nothing stored; the retry stored ${mine[0].artifacts.length} artifacts`);
+    await popup.close();
+    await article.close();
   });
 });

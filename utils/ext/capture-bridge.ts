@@ -38,6 +38,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Chrome allows about two captureVisibleTab calls a second. */
 const CAPTURE_INTERVAL_MS = 600;
+/** Without word from the background this long, a page being screenshotted puts itself back (see `scrollTo`). */
+const WATCHDOG_MS = 8000;
+/** What a screenshot changed in the page: the reader's scroll position and the bars it hid (element, visibility, priority). */
+interface Shot {
+  y: number;
+  hidden: [HTMLElement, string, string][];
+  timer: number;
+}
 /** Longest page we stitch, in CSS pixels (canvas limits; very long pages are cut and say so). */
 const MAX_HEIGHT = 16_000;
 const BANNER = 36;
@@ -57,44 +65,65 @@ async function fullPageScreenshot(tabId: number, label: string): Promise<Uint8Ar
   })) as { result: { width: number; height: number; viewport: number; x: number; y: number } }[];
   const [previous] = await browser.tabs.query({ active: true, windowId: tab.windowId });
   if (previous?.id !== tabId) await browser.tabs.update(tabId, { active: true });
+  // The page keeps what the screenshot changed (where the reader was, the bars it hid) in the
+  // content scripts' world, with a watchdog: if the browser stops Saqta's background mid-screenshot,
+  // no `finish` comes and the page puts itself back WATCHDOG_MS after the last frame.
   const scrollTo = async (y: number) => {
     const [{ result }] = (await browser.scripting.executeScript({
       target: { tabId },
-      args: [y],
-      func: (top: number) =>
+      args: [y, m.y, WATCHDOG_MS],
+      func: (top: number, readerY: number, ms: number) =>
         new Promise<number>((done) => {
+          const w = window as unknown as { __saqtaShot?: Shot };
+          const shot = (w.__saqtaShot ??= { y: readerY, hidden: [], timer: 0 });
+          clearTimeout(shot.timer);
+          shot.timer = window.setTimeout(() => {
+            for (const [el, value, prio] of shot.hidden) {
+              if (value) el.style.setProperty('visibility', value, prio);
+              else el.style.removeProperty('visibility');
+            }
+            window.scrollTo({ top: shot.y, left: 0, behavior: 'instant' as ScrollBehavior });
+            delete w.__saqtaShot;
+          }, ms);
           window.scrollTo({ top, left: 0, behavior: 'instant' as ScrollBehavior });
           requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => done(scrollY), 80)));
         }),
     })) as { result: number }[];
     return result;
   };
-  // Fixed and sticky bars (headers, cookie banners) would repeat in every frame:
-  // after the first frame they are hidden, and put back as they were at the end.
-  const fixedBars = async (hide: boolean) =>
+  // Fixed and sticky bars (headers, cookie banners) would repeat in every frame: after the first frame they are hidden.
+  const hideFixedBars = async () =>
     browser.scripting.executeScript({
       target: { tabId },
-      args: [hide],
-      func: (h: boolean) => {
-        const KEY = '__saqtaHiddenBars';
-        const w = window as unknown as Record<string, [HTMLElement, string, string][] | undefined>;
-        if (h) {
-          const hidden: [HTMLElement, string, string][] = [];
-          for (const el of document.body.querySelectorAll<HTMLElement>('*')) {
-            if (el.localName.startsWith('saqta-')) continue;
-            const pos = getComputedStyle(el).position;
-            if (pos !== 'fixed' && pos !== 'sticky') continue;
-            hidden.push([el, el.style.getPropertyValue('visibility'), el.style.getPropertyPriority('visibility')]);
-            el.style.setProperty('visibility', 'hidden', 'important');
-          }
-          w[KEY] = hidden;
-        } else {
-          for (const [el, value, prio] of w[KEY] ?? []) {
+      func: () => {
+        const shot = (window as unknown as { __saqtaShot?: Shot }).__saqtaShot;
+        if (!shot) return;
+        for (const el of document.body.querySelectorAll<HTMLElement>('*')) {
+          if (el.localName.startsWith('saqta-')) continue;
+          const pos = getComputedStyle(el).position;
+          if (pos !== 'fixed' && pos !== 'sticky') continue;
+          shot.hidden.push([el, el.style.getPropertyValue('visibility'), el.style.getPropertyPriority('visibility')]);
+          el.style.setProperty('visibility', 'hidden', 'important');
+        }
+      },
+    });
+  // Put the bars back as they were and the reader where they were.
+  const finish = async () =>
+    browser.scripting.executeScript({
+      target: { tabId },
+      args: [m.y],
+      func: (readerY: number) => {
+        const w = window as unknown as { __saqtaShot?: Shot };
+        const shot = w.__saqtaShot;
+        if (shot) {
+          clearTimeout(shot.timer);
+          for (const [el, value, prio] of shot.hidden) {
             if (value) el.style.setProperty('visibility', value, prio);
             else el.style.removeProperty('visibility');
           }
-          delete w[KEY];
+          delete w.__saqtaShot;
         }
+        window.scrollTo({ top: shot?.y ?? readerY, left: 0, behavior: 'instant' as ScrollBehavior });
       },
     });
   const total = Math.min(m.height, MAX_HEIGHT);
@@ -110,11 +139,10 @@ async function fullPageScreenshot(tabId: number, label: string): Promise<Uint8Ar
       const blob = await (await fetch(dataUrl)).blob();
       frames.push({ y: actual, bmp: await createImageBitmap(blob) });
       if (actual + m.viewport >= total) break;
-      if (frames.length === 1) await fixedBars(true);
+      if (frames.length === 1) await hideFixedBars();
     }
   } finally {
-    await fixedBars(false).catch(() => undefined);
-    await scrollTo(m.y).catch(() => undefined);
+    await finish().catch(() => undefined);
     if (previous?.id !== undefined && previous.id !== tabId) await browser.tabs.update(previous.id, { active: true }).catch(() => undefined);
   }
   if (!frames.length) return null;

@@ -14,9 +14,15 @@ export async function send<K extends RequestType>(type: K, req: Api[K]['req']): 
     }
     return res;
   } catch (err) {
-    return { ok: false, error: { code: 'internal', message: err instanceof Error ? err.message : String(err) } };
+    const message = err instanceof Error ? err.message : String(err);
+    // The background went away before answering (the browser stopped or restarted it mid-request).
+    if (INTERRUPTED.test(message)) return { ok: false, error: { code: 'interrupted', message } };
+    return { ok: false, error: { code: 'internal', message } };
   }
 }
+
+/** Chromium's and Firefox's words for "the answer's channel closed first". */
+const INTERRUPTED = /message (port|channel) closed before a response|receiving end does not exist|could not establish connection|extension context invalidated/i;
 
 /** Listen for background events; returns the function that stops listening. */
 export function onEvent(listener: (e: Event) => void): () => void {

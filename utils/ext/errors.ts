@@ -9,5 +9,6 @@ import { t } from './i18n';
 export function errorText(error: ErrorInfo): string {
   if (error.code === 'quota-exceeded') return t('errorQuota');
   if (error.code === 'storage-failed') return t('errorStorage');
+  if (error.code === 'interrupted') return t('errorInterrupted');
   return error.message;
 }
