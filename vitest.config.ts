@@ -12,6 +12,7 @@ export default defineConfig({
     environment: 'happy-dom',
     setupFiles: ['tests/unit/setup.ts'],
     globals: true,
-    testTimeout: 30_000,
+    // Generous: a time limit here guards against hangs, not speed (that is npm run bench).
+    testTimeout: 90_000,
   },
 });
