@@ -1,6 +1,7 @@
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
 import { Highlighter } from './content/highlighter';
 import { HIGHLIGHTER_HANDOFF, type HighlighterModule } from './content/lazy';
+import { onSaveRequested } from './content/save-hook';
 
 /**
  * The highlighter (anchoring, overlay, toolbar), injected by the background
@@ -13,5 +14,5 @@ import { HIGHLIGHTER_HANDOFF, type HighlighterModule } from './content/lazy';
  */
 export default defineUnlistedScript(() => {
   const take = (globalThis as Record<symbol, unknown>)[HIGHLIGHTER_HANDOFF] as ((m: HighlighterModule) => void) | undefined;
-  take?.({ Highlighter });
+  take?.({ Highlighter, onSaveRequested });
 });

@@ -22,7 +22,7 @@ export default defineContentScript({
   main(ctx) {
     // Alt+Shift+S (trusted key events only), the command and the menu save through the highlighter's hook.
     onSaveRequested(() => savePage().then(() => undefined));
-    const ui = new LazyHighlighter(ctx);
+    const ui = new LazyHighlighter(ctx, () => savePage().then(() => undefined));
 
     /** Load the highlighter if this page (by URL, canonical link, then text fingerprint in idle time) has claims. */
     let checking = 0;
@@ -99,7 +99,7 @@ export default defineContentScript({
         case 'highlight-selection':
           return ui.get().then((h) => h?.highlightSelection()).then(() => true);
         case 'save-page':
-          return ui.loaded ? ui.loaded.save().then(() => true) : savePage().then(() => true);
+          return savePage().then(() => true);
         case 'anchors':
           return ui.get().then((h) => h?.anchors() ?? { pageId: null, claims: [], orphans: [], textLength: 0 });
         case 'scroll-to':

@@ -14,6 +14,8 @@ export const HIGHLIGHTER_HANDOFF = Symbol.for('saqta.highlighter');
 
 export interface HighlighterModule {
   Highlighter: typeof Highlighter;
+  /** The save hook of the injected bundle (its own copy of save-hook.ts): the loader registers the page's save there. */
+  onSaveRequested: (fn: () => void | Promise<void>) => void;
 }
 
 export class LazyHighlighter {
@@ -21,7 +23,11 @@ export class LazyHighlighter {
   loaded: Highlighter | null = null;
   private loading: Promise<Highlighter | null> | null = null;
 
-  constructor(private ctx: ContentScriptContext) {}
+  /** `save`: what Alt+Shift+S in the highlighter does (the content script's savePage). */
+  constructor(
+    private ctx: ContentScriptContext,
+    private save: () => Promise<void>,
+  ) {}
 
   /** Load and start the highlighter (once); null if it could not be loaded. */
   get(): Promise<Highlighter | null> {
@@ -48,6 +54,7 @@ export class LazyHighlighter {
     const mod = await Promise.race([handed, new Promise<null>((r) => setTimeout(() => r(null), 5000))]);
     delete g[HIGHLIGHTER_HANDOFF];
     if (!mod || this.ctx.isInvalid) return null;
+    mod.onSaveRequested(this.save);
     const h = new mod.Highlighter(this.ctx);
     await h.start();
     this.loaded = h;
