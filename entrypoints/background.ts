@@ -49,6 +49,11 @@ export default defineBackground({
         return { persisted, usage: est?.usage ?? null, quota: est?.quota ?? null };
       },
       capture: captureBridge(),
+      highlighter: {
+        async inject(tabId, frameId) {
+          await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: ['/highlighter.js'] });
+        },
+      },
     };
 
     browser.runtime.onMessage.addListener((msg: unknown, sender) => {
@@ -62,6 +67,10 @@ export default defineBackground({
           if (tabId !== undefined) void showSaved(tabId, res.ok);
           return res;
         });
+      }
+      // Highlighting: a content script asks for the highlighter in its own frame.
+      if ((msg as { type: unknown }).type === 'highlight.loadUi') {
+        return handle({ ...msg, tabId: sender.tab?.id, frameId: sender.frameId ?? 0 }, deps);
       }
       return handle(msg, deps);
     });

@@ -90,7 +90,15 @@ export interface CoreApi {
 }
 
 /** Requests of the highlighting feature (toolbar, side panel). */
-export interface HighlightApi {}
+export interface HighlightApi {
+  /**
+   * Load the highlighter (anchoring, overlay, toolbar: `/highlighter.js`) into
+   * the asking frame. The always-on content script sends it without tabId and
+   * frameId when the page has claims or the reader first selects text; the
+   * background fills in the sender's.
+   */
+  'highlight.loadUi': { req: { tabId?: number; frameId?: number }; res: { loaded: true } };
+}
 
 /** What a tab's content script knows about the claims on its page (answer to the 'anchors' TabCommand). */
 export interface AnchorReport {

@@ -6,7 +6,7 @@
  * side panel's questions.
  */
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
-import { anchorInMap, buildTextMap, describe, offsetsOf, textFingerprint, type Anchored } from '../../utils/anchoring';
+import { anchorAll, anchorInMap, buildTextMap, describe, offsetsOf, textFingerprint, type Anchored } from '../../utils/anchoring';
 import type { AnchorState, Annotation, AnnotationBody, Color } from '../../utils/annotation';
 import { browser } from 'wxt/browser';
 import type { AnchorReport, Event as SaqtaEvent, PageInfo, PageView } from '../../utils/messages';
@@ -17,7 +17,7 @@ import { t } from '../../utils/ext/i18n';
 import { Overlay } from './layer';
 import { Toolbar } from './toolbar';
 import { requestSave } from './save-hook';
-import { focusedFrame, watchFrameFocus } from './frames';
+import { focusedFrame } from './frames';
 
 interface Claim {
   a: Annotation;
@@ -71,7 +71,8 @@ export class Highlighter {
     });
   }
 
-  start(): void {
+  /** Listen to the reader and load the page's claims (resolves when they are anchored). */
+  start(): Promise<void> {
     const { ctx } = this;
     ctx.addEventListener(document, 'mouseup', (e) => this.onPointerUp(e), { capture: true });
     ctx.addEventListener(document, 'keyup', (e) => this.onKeyUp(e), { capture: true });
@@ -85,19 +86,35 @@ export class Highlighter {
     const routed = () => ctx.setTimeout(() => void this.reload(true), 50);
     ctx.addEventListener(window, 'popstate', routed);
     ctx.addEventListener(window, 'wxt:locationchange', routed);
-    this.observer = new MutationObserver(() => this.onMutation());
-    this.observer.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['hidden', 'style', 'class'] });
-    this.resizeObserver = new ResizeObserver(() => this.schedulePaint());
-    this.resizeObserver.observe(document.body);
-    // Text in embedded frames cannot be marked: say so once when the reader goes into one.
-    watchFrameFocus(ctx, () => this.toolbar.toast(t('hlFrameHint'), false));
     ctx.onInvalidated(() => {
       this.observer?.disconnect();
       this.resizeObserver?.disconnect();
       this.overlay.destroy();
       this.toolbar.hide();
     });
-    void this.reload(false);
+    return this.reload(false);
+  }
+
+  /** The reader's focus went into an embedded frame (the content script watches for it): say Saqta can't mark there. */
+  frameHint(): void {
+    this.toolbar.toast(t('hlFrameHint'), false);
+  }
+
+  /** The lazy loader saw the reader's first selection before this highlighter existed. */
+  selectionMade(): void {
+    this.showSelectionToolbar();
+  }
+
+  /**
+   * Watch the page for changes (late content, reflow) — only once it has
+   * claims: a page without any costs no observer callbacks at all.
+   */
+  private watch(): void {
+    if (this.observer || !document.body) return;
+    this.observer = new MutationObserver(() => this.onMutation());
+    this.observer.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['hidden', 'style', 'class'] });
+    this.resizeObserver = new ResizeObserver(() => this.schedulePaint());
+    this.resizeObserver.observe(document.body);
   }
 
   // ── Page identity and loading ────────────────────────────────────────────
@@ -159,15 +176,21 @@ export class Highlighter {
     }
   }
 
-  /** Anchor these claims (or every claim still orphaned or weak) over one fresh text map. */
+  /** Anchor these claims (or every claim still orphaned or weak) over one fresh text map, in one anchorAll pass. */
   private anchorPass(ids?: string[]): void {
+    if (this.claims.size) this.watch();
     const todo = ids ?? [...this.claims.values()].filter((c) => !c.hit || c.hit.weak || !isLive(c.hit.range)).map((c) => c.a.id);
     if (todo.length) {
       const map = buildTextMap(document.body);
+      const targets = todo.flatMap((id) => {
+        const c = this.claims.get(id);
+        return c ? [{ id, selectors: c.a.target.selector }] : [];
+      });
+      const results = anchorAll(map, targets);
       for (const id of todo) {
         const c = this.claims.get(id);
         if (!c) continue;
-        const found = anchorInMap(map, c.a.target.selector);
+        const found = results.get(id) ?? null;
         // A weak match only moves to a better one; a live strong match stays.
         if (!found) {
           if (!c.hit || !isLive(c.hit.range)) c.hit = null;
@@ -367,6 +390,7 @@ export class Highlighter {
     const a = res.value.annotation;
     this.pageId = res.value.page.id;
     this.claims.set(a.id, { a, hit: anchorInMap(map, selector) });
+    this.watch();
     this.reported.set(a.id, 'anchored');
     this.lastColor = color;
     this.undo = { kind: 'create', id: a.id };
@@ -533,6 +557,7 @@ export class Highlighter {
       this.claims.set(res.value.annotation.id, { a: res.value.annotation, hit: anchorInMap(map, selector) });
       created++;
     }
+    if (created) this.watch();
     this.paint();
     return created;
   }

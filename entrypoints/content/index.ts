@@ -2,15 +2,20 @@ import { defineContentScript } from 'wxt/utils/define-content-script';
 import { browser } from 'wxt/browser';
 import type { Event, TabCommand, TabStatus } from '../../utils/messages';
 import { canonicalOf } from '../../utils/page-meta';
-import { Highlighter } from './highlighter';
+import { pageKeys } from '../../utils/url';
+import { send } from '../../utils/ext/client';
+import { textFingerprint } from '../../utils/anchoring/fingerprint';
+import { LazyHighlighter } from './lazy';
 import { onSaveRequested } from './save-hook';
 import { savePage } from './save';
-import { contentFrames } from './frames';
+import { contentFrames, watchFrameFocus } from './frames';
 
 /**
- * The always-on content script. It stays small: it answers the background
- * and wires the highlighter (highlighter.ts: anchoring, overlay, toolbar),
- * which touches nothing in the page until there is a claim or a selection.
+ * The always-on content script. It stays small and does almost nothing on
+ * load: it answers the background, asks once whether this page has claims,
+ * and waits for the reader. The highlighter (anchoring, overlay, toolbar:
+ * highlighter.ts, loaded by lazy.ts) comes only when the page has claims or
+ * the reader first selects text, presses Alt+Shift+H, or a command needs it.
  */
 export default defineContentScript({
   matches: ['http://*/*', 'https://*/*'],
@@ -18,14 +23,73 @@ export default defineContentScript({
   main(ctx) {
     // Alt+Shift+S (trusted key events only), the command and the menu save through the highlighter's hook.
     onSaveRequested(() => savePage().then(() => undefined));
-    const highlighter = new Highlighter(ctx);
-    highlighter.start();
+    const ui = new LazyHighlighter(ctx, () => savePage().then(() => undefined));
+
+    /** Load the highlighter if this page (by URL, canonical link, then text fingerprint in idle time) has claims. */
+    let checking = 0;
+    const check = async () => {
+      const run = ++checking;
+      const keys = pageKeys(location.href, canonicalOf(document), null);
+      let res = await send('page.get', { keys });
+      if (res.ok && !res.value.page) {
+        await idle();
+        if (run !== checking || ui.loaded) return;
+        res = await send('page.get', { keys: pageKeys(location.href, canonicalOf(document), textFingerprint(document.body)) });
+      }
+      if (run === checking && !ui.loaded && res.ok && res.value.annotations.length) await ui.get();
+    };
+    void check();
+
+    // Until the highlighter is loaded, only a person's selection or shortcut loads it (trusted events only).
+    const selected = () => {
+      const sel = document.getSelection();
+      return !!sel && !sel.isCollapsed && sel.toString().trim() !== '';
+    };
+    const onSelectGesture = (e: globalThis.Event) => {
+      if (ui.loaded || !e.isTrusted) return;
+      if (e.type === 'keyup') {
+        const k = e as KeyboardEvent;
+        if (!(k.shiftKey || k.key === 'Shift' || k.key.startsWith('Arrow') || (k.key.toLowerCase() === 'a' && (k.ctrlKey || k.metaKey)))) return;
+      }
+      window.setTimeout(() => {
+        if (selected()) void ui.get().then((h) => h?.selectionMade());
+      }, 0);
+    };
+    ctx.addEventListener(document, 'mouseup', onSelectGesture, { capture: true });
+    ctx.addEventListener(document, 'keyup', onSelectGesture, { capture: true });
+    ctx.addEventListener(
+      document,
+      'keydown',
+      (e) => {
+        const k = e as KeyboardEvent;
+        if (ui.loaded || !e.isTrusted || !k.altKey || !k.shiftKey || k.ctrlKey || k.metaKey) return;
+        if (k.code === 'KeyH') {
+          k.preventDefault();
+          k.stopPropagation();
+          void ui.get().then((h) => h?.highlightSelection());
+        } else if (k.code === 'KeyS') {
+          k.preventDefault();
+          k.stopPropagation();
+          void savePage();
+        }
+      },
+      { capture: true },
+    );
+    // Text in embedded frames cannot be marked: say so once when the reader goes into one.
+    watchFrameFocus(ctx, () => void ui.get().then((h) => h?.frameHint()));
+    // SPA route changes: the new route may have claims.
+    const routed = () => ctx.setTimeout(() => void (ui.loaded ? undefined : check()), 50);
+    ctx.addEventListener(window, 'popstate', routed);
+    ctx.addEventListener(window, 'wxt:locationchange', routed);
 
     const onMessage = (msg: unknown) => {
       if (!msg || typeof msg !== 'object') return undefined;
       if ('event' in msg) {
         const e = msg as Event;
-        if (e.event === 'annotations.changed') highlighter.onChanged(e.pageId);
+        if (e.event === 'annotations.changed') {
+          if (ui.loaded) ui.loaded.onChanged(e.pageId);
+          else void check(); // claims made elsewhere (side panel, another tab) may be for this page
+        }
         return undefined;
       }
       if (!('command' in msg)) return undefined;
@@ -36,15 +100,15 @@ export default defineContentScript({
           return Promise.resolve(status);
         }
         case 'highlight-selection':
-          return highlighter.highlightSelection().then(() => true);
+          return ui.get().then((h) => h?.highlightSelection()).then(() => true);
         case 'save-page':
-          return highlighter.save().then(() => true);
+          return savePage().then(() => true);
         case 'anchors':
-          return Promise.resolve(highlighter.anchors());
+          return ui.get().then((h) => h?.anchors() ?? { pageId: null, claims: [], orphans: [], textLength: 0 });
         case 'scroll-to':
-          return Promise.resolve(highlighter.scrollTo(command.annotationId));
+          return ui.get().then((h) => h?.scrollTo(command.annotationId) ?? false);
         case 'highlight-spans':
-          return highlighter.highlightSpans(command.spans, command.tags).then((created) => ({ created }));
+          return ui.get().then((h) => (h ? h.highlightSpans(command.spans, command.tags) : 0)).then((created) => ({ created }));
         default:
           return undefined;
       }
@@ -53,3 +117,11 @@ export default defineContentScript({
     ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(onMessage));
   },
 });
+
+/** Resolves when the page's main thread is idle (at most 2 s later). */
+function idle(): Promise<void> {
+  return new Promise((done) => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => done(), { timeout: 2000 });
+    else setTimeout(done, 50);
+  });
+}

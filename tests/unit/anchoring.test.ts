@@ -237,6 +237,57 @@ group('batch', () => {
     }
     expect(exact).toBe(1000);
   }, 240_000); // a 1 MB jsdom document on a shared machine: generous time, no timing assert
+
+  it('puts every fixture case where anchor() puts it, on the article and on its edited copy', () => {
+    const claims = cases.map((c) => ({ id: c.id, selectors: selectorsFor(c) }));
+    for (const page of ['index.html', 'edited.html']) {
+      const map = buildTextMap(parse(read(page)).body);
+      const all = anchorAll(map, claims);
+      for (const c of claims) {
+        const one = anchor(map, c.selectors);
+        const got = all.get(c.id);
+        expect(got ? [got.start, got.end, got.quality, got.weak] : null, `${page}: ${c.id}`).toEqual(one ? [one.start, one.end, one.quality, one.weak] : null);
+      }
+    }
+  });
+
+  it('on an edited page: claims below a removed paragraph land where their text moved, claims in it are orphans, a moved paragraph is found, an edited sentence is found', () => {
+    const words = read('source.txt').split(/\s+/).filter(Boolean);
+    const paras = Array.from({ length: 40 }, (_, i) => words.slice(i * 30, i * 30 + 30).join(' '));
+    const doc = parse(`<body>${paras.map((p, i) => `<p id="p${i}">${p}</p>`).join('')}</body>`);
+    const map0 = buildTextMap(doc.body);
+    // Three claims in every paragraph, described on the original page.
+    const claims = paras.flatMap((p, i) => {
+      const at = map0.text.indexOf(p);
+      return [0, 1, 2].map((k) => ({ id: `${i}.${k}`, para: i, selectors: describe(map0, map0.range(at + k * 40, at + k * 40 + 35)) }));
+    });
+    const quoteOf = (c: (typeof claims)[number]) => normalizeText((c.selectors[0] as TextQuoteSelector).exact);
+    // Edits: paragraph 5 removed, paragraph 30 moved to the top, one word changed in paragraph 20.
+    doc.getElementById('p5')!.remove();
+    doc.body.prepend(doc.getElementById('p30')!);
+    const p20 = doc.getElementById('p20')!;
+    const firstWord = p20.textContent!.split(' ')[1];
+    p20.textContent = p20.textContent!.replace(` ${firstWord} `, ` ${firstWord}x `);
+    const map = buildTextMap(doc.body);
+    const got = anchorAll(map, claims);
+    for (const c of claims) {
+      const a = got.get(c.id);
+      if (c.para === 5) {
+        expect(a, c.id).toBeNull();
+        continue;
+      }
+      expect(a, c.id).not.toBeNull();
+      const landed = normalizeText(map.text.slice(a!.start, a!.end));
+      if (landed !== quoteOf(c)) {
+        // Only the claim over the changed word may differ, and only by that word.
+        expect(c.id).toBe('20.0');
+        expect(a!.quality).toBe('fuzzy');
+        expect(landed.replace(`${firstWord.toLowerCase()}x`, firstWord.toLowerCase())).toBe(quoteOf(c));
+      }
+      // Each claim is inside its own paragraph.
+      expect(map.range(a!.start, a!.end).startContainer.parentElement!.id, c.id).toBe(`p${c.para}`);
+    }
+  });
 });
 
 group('fingerprint', () => {

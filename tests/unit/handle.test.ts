@@ -89,6 +89,18 @@ describe('handle', () => {
     expect(await deps.db.annotations.get(annotation.id)).toMatchObject({ body: { note: 'checked' } });
   });
 
+  it('loads the highlighter into the asking tab and frame, and says why when it cannot', async () => {
+    expect(await handle({ type: 'highlight.loadUi' }, deps)).toMatchObject({ ok: false, error: { code: 'unsupported' } });
+    const injected: Array<[number, number]> = [];
+    deps.highlighter = { inject: async (tabId, frameId) => void injected.push([tabId, frameId]) };
+    expect(await handle({ type: 'highlight.loadUi' }, deps)).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringMatching(/tab/) } });
+    expect(await handle({ type: 'highlight.loadUi', tabId: 7, frameId: 3 }, deps)).toEqual({ ok: true, value: { loaded: true } });
+    expect(await handle({ type: 'highlight.loadUi', tabId: 8 }, deps)).toEqual({ ok: true, value: { loaded: true } });
+    expect(injected).toEqual([[7, 3], [8, 0]]);
+    deps.highlighter = { inject: async () => Promise.reject(new Error('Cannot access contents of the page')) };
+    expect(await handle({ type: 'highlight.loadUi', tabId: 9 }, deps)).toMatchObject({ ok: false });
+  });
+
   it('maps a full disk to a clear message', async () => {
     deps.db.annotations.hook('creating', () => {
       const err = new Error('quota');

@@ -12,15 +12,40 @@ import { normalizeText } from './normalize';
 const MIN_PARAGRAPH = 80;
 const PARAGRAPHS = 5;
 
+const BLOCKS = 'p, li, blockquote, dd, td';
+
 /** `fp1:` + 32 hex characters, or null when the page has too little article text. */
 export function textFingerprint(root: ParentNode): string | null {
-  const texts: string[] = [];
-  for (const p of root.querySelectorAll('p, li, blockquote, dd, td')) {
-    if (p.querySelector('p, li, blockquote, dd, td')) continue;
-    const t = normalizeText(p.textContent ?? '');
-    if (t.length >= MIN_PARAGRAPH) texts.push(t);
+  const all = root.querySelectorAll(BLOCKS);
+  // Leaf blocks only: an element is not a leaf when another block's nearest block ancestor is it
+  // (one upward `closest` per block instead of a subtree query per block).
+  const inner = new Set<Element>();
+  for (const el of all) {
+    const up = el.parentElement?.closest(BLOCKS);
+    if (up) inner.add(up);
   }
-  if (texts.length === 0) return null;
-  const chosen = [...new Set(texts)].sort((a, b) => b.length - a.length || (a < b ? -1 : 1)).slice(0, PARAGRAPHS);
+  // Normalizing only shortens text: blocks whose raw text is under the minimum are skipped unread,
+  // and the rest are normalized longest first, only until no shorter one could enter the five.
+  const raw: string[] = [];
+  for (const el of all) {
+    if (inner.has(el)) continue;
+    const t = el.textContent ?? '';
+    if (t.length >= MIN_PARAGRAPH) raw.push(t);
+  }
+  raw.sort((a, b) => b.length - a.length);
+  const texts = new Set<string>();
+  let chosen: string[] = [];
+  for (const r of raw) {
+    if (chosen.length === PARAGRAPHS && r.length < chosen[PARAGRAPHS - 1].length) break;
+    const t = normalizeText(r);
+    if (t.length < MIN_PARAGRAPH || texts.has(t)) continue;
+    texts.add(t);
+    chosen = [...texts].sort(longestFirst).slice(0, PARAGRAPHS);
+  }
+  if (chosen.length === 0) return null;
   return `fp1:${bytesToHex(sha256(utf8ToBytes(chosen.join('\n')))).slice(0, 32)}`;
+}
+
+function longestFirst(a: string, b: string): number {
+  return b.length - a.length || (a < b ? -1 : 1);
 }

@@ -28,7 +28,7 @@
 import type { Selector, TextPositionSelector, TextQuoteSelector } from '../annotation';
 import { displayOf, keyOf, normalizeText } from './normalize';
 import { TextMap, buildTextMap, type TextMapOptions } from './text-map';
-import { locate, MIN_SCORE, type Match } from './match';
+import { finish, locate, locateNear, searchBetween, MIN_SCORE, type Match, type Query } from './match';
 
 export { TextMap, buildTextMap, normalizeText, displayOf, MIN_SCORE };
 export type { TextMapOptions };
@@ -88,20 +88,45 @@ function queryOf(selectors: Selector[]) {
   return { quote, position };
 }
 
-/** Find the claim's text in `map`, or null (orphan). */
-export function anchorInMap(map: TextMap, selectors: Selector[]): Anchored | null {
-  const { quote, position } = queryOf(selectors);
-  let m: Match | null = null;
-  if (quote) {
-    const exact = normalizeText(quote.exact);
-    // Prefix keeps its trailing space and suffix its leading one: they are display text already.
-    const prefix = keyOf(displayOf(quote.prefix, false)).trimStart();
-    const suffix = keyOf(displayOf(quote.suffix, false)).trimEnd();
-    m = locate(map.key, { quote: exact, prefix, suffix, start: position?.start });
-  } else if (position && position.end <= map.text.length && position.end > position.start) {
-    // A position alone (from another tool) is trusted only on an unchanged page; it is always weak.
-    m = { start: position.start, end: position.end, score: MIN_SCORE, quality: 'fuzzy', weak: true, quoteSimilarity: 0, contextSimilarity: 0 };
+/** Match keys of a quote selector, made once per selector object (claims are anchored again and again). */
+const keys = new WeakMap<TextQuoteSelector, { quote: string; prefix: string; suffix: string }>();
+function keysOf(quote: TextQuoteSelector) {
+  let k = keys.get(quote);
+  if (!k) {
+    k = {
+      quote: normalizeText(quote.exact),
+      // Prefix keeps its trailing space and suffix its leading one: they are display text already.
+      prefix: keyOf(displayOf(quote.prefix, false)).trimStart(),
+      suffix: keyOf(displayOf(quote.suffix, false)).trimEnd(),
+    };
+    keys.set(quote, k);
   }
+  return k;
+}
+
+/**
+ * Find the claim's text in `map`, or null (orphan). `near`: where to look
+ * first when the page has shifted (anchorAll passes the position hint moved
+ * by the drift of the claims before it).
+ */
+export function anchorInMap(map: TextMap, selectors: Selector[], near?: number): Anchored | null {
+  const q = queryFor(map, selectors);
+  if (!q) return null;
+  return anchored(map, 'position' in q ? q.position : locate(map.key, q, near ?? q.start));
+}
+
+/** The match query of a claim, or a bare position (from another tool), or null. */
+function queryFor(map: TextMap, selectors: Selector[]): Query | { position: Match } | null {
+  const { quote, position } = queryOf(selectors);
+  if (quote) return { ...keysOf(quote), start: position?.start };
+  if (position && position.end <= map.text.length && position.end > position.start) {
+    // A position alone (from another tool) is trusted only on an unchanged page; it is always weak.
+    return { position: { start: position.start, end: position.end, score: MIN_SCORE, quality: 'fuzzy', weak: true, quoteSimilarity: 0, contextSimilarity: 0 } };
+  }
+  return null;
+}
+
+function anchored(map: TextMap, m: Match | null): Anchored | null {
   if (!m) return null;
   return { range: map.range(m.start, m.end), start: m.start, end: m.end, score: m.score, quality: m.quality, weak: m.weak };
 }
@@ -111,14 +136,91 @@ export function anchor(rootOrMap: Node | TextMap, selectors: Selector[], options
   return anchorInMap(mapOf(rootOrMap, options), selectors);
 }
 
-/** Anchor many claims over one text map. */
+/**
+ * Anchor many claims over one text map, as `anchor` would one by one, but in
+ * two passes that spare most whole-text searches on an edited page:
+ *
+ * 1. Claims in the order of their position hints. Each is looked for first
+ *    where the claims before it moved to (an edit above shifts everything
+ *    below by the same amount): exact at the drifted hint, every exact
+ *    occurrence, then a fuzzy search in a window around the drifted hint.
+ * 2. A claim not yet strongly found: when its neighbours (the claims just
+ *    before and after it in the old text) were found strongly and in order,
+ *    its text, if still there, lies between them: only that stretch is
+ *    searched (if the window did not cover it). Not found there, the text
+ *    was removed or rewritten beyond recognition: it stays an orphan (or
+ *    its weak match stands). Otherwise the rest of the text is searched.
+ *    What this gives up is text that was both moved away from its
+ *    neighbours and edited; `anchor` (one claim) always searches the whole
+ *    text.
+ */
 export function anchorAll<T extends { id: string; selectors: Selector[] }>(
   rootOrMap: Node | TextMap,
   claims: readonly T[],
   options?: TextMapOptions,
 ): Map<string, Anchored | null> {
   const map = mapOf(rootOrMap, options);
-  const out = new Map<string, Anchored | null>();
-  for (const c of claims) out.set(c.id, anchorInMap(map, c.selectors));
-  return out;
+  const key = map.key;
+  type Item = {
+    id: string;
+    q: Query | { position: Match } | null;
+    at: number;
+    result: Match | null;
+    pending: ReturnType<typeof locateNear> | null;
+  };
+  const items: Item[] = claims.map((c) => {
+    const q = queryFor(map, c.selectors);
+    const at = q && !('position' in q) && q.start !== undefined ? q.start : Infinity;
+    return { id: c.id, q, at, result: null, pending: null };
+  });
+  const order = [...items].sort((a, b) => (a.at === b.at ? 0 : a.at < b.at ? -1 : 1));
+  // Pass 1: local searches, carrying the drift of the last strong match.
+  let drift = 0;
+  for (const it of order) {
+    const q = it.q;
+    if (!q) continue;
+    if ('position' in q) {
+      it.result = q.position;
+      continue;
+    }
+    const near = q.start === undefined ? undefined : Math.max(0, q.start + drift);
+    const r = locateNear(key, q, near);
+    it.result = r.st.best;
+    if (r.done) {
+      if (r.st.best && q.start !== undefined) drift = r.st.best.start - q.start;
+    } else it.pending = r;
+  }
+  // Pass 2: the rest of the text, for claims whose neighbours do not vouch for the window.
+  const strong = (it: Item) => !it.pending && !!it.result && !it.result.weak && it.at !== Infinity;
+  // For each claim, the nearest strongly found claim before and after it (in old-text order).
+  const prevStrong: Array<Item | undefined> = [];
+  let last: Item | undefined;
+  for (const it of order) {
+    prevStrong.push(last);
+    if (strong(it)) last = it;
+  }
+  const nextStrong: Array<Item | undefined> = new Array(order.length);
+  last = undefined;
+  for (let k = order.length - 1; k >= 0; k--) {
+    nextStrong[k] = last;
+    if (strong(order[k])) last = order[k];
+  }
+  for (let k = 0; k < order.length; k++) {
+    const it = order[k];
+    const p = it.pending;
+    if (!p) continue;
+    const before = prevStrong[k];
+    const after = nextStrong[k];
+    if (!before || !after || before.result!.start > after.result!.start) {
+      it.result = finish(p.st, p.from, p.to);
+      continue;
+    }
+    // Its text, if still there, starts between its neighbours' starts.
+    const qlen = p.st.q.quote.length;
+    const from = before.result!.start;
+    const to = Math.min(key.length, after.result!.start + qlen + Math.ceil(qlen / 4) + 1);
+    if (from < p.from || to > p.to) searchBetween(p.st, from, to);
+    it.result = p.st.best;
+  }
+  return new Map(items.map((it) => [it.id, anchored(map, it.result)]));
 }

@@ -64,8 +64,9 @@ export class TextMap {
     const useCV = options.useCheckVisibility ?? true;
     const isHidden = options.isHidden ?? ((el: Element) => defaultIsHidden(el, useCV));
     const nodes: Text[] = [];
-    const nodeOf: number[] = [];
-    const offsetOf: number[] = [];
+    // Per-character arrays, grown by doubling (no per-character JS array pushes).
+    let nodeOf = new Int32Array(4096);
+    let offsetOf = new Int32Array(4096);
     const starts: number[] = [];
     const parts: string[] = [];
     let length = 0;
@@ -73,6 +74,17 @@ export class TextMap {
     // A pending gap: [node index, offset] of the white space that caused it, or offset -1 for a block boundary.
     let gapNode = -1;
     let gapOffset = -1;
+    const room = (extra: number) => {
+      if (length + extra <= nodeOf.length) return;
+      let size = nodeOf.length * 2;
+      while (size < length + extra) size *= 2;
+      const n = new Int32Array(size);
+      n.set(nodeOf);
+      nodeOf = n;
+      const o = new Int32Array(size);
+      o.set(offsetOf);
+      offsetOf = o;
+    };
 
     const visitText = (t: Text) => {
       const ni = nodes.length;
@@ -80,12 +92,18 @@ export class TextMap {
       starts.push(length);
       this.index.set(t, ni);
       const data = t.data;
-      let chunk = '';
+      room(data.length + 1);
+      // Runs of kept characters are copied as slices.
+      let runStart = -1;
       for (let i = 0; i < data.length; i++) {
         const code = data.charCodeAt(i);
-        if (isInvisible(code)) continue;
-        if (isSpace(code)) {
-          if (!lastWasSpace && gapNode < 0) {
+        const space = isSpace(code);
+        if (space || isInvisible(code)) {
+          if (runStart >= 0) {
+            parts.push(data.slice(runStart, i));
+            runStart = -1;
+          }
+          if (space && !lastWasSpace && gapNode < 0) {
             gapNode = ni;
             gapOffset = i;
           }
@@ -93,20 +111,24 @@ export class TextMap {
         }
         if (gapNode >= 0) {
           if (!lastWasSpace) {
-            chunk += ' ';
-            nodeOf.push(gapNode);
-            offsetOf.push(gapOffset);
+            if (runStart >= 0) {
+              parts.push(data.slice(runStart, i));
+              runStart = -1;
+            }
+            parts.push(' ');
+            nodeOf[length] = gapNode;
+            offsetOf[length] = gapOffset;
             length++;
           }
           gapNode = -1;
         }
-        chunk += data[i];
-        nodeOf.push(ni);
-        offsetOf.push(i);
+        if (runStart < 0) runStart = i;
+        nodeOf[length] = ni;
+        offsetOf[length] = i;
         length++;
         lastWasSpace = false;
       }
-      if (chunk) parts.push(chunk);
+      if (runStart >= 0) parts.push(data.slice(runStart));
     };
     const blockBoundary = () => {
       // A block edge reads as a space unless one is already pending.
@@ -154,8 +176,8 @@ export class TextMap {
     this.text = parts.join('');
     this.key = keyOf(this.text);
     this.nodes = nodes;
-    this.nodeOf = Int32Array.from(nodeOf);
-    this.offsetOf = Int32Array.from(offsetOf);
+    this.nodeOf = nodeOf.subarray(0, length);
+    this.offsetOf = offsetOf.subarray(0, length);
     this.nodeStart = Int32Array.from(starts);
   }
 

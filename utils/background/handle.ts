@@ -6,7 +6,7 @@
  */
 import type { SaqtaDB } from '../db';
 import { fail, ok, type Api, type CoreApi, type Event, type Request, type RequestType, type Result } from '../messages';
-import { highlightHandlers } from './highlights';
+import { highlightHandlers, type HighlighterInjector } from './highlights';
 import { saveHandlers, type CaptureBridge } from './save';
 import { libraryHandlers } from './library';
 import { settingsHandlers, type SettingsStore } from './settings';
@@ -35,6 +35,8 @@ export interface HandlerDeps {
   settings?: SettingsStore;
   /** Saving: what the background can do in tabs (inject, fetch, screenshot). Absent in tests that do not save. */
   capture?: CaptureBridge;
+  /** Highlighting: loads the highlighter into a frame. Absent in tests that do not highlight. */
+  highlighter?: HighlighterInjector;
 }
 
 export type Handler<K extends RequestType> = (req: Request<K>, deps: HandlerDeps) => Promise<Result<Api[K]['res']>>;

@@ -1,5 +1,18 @@
 /** Background handlers for the requests in `HighlightApi` (utils/messages.ts). */
-import type { HighlightApi } from '../messages';
+import { fail, ok, type HighlightApi } from '../messages';
 import type { HandlerSet } from './handle';
 
-export const highlightHandlers: HandlerSet<HighlightApi> = {};
+/** What the background can do in a tab for highlighting (entrypoints/background.ts implements it). */
+export interface HighlighterInjector {
+  /** Run `/highlighter.js` in one frame of a tab, in the content scripts' isolated world. */
+  inject(tabId: number, frameId: number): Promise<void>;
+}
+
+export const highlightHandlers: HandlerSet<HighlightApi> = {
+  async 'highlight.loadUi'(req, { highlighter }) {
+    if (!highlighter) return fail('unsupported', 'Highlighting is not available here.');
+    if (!Number.isInteger(req.tabId)) return fail('bad-request', 'Which tab should get the highlighter?');
+    await highlighter.inject(req.tabId!, Number.isInteger(req.frameId) ? req.frameId! : 0);
+    return ok({ loaded: true });
+  },
+};

@@ -7,7 +7,7 @@
 import { Readability } from '@mozilla/readability';
 import { pinShownImages, imageUrls } from './images';
 import { canonicalOf, countWords, dirOf, langOf, publishedTimeOf } from './meta';
-import { sanitizeArticle } from './sanitize';
+import { sanitizeArticleToBody } from './sanitize';
 
 export interface ExtractedArticle {
   title: string;
@@ -32,23 +32,35 @@ export interface ExtractedArticle {
  * Page furniture that Readability keeps because it looks like content:
  * download widgets are buttons; cookie banners are not the article.
  */
-const FURNITURE = ['[class~="media-download" i]', '[class*="cookie-banner" i]', '[id*="cookie-banner" i]'];
+const FURNITURE = '[class~="media-download" i], [class*="cookie-banner" i], [id*="cookie-banner" i]';
 
 const PULL_QUOTES = '[class*="pullquote" i], [class*="pull-quote" i], [class*="pull_quote" i]';
 
 const bare = (s: string) =>
   s
-    .toLocaleLowerCase()
+    .toLowerCase()
     .replace(/[\s"'“”„«»‘’‹›]+/g, ' ')
     .trim();
 
-/** Drop pull quotes whose words the body says anyway (they would read twice). */
-function dropRepeatedPullQuotes(doc: Document): void {
-  const quotes = [...doc.querySelectorAll(PULL_QUOTES)];
+const NOT_TEXT = new Set(['SCRIPT', 'STYLE', 'TEMPLATE', 'NOSCRIPT']);
+
+/**
+ * Drop pull quotes whose words the body says anyway (they would read twice).
+ * The body's text is read once, skipping the pull quotes themselves and
+ * script/style (no second clone of the page).
+ */
+function dropRepeatedPullQuotes(doc: Document, quotes: Element[]): void {
   if (!quotes.length) return;
-  const body = doc.body.cloneNode(true) as HTMLElement;
-  body.querySelectorAll(`${PULL_QUOTES}, script, style, template, noscript`).forEach((q) => q.remove());
-  const all = bare(body.textContent ?? '');
+  const skip = new Set<Element>(quotes);
+  const parts: string[] = [];
+  const walk = (el: Element) => {
+    for (let c = el.firstChild; c; c = c.nextSibling) {
+      if (c.nodeType === 3) parts.push((c as Text).data);
+      else if (c.nodeType === 1 && !skip.has(c as Element) && !NOT_TEXT.has((c as Element).tagName.toUpperCase())) walk(c as Element);
+    }
+  };
+  walk(doc.body);
+  const all = bare(parts.join(''));
   for (const q of quotes) {
     const text = bare(q.textContent ?? '');
     if (text && all.includes(text)) q.remove();
@@ -89,26 +101,33 @@ export function extractArticle(doc: Document, win: Window & typeof globalThis): 
   const base = doc.baseURI;
   const clone = doc.cloneNode(true) as Document;
   pinShownImages(doc, clone, base);
-  for (const sel of FURNITURE) {
-    try {
-      clone.querySelectorAll(sel).forEach((el) => {
-        // Never drop the article itself.
-        if (!el.closest('html') || el === clone.body || el === clone.documentElement) return;
-        if ((el.textContent ?? '').length > 2000) return;
-        el.remove();
-      });
-    } catch {
-      /* a selector this DOM does not support */
-    }
+  // Furniture and pull quotes in one pass over the clone.
+  const quotes: Element[] = [];
+  let found: Element[] = [];
+  try {
+    found = [...clone.querySelectorAll(`${FURNITURE}, ${PULL_QUOTES}`)];
+  } catch {
+    /* a selector this DOM does not support */
   }
-  dropRepeatedPullQuotes(clone);
-  const parsed = new Readability(clone, { keepClasses: false }).parse();
+  for (const el of found) {
+    if (el.matches(PULL_QUOTES)) {
+      quotes.push(el);
+      continue;
+    }
+    // Never drop the article itself.
+    if (!el.closest('html') || el === clone.body || el === clone.documentElement) continue;
+    if ((el.textContent ?? '').length > 2000) continue;
+    el.remove();
+  }
+  dropRepeatedPullQuotes(clone, quotes.filter((q) => q.closest('html')));
+  // Classes are dropped by the sanitizer anyway (FORBID_ATTR): Readability need not strip them.
+  const parsed = new Readability(clone, { keepClasses: true }).parse();
   if (!parsed || !parsed.content) return null;
 
-  const html = sanitizeArticle(parsed.content, win);
-  const holder = doc.implementation.createHTMLDocument('');
-  holder.body.innerHTML = html;
-  const paragraphs = paragraphsOf(holder.body);
+  // Sanitized once, read as a DOM (its text and images) and serialized once.
+  const holder = sanitizeArticleToBody(parsed.content, win);
+  const html = holder.innerHTML;
+  const paragraphs = paragraphsOf(holder);
   const text = paragraphs.join('\n\n');
   const lang = parsed.lang || langOf(doc);
   const rdir = parsed.dir?.toLowerCase();
@@ -128,6 +147,6 @@ export function extractArticle(doc: Document, win: Window & typeof globalThis): 
     wordCount: countWords(text, lang),
     html,
     text,
-    images: imageUrls(holder.body),
+    images: imageUrls(holder),
   };
 }

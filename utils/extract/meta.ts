@@ -61,14 +61,22 @@ export function dirOf(doc: Document, lang?: string): 'ltr' | 'rtl' | undefined {
 export { canonicalOf };
 
 /** Words in a text, for any script (Kazakh, Chinese, Arabic…): Intl.Segmenter when present. */
+/** Scripts written without spaces between words: only a dictionary segmenter can count their words. */
+const UNSPACED = /[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]/;
+/** A word as Intl.Segmenter counts one in spaced scripts: letters and digits, joined by an apostrophe or a point. */
+const WORD = /[\p{L}\p{N}\p{M}]+(?:['’.][\p{L}\p{N}\p{M}]+)*/gu;
+
 export function countWords(text: string, lang?: string): number {
   const Seg = (Intl as { Segmenter?: typeof Intl.Segmenter }).Segmenter;
-  if (Seg) {
+  if (Seg && UNSPACED.test(text)) {
     let n = 0;
     for (const s of new Seg(lang || undefined, { granularity: 'word' }).segment(text)) if (s.isWordLike) n++;
     return n;
   }
-  return text.split(/\s+/).filter(Boolean).length;
+  let n = 0;
+  WORD.lastIndex = 0;
+  while (WORD.exec(text)) n++;
+  return n;
 }
 
 /** Direction to show text in: what the page stated, else what its language writes in. */

@@ -10,13 +10,32 @@ const FORBID_TAGS = ['style', 'link', 'meta', 'base', 'form', 'input', 'button',
 /** Attributes that could fetch, run or restyle from the network. */
 const FORBID_ATTR = ['style', 'srcset', 'sizes', 'background', 'poster', 'ping', 'action', 'formaction', 'xlink:href', 'loading', 'decoding', 'class', 'id'];
 
+const CONFIG = {
+  FORBID_TAGS,
+  FORBID_ATTR,
+  ALLOW_DATA_ATTR: false,
+  // Only web links and in-page anchors; images are swapped for stored blobs by the views.
+  ALLOWED_URI_REGEXP: /^(?:https?:|#|data:image\/(?:png|jpe?g|gif|webp|avif);base64,|blob:)/i,
+};
+
+/** One DOMPurify per window (it keeps no state between calls: no hooks are added). */
+const purifiers = new WeakMap<object, ReturnType<typeof createDOMPurify>>();
+function purifierOf(win: Window & typeof globalThis) {
+  let p = purifiers.get(win);
+  if (!p) purifiers.set(win, (p = createDOMPurify(win)));
+  return p;
+}
+
 export function sanitizeArticle(html: string, win: Window & typeof globalThis): string {
-  const purify = createDOMPurify(win);
-  return purify.sanitize(html, {
-    FORBID_TAGS,
-    FORBID_ATTR,
-    ALLOW_DATA_ATTR: false,
-    // Only web links and in-page anchors; images are swapped for stored blobs by the views.
-    ALLOWED_URI_REGEXP: /^(?:https?:|#|data:image\/(?:png|jpe?g|gif|webp|avif);base64,|blob:)/i,
-  }) as string;
+  return purifierOf(win).sanitize(html, CONFIG) as string;
+}
+
+/**
+ * The same sanitizing, answered as the sanitized <body> (of an inert document
+ * DOMPurify made) instead of a string, for callers that read the result: its
+ * `innerHTML` is exactly what `sanitizeArticle` returns, without parsing that
+ * string a second time.
+ */
+export function sanitizeArticleToBody(html: string, win: Window & typeof globalThis): HTMLElement {
+  return purifierOf(win).sanitize(html, { ...CONFIG, RETURN_DOM: true }) as HTMLElement;
 }
