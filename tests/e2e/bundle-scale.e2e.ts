@@ -22,7 +22,7 @@ async function generate(lib: Page) {
         r.onsuccess = () => res(r.result);
         r.onerror = () => rej(r.error);
       });
-      const hex = async (b: Uint8Array) => [...new Uint8Array(await crypto.subtle.digest('SHA-256', b))].map((x) => x.toString(16).padStart(2, '0')).join('');
+      const hex = async (b: Uint8Array) => [...new Uint8Array(await crypto.subtle.digest('SHA-256', b as BufferSource))].map((x) => x.toString(16).padStart(2, '0')).join('');
       const words = ['сот', 'қамау', 'хат', 'Еуроодақ', 'журналист', 'азаптау', 'митинг', 'адвокат', 'сапар', 'президент'];
       for (let p = 0; p < articles; p++) {
         const url = `https://news${p % 7}.example/kk/${p}`;
