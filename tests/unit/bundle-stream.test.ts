@@ -68,7 +68,7 @@ describe('streamed import', () => {
     expect(total).toBeLessThan(bytes.length * 1.2);
     // The artifacts arrived whole.
     expect(await dst.blobs.count()).toBe(6);
-    expect(src.reads.some((r) => r.length === 1024 * 1024)).toBe(true);
+    expect(src.reads.filter((r) => r.length >= 1024 * 1024).length).toBeGreaterThanOrEqual(3);
     expect(JSON.parse(await dump(dst)).blobs.map((b: { data: string; sha256: string }) => b.data === b.sha256)).toEqual(Array(6).fill(true));
   });
 

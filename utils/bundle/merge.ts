@@ -131,7 +131,7 @@ export async function mergeIntoLibrary(db: SaqtaDB, articles: ParsedArticle[], c
         for (const f of c.files) {
           const blobId = takenBlobs.has(f.ref.blobId) ? uuid() : f.ref.blobId;
           takenBlobs.add(blobId);
-          newBlobs.push({ id: blobId, pageId: id, captureId: c.record.id, kind: f.ref.kind, sha256: f.ref.sha256, size: f.ref.size, mime: f.ref.mime, data: new Blob([f.data], { type: f.ref.mime }) });
+          newBlobs.push({ id: blobId, pageId: id, captureId: c.record.id, kind: f.ref.kind, sha256: f.ref.sha256, size: f.ref.size, mime: f.ref.mime, data: f.data.type === f.ref.mime ? f.data : new Blob([f.data], { type: f.ref.mime }) });
           refs.push({ ...f.ref, blobId });
         }
         newCaptures.push({ ...c.record, pageId: id, artifacts: refs });

@@ -18,7 +18,7 @@ import { normalizeUrl } from '../url';
 import { BundleError, q } from './errors';
 import { ANNOTATIONS, FORMAT, MANIFEST, type Manifest } from './format';
 import { fromJsonLd, type ImportedClaim } from './jsonld';
-import { concatBytes, memorySource, openZip, pathProblem, readEntry, type ByteSource, type ZipEntry } from './zip-read';
+import { concatBytes, memorySource, openZip, pathProblem, readAhead, readEntry, type ByteSource, type ZipEntry } from './zip-read';
 
 export interface ParsedCapture {
   record: CaptureRecord;
@@ -75,8 +75,11 @@ export function sha256Hex(data: Uint8Array): string {
 }
 
 const isJson = (name: string) => name.endsWith('.json') || name.endsWith('.jsonld');
-/** Artifacts: everything in an article folder but its records (reader.html too: small, and a capture may name it). */
-const isArtifact = (name: string) => name.startsWith('articles/') && !name.endsWith('/page.json') && !name.endsWith('/capture.json');
+/** Artifacts: what capture folders hold besides their record (not the article's page.json and reader.html). */
+const isArtifact = (name: string) => name.startsWith('articles/') && !name.endsWith('/capture.json') && !/^articles\/[^/]+\/(page\.json|reader\.html)$/.test(name);
+const TYPES: Record<string, string> = { html: 'text/html', png: 'image/png', jpg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif', svg: 'image/svg+xml', avif: 'image/avif', json: 'application/json', txt: 'text/plain' };
+/** The type a writer gives this extension (merge keeps the Blob as is when the capture record agrees). */
+const typeOf = (name: string) => TYPES[name.slice(name.lastIndexOf('.') + 1).toLowerCase()] ?? '';
 
 /** Read one entry: hash it, keep what later checks need. */
 async function readOne(src: ByteSource, e: ZipEntry, onSlice: () => void): Promise<ReadFile> {
@@ -88,7 +91,7 @@ async function readOne(src: ByteSource, e: ZipEntry, onSlice: () => void): Promi
   let pending: Uint8Array[] = [];
   let pendingSize = 0;
   const fold = () => {
-    if (pending.length) parts = [new Blob([...parts, ...(pending as BlobPart[])])];
+    if (pending.length) parts = parts.length || pending.length > 1 ? [new Blob([...parts, ...(pending as BlobPart[])])] : [pending[0] as BlobPart];
     pending = [];
     pendingSize = 0;
   };
@@ -107,7 +110,7 @@ async function readOne(src: ByteSource, e: ZipEntry, onSlice: () => void): Promi
   if (keepBytes) out.bytes = concatBytes(bytes);
   if (keepBlob) {
     fold();
-    out.blob = parts.length === 1 && parts[0] instanceof Blob ? parts[0] : new Blob(parts);
+    out.blob = new Blob(parts, { type: typeOf(e.name) });
   }
   return out;
 }
@@ -116,8 +119,9 @@ const toSource = (src: ByteSource | Uint8Array): ByteSource => (src instanceof U
 
 /** Unzip and check every entry (streamed) and the manifest; throws on the first problem. */
 export async function readArchive(input: ByteSource | Uint8Array, opts: ReadOptions = {}): Promise<{ manifest: Manifest; files: Files }> {
-  const src = toSource(input);
-  const entries = await openZip(src);
+  const direct = toSource(input);
+  const entries = await openZip(direct);
+  const src = readAhead(direct);
   const check = () => {
     if (opts.signal?.aborted) throw new Cancelled();
   };
@@ -127,7 +131,15 @@ export async function readArchive(input: ByteSource | Uint8Array, opts: ReadOpti
   const total = ordered.reduce((s, e) => s + e.compressedSize, 0);
   let done = 0;
   const files: Files = new Map();
-  for (const e of ordered) {
+  // Small entries share read-ahead windows; a window never reaches into the next large entry.
+  const large = (e: ZipEntry) => e.limit - e.localOffset >= 1024 * 1024;
+  const until: number[] = [];
+  for (let i = ordered.length - 1, next = direct.size; i >= 0; i--) {
+    until[i] = next;
+    if (large(ordered[i]!)) next = ordered[i]!.localOffset;
+  }
+  for (const [i, e] of ordered.entries()) {
+    src.until = until[i]!;
     files.set(e.name, await readOne(src, e, check));
     done += e.compressedSize;
     opts.onProgress?.(done, total);

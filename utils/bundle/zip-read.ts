@@ -47,6 +47,28 @@ export function blobSource(blob: Blob): ByteSource {
   return { size: blob.size, read: async (o, l) => new Uint8Array(await blob.slice(o, o + l).arrayBuffer()) };
 }
 
+/**
+ * Serve small sequential reads from one read-ahead window (1 MiB): a bundle has
+ * thousands of small entries, and one `Blob.slice` per entry cost more than
+ * inflating them. Larger reads go straight to the source.
+ */
+export function readAhead(src: ByteSource, window = 1024 * 1024): ByteSource & { until: number } {
+  let start = 0;
+  let buf: Uint8Array = new Uint8Array(0);
+  return {
+    size: src.size,
+    /** Windows stop here (set to where the next large entry starts, which is read directly). */
+    until: src.size,
+    async read(offset, length) {
+      if (offset >= start && offset + length <= start + buf.length) return buf.subarray(offset - start, offset - start + length);
+      if (length >= window) return src.read(offset, length);
+      buf = await src.read(offset, Math.max(length, Math.min(window, this.until - offset)));
+      start = offset;
+      return buf.subarray(0, length);
+    },
+  };
+}
+
 export interface ZipEntry {
   name: string;
   method: number;
@@ -235,7 +257,7 @@ export async function readEntry(src: ByteSource, e: ZipEntry, sink: (chunk: Uint
   const label = q(e.name);
   const headLen = 30 + e.nameBytes.length + EXTRA_ROOM;
   // Small entries: header and data in one read.
-  const first = await src.read(e.localOffset, Math.min(e.limit - e.localOffset, headLen + (e.compressedSize <= SLICE ? e.compressedSize : 0)));
+  const first = await src.read(e.localOffset, Math.min(e.limit - e.localOffset, headLen + Math.min(e.compressedSize, SLICE)));
   const dataOffset = checkLocal(e, first);
   let pending = first.subarray(dataOffset - e.localOffset, dataOffset - e.localOffset + e.compressedSize);
   let at = dataOffset + pending.length;
