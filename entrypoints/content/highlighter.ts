@@ -74,6 +74,14 @@ export class Highlighter {
   /** Listen to the reader and load the page's claims (resolves when they are anchored). */
   start(): Promise<void> {
     const { ctx } = this;
+    // The save's screenshot (utils/ext/capture-bridge.ts, run in this same isolated world) hides
+    // the reader's marks while it captures; page scripts cannot reach this symbol-keyed global.
+    const g = globalThis as Record<symbol, unknown>;
+    g[Symbol.for('saqta.marksVisible')] = (visible: boolean) => {
+      this.overlay.setVisible(visible);
+      if (!visible) this.toolbar.hide();
+    };
+    ctx.onInvalidated(() => delete g[Symbol.for('saqta.marksVisible')]);
     ctx.addEventListener(document, 'mouseup', (e) => this.onPointerUp(e), { capture: true });
     ctx.addEventListener(document, 'keyup', (e) => this.onKeyUp(e), { capture: true });
     ctx.addEventListener(document, 'keydown', (e) => this.onKeyDown(e), { capture: true });

@@ -52,6 +52,8 @@ export interface PaintItem {
 export class Overlay {
   private host: HTMLElement | null = null;
   private layer: HTMLDivElement | null = null;
+  private clip: HTMLDivElement | null = null;
+  private hidden = false;
   /** Boxes per claim, in document coordinates. */
   private boxes = new Map<string, { color: Color; rects: Box[]; els: HTMLElement[] }>();
   private frame = 0;
@@ -79,8 +81,20 @@ export class Overlay {
     document.documentElement.append(host);
     this.host = host;
     this.layer = layer;
+    this.clip = clip;
+    if (this.hidden) clip.style.display = 'none';
     this.scrolled();
     return layer;
+  }
+
+  /**
+   * Show or hide every box at once, inside the closed shadow root (the page
+   * sees no change): the full-page screenshot of a save shows the page, not
+   * the reader's marks on it.
+   */
+  setVisible(visible: boolean): void {
+    this.hidden = !visible;
+    if (this.clip) this.clip.style.display = visible ? '' : 'none';
   }
 
   /** Paint exactly these claims (replaces what was painted). */
@@ -149,6 +163,7 @@ export class Overlay {
     this.host?.remove();
     this.host = null;
     this.layer = null;
+    this.clip = null;
     this.boxes.clear();
   }
 }

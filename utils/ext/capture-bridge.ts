@@ -75,9 +75,13 @@ async function fullPageScreenshot(tabId: number, label: string): Promise<Uint8Ar
       func: (top: number, readerY: number, ms: number) =>
         new Promise<number>((done) => {
           const w = window as unknown as { __saqtaShot?: Shot };
+          // The reader's marks (the highlighter's overlay) are not the page: hidden while capturing.
+          const marks = (globalThis as Record<symbol, unknown>)[Symbol.for('saqta.marksVisible')] as ((v: boolean) => void) | undefined;
+          if (!w.__saqtaShot) marks?.(false);
           const shot = (w.__saqtaShot ??= { y: readerY, hidden: [], timer: 0 });
           clearTimeout(shot.timer);
           shot.timer = window.setTimeout(() => {
+            marks?.(true);
             for (const [el, value, prio] of shot.hidden) {
               if (value) el.style.setProperty('visibility', value, prio);
               else el.style.removeProperty('visibility');
@@ -115,6 +119,7 @@ async function fullPageScreenshot(tabId: number, label: string): Promise<Uint8Ar
       func: (readerY: number) => {
         const w = window as unknown as { __saqtaShot?: Shot };
         const shot = w.__saqtaShot;
+        ((globalThis as Record<symbol, unknown>)[Symbol.for('saqta.marksVisible')] as ((v: boolean) => void) | undefined)?.(true);
         if (shot) {
           clearTimeout(shot.timer);
           for (const [el, value, prio] of shot.hidden) {
