@@ -4,7 +4,8 @@ import { SaqtaDB } from '../../utils/db';
 import { createAnnotation } from '../../utils/store/annotations';
 import { pageKeys } from '../../utils/url';
 import { sha256Hex } from '../../utils/bundle/read';
-import { writeBundle, concat } from '../../utils/bundle/write';
+import { writeBundle } from '../../utils/bundle/write';
+import { concatBytes as concat } from '../../utils/bundle/zip-read';
 import { collectArticles, selectionPages, type Selection } from '../../utils/bundle/collect';
 
 export const ARTICLE_HTML = `<!doctype html><html><head><title>Сұхбат</title><script>alert(1)</script></head><body>

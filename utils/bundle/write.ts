@@ -216,13 +216,3 @@ export async function writeBundle(
   return manifest;
 }
 
-/** Collect a stream's chunks into one array (tests, Node). */
-export function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((s, c) => s + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}

@@ -345,6 +345,7 @@ export async function unzipStrict(bytes: Uint8Array): Promise<Map<string, Uint8A
   return files;
 }
 
+/** One array from a stream's chunks. */
 export function concatBytes(chunks: Uint8Array[]): Uint8Array {
   if (chunks.length === 1) return chunks[0]!;
   const out = new Uint8Array(chunks.reduce((s, c) => s + c.length, 0));
