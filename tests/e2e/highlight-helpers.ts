@@ -82,9 +82,23 @@ export async function waitControl(page: Page, key: string, timeout = 10000): Pro
   }
 }
 
+/**
+ * Click a control once it has stopped moving, as a person does: the toolbar
+ * places itself after it renders, and on a loaded machine a click aimed at
+ * its first position can land on the control that slid under it.
+ */
 export async function clickControl(page: Page, key: string, timeout = 10000): Promise<void> {
-  const box = await waitControl(page, key, timeout);
-  await page.mouse.click(box.x, box.y);
+  const end = Date.now() + timeout;
+  for (;;) {
+    const first = await waitControl(page, key, Math.max(100, end - Date.now()));
+    await page.waitForTimeout(80);
+    const now = await controlBox(page, key);
+    if (now && Math.abs(now.x - first.x) < 1 && Math.abs(now.y - first.y) < 1) {
+      await page.mouse.click(now.x, now.y);
+      return;
+    }
+    if (Date.now() > end) throw new Error(`Saqta control ${key} kept moving`);
+  }
 }
 
 /**
