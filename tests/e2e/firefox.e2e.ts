@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { ROOT, artifactPath, serveFixtures } from './harness';
+import { yellowIn } from './pixels';
 import type { FixtureServer } from '../../scripts/server.mjs';
 
 const FIREFOX_DIR = join(ROOT, '.output', 'firefox-mv2');
@@ -101,20 +102,7 @@ async function yellowShare(p: Page, clip: { x: number; y: number; width: number;
   const png = await p.screenshot({ clip, encoding: 'base64' });
   const scratch = await browser.newPage();
   try {
-    return await scratch.evaluate(async (data: string) => {
-      const img = new Image();
-      img.src = `data:image/png;base64,${data}`;
-      await img.decode();
-      const c = document.createElement('canvas');
-      c.width = img.naturalWidth;
-      c.height = img.naturalHeight;
-      const g = c.getContext('2d')!;
-      g.drawImage(img, 0, 0);
-      const px = g.getImageData(0, 0, c.width, c.height).data;
-      let yellow = 0;
-      for (let i = 0; i < px.length; i += 4) if (px[i] > 200 && px[i + 1] > 170 && px[i + 2] < 170 && px[i] - px[i + 2] > 70) yellow++;
-      return yellow / (px.length / 4);
-    }, png);
+    return (await scratch.evaluate(yellowIn, { src: `data:image/png;base64,${png}`, box: { x: 0, y: 0, width: clip.width, height: clip.height }, scale: 1 })).share;
   } finally {
     await scratch.close();
   }

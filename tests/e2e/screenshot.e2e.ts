@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { artifactPath, launch, request, serveFixtures, tabIdOf, type Session } from './harness';
 import type { FixtureServer } from '../../scripts/server.mjs';
 import { makeClaim, settledAnchors } from './highlight-helpers';
+import { yellowIn } from './pixels';
 
 let server: FixtureServer;
 let session: Session;
@@ -20,23 +21,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** Share of pixels in Saqta's highlight yellow within a box of a PNG (decoded by the browser). */
-function yellowIn(args: { src: string; box: { x: number; y: number; width: number; height: number }; scale: number }) {
-  return (async () => {
-    const bmp = await createImageBitmap(await (await fetch(args.src)).blob());
-    const c = new OffscreenCanvas(bmp.width, bmp.height);
-    const g = c.getContext('2d')!;
-    g.drawImage(bmp, 0, 0);
-    const s = args.scale;
-    const px = g.getImageData(Math.round(args.box.x * s), Math.round(args.box.y * s), Math.max(1, Math.round(args.box.width * s)), Math.max(1, Math.round(args.box.height * s))).data;
-    let yellow = 0;
-    for (let i = 0; i < px.length; i += 4) if (px[i] > 200 && px[i + 1] > 170 && px[i + 2] < 170 && px[i] - px[i + 2] > 70) yellow++;
-    return { share: yellow / (px.length / 4), width: bmp.width };
-  })();
-}
-
 async function pageYellow(page: Page, box: { x: number; y: number; width: number; height: number }): Promise<number> {
-  // The whole viewport, cropped in the browser: a clipped capture composites the fixed overlay differently.
+  // The whole viewport, cropped to the box in the browser.
   const png = await page.screenshot();
   const scratch = await session.context.newPage();
   try {
