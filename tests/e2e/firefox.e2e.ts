@@ -102,7 +102,7 @@ async function yellowShare(p: Page, clip: { x: number; y: number; width: number;
   const png = await p.screenshot({ clip, encoding: 'base64' });
   const scratch = await browser.newPage();
   try {
-    return (await scratch.evaluate(yellowIn, { src: `data:image/png;base64,${png}`, box: { x: 0, y: 0, width: clip.width, height: clip.height }, scale: 1 })).share;
+    return await scratch.evaluate(yellowIn, { src: `data:image/png;base64,${png}`, box: { x: 0, y: 0, width: clip.width, height: clip.height } });
   } finally {
     await scratch.close();
   }
