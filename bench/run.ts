@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { startServer } from '../scripts/server.mjs';
 import { chromeVersion } from './lib/browser';
-import { FIXTURES, ROOT, SEED } from './lib/paths';
+import { FIXTURE_MOUNTS, ROOT } from './lib/paths';
 import { machine, textTable, updateBenchmarksMd, writeResults, type RunReport } from './lib/report';
 import type { BenchContext, Figure, NotMeasured, Suite } from './lib/types';
 import { contentScript } from './suites/content-script';
@@ -39,7 +39,7 @@ async function main() {
     notMeasured: [] as NotMeasured[],
     details: {},
   };
-  const server = await startServer({ '/seed/': SEED, '/fixtures/': FIXTURES });
+  const server = await startServer(FIXTURE_MOUNTS);
   const ctx: BenchContext = { server, quick, log: (m) => console.log(m) };
   try {
     for (const suite of suites) {

@@ -1,12 +1,10 @@
-import { resolve, join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 
 export const ROOT = resolve(__dirname, '..', '..');
 export const EXTENSION_DIR = join(ROOT, '.output', 'chrome-mv3');
-export const SHARED = process.env.SAQTA_SHARED ?? resolve(ROOT, '..', 'shared');
-export const FIXTURES = join(SHARED, 'fixtures');
-export const READABILITY = join(FIXTURES, 'readability');
-export const SEED = join(ROOT, 'demo', 'seed-article');
+export { SEED, FIXTURES, READABILITY, FIXTURE_MOUNTS } from '../../tests/paths';
+import { READABILITY } from '../../tests/paths';
 export const RESULTS = join(ROOT, 'bench', 'results');
 
 /** Readability fixtures by size of source.html, largest first. */

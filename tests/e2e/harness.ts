@@ -13,10 +13,8 @@ import { startServer, type FixtureServer } from '../../scripts/server.mjs';
 export const ROOT = resolve(__dirname, '..', '..');
 export const EXTENSION_DIR = join(ROOT, '.output', 'chrome-mv3');
 export const ARTIFACTS = join(ROOT, 'test-artifacts');
-/** ../shared beside the repository (CI lays a copy there); SAQTA_SHARED overrides. */
-export const SHARED = process.env.SAQTA_SHARED ?? resolve(ROOT, '..', 'shared');
-export const FIXTURES = join(SHARED, 'fixtures');
-export const SEED = join(ROOT, 'demo', 'seed-article');
+export { SEED, FIXTURES } from '../paths';
+import { FIXTURE_MOUNTS } from '../paths';
 
 export interface Session {
   context: BrowserContext;
@@ -65,9 +63,9 @@ export async function launch(
   };
 }
 
-/** Serve the demo article at /seed/ and the shared fixtures at /fixtures/. */
+/** Serve the demo article at /seed/ (and /fixtures/seed-article/), the Readability pages at /fixtures/readability/. */
 export function serveFixtures(): Promise<FixtureServer> {
-  return startServer({ '/seed/': SEED, '/fixtures/': FIXTURES, '/hostile/': join(ROOT, 'tests', 'e2e', 'pages') });
+  return startServer({ ...FIXTURE_MOUNTS, '/hostile/': join(ROOT, 'tests', 'e2e', 'pages') });
 }
 
 export function artifactPath(name: string): string {

@@ -1,5 +1,5 @@
 /**
- * Random claims round-trip a reload exactly on real pages (../shared/fixtures/readability).
+ * Random claims round-trip a reload exactly on real pages (tests/fixtures/readability).
  * The claims are made through the content script's bulk path ('highlight-spans' TabCommand):
  * random spans of the page's rendered text → DOM Range → describe(), the same code a selection
  * goes through; the toolbar itself is driven by a person's input in highlight-seed.e2e.ts.

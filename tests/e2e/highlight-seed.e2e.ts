@@ -2,12 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Page } from 'playwright-core';
-import { FIXTURES, artifactPath, launch, serveFixtures, tabIdOf, type Session } from './harness';
+import { SEED, artifactPath, launch, serveFixtures, tabIdOf, type Session } from './harness';
 import type { FixtureServer } from '../../scripts/server.mjs';
 import type { AnchorReport } from '../../utils/messages';
 import { boxesCover, clickControl, waitControl, fold, occurrenceRects, selectWithMouse, settledAnchors, uiText } from './highlight-helpers';
 
-const SEED = join(FIXTURES, 'seed-article');
 const { cases } = JSON.parse(readFileSync(join(SEED, 'anchors.json'), 'utf8')) as {
   cases: { id: string; exact: string; occurrence: number; onEdited: { text?: string; occurrence?: number; orphan?: boolean } }[];
 };

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, artifactPath, launch, serveFixtures, tabIdOf, type Session } from './harness';
+import { SEED, artifactPath, launch, serveFixtures, tabIdOf, type Session } from './harness';
 import type { FixtureServer } from '../../scripts/server.mjs';
 import { anchorsOf, clickControl, makeClaim, settledAnchors, uiText, waitControl } from './highlight-helpers';
 
@@ -51,7 +51,7 @@ for (const lang of ['en', 'kk'] as const) {
       await page.screenshot({ path: artifactPath(`toolbar-${lang}.png`) });
       await page.keyboard.press('Escape');
       // The site edits the article: one paragraph is gone.
-      server.override('/seed/index.html', { file: join(FIXTURES, 'seed-article', 'edited.html') });
+      server.override('/seed/index.html', { file: join(SEED, 'edited.html') });
       try {
         await page.reload();
         const tabId = await tabIdOf(session, page);

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { anchor, anchorAll, buildTextMap, describe, normalizeText, textFingerprint, type TextMap } from '../../utils/anchoring';
 import type { TextQuoteSelector } from '../../utils/annotation';
 
-const SEED = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'seed-article');
+import { SEED } from '../paths';
 const read = (name: string) => readFileSync(join(SEED, name), 'utf8');
 const cases = JSON.parse(read('anchors.json')).cases as {
   id: string;

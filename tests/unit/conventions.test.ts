@@ -41,4 +41,16 @@ describe('conventions', () => {
     }
     expect([...used].filter((k) => !en[k])).toEqual([]);
   });
+
+  it('tests, bench, scripts and configs read fixtures from the repository only, never the folder beside the clone', () => {
+    // Built from pieces so this file does not match itself.
+    const outside = new RegExp(['\\.\\./shared', 'SAQTA_' + 'SHARED', "'\\.\\.', 'shared'"].join('|'));
+    const files = [...['tests', 'bench', 'scripts', '.ci'].flatMap((d) => walk(join(root, d))), 'package.json', 'wxt.config.ts', 'vitest.config.ts', 'vitest.e2e.config.ts']
+      .map((f) => (f.startsWith(root) ? f : join(root, f)))
+      .filter((f) => !f.includes(join('tests', 'fixtures')) && !f.includes(join('bench', 'results')) && !f.includes(join('bench', 'tmp')))
+      .filter((f) => /\.(m?[jt]sx?|json|sh)$|\/run$/.test(f));
+    expect(files.length).toBeGreaterThan(20);
+    const offenders = files.filter((f) => outside.test(readFileSync(f, 'utf8'))).map((f) => relative(root, f));
+    expect(offenders).toEqual([]);
+  });
 });

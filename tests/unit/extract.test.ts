@@ -1,14 +1,13 @@
 // @vitest-environment node
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { JSDOM } from 'jsdom';
 import { Readability } from '@mozilla/readability';
 import { describe, expect, it } from 'vitest';
 import { extractArticle, paragraphsOf } from '../../utils/extract';
 
-const ROOT = resolve(__dirname, '..', '..');
-const FIXTURES = join(process.env.SAQTA_SHARED ?? resolve(ROOT, '..', 'shared'), 'fixtures');
-const SEED = join(FIXTURES, 'seed-article');
+
+import { SEED, READABILITY } from '../paths';
 const fold = (s: string) => s.replace(/\s+/g, ' ').trim();
 const foldAscii = (s: string) => s.replace(/[ \t\r\n\f]+/g, ' ').trim();
 
@@ -114,8 +113,9 @@ describe('extraction of the seed article', () => {
 });
 
 describe('extraction of the Readability test pages', () => {
-  const dir = join(FIXTURES, 'readability');
+  const dir = READABILITY;
   const names = readdirSync(dir).filter((n) => existsSync(join(dir, n, 'source.html')));
+  it('has all 40 Readability pages in the repository', () => expect(names.length).toBeGreaterThanOrEqual(40));
   const FIELDS = ['title', 'byline', 'dir', 'lang', 'siteName'] as const;
 
   it.each(names)('%s: metadata where bare Readability gets it right, and the same text', (name) => {

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import 'fake-indexeddb/auto';
 import { readFileSync, existsSync } from 'node:fs';
-import { join, resolve, extname } from 'node:path';
+import { join, extname } from 'node:path';
 import { createHash } from 'node:crypto';
 import { JSDOM, VirtualConsole } from 'jsdom';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -15,8 +15,7 @@ import { pageKeys } from '../../utils/url';
 import { diffParagraphs } from '../../utils/diff';
 import type { Event, SaveResult } from '../../utils/messages';
 
-const ROOT = resolve(__dirname, '..', '..');
-const SEED = join(process.env.SAQTA_SHARED ?? resolve(ROOT, '..', 'shared'), 'fixtures', 'seed-article');
+import { SEED } from '../paths';
 const ORIGIN = 'http://127.0.0.1:8080';
 const MIME: Record<string, string> = { '.png': 'image/png', '.svg': 'image/svg+xml', '.css': 'text/css', '.html': 'text/html' };
 

@@ -1,14 +1,12 @@
 // @vitest-environment node
 import { readFileSync, existsSync } from 'node:fs';
-import { join, resolve, extname } from 'node:path';
+import { join, extname } from 'node:path';
 import { JSDOM, VirtualConsole } from 'jsdom';
 import { describe, expect, it } from 'vitest';
 import { snapshotDocument } from '../../utils/snapshot/serialize';
 import { inlineSnapshot, type Fetcher } from '../../utils/snapshot/inline';
 
-const ROOT = resolve(__dirname, '..', '..');
-const FIXTURES = join(process.env.SAQTA_SHARED ?? resolve(ROOT, '..', 'shared'), 'fixtures');
-const SEED = join(FIXTURES, 'seed-article');
+import { SEED } from '../paths';
 const ORIGIN = 'http://127.0.0.1:8080';
 const MIME: Record<string, string> = { '.png': 'image/png', '.svg': 'image/svg+xml', '.css': 'text/css', '.woff2': 'font/woff2' };
 
