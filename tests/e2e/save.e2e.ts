@@ -118,7 +118,8 @@ describe('save, read offline, fall back when blocked (Chromium, kk)', () => {
     await reader.screenshot({ path: artifactPath('reader-kk.png'), fullPage: false });
 
     await reader.getByTestId('theme').selectOption('dark');
-    expect(await reader.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(21, 24, 28)');
+    // The theme applies on the next render: poll what the reader sees, not the moment after the click.
+    await expect.poll(() => reader.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(21, 24, 28)');
     await reader.screenshot({ path: artifactPath('reader-kk-dark.png') });
     await reader.getByTestId('theme').selectOption('auto');
 
