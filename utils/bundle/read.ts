@@ -18,7 +18,7 @@ import { normalizeUrl } from '../url';
 import { BundleError, q } from './errors';
 import { ANNOTATIONS, FORMAT, MANIFEST, type Manifest } from './format';
 import { fromJsonLd, type ImportedClaim } from './jsonld';
-import { concatBytes, memorySource, openZip, pathProblem, readAhead, readEntry, type ByteSource, type ZipEntry } from './zip-read';
+import { LIMITS, concatBytes, memorySource, openZip, pathProblem, readAhead, readEntry, type ByteSource, type ZipEntry } from './zip-read';
 
 export interface ParsedCapture {
   record: CaptureRecord;
@@ -121,6 +121,8 @@ const toSource = (src: ByteSource | Uint8Array): ByteSource => (src instanceof U
 export async function readArchive(input: ByteSource | Uint8Array, opts: ReadOptions = {}): Promise<{ manifest: Manifest; files: Files }> {
   const direct = toSource(input);
   const entries = await openZip(direct);
+  const articleDirs = new Set(entries.map((e) => /^articles\/[^/]+\//.exec(e.name)?.[0]).filter(Boolean));
+  if (articleDirs.size > LIMITS.articles) throw new BundleError('too-many-articles', 'tooManyArticles', [articleDirs.size, LIMITS.articles]);
   const src = readAhead(direct);
   const check = () => {
     if (opts.signal?.aborted) throw new Cancelled();
