@@ -213,7 +213,8 @@ function findEocd(tail: Uint8Array, tailStart: number, maxEntries: number): Eocd
   const cdSize = u32(tail, i + 12);
   const cdOffset = u32(tail, i + 16);
   // A ZIP64 locator before the end record makes Python and unzip read the ZIP64 record instead.
-  if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff || (i >= 20 && u32(tail, i - 20) === SIG.locator64)) throw refuse('zip64', 'zip64');
+  if (i >= 20 && u32(tail, i - 20) === SIG.locator64) throw refuse('zip64', 'zip64Locator');
+  if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) throw refuse('zip64', 'zip64');
   if (disk !== 0 || cdDisk !== 0 || countHere !== count) throw refuse('multi-disk', 'multiDisk');
   if (count > maxEntries) throw refuse('too-many-entries', 'tooManyEntries', [count, maxEntries]);
   const at = tailStart + i;
