@@ -131,6 +131,8 @@ const SIG = { local: 0x04034b50, central: 0x02014b50, end: 0x06054b50, end64: 0x
 /** Bit 3: CRC and sizes follow the data (data descriptor). Bit 11: the name is UTF-8. */
 const FLAG_DESCRIPTOR = 0x8;
 const FLAG_UTF8 = 0x800;
+/** Flags every tool reads alike: encrypted (refused on its own), deflate options, descriptor, UTF-8. */
+const KNOWN_FLAGS = 0x1 | 0x2 | 0x4 | FLAG_DESCRIPTOR | FLAG_UTF8;
 /** Extra fields that only carry times or owners (safe to ignore): extended timestamp, Info-ZIP Unix (old and new), NTFS times. */
 const HARMLESS_EXTRA = new Set([0x5455, 0x5855, 0x7855, 0x7875, 0x000a]);
 
@@ -253,6 +255,7 @@ function parseDirectory(cd: Uint8Array, eocd: Eocd, opts: OpenOptions): ZipEntry
   for (let i = 0; i < eocd.count; i++) {
     if (p + 46 > cd.length || u32(cd, p) !== SIG.central) throw refuse('truncated', 'entryDamaged', [i + 1]);
     const madeBy = u16(cd, p + 4);
+    const needed = u16(cd, p + 6);
     const flags = u16(cd, p + 8);
     const method = u16(cd, p + 10);
     const crc = u32(cd, p + 16);
@@ -280,6 +283,8 @@ function parseDirectory(cd: Uint8Array, eocd: Eocd, opts: OpenOptions): ZipEntry
     const problem = pathProblem(folder ? name.slice(0, -1) : name);
     if (problem) throw refuse(problem.code, problem.key, [label], name);
     if (flags & 1) throw refuse('encrypted', 'encrypted', [label], name);
+    if (flags & ~KNOWN_FLAGS) throw refuse('ambiguous-archive', 'flagsUnknown', [label, `0x${flags.toString(16)}`], name);
+    if (needed > 20) throw refuse('unsupported-method', 'versionNeeded', [label, `${needed >> 8 ? `${needed >> 8}/` : ''}${(needed & 0xff) / 10}`], name);
     const type = unixType(madeBy, external);
     if (type !== 0 && type !== (folder ? 0x4000 : 0x8000)) throw refuse('special-file', type === 0xa000 ? 'symlink' : 'specialFile', [label], name);
     if (!folder && external & 0x10 && madeBy >> 8 === 0) throw refuse('special-file', 'specialFile', [label], name);
@@ -348,6 +353,7 @@ export async function openZip(src: ByteSource, opts: OpenOptions = {}): Promise<
 function checkLocal(e: ZipEntry, head: Uint8Array): number {
   const label = q(e.name);
   if (head.length < 30 || u32(head, 0) !== SIG.local) throw refuse('bad-local-header', 'localMissing', [label], e.name);
+  const lNeeded = u16(head, 4);
   const lFlags = u16(head, 6);
   const lMethod = u16(head, 8);
   const lCrc = u32(head, 14);
@@ -360,6 +366,7 @@ function checkLocal(e: ZipEntry, head: Uint8Array): number {
   }
   const differs = (field: string) => refuse('bad-local-header', 'localDiffers', [label, field], e.name);
   if (lFlags !== e.flags) throw differs('flags');
+  if (lNeeded > 20) throw refuse('unsupported-method', 'versionNeeded', [label, `${lNeeded >> 8 ? `${lNeeded >> 8}/` : ''}${(lNeeded & 0xff) / 10}`], e.name);
   if (lMethod !== e.method) throw differs('compression method');
   // With a data descriptor the local fields may be zero (a streaming writer did not know them yet); otherwise they must agree.
   const zeros = lCrc === 0 && lCompressed === 0 && lSize === 0;
