@@ -6,6 +6,7 @@
  * the archive is read from disk by slices, never whole into memory.
  */
 import { open } from 'node:fs/promises';
+import { JSDOM } from 'jsdom';
 import { verifyBundle, formatReport } from '../utils/bundle/verify';
 import type { ByteSource } from '../utils/bundle/zip-read';
 
@@ -16,6 +17,8 @@ async function main() {
     process.exit(args.length ? 0 : 2);
   }
   let failed = 0;
+  // Saved HTML is checked with the same DOMPurify configuration as import, in jsdom's DOM.
+  const window = new JSDOM('').window as unknown as Window & typeof globalThis;
   for (const file of args) {
     let handle;
     try {
@@ -36,7 +39,7 @@ async function main() {
           return new Uint8Array(buf.buffer, buf.byteOffset, bytesRead);
         },
       };
-      const report = await verifyBundle(src);
+      const report = await verifyBundle(src, { window });
       console.log(formatReport(report, file));
       if (!report.ok) failed++;
     } finally {

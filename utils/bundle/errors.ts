@@ -9,7 +9,10 @@
  * error.args)`), and `message` is the English text (tests, the Node verify
  * command).
  */
-import strings from '../../locales/bundle.json';
+import bundleStrings from '../../locales/bundle.json';
+import zipStrings from '../../locales/zip.json';
+
+const strings = { ...bundleStrings, ...zipStrings };
 
 export type BundleErrorCode =
   | 'not-zip' | 'empty' | 'truncated' | 'zip64' | 'multi-disk' | 'too-large' | 'too-many-entries'
@@ -19,9 +22,10 @@ export type BundleErrorCode =
   | 'no-manifest' | 'manifest-json' | 'manifest-format' | 'manifest-version' | 'manifest-shape'
   | 'manifest-path' | 'manifest-duplicate' | 'missing-file' | 'extra-file' | 'wrong-size' | 'bad-hash-format' | 'wrong-hash'
   | 'annotations-json' | 'annotations-shape' | 'annotation-invalid' | 'annotation-duplicate' | 'annotation-unknown-page'
-  | 'page-invalid' | 'capture-invalid' | 'too-long' | 'not-jsonld';
+  | 'page-invalid' | 'capture-invalid' | 'too-long' | 'not-jsonld'
+  | 'ambiguous-archive' | 'special-file' | 'name-clash' | 'too-many-articles';
 
-type Strings = typeof strings;
+type Strings = typeof bundleStrings & typeof zipStrings;
 /** The refusal texts: `bundleErr_<RefusalKey>` in locales/bundle.json. */
 export type RefusalKey = { [K in keyof Strings]: K extends `bundleErr_${infer R}` ? R : never }[keyof Strings];
 export type Lang = 'en' | 'kk' | 'ru';
@@ -67,3 +71,37 @@ export class BundleError extends Error {
 
 /** Quote a name from the archive the way every message shows it. */
 export const q = (name: string): string => JSON.stringify(name);
+
+/**
+ * The headline shown above a refusal's detail: the family of its real reason
+ * (a long note is "too long", not a zip bomb). `zipHead_*` / `libRefuse*` in
+ * locales (en/kk/ru).
+ */
+export function headlineKey(code: BundleErrorCode): string {
+  switch (code) {
+    case 'not-zip': case 'empty': case 'truncated': case 'multi-disk': case 'no-manifest': case 'not-jsonld':
+      return 'libRefuseNotBundle';
+    case 'zip64':
+      return 'zipHead_zip64';
+    case 'declared-bomb': case 'ratio-bomb': case 'real-bomb': case 'overlapping-entries':
+      return 'zipHead_bomb';
+    case 'too-large': case 'too-many-entries': case 'too-many-articles':
+      return 'zipHead_tooLarge';
+    case 'too-long':
+      return 'zipHead_tooLong';
+    case 'ambiguous-archive': case 'bad-local-header':
+      return 'zipHead_ambiguous';
+    case 'special-file':
+      return 'zipHead_special';
+    case 'name-clash': case 'duplicate-entry':
+      return 'zipHead_names';
+    case 'bad-name': case 'unsafe-path': case 'absolute-path': case 'directory-entry': case 'encrypted': case 'unsupported-method':
+      return 'libRefuseUnsafe';
+    case 'missing-file': case 'extra-file': case 'wrong-size': case 'wrong-hash': case 'bad-hash-format': case 'crc-mismatch': case 'size-mismatch': case 'corrupt-data':
+      return 'libRefuseChanged';
+    case 'manifest-format': case 'manifest-version':
+      return 'libRefuseVersion';
+    default:
+      return 'libRefuseRecords';
+  }
+}

@@ -7,7 +7,8 @@
  *   index.html               browse the unzipped bundle offline (no scripts)
  *   articles/<dir>/page.json the article record
  *   articles/<dir>/reader.html   the reader copy with the claims marked
- *   articles/<dir>/capture-<n>/capture.json + artifacts (article.html, snapshot.html, raw.html, screenshot.png, image-<k>.*)
+ *   articles/<dir>/capture-<n>/capture.json + artifacts (snapshot.html, and as text: article.html.txt, raw.html.txt; screenshot.png, image-<k>.*)
+ *                            (an HTML artifact is .html only when it carries Saqta's policy; artifacts are kept byte for byte)
  */
 import type { Annotation } from '../annotation';
 import type { ArtifactRef, CaptureRecord, PageRecord } from '../db';

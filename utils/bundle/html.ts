@@ -1,15 +1,17 @@
 /**
  * HTML that travels: the reader copy with its claims marked, and the
  * bundle's index.html. No DOM needed (runs in the library page and in Node),
- * no scripts, and a Content-Security-Policy that forbids scripts and every
- * network request, so a copy opened from disk shows only what it holds.
+ * no scripts, and a Content-Security-Policy that forbids scripts, every
+ * network request and every form post (`form-action 'none'`), so a copy
+ * opened from disk shows only what it holds; forms in a saved article are
+ * taken out (the tags go, their text stays).
  */
 import { quoteOf, type Annotation } from '../annotation';
 import type { PageRecord } from '../db';
 import { decodeEntities } from '../search/html-text';
 import { escapeHtml, type BundleArticle } from './format';
 
-export const CSP = "default-src 'none'; img-src data: blob:; style-src 'unsafe-inline'; media-src data:; font-src data:";
+export const CSP = "default-src 'none'; img-src data: blob:; style-src 'unsafe-inline'; media-src data:; font-src data:; form-action 'none'; base-uri 'none'";
 
 const HL: Record<string, string> = { yellow: '#ffe066', green: '#8ce99a', blue: '#a5d8ff', pink: '#fcc2d7', purple: '#d0bfff' };
 
@@ -28,8 +30,10 @@ export function stripActive(html: string): string {
   return html
     .replace(/<(script|iframe|object|embed|frame|frameset|applet|noscript|template)\b[\s\S]*?<\/\1\s*>/gi, '')
     .replace(/<(script|iframe|object|embed|frame|base|meta|link)\b[^>]*>/gi, '')
+    .replace(/<\/?(form|input|button|select|textarea|option|optgroup|datalist|fieldset|legend|output)\b[^>]*>/gi, '')
     .replace(/\s(on[a-z]+)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi, '')
-    .replace(/\s(href|src|action|formaction|xlink:href)\s*=\s*("\s*javascript:[^"]*"|'\s*javascript:[^']*'|javascript:[^\s>]+)/gi, '');
+    .replace(/\s(action|formaction)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi, '')
+    .replace(/\s(href|src|xlink:href)\s*=\s*("\s*javascript:[^"]*"|'\s*javascript:[^']*'|javascript:[^\s>]+)/gi, '');
 }
 
 /** Body content of an HTML document (or the fragment itself). */

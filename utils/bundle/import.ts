@@ -9,7 +9,9 @@ import type { SaqtaDB } from '../db';
 import { BundleError } from './errors';
 import { fromJsonLd } from './jsonld';
 import { mergeIntoLibrary, type ImportSummary } from './merge';
-import { Cancelled, parseBundle } from './read';
+import { Cancelled, parseBundle, sha256Hex, type ImportNote, type ParsedArticle } from './read';
+import { cleanSavedHtml } from './clean-html';
+import { yieldToPage } from './yield';
 import { blobSource, memorySource, type ByteSource } from './zip-read';
 
 export const MAX_JSON_IMPORT = 256 * 1024 * 1024;
@@ -17,6 +19,15 @@ export const MAX_JSON_IMPORT = 256 * 1024 * 1024;
 export interface ImportOptions {
   signal?: AbortSignal;
   onProgress?(phase: 'check' | 'write', done: number, total: number): void;
+  /** The window whose DOM sanitizes saved HTML (default: the page's; Node callers pass jsdom's). */
+  window?: Window & typeof globalThis;
+}
+
+/** The window to sanitize with: the caller's, else the page's; never skipped. */
+function domOf(opts: ImportOptions): Window & typeof globalThis {
+  const win = opts.window ?? (typeof window !== 'undefined' && typeof window.DOMParser === 'function' ? window : undefined);
+  if (!win) throw new Error('Importing a bundle needs a DOM to sanitize its saved HTML (pass ImportOptions.window).');
+  return win;
 }
 
 export async function importSource(db: SaqtaDB, src: ByteSource, opts: ImportOptions = {}): Promise<ImportSummary> {
@@ -32,8 +43,11 @@ export async function importSource(db: SaqtaDB, src: ByteSource, opts: ImportOpt
     if (opts.signal?.aborted) throw new Cancelled();
     return mergeIntoLibrary(db, [], fromJsonLd(text), { signal: opts.signal, onProgress: (d, t) => opts.onProgress?.('write', d, t) });
   }
+  const win = domOf(opts);
   const parsed = await parseBundle(src, { signal: opts.signal, onProgress: (d, t) => opts.onProgress?.('check', d, t) });
-  return mergeIntoLibrary(db, parsed.articles, parsed.claims, { signal: opts.signal, onProgress: (d, t) => opts.onProgress?.('write', d, t) });
+  const notes = [...parsed.notes, ...(await cleanArticles(parsed.articles, win, opts.signal))];
+  const summary = await mergeIntoLibrary(db, parsed.articles, parsed.claims, { signal: opts.signal, onProgress: (d, t) => opts.onProgress?.('write', d, t) });
+  return notes.length ? { ...summary, notes } : summary;
 }
 
 /** The library page: a picked File. */
@@ -44,4 +58,32 @@ export function importFile(db: SaqtaDB, file: Blob, opts?: ImportOptions): Promi
 /** Bytes in memory (tests, tools). */
 export function importBytes(db: SaqtaDB, bytes: Uint8Array, opts?: ImportOptions): Promise<ImportSummary> {
   return importSource(db, memorySource(bytes), opts);
+}
+
+/**
+ * Sanitize every saved article copy and snapshot of a checked bundle (see
+ * clean-html.ts); a copy that had dangerous parts is replaced by the cleaned
+ * one, with its new size and SHA-256, and a note for the import summary.
+ */
+export async function cleanArticles(articles: ParsedArticle[], win: Window & typeof globalThis, signal?: AbortSignal): Promise<ImportNote[]> {
+  const notes: ImportNote[] = [];
+  for (const a of articles) {
+    for (const c of a.captures) {
+      for (const f of c.files) {
+        if ((f.ref.kind !== 'article' && f.ref.kind !== 'snapshot') || !/html/i.test(f.ref.mime)) continue;
+        const r = cleanSavedHtml(f.ref.kind, await f.data.text(), win);
+        if (r.removed.length) {
+          const bytes = new TextEncoder().encode(r.html);
+          const was = f.ref.sha256;
+          f.data = new Blob([bytes], { type: f.ref.mime });
+          f.ref.sha256 = sha256Hex(bytes);
+          f.ref.size = bytes.length;
+          notes.push({ key: 'impNoteCleaned', args: [f.path, r.removed.join(', '), was.slice(0, 12), f.ref.sha256.slice(0, 12)] });
+        }
+        if (signal?.aborted) throw new Cancelled();
+        await yieldToPage();
+      }
+    }
+  }
+  return notes;
 }

@@ -6,6 +6,7 @@
  * `saqta:color`, and the times. `fromJsonLd` reads that back, and also the
  * shape Hypothesis exports (uri, text, tags, target[].selector).
  */
+import { parseIsoDate } from './dates';
 import { COLORS, type Annotation, type Color, type Selector } from '../annotation';
 import { BundleError } from './errors';
 
@@ -82,9 +83,9 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
 
+/** An ISO 8601 date-time in Saqta's form, else the fallback (never `Date.parse`'s guesses: "1" is not 2001). */
 function isoOr(v: unknown, fallback: string): string {
-  const s = str(v);
-  return s && !Number.isNaN(Date.parse(s)) ? new Date(s).toISOString() : fallback;
+  return parseIsoDate(v)?.iso ?? fallback;
 }
 
 function cleanSelectors(raw: unknown, where: string): Selector[] {

@@ -20,13 +20,15 @@ import { newId, nowIso, quoteOf, type Annotation } from '../annotation';
 import { pageKeys, type PageKeys } from '../url';
 import { cleanTagName, tagKey } from '../store/tags';
 import type { ImportedClaim } from './jsonld';
-import { Cancelled, type ParsedArticle } from './read';
+import { Cancelled, type ImportNote, type ParsedArticle } from './read';
 
 export interface ImportSummary {
   pages: { added: number; merged: number };
   claims: { added: number; merged: number; skipped: number };
   captures: { added: number; skipped: number };
   tags: { added: number };
+  /** What the import changed or left out (dates normalized, saved HTML sanitized), when anything. */
+  notes?: ImportNote[];
 }
 
 export interface MergeOptions {

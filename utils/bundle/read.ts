@@ -18,7 +18,9 @@ import { normalizeUrl } from '../url';
 import { BundleError, q } from './errors';
 import { ANNOTATIONS, FORMAT, MANIFEST, type Manifest } from './format';
 import { fromJsonLd, type ImportedClaim } from './jsonld';
-import { concatBytes, memorySource, openZip, pathProblem, readAhead, readEntry, type ByteSource, type ZipEntry } from './zip-read';
+import { parseIsoDate } from './dates';
+import { sliceYield } from './yield';
+import { LIMITS, concatBytes, memorySource, openZip, pathProblem, readAhead, readEntry, type ByteSource, type ZipEntry } from './zip-read';
 
 export interface ParsedCapture {
   record: CaptureRecord;
@@ -48,6 +50,14 @@ export interface ParsedBundle {
   articles: ParsedArticle[];
   claims: ImportedClaim[];
   files: Files;
+  /** What import changed or dropped (dates normalized, fields that are not what they should be). */
+  notes: ImportNote[];
+}
+
+/** A line of the import summary: a text key (`impNote*`, locales/zip.json) and its parameters. */
+export interface ImportNote {
+  key: string;
+  args: string[];
 }
 
 export interface ReadOptions {
@@ -75,6 +85,8 @@ export function sha256Hex(data: Uint8Array): string {
 }
 
 const isJson = (name: string) => name.endsWith('.json') || name.endsWith('.jsonld');
+/** The HTML Saqta writes beside the records (index, reader copies): kept for verify's active-content check. */
+const isWrittenHtml = (name: string) => name === 'index.html' || /^articles\/[^/]+\/reader\.html$/.test(name);
 /** Artifacts: what capture folders hold besides their record (not the article's page.json and reader.html). */
 const isArtifact = (name: string) => name.startsWith('articles/') && !name.endsWith('/capture.json') && !/^articles\/[^/]+\/(page\.json|reader\.html)$/.test(name);
 const TYPES: Record<string, string> = { html: 'text/html', png: 'image/png', jpg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif', svg: 'image/svg+xml', avif: 'image/avif', json: 'application/json', txt: 'text/plain' };
@@ -84,7 +96,7 @@ const typeOf = (name: string) => TYPES[name.slice(name.lastIndexOf('.') + 1).toL
 /** Read one entry: hash it, keep what later checks need. */
 async function readOne(src: ByteSource, e: ZipEntry, onSlice: () => void): Promise<ReadFile> {
   const hash = sha256.create();
-  const keepBytes = isJson(e.name) && e.size <= MAX_JSON;
+  const keepBytes = (isJson(e.name) || isWrittenHtml(e.name)) && e.size <= MAX_JSON;
   const keepBlob = isArtifact(e.name);
   const bytes: Uint8Array[] = [];
   let parts: BlobPart[] = [];
@@ -121,6 +133,8 @@ const toSource = (src: ByteSource | Uint8Array): ByteSource => (src instanceof U
 export async function readArchive(input: ByteSource | Uint8Array, opts: ReadOptions = {}): Promise<{ manifest: Manifest; files: Files }> {
   const direct = toSource(input);
   const entries = await openZip(direct);
+  const articleDirs = new Set(entries.map((e) => /^articles\/[^/]+\//.exec(e.name)?.[0]).filter(Boolean));
+  if (articleDirs.size > LIMITS.articles) throw new BundleError('too-many-articles', 'tooManyArticles', [articleDirs.size, LIMITS.articles]);
   const src = readAhead(direct);
   const check = () => {
     if (opts.signal?.aborted) throw new Cancelled();
@@ -138,11 +152,14 @@ export async function readArchive(input: ByteSource | Uint8Array, opts: ReadOpti
     until[i] = next;
     if (large(ordered[i]!)) next = ordered[i]!.localOffset;
   }
+  const turn = sliceYield();
   for (const [i, e] of ordered.entries()) {
     src.until = until[i]!;
     files.set(e.name, await readOne(src, e, check));
     done += e.compressedSize;
     opts.onProgress?.(done, total);
+    // Small entries come from the read-ahead window without a real wait: give the page its turns.
+    await turn();
   }
   if (!files.has(MANIFEST)) throw new BundleError('no-manifest', 'noManifest', [MANIFEST]);
   const manifest = checkManifest(json(files, MANIFEST, 'manifest-json'));
@@ -175,7 +192,7 @@ export function checkManifest(raw: unknown): Manifest {
   if (typeof format.version !== 'string' || !/^1\.\d+\.\d+$/.test(format.version)) {
     throw new BundleError('manifest-version', 'manifestVersion', [f, String(JSON.stringify(format.version)).slice(0, 40)], f);
   }
-  if (typeof raw.created !== 'string' || Number.isNaN(Date.parse(raw.created))) throw new BundleError('manifest-shape', 'manifestCreated', [f], f);
+  if (!parseIsoDate(raw.created)) throw new BundleError('manifest-shape', 'manifestCreated', [f], f);
   if (typeof raw.software !== 'string') throw new BundleError('manifest-shape', 'manifestSoftware', [f], f);
   if (!Array.isArray(raw.resources)) throw new BundleError('manifest-shape', 'manifestResources', [f], f);
   const seen = new Set<string>();
@@ -210,12 +227,27 @@ function httpUrl(v: unknown, where: string, code: 'page-invalid' | 'capture-inva
   throw new BundleError(code, 'fieldNotHttp', [where, field], where);
 }
 
-const isoTime = (v: unknown, where: string, field: string, code: 'page-invalid' | 'capture-invalid') => {
-  if (typeof v !== 'string' || Number.isNaN(Date.parse(v))) throw new BundleError(code, 'fieldNotTime', [where, field], where);
-  return v;
+/** A required date-time: ISO 8601 or refused; normalized to Saqta's UTC form with a note when it was written otherwise. */
+const isoTime = (v: unknown, where: string, field: string, code: 'page-invalid' | 'capture-invalid', notes?: ImportNote[]) => {
+  const d = parseIsoDate(v);
+  if (!d) throw new BundleError(code, 'fieldNotTime', [where, field, String(JSON.stringify(v)).slice(0, 40)], where);
+  if (d.changed) notes?.push({ key: d.assumedUtc ? 'impNoteDateUtc' : 'impNoteDate', args: [where, field, String(v), d.iso] });
+  return d.iso;
 };
 
-export function checkPage(raw: unknown, where: string): PageRecord {
+/** An optional date-time from the page itself (published): kept when ISO 8601, else dropped with a note. */
+const optionalTime = (v: unknown, where: string, field: string, notes?: ImportNote[]): string | undefined => {
+  if (v === undefined || v === null || v === '') return undefined;
+  const d = parseIsoDate(v);
+  if (!d) {
+    notes?.push({ key: 'impNoteDateDropped', args: [where, field, String(JSON.stringify(v)).slice(0, 60)] });
+    return undefined;
+  }
+  if (d.changed) notes?.push({ key: d.assumedUtc ? 'impNoteDateUtc' : 'impNoteDate', args: [where, field, String(v), d.iso] });
+  return d.iso;
+};
+
+export function checkPage(raw: unknown, where: string, notes?: ImportNote[]): PageRecord {
   if (!isObj(raw)) throw new BundleError('page-invalid', 'notObject', [where], where);
   const id = str(raw.id, 300, 'id', where, 'page-invalid');
   if (!id) throw new BundleError('page-invalid', 'noId', [where], where);
@@ -223,7 +255,8 @@ export function checkPage(raw: unknown, where: string): PageRecord {
   const canonicalUrl = raw.canonicalUrl ? httpUrl(raw.canonicalUrl, where, 'page-invalid', 'canonicalUrl') : undefined;
   const aliases = Array.isArray(raw.aliases) ? raw.aliases.filter((a): a is string => typeof a === 'string' && a.length < 8000).slice(0, 100) : [];
   const dir = raw.dir === 'rtl' ? 'rtl' : raw.dir === 'ltr' ? 'ltr' : undefined;
-  const wordCount = Number.isSafeInteger(raw.wordCount) ? (raw.wordCount as number) : undefined;
+  const wordCount = Number.isSafeInteger(raw.wordCount) && (raw.wordCount as number) >= 0 ? (raw.wordCount as number) : undefined;
+  if (raw.wordCount !== undefined && wordCount === undefined) notes?.push({ key: 'impNoteDropped', args: [where, 'wordCount', String(JSON.stringify(raw.wordCount)).slice(0, 40)] });
   const page: PageRecord = {
     id,
     url,
@@ -237,18 +270,18 @@ export function checkPage(raw: unknown, where: string): PageRecord {
     siteName: str(raw.siteName, 2000, 'siteName', where, 'page-invalid'),
     lang: str(raw.lang, 35, 'lang', where, 'page-invalid'),
     dir,
-    publishedTime: str(raw.publishedTime, 100, 'publishedTime', where, 'page-invalid'),
+    publishedTime: optionalTime(str(raw.publishedTime, 100, 'publishedTime', where, 'page-invalid'), where, 'publishedTime', notes),
     excerpt: str(raw.excerpt, 20_000, 'excerpt', where, 'page-invalid'),
     wordCount,
-    createdAt: isoTime(raw.createdAt, where, 'createdAt', 'page-invalid'),
-    updatedAt: isoTime(raw.updatedAt, where, 'updatedAt', 'page-invalid'),
-    savedAt: raw.savedAt === undefined ? undefined : isoTime(raw.savedAt, where, 'savedAt', 'page-invalid'),
+    createdAt: isoTime(raw.createdAt, where, 'createdAt', 'page-invalid', notes),
+    updatedAt: isoTime(raw.updatedAt, where, 'updatedAt', 'page-invalid', notes),
+    savedAt: raw.savedAt === undefined ? undefined : isoTime(raw.savedAt, where, 'savedAt', 'page-invalid', notes),
   };
   for (const k of Object.keys(page) as (keyof PageRecord)[]) if (page[k] === undefined) delete page[k];
   return page;
 }
 
-function checkCapture(raw: unknown, where: string, pageId: string, dir: string, files: Files): ParsedCapture {
+function checkCapture(raw: unknown, where: string, pageId: string, dir: string, files: Files, notes?: ImportNote[]): ParsedCapture {
   const code = 'capture-invalid' as const;
   if (!isObj(raw)) throw new BundleError(code, 'notObject', [where], where);
   const id = str(raw.id, 300, 'id', where, code);
@@ -275,7 +308,7 @@ function checkCapture(raw: unknown, where: string, pageId: string, dir: string, 
     pageId,
     url: httpUrl(raw.url, where, code),
     finalUrl: httpUrl(raw.finalUrl ?? raw.url, where, code, 'finalUrl'),
-    capturedAt: isoTime(raw.capturedAt, where, 'capturedAt', code),
+    capturedAt: isoTime(raw.capturedAt, where, 'capturedAt', code, notes),
     browser: str(raw.browser, 500, 'browser', where, code) ?? '',
     extensionVersion: str(raw.extensionVersion, 100, 'extensionVersion', where, code) ?? '',
     artifacts: refs,
@@ -303,7 +336,7 @@ export function fileProblems(manifest: Manifest, files: Files): BundleError[] {
 }
 
 /** Articles and claims of a bundle whose files are already checked. */
-export function readContents(files: Files): { articles: ParsedArticle[]; claims: ImportedClaim[] } {
+export function readContents(files: Files, notes: ImportNote[] = []): { articles: ParsedArticle[]; claims: ImportedClaim[]; notes: ImportNote[] } {
   if (!files.has(ANNOTATIONS)) throw new BundleError('missing-file', 'noAnnotations', [ANNOTATIONS], ANNOTATIONS);
   const raw = json(files, ANNOTATIONS, 'annotations-json');
   if (!isObj(raw) || raw.type !== 'AnnotationCollection') throw new BundleError('annotations-shape', 'notCollection', [ANNOTATIONS], ANNOTATIONS);
@@ -321,20 +354,20 @@ export function readContents(files: Files): { articles: ParsedArticle[]; claims:
   for (const dir of [...dirs].sort()) {
     const pagePath = `${dir}/page.json`;
     if (!files.has(pagePath)) throw new BundleError('missing-file', 'noPageJson', [dir], pagePath);
-    const page = checkPage(json(files, pagePath, 'page-invalid'), pagePath);
+    const page = checkPage(json(files, pagePath, 'page-invalid'), pagePath, notes);
     if (ids.has(page.id)) throw new BundleError('page-invalid', 'pageIdRepeated', [pagePath], pagePath);
     ids.add(page.id);
     const captures: ParsedCapture[] = [];
     for (const name of (captureFiles.get(dir) ?? []).sort()) {
       const cdir = name.slice(0, -'/capture.json'.length);
-      captures.push(checkCapture(json(files, name, 'capture-invalid'), name, page.id, cdir, files));
+      captures.push(checkCapture(json(files, name, 'capture-invalid'), name, page.id, cdir, files, notes));
     }
     articles.push({ dir, page, captures });
   }
   for (const c of claims) {
     if (!c.pageId || !ids.has(c.pageId)) throw new BundleError('annotation-unknown-page', 'unknownPage', [q(c.id)], ANNOTATIONS);
   }
-  return { articles, claims };
+  return { articles, claims, notes };
 }
 
 function fromJsonLdValue(raw: unknown): ImportedClaim[] {
@@ -351,6 +384,6 @@ export async function parseBundle(input: ByteSource | Uint8Array, opts: ReadOpti
   const { manifest, files } = await readArchive(input, opts);
   const problems = fileProblems(manifest, files);
   if (problems.length) throw problems[0];
-  const { articles, claims } = readContents(files);
-  return { manifest, articles, claims, files };
+  const { articles, claims, notes } = readContents(files);
+  return { manifest, articles, claims, files, notes };
 }

@@ -8,7 +8,8 @@
 import { quoteOf } from '../annotation';
 import { htmlToText, normalizeText } from '../search/html-text';
 import { BundleError } from './errors';
-import { fileProblems, readArchive, readContents } from './read';
+import { fileProblems, readArchive, readContents, type Files, type ParsedArticle } from './read';
+import { cleanSavedHtml, cleanSnapshotHtml } from './clean-html';
 import type { ByteSource } from './zip-read';
 
 export interface VerifyLine {
@@ -20,9 +21,17 @@ export interface VerifyLine {
 export interface VerifyReport {
   ok: boolean;
   lines: VerifyLine[];
+  /** Every file of the archive with its size and SHA-256, when the archive could be read. */
+  files?: { path: string; bytes: number; sha256: string }[];
 }
 
-export async function verifyBundle(input: ByteSource | Uint8Array): Promise<VerifyReport> {
+export interface VerifyOptions {
+  /** The window whose DOM checks saved HTML (jsdom's in Node); without one the HTML check is reported as not done. */
+  window?: Window & typeof globalThis;
+}
+
+/** Every file verify found in the archive (the differential test compares it with what unzip extracts). */
+export async function verifyBundle(input: ByteSource | Uint8Array, opts: VerifyOptions = {}): Promise<VerifyReport> {
   const lines: VerifyLine[] = [];
   const fail = (e: unknown) => {
     if (e instanceof BundleError) lines.push({ level: 'fail', file: e.file, message: e.message });
@@ -36,6 +45,7 @@ export async function verifyBundle(input: ByteSource | Uint8Array): Promise<Veri
     return { ok: false, lines };
   }
   const { manifest, files } = read;
+  const listing = [...files].map(([path, f]) => ({ path, bytes: f.size, sha256: f.sha256 })).sort((a, b) => (a.path < b.path ? -1 : 1));
   lines.push({ level: 'ok', file: 'datapackage.json', message: `${manifest.format.name} ${manifest.format.version}, made ${manifest.created} by ${manifest.software}, ${manifest.resources.length} files listed.` });
   const problems = fileProblems(manifest, files);
   problems.forEach(fail);
@@ -45,8 +55,9 @@ export async function verifyBundle(input: ByteSource | Uint8Array): Promise<Veri
     contents = readContents(files);
   } catch (e) {
     fail(e);
-    return { ok: false, lines };
+    return { ok: false, lines, files: listing };
   }
+  await checkHtml(contents.articles, files, lines, opts.window);
   lines.push({ level: 'ok', file: 'annotations.jsonld', message: `${contents.claims.length} W3C Web Annotations, ${contents.articles.length} articles; capture records match their artifacts.` });
   let found = 0;
   for (const article of contents.articles) {
@@ -66,7 +77,42 @@ export async function verifyBundle(input: ByteSource | Uint8Array): Promise<Veri
     }
   }
   if (found) lines.push({ level: 'ok', message: `${found} quotes found in their saved articles.` });
-  return { ok: !lines.some((l) => l.level === 'fail'), lines };
+  return { ok: !lines.some((l) => l.level === 'fail'), lines, files: listing };
+}
+
+/**
+ * Saved HTML with active content (scripts, handlers, javascript: links, meta
+ * refresh, forms posting somewhere): Saqta never writes it, import removes
+ * it, and it must not be opened from the unzipped folder. The same checks as
+ * import (clean-html.ts): article copies and snapshots, and the index and
+ * reader pages Saqta writes beside them.
+ */
+async function checkHtml(articles: ParsedArticle[], files: Files, lines: VerifyLine[], win?: Window & typeof globalThis): Promise<void> {
+  if (!win) {
+    lines.push({ level: 'warn', message: 'Saved HTML was not checked for active content (no DOM available).' });
+    return;
+  }
+  let checked = 0;
+  let bad = 0;
+  const report = (file: string, removed: string[]) =>
+    ++bad && lines.push({ level: 'fail', file, message: `${file} holds active content Saqta never writes (${removed.join(', ')}): import removes it; do not open this file from the unzipped folder.` });
+  for (const a of articles) {
+    for (const c of a.captures) {
+      for (const f of c.files) {
+        if ((f.ref.kind !== 'article' && f.ref.kind !== 'snapshot') || !/html/i.test(f.ref.mime)) continue;
+        checked++;
+        const r = cleanSavedHtml(f.ref.kind, await f.data.text(), win);
+        if (r.removed.length) report(f.path, r.removed);
+      }
+    }
+  }
+  for (const [path, f] of files) {
+    if (!f.bytes || !path.endsWith('.html')) continue;
+    checked++;
+    const r = cleanSnapshotHtml(new TextDecoder().decode(f.bytes), win);
+    if (r.removed.length) report(path, r.removed);
+  }
+  if (!bad) lines.push({ level: 'ok', message: `${checked} HTML files hold no scripts, handlers, script links, refreshes or form posts.` });
 }
 
 export function formatReport(r: VerifyReport, name: string): string {

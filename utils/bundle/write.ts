@@ -89,6 +89,14 @@ function entryFor(path: string, mime: string, size: number): ZipInputFile & { pu
 }
 const MIME: Record<string, string> = { json: 'application/json', jsonld: 'application/ld+json', md: 'text/markdown', html: 'text/html' };
 
+/** Does this HTML start with Saqta's snapshot policy (no network, no scripts, no form posts) in its head? */
+async function carriesPolicy(data: Blob | Uint8Array): Promise<boolean> {
+  const head = data instanceof Uint8Array ? new TextDecoder().decode(data.subarray(0, 4096)) : await data.slice(0, 4096).text();
+  const meta = /<meta\s+http-equiv=["']?content-security-policy["']?\s+content=(?:"([^"]*)"|'([^']*)')/i.exec(head.split(/<\/head>|<body/i)[0] ?? '');
+  const policy = meta ? (meta[1] ?? meta[2] ?? '') : '';
+  return /default-src 'none'/.test(policy) && /form-action 'none'/.test(policy) && !/script-src/.test(policy);
+}
+
 export class Cancelled extends Error {
   constructor() {
     super('Export cancelled.');
@@ -180,9 +188,13 @@ export async function writeBundle(
       for (const { ref, data } of artifacts) {
         const k = (kinds.get(ref.kind) ?? 0) + 1;
         kinds.set(ref.kind, k);
-        const name = `${cdir}/${ref.kind}${ref.kind === 'image' || k > 1 ? `-${k}` : ''}.${extensionOf(ref.mime)}`;
+        // Artifacts are evidence, kept byte for byte (their hashes are the capture's proof). An HTML one is
+        // named .html only when it carries Saqta's policy (no network, no scripts, no form posts: snapshots);
+        // the page's source and the bare article copy travel as .html.txt, which opens as text and never runs.
+        const source = extensionOf(ref.mime) === 'html' && !(await carriesPolicy(data));
+        const name = `${cdir}/${ref.kind}${ref.kind === 'image' || k > 1 ? `-${k}` : ''}.${source ? 'html.txt' : extensionOf(ref.mime)}`;
         names[ref.blobId] = name.slice(cdir.length + 1);
-        await put(name, data, ref.mime || 'application/octet-stream');
+        await put(name, data, source ? 'text/plain' : ref.mime || 'application/octet-stream');
       }
       const recordOut = { ...record, artifacts: record.artifacts.map((a) => ({ ...a, file: names[a.blobId] })) };
       await put(`${cdir}/capture.json`, JSON.stringify(recordOut, null, 2), 'application/json');

@@ -39,3 +39,17 @@ export function sanitizeArticle(html: string, win: Window & typeof globalThis): 
 export function sanitizeArticleToBody(html: string, win: Window & typeof globalThis): HTMLElement {
   return purifierOf(win).sanitize(html, { ...CONFIG, RETURN_DOM: true }) as HTMLElement;
 }
+
+/**
+ * Sanitize with the article config and say what DOMPurify took out (import
+ * checks: a bundle's saved article is sanitized again, and what was removed
+ * is reported). `removed` holds DOMPurify's own record of this call.
+ */
+export function sanitizeArticleReport(html: string, win: Window & typeof globalThis): { html: string; removed: RemovedItem[] } {
+  const p = purifierOf(win);
+  const out = p.sanitize(html, CONFIG) as string;
+  return { html: out, removed: [...(p.removed as RemovedItem[])] };
+}
+
+/** One thing DOMPurify removed: an element, or an attribute of an element. */
+export type RemovedItem = { element: Element } | { attribute: Attr | null; from: Element };
