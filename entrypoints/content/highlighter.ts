@@ -15,6 +15,7 @@ import { pageKeys } from '../../utils/url';
 import { send } from '../../utils/ext/client';
 import { t } from '../../utils/ext/i18n';
 import { Overlay } from './layer';
+import type { Surfaces } from './surface';
 import { Toolbar } from './toolbar';
 import { requestSave } from './save-hook';
 import { focusedFrame } from './frames';
@@ -35,7 +36,7 @@ const MUTATION_DEBOUNCE_MS = 300;
 export class Highlighter {
   private pageId: string | null = null;
   private claims = new Map<string, Claim>();
-  private overlay = new Overlay();
+  private overlay: Overlay;
   private toolbar: Toolbar;
   /** The selection the selection-mode toolbar is about. */
   private selRange: Range | null = null;
@@ -51,7 +52,12 @@ export class Highlighter {
   private observer: MutationObserver | null = null;
   private resizeObserver: ResizeObserver | null = null;
 
-  constructor(private ctx: ContentScriptContext) {
+  /** `surfaces`: the two hosts the content script added to the page (surface.ts); the highlighter only paints inside them. */
+  constructor(
+    private ctx: ContentScriptContext,
+    surfaces: Surfaces,
+  ) {
+    this.overlay = new Overlay(surfaces.overlay);
     this.toolbar = new Toolbar({
       color: (c) => void this.onColor(c),
       openPanel: (p) => void this.onPanel(p),
@@ -68,7 +74,7 @@ export class Highlighter {
         this.editing = null;
         this.selRange = null;
       },
-    });
+    }, surfaces.ui);
   }
 
   /** Listen to the reader and load the page's claims (resolves when they are anchored). */
@@ -403,8 +409,27 @@ export class Highlighter {
     this.lastColor = color;
     this.undo = { kind: 'create', id: a.id };
     this.paint();
+    this.releaseSelection(range);
     this.toolbar.toast(t('hlToastCreated'), true);
     return a;
+  }
+
+  /**
+   * The claim is made: let the reader see it, not the selection over it (the
+   * selection's colours mixed with the claim's looked like neither). The
+   * selection collapses to its end, where a caret would continue; a selection
+   * the reader has moved elsewhere meanwhile is left alone.
+   */
+  private releaseSelection(made: Range): void {
+    const sel = document.getSelection();
+    if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return;
+    const now = sel.getRangeAt(0);
+    try {
+      if (now.compareBoundaryPoints(Range.START_TO_START, made) !== 0 || now.compareBoundaryPoints(Range.END_TO_END, made) !== 0) return;
+    } catch {
+      return; // in another document or tree
+    }
+    sel.collapseToEnd();
   }
 
   private openEdit(id: string, panel: 'tag' | 'note' | undefined, focus: boolean): void {
