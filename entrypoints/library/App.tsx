@@ -7,6 +7,7 @@ import { claimList, pageList, siteNames, type Filters, type ListSource } from '.
 import { search, type SearchHit } from '../../utils/search/query';
 import { indexArticleTexts } from '../../utils/search/articles';
 import { importFile } from '../../utils/bundle/import';
+import ParseWorker from './parse-worker?worker';
 import { BundleError, headlineKey } from '../../utils/bundle/errors';
 import type { ImportSummary } from '../../utils/bundle/merge';
 import type { Selection } from '../../utils/bundle/collect';
@@ -159,8 +160,8 @@ export function App() {
     const abort = new AbortController();
     setImporting({ name: file.name, phase: 'check', done: 0, total: file.size, abort });
     try {
-      // Read from the File by slices: the archive is never whole in this page's memory.
-      const s = await importFile(db, file, { signal: abort.signal, onProgress: (phase, done, total) => setImporting({ name: file.name, phase, done, total, abort }) });
+      // Checked in a worker, read from the File by slices: the archive is never whole in memory, the page never freezes.
+      const s = await importFile(db, file, { signal: abort.signal, worker: () => new ParseWorker(), onProgress: (phase, done, total) => setImporting({ name: file.name, phase, done, total, abort }) });
       setSummary(s);
       setStatus('');
       await send('library.imported', { pageIds: [] });

@@ -38,14 +38,14 @@ afterAll(async () => {
 const FIRST = 'eleven weeks after the winter floods carried away two of its loading cranes';
 /** The second: Alt+Shift+H, across the paragraph written one <span> per word. */
 const SECOND = 'the repairs were paid for by the regional budget';
-/** 18 more, through the content script's bulk path. */
+/** 18 more, through the content script's bulk path (one far below the fold). */
 const MORE = [
   'River port reopens',
   'The river port at Kerbulak',
   'most of the northern quay',
   'Harbour officials said',
   'the first barges had already unloaded grain',
-  'and timber by noon',
+  'the port authority listed the new tariffs',
   'the eastern berths would follow',
   'once divers finish checking the pilings',
   'The regional governor promised',

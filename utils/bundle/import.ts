@@ -6,10 +6,10 @@
  * library as it was.
  */
 import type { SaqtaDB } from '../db';
-import { BundleError } from './errors';
+import { BundleError, type BundleErrorCode, type RefusalKey } from './errors';
 import { fromJsonLd } from './jsonld';
 import { mergeIntoLibrary, type ImportSummary } from './merge';
-import { Cancelled, parseBundle, sha256Hex, type ImportNote, type ParsedArticle } from './read';
+import { Cancelled, parseBundle, sha256Hex, type ImportNote, type ParsedArticle, type ParsedBundle } from './read';
 import { cleanSavedHtml } from './clean-html';
 import { yieldToPage } from './yield';
 import { blobSource, memorySource, type ByteSource } from './zip-read';
@@ -21,6 +21,47 @@ export interface ImportOptions {
   onProgress?(phase: 'check' | 'write', done: number, total: number): void;
   /** The window whose DOM sanitizes saved HTML (default: the page's; Node callers pass jsdom's). */
   window?: Window & typeof globalThis;
+  /** Check the archive in a worker (the library page): a function that starts one. */
+  worker?: () => Worker;
+}
+
+/** What the check hands the import: articles with their artifacts, claims, notes. */
+export type ParsedParts = Pick<ParsedBundle, 'articles' | 'claims' | 'notes'>;
+
+/** Messages from the parse worker (entrypoints/library/parse-worker.ts). */
+export type WorkerReply =
+  | { type: 'progress'; done: number; total: number }
+  | { type: 'done'; parsed: ParsedParts }
+  | { type: 'error'; error: { code: BundleErrorCode; key: RefusalKey; args: string[]; file?: string; prefixed: boolean } | { message: string } };
+
+/** Check a bundle in a worker: the page's main thread only renders progress. Terminated on cancel. */
+export function parseInWorker(start: () => Worker, file: Blob, opts: ImportOptions): Promise<ParsedParts> {
+  return new Promise((resolve, reject) => {
+    const w = start();
+    const stop = () => {
+      w.terminate();
+      reject(new Cancelled());
+    };
+    if (opts.signal?.aborted) return stop();
+    opts.signal?.addEventListener('abort', stop, { once: true });
+    const end = () => {
+      opts.signal?.removeEventListener('abort', stop);
+      w.terminate();
+    };
+    w.onmessage = (ev: MessageEvent<WorkerReply>) => {
+      const m = ev.data;
+      if (m.type === 'progress') return opts.onProgress?.('check', m.done, m.total);
+      end();
+      if (m.type === 'done') resolve(m.parsed);
+      else if ('code' in m.error) reject(new BundleError(m.error.code, m.error.key, m.error.args, m.error.file, m.error.prefixed));
+      else reject(new Error(m.error.message));
+    };
+    w.onerror = (ev) => {
+      end();
+      reject(new Error(ev.message || 'The import worker failed.'));
+    };
+    w.postMessage(file);
+  });
 }
 
 /** The window to sanitize with: the caller's, else the page's; never skipped. */
@@ -30,7 +71,7 @@ function domOf(opts: ImportOptions): Window & typeof globalThis {
   return win;
 }
 
-export async function importSource(db: SaqtaDB, src: ByteSource, opts: ImportOptions = {}): Promise<ImportSummary> {
+export async function importSource(db: SaqtaDB, src: ByteSource, opts: ImportOptions = {}, file?: Blob): Promise<ImportSummary> {
   const head = new TextDecoder().decode(await src.read(0, 64)).trimStart();
   if (head.startsWith('{') || head.startsWith('[')) {
     if (src.size > MAX_JSON_IMPORT) throw new BundleError('too-large', 'jsonTooLarge');
@@ -44,7 +85,9 @@ export async function importSource(db: SaqtaDB, src: ByteSource, opts: ImportOpt
     return mergeIntoLibrary(db, [], fromJsonLd(text), { signal: opts.signal, onProgress: (d, t) => opts.onProgress?.('write', d, t) });
   }
   const win = domOf(opts);
-  const parsed = await parseBundle(src, { signal: opts.signal, onProgress: (d, t) => opts.onProgress?.('check', d, t) });
+  const parsed: ParsedParts = file && opts.worker
+    ? await parseInWorker(opts.worker, file, opts)
+    : await parseBundle(src, { signal: opts.signal, onProgress: (d, t) => opts.onProgress?.('check', d, t) });
   const notes = [...parsed.notes, ...(await cleanArticles(parsed.articles, win, opts.signal))];
   const summary = await mergeIntoLibrary(db, parsed.articles, parsed.claims, { signal: opts.signal, onProgress: (d, t) => opts.onProgress?.('write', d, t) });
   return notes.length ? { ...summary, notes } : summary;
@@ -52,7 +95,7 @@ export async function importSource(db: SaqtaDB, src: ByteSource, opts: ImportOpt
 
 /** The library page: a picked File. */
 export function importFile(db: SaqtaDB, file: Blob, opts?: ImportOptions): Promise<ImportSummary> {
-  return importSource(db, blobSource(file), opts);
+  return importSource(db, blobSource(file), opts, file);
 }
 
 /** Bytes in memory (tests, tools). */

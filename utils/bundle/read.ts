@@ -153,16 +153,22 @@ export async function readArchive(input: ByteSource | Uint8Array, opts: ReadOpti
     if (large(ordered[i]!)) next = ordered[i]!.localOffset;
   }
   const turn = sliceYield();
+  // Progress at most every 100 ms: a page re-rendering its bar for each of 40,000 small entries spent most of an import on it.
+  let told = 0;
   for (const [i, e] of ordered.entries()) {
     src.until = until[i]!;
     files.set(e.name, await readOne(src, e, check));
     done += e.compressedSize;
-    opts.onProgress?.(done, total);
+    const now = Date.now();
+    if (now - told >= 100 || i === ordered.length - 1) {
+      told = now;
+      opts.onProgress?.(done, total);
+    }
     // Small entries come from the read-ahead window without a real wait: give the page its turns.
     await turn();
   }
   if (!files.has(MANIFEST)) throw new BundleError('no-manifest', 'noManifest', [MANIFEST]);
-  const manifest = checkManifest(json(files, MANIFEST, 'manifest-json'));
+  const manifest = await checkManifest(json(files, MANIFEST, 'manifest-json'));
   return { manifest, files };
 }
 
@@ -182,7 +188,8 @@ function json(files: Files, path: string, code: 'manifest-json' | 'annotations-j
   }
 }
 
-export function checkManifest(raw: unknown): Manifest {
+export async function checkManifest(raw: unknown): Promise<Manifest> {
+  const turn = sliceYield();
   const f = MANIFEST;
   if (!isObj(raw)) throw new BundleError('manifest-shape', 'notObject', [f], f);
   const format = raw.format;
@@ -197,6 +204,7 @@ export function checkManifest(raw: unknown): Manifest {
   if (!Array.isArray(raw.resources)) throw new BundleError('manifest-shape', 'manifestResources', [f], f);
   const seen = new Set<string>();
   for (const [i, r] of raw.resources.entries()) {
+    if (i % 512 === 0) await turn();
     if (!isObj(r) || typeof r.path !== 'string' || typeof r.hash !== 'string' || !Number.isSafeInteger(r.bytes) || (r.bytes as number) < 0) {
       throw new BundleError('manifest-shape', 'manifestEntry', [f, i + 1], f);
     }
@@ -317,10 +325,13 @@ function checkCapture(raw: unknown, where: string, pageId: string, dir: string, 
 }
 
 /** Every file problem against the manifest (missing, extra, size, hash). */
-export function fileProblems(manifest: Manifest, files: Files): BundleError[] {
+export async function fileProblems(manifest: Manifest, files: Files): Promise<BundleError[]> {
+  const turn = sliceYield();
+  let n = 0;
   const problems: BundleError[] = [];
   const listed = new Set(manifest.resources.map((r) => r.path));
   for (const r of manifest.resources) {
+    if (++n % 512 === 0) await turn();
     const file = files.get(r.path);
     if (!file) {
       problems.push(new BundleError('missing-file', 'fileMissing', [r.path, MANIFEST], r.path));
@@ -330,13 +341,16 @@ export function fileProblems(manifest: Manifest, files: Files): BundleError[] {
     else if (`sha256:${file.sha256}` !== r.hash) problems.push(new BundleError('wrong-hash', 'fileHash', [r.path, MANIFEST], r.path));
   }
   for (const name of files.keys()) {
+    if (++n % 512 === 0) await turn();
     if (name !== MANIFEST && !listed.has(name)) problems.push(new BundleError('extra-file', 'fileExtra', [name, MANIFEST], name));
   }
   return problems;
 }
 
 /** Articles and claims of a bundle whose files are already checked. */
-export function readContents(files: Files, notes: ImportNote[] = []): { articles: ParsedArticle[]; claims: ImportedClaim[]; notes: ImportNote[] } {
+export async function readContents(files: Files, notes: ImportNote[] = []): Promise<{ articles: ParsedArticle[]; claims: ImportedClaim[]; notes: ImportNote[] }> {
+  const turn = sliceYield();
+  let n = 0;
   if (!files.has(ANNOTATIONS)) throw new BundleError('missing-file', 'noAnnotations', [ANNOTATIONS], ANNOTATIONS);
   const raw = json(files, ANNOTATIONS, 'annotations-json');
   if (!isObj(raw) || raw.type !== 'AnnotationCollection') throw new BundleError('annotations-shape', 'notCollection', [ANNOTATIONS], ANNOTATIONS);
@@ -344,6 +358,7 @@ export function readContents(files: Files, notes: ImportNote[] = []): { articles
   const dirs = new Set<string>();
   const captureFiles = new Map<string, string[]>();
   for (const name of files.keys()) {
+    if (++n % 512 === 0) await turn();
     const m = /^(articles\/[^/]+)\//.exec(name);
     if (!m) continue;
     dirs.add(m[1]!);
@@ -352,6 +367,7 @@ export function readContents(files: Files, notes: ImportNote[] = []): { articles
   const articles: ParsedArticle[] = [];
   const ids = new Set<string>();
   for (const dir of [...dirs].sort()) {
+    await turn();
     const pagePath = `${dir}/page.json`;
     if (!files.has(pagePath)) throw new BundleError('missing-file', 'noPageJson', [dir], pagePath);
     const page = checkPage(json(files, pagePath, 'page-invalid'), pagePath, notes);
@@ -382,8 +398,8 @@ function fromJsonLdValue(raw: unknown): ImportedClaim[] {
 /** Everything checked; refuses with the first problem. */
 export async function parseBundle(input: ByteSource | Uint8Array, opts: ReadOptions = {}): Promise<ParsedBundle> {
   const { manifest, files } = await readArchive(input, opts);
-  const problems = fileProblems(manifest, files);
+  const problems = await fileProblems(manifest, files);
   if (problems.length) throw problems[0];
-  const { articles, claims, notes } = readContents(files);
+  const { articles, claims, notes } = await readContents(files);
   return { manifest, articles, claims, files, notes };
 }

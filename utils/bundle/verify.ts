@@ -47,12 +47,12 @@ export async function verifyBundle(input: ByteSource | Uint8Array, opts: VerifyO
   const { manifest, files } = read;
   const listing = [...files].map(([path, f]) => ({ path, bytes: f.size, sha256: f.sha256 })).sort((a, b) => (a.path < b.path ? -1 : 1));
   lines.push({ level: 'ok', file: 'datapackage.json', message: `${manifest.format.name} ${manifest.format.version}, made ${manifest.created} by ${manifest.software}, ${manifest.resources.length} files listed.` });
-  const problems = fileProblems(manifest, files);
+  const problems = await fileProblems(manifest, files);
   problems.forEach(fail);
   if (!problems.length) lines.push({ level: 'ok', message: `Every file is present, with the size and SHA-256 the manifest lists; no extra files.` });
   let contents;
   try {
-    contents = readContents(files);
+    contents = await readContents(files);
   } catch (e) {
     fail(e);
     return { ok: false, lines, files: listing };

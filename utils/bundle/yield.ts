@@ -9,6 +9,9 @@
  * MessageChannel message (not throttled in background tabs like setTimeout),
  * else setTimeout (Node).
  */
+/** In a worker nothing waits for a turn: no yields at all. */
+const inWorker = typeof window === 'undefined' && typeof (globalThis as { importScripts?: unknown }).importScripts === 'function';
+
 export function yieldToPage(): Promise<void> {
   const s = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
   if (typeof s?.yield === 'function') return s.yield();
@@ -28,9 +31,10 @@ export function yieldToPage(): Promise<void> {
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 /** A function to call often: it yields when `ms` have passed since the last yield. */
-export function sliceYield(ms = 30): () => Promise<void> | void {
+export function sliceYield(ms = 15): () => Promise<void> | void {
   let last = now();
   return () => {
+    if (inWorker) return;
     if (now() - last < ms) return;
     return yieldToPage().then(() => {
       last = now();

@@ -34,6 +34,7 @@
  */
 import { Inflate } from 'fflate';
 import { BundleError, q, type BundleErrorCode, type RefusalKey } from './errors';
+import { sliceYield } from './yield';
 
 export const LIMITS = {
   /** Largest bundle file accepted. */
@@ -245,14 +246,16 @@ function unixType(versionMadeBy: number, external: number): number {
   return versionMadeBy >> 8 === 3 || external >>> 16 ? (external >>> 16) & 0xf000 : 0;
 }
 
-/** Read and check the central directory (`cd` holds its bytes). */
-function parseDirectory(cd: Uint8Array, eocd: Eocd, opts: OpenOptions): ZipEntry[] {
+/** Read and check the central directory (`cd` holds its bytes); yields to the page every few ms (40,000 records take ~0.4 s). */
+async function parseDirectory(cd: Uint8Array, eocd: Eocd, opts: OpenOptions): Promise<ZipEntry[]> {
+  const turn = sliceYield();
   const entries: ZipEntry[] = [];
   const seen = new Map<string, string>();
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let total = 0;
   let p = 0;
   for (let i = 0; i < eocd.count; i++) {
+    if (i % 256 === 0) await turn();
     if (p + 46 > cd.length || u32(cd, p) !== SIG.central) throw refuse('truncated', 'entryDamaged', [i + 1]);
     const madeBy = u16(cd, p + 4);
     const needed = u16(cd, p + 6);
@@ -316,7 +319,9 @@ function parseDirectory(cd: Uint8Array, eocd: Eocd, opts: OpenOptions): ZipEntry
   // The counted records must fill the stated size exactly: unzip and Python read records past the count.
   if (p !== cd.length) throw refuse('ambiguous-archive', 'directoryHidden', [eocd.count, cd.length - p]);
   // A name may not be both a file and a folder ("a" and "a/b"): no tool can unpack both.
+  let k = 0;
   for (const [key, name] of seen) {
+    if (++k % 1024 === 0) await turn();
     for (let s = key.indexOf('/'); s > 0; s = key.indexOf('/', s + 1)) {
       const parent = seen.get(key.slice(0, s));
       if (parent !== undefined && !parent.endsWith('/')) throw refuse('name-clash', 'fileFolderClash', [q(parent), q(name)], name);
@@ -346,7 +351,7 @@ export async function openZip(src: ByteSource, opts: OpenOptions = {}): Promise<
   const tail = await src.read(tailStart, size - tailStart);
   const eocd = findEocd(tail, tailStart, opts.maxEntries ?? LIMITS.entries);
   const cd = eocd.cdOffset >= tailStart ? tail.subarray(eocd.cdOffset - tailStart, eocd.cdOffset - tailStart + eocd.cdSize) : await src.read(eocd.cdOffset, eocd.cdSize);
-  return parseDirectory(cd, eocd, opts);
+  return await parseDirectory(cd, eocd, opts);
 }
 
 /** Check an entry's local header (`head` starts at its local offset); returns where its data starts. */
@@ -406,6 +411,9 @@ function checkEnd(e: ZipEntry, dataEnd: number, bytes: Uint8Array): void {
 
 /** Bytes to read after an entry's data for its descriptor. */
 const descriptorRoom = (e: ZipEntry, dataEnd: number) => (e.flags & FLAG_DESCRIPTOR ? Math.min(16, e.limit - dataEnd) : 0);
+
+/** Large entries give the page a turn every 30 ms while they are inflated and hashed. */
+const entryTurn = sliceYield();
 
 /** Slices read at once from the source. */
 const SLICE = 1024 * 1024;
@@ -474,6 +482,7 @@ class FalseEndWatch {
  */
 export async function readEntry(src: ByteSource, e: ZipEntry, sink: (chunk: Uint8Array) => void): Promise<number> {
   const label = q(e.name);
+  const turn = entryTurn;
   // Small entries: header, data and descriptor in one read.
   const { dataOffset, first } = await openLocal(src, e, Math.min(e.compressedSize + 16, SLICE));
   let pending = first.subarray(dataOffset - e.localOffset, dataOffset - e.localOffset + e.compressedSize);
@@ -503,6 +512,7 @@ export async function readEntry(src: ByteSource, e: ZipEntry, sink: (chunk: Uint
       else crc = crc32(c, crc);
       produced += c.length;
       sink(c);
+      await turn();
     }
     if (watch) crc = watch.crc;
   } else {
@@ -527,11 +537,14 @@ export async function readEntry(src: ByteSource, e: ZipEntry, sink: (chunk: Uint
     };
     for (let c = await nextPacked(); c && !overflow; c = await nextPacked()) {
       pushed += c.length;
-      // fflate inflates a pushed chunk at once: feed it in 64 KiB steps so a bomb stops early.
-      for (let i = 0; i < c.length && !overflow; i += 65536) push(c.subarray(i, Math.min(c.length, i + 65536)), pushed === e.compressedSize && i + 65536 >= c.length);
-      for (const o of out.splice(0)) {
-        crc = crc32(o, crc);
-        sink(o);
+      // fflate inflates a pushed chunk at once: feed it in 64 KiB steps so a bomb stops early, and the page gets its turns.
+      for (let i = 0; i < c.length && !overflow; i += 65536) {
+        push(c.subarray(i, Math.min(c.length, i + 65536)), pushed === e.compressedSize && i + 65536 >= c.length);
+        for (const o of out.splice(0)) {
+          crc = crc32(o, crc);
+          sink(o);
+        }
+        await turn();
       }
     }
     if (e.compressedSize === 0) push(new Uint8Array(0), true);

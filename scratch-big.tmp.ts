@@ -1,0 +1,18 @@
+import { zipSync, strToU8 } from 'fflate';
+import { unzipStrict, openZip, memorySource } from './utils/bundle/zip-read';
+import { parseBundle, sha256Hex } from './utils/bundle/read';
+import { readFileSync } from 'node:fs';
+const good = new Uint8Array(readFileSync('tests/fixtures/hostile/good.zip'));
+const files = Object.fromEntries(await unzipStrict(good));
+const N = 40_000 - Object.keys(files).length;
+for (let i = 0; i < N; i++) files[`files/${String(i).padStart(5, '0')}.txt`] = strToU8(`note ${i}\n`);
+const m = JSON.parse(new TextDecoder().decode(files['datapackage.json']));
+m.resources = Object.keys(files).filter((p) => p !== 'datapackage.json').map((path) => ({ name: path, path, bytes: files[path]!.length, hash: `sha256:${sha256Hex(files[path]!)}`, mediatype: 'text/plain' }));
+files['datapackage.json'] = strToU8(JSON.stringify(m));
+let t = performance.now();
+const zip = zipSync(files, { level: 1 });
+console.log('zip', zip.length, Math.round(performance.now() - t));
+t = performance.now(); await openZip(memorySource(zip)); console.log('openZip ms', Math.round(performance.now() - t));
+t = performance.now(); await parseBundle(zip); console.log('parseBundle ms', Math.round(performance.now() - t));
+const { unzipSync } = await import('fflate');
+t = performance.now(); unzipSync(zip); console.log('fflate unzipSync ms', Math.round(performance.now() - t));
