@@ -56,7 +56,7 @@ async function archivedFrame(page: Page, url: string): Promise<Frame> {
 }
 
 describe('ReplayWeb.page replays a Saqta WACZ with the network blocked', () => {
-  it('saves the seed article and exports the library as a .wacz that verifies', { timeout: 180_000 }, async () => {
+  it('saves the seed article and the largest fixture, and exports the library as a .wacz that verifies', { timeout: 180_000 }, async () => {
     const page = await session!.context.newPage();
     await page.goto(seedUrl);
     await page.waitForFunction(() => document.querySelectorAll('img.lazy').length === 0);
@@ -73,6 +73,15 @@ describe('ReplayWeb.page replays a Saqta WACZ with the network blocked', () => {
     const bytes = (kinds: string[]) => cap.artifacts.filter((a) => kinds.includes(a.kind)).reduce((n, a) => n + a.size, 0);
     console.log(`[measure] seed save: ${cap.artifacts.length} artifacts, ${cap.exchanges!.length} exchanges; stored ${bytes(['article', 'snapshot', 'raw', 'screenshot', 'image', 'resource'])} bytes, of which resource bodies recorded for the WARC ${bytes(['resource'])} (a save before WARC capture stored ${bytes(['article', 'snapshot', 'raw', 'screenshot', 'image'])}); timings ${JSON.stringify(cap.notes?.timingsMs)}`);
 
+    // The largest fixture too (its sizes and times are logged for the record).
+    const big = await session!.context.newPage();
+    await big.goto(`${site!.origin}/fixtures/readability/guardian-1/source.html`, { waitUntil: 'load' });
+    const bigSaved = await request<{ ok: boolean; value: { capture: CaptureRecord } }>(session!, { type: 'save.page', tabId: await tabIdOf(session!, big) });
+    expect(bigSaved.ok).toBe(true);
+    const g = bigSaved.value.capture;
+    const gBytes = (kinds: string[]) => g.artifacts.filter((a) => kinds.includes(a.kind)).reduce((n, a) => n + a.size, 0);
+    console.log(`[measure] guardian-1 save: ${g.artifacts.length} artifacts, ${g.exchanges?.length ?? 0} exchanges; stored ${gBytes(['article', 'snapshot', 'raw', 'screenshot', 'image', 'resource'])} bytes, resource bodies ${gBytes(['resource'])} (before WARC capture: ${gBytes(['article', 'snapshot', 'raw', 'screenshot', 'image'])}); timings ${JSON.stringify(g.notes?.timingsMs)}`);
+
     const lib = await session!.openExtensionPage('library.html');
     await lib.getByTestId('count').waitFor();
     const [download] = await Promise.all([lib.waitForEvent('download', { timeout: 120_000 }), lib.getByTestId('export-all').click()]);
@@ -87,7 +96,7 @@ describe('ReplayWeb.page replays a Saqta WACZ with the network blocked', () => {
     site = undefined;
   });
 
-  it('opens in ReplayWeb.page: the article’s text and an image render, the page list shows the saved page', { timeout: 180_000 }, async () => {
+  it('opens in ReplayWeb.page: the article’s text and an image render, the page list shows the saved pages', { timeout: 180_000 }, async () => {
     expect(wacz).not.toBe('');
     dir = mkdtempSync(join(tmpdir(), 'saqta-replay-'));
     const rwp = join(ROOT, 'node_modules', 'replaywebpage');
@@ -170,11 +179,11 @@ describe('ReplayWeb.page replays a Saqta WACZ with the network blocked', () => {
         find(document);
         return out;
       });
-    await expect.poll(async () => (await entries()).length, { timeout: 60_000 }).toBe(1);
-    const [entry] = await entries();
+    await expect.poll(async () => (await entries()).length, { timeout: 60_000 }).toBe(2);
+    const entry = (await entries()).find((e) => e.includes(seedUrl));
     expect(entry).toContain(TITLE);
-    expect(entry).toContain(seedUrl);
-    await app!.getByText('1 Page').first().waitFor();
+    expect((await entries()).some((e) => e.includes('/fixtures/readability/guardian-1/source.html'))).toBe(true);
+    await app!.getByText('2 Pages').first().waitFor();
     await list.screenshot({ path: artifactPath('replay-pages-wacz.png') });
     await context.close();
   });
