@@ -23,7 +23,9 @@ export type BundleErrorCode =
   | 'manifest-path' | 'manifest-duplicate' | 'missing-file' | 'extra-file' | 'wrong-size' | 'bad-hash-format' | 'wrong-hash'
   | 'annotations-json' | 'annotations-shape' | 'annotation-invalid' | 'annotation-duplicate' | 'annotation-unknown-page'
   | 'page-invalid' | 'capture-invalid' | 'too-long' | 'not-jsonld'
-  | 'ambiguous-archive' | 'special-file' | 'name-clash' | 'too-many-articles';
+  | 'ambiguous-archive' | 'special-file' | 'name-clash' | 'too-many-articles'
+  /** A WACZ check (utils/wacz/read.ts); the detail is in English. */
+  | 'wacz-invalid';
 
 type Strings = typeof bundleStrings & typeof zipStrings;
 /** The refusal texts: `bundleErr_<RefusalKey>` in locales/bundle.json. */

@@ -1,5 +1,5 @@
 /**
- * Import a file the reader picked: a Saqta bundle (.zip, read by slices from
+ * Import a file the reader picked: a WACZ (utils/wacz/import.ts), an older Saqta bundle (.zip, read by slices from
  * the File, never whole in memory) or Web Annotation JSON-LD / Hypothesis JSON.
  * Progress has two phases: `check` (bytes of the archive read, inflated and
  * hashed) and `write` (records written); cancelling in either leaves the
@@ -13,6 +13,18 @@ import { Cancelled, parseBundle, sha256Hex, type ImportNote, type ParsedArticle,
 import { cleanSavedHtml } from './clean-html';
 import { yieldToPage } from './yield';
 import { blobSource, memorySource, type ByteSource } from './zip-read';
+import { importWacz } from '../wacz/import';
+import { listArchive } from '../wacz/archive';
+import { looksLikeWacz } from '../wacz/verify';
+
+/** A .wacz (WARC files under archive/) rather than an older Saqta .zip bundle; a broken ZIP is left to the bundle reader's refusals. */
+async function isWaczSource(src: ByteSource): Promise<boolean> {
+  try {
+    return looksLikeWacz((await listArchive(src)).map((e) => e.name));
+  } catch {
+    return false;
+  }
+}
 
 export const MAX_JSON_IMPORT = 256 * 1024 * 1024;
 
@@ -84,6 +96,7 @@ export async function importSource(db: SaqtaDB, src: ByteSource, opts: ImportOpt
     if (opts.signal?.aborted) throw new Cancelled();
     return mergeIntoLibrary(db, [], fromJsonLd(text), { signal: opts.signal, onProgress: (d, t) => opts.onProgress?.('write', d, t) });
   }
+  if (await isWaczSource(src)) return importWacz(db, src, opts);
   const win = domOf(opts);
   const parsed: ParsedParts = file && opts.worker
     ? await parseInWorker(opts.worker, file, opts)
