@@ -49,7 +49,7 @@ describe('bundle export', () => {
     expect(md).toContain('## «Мақсат – кінәлау емес». Роза Ақылбековамен сұхбат');
     expect(md).toContain('> Қасым-Жомарт Тоқаев Бельгияға екі күндік сапармен');
     expect(md).toContain('#Еуроодақ #сапар');
-    expect(md).toContain('- Captured: 2026-06-24T11:12:00.000Z');
+    expect(md).toContain('- Captured: 24 Jun 2026, 11:12 UTC');
 
     const index = text(files, 'index.html');
     expect(index).toContain('Story &lt;script&gt;alert(1)&lt;/script&gt;');
