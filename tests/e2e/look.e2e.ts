@@ -13,6 +13,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { artifactPath, launch, request, serveFixtures, tabIdOf, type Session } from './harness';
 import { unzipStrict } from '../../utils/bundle/zip-read';
+import { selectWithMouse, uiText, waitControl } from './highlight-helpers';
+import { chromium } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXTENSION_DIR } from './harness';
+import { chromeArgs, findChrome, startArgs, unpackedExtensionId, writeStartProfile } from '../../scripts/chrome.mjs';
 import type { FixtureServer } from '../../scripts/server.mjs';
 
 const PHASE = process.env.SAQTA_SHOTS || 'after';
@@ -210,6 +217,16 @@ for (const lang of ['en', 'kk'] as const) {
       }
     }, 120_000);
 
+    it('the in-page toolbar says what its colour buttons do', async () => {
+      const page = await session.context.newPage();
+      await page.goto(`${server.origin}/seed/index.html`, { waitUntil: 'load' });
+      await selectWithMouse(page, 'Сапар қарсаңында құқық қорғау ұйымдары', 1);
+      await waitControl(page, 'c-yellow');
+      expect(await uiText(page)).toContain(lang === 'kk' ? 'Бояу:' : 'Highlight:');
+      await page.screenshot({ path: shot(`toolbar-${lang}`) });
+      await page.close();
+    });
+
     it('reader', async () => {
       const sides: number[] = [];
       for (const scheme of ['light', 'dark'] as const) {
@@ -222,3 +239,27 @@ for (const lang of ['en', 'kk'] as const) {
     });
   });
 }
+
+describe('npm start’s browser profile', () => {
+  it('pins Saqta’s icon (so its badge shows), turns Translate off, and keeps the root-only sandbox bar away', async () => {
+    const profile = mkdtempSync(join(tmpdir(), 'saqta-start-test-'));
+    const id = unpackedExtensionId(EXTENSION_DIR);
+    writeStartProfile(profile, id);
+    const args = startArgs(EXTENSION_DIR, profile, 'about:blank');
+    if (process.getuid?.() === 0) expect(args).toEqual(expect.arrayContaining(['--no-sandbox', '--test-type']));
+    expect(args.join(' ')).toMatch(/--disable-features=[^ ]*Translate/);
+    const context = await chromium.launchPersistentContext(profile, { executablePath: findChrome()!, headless: true, args: chromeArgs(EXTENSION_DIR) });
+    try {
+      const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
+      expect(new URL(worker.url()).host, 'the id computed from the folder is the one Chromium gave').toBe(id);
+      const settings = await worker.evaluate(() => (chrome.action as unknown as { getUserSettings(): Promise<{ isOnToolbar: boolean }> }).getUserSettings());
+      expect(settings.isOnToolbar).toBe(true);
+    } finally {
+      await context.close();
+    }
+    const prefs = JSON.parse(readFileSync(join(profile, 'Default', 'Preferences'), 'utf8'));
+    expect(prefs.translate.enabled).toBe(false);
+    expect(prefs.extensions.pinned_extensions).toContain(id);
+    rmSync(profile, { recursive: true, force: true });
+  });
+});
