@@ -128,7 +128,7 @@ describe('verify', () => {
     expect(fail.file).toMatch(/^articles\/001-azattyq\.org-[a-z-]+\/capture-1\/article\.html$/);
     expect(fail.message).toContain('Тоқаев Пекинге барды');
     // The quote that is in the article (across <em> and with other quote marks) is found.
-    expect(report.lines.find((l) => l.level === 'ok' && l.message.includes('quotes found'))?.message).toBe('1 quotes found in their saved articles.');
+    expect(report.lines.find((l) => l.level === 'ok' && l.message.includes('found in its saved article'))?.message).toBe('1 quote found in its saved article.');
   });
 });
 

@@ -13,7 +13,8 @@ import { sha256Hex } from '../../utils/bundle/read';
 import { readerFile, inlineImages, CSP } from '../../utils/bundle/html';
 import { claimsMarkdown } from '../../utils/bundle/markdown';
 import { exportLang, exportTime } from '../../utils/bundle/i18n';
-import { seedLibrary } from './bundle-helpers';
+import { seedLibrary, exportBytes } from './bundle-helpers';
+import { formatReport, verifyBundle } from '../../utils/bundle/verify';
 import type { SaqtaDB } from '../../utils/db';
 
 const PNG = new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 31, 21, 196, 137]);
@@ -97,5 +98,21 @@ describe('reader.html carries its images', () => {
     expect(html).toContain('<span class="saqta-missing-image">Сурет сақталмаған</span>');
     const out = inlineImages('<img alt="A &amp; B" srcset="https://a/1.png 2x" src="https://a/1.png"><img src="https://a/2.png" srcset="https://a/2b.png 2x" width="5">', new Map([['https://a/2.png', 'data:image/png;base64,AA==']]), 'en');
     expect(out).toBe('<span class="saqta-missing-image">A &amp; B</span><img src="data:image/png;base64,AA==" data-source="https://a/2.png" width="5">');
+  });
+});
+
+describe('npm run verify counts in good English', () => {
+  it('says "1 article", "1 quote", never "1 articles"', async () => {
+    const db = await seedLibrary();
+    const kkPage = (await db.pages.toArray()).find((p) => p.lang === 'kk')!;
+    const bytes = await exportBytes(db, { kind: 'pages', pageIds: [kkPage.id] });
+    const report = formatReport(await verifyBundle(bytes), 'one.zip');
+    expect(report).toContain('2 W3C Web Annotations, 1 article;');
+    expect(report).toContain('2 quotes found in their saved articles.');
+    expect(report).not.toMatch(/\b1 (articles|quotes|files)\b/);
+    const en = (await db.pages.toArray()).find((p) => p.lang === 'en')!;
+    const single = formatReport(await verifyBundle(await exportBytes(db, { kind: 'pages', pageIds: [en.id] })), 'en.zip');
+    expect(single).toContain('1 W3C Web Annotation, 1 article;');
+    expect(single).toContain('1 quote cannot be checked');
   });
 });
