@@ -5,6 +5,15 @@
  */
 export type UnitNames = [b: string, kb: string, mb: string, gb: string, tb: string];
 
+/**
+ * Locales for Intl number formatting. Chromium's ICU says it supports "kk"
+ * but has no Kazakh number symbols (it prints "3.3"); Kazakh writes numbers
+ * as Russian does ("3,3", "1 234"), so Kazakh numbers are formatted as Russian.
+ */
+export function numberLocales(lang: string): string[] {
+  return /^kk\b/i.test(lang) ? ['ru'] : [lang];
+}
+
 export function formatBytes(n: number | null | undefined, lang: string, units: UnitNames, digits = 1): string {
   if (n === null || n === undefined || !Number.isFinite(n) || n < 0) return '—';
   let i = 0;
@@ -15,7 +24,7 @@ export function formatBytes(n: number | null | undefined, lang: string, units: U
   }
   let num: string;
   try {
-    num = new Intl.NumberFormat(lang, { maximumFractionDigits: i ? digits : 0, minimumFractionDigits: i ? digits : 0 }).format(v);
+    num = new Intl.NumberFormat(numberLocales(lang), { maximumFractionDigits: i ? digits : 0, minimumFractionDigits: i ? digits : 0 }).format(v);
   } catch {
     num = v.toFixed(i ? digits : 0);
   }

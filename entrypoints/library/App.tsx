@@ -14,9 +14,10 @@ import { exportAllClaims, exportArticleHtml, exportBundle } from './export';
 import { VirtualList, type ListRow } from './VirtualList';
 import { TagsPanel } from './TagsPanel';
 import { DateField } from './DateField';
+import { numberLocales } from '../../utils/format-bytes';
 
 /** Megabytes as a number in the interface language ("12,5"); the string around it names the unit. */
-const formatMb = (n: number) => new Intl.NumberFormat(uiLang(), { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(n / 1048576);
+const formatMb = (n: number) => new Intl.NumberFormat(numberLocales(uiLang()), { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(n / 1048576);
 import { BackupReminder } from '../../components/BackupReminder';
 import { errorResult } from '../../utils/background/errors';
 import { errorText } from '../../utils/ext/errors';

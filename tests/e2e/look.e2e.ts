@@ -84,6 +84,8 @@ for (const lang of ['en', 'kk'] as const) {
         const options = await open('options.html', '[data-testid=persisted]', scheme);
         await options.screenshot({ path: shot(`options-${lang}-${scheme}`) });
         sizes.options = await bodyPx(options);
+        // Sizes in the reader's units and number format.
+        expect(await options.locator('main').textContent()).toMatch(lang === 'kk' ? /\d,\d\u00a0ГБ/ : /\d\.\d\u00a0GB/);
         await options.close();
       }
       for (const k of ['popup', 'sidepanel', 'options']) {
@@ -172,7 +174,13 @@ for (const lang of ['en', 'kk'] as const) {
 
     it.runIf(lang === 'kk')('exports from the Kazakh library are in Kazakh, and reader.html shows its saved images offline', async () => {
       const lib = await open('library.html', '[data-testid=articles] [data-page-id]', 'light');
+      const tabsTop = () => lib.getByTestId('tab-articles').evaluate((el) => el.getBoundingClientRect().top);
+      const before = await tabsTop();
       const [download] = await Promise.all([lib.waitForEvent('download'), lib.getByTestId('export-all').click()]);
+      // "Saved as …zip" shows without pushing the tabs down.
+      await lib.getByTestId('status').filter({ hasText: '.zip' }).waitFor();
+      await lib.screenshot({ path: shot('library-exported-kk') });
+      expect(await tabsTop()).toBe(before);
       const zipPath = artifactPath('look/export-kk.zip');
       await download.saveAs(zipPath);
       const files = await unzipStrict(new Uint8Array(readFileSync(zipPath)));

@@ -37,3 +37,11 @@ describe('typed dates for the library filters', () => {
     expect(parseDateInput('13.13.2026', 'ru')).toBeNull();
   });
 });
+
+describe('number locales', () => {
+  it('Kazakh falls back to Russian number formatting, not English', async () => {
+    const { numberLocales } = await import('../../utils/format-bytes');
+    expect(numberLocales('kk')).toEqual(['ru']);
+    expect(numberLocales('en')).toEqual(['en']);
+  });
+});
