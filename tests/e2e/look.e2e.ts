@@ -225,6 +225,24 @@ for (const lang of ['en', 'kk'] as const) {
       }
     }, 120_000);
 
+    it('library date filters take dates typed in the reader’s pattern', async () => {
+      const lib = await open('library.html', '[data-testid=articles] [data-page-id]', 'light');
+      const from = lib.getByTestId('filter-from');
+      const [past, future, wrong] = lang === 'kk' ? ['01.01.2020', '01.01.2099', '31.02.2026'] : ['2020-01-01', '2099-01-01', '2026-02-31'];
+      await from.fill(past);
+      await lib.locator('[data-testid=articles] [data-page-id]').waitFor();
+      await from.fill(future);
+      await lib.getByTestId('empty').waitFor();
+      await from.fill(wrong);
+      await from.blur();
+      expect(await from.getAttribute('aria-invalid')).toBe('true');
+      await lib.screenshot({ path: shot(`library-date-invalid-${lang}`) });
+      await from.fill('');
+      await lib.locator('[data-testid=articles] [data-page-id]').waitFor();
+      expect(await from.getAttribute('aria-invalid')).toBe('false');
+      await lib.close();
+    });
+
     it('the in-page toolbar says what its colour buttons do', async () => {
       const page = await session.context.newPage();
       await page.goto(`${server.origin}/seed/index.html`, { waitUntil: 'load' });
