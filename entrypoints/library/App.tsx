@@ -310,10 +310,6 @@ export function App() {
                 </label>
                 <DateField label={t('libFrom')} testId="filter-from" value={filters.from} onChange={(from) => setFilter({ from })} />
                 <DateField label={t('libTo')} testId="filter-to" value={filters.to} onChange={(to) => setFilter({ to })} />
-                <label class="check">
-                  <input type="checkbox" checked={!!filters.orphans} onChange={(e) => setFilter({ orphans: (e.target as HTMLInputElement).checked || undefined })} />
-                  {t('libHasOrphans')}
-                </label>
                 <label>
                   {t('libSort')}
                   <select value={filters.sort} onChange={(e) => setFilter({ sort: (e.target as HTMLSelectElement).value as Filters['sort'] })}>
@@ -321,6 +317,10 @@ export function App() {
                     <option value="date-asc">{t('libSortOldest')}</option>
                     <option value="site">{t('libSortSite')}</option>
                   </select>
+                </label>
+                <label class="check">
+                  <input type="checkbox" checked={!!filters.orphans} onChange={(e) => setFilter({ orphans: (e.target as HTMLInputElement).checked || undefined })} />
+                  {t('libHasOrphans')}
                 </label>
               </fieldset>
 
