@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { t } from '../utils/ext/i18n';
+import { t, uiLang } from '../utils/ext/i18n';
 import { send, onEvent } from '../utils/ext/client';
 import type { BackupStatus } from '../utils/backup';
 
@@ -16,7 +16,7 @@ export function BackupReminder({ onOpenLibrary }: { onOpenLibrary?: () => void }
     return onEvent(() => void load());
   }, []);
   if (!status?.due) return null;
-  const since = status.oldestUnexported ? new Date(status.oldestUnexported).toLocaleDateString() : '—';
+  const since = status.oldestUnexported ? new Date(status.oldestUnexported).toLocaleDateString(uiLang()) : '—';
   return (
     <div class="backup-reminder" role="status" data-testid="backup-reminder">
       <p>{t('backupDue', [String(status.unexported), since])}</p>

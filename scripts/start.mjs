@@ -2,12 +2,12 @@
 // `npm start`: build the extension, serve the bundled demo article on
 // 127.0.0.1, and open Chromium with Saqta loaded on it. Without a display it
 // says so and explains how to load the build by hand.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findChrome, chromeArgs, INSTALL_HINT } from './chrome.mjs';
+import { findChrome, startArgs, unpackedExtensionId, writeStartProfile, INSTALL_HINT } from './chrome.mjs';
 import { startServer } from './server.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -41,17 +41,20 @@ if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND
 
 const server = await startServer({ '/seed/': join(root, 'demo', 'seed-article') }, { port: Number(process.env.PORT) || 0 });
 const demo = `${server.origin}/seed/index.html`;
-const { chromium } = await import('playwright-core');
-const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'saqta-start-')), {
-  executablePath: chrome,
-  headless: false,
-  viewport: null,
-  args: chromeArgs(extensionDir),
-});
-const page = context.pages()[0] ?? (await context.newPage());
-await page.goto(demo);
+// Chromium itself, not a driven browser: no automation bar, nothing between the reader and the page.
+const profile = mkdtempSync(join(tmpdir(), 'saqta-start-'));
+writeStartProfile(profile, unpackedExtensionId(extensionDir));
+const browser = spawn(chrome, startArgs(extensionDir, profile, demo), { stdio: 'ignore' });
 console.log(`\nSaqta is loaded in ${chrome}, on the demo article ${demo}.
-Select a sentence and press Highlight (or Alt+Shift+H). Close the browser window to stop.`);
-context.on('close', () => {
-  void server.close().then(() => process.exit(0));
+Select a sentence: a small Saqta toolbar appears under it. Press one of the
+colours after "Highlight:" (or Alt+Shift+H) to mark it; Tag and Note are beside
+them. Saqta's icon is pinned to the toolbar: its popup saves the page (the badge
+turns ✓ when the copy is saved) and opens the side panel and the library.
+Close the browser window to stop.`);
+const stop = () => void server.close().then(() => process.exit(0));
+browser.on('exit', stop);
+browser.on('error', (err) => {
+  console.error(`Could not start ${chrome}: ${err.message}`);
+  stop();
 });
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => browser.kill('SIGTERM'));

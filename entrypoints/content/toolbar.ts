@@ -38,6 +38,7 @@ button:hover { background: #eaeef2; }
 button:focus-visible, input:focus-visible, textarea:focus-visible { outline: 3px solid #0b5cad; outline-offset: 1px; }
 .sw { width: 28px; height: 28px; padding: 0; border-radius: 50%; border: 2px solid #57606a; }
 .sw[aria-pressed="true"] { box-shadow: 0 0 0 2px #fff, 0 0 0 4px #1b1f24; }
+.lbl { font-weight: 600; padding: 0 2px 0 4px; }
 .sep { width: 1px; align-self: stretch; background: #d0d7de; margin: 0 2px; }
 .danger { color: #b42318; }
 .chips { display: flex; flex-wrap: wrap; gap: 4px; margin: 6px 0 0; padding: 0; list-style: none; }
@@ -197,6 +198,8 @@ export class Toolbar {
     const bar = h('div', { class: 'tb', role: 'dialog', 'aria-label': t('hlToolbarLabel') });
     if (edit) bar.append(h('p', { class: 'quote' }, edit.claim.target.selector.find((s) => s.type === 'TextQuoteSelector')?.exact ?? ''));
     const row = h('div', { class: 'row', role: 'toolbar', 'aria-label': t('hlToolbarLabel') });
+    // The colour buttons are named (aria-label, tooltip); a visible word says what they do.
+    if (!edit) row.append(h('span', { class: 'lbl', 'aria-hidden': 'true' }, t('hlPickColour')));
     for (const c of COLORS) {
       row.append(
         h('button', {

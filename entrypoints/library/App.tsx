@@ -14,12 +14,20 @@ import type { Selection } from '../../utils/bundle/collect';
 import { exportAllClaims, exportArticleHtml, exportBundle } from './export';
 import { VirtualList, type ListRow } from './VirtualList';
 import { TagsPanel } from './TagsPanel';
+import { DateField } from './DateField';
+import { numberLocales } from '../../utils/format-bytes';
+
+/** Megabytes as a number in the interface language ("12,5"); the string around it names the unit. */
+const formatMb = (n: number) => new Intl.NumberFormat(numberLocales(uiLang()), { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(n / 1048576);
 import { BackupReminder } from '../../components/BackupReminder';
 import { errorResult } from '../../utils/background/errors';
 import { errorText } from '../../utils/ext/errors';
 import './library.css';
 
 type Tab = 'articles' | 'claims' | 'tags';
+/** Row heights (px) of the windowed lists: a title or quote line and a line of details (library.css). */
+const ARTICLE_ROW = 58;
+const CLAIM_ROW = 54;
 type Row = { page?: PageRecord; claims?: number; claim?: Annotation; pageTitle?: string };
 
 const fmtDate = (iso?: string) => (iso ? new Date(iso).toLocaleDateString(uiLang(), { year: 'numeric', month: '2-digit', day: '2-digit' }) : '');
@@ -141,7 +149,7 @@ export function App() {
     try {
       const ping = await send('ping', {});
       const software = ping.ok ? `Saqta ${ping.value.version}` : 'Saqta';
-      const res = await exportBundle(db, sel, what, software, (done, total) => setProgress({ done, total, abort }), abort.signal);
+      const res = await exportBundle(db, sel, what, software, (done, total) => setProgress({ done, total, abort }), abort.signal, { title: bundleTitle(sel), lang: uiLang() });
       setStatus(t('libExported', [res.name]));
       // Everything as of the start is now in a file: the backup reminder counts from here.
       if (sel.kind === 'all') await send('backup.exported', { at: startedAt });
@@ -201,8 +209,8 @@ export function App() {
         </div>
         <div class="actions">
           <button type="button" data-testid="export-all" disabled={!!progress} onClick={() => runExport({ kind: 'all' }, 'library')}>{t('libExportAll')}</button>
-          <button type="button" onClick={() => exportAllClaims(db, 'md').then((n) => setStatus(t('libExported', [n])))}>{t('libExportMarkdown')}</button>
-          <button type="button" onClick={() => exportAllClaims(db, 'jsonld').then((n) => setStatus(t('libExported', [n])))}>{t('libExportJsonLd')}</button>
+          <button type="button" onClick={() => exportAllClaims(db, 'md', { title: t('expTitleAllClaims'), lang: uiLang() }).then((n) => setStatus(t('libExported', [n])))}>{t('libExportMarkdown')}</button>
+          <button type="button" onClick={() => exportAllClaims(db, 'jsonld', { title: t('expTitleAllClaims'), lang: uiLang() }).then((n) => setStatus(t('libExported', [n])))}>{t('libExportJsonLd')}</button>
           <label class="button">
             {t('libImport')}
             <input ref={fileInput} disabled={!!importing} type="file" accept=".wacz,.zip,.json,.jsonld,application/wacz,application/zip,application/json,application/ld+json" class="visually-hidden" data-testid="import-file" onChange={(e) => {
@@ -217,7 +225,7 @@ export function App() {
         <div class="progress" data-testid="import-progress">
           <label for="imp">
             {importing.phase === 'check'
-              ? t('impChecking', [importing.name, (importing.done / 1048576).toFixed(1), (importing.total / 1048576).toFixed(1)])
+              ? t('impChecking', [importing.name, formatMb(importing.done), formatMb(importing.total)])
               : t('impWriting', [String(importing.done), String(importing.total)])}
           </label>
           <progress id="imp" max={importing.total || 1} value={importing.done} />
@@ -232,8 +240,6 @@ export function App() {
         </div>
       )}
       {late && <BackupReminder />}
-      <p role="status" class="muted" data-testid="status">{status}</p>
-      {error && <p role="alert" class="error" data-testid="error">{error}</p>}
       {summary && (
         <div class="summary" data-testid="import-summary" role="status">
           <strong>{t('libImportDone')}</strong>{' '}
@@ -309,18 +315,8 @@ export function App() {
                     {COLORS.map((c) => <option value={c}>{t(`color_${c}`)}</option>)}
                   </select>
                 </label>
-                <label>
-                  {t('libFrom')}
-                  <input type="date" value={filters.from ?? ''} onChange={(e) => setFilter({ from: (e.target as HTMLInputElement).value || undefined })} />
-                </label>
-                <label>
-                  {t('libTo')}
-                  <input type="date" value={filters.to ?? ''} onChange={(e) => setFilter({ to: (e.target as HTMLInputElement).value || undefined })} />
-                </label>
-                <label class="check">
-                  <input type="checkbox" checked={!!filters.orphans} onChange={(e) => setFilter({ orphans: (e.target as HTMLInputElement).checked || undefined })} />
-                  {t('libHasOrphans')}
-                </label>
+                <DateField label={t('libFrom')} testId="filter-from" value={filters.from} onChange={(from) => setFilter({ from })} />
+                <DateField label={t('libTo')} testId="filter-to" value={filters.to} onChange={(to) => setFilter({ to })} />
                 <label>
                   {t('libSort')}
                   <select value={filters.sort} onChange={(e) => setFilter({ sort: (e.target as HTMLSelectElement).value as Filters['sort'] })}>
@@ -328,6 +324,10 @@ export function App() {
                     <option value="date-asc">{t('libSortOldest')}</option>
                     <option value="site">{t('libSortSite')}</option>
                   </select>
+                </label>
+                <label class="check">
+                  <input type="checkbox" checked={!!filters.orphans} onChange={(e) => setFilter({ orphans: (e.target as HTMLInputElement).checked || undefined })} />
+                  {t('libHasOrphans')}
                 </label>
               </fieldset>
 
@@ -349,7 +349,7 @@ export function App() {
 
               {total === 0 && <p class="muted" data-testid="empty">{filtersActive(filters) ? t('libNoMatch') : t('libraryEmpty')}</p>}
               {cur && total! > 0 && tab === 'articles' && (
-                <VirtualList<Row> total={total!} rowHeight={64} version={cur.key} fetch={loadPages} label={t('libTab_articles')} testId="articles" row={(id, r) => !id ? <div class="row main muted">…</div> : (
+                <VirtualList<Row> total={total!} rowHeight={ARTICLE_ROW} version={cur.key} fetch={loadPages} label={t('libTab_articles')} testId="articles" row={(id, r) => !id ? <div class="row main muted">…</div> : (
                   <div class="row" data-page-id={id}>
                     <input type="checkbox" aria-label={t('libSelect')} checked={selected.has(id)} onChange={() => toggle(id)} />
                     {r?.page ? (
@@ -361,7 +361,7 @@ export function App() {
                           {r.page.siteName ?? hostOf(r.page.url)} · {t('libClaimsN', [String(r.claims ?? 0)])} · {fmtDate(r.page.createdAt)}
                           {r.page.savedAt ? ` · ${t('libSaved', [fmtDate(r.page.savedAt)])}` : ''} ·{' '}
                           <a href={r.page.url} target="_blank" rel="noreferrer">{t('libLive')}</a> ·{' '}
-                          <button type="button" class="link" onClick={() => exportArticleHtml(db, id).then((n) => setStatus(t('libExported', [n])))}>{t('libExportHtml')}</button>
+                          <button type="button" class="link" onClick={() => exportArticleHtml(db, id, uiLang()).then((n) => setStatus(t('libExported', [n])))}>{t('libExportHtml')}</button>
                         </div>
                       </div>
                     ) : <div class="main muted">…</div>}
@@ -369,7 +369,7 @@ export function App() {
                 )} />
               )}
               {cur && total! > 0 && tab === 'claims' && (
-                <VirtualList<Row> total={total!} rowHeight={72} version={cur.key} fetch={loadClaims} label={t('libTab_claims')} testId="claims" row={(id, r) => !id ? <div class="row main muted">…</div> : (
+                <VirtualList<Row> total={total!} rowHeight={CLAIM_ROW} version={cur.key} fetch={loadClaims} label={t('libTab_claims')} testId="claims" row={(id, r) => !id ? <div class="row main muted">…</div> : (
                   <div class="row" data-claim-id={id}>
                     <input type="checkbox" aria-label={t('libSelect')} checked={selected.has(id)} onChange={() => toggle(id)} />
                     {r?.claim ? (
@@ -392,6 +392,22 @@ export function App() {
           )}
         </>
       )}
+      <div class="notices">
+        <div role="status">
+          {status && (
+            <div class="notice">
+              <span data-testid="status">{status}</span>
+              <button type="button" class="close" aria-label={t('libDismiss')} title={t('libDismiss')} onClick={() => setStatus('')}>×</button>
+            </div>
+          )}
+        </div>
+        {error && (
+          <div class="notice error" role="alert">
+            <span data-testid="error">{error}</span>
+            <button type="button" class="close" aria-label={t('libDismiss')} title={t('libDismiss')} onClick={() => setError('')}>×</button>
+          </div>
+        )}
+      </div>
     </main>
   );
 }
@@ -406,6 +422,13 @@ function importErrorText(err: unknown, db: ReturnType<typeof getDb>): string {
   const storage = errorResult(err, db);
   if (!storage.ok && (storage.error.code === 'quota-exceeded' || storage.error.code === 'storage-failed')) return errorText(storage.error);
   return (err as Error).message;
+}
+
+/** A bundle's title in the reader's language (index.html and claims.md show it). */
+function bundleTitle(sel: Selection): string {
+  if (sel.kind === 'all') return t('expTitleLibrary');
+  if (sel.kind === 'tag') return t('expTitleTag', sel.tag);
+  return t(sel.kind === 'claims' ? 'expTitleClaims' : 'expTitleArticles');
 }
 
 function filtersActive(f: Filters) {

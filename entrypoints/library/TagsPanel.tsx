@@ -37,10 +37,16 @@ export function TagsPanel(props: { tags: (TagRecord & { count: number })[]; onCh
             </td>
             <td data-testid="tag-count">{Number.isNaN(tag.count) ? '…' : tag.count}</td>
             <td>
-              <select aria-label={t('libColour')} value={tag.color ?? ''} onChange={(e) => void send('tags.recolor', { name: tag.name, color: ((e.target as HTMLSelectElement).value || null) as Color | null }).then(done)}>
-                <option value="">{t('libNoColour')}</option>
-                {COLORS.map((c) => <option value={c}>{t(`color_${c}`)}</option>)}
-              </select>
+              <fieldset class="tag-colors" data-testid="tag-colour">
+                <legend class="visually-hidden">{t('libTagColourOf', tag.name)}</legend>
+                {(['', ...COLORS] as const).map((c) => (
+                  <label title={c ? t(`color_${c}`) : t('libNoColour')}>
+                    <input type="radio" name={`colour-${tag.id}`} value={c} checked={(tag.color ?? '') === c} aria-label={c ? t(`color_${c}`) : t('libNoColour')}
+                      onChange={() => void send('tags.recolor', { name: tag.name, color: (c || null) as Color | null }).then(done)} />
+                    <span class={`dot${c ? '' : ' none'}`} style={c ? { background: `var(--hl-${c})` } : undefined} aria-hidden="true" />
+                  </label>
+                ))}
+              </fieldset>
             </td>
             <td>
               <select aria-label={t('libMergeInto')} value="" onChange={(e) => {

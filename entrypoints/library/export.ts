@@ -8,7 +8,7 @@ import type { SaqtaDB } from '../../utils/db';
 import { writeWacz } from '../../utils/wacz/write';
 import { collectArticles, selectionPages, type Selection } from '../../utils/bundle/collect';
 import { bundleFileName, portableAnnotation } from '../../utils/bundle/format';
-import { readerHtml } from '../../utils/bundle/html';
+import { readerFile } from '../../utils/bundle/html';
 import { claimsMarkdown } from '../../utils/bundle/markdown';
 import { toCollection } from '../../utils/bundle/jsonld';
 import { newId } from '../../utils/annotation';
@@ -53,27 +53,30 @@ export async function exportBundle(
   software: string,
   onProgress: (done: number, total: number) => void,
   signal: AbortSignal,
+  /** The bundle's title and language (the reader's). */
+  label: { title: string; lang: string } = { title: `Saqta: ${what}`, lang: 'en' },
 ): Promise<{ name: string; size: number }> {
   const { pageIds, only } = await selectionPages(db, sel);
   const created = new Date();
   const sink = new BlobSink();
-  await writeWacz(collectArticles(db, pageIds, only), { title: `Saqta: ${what}`, created, software, total: pageIds.length, signal, onProgress }, sink.push);
+  await writeWacz(collectArticles(db, pageIds, only), { title: label.title, lang: label.lang, created, software, total: pageIds.length, signal, onProgress }, sink.push);
   const blob = sink.blob('application/wacz');
   const name = bundleFileName(what, created, 'wacz');
   download(blob, name);
   return { name, size: blob.size };
 }
 
-export async function exportArticleHtml(db: SaqtaDB, pageId: string): Promise<string> {
+/** One article as a self-contained HTML file: claims marked, saved images inlined, Saqta's words in `lang`. */
+export async function exportArticleHtml(db: SaqtaDB, pageId: string, lang = 'en'): Promise<string> {
   for await (const a of collectArticles(db, [pageId])) {
     const name = bundleFileName(a.page.title, new Date(), 'html');
-    download(new Blob([readerHtml({ ...a, annotations: a.annotations.map(portableAnnotation) })], { type: 'text/html' }), name);
+    download(new Blob([await readerFile({ ...a, annotations: a.annotations.map(portableAnnotation) }, lang)], { type: 'text/html' }), name);
     return name;
   }
   throw new Error('This article is no longer in the library.');
 }
 
-export async function exportAllClaims(db: SaqtaDB, format: 'md' | 'jsonld'): Promise<string> {
+export async function exportAllClaims(db: SaqtaDB, format: 'md' | 'jsonld', label: { title: string; lang: string } = { title: 'Saqta: all claims', lang: 'en' }): Promise<string> {
   const created = new Date();
   const ids = (await db.pages.orderBy('createdAt').primaryKeys()) as string[];
   const articles = [];
@@ -83,8 +86,8 @@ export async function exportAllClaims(db: SaqtaDB, format: 'md' | 'jsonld'): Pro
   const name = bundleFileName('all claims', created, format);
   const text =
     format === 'md'
-      ? claimsMarkdown(articles, 'Saqta: all claims', created.toISOString())
-      : JSON.stringify(toCollection(articles.flatMap((a) => a.annotations), 'Saqta: all claims', newId()), null, 2);
+      ? claimsMarkdown(articles, label.title, created.toISOString(), label.lang)
+      : JSON.stringify(toCollection(articles.flatMap((a) => a.annotations), label.title, newId()), null, 2);
   download(new Blob([text], { type: format === 'md' ? 'text/markdown' : 'application/ld+json' }), name);
   return name;
 }

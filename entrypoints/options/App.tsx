@@ -5,20 +5,9 @@ import { errorText } from '../../utils/ext/errors';
 import type { Api } from '../../utils/messages';
 import type { BackupStatus } from '../../utils/backup';
 import { MAX_REMINDER_DAYS } from '../../utils/backup';
+import { formatBytes } from '../../components/format-bytes';
 
 type Status = Api['storage.status']['res'];
-
-function formatBytes(n: number | null): string {
-  if (n === null) return '—';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(i ? 1 : 0)} ${units[i]}`;
-}
 
 export function App() {
   const [status, setStatus] = useState<Status | null>(null);

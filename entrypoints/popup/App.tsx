@@ -25,23 +25,18 @@ export function App() {
         </p>
       )}
       {state.kind === 'ready' && (
-        <section aria-live="polite">
-          <p class="page-title">{state.view.page?.title ?? state.status.title}</p>
-          <p class="status" data-testid="claim-count">
+        <section class="page">
+          <p class="page-title" dir="auto" lang={state.view.page?.lang}>{state.view.page?.title ?? state.status.title}</p>
+          <p class="claims" data-testid="claim-count" aria-live="polite">
             {t('popupClaimCount', String(state.view.annotations.length))}
           </p>
-          <p class="status" data-testid="copy-status">
-            {state.view.capture
-              ? t('popupCopySaved', new Date(state.view.capture.capturedAt).toLocaleString())
-              : t('popupNoCopy')}
-          </p>
+          <SaveControls tabId={state.tabId} view={state.view} />
         </section>
       )}
       {state.kind === 'ready' && <FramesNotice frames={state.status.frames} />}
-      {state.kind === 'ready' && <SaveControls tabId={state.tabId} view={state.view} />}
       <BackupReminder onOpenLibrary={() => openPage('/library.html')} />
-      <div class="actions">
-        <button type="button" class="primary" onClick={() => void openSidePanel().then(() => window.close())}>
+      <nav class="links" aria-label={t('extName')}>
+        <button type="button" onClick={() => void openSidePanel().then(() => window.close())}>
           {t('openSidePanel')}
         </button>
         <button type="button" onClick={() => openPage('/library.html')}>
@@ -50,7 +45,7 @@ export function App() {
         <button type="button" onClick={() => openPage('/options.html')}>
           {t('openOptions')}
         </button>
-      </div>
+      </nav>
     </main>
   );
 }

@@ -3,9 +3,14 @@ import { browser } from 'wxt/browser';
 import { t } from '../../utils/ext/i18n';
 import { send } from '../../utils/ext/client';
 import { errorText } from '../../utils/ext/errors';
+import { formatDateTime } from '../../components/format-date';
 import type { PageView } from '../../utils/messages';
 
-/** Save (or save again) the page in the tab; open its saved copy. */
+/**
+ * Save (or save again) the page in the tab; open its saved copy. One status
+ * line says where the copy stands and, while saving, what is happening: it
+ * keeps its place and height, so nothing below it moves.
+ */
 export function SaveControls({ tabId, view }: { tabId: number; view: PageView }) {
   const [state, setState] = useState<{ kind: 'idle' } | { kind: 'saving' } | { kind: 'done'; versions: number } | { kind: 'error'; message: string }>({
     kind: 'idle',
@@ -25,25 +30,33 @@ export function SaveControls({ tabId, view }: { tabId: number; view: PageView })
     window.close();
   };
 
+  const busy = state.kind === 'saving' || state.kind === 'done';
   return (
-    <div class="actions save-actions">
-      <button type="button" class="primary" data-testid="save-page" disabled={state.kind === 'saving'} onClick={() => void save()}>
-        {view.capture ? t('saveAgainButton') : t('saveButton')}
-      </button>
-      {view.capture && (
-        <button type="button" data-testid="open-copy" onClick={open}>
-          {t('openSavedCopy')}
-        </button>
-      )}
-      <p class="status" role="status" aria-live="polite" data-testid="save-status">
-        {state.kind === 'saving' && t('saveSaving')}
-        {state.kind === 'done' && t('saveDone', String(state.versions))}
+    <div class="save">
+      <p class="status-line" role="status" aria-live="polite">
+        <span data-testid="copy-status">
+          {!busy && (view.capture ? t('popupCopySaved', formatDateTime(view.capture.capturedAt)) : t('popupNoCopy'))}
+        </span>
+        <span data-testid="save-status">
+          {state.kind === 'saving' && t('saveSaving')}
+          {state.kind === 'done' && t('saveDone', String(state.versions))}
+        </span>
       </p>
       {state.kind === 'error' && (
         <p class="error" role="alert">
           {state.message}
         </p>
       )}
+      <div class={`save-buttons${view.capture ? ' two' : ''}`}>
+        <button type="button" class="primary" data-testid="save-page" disabled={state.kind === 'saving'} aria-busy={state.kind === 'saving'} onClick={() => void save()}>
+          {view.capture ? t('saveAgainButton') : t('saveButton')}
+        </button>
+        {view.capture && (
+          <button type="button" data-testid="open-copy" onClick={open}>
+            {t('openSavedCopy')}
+          </button>
+        )}
+      </div>
     </div>
   );
 }

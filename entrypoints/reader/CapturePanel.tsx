@@ -1,5 +1,6 @@
 import { t } from '../../utils/ext/i18n';
 import { formatDateTime } from '../../components/format-date';
+import { formatBytes } from '../../components/format-bytes';
 import type { SavedCopy } from '../../components/saved-copy';
 import type { ArtifactKind } from '../../utils/db';
 
@@ -13,9 +14,6 @@ const LABEL: Record<ArtifactKind, string> = {
 };
 const EXT: Record<string, string> = { 'text/html': 'html', 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp', 'image/svg+xml': 'svg' };
 
-function kb(n: number): string {
-  return n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(2)} MB`;
-}
 
 /** The capture record (proof) and the list of versions. */
 export function CapturePanel({ copy }: { copy: SavedCopy }) {
@@ -70,7 +68,7 @@ export function CapturePanel({ copy }: { copy: SavedCopy }) {
             const url = copy.urls.get(a.blobId);
             return (
               <li key={a.blobId} data-kind={a.kind}>
-                <span>{t(LABEL[a.kind])}</span> <span class="muted">{kb(a.size)}</span>
+                <span>{t(LABEL[a.kind])}</span> <span class="muted">{formatBytes(a.size)}</span>
                 {url && a.kind !== 'image' && a.kind !== 'article' && (
                   <>
                     {' '}

@@ -132,34 +132,43 @@ describe('storage', () => {
   it('the background killed in the middle of a stream of writes leaves no partial record', async () => {
     const page = await session.openExtensionPage('options.html');
     const before = await readAll(session);
-    const N = 150;
-    // Fire N claims, each on its own new page with five new tags: many multi-table transactions in flight.
-    const results = page.evaluate(async (n) => {
-      const out: { i: number; id?: string; error?: string }[] = [];
-      await Promise.all(
-        Array.from({ length: n }, async (_, i) => {
-          try {
-            const res = await chrome.runtime.sendMessage({
-              type: 'annotation.create',
-              page: { keys: { url: `https://kill.example/${i}`, normalizedUrl: `kill.example/${i}` }, title: `kill ${i}` },
-              selector: [{ type: 'TextQuoteSelector', exact: `claim ${i}`, prefix: '', suffix: '' }],
-              body: { tags: [0, 1, 2, 3, 4].map((t) => `kill-${i}-${t}`), note: `note ${i} `.repeat(200), color: 'green' },
-            });
-            out.push(res?.ok ? { i, id: res.value.annotation.id } : { i, error: res?.error?.message ?? 'no answer' });
-          } catch (e) {
-            out.push({ i, error: String(e) });
-          }
-        }),
-      );
-      return out;
-    }, N);
-    // Kill it as soon as the stream is under way.
-    await page.waitForTimeout(40);
+    // A stream of claims, each on its own new page with five new tags (multi-table transactions), kept
+    // eight in flight at all times until the background is gone: whenever the kill lands, writes are under way.
+    await page.evaluate(() => {
+      const state = { acks: [] as { i: number; id: string }[], cut: [] as { i: number; error: string }[], done: false };
+      (window as unknown as { __kill: typeof state }).__kill = state;
+      const one = async (i: number) => {
+        try {
+          const res = await chrome.runtime.sendMessage({
+            type: 'annotation.create',
+            page: { keys: { url: `https://kill.example/${i}`, normalizedUrl: `kill.example/${i}` }, title: `kill ${i}` },
+            selector: [{ type: 'TextQuoteSelector', exact: `claim ${i}`, prefix: '', suffix: '' }],
+            body: { tags: [0, 1, 2, 3, 4].map((t) => `kill-${i}-${t}`), note: `note ${i} `.repeat(200), color: 'green' },
+          });
+          if (res?.ok) state.acks.push({ i, id: res.value.annotation.id });
+          else state.cut.push({ i, error: res?.error?.message ?? 'no answer' });
+        } catch (e) {
+          state.cut.push({ i, error: String(e) });
+        }
+      };
+      void (async () => {
+        const inFlight = new Set<Promise<void>>();
+        for (let i = 0; i < 5000 && !state.cut.length; i++) {
+          const p: Promise<void> = one(i).then(() => void inFlight.delete(p));
+          inFlight.add(p);
+          if (inFlight.size >= 8) await Promise.race(inFlight);
+        }
+        await Promise.all(inFlight);
+        state.done = true;
+      })();
+    });
+    // Kill it once writes are being acknowledged: some are stored, the next ones are under way.
+    await page.waitForFunction(() => (window as unknown as { __kill: { acks: unknown[] } }).__kill.acks.length >= 20, undefined, { timeout: 60_000 });
     await restartWorker(session, page);
-    const answers = await results;
-    const done = answers.filter((a) => a.id);
-    const lost = answers.filter((a) => !a.id);
-    console.log(`kill mid-write: ${done.length} of ${N} claims acknowledged before the kill, ${lost.length} cut off`);
+    await page.waitForFunction(() => (window as unknown as { __kill: { done: boolean } }).__kill.done, undefined, { timeout: 60_000 });
+    const { acks: done, cut: lost } = await page.evaluate(() => (window as unknown as { __kill: { acks: { i: number; id: string }[]; cut: { i: number; error: string }[] } }).__kill);
+    console.log(`kill mid-write: ${done.length} claims acknowledged, ${lost.length} cut off by the kill (${lost[0]?.error})`);
+    expect(done.length, 'claims were stored before the kill').toBeGreaterThanOrEqual(20);
     expect(lost.length, 'the worker was killed while writes were in flight').toBeGreaterThan(0);
 
     const after = await readAll(session);

@@ -49,7 +49,7 @@ describe('bundle export', () => {
     expect(md).toContain('## «Мақсат – кінәлау емес». Роза Ақылбековамен сұхбат');
     expect(md).toContain('> Қасым-Жомарт Тоқаев Бельгияға екі күндік сапармен');
     expect(md).toContain('#Еуроодақ #сапар');
-    expect(md).toContain('- Captured: 2026-06-24T11:12:00.000Z');
+    expect(md).toContain('- Captured: 24 Jun 2026, 11:12 UTC');
 
     const index = text(files, 'index.html');
     expect(index).toContain('Story &lt;script&gt;alert(1)&lt;/script&gt;');
@@ -128,7 +128,7 @@ describe('verify', () => {
     expect(fail.file).toMatch(/^articles\/001-azattyq\.org-[a-z-]+\/capture-1\/article\.html$/);
     expect(fail.message).toContain('Тоқаев Пекинге барды');
     // The quote that is in the article (across <em> and with other quote marks) is found.
-    expect(report.lines.find((l) => l.level === 'ok' && l.message.includes('quotes found'))?.message).toBe('1 quotes found in their saved articles.');
+    expect(report.lines.find((l) => l.level === 'ok' && l.message.includes('found in its saved article'))?.message).toBe('1 quote found in its saved article.');
   });
 });
 

@@ -10,6 +10,7 @@ import { quoteOf, type Annotation } from '../annotation';
 import type { PageRecord } from '../db';
 import { decodeEntities } from '../search/html-text';
 import { escapeHtml, type BundleArticle } from './format';
+import { ex, exportLang, exportTime, type ExportLang } from './i18n';
 
 export const CSP = "default-src 'none'; img-src data: blob:; style-src 'unsafe-inline'; media-src data:; font-src data:; form-action 'none'; base-uri 'none'";
 
@@ -21,8 +22,10 @@ header.saqta { font: 14px/1.45 system-ui, sans-serif; border-bottom: 1px solid #
 mark.saqta-claim { color: inherit; border-radius: 2px; }
 ${Object.entries(HL).map(([c, v]) => `mark.saqta-${c} { background: ${v}; }`).join('\n')}
 img { max-width: 100%; height: auto; }
-ol.saqta-claims { font: 14px/1.45 system-ui, sans-serif; }
-@media (prefers-color-scheme: dark) { body { background: #15181c; color: #e6e9ed; } mark.saqta-claim { color: #111; } a { color: #6cb6ff; } }
+ol.saqta-claims { font: 15px/1.5 system-ui, sans-serif; }
+.saqta-missing-image { display: block; padding: .6em; border: 1px dashed #8c959f; font: 14px/1.45 system-ui, sans-serif; color: #57606a; }
+header.saqta .verify { display: block; margin-top: .4rem; }
+@media (prefers-color-scheme: dark) { body { background: #15181c; color: #e6e9ed; } header.saqta, .saqta-missing-image { color: #a3acb6; } mark.saqta-claim { color: #111; } a { color: #6cb6ff; } }
 `;
 
 /** Remove what must never run or load in a copy opened from disk (defence in depth: the CSP forbids it too). */
@@ -129,9 +132,9 @@ export function markClaims(html: string, annotations: Annotation[]): { html: str
   return { html: out.join(''), missing };
 }
 
-function docShell(lang: string | undefined, title: string, body: string): string {
+function docShell(lang: string | undefined, title: string, body: string, ui: ExportLang): string {
   return `<!doctype html>
-<html lang="${escapeHtml(lang ?? 'und')}" dir="auto">
+<html lang="${escapeHtml(lang ?? ui)}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
@@ -147,24 +150,92 @@ ${body}
 `;
 }
 
-function claimList(annotations: Annotation[], missing: Set<string>): string {
+function claimList(annotations: Annotation[], missing: Set<string>, lang: ExportLang): string {
   if (!annotations.length) return '';
   const items = annotations.map((a) => {
     const q = quoteOf(a)?.exact ?? '';
     const tags = a.body.tags.map((t) => `<span class="tag">#${escapeHtml(t)}</span>`).join(' ');
-    return `<li id="${escapeHtml(a.id)}"><mark class="saqta-claim saqta-${a.body.color}">${escapeHtml(q)}</mark>${missing.has(a.id) ? ' <em>(not found in the saved text)</em>' : ''}${tags ? `<br>${tags}` : ''}${a.body.note ? `<br><small>${escapeHtml(a.body.note)}</small>` : ''}</li>`;
+    return `<li id="${escapeHtml(a.id)}"><mark class="saqta-claim saqta-${a.body.color}">${escapeHtml(q)}</mark>${missing.has(a.id) ? ` <em>${escapeHtml(ex(lang, 'exp_notFound'))}</em>` : ''}${tags ? `<br>${tags}` : ''}${a.body.note ? `<br><small>${escapeHtml(a.body.note)}</small>` : ''}</li>`;
   });
-  return `<h2>Claims</h2>\n<ol class="saqta-claims">${items.join('\n')}</ol>`;
+  return `<h2>${escapeHtml(ex(lang, 'exp_claims'))}</h2>\n<ol class="saqta-claims">${items.join('\n')}</ol>`;
+}
+
+type ReaderArticle = Pick<BundleArticle, 'page' | 'annotations' | 'articleHtml' | 'captures'>;
+
+export interface ReaderOptions {
+  /** The reader's language (en, kk, ru) for Saqta's own words in the file; English if absent. */
+  lang?: string;
+  /** A line added under the header. */
+  note?: string;
+  /** Saved image bytes as data: URLs, by the URL the article's <img src> names (`imageSources`). */
+  images?: Map<string, string>;
+}
+
+/** Base64 of bytes, in slices (no call with millions of arguments). */
+function base64(bytes: Uint8Array): string {
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}
+
+/**
+ * The saved images of an article as data: URLs, by source URL: the bytes the
+ * save stored (every capture; the newest wins), so a copy opened from disk
+ * shows them under its own policy (img-src data:) without the network.
+ */
+export async function imageSources(article: Pick<BundleArticle, 'captures'>): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const { files } of article.captures) {
+    for (const { ref, data } of files) {
+      if (ref.kind !== 'image' || !ref.sourceUrl) continue;
+      const bytes = data instanceof Uint8Array ? data : new Uint8Array(await data.arrayBuffer());
+      const mime = (ref.mime || 'application/octet-stream').split(';')[0]!.trim();
+      if (!/^image\/[a-z0-9.+-]+$/i.test(mime)) continue;
+      out.set(ref.sourceUrl, `data:${mime};base64,${base64(bytes)}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * Point every <img> at its saved bytes; an image that was not saved becomes
+ * its alt text (the file's policy would block the live URL anyway), and
+ * srcset/sizes go (they would name live URLs).
+ */
+export function inlineImages(html: string, images: Map<string, string>, lang: ExportLang): string {
+  return html.replace(/<img\b[^>]*>/gi, (tag) => {
+    const src = /\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i.exec(tag);
+    const url = src ? decodeEntities(src[1] ?? src[2] ?? src[3] ?? '') : '';
+    const data = url.startsWith('data:') ? url : images.get(url);
+    if (!data) {
+      const alt = /\salt\s*=\s*(?:"([^"]*)"|'([^']*)')/i.exec(tag);
+      const text = alt ? decodeEntities(alt[1] ?? alt[2] ?? '') : '';
+      return `<span class="saqta-missing-image">${escapeHtml(text || ex(lang, 'exp_imageNotSaved'))}</span>`;
+    }
+    const rest = tag
+      .replace(/^<img\b/i, '')
+      .replace(/\/?>$/, '')
+      .replace(/\s(src|srcset|sizes|data-src|data-srcset)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi, '');
+    return `<img src="${escapeHtml(data)}" data-source="${escapeHtml(url)}"${rest}>`;
+  });
 }
 
 /** The reader copy of one article as a self-contained HTML file with its claims marked. */
-export function readerHtml(article: Pick<BundleArticle, 'page' | 'annotations' | 'articleHtml' | 'captures'>, note = ''): string {
+export function readerHtml(article: ReaderArticle, options: ReaderOptions | string = {}): string {
+  const opts = typeof options === 'string' ? { note: options } : options;
+  const lang = exportLang(opts.lang);
+  const note = opts.note ?? '';
   const { page, annotations } = article;
   const captured = article.captures.map((c) => c.record.capturedAt).sort().at(-1);
-  const header = `<header class="saqta"><strong>${escapeHtml(page.title)}</strong><br><a href="${escapeHtml(page.url)}" rel="noreferrer">${escapeHtml(page.url)}</a><br>${captured ? `Saved ${escapeHtml(captured)}` : 'No saved copy: the claims as quoted.'}${note ? `<br>${escapeHtml(note)}` : ''}</header>`;
-  if (!article.articleHtml) return docShell(page.lang, page.title, header + claimList(annotations, new Set()));
+  const header = `<header class="saqta"><strong lang="${escapeHtml(page.lang ?? 'und')}" dir="auto">${escapeHtml(page.title)}</strong><br><a href="${escapeHtml(page.url)}" rel="noreferrer">${escapeHtml(page.url)}</a><br>${captured ? `<time datetime="${escapeHtml(captured)}">${escapeHtml(ex(lang, 'exp_saved', exportTime(captured, lang)))}</time>` : escapeHtml(ex(lang, 'exp_noCopy'))}${note ? `<br>${escapeHtml(note)}` : ''}</header>`;
+  if (!article.articleHtml) return docShell(lang, page.title, header + claimList(annotations, new Set(), lang), lang);
   const { html, missing } = markClaims(stripActive(bodyOf(article.articleHtml)), annotations);
-  return docShell(page.lang, page.title, `${header}\n<article>${html}</article>\n${claimList(annotations, new Set(missing))}`);
+  return docShell(lang, page.title, `${header}\n<article lang="${escapeHtml(page.lang ?? 'und')}" dir="auto">${inlineImages(html, opts.images ?? new Map(), lang)}</article>\n${claimList(annotations, new Set(missing), lang)}`, lang);
+}
+
+/** readerHtml with the saved images inlined: the file a bundle and the library's "HTML file" hold. */
+export async function readerFile(article: ReaderArticle, lang?: string): Promise<string> {
+  return readerHtml(article, { lang, images: await imageSources(article) });
 }
 
 /** index.html of a bundle: every article, its claims and files, as links that work from the unzipped folder. */
@@ -173,17 +244,25 @@ export function indexHtml(
   created: string,
   software: string,
   articles: { page: PageRecord; dir: string; annotations: Annotation[]; files: string[] }[],
+  uiLang?: string,
 ): string {
+  const lang = exportLang(uiLang);
   const body = articles
     .map(({ page, dir, annotations, files }) => {
       const links = files.map((f) => `<a href="${escapeHtml(encodeURI(f))}">${escapeHtml(f.slice(dir.length + 1))}</a>`).join(' · ');
       return `<section>
-<h2><a href="${escapeHtml(encodeURI(`${dir}/reader.html`))}">${escapeHtml(page.title || page.url)}</a></h2>
+<h2 lang="${escapeHtml(page.lang ?? 'und')}" dir="auto"><a href="${escapeHtml(encodeURI(`${dir}/reader.html`))}">${escapeHtml(page.title || page.url)}</a></h2>
 <p class="meta">${escapeHtml(page.siteName ?? '')} <a href="${escapeHtml(page.url)}" rel="noreferrer">${escapeHtml(page.url)}</a></p>
 <p class="files">${links}</p>
-${claimList(annotations, new Set())}
+${claimList(annotations, new Set(), lang)}
 </section>`;
     })
     .join('\n');
-  return docShell(undefined, title, `<header class="saqta"><strong>${escapeHtml(title)}</strong><br>${escapeHtml(software)} · ${escapeHtml(created)}<br>Files: <a href="annotations.jsonld">annotations.jsonld</a> · <a href="claims.md">claims.md</a> · <a href="datapackage.json">datapackage.json</a> (check with <code>npm run verify</code>)</header>\n${body}`);
+  const verify = ex(lang, 'exp_verifyHow', '<code>npm install</code>', `<code>npm run verify -- ${escapeHtml(ex(lang, 'exp_bundleZip'))}</code>`);
+  return docShell(
+    undefined,
+    title,
+    `<header class="saqta"><strong>${escapeHtml(title)}</strong><br>${escapeHtml(software)} · <time datetime="${escapeHtml(created)}">${escapeHtml(exportTime(created, lang))}</time><br>${escapeHtml(ex(lang, 'exp_files'))} <a href="annotations.jsonld">annotations.jsonld</a> · <a href="claims.md">claims.md</a> · <a href="datapackage.json">datapackage.json</a><br><small class="verify">${verify}</small></header>\n${body}`,
+    lang,
+  );
 }

@@ -5,22 +5,25 @@
  */
 import { quoteOf } from '../annotation';
 import type { BundleArticle } from './format';
+import { ex, exportLang, exportTime } from './i18n';
 
 const mdEscape = (s: string) => s.replace(/([\\`*_[\]<>#|])/g, '\\$1');
 const tagOf = (t: string) => '#' + t.trim().replace(/\s+/g, '-').replace(/[^\p{L}\p{N}_\-/]/gu, '');
 
-export function claimsMarkdown(articles: Pick<BundleArticle, 'page' | 'annotations' | 'captures'>[], title: string, created: string): string {
-  const out: string[] = [`# ${mdEscape(title)}`, '', `Exported by Saqta on ${created}.`, ''];
+/** `uiLang`: the reader's language (en, kk, ru) for Saqta's own words; English if absent. */
+export function claimsMarkdown(articles: Pick<BundleArticle, 'page' | 'annotations' | 'captures'>[], title: string, created: string, uiLang?: string): string {
+  const lang = exportLang(uiLang);
+  const out: string[] = [`# ${mdEscape(title)}`, '', ex(lang, 'exp_exportedBy', exportTime(created, lang)), ''];
   for (const { page, annotations, captures } of articles) {
     out.push(`## ${mdEscape(page.title || page.url)}`, '');
-    out.push(`- URL: <${page.url.replace(/>/g, '%3E')}>`);
-    if (page.siteName) out.push(`- Site: ${mdEscape(page.siteName)}`);
+    out.push(`- ${ex(lang, 'exp_url')}: <${page.url.replace(/>/g, '%3E')}>`);
+    if (page.siteName) out.push(`- ${ex(lang, 'exp_site')}: ${mdEscape(page.siteName)}`);
     const captured = captures.map((c) => c.record.capturedAt).sort().at(-1) ?? page.savedAt;
-    out.push(`- Captured: ${captured ?? 'not saved (claims only)'}`, '');
+    out.push(`- ${ex(lang, 'exp_captured')}: ${captured ? exportTime(captured, lang) : ex(lang, 'exp_notSaved')}`, '');
     for (const a of annotations) {
       const quote = quoteOf(a)?.exact ?? '';
       out.push(...quote.split(/\r?\n/).map((l) => `> ${l}`));
-      const meta = [a.body.tags.length ? a.body.tags.map(tagOf).join(' ') : '', `colour: ${a.body.color}`, `created: ${a.created}`]
+      const meta = [a.body.tags.length ? a.body.tags.map(tagOf).join(' ') : '', `${ex(lang, 'exp_colour')}: ${ex(lang, `color_${a.body.color}`).toLowerCase()}`, `${ex(lang, 'exp_created')}: ${exportTime(a.created, lang)}`]
         .filter(Boolean)
         .join(' · ');
       out.push('', meta);

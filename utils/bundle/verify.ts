@@ -46,7 +46,7 @@ export async function verifyBundle(input: ByteSource | Uint8Array, opts: VerifyO
   }
   const { manifest, files } = read;
   const listing = [...files].map(([path, f]) => ({ path, bytes: f.size, sha256: f.sha256 })).sort((a, b) => (a.path < b.path ? -1 : 1));
-  lines.push({ level: 'ok', file: 'datapackage.json', message: `${manifest.format.name} ${manifest.format.version}, made ${manifest.created} by ${manifest.software}, ${manifest.resources.length} files listed.` });
+  lines.push({ level: 'ok', file: 'datapackage.json', message: `${manifest.format.name} ${manifest.format.version}, made ${manifest.created} by ${manifest.software}, ${count(manifest.resources.length, 'file')} listed.` });
   const problems = await fileProblems(manifest, files);
   problems.forEach(fail);
   if (!problems.length) lines.push({ level: 'ok', message: `Every file is present, with the size and SHA-256 the manifest lists; no extra files.` });
@@ -58,14 +58,14 @@ export async function verifyBundle(input: ByteSource | Uint8Array, opts: VerifyO
     return { ok: false, lines, files: listing };
   }
   await checkHtml(contents.articles, files, lines, opts.window);
-  lines.push({ level: 'ok', file: 'annotations.jsonld', message: `${contents.claims.length} W3C Web Annotations, ${contents.articles.length} articles; capture records match their artifacts.` });
+  lines.push({ level: 'ok', file: 'annotations.jsonld', message: `${count(contents.claims.length, 'W3C Web Annotation')}, ${count(contents.articles.length, 'article')}; capture records match their artifacts.` });
   let found = 0;
   for (const article of contents.articles) {
     const claims = contents.claims.filter((c) => c.pageId === article.page.id);
     if (!claims.length) continue;
     const saved = [...article.captures].reverse().flatMap((c) => c.files).find((f) => f.ref.kind === 'article' || f.ref.kind === 'snapshot');
     if (!saved) {
-      lines.push({ level: 'warn', file: `${article.dir}/page.json`, message: `No saved copy of “${article.page.title}”: ${claims.length} quotes cannot be checked against the article.` });
+      lines.push({ level: 'warn', file: `${article.dir}/page.json`, message: `No saved copy of “${article.page.title}”: ${count(claims.length, 'quote')} cannot be checked against the article.` });
       continue;
     }
     const text = normalizeText(htmlToText(await saved.data.text()));
@@ -76,7 +76,7 @@ export async function verifyBundle(input: ByteSource | Uint8Array, opts: VerifyO
       else lines.push({ level: 'fail', file: name, message: `The quote of claim ${c.id} (“${exact.slice(0, 80)}${exact.length > 80 ? '…' : ''}”) does not occur in ${name}.` });
     }
   }
-  if (found) lines.push({ level: 'ok', message: `${found} quotes found in their saved articles.` });
+  if (found) lines.push({ level: 'ok', message: found === 1 ? '1 quote found in its saved article.' : `${found} quotes found in their saved articles.` });
   return { ok: !lines.some((l) => l.level === 'fail'), lines, files: listing };
 }
 
@@ -113,6 +113,11 @@ async function checkHtml(articles: ParsedArticle[], files: Files, lines: VerifyL
     if (r.removed.length) report(path, r.removed);
   }
   if (!bad) lines.push({ level: 'ok', message: `${checked} HTML files hold no scripts, handlers, script links, refreshes or form posts.` });
+}
+
+/** "1 article", "2 articles": English, like the rest of the command's output. */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 export function formatReport(r: VerifyReport, name: string): string {

@@ -23,12 +23,14 @@ import {
 } from './format';
 import { toCollection } from './jsonld';
 import { claimsMarkdown } from './markdown';
-import { indexHtml, readerHtml } from './html';
+import { indexHtml, readerFile } from './html';
 
 export interface WriteOptions {
   title: string;
   created: Date;
   software: string;
+  /** The reader's language (en, kk, ru) for index.html, reader.html and claims.md; English if absent. */
+  lang?: string;
   /** Id of the annotation collection (default: a new urn:uuid). */
   id?: string;
   /** Number of articles, for progress. */
@@ -177,7 +179,7 @@ export async function writeBundle(
       await add(`${dir}/${name}`, data, mime);
       files.push(`${dir}/${name}`);
     };
-    await put('reader.html', readerHtml({ ...article, page, annotations }), 'text/html');
+    await put('reader.html', await readerFile({ ...article, page, annotations }, opts.lang), 'text/html');
     await put('page.json', JSON.stringify(page, null, 2), 'application/json');
     let c = 0;
     for (const { record, files: artifacts } of article.captures) {
@@ -207,8 +209,8 @@ export async function writeBundle(
   }
   const created = opts.created.toISOString();
   await add(ANNOTATIONS, JSON.stringify(toCollection(all, opts.title, opts.id ?? newId()), null, 2), MIME.jsonld!);
-  await add('claims.md', claimsMarkdown(forMarkdown, opts.title, created), MIME.md!);
-  await add('index.html', indexHtml(opts.title, created, opts.software, index), MIME.html!);
+  await add('claims.md', claimsMarkdown(forMarkdown, opts.title, created, opts.lang), MIME.md!);
+  await add('index.html', indexHtml(opts.title, created, opts.software, index, opts.lang), MIME.html!);
   const manifest: Manifest = {
     profile: 'data-package',
     name: FORMAT,

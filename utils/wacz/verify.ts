@@ -8,7 +8,7 @@
 import { quoteOf } from '../annotation';
 import { htmlToText, normalizeText } from '../search/html-text';
 import { BundleError } from '../bundle/errors';
-import { verifyBundle, type VerifyLine, type VerifyOptions, type VerifyReport } from '../bundle/verify';
+import { count, verifyBundle, type VerifyLine, type VerifyOptions, type VerifyReport } from '../bundle/verify';
 import { listArchive, type ByteSource } from './archive';
 import { checkRecords, readWacz } from './read';
 import { isSaqtaWacz, readSaqtaContents } from './saqta';
@@ -25,19 +25,19 @@ export async function verifyWacz(src: ByteSource): Promise<VerifyReport> {
   const fail = (p: { file?: string; message: string }) => lines.push({ level: 'fail', file: p.file, message: p.message });
   const { pkg, files, cdx } = read;
   const warcs = [...files.keys()].filter((n) => n.startsWith('archive/'));
-  lines.push({ level: 'ok', message: `ZIP: ${files.size} files, each with its size and CRC-32; ${warcs.length} WARC file${warcs.length === 1 ? '' : 's'} stored uncompressed.` });
+  lines.push({ level: 'ok', message: `ZIP: ${count(files.size, 'file')}, each with its size and CRC-32; ${count(warcs.length, 'WARC file')} stored uncompressed.` });
   if (pkg) lines.push({ level: 'ok', file: 'datapackage.json', message: `WACZ ${pkg.wacz_version}, made ${pkg.created ?? '?'} by ${pkg.software ?? '?'}, ${pkg.resources?.length ?? 0} files listed.` });
   read.problems.forEach(fail);
   if (!read.problems.length) lines.push({ level: 'ok', message: 'Every file is listed with its size and SHA-256, none is missing or extra; datapackage-digest.json holds the hash of datapackage.json; the index is sorted.' });
   const recordProblems = await checkRecords(read);
   recordProblems.forEach(fail);
-  if (!recordProblems.length) lines.push({ level: 'ok', file: [...new Set(cdx.map((e) => e.file))].join(', ') || undefined, message: `${cdx.length} index entries match their WARC records (offset, length, target URI, date, payload SHA-256).` });
+  if (!recordProblems.length) lines.push({ level: 'ok', file: [...new Set(cdx.map((e) => e.file))].join(', ') || undefined, message: `${cdx.length === 1 ? '1 index entry matches its WARC record' : `${cdx.length} index entries match their WARC records`} (offset, length, target URI, date, payload SHA-256).` });
   if (isSaqtaWacz(read)) {
     const problems: { file?: string; message: string }[] = [];
     const contents = await readSaqtaContents(read, problems);
     problems.forEach(fail);
     const artifacts = contents.articles.reduce((s, a) => s + a.captures.reduce((t, c) => t + c.files.length, 0), 0);
-    if (!problems.length) lines.push({ level: 'ok', file: 'annotations.jsonld', message: `${contents.claims.length} W3C Web Annotations, ${contents.articles.length} articles; ${artifacts} saved artifacts read from their WARC records with the SHA-256 their capture records list.` });
+    if (!problems.length) lines.push({ level: 'ok', file: 'annotations.jsonld', message: `${count(contents.claims.length, 'W3C Web Annotation')}, ${count(contents.articles.length, 'article')}; ${count(artifacts, 'saved artifact')} read from their WARC records with the SHA-256 their capture records list.` });
     const ids = new Set(contents.articles.map((a) => a.page.id));
     for (const c of contents.claims) if (!c.pageId || !ids.has(c.pageId)) fail({ file: 'annotations.jsonld', message: `claim ${c.id} belongs to no article of the package` });
     let found = 0;
@@ -57,7 +57,7 @@ export async function verifyWacz(src: ByteSource): Promise<VerifyReport> {
         else fail({ file: saved.path, message: `The quote of claim ${c.id} (“${exact.slice(0, 80)}${exact.length > 80 ? '…' : ''}”) does not occur in the saved article of “${article.page.title}”.` });
       }
     }
-    if (found) lines.push({ level: 'ok', message: `${found} quotes found in their saved articles.` });
+    if (found) lines.push({ level: 'ok', message: found === 1 ? '1 quote found in its saved article.' : `${found} quotes found in their saved articles.` });
   }
   return { ok: !lines.some((l) => l.level === 'fail'), lines };
 }

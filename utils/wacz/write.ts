@@ -15,7 +15,7 @@ import { newId, type Annotation } from '../annotation';
 import { ANNOTATIONS, articleDir, portableAnnotation, portablePage, type BundleArticle } from '../bundle/format';
 import { toCollection } from '../bundle/jsonld';
 import { claimsMarkdown } from '../bundle/markdown';
-import { indexHtml, readerHtml } from '../bundle/html';
+import { indexHtml, readerFile } from '../bundle/html';
 import { entryFor, Cancelled } from '../bundle/write';
 import { htmlToText } from '../search/html-text';
 import {
@@ -31,6 +31,8 @@ export interface WaczOptions {
   title: string;
   created: Date;
   software: string;
+  /** The reader's language (en, kk, ru) for index.html, reader.html and claims.md; English if absent. */
+  lang?: string;
   /** Id of the annotation collection (default: a new urn:uuid). */
   id?: string;
   total?: number;
@@ -194,7 +196,7 @@ export async function writeWacz(
       await warc.close();
     }
     // 2. Saqta's reader copy and records.
-    await put('reader.html', readerHtml({ ...article, page, annotations }), 'text/html');
+    await put('reader.html', await readerFile({ ...article, page, annotations }, opts.lang), 'text/html');
     await put('page.json', JSON.stringify(page, null, 2), 'application/json');
     for (const [c, { record }] of article.captures.entries()) {
       const where = pointers[c]!;
@@ -213,8 +215,8 @@ export async function writeWacz(
   foldPages();
   await add(PAGES, new Blob(pageParts), MIME.jsonl!);
   await add(ANNOTATIONS, JSON.stringify(toCollection(all, opts.title, opts.id ?? newId()), null, 2), MIME.jsonld!);
-  await add('claims.md', claimsMarkdown(forMarkdown, opts.title, created), MIME.md!);
-  await add('index.html', indexHtml(opts.title, created, opts.software, index), MIME.html!);
+  await add('claims.md', claimsMarkdown(forMarkdown, opts.title, created, opts.lang), MIME.md!);
+  await add('index.html', indexHtml(opts.title, created, opts.software, index, opts.lang), MIME.html!);
   const pkg: DataPackage = {
     profile: 'data-package',
     wacz_version: WACZ_VERSION,
