@@ -8,6 +8,7 @@
 import { anchorAll, buildTextMap, textFingerprint, type Anchored } from '../../utils/anchoring';
 import type { AnchorState, Annotation } from '../../utils/annotation';
 import type { PageInfo, PageView } from '../../utils/messages';
+import type { CaptureRecord, PageRecord } from '../../utils/db';
 import { canonicalOf } from '../../utils/page-meta';
 import { pageKeys } from '../../utils/url';
 import { send } from '../../utils/ext/client';
@@ -25,6 +26,39 @@ export interface AnchorHooks {
   synced(): void;
 }
 
+/**
+ * Where the claims live. On a live page: the document's body, the page's keys
+ * and `page.get`; in the reader: the saved article's element, the saved page's
+ * keys and `page.byId` — so a claim made in either is the same claim.
+ */
+export interface Surface {
+  /** The element claims are anchored in, or null while it is not there. */
+  root(): HTMLElement | null;
+  pageInfo(withFingerprint: boolean): PageInfo;
+  /** The page's claims from the background (null: no answer). */
+  view(): Promise<PageView | null>;
+}
+
+/** The live page in a tab (the content script). */
+export const livePage: Surface = {
+  root: () => document.body,
+  pageInfo(withFingerprint) {
+    const keys = pageKeys(location.href, canonicalOf(document), withFingerprint ? textFingerprint(document.body) : null);
+    const siteName = document.querySelector('meta[property="og:site_name" i]')?.getAttribute('content') ?? undefined;
+    return { keys, title: document.title, lang: document.documentElement.lang || undefined, siteName };
+  },
+  async view() {
+    let res = await send('page.get', { keys: this.pageInfo(false).keys });
+    if (res.ok && !res.value.page) {
+      // Unknown by URL and canonical link: perhaps a mirror of a known article.
+      // Look it up by its text when the page is idle, off its load path.
+      await idle();
+      res = await send('page.get', { keys: this.pageInfo(true).keys });
+    }
+    return res.ok ? res.value : null;
+  },
+};
+
 /** Quiet time before re-anchoring after the page changes. */
 const MUTATION_DEBOUNCE_MS = 300;
 
@@ -32,22 +66,33 @@ export class AnchorController {
   pageId: string | null = null;
   claims = new Map<string, Claim>();
   reported = new Map<string, AnchorState>();
+  /** The page record and newest capture the last load brought (citations). */
+  page: PageRecord | null = null;
+  capture: CaptureRecord | null = null;
   private mutationTimer = 0;
   private observer: MutationObserver | null = null;
   private resizeObserver: ResizeObserver | null = null;
 
-  constructor(private hooks: AnchorHooks) {}
+  constructor(
+    private hooks: AnchorHooks,
+    private surface: Surface = livePage,
+  ) {}
+
+  root(): HTMLElement | null {
+    return this.surface.root();
+  }
 
   /**
    * Watch the page for changes (late content, reflow) — only once it has
    * claims: a page without any costs no observer callbacks at all.
    */
   watch(): void {
-    if (this.observer || !document.body) return;
+    const root = this.root();
+    if (this.observer || !root) return;
     this.observer = new MutationObserver(() => this.onMutation());
-    this.observer.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['hidden', 'style', 'class'] });
+    this.observer.observe(root, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['hidden', 'style', 'class'] });
     this.resizeObserver = new ResizeObserver(() => this.hooks.schedulePaint());
-    this.resizeObserver.observe(document.body);
+    this.resizeObserver.observe(root);
   }
 
   stop(): void {
@@ -64,30 +109,24 @@ export class AnchorController {
    * link find nothing.
    */
   pageInfo(withFingerprint = true): PageInfo {
-    const keys = pageKeys(location.href, canonicalOf(document), withFingerprint ? textFingerprint(document.body) : null);
-    const siteName = document.querySelector('meta[property="og:site_name" i]')?.getAttribute('content') ?? undefined;
-    return { keys, title: document.title, lang: document.documentElement.lang || undefined, siteName };
+    return this.surface.pageInfo(withFingerprint);
   }
 
   /** Ask the background for this page's claims and anchor them. */
   async reload(navigated: boolean): Promise<void> {
-    let res = await send('page.get', { keys: this.pageInfo(false).keys });
-    if (res.ok && !res.value.page) {
-      // Unknown by URL and canonical link: perhaps a mirror of a known article.
-      // Look it up by its text when the page is idle, off its load path.
-      await idle();
-      res = await send('page.get', { keys: this.pageInfo(true).keys });
-    }
-    if (!res.ok) return;
+    const view = await this.surface.view();
+    if (!view) return;
     if (navigated) {
       this.claims.clear();
       this.reported.clear();
     }
-    this.sync(res.value);
+    this.sync(view);
   }
 
   private sync(view: PageView): void {
     this.pageId = view.page?.id ?? null;
+    this.page = view.page;
+    this.capture = view.capture;
     const next = new Map<string, Claim>();
     const fresh: string[] = [];
     for (const incoming of view.annotations) {
@@ -110,8 +149,9 @@ export class AnchorController {
   anchorPass(ids?: string[]): void {
     if (this.claims.size) this.watch();
     const todo = ids ?? [...this.claims.values()].filter((c) => !c.hit || c.hit.weak || !isLive(c.hit.range)).map((c) => c.a.id);
-    if (todo.length) {
-      const map = buildTextMap(document.body);
+    const root = this.root();
+    if (todo.length && root) {
+      const map = buildTextMap(root);
       const targets = todo.flatMap((id) => {
         const c = this.claims.get(id);
         return c ? [{ id, selectors: c.a.target.selector }] : [];

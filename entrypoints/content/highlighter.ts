@@ -10,28 +10,50 @@ import { anchorInMap, buildTextMap, describe, offsetsOf } from '../../utils/anch
 import type { AnchorReport, PageInfo } from '../../utils/messages';
 import { send } from '../../utils/ext/client';
 import { t } from '../../utils/ext/i18n';
-import { AnchorController, isLive } from './anchors';
-import { Painter } from './painter';
+import type { Annotation } from '../../utils/annotation';
+import { AnchorController, isLive, type Surface } from './anchors';
+import { Painter, type Marks } from './painter';
 import { ToolbarController } from './toolbar-controller';
+
+/** What the highlighter needs of its host: the content script's context, or the reader page's. */
+export interface HighlighterContext {
+  addEventListener(target: Document | Window, type: string, handler: (e: Event) => void, options?: AddEventListenerOptions): void;
+  setTimeout(handler: () => void, ms: number): number;
+  onInvalidated(cb: () => void): void;
+}
+
+/** The reader page's variant: its article as the surface, Custom Highlight API marks, a list to keep in step. */
+export interface HighlighterOptions {
+  surface?: Surface;
+  marks?: Marks;
+  /** The claims' order, places or contents changed. */
+  onOrderChanged?: () => void;
+}
 
 export class Highlighter {
   private anchoring: AnchorController;
   private painter: Painter;
   private tools: ToolbarController;
 
-  constructor(private ctx: ContentScriptContext) {
-    this.anchoring = new AnchorController({
-      paint: () => this.painter.paint(),
-      schedulePaint: () => this.painter.schedulePaint(),
-      synced: () => this.tools.synced(),
-    });
-    this.painter = new Painter(this.anchoring, () => this.tools.placeToolbar());
+  constructor(
+    private ctx: ContentScriptContext | HighlighterContext,
+    options: HighlighterOptions = {},
+  ) {
+    this.anchoring = new AnchorController(
+      {
+        paint: () => this.painter.paint(),
+        schedulePaint: () => this.painter.schedulePaint(),
+        synced: () => this.tools.synced(),
+      },
+      options.surface,
+    );
+    this.painter = new Painter(this.anchoring, () => this.tools.placeToolbar(), options.marks, options.onOrderChanged);
     this.tools = new ToolbarController(this.anchoring, this.painter);
   }
 
   /** Listen to the reader and load the page's claims (resolves when they are anchored). */
   start(): Promise<void> {
-    const { ctx } = this;
+    const ctx = this.ctx as HighlighterContext;
     // The save's screenshot (utils/ext/capture-bridge.ts, run in this same isolated world) hides
     // the reader's marks while it captures; page scripts cannot reach this symbol-keyed global.
     const g = globalThis as Record<symbol, unknown>;
@@ -88,8 +110,13 @@ export class Highlighter {
 
   // ── Questions from the background / side panel ──────────────────────────
 
+  /** The claims as the background last gave them (the reader page's list). */
+  annotations(): Annotation[] {
+    return [...this.anchoring.claims.values()].map((c) => c.a);
+  }
+
   anchors(): AnchorReport {
-    const map = buildTextMap(document.body);
+    const map = buildTextMap(this.anchoring.root() ?? document.body);
     const claims: AnchorReport['claims'] = [];
     const orphans: string[] = [];
     for (const c of this.anchoring.claims.values()) {
@@ -123,7 +150,7 @@ export class Highlighter {
 
   /** Bulk path: claims from spans of the rendered text, described exactly as a selection is. */
   async highlightSpans(spans: { start: number; end: number }[], tags: string[] = []): Promise<number> {
-    const map = buildTextMap(document.body);
+    const map = buildTextMap(this.anchoring.root() ?? document.body);
     const page = this.pageInfo();
     let created = 0;
     for (const s of spans) {

@@ -5,17 +5,35 @@
  */
 import { browser } from 'wxt/browser';
 import type { Event as SaqtaEvent } from '../../utils/messages';
-import { Overlay } from './layer';
+import { Overlay, type Box, type PaintItem } from './layer';
 import { isLive, type AnchorController, type Claim } from './anchors';
 
+/**
+ * What paints the marks: the closed-shadow overlay on live pages (layer.ts),
+ * the Custom Highlight API in the reader page (entrypoints/reader/marks.ts).
+ */
+export interface Marks {
+  paint(items: PaintItem[]): void;
+  scrolled(): void;
+  boxesOf(id: string): Box[];
+  hit(x: number, y: number): string[];
+  flash(id: string): void;
+  setVisible(visible: boolean): void;
+  destroy(): void;
+}
+
 export class Painter {
-  overlay = new Overlay();
   private frame = 0;
 
-  /** `placed`: called after every paint (the toolbar follows its text). */
+  /**
+   * `placed`: called after every paint (the toolbar follows its text);
+   * `ordered`: the claims' order, places or contents changed (lists follow).
+   */
   constructor(
     private anchoring: AnchorController,
     private placed: () => void,
+    public overlay: Marks = new Overlay(),
+    private ordered?: () => void,
   ) {}
 
   paint(): void {
@@ -33,6 +51,7 @@ export class Painter {
     const sig = [...this.anchoring.claims.values()].map((c) => `${c.a.id}:${c.hit ? c.hit.start : '-'}:${c.a.modified}`).join('|');
     if (sig === this.announced) return;
     this.announced = sig;
+    this.ordered?.();
     const event: SaqtaEvent = { event: 'anchors.changed', pageId: this.anchoring.pageId };
     browser.runtime.sendMessage(event).catch(() => undefined);
   }

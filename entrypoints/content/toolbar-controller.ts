@@ -7,7 +7,8 @@ import { anchorInMap, buildTextMap, describe } from '../../utils/anchoring';
 import type { Annotation, AnnotationBody, Color } from '../../utils/annotation';
 import { send } from '../../utils/ext/client';
 import { t } from '../../utils/ext/i18n';
-import { Toolbar } from './toolbar';
+import { citationText, copyText } from '../../utils/ext/cite';
+import { Toolbar, type Panel } from './toolbar';
 import { requestSave } from './save-hook';
 import { focusedFrame } from './frames';
 import type { AnchorController } from './anchors';
@@ -49,6 +50,8 @@ export class ToolbarController {
         this.editing = null;
         this.selRange = null;
       },
+      citation: (claim, format) => citationText(claim, this.anchoring.page, this.anchoring.capture, format),
+      cite: (claim, format) => void this.onCite(claim, format),
     });
   }
 
@@ -84,7 +87,7 @@ export class ToolbarController {
     const sel = document.getSelection();
     if (!sel || sel.isCollapsed || sel.rangeCount === 0) return null;
     const r = sel.getRangeAt(0);
-    if (!document.body.contains(r.commonAncestorContainer)) return null;
+    if (!this.anchoring.root()?.contains(r.commonAncestorContainer)) return null;
     return r.cloneRange();
   }
 
@@ -176,7 +179,9 @@ export class ToolbarController {
   }
 
   private async createNow(range: Range, color: Color, tags: string[]): Promise<Annotation | null> {
-    const map = buildTextMap(document.body);
+    const root = this.anchoring.root();
+    if (!root) return null;
+    const map = buildTextMap(root);
     const selector = describe(map, range);
     if (selector.length === 0) {
       this.toolbar.toast(t('hlNothingSelected'), false);
@@ -190,6 +195,7 @@ export class ToolbarController {
     }
     const a = res.value.annotation;
     this.anchoring.pageId = res.value.page.id;
+    this.anchoring.page = res.value.page;
     this.anchoring.claims.set(a.id, { a, hit: anchorInMap(map, selector) });
     this.anchoring.watch();
     this.anchoring.reported.set(a.id, 'anchored');
@@ -200,7 +206,7 @@ export class ToolbarController {
     return a;
   }
 
-  openEdit(id: string, panel: 'tag' | 'note' | undefined, focus: boolean): void {
+  openEdit(id: string, panel: Panel | undefined, focus: boolean): void {
     const c = this.anchoring.claims.get(id);
     if (!c) return;
     this.editing = id;
@@ -220,7 +226,12 @@ export class ToolbarController {
     if (a) this.openEdit(a.id, undefined, true);
   }
 
-  private async onPanel(panel: 'tag' | 'note'): Promise<void> {
+  private async onCite(claim: Annotation, format: 'text' | 'markdown'): Promise<void> {
+    const ok = await copyText(citationText(claim, this.anchoring.page, this.anchoring.capture, format));
+    this.toolbar.toast(t(ok ? 'citeCopied' : 'citeCopyFailed'), false);
+  }
+
+  private async onPanel(panel: Panel): Promise<void> {
     if (this.creating) await this.creating;
     if (this.editing) {
       const open = this.toolbar.open;
@@ -246,7 +257,7 @@ export class ToolbarController {
     await this.update(c.a.id, { tags: c.a.body.tags.filter((x) => x !== name) }, 'tag');
   }
 
-  private async update(id: string | null, body: Partial<AnnotationBody>, panel?: 'tag' | 'note', recordUndo = true): Promise<void> {
+  private async update(id: string | null, body: Partial<AnnotationBody>, panel?: Panel, recordUndo = true): Promise<void> {
     const c = id ? this.anchoring.claims.get(id) : undefined;
     if (!c) return;
     const before: Partial<AnnotationBody> = {};
