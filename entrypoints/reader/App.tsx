@@ -25,6 +25,17 @@ const pageContext: HighlighterContext = {
   onInvalidated: () => undefined,
 };
 
+/**
+ * Where the reader's highlighter placed the claims. A quote found word for word
+ * is not "approximate" here even when its surroundings differ: the saved
+ * article is the page without its headings, menus and pull quotes, so the
+ * context a claim made on the live page stored rarely matches it exactly.
+ */
+function readerReport(hl: Highlighter): AnchorReport {
+  const r = hl.anchors();
+  return { ...r, claims: r.claims.map((c) => (c.quality === 'exact' ? { ...c, weak: false } : c)) };
+}
+
 /** Until the article's images have their size (layout settles), at most 1.5 s. */
 function imagesSettled(root: HTMLElement): Promise<void> {
   const pending = [...root.querySelectorAll('img')].filter((i) => !i.complete);
@@ -114,11 +125,11 @@ export function App() {
         },
       },
       marks: new HighlightMarks(),
-      onOrderChanged: () => setClaims({ annotations: created.annotations(), report: created.anchors() }),
+      onOrderChanged: () => setClaims({ annotations: created.annotations(), report: readerReport(created) }),
     });
     hlRef.current = created;
     void created.start().then(async () => {
-      setClaims({ annotations: created.annotations(), report: created.anchors() });
+      setClaims({ annotations: created.annotations(), report: readerReport(created) });
       // Opened at a claim (the library's claim rows): scroll there and flash it.
       if (claimId && articleRef.current) {
         await imagesSettled(articleRef.current);

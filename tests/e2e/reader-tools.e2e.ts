@@ -14,7 +14,7 @@ import type { FixtureServer } from '../../scripts/server.mjs';
 import { pageKeys } from '../../utils/url';
 import type { Annotation } from '../../utils/annotation';
 import type { CaptureRecord, PageRecord } from '../../utils/db';
-import { clickControl, controlBox, makeClaim, settledAnchors, uiText, waitControl } from './highlight-helpers';
+import { clickControl, controlBox, makeClaim, selectWithMouse, settledAnchors, uiText, waitControl } from './highlight-helpers';
 
 const QUOTE = 'Қазақстан Еуропаға қажет 34 сирек металдың 21-ін бере алады';
 const SECOND = 'Бельгия астанасы Брюссельде болып';
@@ -124,7 +124,15 @@ function walk(lang: 'en' | 'kk') {
     expect(await card.locator('.note').textContent()).toBe('Check the 21 of 34 figure');
 
     // A second claim further up: the list is in page order, not creation order.
-    await makeClaim(reader, SECOND, 1, { color: 'yellow' });
+    // The same shortcut as on live pages: Alt+Shift+H highlights the selection in the last colour used.
+    await selectWithMouse(reader, SECOND, 1);
+    await reader.keyboard.press('Alt+Shift+H');
+    await waitControl(reader, 'delete');
+    await expect.poll(() => reader.locator('[data-testid=claims] .claim').count()).toBe(2);
+    expect(await reader.locator('[data-testid=claims] .claim').first().getAttribute('data-color')).toBe('green');
+    await clickControl(reader, 'c-yellow');
+    await expect.poll(() => reader.evaluate(() => (CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights.get('saqta-yellow')?.size ?? 0)).toBe(1);
+    await reader.keyboard.press('Escape');
     await expect.poll(() => reader.locator('[data-testid=claims] .claim').count()).toBe(2);
     const quotes = await reader.locator('[data-testid=claims] .claim .quote').allTextContents();
     expect(quotes[0]).toContain(SECOND);
@@ -289,13 +297,22 @@ describe('the reader as a place to work (Chromium, kk)', () => {
       const third = 'Сондай-ақ Азаттық радиосы сайтының бұғатталғаны да жазылған.';
       await makeClaim(page, third, 1, { color: 'pink', tags: ['бұғаттау'], note: 'Сайт жабық кезде жасалды' });
       await expect.poll(() => page.locator('[data-testid=claims] .claim').count()).toBe(3);
+      // Type-ahead: "min" offers the tag the other claim has; Enter takes it.
+      await page.mouse.click(...(Object.values(await readerClaimPoint(page, 'pink')) as [number, number]));
+      await clickControl(page, 'tag');
+      await clickControl(page, 'tag-input');
+      await page.keyboard.type('min');
+      await expect.poll(() => uiText(page)).toContain('minerals');
+      await page.keyboard.press('Enter');
+      await waitControl(page, 'rm-minerals');
+      await page.keyboard.press('Escape');
       // Page order: the new claim is the last of the three.
       expect(await page.locator('[data-testid=claims] .claim .quote').last().textContent()).toContain(third);
       expect(await page.locator('[data-testid=claims] .claim .note').last().textContent()).toBe('Сайт жабық кезде жасалды');
       await page.screenshot({ path: artifactPath('reader-kk.png'), fullPage: false });
       const view = await ask<{ annotations: Annotation[]; page: PageRecord }>(helper, { type: 'page.get', keys: pageKeys(seedUrl) });
       const made = view.annotations.find((a) => a.body.note === 'Сайт жабық кезде жасалды')!;
-      expect(made.body).toEqual({ color: 'pink', tags: ['бұғаттау'], note: 'Сайт жабық кезде жасалды' });
+      expect(made.body).toEqual({ color: 'pink', tags: ['бұғаттау', 'minerals'], note: 'Сайт жабық кезде жасалды' });
       await page.close();
     } finally {
       server.override('/seed/index.html', null);
