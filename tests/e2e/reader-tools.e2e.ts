@@ -251,6 +251,7 @@ describe('the reader as a place to work (Chromium, en)', () => {
     await library.getByTestId('tab-claims').click();
     const link = library.locator(`[data-testid=claims] [data-claim-id="${claimId}"] [data-testid=open-claim]`);
     await link.waitFor();
+    await library.screenshot({ path: artifactPath('library-claims-cite-en.png') });
     expect(await link.getAttribute('href')).toBe(`reader.html?page=${encodeURIComponent(pageId)}&claim=${encodeURIComponent(claimId)}`);
     await link.click();
     await library.waitForURL(/reader\.html/);
@@ -277,6 +278,7 @@ describe('the reader as a place to work (Chromium, en)', () => {
     await groups.waitFor();
     expect(await groups.locator('section h3').allTextContents()).toEqual([expect.stringContaining('Мақсат')]);
     expect(await groups.locator(`[data-claim-id="${claimId}"] [data-testid=open-claim]`).textContent()).toBe(QUOTE);
+    await library.screenshot({ path: artifactPath('library-tag-groups-en.png') });
     await library.close();
   });
 });
