@@ -31,7 +31,7 @@ export interface AnchorHooks {
  * and `page.get`; in the reader: the saved article's element, the saved page's
  * keys and `page.byId` — so a claim made in either is the same claim.
  */
-export interface Surface {
+export interface PageSource {
   /** The element claims are anchored in, or null while it is not there. */
   root(): HTMLElement | null;
   pageInfo(withFingerprint: boolean): PageInfo;
@@ -40,7 +40,7 @@ export interface Surface {
 }
 
 /** The live page in a tab (the content script). */
-export const livePage: Surface = {
+export const livePage: PageSource = {
   root: () => document.body,
   pageInfo(withFingerprint) {
     const keys = pageKeys(location.href, canonicalOf(document), withFingerprint ? textFingerprint(document.body) : null);
@@ -75,11 +75,11 @@ export class AnchorController {
 
   constructor(
     private hooks: AnchorHooks,
-    private surface: Surface = livePage,
+    private source: PageSource = livePage,
   ) {}
 
   root(): HTMLElement | null {
-    return this.surface.root();
+    return this.source.root();
   }
 
   /**
@@ -109,12 +109,12 @@ export class AnchorController {
    * link find nothing.
    */
   pageInfo(withFingerprint = true): PageInfo {
-    return this.surface.pageInfo(withFingerprint);
+    return this.source.pageInfo(withFingerprint);
   }
 
   /** Ask the background for this page's claims and anchor them. */
   async reload(navigated: boolean): Promise<void> {
-    const view = await this.surface.view();
+    const view = await this.source.view();
     if (!view) return;
     if (navigated) {
       this.claims.clear();

@@ -11,7 +11,7 @@ import type { AnchorReport, PageInfo } from '../../utils/messages';
 import { send } from '../../utils/ext/client';
 import { t } from '../../utils/ext/i18n';
 import type { Annotation } from '../../utils/annotation';
-import { AnchorController, isLive, type Surface } from './anchors';
+import { AnchorController, isLive, type PageSource } from './anchors';
 import { Painter, type Marks } from './painter';
 import { ToolbarController } from './toolbar-controller';
 
@@ -22,9 +22,9 @@ export interface HighlighterContext {
   onInvalidated(cb: () => void): void;
 }
 
-/** The reader page's variant: its article as the surface, Custom Highlight API marks, a list to keep in step. */
+/** The reader page's variant: its article as the page source, Custom Highlight API marks, a list to keep in step. */
 export interface HighlighterOptions {
-  surface?: Surface;
+  source?: PageSource;
   marks?: Marks;
   /** The claims' order, places or contents changed. */
   onOrderChanged?: () => void;
@@ -45,7 +45,7 @@ export class Highlighter {
         schedulePaint: () => this.painter.schedulePaint(),
         synced: () => this.tools.synced(),
       },
-      options.surface,
+      options.source,
     );
     this.painter = new Painter(this.anchoring, () => this.tools.placeToolbar(), options.marks, options.onOrderChanged);
     this.tools = new ToolbarController(this.anchoring, this.painter);

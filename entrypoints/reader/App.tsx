@@ -112,7 +112,7 @@ export function App() {
       return;
     }
     const created = new Highlighter(pageContext, {
-      surface: {
+      source: {
         root: () => articleRef.current,
         pageInfo: () => {
           const p = copyRef.current!.page;
