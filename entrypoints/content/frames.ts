@@ -55,4 +55,21 @@ export function watchFrameFocus(ctx: ContentScriptContext, entered: () => void):
   // going from one frame into another focuses the second frame's element.
   ctx.addEventListener(window, 'blur', check);
   ctx.addEventListener(document, 'focus', check, { capture: true });
+  // But under Saqta's blended overlay (on every page: surface.ts) Chromium moves the focus from one
+  // frame into another (cross-origin) frame without any event in the top document: while the focus
+  // is in a frame, look at where it is a few times a second (this costs nothing otherwise).
+  let polling = 0;
+  const poll = () => {
+    const frame = focusedFrame();
+    if (!frame || document.visibilityState === 'hidden') {
+      clearInterval(polling);
+      polling = 0;
+    } else if (!seen.has(frame)) {
+      seen.add(frame);
+      entered();
+    }
+  };
+  ctx.addEventListener(window, 'blur', (e) => {
+    if (e.isTrusted && !polling) polling = ctx.setInterval(poll, 300);
+  });
 }

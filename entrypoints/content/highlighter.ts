@@ -13,6 +13,8 @@ import { t } from '../../utils/ext/i18n';
 import type { Annotation } from '../../utils/annotation';
 import { AnchorController, isLive, type PageSource } from './anchors';
 import { Painter, type Marks } from './painter';
+import { Overlay } from './layer';
+import type { Surfaces } from './surface';
 import { ToolbarController } from './toolbar-controller';
 
 /** What the highlighter needs of its host: the content script's context, or the reader page's. */
@@ -35,8 +37,10 @@ export class Highlighter {
   private painter: Painter;
   private tools: ToolbarController;
 
+  /** `surfaces`: the two hosts the content script added to the page (surface.ts); the highlighter only paints inside them. */
   constructor(
     private ctx: ContentScriptContext | HighlighterContext,
+    surfaces: Surfaces,
     options: HighlighterOptions = {},
   ) {
     this.anchoring = new AnchorController(
@@ -47,8 +51,8 @@ export class Highlighter {
       },
       options.source,
     );
-    this.painter = new Painter(this.anchoring, () => this.tools.placeToolbar(), options.marks, options.onOrderChanged);
-    this.tools = new ToolbarController(this.anchoring, this.painter);
+    this.painter = new Painter(this.anchoring, () => this.tools.placeToolbar(), options.marks ?? new Overlay(surfaces.overlay), options.onOrderChanged);
+    this.tools = new ToolbarController(this.anchoring, this.painter, surfaces.ui);
   }
 
   /** Listen to the reader and load the page's claims (resolves when they are anchored). */

@@ -9,6 +9,7 @@ import { LazyHighlighter } from './lazy';
 import { onSaveRequested } from './save-hook';
 import { savePage } from './save';
 import { contentFrames, watchFrameFocus } from './frames';
+import { attachSurfaces } from './surface';
 
 /**
  * The always-on content script. It stays small and does almost nothing on
@@ -16,14 +17,23 @@ import { contentFrames, watchFrameFocus } from './frames';
  * and waits for the reader. The highlighter (anchoring, overlay, toolbar:
  * highlighter.ts, loaded by lazy.ts) comes only when the page has claims or
  * the reader first selects text, presses Alt+Shift+H, or a command needs it.
+ *
+ * What the page can observe of Saqta must not depend on the claims: the two
+ * hosts the highlighter paints in are added here, on every page, before
+ * anything is known about claims (surface.ts).
  */
 export default defineContentScript({
   matches: ['http://*/*', 'https://*/*'],
   runAt: 'document_idle',
+  // WXT's extra window.postMessage on start would hand every page's message listeners the
+  // extension's id and a fresh random id per load; its document event (kept) needs the name known.
+  noScriptStartedPostMessage: true,
   main(ctx) {
+    // First, on every page: the constant footprint (the same two empty hosts, claims or not).
+    const surfaces = attachSurfaces(ctx);
     // Alt+Shift+S (trusted key events only), the command and the menu save through the highlighter's hook.
     onSaveRequested(() => savePage().then(() => undefined));
-    const ui = new LazyHighlighter(ctx, () => savePage().then(() => undefined));
+    const ui = new LazyHighlighter(ctx, () => savePage().then(() => undefined), surfaces);
 
     /** Load the highlighter if this page (by URL, canonical link, then text fingerprint in idle time) has claims. */
     let checking = 0;

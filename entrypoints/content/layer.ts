@@ -1,18 +1,23 @@
 /**
- * Saqta's two layers inside a page, each a *closed* shadow root whose host is
- * a child of <html> (never of <body>, whose markup stays byte-identical):
+ * Painting inside Saqta's two closed shadow roots (surface.ts makes their
+ * hosts, on every page, before the highlighter exists):
  *
- * - the **overlay**: highlight boxes from `Range.getClientRects()`, painted
- *   in a fixed, viewport-sized host with `overflow: hidden` (so it adds no
- *   scrollable size) and `pointer-events: none`, blended with `multiply` so
- *   the text stays readable. Boxes are kept in document coordinates and the
- *   inner layer is translated on scroll; reflow and late content repaint.
- * - the **UI** host for the toolbar and the toast (not blended).
+ * - the **overlay**: highlight boxes from the text's client rects, painted
+ *   in the fixed, viewport-sized `saqta-overlay` host (`overflow: hidden`, so
+ *   it adds no scrollable size; `pointer-events: none`, so hit-testing is the
+ *   page's own), blended with `multiply` so the text stays readable. Boxes are
+ *   kept in document coordinates and the inner layer is translated on scroll;
+ *   reflow and late content repaint.
+ * - the **UI** host `saqta-ui` for the toolbar and the toast (not blended).
  *
- * The page sees two empty custom elements with no attributes; it cannot read
- * their shadow roots, styles or boxes.
+ * Nothing here touches the hosts themselves: the page reads the same hosts,
+ * styles and boxes whether or not anything is painted in them.
  */
 import type { Color } from '../../utils/annotation';
+import { lineBoxes, type Box } from '../../utils/line-boxes';
+import type { Surface } from './surface';
+
+export type { Box };
 
 export const HL_FILL: Record<Color, string> = {
   yellow: 'rgba(255, 212, 0, 0.55)',
@@ -22,35 +27,14 @@ export const HL_FILL: Record<Color, string> = {
   purple: 'rgba(175, 140, 255, 0.5)',
 };
 
-const HOST_CSS = `:host { all: initial !important; position: fixed !important; inset: 0 !important; overflow: hidden !important;
-  pointer-events: none !important; z-index: 2147483647 !important; display: block !important; contain: strict !important;
-  visibility: visible !important; opacity: 1 !important; transform: none !important; }`;
-
-function makeHost(tag: string, extraCss: string): { host: HTMLElement; root: ShadowRoot } {
-  const host = document.createElement(tag);
-  const root = host.attachShadow({ mode: 'closed' });
-  const style = document.createElement('style');
-  style.textContent = HOST_CSS + extraCss;
-  root.append(style);
-  return { host, root };
-}
-
-export interface Box {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
 export interface PaintItem {
   id: string;
   color: Color;
   range: Range;
 }
 
-/** The highlight overlay. */
+/** The highlight overlay, painting into the overlay surface's shadow root. */
 export class Overlay {
-  private host: HTMLElement | null = null;
   private layer: HTMLDivElement | null = null;
   private clip: HTMLDivElement | null = null;
   private hidden = false;
@@ -58,28 +42,18 @@ export class Overlay {
   private boxes = new Map<string, { color: Color; rects: Box[]; els: HTMLElement[] }>();
   private frame = 0;
 
+  constructor(private surface: Surface) {}
+
   private ensure(): HTMLDivElement {
-    if (this.layer && this.host?.isConnected) return this.layer;
-    const { host, root } = makeHost(
-      'saqta-overlay',
-      `:host { mix-blend-mode: multiply !important; }
-       .clip { position: absolute; inset: 0; overflow: hidden; }
-       .layer { position: absolute; left: 0; top: 0; width: 0; height: 0; will-change: transform; }
-       .box { position: absolute; border-radius: 2px; }
-       .flash { animation: flash 0.45s ease-in-out 3; }
-       @keyframes flash { 50% { outline: 3px solid rgba(230, 90, 0, .9); outline-offset: 2px; filter: saturate(2.5); } }
-       @media (prefers-color-scheme: dark) { :host { mix-blend-mode: normal !important; } .box { opacity: .55; } }`,
-    );
-    // The clip keeps boxes below the fold from adding to the host's scrollWidth/scrollHeight,
-    // which the page could read.
+    if (this.layer) return this.layer;
+    // The clip keeps boxes below the fold out of the shadow tree's scrollable overflow
+    // (the host's own overflow is hidden, and the page can read its scroll sizes).
     const clip = document.createElement('div');
     clip.className = 'clip';
     const layer = document.createElement('div');
     layer.className = 'layer';
     clip.append(layer);
-    root.append(clip);
-    document.documentElement.append(host);
-    this.host = host;
+    this.surface.root.append(clip);
     this.layer = layer;
     this.clip = clip;
     if (this.hidden) clip.style.display = 'none';
@@ -99,14 +73,16 @@ export class Overlay {
 
   /** Paint exactly these claims (replaces what was painted). */
   paint(items: PaintItem[]): void {
-    if (items.length === 0 && !this.host) return;
+    if (items.length === 0 && !this.layer) return;
     const layer = this.ensure();
     const sx = window.scrollX;
     const sy = window.scrollY;
     const frag = document.createDocumentFragment();
     const next = new Map<string, { color: Color; rects: Box[]; els: HTMLElement[] }>();
     for (const item of items) {
-      const rects = dedupe(textRects(item.range).map((r) => ({ x: r.left + sx, y: r.top + sy, width: r.width, height: r.height })));
+      const { text, spaces } = textRects(item.range);
+      const doc = (r: DOMRect) => ({ x: r.left + sx, y: r.top + sy, width: r.width, height: r.height });
+      const rects = lineBoxes(text.map(doc), spaces.map(doc));
       const els: HTMLElement[] = [];
       for (const box of rects) {
         const el = document.createElement('div');
@@ -159,9 +135,9 @@ export class Overlay {
     }
   }
 
+  /** Paint nothing more (the content script removes the hosts themselves). */
   destroy(): void {
-    this.host?.remove();
-    this.host = null;
+    this.clip?.remove();
     this.layer = null;
     this.clip = null;
     this.boxes.clear();
@@ -169,12 +145,15 @@ export class Overlay {
 }
 
 /**
- * Line boxes of the text inside a range, text node by text node (a range's
+ * Client rects of the text inside a range, text node by text node (a range's
  * own getClientRects() would also return the full boxes of whole elements it
- * contains, painting paragraph margins).
+ * contains, painting paragraph margins). White-space-only text nodes (the
+ * spaces of text written one element per word) come apart in `spaces`:
+ * `lineBoxes` paints them only between text on the same line.
  */
-export function textRects(range: Range): DOMRect[] {
-  const out: DOMRect[] = [];
+export function textRects(range: Range): { text: DOMRect[]; spaces: DOMRect[] } {
+  const text: DOMRect[] = [];
+  const spaces: DOMRect[] = [];
   const rootNode = range.commonAncestorContainer;
   const doc = rootNode.ownerDocument ?? document;
   const sub = doc.createRange();
@@ -182,13 +161,14 @@ export function textRects(range: Range): DOMRect[] {
     const s = t === range.startContainer ? range.startOffset : 0;
     const e = t === range.endContainer ? range.endOffset : t.length;
     if (e <= s) return;
+    const out = t.data.slice(s, e).trim() ? text : spaces;
     sub.setStart(t, s);
     sub.setEnd(t, e);
     for (const r of sub.getClientRects()) if (r.width >= 0.5 && r.height >= 0.5) out.push(r);
   };
   if (rootNode.nodeType === 3) {
     push(rootNode as Text);
-    return out;
+    return { text, spaces };
   }
   const walker = doc.createTreeWalker(rootNode, NodeFilter.SHOW_TEXT);
   // Start at the range's start, not at the top of the common ancestor (pages with many claims).
@@ -199,26 +179,7 @@ export function textRects(range: Range): DOMRect[] {
       if (range.comparePoint(n, 0) > 0) break;
       continue;
     }
-    if (!(n as Text).data.trim()) continue;
     push(n as Text);
   }
-  return out;
-}
-
-/** Boxes can repeat; keep one of each. */
-function dedupe(rects: Box[]): Box[] {
-  const seen = new Set<string>();
-  return rects.filter((b) => {
-    const k = `${Math.round(b.x)}:${Math.round(b.y)}:${Math.round(b.width)}:${Math.round(b.height)}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
-
-/** The UI host (toolbar, toast): created on first use. */
-export function makeUiRoot(css: string): { host: HTMLElement; root: ShadowRoot } {
-  const made = makeHost('saqta-ui', css);
-  document.documentElement.append(made.host);
-  return made;
+  return { text, spaces };
 }

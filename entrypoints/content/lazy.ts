@@ -9,6 +9,7 @@
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import type { Highlighter } from './highlighter';
 import { send } from '../../utils/ext/client';
+import type { Surfaces } from './surface';
 
 export const HIGHLIGHTER_HANDOFF = Symbol.for('saqta.highlighter');
 
@@ -23,10 +24,14 @@ export class LazyHighlighter {
   loaded: Highlighter | null = null;
   private loading: Promise<Highlighter | null> | null = null;
 
-  /** `save`: what Alt+Shift+S in the highlighter does (the content script's savePage). */
+  /**
+   * `save`: what Alt+Shift+S in the highlighter does (the content script's savePage).
+   * `surfaces`: the hosts the content script added (null on a page that is not HTML: no highlighter there).
+   */
   constructor(
     private ctx: ContentScriptContext,
     private save: () => Promise<void>,
+    private surfaces: Surfaces | null,
   ) {}
 
   /** Load and start the highlighter (once); null if it could not be loaded. */
@@ -45,6 +50,7 @@ export class LazyHighlighter {
   }
 
   private async load(): Promise<Highlighter | null> {
+    if (!this.surfaces) return null;
     const g = globalThis as Record<symbol, unknown>;
     const handed = new Promise<HighlighterModule>((resolve) => {
       g[HIGHLIGHTER_HANDOFF] = resolve;
@@ -55,7 +61,7 @@ export class LazyHighlighter {
     delete g[HIGHLIGHTER_HANDOFF];
     if (!mod || this.ctx.isInvalid) return null;
     mod.onSaveRequested(this.save);
-    const h = new mod.Highlighter(this.ctx);
+    const h = new mod.Highlighter(this.ctx, this.surfaces);
     await h.start();
     this.loaded = h;
     return h;

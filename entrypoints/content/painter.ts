@@ -5,7 +5,7 @@
  */
 import { browser } from 'wxt/browser';
 import type { Event as SaqtaEvent } from '../../utils/messages';
-import { Overlay, type Box, type PaintItem } from './layer';
+import type { Box, PaintItem } from './layer';
 import { isLive, type AnchorController, type Claim } from './anchors';
 
 /**
@@ -32,7 +32,7 @@ export class Painter {
   constructor(
     private anchoring: AnchorController,
     private placed: () => void,
-    public overlay: Marks = new Overlay(),
+    public overlay: Marks,
     private ordered?: () => void,
   ) {}
 

@@ -13,6 +13,7 @@ import { requestSave } from './save-hook';
 import { focusedFrame } from './frames';
 import type { AnchorController } from './anchors';
 import type { Painter } from './painter';
+import type { Surface } from './surface';
 
 type Undo =
   | { kind: 'create'; id: string }
@@ -33,6 +34,7 @@ export class ToolbarController {
   constructor(
     private anchoring: AnchorController,
     private painter: Painter,
+    ui: Surface,
   ) {
     this.toolbar = new Toolbar({
       color: (c) => void this.onColor(c),
@@ -52,7 +54,7 @@ export class ToolbarController {
       },
       citation: (claim, format) => citationText(claim, this.anchoring.page, this.anchoring.capture, format),
       cite: (claim, format) => void this.onCite(claim, format),
-    });
+    }, ui);
   }
 
   /** Claims were reloaded: follow a change made elsewhere to the claim being edited. */
@@ -202,8 +204,27 @@ export class ToolbarController {
     this.lastColor = color;
     this.undo = { kind: 'create', id: a.id };
     this.painter.paint();
+    this.releaseSelection(range);
     this.toolbar.toast(t('hlToastCreated'), true);
     return a;
+  }
+
+  /**
+   * The claim is made: let the reader see it, not the selection over it (the
+   * selection's colours mixed with the claim's looked like neither). The
+   * selection collapses to its end, where a caret would continue; a selection
+   * the reader has moved elsewhere meanwhile is left alone.
+   */
+  private releaseSelection(made: Range): void {
+    const sel = document.getSelection();
+    if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return;
+    const now = sel.getRangeAt(0);
+    try {
+      if (now.compareBoundaryPoints(Range.START_TO_START, made) !== 0 || now.compareBoundaryPoints(Range.END_TO_END, made) !== 0) return;
+    } catch {
+      return; // in another document or tree
+    }
+    sel.collapseToEnd();
   }
 
   openEdit(id: string, panel: Panel | undefined, focus: boolean): void {

@@ -6,7 +6,8 @@
  */
 import { COLORS, type Annotation, type Color } from '../../utils/annotation';
 import { t } from '../../utils/ext/i18n';
-import { HL_FILL, makeUiRoot } from './layer';
+import { HL_FILL } from './layer';
+import type { Surface } from './surface';
 
 export interface ToolbarActions {
   /** Selection mode: make a claim in this colour. Edit mode: recolour it. */
@@ -32,6 +33,7 @@ export type ToolbarState =
 
 export type Panel = 'tag' | 'note' | 'cite';
 
+/** Styles inside the UI surface's closed root. No `:host` rules: the host's computed style is the page's to read, and never changes. */
 const CSS = `
 .tb, .toast { pointer-events: auto; position: fixed; font: 14px/1.4 system-ui, -apple-system, 'Segoe UI', 'Noto Sans', 'DejaVu Sans', sans-serif;
   color: #1b1f24; background: #fff; border: 1px solid #8c959f; border-radius: 8px; box-shadow: 0 4px 14px rgba(0,0,0,.22); }
@@ -79,7 +81,6 @@ function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...
 
 export class Toolbar {
   private root: ShadowRoot | null = null;
-  private host: HTMLElement | null = null;
   private bar: HTMLElement | null = null;
   private toastEl: HTMLElement | null = null;
   private toastTimer = 0;
@@ -87,12 +88,17 @@ export class Toolbar {
   private at: DOMRect | null = null;
   private knownTags: string[] | null = null;
 
-  constructor(private actions: ToolbarActions) {}
+  constructor(
+    private actions: ToolbarActions,
+    private surface: Surface,
+  ) {}
 
   private ensure(): ShadowRoot {
-    if (this.root && this.host?.isConnected) return this.root;
-    const { host, root } = makeUiRoot(CSS);
-    this.host = host;
+    if (this.root) return this.root;
+    const { root } = this.surface;
+    const style = document.createElement('style');
+    style.textContent = CSS;
+    root.append(style);
     this.root = root;
     // Clicking the toolbar must not drop the page's selection (except in text fields).
     root.addEventListener('mousedown', (e) => {
@@ -105,7 +111,7 @@ export class Toolbar {
 
   /** Is this event target Saqta's own UI (as the page's listeners see it)? */
   owns(target: EventTarget | null): boolean {
-    return !!target && (target === this.host);
+    return !!target && target === this.surface.host;
   }
 
   get open(): ToolbarState | null {

@@ -9,6 +9,8 @@ import { pageKeys } from '../../utils/url';
 import type { Annotation } from '../../utils/annotation';
 import type { AnchorReport, TabCommand } from '../../utils/messages';
 import { Highlighter, type HighlighterContext } from '../content/highlighter';
+import { attachSurfaces } from '../content/surface';
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { ClaimsView } from '../../components/ClaimsView';
 import { HighlightMarks } from './marks';
 import { CapturePanel } from './CapturePanel';
@@ -111,7 +113,10 @@ export function App() {
       void hl.reload(true);
       return;
     }
-    const created = new Highlighter(pageContext, {
+    // The toolbar's closed-shadow host, made as on live pages (attachSurfaces only needs onInvalidated).
+    const surfaces = attachSurfaces(pageContext as unknown as ContentScriptContext);
+    if (!surfaces) return;
+    const created = new Highlighter(pageContext, surfaces, {
       source: {
         root: () => articleRef.current,
         pageInfo: () => {
