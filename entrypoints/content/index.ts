@@ -99,6 +99,8 @@ export default defineContentScript({
         if (e.event === 'annotations.changed') {
           if (ui.loaded) ui.loaded.onChanged(e.pageId);
           else void check(); // claims made elsewhere (side panel, another tab) may be for this page
+        } else if (e.event === 'page.saved' && ui.loaded) {
+          ui.loaded.onChanged(e.pageId); // citations name the newest capture
         }
         return undefined;
       }

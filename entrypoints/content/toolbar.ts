@@ -13,19 +13,25 @@ export interface ToolbarActions {
   /** Selection mode: make a claim in this colour. Edit mode: recolour it. */
   color(color: Color): void;
   /** Selection mode: make a claim first, then open the tag/note field. */
-  openPanel(panel: 'tag' | 'note'): void;
+  openPanel(panel: Panel): void;
   addTag(name: string): void;
   removeTag(name: string): void;
   saveNote(note: string): void;
   remove(): void;
   undo(): void;
   tags(): Promise<string[]>;
+  /** The claim's citation in this format (shown in the cite panel). */
+  citation(claim: Annotation, format: 'text' | 'markdown'): string;
+  /** Copy the claim's citation to the clipboard. */
+  cite(claim: Annotation, format: 'text' | 'markdown'): void;
   closed(): void;
 }
 
 export type ToolbarState =
   | { mode: 'selection' }
-  | { mode: 'edit'; claim: Annotation; panel?: 'tag' | 'note' };
+  | { mode: 'edit'; claim: Annotation; panel?: Panel };
+
+export type Panel = 'tag' | 'note' | 'cite';
 
 /** Styles inside the UI surface's closed root. No `:host` rules: the host's computed style is the page's to read, and never changes. */
 const CSS = `
@@ -51,11 +57,13 @@ textarea { min-height: 64px; resize: vertical; }
 [role=option] { padding: 2px 6px; border-radius: 4px; cursor: pointer; }
 [role=option][aria-selected="true"] { background: #0b5cad; color: #fff; }
 .toast { left: 50%; top: 16px; transform: translateX(-50%); padding: 8px 10px; display: flex; gap: 10px; align-items: center; }
+.cite { margin: 0; padding: 4px 6px; max-height: 9em; overflow: auto; white-space: pre-wrap; overflow-wrap: anywhere; font: 12px/1.4 ui-monospace, 'DejaVu Sans Mono', monospace; background: #f6f8fa; border: 1px solid #d0d7de; border-radius: 6px; }
 .quote { margin: 0 0 4px; color: #57606a; font-size: 12px; max-height: 3.6em; overflow: hidden; }
 @media (prefers-color-scheme: dark) {
   .tb, .toast { color: #e6e9ed; background: #1e2329; border-color: #5b6570; }
   button, input, textarea, .chip { background: #15181c; border-color: #5b6570; }
   button:hover { background: #262c33; }
+  .cite { background: #15181c; border-color: #5b6570; }
   .quote { color: #a3acb6; } .danger { color: #ff8b7e; }
   button:focus-visible, input:focus-visible, textarea:focus-visible { outline-color: #6cb6ff; }
 }`;
@@ -128,7 +136,7 @@ export class Toolbar {
     this.place();
     const target =
       (keep && bar.querySelector<HTMLElement>(`[data-k="${keep}"]`)) ||
-      (state.mode === 'edit' && state.panel ? bar.querySelector<HTMLElement>('input, textarea') : null) ||
+      (state.mode === 'edit' && state.panel ? bar.querySelector<HTMLElement>(state.panel === 'cite' ? '[data-k="cite-text"]' : 'input, textarea') : null) ||
       (focus ? bar.querySelector<HTMLElement>('button') : null);
     if (target && (focus || keep || (state.mode === 'edit' && state.panel))) target.focus();
   }
@@ -221,6 +229,7 @@ export class Toolbar {
       h('button', { type: 'button', 'data-k': 'note', 'aria-expanded': String(edit?.panel === 'note'), onclick: () => this.actions.openPanel('note') }, t('hlNote')),
     );
     if (edit) {
+      row.append(h('button', { type: 'button', 'data-k': 'cite', 'aria-expanded': String(edit.panel === 'cite'), title: t('citeCopy'), onclick: () => this.actions.openPanel('cite') }, t('citeButton')));
       row.append(h('button', { type: 'button', class: 'danger', 'data-k': 'delete', onclick: () => this.actions.remove() }, t('hlDelete')));
     }
     row.append(h('button', { type: 'button', 'data-k': 'close', 'aria-label': t('hlClose'), title: t('hlClose'), onclick: () => this.hide() }, '×'));
@@ -241,6 +250,7 @@ export class Toolbar {
     }
     if (edit?.panel === 'tag') bar.append(this.tagPanel(edit.claim));
     if (edit?.panel === 'note') bar.append(this.notePanel(edit.claim));
+    if (edit?.panel === 'cite') bar.append(this.citePanel(edit.claim));
     return bar;
   }
 
@@ -314,6 +324,22 @@ export class Toolbar {
       queueMicrotask(draw);
     }
     return h('div', { class: 'panel' }, input, list);
+  }
+
+  /** The citation as it will be pasted, and a button per format (focus goes to the first). */
+  private citePanel(claim: Annotation): HTMLElement {
+    const preview = h('pre', { class: 'cite', 'aria-label': t('citePreview') }, this.actions.citation(claim, 'text'));
+    return h(
+      'div',
+      { class: 'panel' },
+      preview,
+      h(
+        'div',
+        { class: 'row' },
+        h('button', { type: 'button', 'data-k': 'cite-text', onclick: () => this.actions.cite(claim, 'text') }, t('citeCopyText')),
+        h('button', { type: 'button', 'data-k': 'cite-md', onclick: () => this.actions.cite(claim, 'markdown') }, t('citeCopyMarkdown')),
+      ),
+    );
   }
 
   private notePanel(claim: Annotation): HTMLElement {

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { t, uiLang } from '../../utils/ext/i18n';
 import { send, onEvent } from '../../utils/ext/client';
 import { getDb, type PageRecord, type TagRecord } from '../../utils/db';
-import { COLORS, quoteOf, type Annotation, type Color } from '../../utils/annotation';
+import { COLORS, type Annotation, type Color } from '../../utils/annotation';
 import { claimList, pageList, siteNames, type Filters, type ListSource } from '../../utils/library/query';
 import { search, type SearchHit } from '../../utils/search/query';
 import { indexArticleTexts } from '../../utils/search/articles';
@@ -19,6 +19,7 @@ import { numberLocales } from '../../utils/format-bytes';
 
 /** Megabytes as a number in the interface language ("12,5"); the string around it names the unit. */
 const formatMb = (n: number) => new Intl.NumberFormat(numberLocales(uiLang()), { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(n / 1048576);
+import { ClaimLink, LibraryCite, TagGroups } from './claim-links';
 import { BackupReminder } from '../../components/BackupReminder';
 import { errorResult } from '../../utils/background/errors';
 import { errorText } from '../../utils/ext/errors';
@@ -56,6 +57,7 @@ export function App() {
   const [error, setError] = useState('');
   const [summary, setSummary] = useState<ImportSummary | null>(null);
   const [bulkTag, setBulkTag] = useState('');
+  const [grouped, setGrouped] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
 
   const reload = () => setVersion((v) => v + 1);
@@ -289,7 +291,17 @@ export function App() {
             ))}
           </div>
           {tab === 'tags' ? (
-            <TagsPanel tags={tags} onChanged={reload} onError={setError} onExport={(name) => runExport({ kind: 'tag', tag: name }, `tag ${name}`)} />
+            <TagsPanel
+              tags={tags}
+              onChanged={reload}
+              onError={setError}
+              onExport={(name) => runExport({ kind: 'tag', tag: name }, `tag ${name}`)}
+              onByArticle={(name) => {
+                setFilters((f) => ({ ...f, tag: name }));
+                setGrouped(true);
+                setTab('claims');
+              }}
+            />
           ) : (
             <>
               <fieldset class="filters">
@@ -332,6 +344,12 @@ export function App() {
               </fieldset>
 
               <div class="selbar" aria-live="polite">
+                {tab === 'claims' && filters.tag && (
+                  <label class="check">
+                    <input type="checkbox" data-testid="group-by-article" checked={grouped} onChange={(e) => setGrouped((e.target as HTMLInputElement).checked)} />
+                    {t('libGroupByArticle')}
+                  </label>
+                )}
                 <span data-testid="count">{total !== undefined ? t(tab === 'articles' ? 'libCountArticles' : 'libCountClaims', [String(total)]) : t('loading')}</span>
                 {selected.size > 0 && (
                   <>
@@ -368,7 +386,8 @@ export function App() {
                   </div>
                 )} />
               )}
-              {cur && total! > 0 && tab === 'claims' && (
+              {tab === 'claims' && filters.tag && grouped && <TagGroups db={db} tag={filters.tag} version={version} onError={setError} />}
+              {cur && total! > 0 && tab === 'claims' && !(filters.tag && grouped) && (
                 <VirtualList<Row> total={total!} rowHeight={CLAIM_ROW} version={cur.key} fetch={loadClaims} label={t('libTab_claims')} testId="claims" row={(id, r) => !id ? <div class="row main muted">…</div> : (
                   <div class="row" data-claim-id={id}>
                     <input type="checkbox" aria-label={t('libSelect')} checked={selected.has(id)} onChange={() => toggle(id)} />
@@ -376,7 +395,7 @@ export function App() {
                       <div class="main">
                         <div class="quote" dir="auto">
                           <span class="swatch" style={{ background: `var(--hl-${r.claim.body.color})` }} role="img" aria-label={t(`color_${r.claim.body.color}`)} />{' '}
-                          {quoteOf(r.claim)?.exact}
+                          <ClaimLink claim={r.claim} page={r.page} /> <LibraryCite db={db} claim={r.claim} onError={setError} />
                         </div>
                         <div class="meta muted" dir="auto">
                           {r.claim.anchor === 'orphan' && <span class="chip orphan">{t('libOrphan')}</span>}

@@ -5,7 +5,7 @@ import { COLORS, type Color } from '../../utils/annotation';
 import type { TagRecord } from '../../utils/db';
 
 /** Every tag with its count: rename (a taken name merges), merge into another, recolour, delete, export. */
-export function TagsPanel(props: { tags: (TagRecord & { count: number })[]; onChanged(): void; onError(m: string): void; onExport(name: string): void }) {
+export function TagsPanel(props: { tags: (TagRecord & { count: number })[]; onChanged(): void; onError(m: string): void; onExport(name: string): void; onByArticle?(name: string): void }) {
   const [names, setNames] = useState<Record<string, string>>({});
   const done = (r: { ok: boolean; error?: { message: string } }) => (r.ok ? props.onChanged() : props.onError(r.error!.message));
   if (!props.tags.length) return <p class="muted" data-testid="no-tags">{t('libNoTags')}</p>;
@@ -58,6 +58,7 @@ export function TagsPanel(props: { tags: (TagRecord & { count: number })[]; onCh
               </select>
             </td>
             <td class="nowrap">
+              {props.onByArticle && <><button type="button" data-testid="tag-by-article" onClick={() => props.onByArticle!(tag.name)}>{t('libGroupByArticle')}</button>{' '}</>}
               <button type="button" onClick={() => props.onExport(tag.name)}>{t('libExportTag')}</button>{' '}
               <button type="button" class="danger" onClick={() => {
                 if (confirm(t('libDeleteConfirm', [tag.name, Number.isNaN(tag.count) ? '…' : String(tag.count)]))) void send('tags.delete', { name: tag.name }).then(done);

@@ -1,12 +1,18 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
 import { t } from '../../utils/ext/i18n';
 import { formatDateTime } from '../../components/format-date';
 import { onEvent, send } from '../../utils/ext/client';
 import { loadCopy, release, type SavedCopy } from '../../components/saved-copy';
-import { anchorAll, describe } from '../../utils/anchoring';
 import { dirForLang } from '../../utils/extract/meta';
 import { pageKeys } from '../../utils/url';
-import { quoteOf, type Annotation } from '../../utils/annotation';
+import type { Annotation } from '../../utils/annotation';
+import type { AnchorReport, TabCommand } from '../../utils/messages';
+import { Highlighter, type HighlighterContext } from '../content/highlighter';
+import { attachSurfaces } from '../content/surface';
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { ClaimsView } from '../../components/ClaimsView';
+import { HighlightMarks } from './marks';
 import { CapturePanel } from './CapturePanel';
 import { Changes } from './Changes';
 
@@ -14,39 +20,56 @@ type Theme = 'auto' | 'light' | 'dark';
 const SIZE_KEY = 'saqta.reader.size';
 const THEME_KEY = 'saqta.reader.theme';
 
-/** Paint claims with the Custom Highlight API (fine in our own page; never on live pages). */
-function paint(root: HTMLElement, annotations: Annotation[]): Map<string, Range | null> {
-  const found = anchorAll(
-    root,
-    annotations.map((a) => ({ id: a.id, selectors: a.target.selector })),
-  );
-  const highlights = (CSS as unknown as { highlights?: Map<string, unknown> }).highlights;
-  const byColor = new Map<string, Range[]>();
-  const anchored = new Map<string, Range | null>();
-  for (const a of annotations) {
-    const hit = found.get(a.id);
-    anchored.set(a.id, hit?.range ?? null);
-    if (hit) byColor.set(a.body.color, [...(byColor.get(a.body.color) ?? []), hit.range]);
-  }
-  if (highlights) {
-    for (const key of [...highlights.keys()]) if (key.startsWith('saqta-')) highlights.delete(key);
-    const H = (window as unknown as { Highlight: new (...r: Range[]) => unknown }).Highlight;
-    for (const [color, ranges] of byColor) highlights.set(`saqta-${color}`, new H(...ranges));
-  }
-  return anchored;
+/** The reader page is its own host: plain listeners, nothing to invalidate. */
+const pageContext: HighlighterContext = {
+  addEventListener: (target, type, handler, options) => target.addEventListener(type, handler, options),
+  setTimeout: (handler, ms) => window.setTimeout(handler, ms),
+  onInvalidated: () => undefined,
+};
+
+/**
+ * Where the reader's highlighter placed the claims. A quote found word for word
+ * is not "approximate" here even when its surroundings differ: the saved
+ * article is the page without its headings, menus and pull quotes, so the
+ * context a claim made on the live page stored rarely matches it exactly.
+ */
+function readerReport(hl: Highlighter): AnchorReport {
+  const r = hl.anchors();
+  return { ...r, claims: r.claims.map((c) => (c.quality === 'exact' ? { ...c, weak: false } : c)) };
+}
+
+/** Until the article's images have their size (layout settles), at most 1.5 s. */
+function imagesSettled(root: HTMLElement): Promise<void> {
+  const pending = [...root.querySelectorAll('img')].filter((i) => !i.complete);
+  if (!pending.length) return Promise.resolve();
+  return Promise.race([
+    Promise.all(
+      pending.map(
+        (i) =>
+          new Promise((done) => {
+            i.addEventListener('load', done, { once: true });
+            i.addEventListener('error', done, { once: true });
+          }),
+      ),
+    ).then(() => undefined),
+    new Promise<void>((done) => setTimeout(done, 1500)),
+  ]);
 }
 
 export function App() {
   const params = new URLSearchParams(location.search);
   const pageId = params.get('page') ?? '';
   const captureId = params.get('capture');
+  const claimId = params.get('claim');
   const [copy, setCopy] = useState<SavedCopy | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
-  const [anchored, setAnchored] = useState<Map<string, Range | null>>(new Map());
+  const [claims, setClaims] = useState<{ annotations: Annotation[]; report: AnchorReport | null } | null>(null);
   const [size, setSize] = useState(() => Number(localStorage.getItem(SIZE_KEY)) || 19);
   const [theme, setTheme] = useState<Theme>(() => (localStorage.getItem(THEME_KEY) as Theme) || 'auto');
   const articleRef = useRef<HTMLDivElement>(null);
+  const copyRef = useRef<SavedCopy | null>(null);
+  const hlRef = useRef<Highlighter | null>(null);
 
   const load = useCallback(async () => {
     const res = await loadCopy(pageId, captureId, t('readerImageMissing'));
@@ -59,18 +82,65 @@ export function App() {
 
   useEffect(() => {
     void load();
-    return onEvent((e) => {
-      if ('pageId' in e && e.pageId === pageId) void load();
+    // Claims changed (here, on the live page, in the side panel, in the library): the highlighter
+    // reloads them. A new save brings a new capture: the copy is read again.
+    const stop = onEvent((e) => {
+      if (!('pageId' in e) || e.pageId !== pageId) return;
+      if (e.event === 'page.saved') void load();
+      else if (e.event === 'annotations.changed') hlRef.current?.onChanged(pageId);
     });
+    // The browser's Alt+Shift+H and the context menu reach this tab as they reach a live page's.
+    const onCommand = (msg: unknown) => {
+      if ((msg as TabCommand)?.command === 'highlight-selection') void hlRef.current?.highlightSelection();
+    };
+    browser.runtime.onMessage.addListener(onCommand);
+    return () => {
+      stop();
+      browser.runtime.onMessage.removeListener(onCommand);
+    };
   }, [load, pageId]);
 
-  // Put the article in place (inert, sanitized nodes) and paint the claims.
+  // Put the article in place (inert, sanitized nodes); the live page's highlighter (anchoring,
+  // painting, toolbar) runs over it, with the Custom Highlight API for marks.
   useEffect(() => {
     const el = articleRef.current;
     if (!el || !copy) return;
+    copyRef.current = copy;
     el.replaceChildren(...(copy.article ? [copy.article.cloneNode(true)] : []));
-    setAnchored(paint(el, copy.annotations));
     document.title = `${copy.page.title} — Saqta`;
+    const hl = hlRef.current;
+    if (hl) {
+      void hl.reload(true);
+      return;
+    }
+    // The toolbar's closed-shadow host, made as on live pages (attachSurfaces only needs onInvalidated).
+    const surfaces = attachSurfaces(pageContext as unknown as ContentScriptContext);
+    if (!surfaces) return;
+    const created = new Highlighter(pageContext, surfaces, {
+      source: {
+        root: () => articleRef.current,
+        pageInfo: () => {
+          const p = copyRef.current!.page;
+          return { keys: pageKeys(p.url, p.canonicalUrl), title: p.title, lang: p.lang, siteName: p.siteName };
+        },
+        async view() {
+          const res = await send('page.byId', { pageId });
+          // Citations from this page name the capture being read.
+          return res.ok ? { ...res.value, capture: copyRef.current?.capture ?? res.value.capture } : null;
+        },
+      },
+      marks: new HighlightMarks(),
+      onOrderChanged: () => setClaims({ annotations: created.annotations(), report: readerReport(created) }),
+    });
+    hlRef.current = created;
+    void created.start().then(async () => {
+      setClaims({ annotations: created.annotations(), report: readerReport(created) });
+      // Opened at a claim (the library's claim rows): scroll there and flash it.
+      if (claimId && articleRef.current) {
+        await imagesSettled(articleRef.current);
+        if (!created.scrollTo(claimId)) setMessage(t('readerClaimNotHere'));
+      }
+    });
   }, [copy]);
 
   useEffect(() => {
@@ -82,34 +152,6 @@ export function App() {
     else document.documentElement.dataset.theme = theme;
     localStorage.setItem(THEME_KEY, theme);
   }, [theme]);
-
-  const highlight = async () => {
-    const el = articleRef.current;
-    const sel = getSelection();
-    if (!el || !copy || !sel || sel.isCollapsed || !el.contains(sel.getRangeAt(0).commonAncestorContainer)) {
-      return setMessage(t('readerSelectFirst'));
-    }
-    const selector = describe(el, sel.getRangeAt(0));
-    if (!selector.length) return setMessage(t('readerSelectFirst'));
-    const res = await send('annotation.create', {
-      page: { keys: pageKeys(copy.page.url, copy.page.canonicalUrl), title: copy.page.title, lang: copy.page.lang },
-      selector,
-      body: { tags: [], note: '', color: 'yellow' },
-    });
-    if (!res.ok) return setMessage(res.error.message);
-    sel.removeAllRanges();
-    setMessage(null);
-    await load();
-  };
-
-  /** Scroll a claim into view and select it, so keyboard users land on it too. */
-  const showClaim = (range: Range | null | undefined) => {
-    if (!range) return;
-    (range.startContainer.parentElement ?? articleRef.current)?.scrollIntoView({ block: 'center', behavior: 'smooth' });
-    const sel = getSelection();
-    sel?.removeAllRanges();
-    sel?.addRange(range.cloneRange());
-  };
 
   if (error) {
     return (
@@ -126,6 +168,7 @@ export function App() {
   const lang = page.lang;
   const dir = dirForLang(lang, page.dir);
   const published = page.publishedTime ? new Date(page.publishedTime) : null;
+  const annotations = claims?.annotations ?? copy.annotations;
 
   return (
     <div class="reader">
@@ -147,7 +190,14 @@ export function App() {
         <button type="button" onClick={() => print()}>
           {t('readerPrint')}
         </button>
-        <button type="button" class="primary" data-testid="highlight" onMouseDown={(e) => e.preventDefault()} onClick={() => void highlight()}>
+        <button
+          type="button"
+          class="primary"
+          data-testid="highlight"
+          title={t('readerHighlightHint')}
+          onMouseDown={(e) => e.preventDefault()}
+          onClick={() => void hlRef.current?.highlightSelection()}
+        >
           {t('readerHighlight')}
         </button>
         {message && (
@@ -178,31 +228,18 @@ export function App() {
           </article>
         </main>
         <aside class="side">
-          <section aria-labelledby="claims-h">
-            <h2 id="claims-h">{t('readerClaims', String(copy.annotations.length))}</h2>
-            {copy.annotations.length === 0 && <p class="muted">{t('readerNoClaims')}</p>}
-            <ul class="claims" data-testid="claims">
-              {copy.annotations.map((a) => (
-                <li key={a.id} class={`claim ${anchored.get(a.id) === null ? 'orphan' : ''}`} data-color={a.body.color}>
-                  <span class="swatch" style={{ background: `var(--hl-${a.body.color})` }} />
-                  <button type="button" class="link" onClick={() => showClaim(anchored.get(a.id))} disabled={!anchored.get(a.id)}>
-                    <q lang={lang} dir={dir}>
-                      {quoteOf(a)?.exact}
-                    </q>
-                  </button>
-                  {anchored.get(a.id) === null && <span class="muted"> ({t('readerOrphan')})</span>}
-                  {a.body.tags.length > 0 && (
-                    <div>
-                      {a.body.tags.map((tag) => (
-                        <span class="chip" key={tag}>
-                          {tag}
-                        </span>
-                      ))}
-                    </div>
-                  )}
-                </li>
-              ))}
-            </ul>
+          <section aria-labelledby="claims-h" class="reader-claims">
+            <h2 id="claims-h">{t('readerClaims', String(annotations.length))}</h2>
+            {annotations.length === 0 ? (
+              <p class="muted" data-testid="empty">{t('readerNoClaims')}</p>
+            ) : (
+              <ClaimsView
+                view={{ page, annotations, capture }}
+                report={claims?.report ?? null}
+                onShow={(id) => void hlRef.current?.scrollTo(id)}
+                onError={setMessage}
+              />
+            )}
           </section>
           <CapturePanel copy={copy} />
           <Changes copy={copy} />

@@ -3,6 +3,42 @@ import { formatDateTime } from '../../components/format-date';
 import { formatBytes } from '../../components/format-bytes';
 import type { SavedCopy } from '../../components/saved-copy';
 import type { ArtifactKind } from '../../utils/db';
+import { utcStamp } from '../../utils/cite';
+
+/** A URL that wraps after its separators (/ ? & = # .), never in the middle of a word. */
+function BreakableUrl({ url }: { url: string }) {
+  const parts = url.split(/(?<=[/?&=#.])/);
+  return (
+    <>
+      {parts.map((p, i) => (
+        <>
+          {p}
+          {i < parts.length - 1 && <wbr />}
+        </>
+      ))}
+    </>
+  );
+}
+
+/** A hash in groups of eight, readable aloud and by eye; copies as one string. */
+function Hash({ hex, testId }: { hex: string; testId: string }) {
+  return (
+    <code class="hash" data-testid={testId} title={hex}>
+      {hex.match(/.{1,8}/g)!.map((g) => (
+        <span class="hash-group">{g}</span>
+      ))}
+    </code>
+  );
+}
+
+/** A capture time in the reader's language, and in UTC (what proofs quote). */
+export function CaptureTime({ iso }: { iso: string }) {
+  return (
+    <time dateTime={iso}>
+      {formatDateTime(iso)} <span class="utc">({utcStamp(iso)})</span>
+    </time>
+  );
+}
 
 const LABEL: Record<ArtifactKind, string> = {
   article: 'artifactArticle',
@@ -43,19 +79,21 @@ export function CapturePanel({ copy }: { copy: SavedCopy }) {
         <dl>
           <dt>{t('readerOriginal')}</dt>
           <dd>
-            <a href={c.url} target="_blank" rel="noopener noreferrer">
-              {c.url}
+            <a href={c.url} target="_blank" rel="noopener noreferrer" class="url">
+              <BreakableUrl url={c.url} />
             </a>
           </dd>
           {c.finalUrl !== c.url && (
             <>
               <dt>{t('readerFinalUrl')}</dt>
-              <dd>{c.finalUrl}</dd>
+              <dd class="url">
+                <BreakableUrl url={c.finalUrl} />
+              </dd>
             </>
           )}
           <dt>{t('readerCapturedAt')}</dt>
           <dd>
-            <time dateTime={c.capturedAt}>{c.capturedAt}</time>
+            <CaptureTime iso={c.capturedAt} />
           </dd>
           <dt>{t('readerBrowser')}</dt>
           <dd>{c.browser}</dd>
@@ -77,9 +115,8 @@ export function CapturePanel({ copy }: { copy: SavedCopy }) {
                     </a>
                   </>
                 )}
-                <code class="hash" data-testid={`sha-${a.kind}`}>
-                  {a.sha256}
-                </code>
+                <span class="hash-label">SHA-256</span>
+                <Hash hex={a.sha256} testId={`sha-${a.kind}`} />
               </li>
             );
           })}

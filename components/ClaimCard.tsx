@@ -1,8 +1,10 @@
 import { memo } from 'preact/compat';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { COLORS, quoteOf, type Annotation, type Color } from '../../utils/annotation';
-import { t } from '../../utils/ext/i18n';
-import { send } from '../../utils/ext/client';
+import { COLORS, quoteOf, type Annotation, type Color } from '../utils/annotation';
+import type { CaptureRecord, PageRecord } from '../utils/db';
+import { t } from '../utils/ext/i18n';
+import { send } from '../utils/ext/client';
+import { CiteButtons } from './CiteButtons';
 
 /** Where the page has a claim: 'anchored', 'weak' (approximate), 'orphan', or 'pending' (no answer from the page). */
 export type Place = 'anchored' | 'weak' | 'orphan' | 'pending';
@@ -10,21 +12,25 @@ export type Place = 'anchored' | 'weak' | 'orphan' | 'pending';
 interface Props {
   annotation: Annotation;
   place: Place;
+  /** The claim's page and the capture its citation names. */
+  page?: PageRecord | null;
+  capture?: CaptureRecord | null;
   onShow?: () => void;
   onError(message: string): void;
   /** The card opened or closed its edit form (the virtualized list keeps an open form rendered). */
   onEditing?(editing: boolean): void;
 }
 
-/** One claim in the side panel: quote (click → show on page), tags, note, colour; edit and delete in place. */
+/** One claim in the side panel and the reader: quote (click → show on page), tags, note, colour; edit, cite and delete in place. */
 export const ClaimCard = memo(
   ClaimCardView,
   // While the list scrolls it re-renders often; a card whose claim and place did not change need not.
   // (Its callbacks only close over the claim's id and stable setters; a new tab brings new claim objects.)
-  (prev, next) => prev.annotation === next.annotation && prev.place === next.place && !prev.onShow === !next.onShow,
+  (prev, next) =>
+    prev.annotation === next.annotation && prev.place === next.place && !prev.onShow === !next.onShow && prev.page === next.page && prev.capture === next.capture,
 );
 
-function ClaimCardView({ annotation: a, place, onShow, onError, onEditing }: Props) {
+function ClaimCardView({ annotation: a, place, page, capture, onShow, onError, onEditing }: Props) {
   const [editing, setEditingState] = useState(false);
   const open = useRef(false);
   const report = useRef(onEditing);
@@ -114,6 +120,7 @@ function ClaimCardView({ annotation: a, place, onShow, onError, onEditing }: Pro
       ) : (
         <div class="row">
           <button type="button" onClick={startEdit}>{t('spEdit')}</button>
+          <CiteButtons annotation={a} page={page} capture={capture} onError={onError} />
           <button type="button" class="danger" onClick={remove}>{t('hlDelete')}</button>
         </div>
       )}

@@ -1,0 +1,207 @@
+/**
+ * The anchoring controller of a page: page identity, loading the page's
+ * claims from the background, anchoring passes (utils/anchoring) over one
+ * text map, the observers that re-anchor as the page changes, and the
+ * anchor states reported to the background. Painting is painter.ts's job,
+ * the toolbar toolbar-controller.ts's; highlighter.ts wires the three.
+ */
+import { anchorAll, buildTextMap, textFingerprint, type Anchored } from '../../utils/anchoring';
+import type { AnchorState, Annotation } from '../../utils/annotation';
+import type { PageInfo, PageView } from '../../utils/messages';
+import type { CaptureRecord, PageRecord } from '../../utils/db';
+import { canonicalOf } from '../../utils/page-meta';
+import { pageKeys } from '../../utils/url';
+import { send } from '../../utils/ext/client';
+
+export interface Claim {
+  a: Annotation;
+  hit: Anchored | null;
+}
+
+/** What the anchoring controller asks of the others (painter, toolbar). */
+export interface AnchorHooks {
+  paint(): void;
+  schedulePaint(): void;
+  /** Claims were (re)loaded from the background: the toolbar may need to follow a change made elsewhere. */
+  synced(): void;
+}
+
+/**
+ * Where the claims live. On a live page: the document's body, the page's keys
+ * and `page.get`; in the reader: the saved article's element, the saved page's
+ * keys and `page.byId` — so a claim made in either is the same claim.
+ */
+export interface PageSource {
+  /** The element claims are anchored in, or null while it is not there. */
+  root(): HTMLElement | null;
+  pageInfo(withFingerprint: boolean): PageInfo;
+  /** The page's claims from the background (null: no answer). */
+  view(): Promise<PageView | null>;
+}
+
+/** The live page in a tab (the content script). */
+export const livePage: PageSource = {
+  root: () => document.body,
+  pageInfo(withFingerprint) {
+    const keys = pageKeys(location.href, canonicalOf(document), withFingerprint ? textFingerprint(document.body) : null);
+    const siteName = document.querySelector('meta[property="og:site_name" i]')?.getAttribute('content') ?? undefined;
+    return { keys, title: document.title, lang: document.documentElement.lang || undefined, siteName };
+  },
+  async view() {
+    let res = await send('page.get', { keys: this.pageInfo(false).keys });
+    if (res.ok && !res.value.page) {
+      // Unknown by URL and canonical link: perhaps a mirror of a known article.
+      // Look it up by its text when the page is idle, off its load path.
+      await idle();
+      res = await send('page.get', { keys: this.pageInfo(true).keys });
+    }
+    return res.ok ? res.value : null;
+  },
+};
+
+/** Quiet time before re-anchoring after the page changes. */
+const MUTATION_DEBOUNCE_MS = 300;
+
+export class AnchorController {
+  pageId: string | null = null;
+  claims = new Map<string, Claim>();
+  reported = new Map<string, AnchorState>();
+  /** The page record and newest capture the last load brought (citations). */
+  page: PageRecord | null = null;
+  capture: CaptureRecord | null = null;
+  private mutationTimer = 0;
+  private observer: MutationObserver | null = null;
+  private resizeObserver: ResizeObserver | null = null;
+
+  constructor(
+    private hooks: AnchorHooks,
+    private source: PageSource = livePage,
+  ) {}
+
+  root(): HTMLElement | null {
+    return this.source.root();
+  }
+
+  /**
+   * Watch the page for changes (late content, reflow) — only once it has
+   * claims: a page without any costs no observer callbacks at all.
+   */
+  watch(): void {
+    const root = this.root();
+    if (this.observer || !root) return;
+    this.observer = new MutationObserver(() => this.onMutation());
+    this.observer.observe(root, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['hidden', 'style', 'class'] });
+    this.resizeObserver = new ResizeObserver(() => this.hooks.schedulePaint());
+    this.resizeObserver.observe(root);
+  }
+
+  stop(): void {
+    this.observer?.disconnect();
+    this.resizeObserver?.disconnect();
+  }
+
+  // ── Page identity and loading ────────────────────────────────────────────
+
+  /**
+   * What identifies this page. The text fingerprint walks the page's
+   * paragraphs, so it is left out of the load-time lookup (`withFingerprint`
+   * false) and computed only when a claim is made or the URL and canonical
+   * link find nothing.
+   */
+  pageInfo(withFingerprint = true): PageInfo {
+    return this.source.pageInfo(withFingerprint);
+  }
+
+  /** Ask the background for this page's claims and anchor them. */
+  async reload(navigated: boolean): Promise<void> {
+    const view = await this.source.view();
+    if (!view) return;
+    if (navigated) {
+      this.claims.clear();
+      this.reported.clear();
+    }
+    this.sync(view);
+  }
+
+  private sync(view: PageView): void {
+    this.pageId = view.page?.id ?? null;
+    this.page = view.page;
+    this.capture = view.capture;
+    const next = new Map<string, Claim>();
+    const fresh: string[] = [];
+    for (const incoming of view.annotations) {
+      const old = this.claims.get(incoming.id);
+      // An answer that left the background before our own last change must not undo it locally.
+      const a = old && old.a.modified > incoming.modified ? old.a : incoming;
+      if (old && JSON.stringify(old.a.target) === JSON.stringify(a.target)) next.set(a.id, { a, hit: old.hit });
+      else {
+        next.set(a.id, { a, hit: null });
+        fresh.push(a.id);
+      }
+    }
+    this.claims = next;
+    if (fresh.length) this.anchorPass(fresh);
+    else this.hooks.paint();
+    this.hooks.synced();
+  }
+
+  /** Anchor these claims (or every claim still orphaned or weak) over one fresh text map, in one anchorAll pass. */
+  anchorPass(ids?: string[]): void {
+    if (this.claims.size) this.watch();
+    const todo = ids ?? [...this.claims.values()].filter((c) => !c.hit || c.hit.weak || !isLive(c.hit.range)).map((c) => c.a.id);
+    const root = this.root();
+    if (todo.length && root) {
+      const map = buildTextMap(root);
+      const targets = todo.flatMap((id) => {
+        const c = this.claims.get(id);
+        return c ? [{ id, selectors: c.a.target.selector }] : [];
+      });
+      const results = anchorAll(map, targets);
+      for (const id of todo) {
+        const c = this.claims.get(id);
+        if (!c) continue;
+        const found = results.get(id) ?? null;
+        // A weak match only moves to a better one; a live strong match stays.
+        if (!found) {
+          if (!c.hit || !isLive(c.hit.range)) c.hit = null;
+        } else if (!c.hit || !isLive(c.hit.range) || found.score > c.hit.score || !found.weak) {
+          c.hit = found;
+        }
+      }
+    }
+    this.hooks.paint();
+    this.report();
+  }
+
+  private report(): void {
+    const states: Record<string, AnchorState> = {};
+    for (const c of this.claims.values()) {
+      const s: AnchorState = c.hit ? 'anchored' : 'orphan';
+      if (this.reported.get(c.a.id) !== s && (c.a.anchor !== s || this.reported.has(c.a.id))) states[c.a.id] = s;
+      this.reported.set(c.a.id, s);
+    }
+    if (Object.keys(states).length) void send('annotation.anchorStates', { states });
+  }
+
+  private onMutation(): void {
+    clearTimeout(this.mutationTimer);
+    this.mutationTimer = window.setTimeout(() => {
+      if (this.claims.size === 0) return;
+      const needs = [...this.claims.values()].some((c) => !c.hit || c.hit.weak || !isLive(c.hit.range));
+      if (needs) this.anchorPass();
+      else this.hooks.paint();
+    }, MUTATION_DEBOUNCE_MS);
+  }
+}
+
+export function isLive(r: Range): boolean {
+  return r.startContainer.isConnected && r.endContainer.isConnected && !r.collapsed;
+}
+
+/** Resolves when the page's main thread is idle (at most 2 s later). */
+function idle(): Promise<void> {
+  return new Promise((done) => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => done(), { timeout: 2000 });
+    else setTimeout(done, 50);
+  });
+}

@@ -1,0 +1,342 @@
+/**
+ * The toolbar controller: the reader's input (selection, clicks on
+ * highlights, Alt+Shift+H/S) and the toolbar's actions — make a claim,
+ * recolour, tag, note, delete, undo — sent to the background, then painted.
+ */
+import { anchorInMap, buildTextMap, describe } from '../../utils/anchoring';
+import type { Annotation, AnnotationBody, Color } from '../../utils/annotation';
+import { send } from '../../utils/ext/client';
+import { t } from '../../utils/ext/i18n';
+import { citationText, copyText } from '../../utils/ext/cite';
+import { Toolbar, type Panel } from './toolbar';
+import { requestSave } from './save-hook';
+import { focusedFrame } from './frames';
+import type { AnchorController } from './anchors';
+import type { Painter } from './painter';
+import type { Surface } from './surface';
+
+type Undo =
+  | { kind: 'create'; id: string }
+  | { kind: 'delete'; annotation: Annotation }
+  | { kind: 'update'; id: string; before: Partial<AnnotationBody> };
+
+export class ToolbarController {
+  toolbar: Toolbar;
+  /** The selection the selection-mode toolbar is about. */
+  private selRange: Range | null = null;
+  private editing: string | null = null;
+  lastColor: Color = 'yellow';
+  private undo: Undo | null = null;
+  private lastCreate = { at: 0, text: '' };
+  /** A claim being made from the selection: a second press waits for it instead of making another. */
+  private creating: Promise<Annotation | null> | null = null;
+
+  constructor(
+    private anchoring: AnchorController,
+    private painter: Painter,
+    ui: Surface,
+  ) {
+    this.toolbar = new Toolbar({
+      color: (c) => void this.onColor(c),
+      openPanel: (p) => void this.onPanel(p),
+      addTag: (name) => void this.onAddTag(name),
+      removeTag: (name) => void this.onRemoveTag(name),
+      saveNote: (note) => void this.update(this.editing, { note }),
+      remove: () => void this.onDelete(),
+      undo: () => void this.doUndo(),
+      tags: async () => {
+        const res = await send('tags.list', {});
+        return res.ok ? res.value.tags.map((x) => x.name) : [];
+      },
+      closed: () => {
+        this.editing = null;
+        this.selRange = null;
+      },
+      citation: (claim, format) => citationText(claim, this.anchoring.page, this.anchoring.capture, format),
+      cite: (claim, format) => void this.onCite(claim, format),
+    }, ui);
+  }
+
+  /** Claims were reloaded: follow a change made elsewhere to the claim being edited. */
+  synced(): void {
+    if (this.editing) {
+      const c = this.anchoring.claims.get(this.editing);
+      const open = this.toolbar.open;
+      if (!c) this.toolbar.hide();
+      // Re-render only for a change made elsewhere (another tab, the side panel): never under the reader's typing.
+      else if (open?.mode === 'edit' && c.a.modified > open.claim.modified) {
+        this.toolbar.show({ ...open, claim: c.a }, this.painter.rectOf(c) ?? new DOMRect(), false);
+      }
+    }
+  }
+
+  placeToolbar(): void {
+    const open = this.toolbar.open;
+    if (!open) return;
+    if (open.mode === 'edit') {
+      const c = this.anchoring.claims.get(open.claim.id);
+      const r = c && this.painter.rectOf(c);
+      if (r) this.toolbar.moveTo(r);
+    } else if (this.selRange) {
+      const rects = this.selRange.getClientRects();
+      if (rects.length) this.toolbar.moveTo(rects[rects.length - 1]);
+    }
+  }
+
+  // ── Reader input ─────────────────────────────────────────────────────────
+
+  private currentSelection(): Range | null {
+    const sel = document.getSelection();
+    if (!sel || sel.isCollapsed || sel.rangeCount === 0) return null;
+    const r = sel.getRangeAt(0);
+    if (!this.anchoring.root()?.contains(r.commonAncestorContainer)) return null;
+    return r.cloneRange();
+  }
+
+  showSelectionToolbar(): void {
+    if (this.toolbar.hasFocus()) return;
+    const r = this.currentSelection();
+    if (!r || !r.toString().trim()) return;
+    this.selRange = r;
+    this.editing = null;
+    const rects = r.getClientRects();
+    this.toolbar.show({ mode: 'selection' }, rects.length ? rects[rects.length - 1] : r.getBoundingClientRect());
+  }
+
+  // Page scripts can dispatch synthetic events (isTrusted === false): only a
+  // person's input may show the toolbar or make a claim (tests/e2e/hostile.e2e.ts).
+  onPointerUp(e: Event): void {
+    if (!e.isTrusted || this.toolbar.owns(e.target)) return;
+    window.setTimeout(() => this.showSelectionToolbar(), 0);
+  }
+
+  onKeyUp(e: Event): void {
+    if (!e.isTrusted || this.toolbar.owns(e.target)) return;
+    const k = e as KeyboardEvent;
+    if (k.shiftKey || k.key === 'Shift' || k.key.startsWith('Arrow') || (k.key.toLowerCase() === 'a' && (k.ctrlKey || k.metaKey))) {
+      this.showSelectionToolbar();
+    }
+  }
+
+  onSelectionChange(): void {
+    if (this.toolbar.open?.mode === 'selection' && !this.toolbar.hasFocus() && !this.currentSelection()) this.toolbar.hide();
+  }
+
+  onKeyDown(e: Event): void {
+    if (!e.isTrusted) return;
+    const k = e as KeyboardEvent;
+    if (!k.altKey || !k.shiftKey || k.ctrlKey || k.metaKey) return;
+    if (k.code === 'KeyH') {
+      k.preventDefault();
+      k.stopPropagation();
+      void this.highlightSelection();
+    } else if (k.code === 'KeyS') {
+      k.preventDefault();
+      k.stopPropagation();
+      void this.save();
+    }
+  }
+
+  onClick(e: Event): void {
+    if (!e.isTrusted || this.toolbar.owns(e.target)) return;
+    const m = e as MouseEvent;
+    if (this.currentSelection()) return;
+    const [id] = this.painter.overlay.hit(m.clientX, m.clientY);
+    if (id) this.openEdit(id, undefined, false);
+    else if (this.toolbar.open?.mode === 'edit') this.toolbar.hide();
+  }
+
+  // ── Actions ──────────────────────────────────────────────────────────────
+
+  /** Alt+Shift+H, the command and the context menu: highlight the selection in the last colour. */
+  async highlightSelection(): Promise<void> {
+    // The command or menu came from inside an embedded frame: a selection left in the page is not what the reader meant.
+    if (focusedFrame()) {
+      this.toolbar.toast(t('hlInFrame'), false);
+      return;
+    }
+    const r = this.currentSelection() ?? this.selRange;
+    if (!r || !r.toString().trim()) {
+      this.toolbar.toast(t('hlNothingSelected'), false);
+      return;
+    }
+    if (this.creating) return;
+    // The shortcut may arrive both as a key event and as the browser command.
+    const text = r.toString();
+    if (Date.now() - this.lastCreate.at < 800 && this.lastCreate.text === text) return;
+    const a = await this.create(r, this.lastColor);
+    if (a) this.openEdit(a.id, undefined, true);
+  }
+
+  async save(): Promise<void> {
+    if (!(await requestSave())) this.toolbar.toast(t('hlSaveUnavailable'), false);
+  }
+
+  private create(range: Range, color: Color, tags: string[] = []): Promise<Annotation | null> {
+    if (this.creating) return this.creating;
+    this.creating = this.createNow(range, color, tags).finally(() => {
+      this.creating = null;
+    });
+    return this.creating;
+  }
+
+  private async createNow(range: Range, color: Color, tags: string[]): Promise<Annotation | null> {
+    const root = this.anchoring.root();
+    if (!root) return null;
+    const map = buildTextMap(root);
+    const selector = describe(map, range);
+    if (selector.length === 0) {
+      this.toolbar.toast(t('hlNothingSelected'), false);
+      return null;
+    }
+    this.lastCreate = { at: Date.now(), text: range.toString() };
+    const res = await send('annotation.create', { page: this.anchoring.pageInfo(), selector, body: { color, tags, note: '' } });
+    if (!res.ok) {
+      this.toolbar.toast(t('hlError', res.error.message), false);
+      return null;
+    }
+    const a = res.value.annotation;
+    this.anchoring.pageId = res.value.page.id;
+    this.anchoring.page = res.value.page;
+    this.anchoring.claims.set(a.id, { a, hit: anchorInMap(map, selector) });
+    this.anchoring.watch();
+    this.anchoring.reported.set(a.id, 'anchored');
+    this.lastColor = color;
+    this.undo = { kind: 'create', id: a.id };
+    this.painter.paint();
+    this.releaseSelection(range);
+    this.toolbar.toast(t('hlToastCreated'), true);
+    return a;
+  }
+
+  /**
+   * The claim is made: let the reader see it, not the selection over it (the
+   * selection's colours mixed with the claim's looked like neither). The
+   * selection collapses to its end, where a caret would continue; a selection
+   * the reader has moved elsewhere meanwhile is left alone.
+   */
+  private releaseSelection(made: Range): void {
+    const sel = document.getSelection();
+    if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return;
+    const now = sel.getRangeAt(0);
+    try {
+      if (now.compareBoundaryPoints(Range.START_TO_START, made) !== 0 || now.compareBoundaryPoints(Range.END_TO_END, made) !== 0) return;
+    } catch {
+      return; // in another document or tree
+    }
+    sel.collapseToEnd();
+  }
+
+  openEdit(id: string, panel: Panel | undefined, focus: boolean): void {
+    const c = this.anchoring.claims.get(id);
+    if (!c) return;
+    this.editing = id;
+    this.selRange = null;
+    this.toolbar.show({ mode: 'edit', claim: c.a, panel }, this.painter.rectOf(c) ?? new DOMRect(), focus);
+  }
+
+  private async onColor(color: Color): Promise<void> {
+    if (this.creating) await this.creating;
+    if (this.editing) {
+      this.lastColor = color;
+      await this.update(this.editing, { color });
+      return;
+    }
+    if (!this.selRange) return;
+    const a = await this.create(this.selRange, color);
+    if (a) this.openEdit(a.id, undefined, true);
+  }
+
+  private async onCite(claim: Annotation, format: 'text' | 'markdown'): Promise<void> {
+    const ok = await copyText(citationText(claim, this.anchoring.page, this.anchoring.capture, format));
+    this.toolbar.toast(t(ok ? 'citeCopied' : 'citeCopyFailed'), false);
+  }
+
+  private async onPanel(panel: Panel): Promise<void> {
+    if (this.creating) await this.creating;
+    if (this.editing) {
+      const open = this.toolbar.open;
+      const same = open?.mode === 'edit' && open.panel === panel;
+      this.openEdit(this.editing, same ? undefined : panel, true);
+      return;
+    }
+    if (!this.selRange) return;
+    const a = await this.create(this.selRange, this.lastColor);
+    if (a) this.openEdit(a.id, panel, true);
+  }
+
+  private async onAddTag(name: string): Promise<void> {
+    const c = this.editing ? this.anchoring.claims.get(this.editing) : undefined;
+    if (!c || !name.trim()) return;
+    if (c.a.body.tags.some((x) => x.toLocaleLowerCase() === name.trim().toLocaleLowerCase())) return;
+    await this.update(c.a.id, { tags: [...c.a.body.tags, name.trim()] }, 'tag');
+  }
+
+  private async onRemoveTag(name: string): Promise<void> {
+    const c = this.editing ? this.anchoring.claims.get(this.editing) : undefined;
+    if (!c) return;
+    await this.update(c.a.id, { tags: c.a.body.tags.filter((x) => x !== name) }, 'tag');
+  }
+
+  private async update(id: string | null, body: Partial<AnnotationBody>, panel?: Panel, recordUndo = true): Promise<void> {
+    const c = id ? this.anchoring.claims.get(id) : undefined;
+    if (!c) return;
+    const before: Partial<AnnotationBody> = {};
+    for (const k of Object.keys(body) as (keyof AnnotationBody)[]) (before as Record<string, unknown>)[k] = c.a.body[k];
+    const res = await send('annotation.update', { id: c.a.id, body });
+    if (!res.ok) {
+      this.toolbar.toast(t('hlError', res.error.message), false);
+      return;
+    }
+    c.a = res.value.annotation;
+    if (recordUndo) {
+      this.undo = { kind: 'update', id: c.a.id, before };
+      this.toolbar.toast(t('hlToastUpdated'), true);
+    }
+    this.painter.paint();
+    if (this.editing === c.a.id) {
+      const open = this.toolbar.open;
+      this.toolbar.show({ mode: 'edit', claim: c.a, panel: panel ?? (open?.mode === 'edit' ? open.panel : undefined) }, this.painter.rectOf(c) ?? new DOMRect());
+    }
+  }
+
+  private async onDelete(): Promise<void> {
+    const c = this.editing ? this.anchoring.claims.get(this.editing) : undefined;
+    if (!c) return;
+    const res = await send('annotation.delete', { id: c.a.id });
+    if (!res.ok) {
+      this.toolbar.toast(t('hlError', res.error.message), false);
+      return;
+    }
+    this.anchoring.claims.delete(c.a.id);
+    this.lastCreate = { at: 0, text: '' };
+    this.undo = { kind: 'delete', annotation: res.value.annotation };
+    this.toolbar.hide();
+    this.painter.paint();
+    this.toolbar.toast(t('hlToastDeleted'), true);
+  }
+
+  private async doUndo(): Promise<void> {
+    const u = this.undo;
+    if (!u) return;
+    this.undo = null;
+    this.lastCreate = { at: 0, text: '' };
+    if (u.kind === 'create') {
+      const res = await send('annotation.delete', { id: u.id });
+      if (res.ok) {
+        this.anchoring.claims.delete(u.id);
+        if (this.editing === u.id) this.toolbar.hide();
+      }
+    } else if (u.kind === 'delete') {
+      const res = await send('annotation.restore', { annotation: u.annotation });
+      if (res.ok) {
+        this.anchoring.claims.set(u.annotation.id, { a: res.value.annotation, hit: null });
+        this.anchoring.anchorPass([u.annotation.id]);
+      }
+    } else {
+      await this.update(u.id, u.before, undefined, false);
+    }
+    this.painter.paint();
+    this.toolbar.toast(t('hlUndone'), false);
+  }
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { citation, citationSource, archiveLinkOf, type CitationLabels } from '../../utils/cite';
+import type { Annotation } from '../../utils/annotation';
+import type { CaptureRecord, PageRecord } from '../../utils/db';
+
+const labels: CitationLabels = {
+  published: 'published $1',
+  captured: 'Captured $1',
+  hash: 'SHA-256 of the $1: $2',
+  archive: 'Archived copy: $1',
+  notSaved: 'Not saved in Saqta yet',
+  kinds: { snapshot: 'archival snapshot', raw: 'source HTML', article: 'saved article' },
+};
+const claim = {
+  id: 'urn:uuid:1',
+  pageId: 'p1',
+  target: { source: 'https://news.example/a', selector: [{ type: 'TextQuoteSelector', exact: 'The minister *denied* it', prefix: '', suffix: '' }] },
+  body: { tags: [], note: '', color: 'yellow' },
+  created: '2026-11-27T13:00:00.000Z',
+  modified: '2026-11-27T13:00:00.000Z',
+  anchor: 'anchored',
+} as Annotation;
+const page = { id: 'p1', url: 'https://news.example/a?utm_source=x', title: 'Budget [draft]', siteName: 'Example News', byline: 'A. Writer', publishedTime: '2026-06-24T11:12:00+05:00' } as PageRecord;
+const hash = 'ab'.repeat(32);
+const capture = {
+  id: 'c1',
+  pageId: 'p1',
+  url: 'https://news.example/a',
+  capturedAt: '2026-11-27T13:43:27.183Z',
+  artifacts: [
+    { kind: 'article', blobId: 'b0', sha256: 'cd'.repeat(32), size: 1, mime: 'text/html' },
+    { kind: 'snapshot', blobId: 'b1', sha256: hash, size: 1, mime: 'text/html' },
+  ],
+} as CaptureRecord;
+
+describe('citations', () => {
+  it('plain text: quote, title, site, author, publication date, URL, capture time in UTC, the snapshot hash', () => {
+    const text = citation(citationSource(claim, page, capture), 'text', 'en', labels);
+    expect(text).toBe(
+      `“The minister *denied* it”\n— Budget [draft], Example News, A. Writer, published June 24, 2026. https://news.example/a\nCaptured 2026-11-27 13:43 UTC. SHA-256 of the archival snapshot: ${hash}\n`,
+    );
+  });
+
+  it('Markdown: a block quote, escaped title, the URL and hash as code', () => {
+    const md = citation(citationSource(claim, page, capture), 'markdown', 'en', labels);
+    expect(md.startsWith('> The minister \\*denied\\* it\n\n— *Budget \\[draft\\]*, Example News')).toBe(true);
+    expect(md).toContain('<https://news.example/a>');
+    expect(md).toContain(`\`${hash}\``);
+  });
+
+  it('Kazakh and Russian take « » and a numeric Kazakh date', () => {
+    const kk = citation(citationSource(claim, page, capture), 'text', 'kk', { ...labels, published: 'жарияланған күні $1' });
+    expect(kk.startsWith('«The minister *denied* it»')).toBe(true);
+    expect(kk).toMatch(/жарияланған күні 24\.06\.2026/);
+    expect(citation(citationSource(claim, page, capture), 'text', 'ru', labels).startsWith('«')).toBe(true);
+  });
+
+  it('a page never saved says so instead of a time and hash; an archive link is added when a capture has one', () => {
+    const text = citation(citationSource(claim, page, null), 'text', 'en', labels);
+    expect(text).toContain('https://news.example/a?utm_source=x');
+    expect(text).toContain('Not saved in Saqta yet');
+    expect(text).not.toContain('SHA-256');
+    expect(archiveLinkOf(capture)).toBeUndefined();
+    const archived = { ...capture, archiveUrl: 'https://archive.example/wacz#x' };
+    expect(citation(citationSource(claim, page, archived), 'text', 'en', labels)).toContain('Archived copy: https://archive.example/wacz#x');
+  });
+});

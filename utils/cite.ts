@@ -1,0 +1,125 @@
+/**
+ * Citations of claims, as a journalist pastes them into a draft: the quote,
+ * then title, site, author, publication date, the URL, and the proof — when
+ * the page was captured and the SHA-256 of the capture's archival snapshot
+ * (the archive link too, once a capture has one). Plain text or Markdown;
+ * the quotation marks, labels and dates follow the reader's language.
+ * Pure: the caller passes the localized labels (utils/ext/cite.ts).
+ */
+import { quoteOf, type Annotation } from './annotation';
+import type { ArtifactKind, CaptureRecord, PageRecord } from './db';
+
+export type CitationFormat = 'text' | 'markdown';
+
+export interface CitationSource {
+  quote: string;
+  title: string;
+  site?: string;
+  author?: string;
+  /** ISO 8601, as the page stated it. */
+  published?: string;
+  url: string;
+  /** ISO 8601 UTC. */
+  capturedAt?: string;
+  sha256?: string;
+  /** Which artifact the hash is of. */
+  hashOf?: ArtifactKind;
+  /** A link to the capture in a web archive (WACZ exports; not yet). */
+  archiveUrl?: string;
+}
+
+/** Localized label templates ($1 is the value). */
+export interface CitationLabels {
+  published: string;
+  captured: string;
+  /** "SHA-256 of the $1" style; $1 = the artifact's name, $2 = the hash. */
+  hash: string;
+  archive: string;
+  notSaved: string;
+  /** Names of artifact kinds, for `hash`. */
+  kinds: Partial<Record<ArtifactKind, string>>;
+}
+
+/** The artifact whose hash stands for a capture: the page as shown, else the server's HTML, else the article. */
+const HASH_ORDER: ArtifactKind[] = ['snapshot', 'raw', 'article'];
+
+/**
+ * The archive link of a capture. Captures have none yet: WACZ exports will
+ * give each capture a place in an archive, and this is where it is read.
+ */
+export function archiveLinkOf(capture: CaptureRecord | null | undefined): string | undefined {
+  const withLink = capture as (CaptureRecord & { archiveUrl?: string }) | null | undefined;
+  return withLink?.archiveUrl || undefined;
+}
+
+export function citationSource(a: Annotation, page: PageRecord | null | undefined, capture: CaptureRecord | null | undefined): CitationSource {
+  const art = capture ? HASH_ORDER.map((k) => capture.artifacts.find((x) => x.kind === k)).find((x) => !!x) : undefined;
+  return {
+    quote: quoteOf(a)?.exact ?? '',
+    title: page?.title ?? '',
+    site: page?.siteName || undefined,
+    author: page?.byline || undefined,
+    published: page?.publishedTime || undefined,
+    url: capture?.url ?? page?.url ?? a.target.source,
+    capturedAt: capture?.capturedAt,
+    sha256: art?.sha256,
+    hashOf: art?.kind,
+    archiveUrl: archiveLinkOf(capture),
+  };
+}
+
+const sub = (template: string, ...values: string[]) => template.replace(/\$(\d)/g, (_, n) => values[Number(n) - 1] ?? '');
+
+/** Quotation marks of a language: « » for Kazakh and Russian, “ ” otherwise. */
+export function quoteMarks(lang: string): [string, string] {
+  return /^(kk|ru)\b/i.test(lang) ? ['«', '»'] : ['“', '”'];
+}
+
+/** A date in the reader's language (Kazakh numeric: Chromium's ICU has no Kazakh month names). */
+export function citeDate(iso: string, lang: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.valueOf())) return iso;
+  const dateOnly = /^\d{4}-\d\d-\d\d$/.test(iso);
+  const offset = /([+-]\d\d:\d\d)$/.exec(iso)?.[1];
+  const opts: Intl.DateTimeFormatOptions = lang === 'kk' ? { year: 'numeric', month: '2-digit', day: '2-digit' } : { year: 'numeric', month: 'long', day: 'numeric' };
+  try {
+    return d.toLocaleDateString(lang, { ...opts, timeZone: dateOnly ? 'UTC' : offset ?? 'UTC' });
+  } catch {
+    return d.toLocaleDateString(lang, { ...opts, timeZone: 'UTC' });
+  }
+}
+
+/** A capture time in UTC, unambiguous in every language: 2026-11-27 13:43 UTC. */
+export function utcStamp(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.valueOf())) return iso;
+  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+export function citation(src: CitationSource, format: CitationFormat, lang: string, labels: CitationLabels): string {
+  const [open, close] = quoteMarks(lang);
+  const md = format === 'markdown';
+  const title = src.title ? (md ? `*${mdEscape(src.title)}*` : src.title) : '';
+  const esc = (s: string) => (md ? mdEscape(s) : s);
+  const source = [title, src.site && esc(src.site), src.author && esc(src.author), src.published && sub(labels.published, citeDate(src.published, lang))]
+    .filter(Boolean)
+    .join(', ');
+  const url = md ? `<${src.url}>` : src.url;
+  const proof: string[] = [];
+  if (src.capturedAt) proof.push(sub(labels.captured, utcStamp(src.capturedAt)));
+  else proof.push(labels.notSaved);
+  if (src.sha256) {
+    const kind = (src.hashOf && labels.kinds[src.hashOf]) || src.hashOf || '';
+    proof.push(sub(labels.hash, kind, md ? `\`${src.sha256}\`` : src.sha256));
+  }
+  if (src.archiveUrl) proof.push(sub(labels.archive, md ? `<${src.archiveUrl}>` : src.archiveUrl));
+  if (md) {
+    const quote = src.quote.split(/\r?\n/).map((l) => `> ${mdEscape(l)}`).join('\n');
+    return `${quote}\n\n— ${source ? `${source}. ` : ''}${url}  \n${proof.join('. ')}\n`;
+  }
+  return `${open}${src.quote}${close}\n— ${source ? `${source}. ` : ''}${url}\n${proof.join('. ')}\n`;
+}
+
+function mdEscape(s: string): string {
+  return s.replace(/([\\`*_[\]<>])/g, '\\$1');
+}

@@ -1,0 +1,34 @@
+/**
+ * Copy with citation, in the reader's language (utils/cite.ts builds the
+ * text). Used by the in-page toolbar, the side panel, the reader and the
+ * library.
+ */
+import type { Annotation } from '../annotation';
+import type { CaptureRecord, PageRecord } from '../db';
+import { citation, citationSource, type CitationFormat, type CitationLabels } from '../cite';
+import { t, uiLang } from './i18n';
+
+export function citationLabels(): CitationLabels {
+  return {
+    published: t('citePublished', '$1'),
+    captured: t('citeCaptured', '$1'),
+    hash: t('citeHash', ['$1', '$2']),
+    archive: t('citeArchive', '$1'),
+    notSaved: t('citeNotSaved'),
+    kinds: { snapshot: t('citeKindSnapshot'), raw: t('citeKindRaw'), article: t('citeKindArticle') },
+  };
+}
+
+export function citationText(a: Annotation, page: PageRecord | null | undefined, capture: CaptureRecord | null | undefined, format: CitationFormat): string {
+  return citation(citationSource(a, page, capture), format, uiLang(), citationLabels());
+}
+
+/** Put text on the clipboard (a person's click is the gesture it needs). */
+export async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
