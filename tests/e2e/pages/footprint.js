@@ -29,8 +29,9 @@
     }
     return parts.join('/');
   };
-  // An added element as it is (its content may still be arriving from the parser when the
-  // observer runs; the whole document is in the record's `dom`).
+  // An added or removed node, described when the record is read: the parser may still be
+  // filling an element or a text node when the observer runs, and how far it got is timing.
+  // (Later changes to them have records of their own; the whole document is in `dom`.)
   const describe = (n) => {
     if (n.nodeType === 1) return `<${n.localName}${[...n.attributes].map((a) => ` ${a.name}="${a.value}"`).join('')}> shadow=${!!n.shadowRoot}`;
     if (n.nodeType === 3 || n.nodeType === 8) return `${name(n)} ${JSON.stringify(n.data.slice(0, 3000))}`;
@@ -44,11 +45,10 @@
       mutations.push({
         type: r.type,
         target: path(r.target),
-        added: [...r.addedNodes].map(describe),
-        removed: [...r.removedNodes].map(describe),
+        added: [...r.addedNodes],
+        removed: [...r.removedNodes],
         attribute: r.attributeName,
-        oldValue: r.oldValue,
-        value: r.type === 'attributes' ? r.target.getAttribute(r.attributeName) : r.type === 'characterData' ? r.target.data : null,
+        oldValue: r.oldValue, // (the new value is in `dom`: read now it would be timing)
       });
     }
   }).observe(document, { childList: true, subtree: true, attributes: true, attributeOldValue: true, characterData: true, characterDataOldValue: true });
@@ -209,7 +209,7 @@
       return {
         dom: html.outerHTML,
         doctype: document.doctype ? document.doctype.name : null,
-        mutations,
+        mutations: mutations.map((m) => ({ ...m, added: m.added.map(describe), removed: m.removed.map(describe) })),
         counts: {
           elements: document.getElementsByTagName('*').length,
           all: document.querySelectorAll('*').length,
@@ -245,7 +245,8 @@
           .map((e) => `${e.entryType} ${e.name}`)
           .sort(),
         foreignScripts,
-        lcp,
+        // The largest contentful paint (the earlier candidates depend on how parsing met painting).
+        lcp: lcp[lcp.length - 1] ?? null,
         layoutShifts: shifts,
         animations: document.getAnimations().map((a) => `${a.constructor.name} ${a.animationName ?? ''} ${a.transitionProperty ?? ''}`),
         fonts: { size: document.fonts.size, status: document.fonts.status },
