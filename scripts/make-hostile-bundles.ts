@@ -288,9 +288,14 @@ async function main() {
   const withArtifact = (name: string, kind: string, html: Uint8Array, replace: boolean) => {
     const c = structuredClone(capture);
     const a = { kind, blobId: `blob-${kind}-doctored`, sha256: sha256Hex(html), size: html.length, mime: 'text/html', file: name };
-    if (replace) c.artifacts = c.artifacts.map((x: { kind: string }) => (x.kind === kind ? { ...x, sha256: a.sha256, size: a.size } : x));
-    else c.artifacts.push(a);
-    return rezip({ ...files, [`${capDir}/${name}`]: html, [`${capDir}/capture.json`]: strToU8(JSON.stringify(c, null, 2)) }, true);
+    const out = { ...files };
+    if (replace) {
+      // The doctored copy takes the artifact's place, as an .html file a reader would open.
+      const old = c.artifacts.find((x: { kind: string }) => x.kind === kind);
+      delete out[`${capDir}/${old.file}`];
+      c.artifacts = c.artifacts.map((x: { kind: string }) => (x.kind === kind ? { ...x, sha256: a.sha256, size: a.size, file: name } : x));
+    } else c.artifacts.push(a);
+    return rezip({ ...out, [`${capDir}/${name}`]: html, [`${capDir}/capture.json`]: strToU8(JSON.stringify(c, null, 2)) }, true);
   };
   const imported: [string, Uint8Array, string, { kind: string | null; absent: string[]; present: string[] }][] = [
     ['html-article-active.zip', withArtifact('article.html', 'article', enc(HOSTILE_ARTICLE_HTML), true), 'capture-1/article.html holds active content', { kind: 'article', absent: ['<script', 'onerror', 'javascript:', '<form', 'refresh', 'evil.example', '<button', '<input'], present: ['Біздің мақсатымыз – кінәлау емес', 'https://cdn.example/x.png'] }],

@@ -6,6 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { JSDOM } from 'jsdom';
+import { verifyBundle } from '../../utils/bundle/verify';
+import { extractEverywhere, listedBy } from '../differential';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launch, artifactPath, dbCounts, ROOT, type Session } from './harness';
@@ -86,6 +90,13 @@ describe('bundles at scale through the library', () => {
     expect(ok.stdout).toContain('RESULT: the bundle is intact.');
     expect(ok.stdout).toContain(`${ARTICLES * 10} W3C Web Annotations, ${ARTICLES} articles`);
     expect(ok.status).toBe(0);
+    // What verify accepted, unzip and Python extract file for file, byte for byte (issue 12).
+    const exported = new Uint8Array(readFileSync(bundle));
+    const listed = listedBy(await verifyBundle(exported, { window: new JSDOM('').window as unknown as Window & typeof globalThis }));
+    expect(listed.size).toBe(4 + ARTICLES * 5);
+    const everywhere = extractEverywhere(exported);
+    expect(everywhere.unzip).toEqual(listed);
+    expect(everywhere.python).toEqual(listed);
   });
 
   it('a fresh profile cancels an import (nothing changes), then imports the whole bundle; a hostile one is refused in Russian', { timeout: 300_000 }, async () => {

@@ -13,6 +13,9 @@ import { launch, serveFixtures, artifactPath, tabIdOf, ROOT, type Session } from
 import type { FixtureServer } from '../../scripts/server.mjs';
 import { pageKeys } from '../../utils/url';
 import { listEntries } from '../../utils/bundle/zip-read';
+import { verifyBundle } from '../../utils/bundle/verify';
+import { JSDOM } from 'jsdom';
+import { extractEverywhere, listedBy } from '../differential';
 
 let server: FixtureServer;
 let bundlePath = '';
@@ -115,6 +118,13 @@ describe('library: claims → search → export → verify → import elsewhere'
     expect(ok.stdout).toMatch(/index entries match their WARC records/);
     expect(ok.stdout).toContain('RESULT: the bundle is intact.');
     expect(ok.status).toBe(0);
+    // What verify accepted, unzip and Python extract file for file, byte for byte (issue 12).
+    const exported = new Uint8Array(readFileSync(bundlePath));
+    const listed = listedBy(await verifyBundle(exported, { window: new JSDOM('').window as unknown as Window & typeof globalThis }));
+    expect(listed.size).toBeGreaterThan(5);
+    const everywhere = extractEverywhere(exported);
+    expect(everywhere.unzip).toEqual(listed);
+    expect(everywhere.python).toEqual(listed);
 
     // One byte changed inside claims.md: verify fails and names the file.
     const bytes = new Uint8Array(readFileSync(bundlePath));

@@ -125,7 +125,7 @@ describe('verify', () => {
     const report = await verifyBundle(await exportBytes(db));
     expect(report.ok).toBe(false);
     const fail = report.lines.find((l) => l.level === 'fail')!;
-    expect(fail.file).toMatch(/^articles\/001-azattyq\.org-[a-z-]+\/capture-1\/article\.html$/);
+    expect(fail.file).toMatch(/^articles\/001-azattyq\.org-[a-z-]+\/capture-1\/article\.html\.txt$/);
     expect(fail.message).toContain('Тоқаев Пекинге барды');
     // The quote that is in the article (across <em> and with other quote marks) is found.
     expect(report.lines.find((l) => l.level === 'ok' && l.message.includes('found in its saved article'))?.message).toBe('1 quote found in its saved article.');

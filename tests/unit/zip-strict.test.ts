@@ -15,11 +15,11 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { extractEverywhere, listedBy } from '../differential';
 import { Blob as NodeBlob } from 'node:buffer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { strToU8, zipSync } from 'fflate';
 import type { SaqtaDB } from '../../utils/db';
@@ -39,8 +39,6 @@ import libraryStrings from '../../locales/library.json';
 
 const ROOT = join(__dirname, '..', '..');
 const HOSTILE = join(ROOT, 'tests', 'fixtures', 'hostile');
-const work = mkdtempSync(join(tmpdir(), 'saqta-zip-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** A legitimate snapshot as the serializer writes it: policy, styles, inert form with the reader's value, a same-origin frame. */
 const SNAPSHOT = `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${SNAPSHOT_CSP}"><meta name="viewport" content="width=device-width"><style>body{color:#222}</style></head>
@@ -68,50 +66,11 @@ async function fullLibrary(): Promise<SaqtaDB> {
   return db;
 }
 
-type Tree = Map<string, string>;
-
-/** Every file under a folder with its SHA-256; fails on links and anything but files and folders. */
-function tree(dir: string): Tree {
-  const out: Tree = new Map();
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      const st = lstatSync(p);
-      if (st.isSymbolicLink()) throw new Error(`a link was extracted: ${relative(dir, p)}`);
-      if (st.isDirectory()) walk(p);
-      else if (st.isFile()) out.set(relative(dir, p).split('\\').join('/'), createHash('sha256').update(readFileSync(p)).digest('hex'));
-      else throw new Error(`not a regular file: ${relative(dir, p)}`);
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-let n = 0;
-/** What Debian's unzip and Python's zipfile extract from these bytes. */
-function extractEverywhere(bytes: Uint8Array): { unzip: Tree | string; python: Tree | string } {
-  const k = ++n;
-  const file = join(work, `${k}.zip`);
-  writeFileSync(file, bytes);
-  const a = join(work, `${k}-unzip`);
-  const b = join(work, `${k}-python`);
-  const u = spawnSync('unzip', ['-qq', '-o', file, '-d', a], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C.UTF-8' } });
-  const p = spawnSync('python3', ['-c', 'import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1]) as z: z.extractall(sys.argv[2])', file, b], { encoding: 'utf8' });
-  const res = {
-    unzip: u.status === 0 ? tree(a) : `unzip exit ${u.status}: ${u.stderr}${u.stdout}`.slice(0, 400),
-    python: p.status === 0 ? tree(b) : `python exit ${p.status}: ${p.stderr}`.slice(-400),
-  };
-  rmSync(file, { force: true });
-  rmSync(a, { recursive: true, force: true });
-  rmSync(b, { recursive: true, force: true });
-  return res;
-}
-
 /** Verify accepts it, and both tools extract exactly the files verify listed, byte for byte. */
 async function expectSameEverywhere(bytes: Uint8Array, label: string): Promise<void> {
   const report = await verifyBundle(bytes, { window: await htmlWindow() });
   expect(report.ok, `${label}: ${report.lines.filter((l) => l.level === 'fail').map((l) => l.message).join('; ')}`).toBe(true);
-  const listed: Tree = new Map(report.files!.map((f) => [f.path, f.sha256]));
+  const listed = listedBy(report);
   const { unzip, python } = extractEverywhere(bytes);
   expect(unzip, `${label}: unzip`).toEqual(listed);
   expect(python, `${label}: python zipfile`).toEqual(listed);
@@ -225,7 +184,7 @@ describe('fast-check: a mutated bundle is refused, or unpacks the same everywher
       throw new Error(`verify threw instead of reporting: ${String(e)}`);
     });
     if (!report.ok) return 'refused';
-    const listed: Tree = new Map(report.files!.map((f) => [f.path, f.sha256]));
+    const listed = listedBy(report);
     const { unzip, python } = extractEverywhere(bad);
     expect(unzip).toEqual(listed);
     expect(python).toEqual(listed);
