@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SaqtaDB } from '../../utils/db';
 import { importBytes } from '../../utils/bundle/import';
+import { htmlWindow } from './bundle-helpers';
 import { memorySource } from '../../utils/bundle/zip-read';
 import { verifyAny } from '../../utils/wacz/verify';
 import { createAnnotation } from '../../utils/store/annotations';
@@ -46,7 +47,7 @@ describe('WACZ made by other tools', () => {
 
   it('imports the ArchiveWeb.page capture as a saved copy with the article extracted from the archived HTML', async () => {
     const db = new SaqtaDB(`foreign-${Math.random()}`);
-    const summary = await importBytes(db, bytes('archiveweb-page-example.wacz'));
+    const summary = await importBytes(db, bytes('archiveweb-page-example.wacz'), { window: await htmlWindow() });
     expect(summary.pages.added).toBe(1);
     expect(summary.captures.added).toBe(1);
     const [page] = await db.pages.toArray();
@@ -65,13 +66,13 @@ describe('WACZ made by other tools', () => {
     const claim = await createAnnotation(db, { keys: pageKeys(page!.url), title: page!.title }, [{ type: 'TextQuoteSelector', exact: 'suite of open source tools and packages', prefix: '', suffix: '' }], { tags: ['imported'], note: '', color: 'yellow' });
     expect(claim.page.id).toBe(page!.id);
     // Importing the same file again adds nothing.
-    const again = await importBytes(db, bytes('archiveweb-page-example.wacz'));
+    const again = await importBytes(db, bytes('archiveweb-page-example.wacz'), { window: await htmlWindow() });
     expect(again.pages.added + again.captures.added).toBe(0);
   });
 
   it('imports the Browsertrix page, reading its compressed index, with the text of the archived page', async () => {
     const db = new SaqtaDB(`foreign-bt-${Math.random()}`);
-    const summary = await importBytes(db, bytes('browsertrix-py-wacz-example.wacz'));
+    const summary = await importBytes(db, bytes('browsertrix-py-wacz-example.wacz'), { window: await htmlWindow() });
     expect(summary.pages.added).toBe(1);
     const [page] = await db.pages.toArray();
     expect(page).toMatchObject({ url: 'https://example.com/', title: 'Example Domain' });

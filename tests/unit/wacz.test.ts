@@ -20,7 +20,7 @@ import { importBytes } from '../../utils/bundle/import';
 import { writeWacz, Cancelled } from '../../utils/wacz/write';
 import { verifyWacz, verifyAny } from '../../utils/wacz/verify';
 import { ROOT } from '../paths';
-import { seedLibrary, exportBytes } from './bundle-helpers';
+import { seedLibrary, exportBytes, htmlWindow } from './bundle-helpers';
 
 const PAGE = 'https://www.azattyq.org/a/33000001.html';
 const IMG = 'https://cdn.example/x.png';
@@ -208,7 +208,7 @@ describe('WACZ verify and import', () => {
     const src = await library();
     const bytes = await wacz(src);
     const db = new SaqtaDB(`wacz-import-${Math.random()}`);
-    const summary = await importBytes(db, bytes);
+    const summary = await importBytes(db, bytes, { window: await htmlWindow() });
     expect(summary.pages.added).toBe(2);
     expect(summary.claims.added).toBe(3);
     expect(summary.captures.added).toBe(2);
@@ -217,11 +217,11 @@ describe('WACZ verify and import', () => {
     const cap = (await db.captures.get('urn:uuid:00000000-0000-4000-8000-0000000000c2'))!;
     expect(cap.notes?.failedResources).toEqual(['https://cdn.example/gone.css']);
     // Importing it again adds nothing.
-    const again = await importBytes(db, bytes);
+    const again = await importBytes(db, bytes, { window: await htmlWindow() });
     expect(again.pages.added + again.claims.added + again.captures.added).toBe(0);
     // The older format.
     const old = new SaqtaDB(`zip-import-${Math.random()}`);
-    expect((await importBytes(old, await exportBytes(await seedLibrary()))).claims.added).toBe(3);
+    expect((await importBytes(old, await exportBytes(await seedLibrary()), { window: await htmlWindow() })).claims.added).toBe(3);
   });
 
   it('import refuses a WACZ with a changed byte in its web archive, and changes nothing', async () => {
@@ -230,7 +230,7 @@ describe('WACZ verify and import', () => {
     const flipped = bytes.slice();
     flipped[warc.dataOffset + 10] ^= 0x01;
     const db = new SaqtaDB(`wacz-bad-${Math.random()}`);
-    await expect(importBytes(db, flipped)).rejects.toThrow(/001-azattyq/);
+    await expect(importBytes(db, flipped, { window: await htmlWindow() })).rejects.toThrow(/001-azattyq/);
     expect(await db.pages.count()).toBe(0);
     expect(await db.captures.count()).toBe(0);
   });

@@ -13,7 +13,7 @@ import { Cancelled, parseBundle, sha256Hex, type ImportNote, type ParsedArticle,
 import { cleanSavedHtml } from './clean-html';
 import { yieldToPage } from './yield';
 import { blobSource, memorySource, type ByteSource } from './zip-read';
-import { importWacz } from '../wacz/import';
+import { readWaczForImport } from '../wacz/import';
 import { listArchive } from '../wacz/archive';
 import { looksLikeWacz } from '../wacz/verify';
 
@@ -96,8 +96,14 @@ export async function importSource(db: SaqtaDB, src: ByteSource, opts: ImportOpt
     if (opts.signal?.aborted) throw new Cancelled();
     return mergeIntoLibrary(db, [], fromJsonLd(text), { signal: opts.signal, onProgress: (d, t) => opts.onProgress?.('write', d, t) });
   }
-  if (await isWaczSource(src)) return importWacz(db, src, opts);
   const win = domOf(opts);
+  if (await isWaczSource(src)) {
+    // A WACZ's saved pages are no more trusted than a bundle's: the same cleaning, then the same merge.
+    const { articles, claims } = await readWaczForImport(src, opts);
+    const notes = await cleanArticles(articles, win, opts.signal);
+    const summary = await mergeIntoLibrary(db, articles, claims, { signal: opts.signal, onProgress: (d, t) => opts.onProgress?.('write', d, t) });
+    return notes.length ? { ...summary, notes } : summary;
+  }
   const parsed: ParsedParts = file && opts.worker
     ? await parseInWorker(opts.worker, file, opts)
     : await parseBundle(src, { signal: opts.signal, onProgress: (d, t) => opts.onProgress?.('check', d, t) });

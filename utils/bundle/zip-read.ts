@@ -287,7 +287,7 @@ async function parseDirectory(cd: Uint8Array, eocd: Eocd, opts: OpenOptions): Pr
     if (problem) throw refuse(problem.code, problem.key, [label], name);
     if (flags & 1) throw refuse('encrypted', 'encrypted', [label], name);
     if (flags & ~KNOWN_FLAGS) throw refuse('ambiguous-archive', 'flagsUnknown', [label, `0x${flags.toString(16)}`], name);
-    if (needed > 20) throw refuse('unsupported-method', 'versionNeeded', [label, `${needed >> 8 ? `${needed >> 8}/` : ''}${(needed & 0xff) / 10}`], name);
+    if (needed > 45) throw refuse('unsupported-method', 'versionNeeded', [label, `${needed >> 8 ? `${needed >> 8}/` : ''}${(needed & 0xff) / 10}`], name);
     const type = unixType(madeBy, external);
     if (type !== 0 && type !== (folder ? 0x4000 : 0x8000)) throw refuse('special-file', type === 0xa000 ? 'symlink' : 'specialFile', [label], name);
     if (!folder && external & 0x10 && madeBy >> 8 === 0) throw refuse('special-file', 'specialFile', [label], name);
@@ -371,7 +371,7 @@ function checkLocal(e: ZipEntry, head: Uint8Array): number {
   }
   const differs = (field: string) => refuse('bad-local-header', 'localDiffers', [label, field], e.name);
   if (lFlags !== e.flags) throw differs('flags');
-  if (lNeeded > 20) throw refuse('unsupported-method', 'versionNeeded', [label, `${lNeeded >> 8 ? `${lNeeded >> 8}/` : ''}${(lNeeded & 0xff) / 10}`], e.name);
+  if (lNeeded > 45) throw refuse('unsupported-method', 'versionNeeded', [label, `${lNeeded >> 8 ? `${lNeeded >> 8}/` : ''}${(lNeeded & 0xff) / 10}`], e.name);
   if (lMethod !== e.method) throw differs('compression method');
   // With a data descriptor the local fields may be zero (a streaming writer did not know them yet); otherwise they must agree.
   const zeros = lCrc === 0 && lCompressed === 0 && lSize === 0;

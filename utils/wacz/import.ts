@@ -4,10 +4,9 @@
  * the whole file and changes nothing. A Saqta WACZ gives back its articles,
  * captures (artifacts read from their WARC records) and claims; a WACZ from
  * another tool (ArchiveWeb.page, Browsertrix…) gives one saved copy per page
- * (utils/wacz/foreign.ts). Progress: `check` (bytes read), then `write`.
+ * (utils/wacz/foreign.ts). Progress: `check` (bytes read). `utils/bundle/import.ts`
+ * then cleans the saved HTML and merges, as for a bundle.
  */
-import type { SaqtaDB } from '../db';
-import { mergeIntoLibrary, type ImportSummary } from '../bundle/merge';
 import type { ImportOptions } from '../bundle/import';
 import type { ByteSource } from './archive';
 import { checkRecords, readWacz } from './read';
@@ -26,9 +25,4 @@ export async function readWaczForImport(src: ByteSource, opts: ImportOptions = {
   const orphan = contents.claims.find((c) => !c.pageId || !ids.has(c.pageId));
   if (orphan) throw refusal({ file: 'annotations.jsonld', message: `claim ${orphan.id} belongs to no article of the package` });
   return contents;
-}
-
-export async function importWacz(db: SaqtaDB, src: ByteSource, opts: ImportOptions = {}): Promise<ImportSummary> {
-  const { articles, claims } = await readWaczForImport(src, opts);
-  return mergeIntoLibrary(db, articles, claims, { signal: opts.signal, onProgress: (d, t) => opts.onProgress?.('write', d, t) });
 }
