@@ -118,7 +118,8 @@ describe('save, read offline, fall back when blocked (Chromium, kk)', () => {
     await reader.screenshot({ path: artifactPath('reader-kk.png'), fullPage: false });
 
     await reader.getByTestId('theme').selectOption('dark');
-    expect(await reader.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(21, 24, 28)');
+    // The theme applies from an effect after the render: wait for it rather than read at once.
+    await expect.poll(() => reader.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(21, 24, 28)');
     await reader.screenshot({ path: artifactPath('reader-kk-dark.png') });
     await reader.getByTestId('theme').selectOption('auto');
 
