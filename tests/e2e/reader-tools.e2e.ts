@@ -312,7 +312,7 @@ describe('the reader as a place to work (Chromium, kk)', () => {
       // Page order: the new claim is the last of the three.
       expect(await page.locator('[data-testid=claims] .claim .quote').last().textContent()).toContain(third);
       expect(await page.locator('[data-testid=claims] .claim .note').last().textContent()).toBe('Сайт жабық кезде жасалды');
-      await page.screenshot({ path: artifactPath('reader-kk.png'), fullPage: false });
+      await page.screenshot({ path: artifactPath('reader-list-kk.png'), fullPage: false });
       const view = await ask<{ annotations: Annotation[]; page: PageRecord }>(helper, { type: 'page.get', keys: pageKeys(seedUrl) });
       const made = view.annotations.find((a) => a.body.note === 'Сайт жабық кезде жасалды')!;
       expect(made.body).toEqual({ color: 'pink', tags: ['бұғаттау', 'minerals'], note: 'Сайт жабық кезде жасалды' });

@@ -123,7 +123,7 @@ describe('save, read offline, fall back when blocked (Chromium, kk)', () => {
     await reader.screenshot({ path: artifactPath('reader-kk.png'), fullPage: false });
 
     await reader.getByTestId('theme').selectOption('dark');
-    // The theme applies on the next render: poll what the reader sees, not the moment after the click.
+    // The theme applies from an effect after the render: wait for it rather than read at once.
     await expect.poll(() => reader.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(21, 24, 28)');
     await reader.screenshot({ path: artifactPath('reader-kk-dark.png') });
     await reader.getByTestId('theme').selectOption('auto');
