@@ -91,6 +91,17 @@ describe('ReplayWeb.page replays a Saqta WACZ with the network blocked', () => {
     const check = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite-node/dist/cli.mjs'), 'scripts/verify.ts', wacz], { cwd: ROOT, encoding: 'utf8' });
     expect(check.stdout).toContain('RESULT: the bundle is intact.');
     expect(check.status).toBe(0);
+    // One article alone, from its row: a .wacz with that article only.
+    const row = lib.locator('[data-page-id]').filter({ hasText: TITLE });
+    await row.getByTestId('export-article-wacz').waitFor();
+    await lib.screenshot({ path: artifactPath('library-export-wacz-en.png') });
+    const [one] = await Promise.all([lib.waitForEvent('download', { timeout: 120_000 }), row.getByTestId('export-article-wacz').click()]);
+    expect(one.suggestedFilename()).toMatch(/\.wacz$/);
+    const onePath = artifactPath('replay-export-seed.wacz');
+    await one.saveAs(onePath);
+    const oneCheck = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite-node/dist/cli.mjs'), 'scripts/verify.ts', onePath], { cwd: ROOT, encoding: 'utf8' });
+    expect(oneCheck.stdout).toContain('0 W3C Web Annotations, 1 articles');
+    expect(oneCheck.status).toBe(0);
     // The site goes away: whatever renders next comes from the archive.
     await site!.close();
     site = undefined;
