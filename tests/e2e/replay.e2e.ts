@@ -73,6 +73,14 @@ describe('ReplayWeb.page replays a Saqta WACZ with the network blocked', () => {
     const bytes = (kinds: string[]) => cap.artifacts.filter((a) => kinds.includes(a.kind)).reduce((n, a) => n + a.size, 0);
     console.log(`[measure] seed save: ${cap.artifacts.length} artifacts, ${cap.exchanges!.length} exchanges; stored ${bytes(['article', 'snapshot', 'raw', 'screenshot', 'image', 'resource'])} bytes, of which resource bodies recorded for the WARC ${bytes(['resource'])} (a save before WARC capture stored ${bytes(['article', 'snapshot', 'raw', 'screenshot', 'image'])}); timings ${JSON.stringify(cap.notes?.timingsMs)}`);
 
+    // The reader's capture record sums the other recorded loads in one line.
+    const reader = await session!.openExtensionPage(`reader.html?page=${encodeURIComponent(cap.pageId)}`);
+    const summary = reader.getByTestId('resources-summary');
+    await summary.scrollIntoViewIfNeeded();
+    expect(await summary.textContent()).toContain(`kept for the web archive (styles, scripts, fonts): ${cap.artifacts.filter((a) => a.kind === 'resource').length}`);
+    await reader.screenshot({ path: artifactPath('reader-capture-wacz-en.png') });
+    await reader.close();
+
     // The largest fixture too (its sizes and times are logged for the record).
     const big = await session!.context.newPage();
     await big.goto(`${site!.origin}/fixtures/readability/guardian-1/source.html`, { waitUntil: 'load' });
