@@ -174,6 +174,22 @@ describe('WACZ export', () => {
     expect((await verifyWacz(memorySource(bytes))).lines.filter((l) => l.level === 'fail')).toEqual([]);
   });
 
+  it('datapackage-digest.json takes extra fields (where signatures go) and still verifies', async () => {
+    const db = await library();
+    const { pageIds } = await selectionPages(db, { kind: 'all' });
+    const chunks: Uint8Array[] = [];
+    let asked = '';
+    await writeWacz(collectArticles(db, pageIds), { title: 'T', created: new Date('2026-06-25T08:00:00Z'), software: 'test', digestFields: (hash) => ((asked = hash), { signedData: { hash, signature: 'x' } }) }, (c) => {
+      chunks.push(c);
+    });
+    const bytes = concatBytes(chunks);
+    const files = await unzipStrict(bytes);
+    const digest = JSON.parse(text(files.get('datapackage-digest.json')));
+    expect(digest).toEqual({ signedData: { hash: asked, signature: 'x' }, path: 'datapackage.json', hash: `sha256:${sha256Hex(files.get('datapackage.json')!)}` });
+    expect(asked).toBe(digest.hash);
+    expect((await verifyWacz(memorySource(bytes))).ok).toBe(true);
+  });
+
   it('exports a tag and a single article the same way, and stops with AbortError once cancelled', async () => {
     const db = await library();
     const tagged = await unzipStrict(await wacz(db, { kind: 'tag', tag: 'дәйексөз' }));
