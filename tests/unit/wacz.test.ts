@@ -174,6 +174,22 @@ describe('WACZ export', () => {
     expect((await verifyWacz(memorySource(bytes))).lines.filter((l) => l.level === 'fail')).toEqual([]);
   });
 
+  it('datapackage-digest.json takes extra fields (where signatures go) and still verifies', async () => {
+    const db = await library();
+    const { pageIds } = await selectionPages(db, { kind: 'all' });
+    const chunks: Uint8Array[] = [];
+    let asked = '';
+    await writeWacz(collectArticles(db, pageIds), { title: 'T', created: new Date('2026-06-25T08:00:00Z'), software: 'test', digestFields: (hash) => ((asked = hash), { signedData: { hash, signature: 'x' } }) }, (c) => {
+      chunks.push(c);
+    });
+    const bytes = concatBytes(chunks);
+    const files = await unzipStrict(bytes);
+    const digest = JSON.parse(text(files.get('datapackage-digest.json')));
+    expect(digest).toEqual({ signedData: { hash: asked, signature: 'x' }, path: 'datapackage.json', hash: `sha256:${sha256Hex(files.get('datapackage.json')!)}` });
+    expect(asked).toBe(digest.hash);
+    expect((await verifyWacz(memorySource(bytes))).ok).toBe(true);
+  });
+
   it('exports a tag and a single article the same way, and stops with AbortError once cancelled', async () => {
     const db = await library();
     const tagged = await unzipStrict(await wacz(db, { kind: 'tag', tag: 'дәйексөз' }));
@@ -233,5 +249,42 @@ describe('WACZ verify and import', () => {
     await expect(importBytes(db, flipped, { window: await htmlWindow() })).rejects.toThrow(/001-azattyq/);
     expect(await db.pages.count()).toBe(0);
     expect(await db.captures.count()).toBe(0);
+  });
+});
+
+describe('recording a save as exchanges', () => {
+  it('fetches each URL once, renames the encoding headers of decoded bodies, and stores each body once', async () => {
+    const { Recorder, planExchanges, storedHeaders } = await import('../../utils/wacz/capture');
+    const asked: string[] = [];
+    const http = (url: string, headers: [string, string][]) => ({ url, status: 200, statusText: 'OK', headers, requestHeaders: [['User-Agent', 'test']] as [string, string][], date: '2026-06-25T07:00:00.000Z' });
+    const css = new TextEncoder().encode('p { color: red }');
+    const rec = new Recorder(async (url) => {
+      asked.push(url);
+      if (url.endsWith('gone.js')) return null;
+      if (url.endsWith('.png')) return { bytes: PNG, mime: 'image/png', http: http(url, [['Content-Type', 'image/png']]) };
+      return { bytes: css, mime: 'text/css', http: http(url, [['Content-Type', 'text/css'], ['Content-Encoding', 'br'], ['Content-Length', '12']]) };
+    });
+    await Promise.all([rec.fetch(IMG), rec.fetch(IMG), rec.fetch('https://cdn.example/a.css')]);
+    const failed = await rec.fetchRest([IMG, 'https://cdn.example/a.css', 'https://cdn.example/b.css', 'https://cdn.example/gone.js', 'data:,x']);
+    expect(asked.sort()).toEqual([IMG, 'https://cdn.example/a.css', 'https://cdn.example/b.css', 'https://cdn.example/gone.js'].sort());
+    expect(failed).toEqual(['https://cdn.example/gone.js']);
+    expect(storedHeaders([['Content-Encoding', 'gzip'], ['Transfer-Encoding', 'chunked'], ['Content-Length', '10']], 99)).toEqual([
+      ['X-Orig-Content-Encoding', 'gzip'], ['X-Orig-Transfer-Encoding', 'chunked'], ['Content-Length', '99'],
+    ]);
+    const raw = new TextEncoder().encode(RAW);
+    const artifacts: { kind: string; bytes: Uint8Array; mime: string; sourceUrl?: string }[] = [
+      { kind: 'raw', bytes: raw, mime: 'text/html', sourceUrl: PAGE },
+      { kind: 'image', bytes: PNG, mime: 'image/png', sourceUrl: IMG },
+    ];
+    const main = { bytes: raw, mime: 'text/html', finalUrl: PAGE, http: http(PAGE, [['Content-Type', 'text/html']]) };
+    const xs = await planExchanges(rec, main, 0, (u) => (u === IMG ? 1 : undefined), artifacts);
+    expect(xs.map((x) => [x.url, x.artifact, x.main ?? false])).toEqual([
+      [PAGE, 0, true],
+      [IMG, 1, false],
+      ['https://cdn.example/a.css', 2, false],
+      ['https://cdn.example/b.css', 2, false], // the same body under two URLs: one artifact
+    ]);
+    expect(artifacts.map((a) => a.kind)).toEqual(['raw', 'image', 'resource']);
+    expect(xs[2]!.responseHeaders).toEqual([['Content-Type', 'text/css'], ['X-Orig-Content-Encoding', 'br'], ['Content-Length', String(css.length)]]);
   });
 });

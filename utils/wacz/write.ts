@@ -38,6 +38,8 @@ export interface WaczOptions {
   total?: number;
   signal?: AbortSignal;
   onProgress?(done: number, total: number, file: string): void;
+  /** More fields for datapackage-digest.json, given the hash of datapackage.json ("sha256:…"): where signatures go (`signedData`). */
+  digestFields?(hash: string): Promise<Record<string, unknown>> | Record<string, unknown>;
 }
 
 const MIME: Record<string, string> = {
@@ -230,7 +232,9 @@ export async function writeWacz(
   const pkgBytes = enc.encode(JSON.stringify(pkg, null, 2));
   const listed = resources.length;
   await add(DATAPACKAGE, pkgBytes, MIME.json!);
-  await add(DIGEST, JSON.stringify({ path: DATAPACKAGE, hash: `sha256:${bytesToHex(sha256(pkgBytes))}` }, null, 2), MIME.json!);
+  const hash = `sha256:${bytesToHex(sha256(pkgBytes))}`;
+  const extra = (await opts.digestFields?.(hash)) ?? {};
+  await add(DIGEST, JSON.stringify({ ...extra, path: DATAPACKAGE, hash }, null, 2), MIME.json!);
   resources.length = listed;
   check();
   zip.end();
