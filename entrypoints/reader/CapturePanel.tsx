@@ -128,7 +128,7 @@ export function CapturePanel({ copy }: { copy: SavedCopy }) {
                   String(c.artifacts.filter((a) => a.kind === 'resource').length),
                 )}
               </span>{' '}
-              <span class="muted">{kb(c.artifacts.filter((a) => a.kind === 'resource').reduce((n, a) => n + a.size, 0))}</span>
+              <span class="muted">{formatBytes(c.artifacts.filter((a) => a.kind === 'resource').reduce((n, a) => n + a.size, 0))}</span>
             </li>
           )}
         </ul>
