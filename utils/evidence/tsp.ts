@@ -26,7 +26,7 @@ export class TimestampError extends Error {
 }
 
 export interface TimestampRequest {
-  der: Uint8Array;
+  der: Uint8Array<ArrayBuffer>;
   nonce: Uint8Array;
   imprint: Uint8Array;
 }
