@@ -9,6 +9,7 @@ import { pageKeys } from '../../utils/url';
 import { quoteOf, type Annotation } from '../../utils/annotation';
 import { CapturePanel } from './CapturePanel';
 import { Changes } from './Changes';
+import { EvidenceSheet, EvidenceStatus } from '../../components/EvidenceSheet';
 
 type Theme = 'auto' | 'light' | 'dark';
 const SIZE_KEY = 'saqta.reader.size';
@@ -206,8 +207,10 @@ export function App() {
           </section>
           <CapturePanel copy={copy} />
           <Changes copy={copy} />
+          <EvidenceStatus copy={copy} />
         </aside>
       </div>
+      <EvidenceSheet copy={copy} />
     </div>
   );
 }
