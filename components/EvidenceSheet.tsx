@@ -133,27 +133,15 @@ export function EvidenceSheet({ copy }: { copy: SavedCopy }) {
       </dl>
 
       <h2>{t('readerArtifacts')}</h2>
-      <table class="ev-artifacts">
-        <thead>
-          <tr>
-            <th>{t('evidenceArtifact')}</th>
-            <th>{t('evidenceSize')}</th>
-            <th>SHA-256</th>
-          </tr>
-        </thead>
-        <tbody>
-          {c.artifacts.map((a) => (
-            <tr key={a.blobId}>
-              <td>
-                {t(KIND_LABEL[a.kind] ?? 'artifactImage')}
-                {a.sourceUrl ? <div class="ev-small">{a.sourceUrl}</div> : null}
-              </td>
-              <td>{kb(a.size)}</td>
-              <td class="ev-hash">{a.sha256}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ul class="ev-artifacts">
+        {c.artifacts.map((a) => (
+          <li key={a.blobId}>
+            <span class="ev-label">{t(KIND_LABEL[a.kind] ?? 'artifactImage')}</span> · {kb(a.size)} · {a.mime}
+            {a.sourceUrl ? <div class="ev-small">{a.sourceUrl}</div> : null}
+            <div class="ev-hash">SHA-256 {a.sha256}</div>
+          </li>
+        ))}
+      </ul>
 
       <h2>{t('readerClaims', String(annotations.length))}</h2>
       {annotations.length === 0 && <p>{t('readerNoClaims')}</p>}

@@ -84,7 +84,7 @@ export default defineBackground({
     browser.alarms.onAlarm.addListener((alarm) => {
       if (alarm.name === STAMP_ALARM) void runStamps(deps).catch(() => undefined);
     });
-    self.addEventListener('online', () => void runStamps(deps).catch(() => undefined));
+    self.addEventListener('online', () => void runStamps(deps, { all: true }).catch(() => undefined));
     void runStamps(deps).catch(() => undefined);
 
     // Saving: offer the saved copy when a site cannot be reached.

@@ -97,14 +97,14 @@ export const evidenceHandlers: HandlerSet<EvidenceApi> = {
     }
   },
   async 'evidence.runQueue'(_req, deps) {
-    return ok(await runStamps(deps));
+    return ok(await runStamps(deps, { all: true }));
   },
 };
 
 let chain: Promise<unknown> = Promise.resolve();
 
 /** Run the due timestamp jobs (one run at a time, in order of asking), tell pages, and set the next alarm. */
-export function runStamps(deps: Pick<HandlerDeps, 'db' | 'evidence' | 'broadcast'>): Promise<{ stamped: number; waiting: number }> {
+export function runStamps(deps: Pick<HandlerDeps, 'db' | 'evidence' | 'broadcast'>, opts: { all?: boolean } = {}): Promise<{ stamped: number; waiting: number }> {
   const run = chain.then(async () => {
     const { db, evidence, broadcast } = deps;
     if (!evidence) return { stamped: 0, waiting: 0 };
@@ -113,7 +113,7 @@ export function runStamps(deps: Pick<HandlerDeps, 'db' | 'evidence' | 'broadcast
       evidence.schedule(null);
       return { stamped: 0, waiting: await db.stamps.count() };
     }
-    const done = await runQueue(db, { post: evidence.post, tsa: settings.tsaUrl });
+    const done = await runQueue(db, { post: evidence.post, tsa: settings.tsaUrl, all: opts.all });
     for (const pageId of done.pages) broadcast({ event: 'capture.stamped', pageId } satisfies Event);
     evidence.schedule(done.nextDue);
     return { stamped: done.stamped.length, waiting: await db.stamps.count() };

@@ -52,9 +52,10 @@ export interface QueueRun {
 }
 
 /** Run every due job once, one after the other (a TSA is a shared service). */
-export async function runQueue(db: SaqtaDB, opts: { post: TsaPost; tsa: string; now?: () => Date; limit?: number }): Promise<QueueRun> {
+export async function runQueue(db: SaqtaDB, opts: { post: TsaPost; tsa: string; now?: () => Date; limit?: number; all?: boolean }): Promise<QueueRun> {
   const now = opts.now ?? (() => new Date());
-  const due = await db.stamps.where('due').belowOrEqual(now().toISOString()).limit(opts.limit ?? 50).toArray();
+  // `all`: the reader asked to try now, or the browser is back online: every job, due or not.
+  const due = await (opts.all ? db.stamps.orderBy('due') : db.stamps.where('due').belowOrEqual(now().toISOString())).limit(opts.limit ?? 50).toArray();
   const out: QueueRun = { stamped: [], failed: [], pages: [], nextDue: null };
   for (const job of due) {
     const c = await db.captures.get(job.id);
