@@ -38,7 +38,8 @@ export interface PageRecord {
   savedAt?: string;
 }
 
-export type ArtifactKind = 'article' | 'snapshot' | 'raw' | 'screenshot' | 'image';
+/** `resource`: the body of a resource the page loaded (script, style, font…), held for its WARC response record. */
+export type ArtifactKind = 'article' | 'snapshot' | 'raw' | 'screenshot' | 'image' | 'resource';
 
 export interface ArtifactRef {
   kind: ArtifactKind;
@@ -66,6 +67,8 @@ export interface CaptureRecord {
   notes?: { failedResources?: string[]; screenshot?: 'ok' | 'failed'; timingsMs?: Record<string, number> };
   /** RFC 3161 timestamp of the record's hash (utils/evidence/): waiting in the queue, or the token. */
   timestamp?: CaptureTimestamp;
+  /** The HTTP exchanges recorded at save time (WARC request/response pairs on export; utils/wacz/records.ts). Not indexed. */
+  exchanges?: Exchange[];
 }
 
 /** A capture's trusted timestamp (v20, issue 14). The token travels in exports. */
@@ -93,6 +96,22 @@ export interface StampJob {
   /** ISO time the next try is due (indexed). */
   due: string;
   attempts: number;
+}
+
+/** One recorded HTTP exchange of a capture: the body is the blob `blobId` (shared with an image artifact when it is one). */
+export interface Exchange {
+  url: string;
+  method: string;
+  /** ISO time the response came. */
+  date: string;
+  status: number;
+  statusText: string;
+  requestHeaders: [string, string][];
+  /** As sent, except Content-Encoding/Transfer-Encoding renamed X-Orig-… (the body is stored decoded) and Content-Length set to the stored body's. */
+  responseHeaders: [string, string][];
+  blobId: string;
+  /** The page's main document. */
+  main?: boolean;
 }
 
 export interface BlobRecord {

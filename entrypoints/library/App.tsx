@@ -204,7 +204,7 @@ export function App() {
           <button type="button" onClick={() => exportAllClaims(db, 'jsonld').then((n) => setStatus(t('libExported', [n])))}>{t('libExportJsonLd')}</button>
           <label class="button">
             {t('libImport')}
-            <input ref={fileInput} disabled={!!importing} type="file" accept=".zip,.json,.jsonld,application/zip,application/json,application/ld+json" class="visually-hidden" data-testid="import-file" onChange={(e) => {
+            <input ref={fileInput} disabled={!!importing} type="file" accept=".wacz,.zip,.json,.jsonld,application/wacz,application/zip,application/json,application/ld+json" class="visually-hidden" data-testid="import-file" onChange={(e) => {
               const f = (e.target as HTMLInputElement).files?.[0];
               if (f) void onImport(f);
             }} />

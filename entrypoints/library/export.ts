@@ -1,11 +1,11 @@
 /**
- * Export glue for the library page: stream a bundle from the database into a
+ * Export glue for the library page: stream a WACZ (utils/wacz/write.ts) from the database into a
  * Blob built from chunks (the browser can keep big Blobs on disk), then hand
  * it to the browser as a download. The single-file exports (HTML, Markdown,
  * JSON-LD) are built the same way from the pure modules in utils/bundle/.
  */
 import type { SaqtaDB } from '../../utils/db';
-import { writeBundle } from '../../utils/bundle/write';
+import { writeWacz } from '../../utils/wacz/write';
 import { collectArticles, selectionPages, type Selection } from '../../utils/bundle/collect';
 import { bundleFileName, portableAnnotation } from '../../utils/bundle/format';
 import { readerHtml } from '../../utils/bundle/html';
@@ -57,9 +57,9 @@ export async function exportBundle(
   const { pageIds, only } = await selectionPages(db, sel);
   const created = new Date();
   const sink = new BlobSink();
-  await writeBundle(collectArticles(db, pageIds, only), { title: `Saqta: ${what}`, created, software, total: pageIds.length, signal, onProgress }, sink.push);
-  const blob = sink.blob('application/zip');
-  const name = bundleFileName(what, created);
+  await writeWacz(collectArticles(db, pageIds, only), { title: `Saqta: ${what}`, created, software, total: pageIds.length, signal, onProgress }, sink.push);
+  const blob = sink.blob('application/wacz');
+  const name = bundleFileName(what, created, 'wacz');
   download(blob, name);
   return { name, size: blob.size };
 }

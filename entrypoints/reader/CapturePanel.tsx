@@ -9,6 +9,7 @@ const LABEL: Record<ArtifactKind, string> = {
   raw: 'artifactRaw',
   screenshot: 'artifactScreenshot',
   image: 'artifactImage',
+  resource: 'artifactResource',
 };
 const EXT: Record<string, string> = { 'text/html': 'html', 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp', 'image/svg+xml': 'svg' };
 

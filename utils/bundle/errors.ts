@@ -19,7 +19,9 @@ export type BundleErrorCode =
   | 'no-manifest' | 'manifest-json' | 'manifest-format' | 'manifest-version' | 'manifest-shape'
   | 'manifest-path' | 'manifest-duplicate' | 'missing-file' | 'extra-file' | 'wrong-size' | 'bad-hash-format' | 'wrong-hash'
   | 'annotations-json' | 'annotations-shape' | 'annotation-invalid' | 'annotation-duplicate' | 'annotation-unknown-page'
-  | 'page-invalid' | 'capture-invalid' | 'too-long' | 'not-jsonld';
+  | 'page-invalid' | 'capture-invalid' | 'too-long' | 'not-jsonld'
+  /** A WACZ check (utils/wacz/read.ts); the detail is in English. */
+  | 'wacz-invalid';
 
 type Strings = typeof strings;
 /** The refusal texts: `bundleErr_<RefusalKey>` in locales/bundle.json. */

@@ -1,5 +1,5 @@
 /**
- * Import a file the reader picked: a Saqta bundle (.zip, read by slices from
+ * Import a file the reader picked: a WACZ (utils/wacz/import.ts), an older Saqta bundle (.zip, read by slices from
  * the File, never whole in memory) or Web Annotation JSON-LD / Hypothesis JSON.
  * Progress has two phases: `check` (bytes of the archive read, inflated and
  * hashed) and `write` (records written); cancelling in either leaves the
@@ -11,6 +11,18 @@ import { fromJsonLd } from './jsonld';
 import { mergeIntoLibrary, type ImportSummary } from './merge';
 import { Cancelled, parseBundle } from './read';
 import { blobSource, memorySource, type ByteSource } from './zip-read';
+import { importWacz } from '../wacz/import';
+import { listArchive } from '../wacz/archive';
+import { looksLikeWacz } from '../wacz/verify';
+
+/** A .wacz (WARC files under archive/) rather than an older Saqta .zip bundle; a broken ZIP is left to the bundle reader's refusals. */
+async function isWaczSource(src: ByteSource): Promise<boolean> {
+  try {
+    return looksLikeWacz((await listArchive(src)).map((e) => e.name));
+  } catch {
+    return false;
+  }
+}
 
 export const MAX_JSON_IMPORT = 256 * 1024 * 1024;
 
@@ -32,6 +44,7 @@ export async function importSource(db: SaqtaDB, src: ByteSource, opts: ImportOpt
     if (opts.signal?.aborted) throw new Cancelled();
     return mergeIntoLibrary(db, [], fromJsonLd(text), { signal: opts.signal, onProgress: (d, t) => opts.onProgress?.('write', d, t) });
   }
+  if (await isWaczSource(src)) return importWacz(db, src, opts);
   const parsed = await parseBundle(src, { signal: opts.signal, onProgress: (d, t) => opts.onProgress?.('check', d, t) });
   return mergeIntoLibrary(db, parsed.articles, parsed.claims, { signal: opts.signal, onProgress: (d, t) => opts.onProgress?.('write', d, t) });
 }

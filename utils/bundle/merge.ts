@@ -128,13 +128,16 @@ export async function mergeIntoLibrary(db: SaqtaDB, articles: ParsedArticle[], c
         }
         takenCaptures.add(c.record.id);
         const refs = [];
+        const renamed = new Map<string, string>();
         for (const f of c.files) {
           const blobId = takenBlobs.has(f.ref.blobId) ? uuid() : f.ref.blobId;
           takenBlobs.add(blobId);
+          renamed.set(f.ref.blobId, blobId);
           newBlobs.push({ id: blobId, pageId: id, captureId: c.record.id, kind: f.ref.kind, sha256: f.ref.sha256, size: f.ref.size, mime: f.ref.mime, data: f.data.type === f.ref.mime ? f.data : new Blob([f.data], { type: f.ref.mime }) });
           refs.push({ ...f.ref, blobId });
         }
-        newCaptures.push({ ...c.record, pageId: id, artifacts: refs });
+        const exchanges = c.record.exchanges?.map((x) => ({ ...x, blobId: renamed.get(x.blobId) ?? x.blobId }));
+        newCaptures.push({ ...c.record, pageId: id, artifacts: refs, ...(exchanges ? { exchanges } : {}) });
         s.captures.added++;
         const fresh = newPages.get(id);
         const savedAt = fresh ? fresh.savedAt : (savedAtUpdates.get(id) ?? known.get(id)?.savedAt);

@@ -82,7 +82,7 @@ const native = (() => {
   }
 })();
 
-function entryFor(path: string, mime: string, size: number): ZipInputFile & { push(chunk: Uint8Array, final?: boolean): void; mtime?: Date | number | string } {
+export function entryFor(path: string, mime: string, size: number): ZipInputFile & { push(chunk: Uint8Array, final?: boolean): void; mtime?: Date | number | string } {
   if (STORED.test(mime)) return new ZipPassThrough(path);
   if (native) return new NativeDeflate(path);
   return new ZipDeflate(path, { level: size > 1024 * 1024 ? 1 : 6 });

@@ -1,0 +1,237 @@
+// @vitest-environment node
+/**
+ * The WACZ export (utils/wacz/): what archivists' tools read. Checked against
+ * an independent implementation — warcio's own parser and its `cdx-index`
+ * command — and against what Saqta's verify and import read back.
+ */
+import { describe, expect, it } from 'vitest';
+import { Blob as NodeBlob } from 'node:buffer';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'fflate';
+import { WARCParser } from 'warcio';
+import { SaqtaDB } from '../../utils/db';
+import { sha256Hex } from '../../utils/bundle/read';
+import { listEntries, unzipStrict, memorySource, concatBytes } from '../../utils/bundle/zip-read';
+import { collectArticles, selectionPages, type Selection } from '../../utils/bundle/collect';
+import { importBytes } from '../../utils/bundle/import';
+import { writeWacz, Cancelled } from '../../utils/wacz/write';
+import { verifyWacz, verifyAny } from '../../utils/wacz/verify';
+import { ROOT } from '../paths';
+import { seedLibrary, exportBytes } from './bundle-helpers';
+
+const PAGE = 'https://www.azattyq.org/a/33000001.html';
+const IMG = 'https://cdn.example/x.png';
+const RAW = `<!doctype html><html><head><title>Сұхбат</title></head><body><h1>Сұхбат</h1><p>Қасым-Жомарт Тоқаев Бельгияға екі күндік сапармен барып.</p><img src="${IMG}"></body></html>`;
+const PNG = new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82]);
+
+/** The seed library plus a second capture with the raw page, an image and a snapshot (what a save keeps today). */
+async function library(): Promise<SaqtaDB> {
+  const db = await seedLibrary();
+  const page = (await db.pages.toArray()).find((p) => p.url === PAGE)!;
+  const raw = new TextEncoder().encode(RAW);
+  const snap = new TextEncoder().encode(RAW.replace(IMG, 'data:image/png;base64,AAAA'));
+  const id = 'urn:uuid:00000000-0000-4000-8000-0000000000c2';
+  const blobs = [
+    { kind: 'raw' as const, id: 'b-raw', bytes: raw, mime: 'text/html', sourceUrl: PAGE },
+    { kind: 'image' as const, id: 'b-img', bytes: PNG, mime: 'image/png', sourceUrl: IMG },
+    { kind: 'snapshot' as const, id: 'b-snap', bytes: snap, mime: 'text/html' },
+    { kind: 'article' as const, id: 'b-art', bytes: new TextEncoder().encode((await (await db.blobs.get('blob-article'))!.data.text())), mime: 'text/html' },
+  ];
+  await db.captures.add({
+    id, pageId: page.id, url: PAGE, finalUrl: PAGE, capturedAt: '2026-06-25T07:00:00.123Z', browser: 'Chromium 156', extensionVersion: '0.1.0',
+    artifacts: blobs.map((b) => ({ kind: b.kind, blobId: b.id, sha256: sha256Hex(b.bytes), size: b.bytes.length, mime: b.mime, ...(b.sourceUrl ? { sourceUrl: b.sourceUrl } : {}) })),
+    notes: { failedResources: ['https://cdn.example/gone.css'], screenshot: 'failed' },
+  });
+  for (const b of blobs) await db.blobs.add({ id: b.id, pageId: page.id, captureId: id, kind: b.kind, sha256: sha256Hex(b.bytes), size: b.bytes.length, mime: b.mime, data: new NodeBlob([b.bytes], { type: b.mime }) as unknown as Blob });
+  return db;
+}
+
+async function wacz(db: SaqtaDB, sel: Selection = { kind: 'all' }, signal?: AbortSignal): Promise<Uint8Array> {
+  const { pageIds, only } = await selectionPages(db, sel);
+  const chunks: Uint8Array[] = [];
+  await writeWacz(collectArticles(db, pageIds, only), { title: 'Test WACZ', created: new Date('2026-06-25T08:00:00Z'), id: 'urn:uuid:00000000-0000-4000-8000-00000000b0d1', software: 'Saqta 0.1.0 (test)', total: pageIds.length, signal }, (c) => {
+    chunks.push(c);
+  });
+  return concatBytes(chunks);
+}
+
+const text = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
+
+describe('WACZ export', () => {
+  it('holds WACZ 1.1.1: stored WARC files, a sorted CDXJ, pages with text, a datapackage of every file and its digest', async () => {
+    const bytes = await wacz(await library());
+    const entries = await listEntries(bytes);
+    const files = await unzipStrict(bytes);
+    const names = entries.map((e) => e.name);
+    const warcs = entries.filter((e) => e.name.startsWith('archive/'));
+    expect(warcs.map((e) => e.name)).toEqual(['archive/001-azattyq.org-maqsat-kinalau-emes-roza-aqylbekovamen-suhbat.warc.gz']);
+    expect(warcs.every((e) => e.method === 0)).toBe(true);
+    expect(names).toEqual(expect.arrayContaining(['indexes/index.cdxj', 'pages/pages.jsonl', 'datapackage.json', 'datapackage-digest.json', 'annotations.jsonld', 'claims.md', 'index.html']));
+
+    const pkg = JSON.parse(text(files.get('datapackage.json')));
+    expect(pkg).toMatchObject({ profile: 'data-package', wacz_version: '1.1.1', software: 'Saqta 0.1.0 (test)', created: '2026-06-25T08:00:00.000Z' });
+    expect(pkg.resources.map((r: { path: string }) => r.path).sort()).toEqual(names.filter((n) => !n.startsWith('datapackage')).sort());
+    for (const r of pkg.resources) {
+      expect(r.hash).toBe(`sha256:${sha256Hex(files.get(r.path)!)}`);
+      expect(r.bytes).toBe(files.get(r.path)!.length);
+    }
+    expect(JSON.parse(text(files.get('datapackage-digest.json')))).toEqual({ path: 'datapackage.json', hash: `sha256:${sha256Hex(files.get('datapackage.json')!)}` });
+
+    const pages = text(files.get('pages/pages.jsonl')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(pages[0]).toMatchObject({ format: 'json-pages-1.0', id: 'pages' });
+    expect(pages.slice(1)).toEqual([
+      { id: '00000000-0000-4000-8000-0000000000c2', url: PAGE, ts: '2026-06-25T07:00:00.123Z', title: '«Мақсат – кінәлау емес». Роза Ақылбековамен сұхбат', text: expect.stringContaining('Қасым-Жомарт Тоқаев Бельгияға екі күндік сапармен барып') },
+    ]);
+
+    const cdx = text(files.get('indexes/index.cdxj')).trim().split('\n');
+    expect([...cdx].sort((a, b) => (Buffer.from(a) < Buffer.from(b) ? -1 : 1))).toEqual(cdx);
+    const main = cdx.find((l) => l.startsWith('org,azattyq)/a/33000001.html 20260625070000 '))!;
+    expect(JSON.parse(main.slice(main.indexOf('{')))).toMatchObject({ url: PAGE, mime: 'text/html', digest: `sha256:${sha256Hex(new TextEncoder().encode(RAW))}` });
+    expect(cdx.some((l) => l.startsWith('example,cdn)/x.png 20260625070000 '))).toBe(true);
+  });
+
+  it('gives the same records, offsets and lengths as warcio’s parser and its cdx-index command', async () => {
+    const files = await unzipStrict(await wacz(await library()));
+    const name = [...files.keys()].find((n) => n.startsWith('archive/'))!;
+    const warc = files.get(name)!;
+    const ours = text(files.get('indexes/index.cdxj')).trim().split('\n').map((l) => {
+      const [urlkey, ts] = l.split(' ');
+      const j = JSON.parse(l.slice(l.indexOf('{')));
+      return { urlkey, ts, url: j.url, offset: j.offset, length: j.length, digest: j.digest.replace(/^sha256:/, ''), mime: j.mime };
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'saqta-wacz-'));
+    try {
+      const file = join(dir, name.slice('archive/'.length));
+      writeFileSync(file, warc);
+      const out = execFileSync(process.execPath, [join(ROOT, 'node_modules/warcio/dist/cli.js'), 'cdx-index', file], { encoding: 'utf8' });
+      const theirs = out.trim().split('\n').map((l) => {
+        const [urlkey, ts] = l.split(' ');
+        const j = JSON.parse(l.slice(l.indexOf('{')));
+        return { urlkey, ts, url: j.url, offset: j.offset, length: j.length, digest: j.digest, mime: j.mime };
+      });
+      expect(theirs.length).toBeGreaterThanOrEqual(6);
+      expect([...theirs].sort((a, b) => Number(a.offset) - Number(b.offset))).toEqual([...ours].sort((a, b) => Number(a.offset) - Number(b.offset)));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // warcio's parser over the whole file: one gzip member per record, in order, each where the index says.
+    const parser = new WARCParser([warc]);
+    const seen: { type: string; offset: number; length: number; uri?: string }[] = [];
+    for await (const r of parser) {
+      await r.readFully();
+      seen.push({ type: r.warcType!, offset: parser.offset, length: parser.recordLength, uri: r.warcTargetURI ?? undefined });
+    }
+    expect(seen[0]!.type).toBe('warcinfo');
+    expect(seen.map((s) => s.type)).toEqual(['warcinfo', 'resource', 'resource', 'metadata', 'resource', 'resource', 'resource', 'resource', 'metadata']);
+    let at = 0;
+    for (const s of seen) {
+      const member = gunzipSync(warc.subarray(s.offset, s.offset + s.length));
+      expect(text(member.subarray(0, 9))).toBe('WARC/1.1\r');
+      expect(s.offset).toBe(at);
+      at += s.length;
+    }
+    expect(at).toBe(warc.length);
+  });
+
+  it('keeps the exchange’s encoding headers as replay tools expect and links Saqta’s artifacts to the page record', async () => {
+    const db = await library();
+    const cap = (await db.captures.get('urn:uuid:00000000-0000-4000-8000-0000000000c2'))!;
+    await db.blobs.add({ id: 'b-css', pageId: cap.pageId, captureId: cap.id, kind: 'resource', sha256: sha256Hex(new TextEncoder().encode('p{}')), size: 3, mime: 'text/css', data: new NodeBlob(['p{}'], { type: 'text/css' }) as unknown as Blob });
+    await db.captures.update(cap.id, {
+      artifacts: [...cap.artifacts, { kind: 'resource', blobId: 'b-css', sha256: sha256Hex(new TextEncoder().encode('p{}')), size: 3, mime: 'text/css' }],
+      exchanges: [
+        { url: PAGE, method: 'GET', date: cap.capturedAt, status: 200, statusText: 'OK', requestHeaders: [['User-Agent', 'Test']], responseHeaders: [['Content-Type', 'text/html; charset=utf-8'], ['X-Orig-Content-Encoding', 'br'], ['Content-Length', String(RAW.length)]], blobId: 'b-raw', main: true },
+        { url: 'https://cdn.example/s.css', method: 'GET', date: cap.capturedAt, status: 200, statusText: 'OK', requestHeaders: [], responseHeaders: [['Content-Type', 'text/css']], blobId: 'b-css' },
+      ],
+    });
+    const bytes = await wacz(db);
+    const files = await unzipStrict(bytes);
+    const warc = files.get([...files.keys()].find((n) => n.startsWith('archive/'))!)!;
+    const records = [];
+    for await (const r of new WARCParser([warc])) {
+      const payload = await r.readFully();
+      records.push({ r, payload });
+    }
+    const types = records.map(({ r }) => `${r.warcType} ${r.warcTargetURI ?? ''}`);
+    expect(types).toEqual(expect.arrayContaining([`response ${PAGE}`, `request ${PAGE}`, 'response https://cdn.example/s.css', 'request https://cdn.example/s.css']));
+    const main = records.find(({ r }) => r.warcType === 'response' && r.warcTargetURI === PAGE)!;
+    expect(main.r.httpHeaders!.statusCode).toBe(200);
+    expect(main.r.httpHeaders!.headers.get('X-Orig-Content-Encoding')).toBe('br');
+    expect(main.r.httpHeaders!.headers.get('Content-Encoding')).toBeNull();
+    expect(text(main.payload)).toBe(RAW);
+    const mainId = main.r.warcHeader('WARC-Record-ID');
+    const req = records.find(({ r }) => r.warcType === 'request' && r.warcTargetURI === PAGE)!;
+    expect(req.r.warcHeader('WARC-Concurrent-To')).toBe(mainId);
+    const article = records.find(({ r }) => r.warcTargetURI === 'urn:saqta:article:00000000-0000-4000-8000-0000000000c2')!;
+    expect(article.r.warcType).toBe('resource');
+    expect(article.r.warcHeader('WARC-Concurrent-To')).toBe(mainId);
+    expect(article.r.warcHeader('WARC-Refers-To')).toBe(mainId);
+    const meta = records.find(({ r }) => r.warcType === 'metadata' && r.warcTargetURI === 'urn:saqta:capture:00000000-0000-4000-8000-0000000000c2')!;
+    expect(JSON.parse(text(meta.payload)).notes.failedResources).toEqual(['https://cdn.example/gone.css']);
+    expect((await verifyWacz(memorySource(bytes))).lines.filter((l) => l.level === 'fail')).toEqual([]);
+  });
+
+  it('exports a tag and a single article the same way, and stops with AbortError once cancelled', async () => {
+    const db = await library();
+    const tagged = await unzipStrict(await wacz(db, { kind: 'tag', tag: 'дәйексөз' }));
+    expect([...tagged.keys()].filter((n) => n.endsWith('/page.json'))).toHaveLength(1);
+    const ac = new AbortController();
+    ac.abort();
+    await expect(wacz(db, { kind: 'all' }, ac.signal)).rejects.toBeInstanceOf(Cancelled);
+  });
+});
+
+describe('WACZ verify and import', () => {
+  it('verify passes an export, and names the file when a WARC byte, an index offset or a quote is wrong', async () => {
+    const bytes = await wacz(await library());
+    const ok = await verifyAny(memorySource(bytes));
+    expect(ok.kind).toBe('wacz');
+    expect(ok.lines.filter((l) => l.level === 'fail')).toEqual([]);
+    expect(ok.ok).toBe(true);
+    expect(ok.lines.map((l) => l.message).join('\n')).toMatch(/index entries match their WARC records/);
+    expect(ok.lines.map((l) => l.message).join('\n')).toMatch(/2 quotes found in their saved articles/);
+
+    const entries = await listEntries(bytes);
+    const warc = entries.find((e) => e.name.startsWith('archive/'))!;
+    // A changed byte inside the stored WARC: the ZIP's CRC, the datapackage hash and the record all say so.
+    const flipped = bytes.slice();
+    flipped[warc.dataOffset + 600] ^= 0xff;
+    const bad = await verifyWacz(memorySource(flipped));
+    expect(bad.ok).toBe(false);
+    expect(bad.lines.filter((l) => l.level === 'fail').map((l) => `${l.file}: ${l.message}`).join('\n')).toMatch(/archive\/001-azattyq/);
+  });
+
+  it('import takes back a Saqta WACZ whole (pages, claims, captures, every artifact byte) and still takes an older .zip bundle', async () => {
+    const src = await library();
+    const bytes = await wacz(src);
+    const db = new SaqtaDB(`wacz-import-${Math.random()}`);
+    const summary = await importBytes(db, bytes);
+    expect(summary.pages.added).toBe(2);
+    expect(summary.claims.added).toBe(3);
+    expect(summary.captures.added).toBe(2);
+    const hashes = async (d: SaqtaDB) => (await Promise.all((await d.blobs.toArray()).map(async (b) => `${b.kind}:${sha256Hex(new Uint8Array(await b.data.arrayBuffer()))}`))).sort();
+    expect(await hashes(db)).toEqual(await hashes(src));
+    const cap = (await db.captures.get('urn:uuid:00000000-0000-4000-8000-0000000000c2'))!;
+    expect(cap.notes?.failedResources).toEqual(['https://cdn.example/gone.css']);
+    // Importing it again adds nothing.
+    const again = await importBytes(db, bytes);
+    expect(again.pages.added + again.claims.added + again.captures.added).toBe(0);
+    // The older format.
+    const old = new SaqtaDB(`zip-import-${Math.random()}`);
+    expect((await importBytes(old, await exportBytes(await seedLibrary()))).claims.added).toBe(3);
+  });
+
+  it('import refuses a WACZ with a changed byte in its web archive, and changes nothing', async () => {
+    const bytes = await wacz(await library());
+    const warc = (await listEntries(bytes)).find((e) => e.name.startsWith('archive/'))!;
+    const flipped = bytes.slice();
+    flipped[warc.dataOffset + 10] ^= 0x01;
+    const db = new SaqtaDB(`wacz-bad-${Math.random()}`);
+    await expect(importBytes(db, flipped)).rejects.toThrow(/001-azattyq/);
+    expect(await db.pages.count()).toBe(0);
+    expect(await db.captures.count()).toBe(0);
+  });
+});

@@ -1,0 +1,37 @@
+/**
+ * The one place the WACZ code touches the ZIP reader (utils/bundle/zip-read.ts
+ * today; the strict reader that replaces it plugs in here): list the entries,
+ * stream one entry's bytes (size and CRC-32 checked), and read a STORED
+ * entry's bytes by range, as replay tools do.
+ */
+import { openZip, readEntry, type ByteSource, type ZipEntry } from '../bundle/zip-read';
+
+export type { ByteSource };
+
+export interface ArchiveEntry {
+  name: string;
+  /** Unpacked size. */
+  size: number;
+  /** 0 stored, 8 deflated. */
+  method: number;
+  /** Offset of the entry's local header (archive order). */
+  at: number;
+  raw: ZipEntry;
+}
+
+export async function listArchive(src: ByteSource): Promise<ArchiveEntry[]> {
+  return (await openZip(src)).map((e) => ({ name: e.name, size: e.size, method: e.method, at: e.localOffset, raw: e }));
+}
+
+/** Stream an entry; resolves with where its data starts in the archive. */
+export function streamEntry(src: ByteSource, e: ArchiveEntry, sink: (chunk: Uint8Array) => void): Promise<number> {
+  return readEntry(src, e.raw, sink);
+}
+
+/** A stored entry's bytes as a source of their own (ranges, as replay reads them). */
+export function storedRange(src: ByteSource, e: ArchiveEntry, dataOffset: number): ByteSource {
+  return {
+    size: e.size,
+    read: (offset, length) => src.read(dataOffset + offset, Math.max(0, Math.min(length, e.size - offset))),
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * Import a WACZ: everything is checked first (ZIP, datapackage and digest,
+ * every hash, every CDXJ entry against its record); the first problem refuses
+ * the whole file and changes nothing. A Saqta WACZ gives back its articles,
+ * captures (artifacts read from their WARC records) and claims; a WACZ from
+ * another tool (ArchiveWeb.page, Browsertrix…) gives one saved copy per page
+ * (utils/wacz/foreign.ts). Progress: `check` (bytes read), then `write`.
+ */
+import type { SaqtaDB } from '../db';
+import { mergeIntoLibrary, type ImportSummary } from '../bundle/merge';
+import type { ImportOptions } from '../bundle/import';
+import type { ByteSource } from './archive';
+import { checkRecords, readWacz } from './read';
+import { isSaqtaWacz, readSaqtaContents, refusal, type SaqtaContents } from './saqta';
+import { foreignContents } from './foreign';
+
+export async function readWaczForImport(src: ByteSource, opts: ImportOptions = {}): Promise<SaqtaContents> {
+  const read = await readWacz(src, { signal: opts.signal, onProgress: (d, t) => opts.onProgress?.('check', d, t) });
+  if (read.problems.length) throw refusal(read.problems[0]!);
+  const recordProblems = await checkRecords(read, { signal: opts.signal });
+  if (recordProblems.length) throw refusal(recordProblems[0]!);
+  const problems: { file?: string; message: string }[] = [];
+  const contents = isSaqtaWacz(read) ? await readSaqtaContents(read, problems) : await foreignContents(read, problems, opts.signal);
+  if (problems.length) throw refusal(problems[0]!);
+  const ids = new Set(contents.articles.map((a) => a.page.id));
+  const orphan = contents.claims.find((c) => !c.pageId || !ids.has(c.pageId));
+  if (orphan) throw refusal({ file: 'annotations.jsonld', message: `claim ${orphan.id} belongs to no article of the package` });
+  return contents;
+}
+
+export async function importWacz(db: SaqtaDB, src: ByteSource, opts: ImportOptions = {}): Promise<ImportSummary> {
+  const { articles, claims } = await readWaczForImport(src, opts);
+  return mergeIntoLibrary(db, articles, claims, { signal: opts.signal, onProgress: (d, t) => opts.onProgress?.('write', d, t) });
+}

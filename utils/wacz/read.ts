@@ -1,0 +1,266 @@
+/**
+ * Read and check a WACZ (any tool's, Saqta's own included) without holding it
+ * in memory: every ZIP entry is streamed and hashed (SHA-256, CRC-32 and size
+ * checked by the ZIP reader); JSON, CDXJ and page lists are kept as bytes; the
+ * WARC files, which must be STORED, are read later by byte range exactly as
+ * replay tools read them.
+ *
+ * Checks (each problem names its file): datapackage.json (profile,
+ * wacz_version, every resource present with its size and sha256, nothing
+ * unlisted), datapackage-digest.json (the hash of datapackage.json), the CDXJ
+ * index (well formed, sorted) and every entry against its WARC record: the
+ * range holds exactly one gzip member with one record, whose target URI,
+ * date, type, status, media type and payload digest are what the index says.
+ * Used by `npm run verify`, by import, and by the tests.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { WARCParser, type WARCRecord } from 'warcio';
+import { getSurt } from 'warcio/utils';
+import { concatBytes } from '../bundle/zip-read';
+import { listArchive, storedRange, streamEntry, type ArchiveEntry, type ByteSource } from './archive';
+import { CDXJ, DATAPACKAGE, DIGEST, cdxTimestamp, compareCdx, isWarcPath, type CdxEntry, type DataPackage } from './format';
+
+export interface WaczFile {
+  size: number;
+  /** Hex SHA-256 of the unpacked bytes. */
+  sha256: string;
+  method: number;
+  /** Small text files (JSON, CDXJ, JSONL). */
+  bytes?: Uint8Array;
+  /** WARC files: their bytes by range. */
+  range?: ByteSource;
+}
+
+export interface WaczProblem {
+  file?: string;
+  message: string;
+}
+
+export interface ReadWacz {
+  files: Map<string, WaczFile>;
+  pkg?: DataPackage;
+  cdx: (CdxEntry & { line: number; file: string })[];
+  problems: WaczProblem[];
+}
+
+export interface ReadWaczOptions {
+  signal?: AbortSignal;
+  onProgress?(done: number, total: number): void;
+}
+
+export class Cancelled extends Error {
+  constructor() {
+    super('Import cancelled.');
+    this.name = 'AbortError';
+  }
+}
+
+const KEEP = /\.(json|jsonld|jsonl|cdxj)$/;
+const MAX_KEEP = 256 * 1024 * 1024;
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function parseJson(files: Map<string, WaczFile>, path: string, problems: WaczProblem[]): unknown {
+  const f = files.get(path);
+  if (!f?.bytes) {
+    problems.push({ file: path, message: f ? 'too large to read' : 'missing' });
+    return undefined;
+  }
+  try {
+    return JSON.parse(utf8.decode(f.bytes));
+  } catch (err) {
+    problems.push({ file: path, message: `not UTF-8 JSON (${(err as Error).message})` });
+    return undefined;
+  }
+}
+
+export async function readWacz(src: ByteSource, opts: ReadWaczOptions = {}): Promise<ReadWacz> {
+  const entries = (await listArchive(src)).sort((a, b) => a.at - b.at);
+  const problems: WaczProblem[] = [];
+  const files = new Map<string, WaczFile>();
+  const total = entries.reduce((s, e) => s + e.size, 0);
+  let done = 0;
+  for (const e of entries) {
+    if (opts.signal?.aborted) throw new Cancelled();
+    const hash = sha256.create();
+    const keep = KEEP.test(e.name) && e.size <= MAX_KEEP;
+    const parts: Uint8Array[] = [];
+    const dataOffset = await streamEntry(src, e, (chunk) => {
+      hash.update(chunk);
+      if (keep) parts.push(chunk.slice());
+    });
+    const file: WaczFile = { size: e.size, sha256: bytesToHex(hash.digest()), method: e.method };
+    if (keep) file.bytes = concatBytes(parts);
+    if (isWarcPath(e.name)) {
+      if (e.method !== 0) problems.push({ file: e.name, message: 'a WARC file must be stored in the ZIP without compression (replay reads it by byte range)' });
+      else file.range = storedRange(src, e as ArchiveEntry, dataOffset);
+    }
+    files.set(e.name, file);
+    done += e.size;
+    opts.onProgress?.(done, total);
+  }
+  const pkg = checkDataPackage(files, problems);
+  checkDigest(files, problems);
+  const cdx = parseCdxj(files, problems);
+  return { files, pkg, cdx, problems };
+}
+
+function checkDataPackage(files: Map<string, WaczFile>, problems: WaczProblem[]): DataPackage | undefined {
+  const f = DATAPACKAGE;
+  if (!files.has(f)) {
+    problems.push({ file: f, message: 'missing: this is not a WACZ' });
+    return undefined;
+  }
+  const raw = parseJson(files, f, problems);
+  if (!isObj(raw)) {
+    if (raw !== undefined) problems.push({ file: f, message: 'not a JSON object' });
+    return undefined;
+  }
+  if (raw.profile !== 'data-package') problems.push({ file: f, message: `profile is ${JSON.stringify(raw.profile)}, not "data-package"` });
+  if (typeof raw.wacz_version !== 'string' || !/^1\.\d+(\.\d+)?$/.test(raw.wacz_version)) problems.push({ file: f, message: `wacz_version is ${JSON.stringify(raw.wacz_version)}, not a WACZ 1.x version` });
+  if (!Array.isArray(raw.resources)) {
+    problems.push({ file: f, message: 'no "resources" list' });
+    return undefined;
+  }
+  const listed = new Set<string>();
+  for (const [i, r] of raw.resources.entries()) {
+    if (!isObj(r) || typeof r.path !== 'string' || typeof r.hash !== 'string' || !Number.isSafeInteger(r.bytes)) {
+      problems.push({ file: f, message: `resource ${i + 1} lacks path, hash or bytes` });
+      continue;
+    }
+    if (listed.has(r.path)) problems.push({ file: f, message: `${JSON.stringify(r.path)} is listed twice` });
+    listed.add(r.path);
+    const file = files.get(r.path);
+    if (!file) {
+      problems.push({ file: r.path, message: `listed in ${f} but not in the archive` });
+      continue;
+    }
+    if (file.size !== r.bytes) problems.push({ file: r.path, message: `${file.size} bytes, ${f} says ${r.bytes}` });
+    const m = /^sha256:([0-9a-f]{64})$/i.exec(r.hash);
+    if (!m) problems.push({ file: r.path, message: `hash ${JSON.stringify(r.hash).slice(0, 80)} in ${f} is not sha256:<hex>` });
+    else if (m[1]!.toLowerCase() !== file.sha256) problems.push({ file: r.path, message: `its SHA-256 is not the one ${f} lists: the file was changed` });
+  }
+  for (const name of files.keys()) {
+    if (name !== DATAPACKAGE && name !== DIGEST && !listed.has(name)) problems.push({ file: name, message: `in the archive but not listed in ${f}` });
+  }
+  return raw as unknown as DataPackage;
+}
+
+function checkDigest(files: Map<string, WaczFile>, problems: WaczProblem[]): void {
+  if (!files.has(DIGEST)) {
+    problems.push({ file: DIGEST, message: 'missing' });
+    return;
+  }
+  const raw = parseJson(files, DIGEST, problems);
+  if (!isObj(raw)) return;
+  if (raw.path !== DATAPACKAGE) problems.push({ file: DIGEST, message: `path is ${JSON.stringify(raw.path)}, not "${DATAPACKAGE}"` });
+  const pkg = files.get(DATAPACKAGE);
+  if (pkg && raw.hash !== `sha256:${pkg.sha256}`) problems.push({ file: DIGEST, message: `the hash of ${DATAPACKAGE} is not ${JSON.stringify(raw.hash)}: the package was changed` });
+}
+
+function parseCdxj(files: Map<string, WaczFile>, problems: WaczProblem[]): ReadWacz['cdx'] {
+  const out: ReadWacz['cdx'] = [];
+  const indexes = [...files.keys()].filter((n) => /^indexes\/[^/]+\.cdxj$/.test(n));
+  if (!indexes.length) problems.push({ file: CDXJ, message: 'no CDXJ index in indexes/' });
+  for (const name of indexes) {
+    const f = files.get(name)!;
+    if (!f.bytes) {
+      problems.push({ file: name, message: 'too large to check' });
+      continue;
+    }
+    let text: string;
+    try {
+      text = utf8.decode(f.bytes);
+    } catch {
+      problems.push({ file: name, message: 'not UTF-8' });
+      continue;
+    }
+    const lines = text.split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    let prev: string | undefined;
+    for (const [i, line] of lines.entries()) {
+      const m = /^(\S+) (\d{14}) (\{.*\})$/.exec(line);
+      if (!m) {
+        problems.push({ file: name, message: `line ${i + 1} is not "urlkey timestamp {json}"` });
+        continue;
+      }
+      if (prev !== undefined && compareCdx(prev, line) > 0) problems.push({ file: name, message: `line ${i + 1} is out of order (the index must be sorted)` });
+      prev = line;
+      let j: unknown;
+      try {
+        j = JSON.parse(m[3]!);
+      } catch {
+        problems.push({ file: name, message: `line ${i + 1}: its JSON does not parse` });
+        continue;
+      }
+      if (!isObj(j) || typeof j.url !== 'string' || typeof j.filename !== 'string' || !/^\d+$/.test(String(j.offset)) || !/^\d+$/.test(String(j.length))) {
+        problems.push({ file: name, message: `line ${i + 1} lacks url, filename, offset or length` });
+        continue;
+      }
+      out.push({ ...(j as unknown as CdxEntry), urlkey: m[1]!, timestamp: m[2]!, offset: String(j.offset), length: String(j.length), line: i + 1, file: name });
+    }
+  }
+  return out;
+}
+
+export interface ReadRecord {
+  record: WARCRecord;
+  /** The payload (after the HTTP headers for response/request records), as stored. */
+  payload: Uint8Array;
+  /** Bytes the parser consumed for the record (its gzip member). */
+  length: number;
+}
+
+/** One record at `offset`/`length` of a WARC file. */
+export async function readRecord(range: ByteSource, offset: number, length: number): Promise<ReadRecord> {
+  if (offset + length > range.size) throw new Error(`the range ${offset}+${length} ends past the file (${range.size} bytes)`);
+  const bytes = await range.read(offset, length);
+  const parser = new WARCParser([bytes]);
+  const record = await parser.parse();
+  if (!record) throw new Error('no WARC record there');
+  const payload = await record.readFully(false);
+  const got = parser.recordLength;
+  if (await parser.parse()) throw new Error('more than one record in the range');
+  return { record, payload: payload ?? new Uint8Array(0), length: got };
+}
+
+const hex = (d: string | null | undefined) => (d ?? '').replace(/^sha-?256:/i, '').toLowerCase();
+
+/** Every CDXJ entry against its record. */
+export async function checkRecords(read: ReadWacz, opts: { signal?: AbortSignal; onRecord?(done: number, total: number): void } = {}): Promise<WaczProblem[]> {
+  const problems: WaczProblem[] = [];
+  let done = 0;
+  for (const e of read.cdx) {
+    if (opts.signal?.aborted) throw new Cancelled();
+    const where = `${e.file} line ${e.line}`;
+    const path = `archive/${e.filename}`;
+    const warc = read.files.get(path);
+    if (!warc?.range) {
+      problems.push({ file: e.file, message: `line ${e.line}: ${JSON.stringify(e.filename)} is not a readable WARC file of the archive` });
+      continue;
+    }
+    let got: ReadRecord;
+    try {
+      got = await readRecord(warc.range, Number(e.offset), Number(e.length));
+    } catch (err) {
+      problems.push({ file: path, message: `${where} (offset ${e.offset}, length ${e.length}): ${(err as Error).message}` });
+      continue;
+    }
+    const { record, payload } = got;
+    const bad = (what: string) => problems.push({ file: path, message: `the record at offset ${e.offset} (${where}) ${what}` });
+    if (got.length !== Number(e.length)) bad(`is ${got.length} bytes long, the index says ${e.length}`);
+    if (record.warcTargetURI !== e.url) bad(`is for ${JSON.stringify(record.warcTargetURI)}, the index says ${JSON.stringify(e.url)}`);
+    if (getSurt(e.url) !== e.urlkey) bad(`has the key ${JSON.stringify(e.urlkey)}, not the SURT of its URL (${JSON.stringify(getSurt(e.url))})`);
+    if (cdxTimestamp(record.warcDate ?? '') !== e.timestamp) bad(`is dated ${record.warcDate}, the index says ${e.timestamp}`);
+    if (record.warcType === 'request' || record.warcType === 'warcinfo') bad(`is a ${record.warcType} record, which an index does not point to`);
+    const digest = bytesToHex(sha256(payload));
+    const declared = record.warcPayloadDigest;
+    if (declared && /^sha-?256:[0-9a-f]{64}$/i.test(declared) && hex(declared) !== digest) bad(`has a payload whose SHA-256 is not its WARC-Payload-Digest: the record was changed`);
+    if (e.digest && /^(sha-?256:)?[0-9a-f]{64}$/i.test(e.digest) && hex(e.digest) !== digest) bad(`has a payload whose SHA-256 is not the digest in the index`);
+    if (e.status && record.httpHeaders?.statusCode !== undefined && String(record.httpHeaders.statusCode) !== String(e.status)) bad(`answers ${record.httpHeaders.statusCode}, the index says ${e.status}`);
+    done++;
+    opts.onRecord?.(done, read.cdx.length);
+  }
+  return problems;
+}

@@ -1,0 +1,150 @@
+/**
+ * What a Saqta WACZ carries beside the web archive, read back: each article's
+ * page.json, and each capture.json whose artifacts point into the WARC files
+ * (file, offset, length, record id). Every artifact is read from its record,
+ * and its SHA-256 must be the one the capture record lists. Gives the
+ * articles and claims the library merge takes (utils/bundle/merge.ts).
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import type { ArtifactKind, ArtifactRef, CaptureRecord } from '../db';
+import { checkPage, type ParsedArticle, type ParsedCapture } from '../bundle/read';
+import { fromJsonLd, type ImportedClaim } from '../bundle/jsonld';
+import { ANNOTATIONS } from '../bundle/format';
+import { BundleError } from '../bundle/errors';
+import { parseJson, readRecord, type ReadWacz, type WaczProblem } from './read';
+import type { Exchange } from './records';
+
+const KINDS: ArtifactKind[] = ['article', 'snapshot', 'raw', 'screenshot', 'image', 'resource'];
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function isSaqtaWacz(read: ReadWacz): boolean {
+  return isObj(read.pkg) && isObj((read.pkg as unknown as Record<string, unknown>).saqta) && read.files.has(ANNOTATIONS);
+}
+
+export interface SaqtaContents {
+  articles: ParsedArticle[];
+  claims: ImportedClaim[];
+}
+
+/** Articles and claims; a problem (bad record, hash mismatch) is reported and its article or artifact left out. */
+export async function readSaqtaContents(read: ReadWacz, problems: WaczProblem[]): Promise<SaqtaContents> {
+  let claims: ImportedClaim[] = [];
+  const rawAnn = read.files.get(ANNOTATIONS)?.bytes;
+  if (rawAnn) {
+    try {
+      claims = fromJsonLd(new TextDecoder().decode(rawAnn));
+    } catch (err) {
+      problems.push({ file: ANNOTATIONS, message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  const dirs = new Set<string>();
+  for (const name of read.files.keys()) {
+    const m = /^(articles\/[^/]+)\/page\.json$/.exec(name);
+    if (m) dirs.add(m[1]!);
+  }
+  const articles: ParsedArticle[] = [];
+  for (const dir of [...dirs].sort()) {
+    const pagePath = `${dir}/page.json`;
+    let page;
+    try {
+      page = checkPage(parseJson(read.files, pagePath, problems), pagePath);
+    } catch (err) {
+      problems.push({ file: pagePath, message: err instanceof Error ? err.message : String(err) });
+      continue;
+    }
+    const captures: ParsedCapture[] = [];
+    const capturePaths = [...read.files.keys()].filter((n) => n.startsWith(`${dir}/capture-`) && n.endsWith('/capture.json')).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    for (const path of capturePaths) {
+      const c = await readCapture(read, path, page.id, problems);
+      if (c) captures.push(c);
+    }
+    articles.push({ dir, page, captures });
+  }
+  return { articles, claims };
+}
+
+async function readCapture(read: ReadWacz, path: string, pageId: string, problems: WaczProblem[]): Promise<ParsedCapture | null> {
+  const raw = parseJson(read.files, path, problems);
+  const bad = (message: string) => {
+    problems.push({ file: path, message });
+    return null;
+  };
+  if (!isObj(raw) || typeof raw.id !== 'string' || raw.pageId !== pageId || !Array.isArray(raw.artifacts)) return bad('not a capture record of its article');
+  if (typeof raw.capturedAt !== 'string' || Number.isNaN(Date.parse(raw.capturedAt))) return bad('capturedAt is not a time');
+  const urlOk = (u: unknown) => typeof u === 'string' && /^https?:\/\//i.test(u);
+  if (!urlOk(raw.url)) return bad('url is not http(s)');
+  const files: ParsedCapture['files'] = [];
+  const refs: ArtifactRef[] = [];
+  const exchanges: Exchange[] = [];
+  for (const [i, a] of raw.artifacts.entries()) {
+    if (!isObj(a) || !KINDS.includes(a.kind as ArtifactKind) || typeof a.blobId !== 'string' || typeof a.sha256 !== 'string' || typeof a.mime !== 'string' || !isObj(a.warc)) {
+      problems.push({ file: path, message: `artifact ${i + 1} lacks kind, blobId, sha256, mime or its WARC record` });
+      continue;
+    }
+    const w = a.warc;
+    const warc = read.files.get(String(w.file));
+    if (!warc?.range || !Number.isSafeInteger(w.offset) || !Number.isSafeInteger(w.length)) {
+      problems.push({ file: path, message: `artifact ${i + 1} points to ${JSON.stringify(w.file)}, not a WARC file of the archive` });
+      continue;
+    }
+    let got;
+    try {
+      got = await readRecord(warc.range, w.offset as number, w.length as number);
+    } catch (err) {
+      problems.push({ file: String(w.file), message: `record of artifact ${i + 1} of ${path}: ${(err as Error).message}` });
+      continue;
+    }
+    if (got.record.warcHeader('WARC-Record-ID') !== w.recordId) {
+      problems.push({ file: String(w.file), message: `the record at offset ${w.offset} is not ${String(w.recordId)} (${path}, artifact ${i + 1})` });
+      continue;
+    }
+    const digest = bytesToHex(sha256(got.payload));
+    if (digest !== a.sha256) {
+      problems.push({ file: String(w.file), message: `the ${String(a.kind)} of ${path} in record ${String(w.recordId)} has another SHA-256 than the capture record lists` });
+      continue;
+    }
+    const ref: ArtifactRef = { kind: a.kind as ArtifactKind, blobId: a.blobId.slice(0, 300), sha256: digest, size: got.payload.length, mime: a.mime.slice(0, 200) };
+    if (typeof a.sourceUrl === 'string' && a.sourceUrl.length < 8000) ref.sourceUrl = a.sourceUrl;
+    refs.push(ref);
+    files.push({ ref, data: new Blob([got.payload as Uint8Array<ArrayBuffer>], { type: ref.mime }), path: `${String(w.file)}#${w.offset}` });
+  }
+  const record: CaptureRecord = {
+    id: raw.id.slice(0, 300),
+    pageId,
+    url: String(raw.url),
+    finalUrl: urlOk(raw.finalUrl) ? String(raw.finalUrl) : String(raw.url),
+    capturedAt: raw.capturedAt,
+    browser: typeof raw['browser'] === 'string' ? (raw['browser'] as string).slice(0, 500) : '',
+    extensionVersion: typeof raw.extensionVersion === 'string' ? raw.extensionVersion.slice(0, 100) : '',
+    artifacts: refs,
+  };
+  if (isObj(raw.notes)) {
+    const n = raw.notes;
+    record.notes = {
+      ...(Array.isArray(n.failedResources) ? { failedResources: n.failedResources.filter((u): u is string => typeof u === 'string').slice(0, 5000) } : {}),
+      ...(n.screenshot === 'ok' || n.screenshot === 'failed' ? { screenshot: n.screenshot } : {}),
+    };
+  }
+  if (Array.isArray(raw.exchanges)) {
+    const blobs = new Set(refs.map((r) => r.blobId));
+    const pairs = (v: unknown): [string, string][] =>
+      Array.isArray(v) ? v.filter((h): h is [string, string] => Array.isArray(h) && h.length === 2 && typeof h[0] === 'string' && typeof h[1] === 'string').slice(0, 500) : [];
+    for (const x of raw.exchanges.slice(0, 10_000)) {
+      if (!isObj(x) || typeof x.url !== 'string' || typeof x.blobId !== 'string' || !blobs.has(x.blobId)) continue;
+      exchanges.push({
+        url: x.url.slice(0, 8000), method: typeof x.method === 'string' ? x.method.slice(0, 20) : 'GET',
+        date: typeof x.date === 'string' && !Number.isNaN(Date.parse(x.date)) ? x.date : record.capturedAt,
+        status: Number.isInteger(x.status) ? (x.status as number) : 200, statusText: typeof x.statusText === 'string' ? x.statusText.slice(0, 200) : '',
+        requestHeaders: pairs(x.requestHeaders), responseHeaders: pairs(x.responseHeaders), blobId: x.blobId, ...(x.main === true ? { main: true } : {}),
+      });
+    }
+  }
+  if (exchanges.length) record.exchanges = exchanges;
+  return { record, files };
+}
+
+/** Import wants all or nothing: the first problem as a refusal. */
+export function refusal(p: WaczProblem): BundleError {
+  return new BundleError('wacz-invalid', 'wacz', [p.file ?? 'WACZ', p.message], p.file);
+}

@@ -1,0 +1,80 @@
+/**
+ * `npm run verify` for a WACZ: the ZIP (every entry's size and CRC-32), the
+ * datapackage and its digest, every file's SHA-256, every CDXJ entry against
+ * its WARC record (offset, length, target URI, date, payload digest), and —
+ * for Saqta's own WACZ — every artifact against its capture record and every
+ * claim's quote against its saved article. Pure; reads by ranges.
+ */
+import { quoteOf } from '../annotation';
+import { htmlToText, normalizeText } from '../search/html-text';
+import { BundleError } from '../bundle/errors';
+import { verifyBundle, type VerifyLine, type VerifyReport } from '../bundle/verify';
+import { listArchive, type ByteSource } from './archive';
+import { checkRecords, readWacz } from './read';
+import { isSaqtaWacz, readSaqtaContents } from './saqta';
+
+export async function verifyWacz(src: ByteSource): Promise<VerifyReport> {
+  const lines: VerifyLine[] = [];
+  let read;
+  try {
+    read = await readWacz(src);
+  } catch (e) {
+    lines.push({ level: 'fail', file: e instanceof BundleError ? e.file : undefined, message: e instanceof Error ? e.message : String(e) });
+    return { ok: false, lines };
+  }
+  const fail = (p: { file?: string; message: string }) => lines.push({ level: 'fail', file: p.file, message: p.message });
+  const { pkg, files, cdx } = read;
+  const warcs = [...files.keys()].filter((n) => n.startsWith('archive/'));
+  lines.push({ level: 'ok', message: `ZIP: ${files.size} files, each with its size and CRC-32; ${warcs.length} WARC file${warcs.length === 1 ? '' : 's'} stored uncompressed.` });
+  if (pkg) lines.push({ level: 'ok', file: 'datapackage.json', message: `WACZ ${pkg.wacz_version}, made ${pkg.created ?? '?'} by ${pkg.software ?? '?'}, ${pkg.resources?.length ?? 0} files listed.` });
+  read.problems.forEach(fail);
+  if (!read.problems.length) lines.push({ level: 'ok', message: 'Every file is listed with its size and SHA-256, none is missing or extra; datapackage-digest.json holds the hash of datapackage.json; the index is sorted.' });
+  const recordProblems = await checkRecords(read);
+  recordProblems.forEach(fail);
+  if (!recordProblems.length) lines.push({ level: 'ok', file: 'indexes/index.cdxj', message: `${cdx.length} index entries match their WARC records (offset, length, target URI, date, payload SHA-256).` });
+  if (isSaqtaWacz(read)) {
+    const problems: { file?: string; message: string }[] = [];
+    const contents = await readSaqtaContents(read, problems);
+    problems.forEach(fail);
+    const artifacts = contents.articles.reduce((s, a) => s + a.captures.reduce((t, c) => t + c.files.length, 0), 0);
+    if (!problems.length) lines.push({ level: 'ok', file: 'annotations.jsonld', message: `${contents.claims.length} W3C Web Annotations, ${contents.articles.length} articles; ${artifacts} saved artifacts read from their WARC records with the SHA-256 their capture records list.` });
+    const ids = new Set(contents.articles.map((a) => a.page.id));
+    for (const c of contents.claims) if (!c.pageId || !ids.has(c.pageId)) fail({ file: 'annotations.jsonld', message: `claim ${c.id} belongs to no article of the package` });
+    let found = 0;
+    for (const article of contents.articles) {
+      const claims = contents.claims.filter((c) => c.pageId === article.page.id);
+      if (!claims.length) continue;
+      const newest = [...article.captures].reverse().flatMap((c) => c.files);
+      const saved = newest.find((f) => f.ref.kind === 'article') ?? newest.find((f) => f.ref.kind === 'snapshot');
+      if (!saved) {
+        lines.push({ level: 'warn', file: `${article.dir}/page.json`, message: `No saved copy of “${article.page.title}”: ${claims.length} quotes cannot be checked against the article.` });
+        continue;
+      }
+      const text = normalizeText(htmlToText(await saved.data.text()));
+      for (const c of claims) {
+        const exact = normalizeText(quoteOf({ target: { source: c.source, selector: c.selector } })?.exact ?? '');
+        if (text.includes(exact)) found++;
+        else fail({ file: saved.path, message: `The quote of claim ${c.id} (“${exact.slice(0, 80)}${exact.length > 80 ? '…' : ''}”) does not occur in the saved article of “${article.page.title}”.` });
+      }
+    }
+    if (found) lines.push({ level: 'ok', message: `${found} quotes found in their saved articles.` });
+  }
+  return { ok: !lines.some((l) => l.level === 'fail'), lines };
+}
+
+/** Is this ZIP a WACZ (WARC files under archive/, or a datapackage digest)? */
+export function looksLikeWacz(names: string[]): boolean {
+  return names.some((n) => /^archive\/[^/]+\.warc(\.gz)?$/.test(n)) || names.includes('datapackage-digest.json');
+}
+
+/** A .wacz or an older Saqta .zip bundle: each with its own checks. */
+export async function verifyAny(src: ByteSource): Promise<VerifyReport & { kind: 'wacz' | 'bundle' }> {
+  let names: string[] = [];
+  try {
+    names = (await listArchive(src)).map((e) => e.name);
+  } catch {
+    /* the bundle check reports what is wrong with the ZIP */
+  }
+  if (looksLikeWacz(names)) return { ...(await verifyWacz(src)), kind: 'wacz' };
+  return { ...(await verifyBundle(src)), kind: 'bundle' };
+}
