@@ -19,6 +19,7 @@ import { quoteOf } from '../utils/annotation';
 import { t, uiLang } from '../utils/ext/i18n';
 import { send } from '../utils/ext/client';
 import { recordHash } from '../utils/evidence/record';
+import { utcText } from '../utils/evidence/time';
 import { markClaims } from './evidence-marks';
 import { dirForLang } from '../utils/extract/meta';
 import './evidence-sheet.css';
@@ -31,11 +32,7 @@ const KIND_LABEL: Record<string, string> = {
   image: 'artifactImage',
 };
 
-/** "2026-11-27 13:44:05 UTC" */
-export function utcText(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.valueOf()) ? iso : `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
+export { utcText };
 
 function localText(iso: string): string {
   const d = new Date(iso);

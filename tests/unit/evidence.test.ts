@@ -14,6 +14,7 @@ import { fromBase64, fromPem, utf8 } from '../../utils/evidence/bytes';
 import { inspectToken, makeRequest, opensslTokenCommands, readResponse, TimestampError, verifyToken } from '../../utils/evidence/tsp';
 import { recordBytes, recordHash } from '../../utils/evidence/record';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { zipSync } from 'fflate';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { startTsa, type TestTsa } from '../support/tsa';
 
@@ -104,7 +105,7 @@ describe('WACZ signature (anonymous form)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'saqta-sig-'));
     try {
       writeFileSync(join(dir, 'datapackage.json'), manifest);
-      execFileSync('zip', ['-q', 'x.zip', 'datapackage.json'], { cwd: dir });
+      writeFileSync(join(dir, 'x.zip'), zipSync({ 'datapackage.json': manifest }));
       const script = opensslSignatureCommands(digest.signedData!).join('\n').replace(/<file>/g, 'x.zip');
       const out = execFileSync('bash', ['-e', '-c', script], { cwd: dir }).toString();
       expect(out).toContain('Verified OK');

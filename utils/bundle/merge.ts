@@ -17,6 +17,7 @@
  */
 import type { SaqtaDB, PageRecord, BlobRecord, CaptureRecord, TagRecord } from '../db';
 import { newId, nowIso, quoteOf, type Annotation } from '../annotation';
+import type { ImportEvidence } from '../evidence/check';
 import { pageKeys, type PageKeys } from '../url';
 import { cleanTagName, tagKey } from '../store/tags';
 import type { ImportedClaim } from './jsonld';
@@ -27,6 +28,8 @@ export interface ImportSummary {
   claims: { added: number; merged: number; skipped: number };
   captures: { added: number; skipped: number };
   tags: { added: number };
+  /** WACZ only: who signed it and how many timestamp tokens hold (utils/evidence/check.ts). */
+  evidence?: ImportEvidence;
 }
 
 export interface MergeOptions {

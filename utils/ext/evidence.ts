@@ -7,6 +7,8 @@ import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import type { EvidenceDeps } from '../background/evidence';
 import { DEFAULT_EVIDENCE_SETTINGS, originPattern, type EvidenceSettings } from '../evidence/settings';
+import type { DigestTimestamp, SignedData } from '../evidence/sign';
+import { send } from './client';
 
 export const STAMP_ALARM = 'saqta-stamps';
 
@@ -50,4 +52,22 @@ export async function requestTsaPermission(url: string): Promise<boolean> {
   const origins = [originPattern(url)];
   if (await browser.permissions.contains({ origins })) return true;
   return browser.permissions.request({ origins });
+}
+
+/**
+ * What an export adds to its datapackage-digest.json: the install's signature
+ * over the package hash (always), and a trusted timestamp of datapackage.json
+ * when timestamps are on and the TSA answers (an export does not wait for a
+ * TSA that is down: it says so, and its captures keep their own tokens).
+ */
+export async function exportEvidence(hash: string): Promise<{ signedData: SignedData; timestamps?: DigestTimestamp[] }> {
+  const signed = await send('evidence.sign', { hash });
+  if (!signed.ok) throw new Error(signed.error.message);
+  const out: { signedData: SignedData; timestamps?: DigestTimestamp[] } = { signedData: signed.value.signedData };
+  const status = await send('evidence.status', {});
+  if (status.ok && status.value.settings.timestamps) {
+    const stamp = await send('evidence.stamp', { imprint: hash.replace(/^sha256:/, '') });
+    if (stamp.ok) out.timestamps = [{ tsa: stamp.value.tsa, token: stamp.value.token }];
+  }
+  return out;
 }
