@@ -17,6 +17,7 @@ import { BackupReminder } from '../../components/BackupReminder';
 import { errorResult } from '../../utils/background/errors';
 import { errorText } from '../../utils/ext/errors';
 import './library.css';
+import { ImportSigner } from '../../components/EvidenceImport';
 
 type Tab = 'articles' | 'claims' | 'tags';
 type Row = { page?: PageRecord; claims?: number; claim?: Annotation; pageTitle?: string };
@@ -237,6 +238,7 @@ export function App() {
         <div class="summary" data-testid="import-summary" role="status">
           <strong>{t('libImportDone')}</strong>{' '}
           {t('libImportSummary', [String(summary.claims.added), String(summary.claims.merged), String(summary.claims.skipped), String(summary.pages.added), String(summary.pages.merged), String(summary.tags.added)])}
+          <ImportSigner evidence={summary.evidence} />
         </div>
       )}
 

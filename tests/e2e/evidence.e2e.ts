@@ -6,11 +6,12 @@
  * the reader shows which is which; Print gives an evidence sheet whose PDF
  * text (pdftotext) holds the claims, notes, tags, hashes, key and pages.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { artifactPath, launch, request, serveFixtures, tabIdOf, type Session } from './harness';
+import { ROOT, artifactPath, launch, request, serveFixtures, tabIdOf, type Session } from './harness';
 import type { FixtureServer } from '../../scripts/server.mjs';
 import { startTsa, type TestTsa } from '../support/tsa';
 import type { CaptureRecord } from '../../utils/db';
@@ -178,5 +179,32 @@ describe('signing key, trusted timestamps and the evidence sheet (Chromium)', ()
     execFileSync('pdftoppm', ['-png', '-r', '70', '-f', '1', '-l', '1', '-singlefile', pdfPath, artifactPath('evidence-sheet-page1').replace(/\.png$/, '')]);
     console.log(`[evidence] sheet: ${pages.length} pages, ${text.length} characters of text`);
     await reader.close();
+  });
+
+  it('the library exports a signed, time-stamped WACZ that verify proves; importing it says who signed', async () => {
+    const lib = await session.openExtensionPage('library.html');
+    const [download] = await Promise.all([lib.waitForEvent('download', { timeout: 60_000 }), lib.getByTestId('export-all').click()]);
+    expect(download.suggestedFilename()).toMatch(/\.wacz$/);
+    const file = artifactPath('evidence-export.wacz');
+    await download.saveAs(file);
+    const r = spawnSync(join(ROOT, 'node_modules', '.bin', 'vite-node'), [join(ROOT, 'scripts', 'verify.ts'), '--', file, '--tsa-ca', tsa.caFile], { cwd: ROOT, encoding: 'utf8' });
+    const out = `${r.stdout}${r.stderr}`;
+    writeFileSync(artifactPath('verify-e2e-export.txt'), out);
+    expect(r.status, out).toBe(0);
+    expect(out).toContain(`Signed by key ${fingerprint}`);
+    expect(out).toMatch(/PROVED: signed by key [0-9A-F]{16}….*; exported no later than .* according to CN=Saqta Test TSA, O=Saqta tests/);
+    // Both captures, each with its own token.
+    expect(out.match(/; captured \(articles\/[^)]*capture-\d\/capture\.json\) no later than/g)).toHaveLength(2);
+
+    await lib.getByTestId('import-file').setInputFiles(file);
+    const signer = lib.getByTestId('import-signer');
+    await signer.waitFor({ timeout: 60_000 });
+    expect(await signer.getAttribute('data-signature')).toBe('valid');
+    const shown = (await signer.textContent())!;
+    expect(shown).toContain('Signed by your own key');
+    expect(shown.replace(/ /g, '')).toContain(fingerprint);
+    expect(shown).toContain('intact: 3');
+    await lib.getByTestId('import-summary').screenshot({ path: artifactPath('evidence-import-signer-en.png') });
+    await lib.close();
   });
 });
