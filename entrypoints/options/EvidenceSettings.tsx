@@ -71,8 +71,9 @@ export function EvidenceSettings() {
           <h3>{t('evidenceKeyHeading')}</h3>
           <p>{t('evidenceKeyHelp')}</p>
           <p>
-            {t('evidenceFingerprint')}{' '}
-            <code data-testid="key-fingerprint" style={{ fontSize: '1.05em', wordSpacing: '.2em' }}>
+            {t('evidenceFingerprint')}
+            <br />
+            <code data-testid="key-fingerprint" style={{ display: 'inline-block', maxWidth: '100%', fontSize: '1.05em', lineHeight: 1.6, overflowWrap: 'anywhere' }}>
               {status.fingerprintGrouped}
             </code>
           </p>

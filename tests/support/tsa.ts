@@ -19,6 +19,8 @@ export interface TestTsa {
   dir: string;
   /** Requests answered so far (any status). */
   requests: number;
+  /** Every request body received, in order (what left the browser). */
+  bodies: Buffer[];
   offline(down: boolean): void;
   close(): Promise<void>;
 }
@@ -60,11 +62,13 @@ export async function startTsa(name = 'Saqta Test TSA'): Promise<TestTsa> {
   );
   let down = false;
   let n = 0;
+  const bodies: Buffer[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       n++;
+      bodies.push(Buffer.concat(chunks));
       if (down) {
         res.writeHead(503, { 'content-type': 'text/plain' }).end('down for the test');
         return;
@@ -93,6 +97,7 @@ export async function startTsa(name = 'Saqta Test TSA'): Promise<TestTsa> {
     get requests() {
       return n;
     },
+    bodies,
     offline(v) {
       down = v;
     },

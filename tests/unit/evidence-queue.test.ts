@@ -5,6 +5,7 @@
  * (`openssl ts` on 127.0.0.1) that goes down and comes back.
  */
 import 'fake-indexeddb/auto';
+import * as pkijs from 'pkijs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SaqtaDB, type CaptureRecord } from '../../utils/db';
 import { handle, type HandlerDeps } from '../../utils/background/handle';
@@ -126,6 +127,13 @@ describe('evidence in the background', () => {
     const check = await verifyToken(fromBase64(c!.timestamp!.token!), recordBytes(c!), fromPem(tsa.caPem));
     expect(check.ok).toBe(true);
     expect(check.genTime).toBe(c!.timestamp!.genTime);
+    // What left the machine: RFC 3161 requests holding the record's hash and a nonce — no URL, no content.
+    for (const body of tsa.bodies.slice(before)) {
+      const req = pkijs.TimeStampReq.fromBER(body.buffer.slice(body.byteOffset, body.byteOffset + body.length) as ArrayBuffer);
+      expect(Buffer.from(req.messageImprint.hashedMessage.valueBlock.valueHexView).toString('hex')).toBe(recordHash(c!));
+      expect(req.toSchema().toBER().byteLength).toBe(body.length);
+      expect(body.includes(Buffer.from('news.example'))).toBe(false);
+    }
 
     // A second save goes through at once; a stamped capture is never queued again.
     await db.captures.add(capture('c2'));
