@@ -123,7 +123,7 @@ export function EvidenceSheet({ copy }: { copy: SavedCopy }) {
 
       <h2>{t('evidenceProofHeading')}</h2>
       <dl class="ev-record">
-        <dt>{t('evidenceFingerprint')}</dt>
+        <dt>{t('evidenceSheetKey')}</dt>
         <dd class="ev-hash">{fingerprint ?? '—'}</dd>
         <dt>{t('evidenceTimestamp')}</dt>
         <dd data-state={stamp.state}>{stamp.text}</dd>
