@@ -29,5 +29,7 @@ export default defineUnlistedScript((): CapturePayload => {
     lang: document.documentElement.lang || undefined,
     article,
     snapshot,
+    // Every resource the page loaded (scripts, styles, fonts, images, XHR), for the web archive.
+    resources: performance.getEntriesByType('resource').map((e) => e.name).filter((u) => /^https?:/i.test(u)),
   };
 });

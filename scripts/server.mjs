@@ -1,7 +1,8 @@
 // A small static server on 127.0.0.1 for the demo and the test fixtures.
 // It logs every request, can be told to serve another file at a path (the
 // site "edits" the article) or to answer a status (451, 500), and can stop
-// (the site is "blocked").
+// (the site is "blocked"). It answers byte ranges (206, suffix ranges, HEAD), as
+// ReplayWeb.page reads a WACZ.
 import { createServer } from 'node:http';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -19,6 +20,8 @@ const TYPES = {
   '.webp': 'image/webp',
   '.woff2': 'font/woff2',
   '.txt': 'text/plain; charset=utf-8',
+  '.wacz': 'application/wacz',
+  '.mjs': 'text/javascript; charset=utf-8',
 };
 
 /**
@@ -62,11 +65,28 @@ export async function startServer(mounts, { port = 0 } = {}) {
       if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
     }
     if (!existsSync(file)) return notFound(res);
-    res.writeHead(200, {
+    const headers = {
       'content-type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
       'cache-control': 'no-store',
+      'accept-ranges': 'bytes',
       ...override?.headers,
-    });
+    };
+    // Byte ranges (RFC 9110 §14), as replay tools read a WACZ: `a-b`, `a-`, and suffix `-n`.
+    const size = statSync(file).size;
+    const range = /^bytes=(\d*)-(\d*)$/.exec(String(req.headers.range ?? '').trim());
+    if (range && (range[1] || range[2])) {
+      let start = range[1] ? Number(range[1]) : Math.max(0, size - Number(range[2]));
+      let end = range[1] && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
+      if (start >= size || start > end) {
+        res.writeHead(416, { 'content-range': `bytes */${size}` });
+        return res.end();
+      }
+      res.writeHead(206, { ...headers, 'content-range': `bytes ${start}-${end}/${size}`, 'content-length': String(end - start + 1) });
+      if (req.method === 'HEAD') return res.end();
+      return void createReadStream(file, { start, end }).pipe(res);
+    }
+    res.writeHead(200, { ...headers, 'content-length': String(size) });
+    if (req.method === 'HEAD') return res.end();
     createReadStream(file).pipe(res);
   }
 

@@ -26,3 +26,6 @@ export const FIXTURE_MOUNTS: Record<string, string> = {
   '/fixtures/seed-article/': SEED,
   '/fixtures/readability/': READABILITY,
 };
+
+/** WACZ files made by other tools (ArchiveWeb.page; a Browsertrix crawl packed by py-wacz), with their licences and README. */
+export const WACZ_FIXTURES = join(FIXTURES, 'wacz');

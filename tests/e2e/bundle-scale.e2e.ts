@@ -80,7 +80,7 @@ describe('bundles at scale through the library', () => {
         await lib.screenshot({ path: artifactPath('bundle-export-progress-en.png') });
       })(),
     ]);
-    bundle = artifactPath('bundle-scale.zip');
+    bundle = artifactPath('bundle-scale.wacz');
     await download.saveAs(bundle);
     const ok = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite-node/dist/cli.mjs'), 'scripts/verify.ts', bundle], { cwd: ROOT, encoding: 'utf8' });
     expect(ok.stdout).toContain('RESULT: the bundle is intact.');
@@ -100,7 +100,7 @@ describe('bundles at scale through the library', () => {
       await lib.getByTestId('import-file').setInputFiles(bundle);
       await lib.getByTestId('import-progress').waitFor();
       await lib.screenshot({ path: artifactPath('bundle-import-progress-ru.png') });
-      expect(await lib.getByTestId('import-progress').textContent()).toMatch(/Проверка bundle-scale\.zip: [\d.]+ \/ [\d.]+ МБ…|Запись в библиотеку/);
+      expect(await lib.getByTestId('import-progress').textContent()).toMatch(/Проверка bundle-scale\.wacz: [\d.]+ \/ [\d.]+ МБ…|Запись в библиотеку/);
       await lib.getByTestId('import-cancel').click();
       await lib.getByTestId('status').filter({ hasText: 'Импорт отменён. Ничего не импортировано, библиотека не изменилась.' }).waitFor({ timeout: 60_000 });
       await lib.getByTestId('import-progress').waitFor({ state: 'detached' });

@@ -105,12 +105,14 @@ describe('library: claims → search → export → verify → import elsewhere'
 
     // Export everything through the UI.
     const [download] = await Promise.all([lib.waitForEvent('download'), lib.getByTestId('export-all').click()]);
-    expect(download.suggestedFilename()).toMatch(/^saqta-library-\d{4}-\d\d-\d\dT\d{4}Z\.zip$/);
-    bundlePath = artifactPath('e2e-bundle.zip');
+    expect(download.suggestedFilename()).toMatch(/^saqta-library-\d{4}-\d\d-\d\dT\d{4}Z\.wacz$/);
+    bundlePath = artifactPath('e2e-bundle.wacz');
     await download.saveAs(bundlePath);
     await lib.getByTestId('status').filter({ hasText: 'Saved as saqta-library-' }).waitFor();
 
     const ok = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite-node/dist/cli.mjs'), 'scripts/verify.ts', bundlePath], { cwd: ROOT, encoding: 'utf8' });
+    expect(ok.stdout).toContain('WACZ check');
+    expect(ok.stdout).toMatch(/index entries match their WARC records/);
     expect(ok.stdout).toContain('RESULT: the bundle is intact.');
     expect(ok.status).toBe(0);
 
@@ -118,7 +120,7 @@ describe('library: claims → search → export → verify → import elsewhere'
     const bytes = new Uint8Array(readFileSync(bundlePath));
     const entry = (await listEntries(bytes)).find((e) => e.name === 'claims.md')!;
     bytes[entry.dataOffset + Math.floor(entry.compressedSize / 2)] ^= 0x04;
-    const bad = artifactPath('e2e-bundle-changed.zip');
+    const bad = artifactPath('e2e-bundle-changed.wacz');
     writeFileSync(bad, bytes);
     const fail = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite-node/dist/cli.mjs'), 'scripts/verify.ts', bad], { cwd: ROOT, encoding: 'utf8' });
     expect(fail.status).toBe(1);

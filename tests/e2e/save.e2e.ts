@@ -77,8 +77,13 @@ describe('save, read offline, fall back when blocked (Chromium, kk)', () => {
     expect(c.capturedAt).toMatch(/Z$/);
     expect(c.browser).toMatch(/Chrom/);
     expect(c.extensionVersion).toMatch(/^\d+\.\d+\.\d+$/);
-    const kinds = c.artifacts.map((a) => a.kind).sort();
+    const kinds = c.artifacts.map((a) => a.kind).filter((k) => k !== 'resource').sort();
     expect(kinds).toEqual(['article', 'image', 'image', 'image', 'raw', 'screenshot', 'snapshot']);
+    // The page's other loads (stylesheet, logo, the images outside the article) are kept once each for the web archive.
+    const resources = c.artifacts.filter((a) => a.kind === 'resource').map((a) => new URL(a.sourceUrl!).pathname).sort();
+    expect(resources).toContain('/seed/style.css');
+    expect(resources).toContain('/seed/img/logo.svg');
+    expect(new Set(c.artifacts.map((a) => a.sha256)).size).toBe(c.artifacts.length);
     // The raw HTML is byte for byte what the server sent.
     const raw = c.artifacts.find((a) => a.kind === 'raw')!;
     expect(raw.sha256).toBe(createHash('sha256').update(readFileSync(join(SEED, 'index.html'))).digest('hex'));

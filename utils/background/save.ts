@@ -16,6 +16,7 @@ import { inlineSnapshot, type Fetched, type Fetcher } from '../snapshot/inline';
 import { capturesOf, storeCapture, type NewArtifact } from '../store/captures';
 import { pageKeys } from '../url';
 import { nowIso } from '../annotation';
+import { Recorder, planExchanges } from '../wacz/capture';
 
 /** What the capture script (entrypoints/capture.ts) returns from the page. */
 export interface CapturePayload {
@@ -25,6 +26,8 @@ export interface CapturePayload {
   lang?: string;
   article: ExtractedArticle | null;
   snapshot: PageSnapshot;
+  /** URLs of every resource the page loaded (resource timing), for the web archive. */
+  resources?: string[];
 }
 
 export interface CaptureBridge {
@@ -62,10 +65,12 @@ export const saveHandlers: HandlerSet<SaveApi> = {
 
     const t1 = Date.now();
     const article = payload.article;
+    // Every URL is fetched once, whoever asks; the answers become the save's HTTP exchanges (WARC).
+    const recorder = new Recorder(bridge.fetch);
     const [images, raw, snapshot] = await Promise.all([
-      Promise.all((article?.images ?? []).map(async (url) => ({ url, got: await bridge.fetch(url).catch(() => null) }))),
+      Promise.all((article?.images ?? []).map(async (url) => ({ url, got: await recorder.fetch(url) }))),
       bridge.fetchRaw(payload.url).catch(() => null),
-      inlineSnapshot(payload.snapshot, bridge.fetch, {
+      inlineSnapshot(payload.snapshot, recorder.fetch, {
         url: payload.url,
         title: payload.title,
         capturedAt,
@@ -73,6 +78,7 @@ export const saveHandlers: HandlerSet<SaveApi> = {
         extensionVersion: version,
       }),
     ]);
+    const restFailed = await recorder.fetchRest(payload.resources ?? []);
     lap('resources', t1);
 
     const t2 = Date.now();
@@ -88,9 +94,12 @@ export const saveHandlers: HandlerSet<SaveApi> = {
     artifacts.push({ kind: 'snapshot', bytes: enc.encode(snapshot.html), mime: 'text/html' });
     if (raw) artifacts.push({ kind: 'raw', bytes: raw.bytes, mime: raw.mime || 'text/html', sourceUrl: raw.finalUrl });
     if (shot) artifacts.push({ kind: 'screenshot', bytes: shot, mime: 'image/png' });
+    const imageAt = new Map(artifacts.flatMap((a, i) => (a.kind === 'image' && a.sourceUrl ? [[a.sourceUrl, i] as const] : [])));
+    const rawAt = raw ? artifacts.findIndex((a) => a.kind === 'raw') : -1;
+    const exchanges = await planExchanges(recorder, raw, rawAt >= 0 ? rawAt : undefined, (u) => imageAt.get(u), artifacts);
 
     const t3 = Date.now();
-    const failed = [...snapshot.stats.failed, ...images.filter((i) => !i.got).map((i) => i.url)];
+    const failed = [...snapshot.stats.failed, ...images.filter((i) => !i.got).map((i) => i.url), ...restFailed];
     const { capture, page } = await storeCapture(db, {
       page: {
         keys: pageKeys(payload.url, article?.canonicalUrl ?? payload.canonical),
@@ -117,6 +126,7 @@ export const saveHandlers: HandlerSet<SaveApi> = {
       browser: browserName,
       extensionVersion: version,
       artifacts,
+      exchanges,
       notes: {
         ...(failed.length ? { failedResources: [...new Set(failed)] } : {}),
         screenshot: shot ? 'ok' : 'failed',

@@ -6,7 +6,7 @@
  */
 import { browser } from 'wxt/browser';
 import type { CaptureBridge, CapturePayload } from '../background/save';
-import type { Fetched } from '../snapshot/inline';
+import type { Fetched, HttpInfo } from '../snapshot/inline';
 
 const mimeOf = (res: Response) => (res.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
 
@@ -19,11 +19,23 @@ async function get(url: string): Promise<Response | null> {
   }
 }
 
+/** What the exchange was, for the WARC record (fetch() does not tell which request headers the browser added). */
+function httpOf(res: Response, url: string): HttpInfo {
+  return {
+    url: res.url || url,
+    status: res.status,
+    statusText: res.statusText,
+    headers: [...res.headers.entries()],
+    requestHeaders: [['User-Agent', navigator.userAgent]],
+    date: new Date().toISOString(),
+  };
+}
+
 async function fetchResource(url: string): Promise<Fetched | null> {
   if (!/^https?:/i.test(url)) return null;
   const res = await get(url);
   if (!res) return null;
-  return { bytes: new Uint8Array(await res.arrayBuffer()), mime: mimeOf(res) || guessMime(url) };
+  return { bytes: new Uint8Array(await res.arrayBuffer()), mime: mimeOf(res) || guessMime(url), http: httpOf(res, url) };
 }
 
 function guessMime(url: string): string {
@@ -207,7 +219,7 @@ export function captureBridge(): CaptureBridge {
     async fetchRaw(url) {
       const res = await get(url);
       if (!res) return null;
-      return { bytes: new Uint8Array(await res.arrayBuffer()), mime: mimeOf(res) || 'text/html', finalUrl: res.url || url };
+      return { bytes: new Uint8Array(await res.arrayBuffer()), mime: mimeOf(res) || 'text/html', finalUrl: res.url || url, http: httpOf(res, url) };
     },
     screenshot: fullPageScreenshot,
     browser: browserName,

@@ -10,6 +10,21 @@ export interface Fetched {
   bytes: Uint8Array;
   /** MIME type without parameters. */
   mime: string;
+  /** The HTTP exchange as the background saw it (recorded as WARC request/response on export; utils/wacz/capture.ts). */
+  http?: HttpInfo;
+}
+
+export interface HttpInfo {
+  /** After redirects. */
+  url: string;
+  status: number;
+  statusText: string;
+  /** Response headers as received (the body is decoded: see utils/wacz/capture.ts). */
+  headers: [string, string][];
+  /** Request headers known to have been sent. */
+  requestHeaders: [string, string][];
+  /** ISO time the response came. */
+  date: string;
 }
 
 /** Fetch a URL's bytes (the background: host permissions, cache first); null when it fails. */

@@ -4,7 +4,7 @@
  * half-written. Hashing happens before the transaction (IndexedDB
  * transactions close while awaiting anything else).
  */
-import type { ArtifactKind, ArtifactRef, CaptureRecord, PageRecord, SaqtaDB } from '../db';
+import type { ArtifactKind, ArtifactRef, CaptureRecord, Exchange, PageRecord, SaqtaDB } from '../db';
 import type { PageInfo } from '../messages';
 import { newId } from '../annotation';
 import { normalizeUrl } from '../url';
@@ -29,6 +29,8 @@ export interface NewCapture {
   extensionVersion: string;
   artifacts: NewArtifact[];
   notes?: CaptureRecord['notes'];
+  /** Recorded HTTP exchanges; `artifact` is the index of the artifact holding the body. */
+  exchanges?: (Omit<Exchange, 'blobId'> & { artifact: number })[];
 }
 
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
@@ -73,6 +75,9 @@ export async function storeCapture(db: SaqtaDB, input: NewCapture): Promise<{ ca
       extensionVersion: input.extensionVersion,
       artifacts: refs,
       ...(input.notes ? { notes: input.notes } : {}),
+      ...(input.exchanges?.length
+        ? { exchanges: input.exchanges.filter((x) => hashed[x.artifact]).map(({ artifact, ...x }) => ({ ...x, blobId: hashed[artifact]!.blobId })) }
+        : {}),
     };
     await db.captures.add(capture);
     const patch: Partial<PageRecord> = { savedAt: input.capturedAt, updatedAt: input.capturedAt };

@@ -16,6 +16,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { WARCParser, type WARCRecord } from 'warcio';
+import pako from 'pako';
 import { getSurt } from 'warcio/utils';
 import { concatBytes } from '../bundle/zip-read';
 import { listArchive, storedRange, streamEntry, type ArchiveEntry, type ByteSource } from './archive';
@@ -56,7 +57,7 @@ export class Cancelled extends Error {
   }
 }
 
-const KEEP = /\.(json|jsonld|jsonl|cdxj)$/;
+const KEEP = /\.(json|jsonld|jsonl|cdxj|cdx|cdx\.gz)$/;
 const MAX_KEEP = 256 * 1024 * 1024;
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -161,7 +162,8 @@ function checkDigest(files: Map<string, WaczFile>, problems: WaczProblem[]): voi
 
 function parseCdxj(files: Map<string, WaczFile>, problems: WaczProblem[]): ReadWacz['cdx'] {
   const out: ReadWacz['cdx'] = [];
-  const indexes = [...files.keys()].filter((n) => /^indexes\/[^/]+\.cdxj$/.test(n));
+  // index.cdxj (or .cdx with CDXJ lines, as ArchiveWeb.page names it); a compressed index.cdx.gz is read whole.
+  const indexes = [...files.keys()].filter((n) => /^indexes\/[^/]+\.(cdxj|cdx|cdx\.gz)$/.test(n));
   if (!indexes.length) problems.push({ file: CDXJ, message: 'no CDXJ index in indexes/' });
   for (const name of indexes) {
     const f = files.get(name)!;
@@ -171,7 +173,7 @@ function parseCdxj(files: Map<string, WaczFile>, problems: WaczProblem[]): ReadW
     }
     let text: string;
     try {
-      text = utf8.decode(f.bytes);
+      text = utf8.decode(name.endsWith('.gz') ? gunzipAll(f.bytes) : f.bytes);
     } catch {
       problems.push({ file: name, message: 'not UTF-8' });
       continue;
@@ -180,7 +182,7 @@ function parseCdxj(files: Map<string, WaczFile>, problems: WaczProblem[]): ReadW
     if (lines.at(-1) === '') lines.pop();
     let prev: string | undefined;
     for (const [i, line] of lines.entries()) {
-      const m = /^(\S+) (\d{14}) (\{.*\})$/.exec(line);
+      const m = /^(\S+) (\d{14,17}) (\{.*\})$/.exec(line); // 14 digits; some tools add milliseconds
       if (!m) {
         problems.push({ file: name, message: `line ${i + 1} is not "urlkey timestamp {json}"` });
         continue;
@@ -204,6 +206,22 @@ function parseCdxj(files: Map<string, WaczFile>, problems: WaczProblem[]): ReadW
   return out;
 }
 
+/** Every gzip member of a compressed index, one after another. */
+function gunzipAll(bytes: Uint8Array): Uint8Array {
+  const out: Uint8Array[] = [];
+  let rest = bytes;
+  while (rest.length) {
+    const inf = new pako.Inflate();
+    inf.push(rest, true);
+    if (inf.err) throw new Error(String(inf.msg));
+    out.push(inf.result as Uint8Array);
+    const used = rest.length - ((inf as unknown as { strm: { avail_in: number } }).strm.avail_in ?? 0);
+    if (used <= 0) break;
+    rest = rest.subarray(used);
+  }
+  return concatBytes(out);
+}
+
 export interface ReadRecord {
   record: WARCRecord;
   /** The payload (after the HTTP headers for response/request records), as stored. */
@@ -225,6 +243,13 @@ export async function readRecord(range: ByteSource, offset: number, length: numb
   return { record, payload: payload ?? new Uint8Array(0), length: got };
 }
 
+const keyForm = (k: string) => {
+  try {
+    return decodeURIComponent(k).toLowerCase();
+  } catch {
+    return k.toLowerCase();
+  }
+};
 const hex = (d: string | null | undefined) => (d ?? '').replace(/^sha-?256:/i, '').toLowerCase();
 
 /** Every CDXJ entry against its record. */
@@ -251,8 +276,9 @@ export async function checkRecords(read: ReadWacz, opts: { signal?: AbortSignal;
     const bad = (what: string) => problems.push({ file: path, message: `the record at offset ${e.offset} (${where}) ${what}` });
     if (got.length !== Number(e.length)) bad(`is ${got.length} bytes long, the index says ${e.length}`);
     if (record.warcTargetURI !== e.url) bad(`is for ${JSON.stringify(record.warcTargetURI)}, the index says ${JSON.stringify(e.url)}`);
-    if (getSurt(e.url) !== e.urlkey) bad(`has the key ${JSON.stringify(e.urlkey)}, not the SURT of its URL (${JSON.stringify(getSurt(e.url))})`);
-    if (cdxTimestamp(record.warcDate ?? '') !== e.timestamp) bad(`is dated ${record.warcDate}, the index says ${e.timestamp}`);
+    // SURT details vary between tools (percent-encoding): compare the decoded keys.
+    if (keyForm(getSurt(e.url)) !== keyForm(e.urlkey)) bad(`has the key ${JSON.stringify(e.urlkey)}, not the SURT of its URL (${JSON.stringify(getSurt(e.url))})`);
+    if (cdxTimestamp(record.warcDate ?? '') !== e.timestamp.slice(0, 14)) bad(`is dated ${record.warcDate}, the index says ${e.timestamp}`);
     if (record.warcType === 'request' || record.warcType === 'warcinfo') bad(`is a ${record.warcType} record, which an index does not point to`);
     const digest = bytesToHex(sha256(payload));
     const declared = record.warcPayloadDigest;

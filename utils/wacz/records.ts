@@ -31,6 +31,8 @@ export interface Planned {
   body(): Promise<Uint8Array>;
   /** The artifact this record holds, if any. */
   artifact?: ArtifactRef;
+  /** The page's main document (its URL is the page in pages.jsonl). */
+  main?: boolean;
 }
 
 const bytesOf = async (d: Blob | Uint8Array): Promise<Uint8Array> => (d instanceof Uint8Array ? d : new Uint8Array(await d.arrayBuffer()));
@@ -70,6 +72,7 @@ export function planCapture(record: CaptureRecord, files: CaptureFile[]): Planne
         },
         body: () => bytesOf(file.data),
         artifact: file.ref,
+        ...(x.main && mainId === resId ? { main: true } : {}),
       });
       let path = '/';
       try {
@@ -99,6 +102,7 @@ export function planCapture(record: CaptureRecord, files: CaptureFile[]): Planne
         spec: { type: 'resource', uri: mainUri, date, recordId: mainId, contentType: main.ref.mime || 'text/html', warcHeaders: [['WARC-Saqta-Kind', main.ref.kind]] },
         body: () => bytesOf(main.data),
         artifact: main.ref,
+        main: true,
       });
     }
     const seen = new Set([mainUri]);

@@ -36,7 +36,7 @@ export async function verifyWacz(src: ByteSource, opts: VerifyWaczOptions = {}):
   if (!read.problems.length) lines.push({ level: 'ok', message: 'Every file is listed with its size and SHA-256, none is missing or extra; datapackage-digest.json holds the hash of datapackage.json; the index is sorted.' });
   const recordProblems = await checkRecords(read);
   recordProblems.forEach(fail);
-  if (!recordProblems.length) lines.push({ level: 'ok', file: 'indexes/index.cdxj', message: `${cdx.length} index entries match their WARC records (offset, length, target URI, date, payload SHA-256).` });
+  if (!recordProblems.length) lines.push({ level: 'ok', file: [...new Set(cdx.map((e) => e.file))].join(', ') || undefined, message: `${cdx.length} index entries match their WARC records (offset, length, target URI, date, payload SHA-256).` });
   if (isSaqtaWacz(read)) {
     const problems: { file?: string; message: string }[] = [];
     const contents = await readSaqtaContents(read, problems);

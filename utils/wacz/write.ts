@@ -179,7 +179,7 @@ export async function writeWacz(
           await warc.write(w.bytes);
           const ptr: WarcPointer = { file: `archive/${warcName}`, offset, length: w.bytes.length, recordId: p.spec.recordId, uri: p.spec.uri! };
           if (p.artifact) where.set(p.artifact.blobId, ptr);
-          if (!mainUrl && (p.spec.type === 'response' || p.spec.type === 'resource') && /^https?:/.test(p.spec.uri ?? '')) mainUrl = p.spec.uri;
+          if (p.main) mainUrl = p.spec.uri;
           if (p.spec.type === 'request') continue;
           const e: CdxEntry = {
             urlkey: getSurt(p.spec.uri!), timestamp: cdxTimestamp(p.spec.date), url: p.spec.uri!,
