@@ -19,11 +19,13 @@ export function ImportSigner({ evidence }: { evidence: ImportEvidence | undefine
   const fp = evidence.fingerprint ? groupFingerprint(evidence.fingerprint) : '';
   return (
     <div data-testid="import-signer" data-signature={evidence.signature}>
-      {evidence.signature === 'valid' ? (
-        own === evidence.fingerprint ? t('evidenceImportYours', fp) : t('evidenceImportSigned', fp)
-      ) : (
-        t('evidenceImportUnsigned')
-      )}
+      {evidence.signature === 'valid'
+        ? own === evidence.fingerprint
+          ? t('evidenceImportYours', fp)
+          : t('evidenceImportSigned', fp)
+        : evidence.signature === 'domain'
+          ? t('evidenceImportDomain', evidence.domain ?? '')
+          : t('evidenceImportUnsigned')}
       {evidence.stamped > 0 && <> {t('evidenceImportStamps', String(evidence.stamped))}</>}
     </div>
   );

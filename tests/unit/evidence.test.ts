@@ -4,7 +4,7 @@
  * too), and RFC 3161 tokens from a real TSA (`openssl ts` on 127.0.0.1).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,8 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { zipSync } from 'fflate';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { startTsa, type TestTsa } from '../support/tsa';
+import { unzipStrict } from '../../utils/bundle/zip-read';
+import { ROOT } from '../paths';
 
 const subtle = globalThis.crypto.subtle;
 const manifest = utf8(JSON.stringify({ profile: 'data-package', resources: [{ path: 'a.html', hash: 'sha256:00' }] }, null, 2));
@@ -190,5 +192,28 @@ describe('RFC 3161 with a real TSA (openssl ts on 127.0.0.1)', () => {
     expect(() => readResponse(body, { ...req, imprint: sha256(utf8('y')) })).toThrow(/another hash/);
     expect(() => readResponse(utf8('<html>blocked</html>'))).toThrow(TimestampError);
     expect(() => inspectToken(utf8('nope'))).toThrow(/Not an RFC 3161/);
+  });
+});
+
+describe('signatures made by other tools', () => {
+  const fixture = (name: string) => readFileSync(join(ROOT, 'tests', 'fixtures', 'wacz', name));
+
+  it("accepts ArchiveWeb.page's own anonymous-key signature, and refuses it once datapackage.json changes", async () => {
+    const files = await unzipStrict(new Uint8Array(fixture('archiveweb-page-example.wacz')));
+    const digest = JSON.parse(new TextDecoder().decode(files.get('datapackage-digest.json')));
+    const check = await verifyDigestFile(subtle, digest, files.get('datapackage.json')!);
+    expect(check).toMatchObject({ state: 'valid', software: expect.stringContaining('ArchiveWeb.page') });
+    expect(check.fingerprint).toBe(fingerprintOf(fromBase64(digest.signedData.publicKey)));
+    const changed = files.get('datapackage.json')!.slice();
+    changed[changed.length - 3] ^= 1;
+    expect((await verifyDigestFile(subtle, digest, changed)).state).toBe('hash-mismatch');
+    const resigned = { ...digest, hash: `sha256:${bytesToHex(sha256(changed))}`, signedData: { ...digest.signedData, hash: `sha256:${bytesToHex(sha256(changed))}` } };
+    expect((await verifyDigestFile(subtle, resigned, changed)).state).toBe('bad-signature');
+  });
+
+  it("reports a domain-certificate signature (Browsertrix's authsigner) as a form it does not check, not as valid or broken", async () => {
+    const files = await unzipStrict(new Uint8Array(fixture('browsertrix-py-wacz-example.wacz')));
+    const digest = JSON.parse(new TextDecoder().decode(files.get('datapackage-digest.json')));
+    expect(await verifyDigestFile(subtle, digest, files.get('datapackage.json')!)).toMatchObject({ state: 'domain', domain: 'btrix-sign-test.webrecorder.net' });
   });
 });

@@ -82,6 +82,8 @@ export async function checkEvidence(
     openssl.push('# The signature (WACZ signing spec, anonymous key):', ...opensslSignatureCommands((digest as DigestFile).signedData!).map((c) => c.replace('<file>', opts.fileName ?? 'export.wacz')));
   } else if (signature.state === 'unsigned') {
     lines.push({ level: 'warn', file: DIGEST_FILE, message: 'The package is not signed: nothing says who made it.' });
+  } else if (signature.state === 'domain') {
+    lines.push({ level: 'warn', file: DIGEST_FILE, message: signature.message });
   } else {
     lines.push({ level: 'fail', file: DIGEST_FILE, message: signature.message });
   }
@@ -145,6 +147,7 @@ export async function checkEvidence(
 export interface ImportEvidence {
   signature: SignatureCheck['state'];
   fingerprint?: string;
+  domain?: string;
   /** Tokens whose imprint and signature hold (the TSA's chain is not checked in the browser). */
   stamped: number;
 }
@@ -157,7 +160,7 @@ export interface ImportEvidence {
 export function importEvidence(report: EvidenceReport): { evidence: ImportEvidence; problem?: EvidenceLine } {
   const problem = report.lines.find((l) => l.level === 'fail');
   return {
-    evidence: { signature: report.signature.state, fingerprint: report.signature.fingerprint, stamped: report.tokens.filter((t) => t.ok || t.unchained).length },
+    evidence: { signature: report.signature.state, fingerprint: report.signature.fingerprint, ...(report.signature.domain ? { domain: report.signature.domain } : {}), stamped: report.tokens.filter((t) => t.ok || t.unchained).length },
     problem,
   };
 }

@@ -71,12 +71,16 @@ export type SignatureState =
   | 'hash-mismatch'
   /** The signature does not check with the key in the file (tampered signature, hash or key). */
   | 'bad-signature'
+  /** Signed in the spec's domain-certificate form (a TLS certificate + a TSA), which Saqta does not check. */
+  | 'domain'
   | 'malformed';
 
 export interface SignatureCheck {
   state: SignatureState;
   /** SHA-256 of the signer's SPKI (upper-case hex), when a key is present. */
   fingerprint?: string;
+  /** The domain form's domain name. */
+  domain?: string;
   signedAt?: string;
   software?: string;
   message: string;
@@ -99,6 +103,10 @@ export async function verifyDigestFile(
   if (d.hash !== actual) return { state: 'hash-mismatch', message: `datapackage.json has SHA-256 ${actual.slice(7)}, but ${DIGEST_FILE} lists ${String(d.hash ?? 'nothing').replace(/^sha256:/, '')}: it was changed after the digest was made.` };
   const s = d.signedData;
   if (!s) return { state: 'unsigned', message: 'The package is not signed.' };
+  const domain = (s as { domain?: unknown }).domain;
+  if (typeof s === 'object' && typeof s.publicKey !== 'string' && typeof domain === 'string') {
+    return { state: 'domain', domain: domain.slice(0, 253), message: `Signed in the WACZ signing spec's domain form, by a certificate for ${domain.slice(0, 253)}; Saqta checks only the anonymous-key form (use Webrecorder's tools for this one).` };
+  }
   if (typeof s !== 'object' || typeof s.signature !== 'string' || typeof s.publicKey !== 'string' || typeof s.hash !== 'string') {
     return { state: 'malformed', message: `${DIGEST_FILE}: signedData lacks hash, signature or publicKey.` };
   }
