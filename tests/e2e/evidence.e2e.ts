@@ -177,7 +177,8 @@ describe('signing key, trusted timestamps and the evidence sheet (Chromium)', ()
       expect(p).toContain(c!.id);
     });
     // A picture of the first page for people (and the issue's closing note).
-    execFileSync('pdftoppm', ['-png', '-r', '70', '-f', '1', '-l', '1', '-singlefile', pdfPath, artifactPath('evidence-sheet-page1').replace(/\.png$/, '')]);
+    // Pictures of the first two pages for people (the record; the article with its claims marked).
+    execFileSync('pdftoppm', ['-png', '-r', '70', '-f', '1', '-l', '2', pdfPath, artifactPath('evidence-sheet-page')]);
     console.log(`[evidence] sheet: ${pages.length} pages, ${text.length} characters of text`);
     await reader.close();
   });
