@@ -356,7 +356,8 @@ export function App() {
                           {r.page.siteName ?? hostOf(r.page.url)} · {t('libClaimsN', [String(r.claims ?? 0)])} · {fmtDate(r.page.createdAt)}
                           {r.page.savedAt ? ` · ${t('libSaved', [fmtDate(r.page.savedAt)])}` : ''} ·{' '}
                           <a href={r.page.url} target="_blank" rel="noreferrer">{t('libLive')}</a> ·{' '}
-                          <button type="button" class="link" onClick={() => exportArticleHtml(db, id).then((n) => setStatus(t('libExported', [n])))}>{t('libExportHtml')}</button>
+                          <button type="button" class="link" onClick={() => exportArticleHtml(db, id).then((n) => setStatus(t('libExported', [n])))}>{t('libExportHtml')}</button>{' '}·{' '}
+                          <button type="button" class="link" data-testid="export-article-wacz" disabled={!!progress} onClick={() => runExport({ kind: 'pages', pageIds: [id] }, r.page!.title)}>{t('libExportWacz')}</button>
                         </div>
                       </div>
                     ) : <div class="main muted">…</div>}

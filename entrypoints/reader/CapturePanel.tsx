@@ -66,7 +66,7 @@ export function CapturePanel({ copy }: { copy: SavedCopy }) {
         </dl>
         <h3>{t('readerArtifacts')}</h3>
         <ul class="artifacts">
-          {c.artifacts.map((a) => {
+          {c.artifacts.filter((a) => a.kind !== 'resource').map((a) => {
             const url = copy.urls.get(a.blobId);
             return (
               <li key={a.blobId} data-kind={a.kind}>
@@ -85,6 +85,17 @@ export function CapturePanel({ copy }: { copy: SavedCopy }) {
               </li>
             );
           })}
+          {c.artifacts.some((a) => a.kind === 'resource') && (
+            <li data-kind="resource" data-testid="resources-summary">
+              <span>
+                {t(
+                  'artifactResources',
+                  String(c.artifacts.filter((a) => a.kind === 'resource').length),
+                )}
+              </span>{' '}
+              <span class="muted">{kb(c.artifacts.filter((a) => a.kind === 'resource').reduce((n, a) => n + a.size, 0))}</span>
+            </li>
+          )}
         </ul>
         {c.notes?.failedResources?.length ? <p class="muted small">{t('readerMissing', c.notes.failedResources.join(', '))}</p> : null}
       </section>

@@ -73,6 +73,14 @@ describe('ReplayWeb.page replays a Saqta WACZ with the network blocked', () => {
     const bytes = (kinds: string[]) => cap.artifacts.filter((a) => kinds.includes(a.kind)).reduce((n, a) => n + a.size, 0);
     console.log(`[measure] seed save: ${cap.artifacts.length} artifacts, ${cap.exchanges!.length} exchanges; stored ${bytes(['article', 'snapshot', 'raw', 'screenshot', 'image', 'resource'])} bytes, of which resource bodies recorded for the WARC ${bytes(['resource'])} (a save before WARC capture stored ${bytes(['article', 'snapshot', 'raw', 'screenshot', 'image'])}); timings ${JSON.stringify(cap.notes?.timingsMs)}`);
 
+    // The reader's capture record sums the other recorded loads in one line.
+    const reader = await session!.openExtensionPage(`reader.html?page=${encodeURIComponent(cap.pageId)}`);
+    const summary = reader.getByTestId('resources-summary');
+    await summary.scrollIntoViewIfNeeded();
+    expect(await summary.textContent()).toContain(`kept for the web archive (styles, scripts, fonts): ${cap.artifacts.filter((a) => a.kind === 'resource').length}`);
+    await reader.screenshot({ path: artifactPath('reader-capture-wacz-en.png') });
+    await reader.close();
+
     // The largest fixture too (its sizes and times are logged for the record).
     const big = await session!.context.newPage();
     await big.goto(`${site!.origin}/fixtures/readability/guardian-1/source.html`, { waitUntil: 'load' });
@@ -91,6 +99,17 @@ describe('ReplayWeb.page replays a Saqta WACZ with the network blocked', () => {
     const check = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite-node/dist/cli.mjs'), 'scripts/verify.ts', wacz], { cwd: ROOT, encoding: 'utf8' });
     expect(check.stdout).toContain('RESULT: the bundle is intact.');
     expect(check.status).toBe(0);
+    // One article alone, from its row: a .wacz with that article only.
+    const row = lib.locator('[data-page-id]').filter({ hasText: TITLE });
+    await row.getByTestId('export-article-wacz').waitFor();
+    await lib.screenshot({ path: artifactPath('library-export-wacz-en.png') });
+    const [one] = await Promise.all([lib.waitForEvent('download', { timeout: 120_000 }), row.getByTestId('export-article-wacz').click()]);
+    expect(one.suggestedFilename()).toMatch(/\.wacz$/);
+    const onePath = artifactPath('replay-export-seed.wacz');
+    await one.saveAs(onePath);
+    const oneCheck = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite-node/dist/cli.mjs'), 'scripts/verify.ts', onePath], { cwd: ROOT, encoding: 'utf8' });
+    expect(oneCheck.stdout).toContain('0 W3C Web Annotations, 1 articles');
+    expect(oneCheck.status).toBe(0);
     // The site goes away: whatever renders next comes from the archive.
     await site!.close();
     site = undefined;

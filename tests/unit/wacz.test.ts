@@ -235,3 +235,40 @@ describe('WACZ verify and import', () => {
     expect(await db.captures.count()).toBe(0);
   });
 });
+
+describe('recording a save as exchanges', () => {
+  it('fetches each URL once, renames the encoding headers of decoded bodies, and stores each body once', async () => {
+    const { Recorder, planExchanges, storedHeaders } = await import('../../utils/wacz/capture');
+    const asked: string[] = [];
+    const http = (url: string, headers: [string, string][]) => ({ url, status: 200, statusText: 'OK', headers, requestHeaders: [['User-Agent', 'test']] as [string, string][], date: '2026-06-25T07:00:00.000Z' });
+    const css = new TextEncoder().encode('p { color: red }');
+    const rec = new Recorder(async (url) => {
+      asked.push(url);
+      if (url.endsWith('gone.js')) return null;
+      if (url.endsWith('.png')) return { bytes: PNG, mime: 'image/png', http: http(url, [['Content-Type', 'image/png']]) };
+      return { bytes: css, mime: 'text/css', http: http(url, [['Content-Type', 'text/css'], ['Content-Encoding', 'br'], ['Content-Length', '12']]) };
+    });
+    await Promise.all([rec.fetch(IMG), rec.fetch(IMG), rec.fetch('https://cdn.example/a.css')]);
+    const failed = await rec.fetchRest([IMG, 'https://cdn.example/a.css', 'https://cdn.example/b.css', 'https://cdn.example/gone.js', 'data:,x']);
+    expect(asked.sort()).toEqual([IMG, 'https://cdn.example/a.css', 'https://cdn.example/b.css', 'https://cdn.example/gone.js'].sort());
+    expect(failed).toEqual(['https://cdn.example/gone.js']);
+    expect(storedHeaders([['Content-Encoding', 'gzip'], ['Transfer-Encoding', 'chunked'], ['Content-Length', '10']], 99)).toEqual([
+      ['X-Orig-Content-Encoding', 'gzip'], ['X-Orig-Transfer-Encoding', 'chunked'], ['Content-Length', '99'],
+    ]);
+    const raw = new TextEncoder().encode(RAW);
+    const artifacts: { kind: string; bytes: Uint8Array; mime: string; sourceUrl?: string }[] = [
+      { kind: 'raw', bytes: raw, mime: 'text/html', sourceUrl: PAGE },
+      { kind: 'image', bytes: PNG, mime: 'image/png', sourceUrl: IMG },
+    ];
+    const main = { bytes: raw, mime: 'text/html', finalUrl: PAGE, http: http(PAGE, [['Content-Type', 'text/html']]) };
+    const xs = await planExchanges(rec, main, 0, (u) => (u === IMG ? 1 : undefined), artifacts);
+    expect(xs.map((x) => [x.url, x.artifact, x.main ?? false])).toEqual([
+      [PAGE, 0, true],
+      [IMG, 1, false],
+      ['https://cdn.example/a.css', 2, false],
+      ['https://cdn.example/b.css', 2, false], // the same body under two URLs: one artifact
+    ]);
+    expect(artifacts.map((a) => a.kind)).toEqual(['raw', 'image', 'resource']);
+    expect(xs[2]!.responseHeaders).toEqual([['Content-Type', 'text/css'], ['X-Orig-Content-Encoding', 'br'], ['Content-Length', String(css.length)]]);
+  });
+});
