@@ -59,7 +59,7 @@ export async function exportBundle(
   const created = new Date();
   const sink = new BlobSink();
   // Signed with the install's key, and time-stamped when timestamps are on (utils/ext/evidence.ts).
-  await writeWacz(collectArticles(db, pageIds, only), { title: `Saqta: ${what}`, created, software, total: pageIds.length, signal, onProgress, digestExtra: exportEvidence }, sink.push);
+  await writeWacz(collectArticles(db, pageIds, only), { title: `Saqta: ${what}`, created, software, total: pageIds.length, signal, onProgress, digestFields: exportEvidence }, sink.push);
   const blob = sink.blob('application/wacz');
   const name = bundleFileName(what, created, 'wacz');
   download(blob, name);

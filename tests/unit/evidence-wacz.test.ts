@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { SaqtaDB } from '../../utils/db';
 import { collectArticles, selectionPages } from '../../utils/bundle/collect';
 import { unzipStrict, concatBytes, listEntries } from '../../utils/bundle/zip-read';
@@ -24,7 +24,7 @@ import { writeWacz } from '../../utils/wacz/write';
 import { createKeyRecord, type KeyRecord } from '../../utils/evidence/keys';
 import { signHash } from '../../utils/evidence/sign';
 import { recordBytes, recordHash } from '../../utils/evidence/record';
-import { requestToken, type TsaPost } from '../../utils/evidence/queue';
+import { requestToken, requestTokenFor, type TsaPost } from '../../utils/evidence/queue';
 import { ROOT } from '../paths';
 import { seedLibrary } from './bundle-helpers';
 import { startTsa, type TestTsa } from '../support/tsa';
@@ -64,8 +64,8 @@ async function signedExport(): Promise<{ bytes: Uint8Array; db: SaqtaDB }> {
     collectArticles(db, pageIds, only),
     {
       title: 'Signed', created: new Date(), software: 'Saqta 0.1.0 (test)',
-      async digestExtra(hash, pkg) {
-        const stamp = await requestToken(post, tsa.url, pkg);
+      async digestFields(hash) {
+        const stamp = await requestTokenFor(post, tsa.url, hexToBytes(hash.slice('sha256:'.length)));
         return { signedData: await signHash(crypto.subtle, key, hash, 'Saqta 0.1.0 (test)'), timestamps: [{ tsa: tsa.url, token: stamp.token }] };
       },
     },

@@ -174,6 +174,22 @@ describe('WACZ export', () => {
     expect((await verifyWacz(memorySource(bytes))).lines.filter((l) => l.level === 'fail')).toEqual([]);
   });
 
+  it('datapackage-digest.json takes extra fields (where signatures go) and still verifies', async () => {
+    const db = await library();
+    const { pageIds } = await selectionPages(db, { kind: 'all' });
+    const chunks: Uint8Array[] = [];
+    let asked = '';
+    await writeWacz(collectArticles(db, pageIds), { title: 'T', created: new Date('2026-06-25T08:00:00Z'), software: 'test', digestFields: (hash) => ((asked = hash), { signedData: { hash, signature: 'x' } }) }, (c) => {
+      chunks.push(c);
+    });
+    const bytes = concatBytes(chunks);
+    const files = await unzipStrict(bytes);
+    const digest = JSON.parse(text(files.get('datapackage-digest.json')));
+    expect(digest).toEqual({ signedData: { hash: asked, signature: 'x' }, path: 'datapackage.json', hash: `sha256:${sha256Hex(files.get('datapackage.json')!)}` });
+    expect(asked).toBe(digest.hash);
+    expect((await verifyWacz(memorySource(bytes))).ok).toBe(true);
+  });
+
   it('exports a tag and a single article the same way, and stops with AbortError once cancelled', async () => {
     const db = await library();
     const tagged = await unzipStrict(await wacz(db, { kind: 'tag', tag: 'дәйексөз' }));
@@ -270,5 +286,57 @@ describe('recording a save as exchanges', () => {
     ]);
     expect(artifacts.map((a) => a.kind)).toEqual(['raw', 'image', 'resource']);
     expect(xs[2]!.responseHeaders).toEqual([['Content-Type', 'text/css'], ['X-Orig-Content-Encoding', 'br'], ['Content-Length', String(css.length)]]);
+  });
+});
+
+describe('WACZ verify against a consistent but lying package', () => {
+  /** Re-zip with every hash in datapackage.json and its digest recomputed: only the planted lie remains. */
+  async function repack(files: Map<string, Uint8Array>, opts: { deflateWarc?: boolean } = {}): Promise<Uint8Array> {
+    const { zipSync } = await import('fflate');
+    const pkg = JSON.parse(text(files.get('datapackage.json')));
+    for (const r of pkg.resources) {
+      r.hash = `sha256:${sha256Hex(files.get(r.path)!)}`;
+      r.bytes = files.get(r.path)!.length;
+    }
+    const pkgBytes = new TextEncoder().encode(JSON.stringify(pkg));
+    files.set('datapackage.json', pkgBytes);
+    files.set('datapackage-digest.json', new TextEncoder().encode(JSON.stringify({ path: 'datapackage.json', hash: `sha256:${sha256Hex(pkgBytes)}` })));
+    const input: Record<string, [Uint8Array, { level: 0 | 6 }]> = {};
+    for (const [k, v] of files) input[k] = [v, { level: k.startsWith('archive/') && !opts.deflateWarc ? 0 : 6 }];
+    return zipSync(input);
+  }
+  const fails = async (bytes: Uint8Array) => (await verifyWacz(memorySource(bytes))).lines.filter((l) => l.level === 'fail').map((l) => `${l.file}: ${l.message}`).join('\n');
+
+  it('names the record when an index entry points at the wrong offset, names another URL, or the record was rewritten', async () => {
+    const files = await unzipStrict(await wacz(await library()));
+    expect(await fails(await repack(new Map(files)))).toBe('');
+    const cdx = text(files.get('indexes/index.cdxj')).trim().split('\n');
+    const warcName = [...files.keys()].find((n) => n.startsWith('archive/'))!;
+
+    // An offset one byte off.
+    const shifted = cdx.map((l, i) => (i === 0 ? l.replace(/"offset":"(\d+)"/, (_m, o) => `"offset":"${Number(o) + 1}"`) : l));
+    expect(await fails(await repack(new Map(files).set('indexes/index.cdxj', new TextEncoder().encode(`${shifted.join('\n')}\n`))))).toMatch(new RegExp(`${warcName}: indexes/index.cdxj line 1 \\(offset \\d+`));
+
+    // Another URL for the same record (its key changed with it, order kept).
+    const lied = cdx.map((l) => (l.includes('"url":"https://cdn.example/x.png"') ? l.replace('"url":"https://cdn.example/x.png"', '"url":"https://cdn.example/y.png"').replace('example,cdn)/x.png', 'example,cdn)/y.png') : l));
+    expect(await fails(await repack(new Map(files).set('indexes/index.cdxj', new TextEncoder().encode(`${lied.join('\n')}\n`))))).toContain('the index says "https://cdn.example/y.png"');
+
+    // The last record's payload rewritten (same headers, re-gzipped, index length fixed): its digest gives it away.
+    const { gunzipSync, gzipSync } = await import('fflate');
+    const warc = files.get(warcName)!;
+    const lastLine = cdx.map((l) => JSON.parse(l.slice(l.indexOf('{')))).sort((a, b) => Number(b.offset) - Number(a.offset))[0]!;
+    const member = gunzipSync(warc.subarray(Number(lastLine.offset)));
+    const changed = new TextDecoder().decode(member).replace('gone.css', 'gone.CSS');
+    expect(changed).not.toBe(new TextDecoder().decode(member));
+    const regz = gzipSync(new TextEncoder().encode(changed));
+    const rewritten = concatBytes([warc.subarray(0, Number(lastLine.offset)), regz]);
+    const cdx2 = cdx.map((l) => (l.includes(`"offset":"${lastLine.offset}"`) ? l.replace(/"length":"\d+"/, `"length":"${regz.length}"`) : l));
+    const out = await fails(await repack(new Map(files).set(warcName, rewritten).set('indexes/index.cdxj', new TextEncoder().encode(`${cdx2.join('\n')}\n`))));
+    expect(out).toContain('has a payload whose SHA-256 is not its WARC-Payload-Digest: the record was changed');
+  });
+
+  it('refuses a WARC file deflated inside the ZIP (replay reads by range)', async () => {
+    const files = await unzipStrict(await wacz(await library()));
+    expect(await fails(await repack(new Map(files), { deflateWarc: true }))).toContain('a WARC file must be stored in the ZIP without compression');
   });
 });

@@ -13,8 +13,7 @@ import { ensureKey, groupFingerprint, publicKeyPem, type KeyRecord, type KeyStor
 import { fromBase64, hexToBytes } from '../evidence/bytes';
 import { signHash } from '../evidence/sign';
 import { checkTsaUrl, DEFAULT_EVIDENCE_SETTINGS, type EvidenceSettings } from '../evidence/settings';
-import { enqueueCapture, runQueue, type TsaPost } from '../evidence/queue';
-import { makeRequest, readResponse } from '../evidence/tsp';
+import { enqueueCapture, requestTokenFor, runQueue, type TsaPost } from '../evidence/queue';
 
 export interface EvidenceDeps {
   subtle: SubtleCrypto;
@@ -89,8 +88,7 @@ export const evidenceHandlers: HandlerSet<EvidenceApi> = {
     if (!settings.timestamps) return fail('unsupported', 'Trusted timestamps are off.');
     if (typeof req.imprint !== 'string' || !/^[0-9a-f]{64}$/.test(req.imprint)) return fail('bad-request', 'A SHA-256 imprint is 64 hex digits.');
     try {
-      const r = makeRequest(hexToBytes(req.imprint));
-      const info = readResponse(await evidence.post(settings.tsaUrl, r.der), r);
+      const info = await requestTokenFor(evidence.post, settings.tsaUrl, hexToBytes(req.imprint));
       return ok({ tsa: settings.tsaUrl, token: info.token, genTime: info.genTime, tsaName: info.tsaName });
     } catch (e) {
       return fail('unsupported', `The timestamp server could not be reached or refused: ${(e as Error).message}`);

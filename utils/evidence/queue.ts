@@ -26,7 +26,12 @@ export function retryDelay(attempts: number): number {
 
 /** One TSA round trip for SHA-256(`data`): a checked token, or a thrown error saying why not. */
 export async function requestToken(post: TsaPost, url: string, data: Uint8Array): Promise<TokenInfo> {
-  const req = makeRequest(sha256(data));
+  return requestTokenFor(post, url, sha256(data));
+}
+
+/** The same for an imprint already computed (32 bytes of SHA-256). */
+export async function requestTokenFor(post: TsaPost, url: string, imprint: Uint8Array): Promise<TokenInfo> {
+  const req = makeRequest(imprint);
   return readResponse(await post(url, req.der), req);
 }
 

@@ -36,12 +36,8 @@ export interface WaczOptions {
   total?: number;
   signal?: AbortSignal;
   onProgress?(done: number, total: number, file: string): void;
-  /**
-   * Signing and timestamps (utils/evidence/, issue 14): given the hash string of
-   * datapackage.json and its bytes, the fields to add to datapackage-digest.json
-   * (`signedData` of the WACZ signing spec, Saqta's `timestamps`).
-   */
-  digestExtra?(hash: string, datapackage: Uint8Array): Promise<Record<string, unknown>>;
+  /** More fields for datapackage-digest.json, given the hash of datapackage.json ("sha256:…"): where signatures go (`signedData`). */
+  digestFields?(hash: string): Promise<Record<string, unknown>> | Record<string, unknown>;
 }
 
 const MIME: Record<string, string> = {
@@ -234,9 +230,9 @@ export async function writeWacz(
   const pkgBytes = enc.encode(JSON.stringify(pkg, null, 2));
   const listed = resources.length;
   await add(DATAPACKAGE, pkgBytes, MIME.json!);
-  const pkgHash = `sha256:${bytesToHex(sha256(pkgBytes))}`;
-  const extra = opts.digestExtra ? await opts.digestExtra(pkgHash, pkgBytes) : {};
-  await add(DIGEST, JSON.stringify({ path: DATAPACKAGE, hash: pkgHash, ...extra }, null, 2), MIME.json!);
+  const hash = `sha256:${bytesToHex(sha256(pkgBytes))}`;
+  const extra = (await opts.digestFields?.(hash)) ?? {};
+  await add(DIGEST, JSON.stringify({ ...extra, path: DATAPACKAGE, hash }, null, 2), MIME.json!);
   resources.length = listed;
   check();
   zip.end();
