@@ -41,9 +41,14 @@ export default defineConfig({
       'webNavigation',
       // Saving: see HTTP 451 on top-level loads (observe only) for the blocked-site fallback.
       'webRequest',
+      // Evidence: wake the trusted-timestamp queue to retry with back-off (utils/ext/evidence.ts).
+      'alarms',
       ...(browser === 'firefox' ? [] : ['sidePanel']),
     ],
     host_permissions: ['<all_urls>'],
+    // Evidence: a timestamp server's origin is asked for when the reader turns timestamps on
+    // (Settings), so it stays granted even where site access was narrowed (Chrome's "on click").
+    optional_host_permissions: ['https://*/*', 'http://*/*'],
     action: { default_title: '__MSG_extName__' },
     // Strict CSP for extension pages and the background (utils/csp.ts, SECURITY.md).
     // WXT writes the MV2 string form for Firefox. `wxt dev` needs its dev server.

@@ -7,6 +7,8 @@ import { storage } from 'wxt/utils/storage';
 import { DEFAULT_SETTINGS, type Settings } from '../utils/backup';
 import { captureBridge, showSaved } from '../utils/ext/capture-bridge';
 import { watchBlockedSites } from '../utils/ext/blocked-watch';
+import { evidenceDeps, STAMP_ALARM } from '../utils/ext/evidence';
+import { captureSaved, runStamps } from '../utils/background/evidence';
 
 export default defineBackground({
   type: 'module',
@@ -49,6 +51,7 @@ export default defineBackground({
         return { persisted, usage: est?.usage ?? null, quota: est?.quota ?? null };
       },
       capture: captureBridge(),
+      evidence: evidenceDeps(),
       highlighter: {
         async inject(tabId, frameId) {
           await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: ['/highlighter.js'] });
@@ -65,6 +68,8 @@ export default defineBackground({
         const tabId = (msg as { tabId?: number }).tabId ?? sender.tab?.id;
         return handle({ ...msg, tabId }, deps).then((res) => {
           if (tabId !== undefined) void showSaved(tabId, res.ok);
+          // Evidence: queue the new capture's record hash for a trusted timestamp (when on).
+          if (res.ok) void captureSaved(deps, (res.value as { capture: { id: string } }).capture.id).catch(() => undefined);
           return res;
         });
       }
@@ -74,6 +79,13 @@ export default defineBackground({
       }
       return handle(msg, deps);
     });
+
+    // Evidence: the timestamp queue wakes on its alarm, when the browser is back online, and at start.
+    browser.alarms.onAlarm.addListener((alarm) => {
+      if (alarm.name === STAMP_ALARM) void runStamps(deps).catch(() => undefined);
+    });
+    self.addEventListener('online', () => void runStamps(deps, { all: true }).catch(() => undefined));
+    void runStamps(deps).catch(() => undefined);
 
     // Saving: offer the saved copy when a site cannot be reached.
     watchBlockedSites(db);

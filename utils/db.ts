@@ -11,6 +11,7 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { Annotation, Color } from './annotation';
 import { annotationTerms, pageTerms } from './search/terms';
+import type { KeyRecord } from './evidence/keys';
 
 export interface PageRecord {
   id: string;
@@ -64,8 +65,37 @@ export interface CaptureRecord {
   artifacts: ArtifactRef[];
   /** What the save could not get (resources that failed, no screenshot…), for the reader to see. */
   notes?: { failedResources?: string[]; screenshot?: 'ok' | 'failed'; timingsMs?: Record<string, number> };
+  /** RFC 3161 timestamp of the record's hash (utils/evidence/): waiting in the queue, or the token. */
+  timestamp?: CaptureTimestamp;
   /** The HTTP exchanges recorded at save time (WARC request/response pairs on export; utils/wacz/records.ts). Not indexed. */
   exchanges?: Exchange[];
+}
+
+/** A capture's trusted timestamp (v20, issue 14). The token travels in exports. */
+export interface CaptureTimestamp {
+  state: 'waiting' | 'stamped';
+  /** The TSA's URL. */
+  tsa: string;
+  /** Hex SHA-256 of the record's canonical JSON (utils/evidence/record.ts): what the token covers. */
+  recordHash: string;
+  /** base64 DER TimeStampToken, once stamped. */
+  token?: string;
+  /** The TSA's time in the token (ISO 8601 UTC). */
+  genTime?: string;
+  /** The TSA's name from its certificate. */
+  tsaName?: string;
+  /** While waiting: why the last try failed, and when the next one is due. */
+  lastError?: string;
+  nextTry?: string;
+}
+
+/** A timestamp request waiting for its TSA (v20): retried with back-off until it gets a token. */
+export interface StampJob {
+  /** The capture's id. */
+  id: string;
+  /** ISO time the next try is due (indexed). */
+  due: string;
+  attempts: number;
 }
 
 /** One recorded HTTP exchange of a capture: the body is the blob `blobId` (shared with an image artifact when it is one). */
@@ -140,6 +170,12 @@ export const SCHEMA = {
     annotations: 'id, pageId, *body.tags, body.color, modified, anchor, created, *terms',
     texts: 'pageId, blobId, *terms',
   },
+  20: {
+    // v20 (evidence, issue 14): the install's signing key pair (CryptoKeys, private one
+    // non-extractable, stored by structured clone) and the queue of timestamp requests.
+    keys: 'id',
+    stamps: 'id, due',
+  },
 } as const;
 
 export class SaqtaDB extends Dexie {
@@ -149,6 +185,8 @@ export class SaqtaDB extends Dexie {
   captures!: EntityTable<CaptureRecord, 'id'>;
   blobs!: EntityTable<BlobRecord, 'id'>;
   tags!: EntityTable<TagRecord, 'id'>;
+  keys!: EntityTable<KeyRecord, 'id'>;
+  stamps!: EntityTable<StampJob, 'id'>;
 
   /**
    * Why the last write transaction was aborted by IndexedDB itself (a full
@@ -210,6 +248,8 @@ export class SaqtaDB extends Dexie {
           p.terms = pageTerms(p);
         });
       });
+    // v20: two new tables, nothing to convert.
+    this.version(20).stores(SCHEMA[20]);
     this.use(termsMiddleware());
   }
 }

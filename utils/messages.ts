@@ -11,6 +11,8 @@ import type { Annotation, AnnotationBody, AnchorState, Color, Selector } from '.
 import type { PageRecord, TagRecord, CaptureRecord } from './db';
 import type { PageKeys } from './url';
 import type { BackupStatus, Settings } from './backup';
+import type { EvidenceSettings } from './evidence/settings';
+import type { SignedData } from './evidence/sign';
 
 export type ErrorCode =
   | 'bad-request'
@@ -170,7 +172,24 @@ export interface SettingsApi {
   'backup.exported': { req: { at?: string }; res: { settings: Settings } };
 }
 
-export interface Api extends CoreApi, HighlightApi, SaveApi, LibraryApi, SettingsApi {}
+/** Requests of signing and trusted timestamps (issue 14; utils/background/evidence.ts). */
+export interface EvidenceApi {
+  /** The install's signing key (made on first use) and the timestamp settings and queue. */
+  'evidence.status': {
+    req: {};
+    res: { fingerprint: string; fingerprintGrouped: string; publicKeyPem: string; keyCreated: string; settings: EvidenceSettings; waiting: number };
+  };
+  /** Turn trusted timestamps on or off and choose the TSA (the page asks for its host permission first). */
+  'evidence.setTimestamps': { req: EvidenceSettings; res: { settings: EvidenceSettings } };
+  /** Sign a package's "sha256:<hex>" hash with the install's key (WACZ signedData). */
+  'evidence.sign': { req: { hash: string }; res: { signedData: SignedData } };
+  /** A timestamp token for a SHA-256 imprint (hex), now; fails when timestamps are off or the TSA cannot be reached. */
+  'evidence.stamp': { req: { imprint: string }; res: { tsa: string; token: string; genTime: string; tsaName: string } };
+  /** Try every due timestamp request now. */
+  'evidence.runQueue': { req: {}; res: { stamped: number; waiting: number } };
+}
+
+export interface Api extends CoreApi, HighlightApi, SaveApi, LibraryApi, SettingsApi, EvidenceApi {}
 
 export type RequestType = keyof Api;
 export type Request<K extends RequestType = RequestType> = K extends RequestType
@@ -183,6 +202,8 @@ export type Event =
   | { event: 'annotations.changed'; pageId: string }
   | { event: 'page.saved'; pageId: string }
   | { event: 'tags.changed' }
+  /** A capture of this page got its timestamp token, or its request failed and waits again (issue 14). */
+  | { event: 'capture.stamped'; pageId: string }
   /** Sent by a tab's content script when its claims landed somewhere else or became orphans (side panel order). */
   | { event: 'anchors.changed'; pageId: string | null };
 

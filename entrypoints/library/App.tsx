@@ -24,6 +24,7 @@ import { BackupReminder } from '../../components/BackupReminder';
 import { errorResult } from '../../utils/background/errors';
 import { errorText } from '../../utils/ext/errors';
 import './library.css';
+import { ImportSigner } from '../../components/EvidenceImport';
 
 type Tab = 'articles' | 'claims' | 'tags';
 /** Row heights (px) of the windowed lists: a title or quote line and a line of details (library.css). */
@@ -252,6 +253,7 @@ export function App() {
               <ul>{summary.notes.slice(0, 200).map((n, i) => <li key={i}>{t(n.key, n.args)}</li>)}</ul>
             </details>
           ) : null}
+          <ImportSigner evidence={summary.evidence} />
         </div>
       )}
 

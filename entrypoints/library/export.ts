@@ -12,6 +12,7 @@ import { readerFile } from '../../utils/bundle/html';
 import { claimsMarkdown } from '../../utils/bundle/markdown';
 import { toCollection } from '../../utils/bundle/jsonld';
 import { newId } from '../../utils/annotation';
+import { exportEvidence } from '../../utils/ext/evidence';
 
 export function download(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);
@@ -59,7 +60,8 @@ export async function exportBundle(
   const { pageIds, only } = await selectionPages(db, sel);
   const created = new Date();
   const sink = new BlobSink();
-  await writeWacz(collectArticles(db, pageIds, only), { title: label.title, lang: label.lang, created, software, total: pageIds.length, signal, onProgress }, sink.push);
+  // Signed with the install's key, and time-stamped when timestamps are on (utils/ext/evidence.ts).
+  await writeWacz(collectArticles(db, pageIds, only), { title: label.title, lang: label.lang, created, software, total: pageIds.length, signal, onProgress, digestFields: exportEvidence }, sink.push);
   const blob = sink.blob('application/wacz');
   const name = bundleFileName(what, created, 'wacz');
   download(blob, name);

@@ -6,6 +6,7 @@ import type { Api } from '../../utils/messages';
 import type { BackupStatus } from '../../utils/backup';
 import { MAX_REMINDER_DAYS } from '../../utils/backup';
 import { formatBytes } from '../../components/format-bytes';
+import { EvidenceSettings } from './EvidenceSettings';
 
 type Status = Api['storage.status']['res'];
 
@@ -43,6 +44,7 @@ export function App() {
         )}
       </section>
       <BackupSettings />
+      <EvidenceSettings />
       <section aria-labelledby="keys-h">
         <h2 id="keys-h">{t('shortcutsHeading')}</h2>
         <p>{t('shortcutsHelp')}</p>

@@ -15,6 +15,7 @@ import { ClaimsView } from '../../components/ClaimsView';
 import { HighlightMarks } from './marks';
 import { CapturePanel } from './CapturePanel';
 import { Changes } from './Changes';
+import { EvidenceSheet, EvidenceStatus } from '../../components/EvidenceSheet';
 
 type Theme = 'auto' | 'light' | 'dark';
 const SIZE_KEY = 'saqta.reader.size';
@@ -243,8 +244,10 @@ export function App() {
           </section>
           <CapturePanel copy={copy} />
           <Changes copy={copy} />
+          <EvidenceStatus copy={copy} />
         </aside>
       </div>
+      <EvidenceSheet copy={copy} />
     </div>
   );
 }

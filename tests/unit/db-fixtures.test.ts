@@ -62,6 +62,21 @@ UPGRADES[3] = async (db, fx) => {
   }
 };
 
+UPGRADES[20] = async (db, fx) => {
+  // v20 (evidence): the key and queue tables exist, empty; captures keep every field and get no timestamp.
+  expect(await db.keys.count()).toBe(0);
+  expect(await db.stamps.count()).toBe(0);
+  for (const c of fx.tables.captures) expect((await db.captures.get(c.id as string))?.timestamp).toBeUndefined();
+  // A non-extractable CryptoKey survives the store (structured clone) and still signs.
+  const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-384' }, false, ['sign', 'verify'])) as CryptoKeyPair;
+  await db.keys.add({ id: 'signing', privateKey: pair.privateKey, publicKey: pair.publicKey, spki: '', fingerprint: '', created: '' });
+  const back = await db.keys.get('signing');
+  expect(back?.privateKey.extractable).toBe(false);
+  expect((await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, back!.privateKey, new Uint8Array(1))).byteLength).toBe(96);
+  await db.stamps.add({ id: 'c', due: '2026-01-01T00:00:00.000Z', attempts: 0 });
+  expect((await db.stamps.where('due').belowOrEqual('2026-06-01').first())?.id).toBe('c');
+};
+
 describe('schema migrations on saved databases', () => {
   it('there is a saved database for every earlier schema version', () => {
     const missing = versions.filter((v) => v < current && !existsSync(join(DIR, `v${v}.json`)));

@@ -288,3 +288,55 @@ describe('recording a save as exchanges', () => {
     expect(xs[2]!.responseHeaders).toEqual([['Content-Type', 'text/css'], ['X-Orig-Content-Encoding', 'br'], ['Content-Length', String(css.length)]]);
   });
 });
+
+describe('WACZ verify against a consistent but lying package', () => {
+  /** Re-zip with every hash in datapackage.json and its digest recomputed: only the planted lie remains. */
+  async function repack(files: Map<string, Uint8Array>, opts: { deflateWarc?: boolean } = {}): Promise<Uint8Array> {
+    const { zipSync } = await import('fflate');
+    const pkg = JSON.parse(text(files.get('datapackage.json')));
+    for (const r of pkg.resources) {
+      r.hash = `sha256:${sha256Hex(files.get(r.path)!)}`;
+      r.bytes = files.get(r.path)!.length;
+    }
+    const pkgBytes = new TextEncoder().encode(JSON.stringify(pkg));
+    files.set('datapackage.json', pkgBytes);
+    files.set('datapackage-digest.json', new TextEncoder().encode(JSON.stringify({ path: 'datapackage.json', hash: `sha256:${sha256Hex(pkgBytes)}` })));
+    const input: Record<string, [Uint8Array, { level: 0 | 6 }]> = {};
+    for (const [k, v] of files) input[k] = [v, { level: k.startsWith('archive/') && !opts.deflateWarc ? 0 : 6 }];
+    return zipSync(input);
+  }
+  const fails = async (bytes: Uint8Array) => (await verifyWacz(memorySource(bytes))).lines.filter((l) => l.level === 'fail').map((l) => `${l.file}: ${l.message}`).join('\n');
+
+  it('names the record when an index entry points at the wrong offset, names another URL, or the record was rewritten', async () => {
+    const files = await unzipStrict(await wacz(await library()));
+    expect(await fails(await repack(new Map(files)))).toBe('');
+    const cdx = text(files.get('indexes/index.cdxj')).trim().split('\n');
+    const warcName = [...files.keys()].find((n) => n.startsWith('archive/'))!;
+
+    // An offset one byte off.
+    const shifted = cdx.map((l, i) => (i === 0 ? l.replace(/"offset":"(\d+)"/, (_m, o) => `"offset":"${Number(o) + 1}"`) : l));
+    expect(await fails(await repack(new Map(files).set('indexes/index.cdxj', new TextEncoder().encode(`${shifted.join('\n')}\n`))))).toMatch(new RegExp(`${warcName}: indexes/index.cdxj line 1 \\(offset \\d+`));
+
+    // Another URL for the same record (its key changed with it, order kept).
+    const lied = cdx.map((l) => (l.includes('"url":"https://cdn.example/x.png"') ? l.replace('"url":"https://cdn.example/x.png"', '"url":"https://cdn.example/y.png"').replace('example,cdn)/x.png', 'example,cdn)/y.png') : l));
+    expect(await fails(await repack(new Map(files).set('indexes/index.cdxj', new TextEncoder().encode(`${lied.join('\n')}\n`))))).toContain('the index says "https://cdn.example/y.png"');
+
+    // The last record's payload rewritten (same headers, re-gzipped, index length fixed): its digest gives it away.
+    const { gunzipSync, gzipSync } = await import('fflate');
+    const warc = files.get(warcName)!;
+    const lastLine = cdx.map((l) => JSON.parse(l.slice(l.indexOf('{')))).sort((a, b) => Number(b.offset) - Number(a.offset))[0]!;
+    const member = gunzipSync(warc.subarray(Number(lastLine.offset)));
+    const changed = new TextDecoder().decode(member).replace('gone.css', 'gone.CSS');
+    expect(changed).not.toBe(new TextDecoder().decode(member));
+    const regz = gzipSync(new TextEncoder().encode(changed));
+    const rewritten = concatBytes([warc.subarray(0, Number(lastLine.offset)), regz]);
+    const cdx2 = cdx.map((l) => (l.includes(`"offset":"${lastLine.offset}"`) ? l.replace(/"length":"\d+"/, `"length":"${regz.length}"`) : l));
+    const out = await fails(await repack(new Map(files).set(warcName, rewritten).set('indexes/index.cdxj', new TextEncoder().encode(`${cdx2.join('\n')}\n`))));
+    expect(out).toContain('has a payload whose SHA-256 is not its WARC-Payload-Digest: the record was changed');
+  });
+
+  it('refuses a WARC file deflated inside the ZIP (replay reads by range)', async () => {
+    const files = await unzipStrict(await wacz(await library()));
+    expect(await fails(await repack(new Map(files), { deflateWarc: true }))).toContain('a WARC file must be stored in the ZIP without compression');
+  });
+});

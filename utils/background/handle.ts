@@ -10,6 +10,7 @@ import { highlightHandlers, type HighlighterInjector } from './highlights';
 import { saveHandlers, type CaptureBridge } from './save';
 import { libraryHandlers } from './library';
 import { settingsHandlers, type SettingsStore } from './settings';
+import { evidenceHandlers, type EvidenceDeps } from './evidence';
 import { findPage } from '../store/pages';
 import {
   annotationsOf,
@@ -37,6 +38,8 @@ export interface HandlerDeps {
   capture?: CaptureBridge;
   /** Highlighting: loads the highlighter into a frame. Absent in tests that do not highlight. */
   highlighter?: HighlighterInjector;
+  /** Signing and trusted timestamps (utils/background/evidence.ts). Absent in tests that do not sign. */
+  evidence?: EvidenceDeps;
 }
 
 export type Handler<K extends RequestType> = (req: Request<K>, deps: HandlerDeps) => Promise<Result<Api[K]['res']>>;
@@ -119,6 +122,7 @@ const handlers: Handlers = {
   ...saveHandlers,
   ...libraryHandlers,
   ...settingsHandlers,
+  ...evidenceHandlers,
 };
 
 export async function handle(msg: unknown, deps: HandlerDeps): Promise<Result<unknown>> {

@@ -99,9 +99,9 @@ export async function importSource(db: SaqtaDB, src: ByteSource, opts: ImportOpt
   const win = domOf(opts);
   if (await isWaczSource(src)) {
     // A WACZ's saved pages are no more trusted than a bundle's: the same cleaning, then the same merge.
-    const { articles, claims } = await readWaczForImport(src, opts);
+    const { articles, claims, evidence } = await readWaczForImport(src, opts);
     const notes = await cleanArticles(articles, win, opts.signal);
-    const summary = await mergeIntoLibrary(db, articles, claims, { signal: opts.signal, onProgress: (d, t) => opts.onProgress?.('write', d, t) });
+    const summary = { ...(await mergeIntoLibrary(db, articles, claims, { signal: opts.signal, onProgress: (d, t) => opts.onProgress?.('write', d, t) })), evidence };
     return notes.length ? { ...summary, notes } : summary;
   }
   const parsed: ParsedParts = file && opts.worker

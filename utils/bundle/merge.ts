@@ -17,6 +17,7 @@
  */
 import type { SaqtaDB, PageRecord, BlobRecord, CaptureRecord, TagRecord } from '../db';
 import { newId, nowIso, quoteOf, type Annotation } from '../annotation';
+import type { ImportEvidence } from '../evidence/check';
 import { pageKeys, type PageKeys } from '../url';
 import { cleanTagName, tagKey } from '../store/tags';
 import type { ImportedClaim } from './jsonld';
@@ -29,6 +30,8 @@ export interface ImportSummary {
   tags: { added: number };
   /** What the import changed or left out (dates normalized, saved HTML sanitized), when anything. */
   notes?: ImportNote[];
+  /** WACZ only: who signed it and how many timestamp tokens hold (utils/evidence/check.ts). */
+  evidence?: ImportEvidence;
 }
 
 export interface MergeOptions {

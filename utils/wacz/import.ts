@@ -12,10 +12,14 @@ import type { ByteSource } from './archive';
 import { checkRecords, readWacz } from './read';
 import { isSaqtaWacz, readSaqtaContents, refusal, type SaqtaContents } from './saqta';
 import { foreignContents } from './foreign';
+import { checkEvidence, importEvidence, type ImportEvidence } from '../evidence/check';
 
-export async function readWaczForImport(src: ByteSource, opts: ImportOptions = {}): Promise<SaqtaContents> {
+export async function readWaczForImport(src: ByteSource, opts: ImportOptions = {}): Promise<SaqtaContents & { evidence: ImportEvidence }> {
   const read = await readWacz(src, { signal: opts.signal, onProgress: (d, t) => opts.onProgress?.('check', d, t) });
   if (read.problems.length) throw refusal(read.problems[0]!);
+  // Who signed it and when (utils/evidence/): a signature or token that does not hold refuses the package.
+  const { evidence, problem } = importEvidence(await checkEvidence(crypto.subtle, read.files));
+  if (problem) throw refusal(problem);
   const recordProblems = await checkRecords(read, { signal: opts.signal });
   if (recordProblems.length) throw refusal(recordProblems[0]!);
   const problems: { file?: string; message: string }[] = [];
@@ -24,5 +28,5 @@ export async function readWaczForImport(src: ByteSource, opts: ImportOptions = {
   const ids = new Set(contents.articles.map((a) => a.page.id));
   const orphan = contents.claims.find((c) => !c.pageId || !ids.has(c.pageId));
   if (orphan) throw refusal({ file: 'annotations.jsonld', message: `claim ${orphan.id} belongs to no article of the package` });
-  return contents;
+  return { ...contents, evidence };
 }

@@ -235,8 +235,8 @@ export async function readRecord(range: ByteSource, offset: number, length: numb
   if (offset + length > range.size) throw new Error(`the range ${offset}+${length} ends past the file (${range.size} bytes)`);
   const bytes = await range.read(offset, length);
   const parser = new WARCParser([bytes]);
-  const record = await parser.parse();
-  if (!record) throw new Error('no WARC record there');
+  const record = await parser.parse().catch(() => null);
+  if (!record || !/^WARC\/1\.[01]$/.test(record.warcHeaders.statusline ?? '') || !record.warcType) throw new Error('no WARC record starts there');
   const payload = await record.readFully(false);
   const got = parser.recordLength;
   if (await parser.parse()) throw new Error('more than one record in the range');

@@ -5,6 +5,7 @@
  * and its SHA-256 must be the one the capture record lists. Gives the
  * articles and claims the library merge takes (utils/bundle/merge.ts).
  */
+import { importedTimestamp } from '../evidence/check';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { ArtifactKind, ArtifactRef, CaptureRecord } from '../db';
@@ -141,6 +142,9 @@ async function readCapture(read: ReadWacz, path: string, pageId: string, problem
     }
   }
   if (exchanges.length) record.exchanges = exchanges;
+  // Its trusted timestamp travels with it (checked by utils/evidence/check.ts before import).
+  const timestamp = importedTimestamp(raw.timestamp);
+  if (timestamp) record.timestamp = timestamp;
   return { record, files };
 }
 

@@ -13,7 +13,12 @@ import { listArchive, type ByteSource } from './archive';
 import { checkRecords, readWacz } from './read';
 import { isSaqtaWacz, readSaqtaContents } from './saqta';
 
-export async function verifyWacz(src: ByteSource): Promise<VerifyReport> {
+export interface VerifyWaczOptions {
+  /** More checks over the read package (utils/evidence/check.ts: signature and timestamps). */
+  evidence?(read: Awaited<ReturnType<typeof readWacz>>): Promise<VerifyLine[]>;
+}
+
+export async function verifyWacz(src: ByteSource, opts: VerifyWaczOptions = {}): Promise<VerifyReport> {
   const lines: VerifyLine[] = [];
   let read;
   try {
@@ -59,6 +64,7 @@ export async function verifyWacz(src: ByteSource): Promise<VerifyReport> {
     }
     if (found) lines.push({ level: 'ok', message: found === 1 ? '1 quote found in its saved article.' : `${found} quotes found in their saved articles.` });
   }
+  if (opts.evidence) lines.push(...(await opts.evidence(read)));
   return { ok: !lines.some((l) => l.level === 'fail'), lines };
 }
 
@@ -68,13 +74,13 @@ export function looksLikeWacz(names: string[]): boolean {
 }
 
 /** A .wacz or an older Saqta .zip bundle: each with its own checks. */
-export async function verifyAny(src: ByteSource, opts: VerifyOptions = {}): Promise<VerifyReport & { kind: 'wacz' | 'bundle' }> {
+export async function verifyAny(src: ByteSource, opts: VerifyWaczOptions & VerifyOptions = {}): Promise<VerifyReport & { kind: 'wacz' | 'bundle' }> {
   let names: string[] = [];
   try {
     names = (await listArchive(src)).map((e) => e.name);
   } catch {
     /* the bundle check reports what is wrong with the ZIP */
   }
-  if (looksLikeWacz(names)) return { ...(await verifyWacz(src)), kind: 'wacz' };
+  if (looksLikeWacz(names)) return { ...(await verifyWacz(src, opts)), kind: 'wacz' };
   return { ...(await verifyBundle(src, opts)), kind: 'bundle' };
 }

@@ -1,0 +1,202 @@
+/**
+ * The printed evidence sheet (issue 14) and the reader's timestamp status.
+ *
+ * `EvidenceSheet` is rendered with the reader but shown only in print: the
+ * reader's Print (and so Save as PDF) gives a sheet with the capture record
+ * (URLs, time in UTC and local time, browser, Saqta version, the record's
+ * hash), every artifact's SHA-256, the signing key's fingerprint and the
+ * timestamp status, each claim with its tags and notes, and the article with
+ * the claims marked and numbered. Every page carries the capture's identity
+ * and "page / pages" in @page margin boxes (Chromium ≥ 131, Firefox ≥ 138).
+ *
+ * `EvidenceStatus` is the on-screen part: which captures of the page are
+ * time-stamped and which are waiting.
+ */
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { SavedCopy } from './saved-copy';
+import type { CaptureRecord, CaptureTimestamp } from '../utils/db';
+import { quoteOf } from '../utils/annotation';
+import { t, uiLang } from '../utils/ext/i18n';
+import { send } from '../utils/ext/client';
+import { recordHash } from '../utils/evidence/record';
+import { utcText } from '../utils/evidence/time';
+import { markClaims } from './evidence-marks';
+import { dirForLang } from '../utils/extract/meta';
+import './evidence-sheet.css';
+
+const KIND_LABEL: Record<string, string> = {
+  article: 'artifactArticle',
+  snapshot: 'artifactSnapshot',
+  raw: 'artifactRaw',
+  screenshot: 'artifactScreenshot',
+  image: 'artifactImage',
+};
+
+export { utcText };
+
+function localText(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.valueOf())) return iso;
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  try {
+    return `${d.toLocaleString(uiLang(), { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' })} (${zone})`;
+  } catch {
+    return d.toString();
+  }
+}
+
+/** The timestamp status of a capture, in words. */
+export function stampText(ts: CaptureTimestamp | undefined): { state: 'stamped' | 'waiting' | 'none'; text: string } {
+  if (!ts) return { state: 'none', text: t('evidenceNotStamped') };
+  if (ts.state === 'stamped' && ts.genTime) return { state: 'stamped', text: t('evidenceStamped', [utcText(ts.genTime), ts.tsaName ?? ts.tsa]) };
+  return { state: 'waiting', text: t('evidenceStampWaiting', ts.tsa) };
+}
+
+function cssString(s: string): string {
+  return `"${s.replace(/[\\"]/g, '\\$&').replace(/[\r\n]+/g, ' ')}"`;
+}
+
+function useFingerprint(): string | null {
+  const [fp, setFp] = useState<string | null>(null);
+  useEffect(() => {
+    void send('evidence.status', {}).then((r) => setFp(r.ok ? r.value.fingerprintGrouped : null));
+  }, []);
+  return fp;
+}
+
+function kb(n: number): string {
+  return n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(2)} MB`;
+}
+
+/** Print-only evidence sheet of the capture shown in the reader. */
+export function EvidenceSheet({ copy }: { copy: SavedCopy }) {
+  const { page, capture: c, annotations } = copy;
+  const fingerprint = useFingerprint();
+  const articleRef = useRef<HTMLDivElement>(null);
+  const hash = useMemo(() => recordHash(c), [c]);
+  // A marked copy of the article (the reader's own article is left as it is).
+  const marked = useMemo(() => {
+    if (!copy.article) return { root: null, numbers: new Map<string, { n: number; found: boolean }>() };
+    const root = document.createElement('div');
+    root.append(copy.article.cloneNode(true));
+    return { root, numbers: markClaims(root, annotations) };
+  }, [copy]);
+  useEffect(() => {
+    const el = articleRef.current;
+    if (el) el.replaceChildren(...(marked.root ? [marked.root] : []));
+  }, [marked]);
+
+  const stamp = stampText(c.timestamp);
+  const identity = `Saqta · ${t('evidenceSheetTitle')} · ${t('evidenceCaptureId')} ${c.id} · ${utcText(c.capturedAt)}`;
+  const pageCss = `@page {
+  @top-left { content: ${cssString(identity)}; font: 7.5pt system-ui, sans-serif; color: #333; }
+  @bottom-left { content: ${cssString(`SHA-256 ${t('evidenceRecordHashShort')}: ${hash}`)}; font: 7pt ui-monospace, monospace; color: #333; }
+  @bottom-right { content: counter(page) " / " counter(pages); font: 8pt system-ui, sans-serif; }
+}`;
+  const lang = page.lang;
+  const dir = dirForLang(lang, page.dir);
+  return (
+    <section class="evidence-sheet" aria-hidden="true" data-testid="evidence-sheet">
+      <style>{pageCss}</style>
+      <h1 class="ev-title">{t('evidenceSheetTitle')}</h1>
+      <p class="ev-page-title">{page.title}</p>
+
+      <h2>{t('readerCapture')}</h2>
+      <dl class="ev-record">
+        <dt>{t('readerOriginal')}</dt>
+        <dd>{c.url}</dd>
+        <dt>{t('readerFinalUrl')}</dt>
+        <dd>{c.finalUrl}</dd>
+        <dt>{t('evidenceTimeUtc')}</dt>
+        <dd>{utcText(c.capturedAt)}</dd>
+        <dt>{t('evidenceTimeLocal')}</dt>
+        <dd>{localText(c.capturedAt)}</dd>
+        <dt>{t('readerBrowser')}</dt>
+        <dd>{c.browser}</dd>
+        <dt>{t('readerExtension')}</dt>
+        <dd>Saqta {c.extensionVersion}</dd>
+        <dt>{t('evidenceCaptureId')}</dt>
+        <dd class="ev-hash">{c.id}</dd>
+        <dt>{t('evidenceRecordHash')}</dt>
+        <dd class="ev-hash">{hash}</dd>
+      </dl>
+
+      <h2>{t('evidenceProofHeading')}</h2>
+      <dl class="ev-record">
+        <dt>{t('evidenceSheetKey')}</dt>
+        <dd class="ev-hash">{fingerprint ?? '—'}</dd>
+        <dt>{t('evidenceTimestamp')}</dt>
+        <dd data-state={stamp.state}>{stamp.text}</dd>
+      </dl>
+
+      <h2>{t('readerArtifacts')}</h2>
+      <ul class="ev-artifacts">
+        {c.artifacts.map((a) => (
+          <li key={a.blobId}>
+            <span class="ev-label">{t(KIND_LABEL[a.kind] ?? 'artifactImage')}</span> · {kb(a.size)} · {a.mime}
+            {a.sourceUrl ? <div class="ev-small">{a.sourceUrl}</div> : null}
+            <div class="ev-hash">SHA-256 {a.sha256}</div>
+          </li>
+        ))}
+      </ul>
+
+      <h2>{t('readerClaims', String(annotations.length))}</h2>
+      {annotations.length === 0 && <p>{t('readerNoClaims')}</p>}
+      <ol class="ev-claims">
+        {annotations.map((a) => {
+          const num = marked.numbers.get(a.id);
+          return (
+            <li key={a.id} class="ev-claim" value={num?.n}>
+              <q lang={lang} dir={dir}>
+                {quoteOf(a)?.exact}
+              </q>
+              {num && !num.found && <span class="ev-small"> ({t('readerOrphan')})</span>}
+              {a.body.tags.length > 0 && (
+                <div>
+                  <span class="ev-label">{t('evidenceTags')}:</span> {a.body.tags.join(', ')}
+                </div>
+              )}
+              {a.body.note && (
+                <div class="ev-note">
+                  <span class="ev-label">{t('evidenceNote')}:</span> {a.body.note}
+                </div>
+              )}
+              <div class="ev-small">
+                {t('evidenceMarked', utcText(a.created))}
+              </div>
+            </li>
+          );
+        })}
+      </ol>
+
+      <h2 class="ev-article-h">{t('evidenceArticleHeading')}</h2>
+      <article class="ev-article" lang={lang} dir={dir}>
+        <h3>{page.title}</h3>
+        {page.byline && <p class="ev-small">{page.byline}</p>}
+        {!copy.article && <p>{t('readerNoArticle')}</p>}
+        <div ref={articleRef} />
+      </article>
+    </section>
+  );
+}
+
+/** On screen: each capture of the page, time-stamped or waiting. */
+export function EvidenceStatus({ copy }: { copy: SavedCopy }) {
+  return (
+    <section aria-labelledby="evidence-status-h" class="evidence-status" data-testid="evidence-status">
+      <h2 id="evidence-status-h">{t('evidenceTimestamp')}</h2>
+      <ul>
+        {copy.captures.map((c: CaptureRecord) => {
+          const s = stampText(c.timestamp);
+          return (
+            <li key={c.id} data-state={s.state} aria-current={c.id === copy.capture.id ? 'true' : undefined}>
+              <span class={`ev-badge ev-${s.state}`}>{t(s.state === 'stamped' ? 'evidenceBadgeStamped' : s.state === 'waiting' ? 'evidenceBadgeWaiting' : 'evidenceBadgeNone')}</span>{' '}
+              <time dateTime={c.capturedAt}>{utcText(c.capturedAt)}</time>
+              <div class="ev-small">{s.text}</div>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

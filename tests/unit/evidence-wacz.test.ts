@@ -1,0 +1,181 @@
+// @vitest-environment node
+/**
+ * Issue 14 on real WACZ exports: every export is signed (WACZ signing spec,
+ * anonymous key, in datapackage-digest.json) and carries its timestamp tokens
+ * (the package's and each capture record's, from a real `openssl ts` TSA on
+ * 127.0.0.1). `npm run verify -- file --tsa-ca ca.pem` is run as a person runs
+ * it; the openssl commands it prints are run too; a forger who rewrites a
+ * capture and every hash but cannot sign is caught by verify and refused by
+ * import; import keeps the tokens and says who signed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { zipSync, type Zippable } from 'fflate';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import { SaqtaDB } from '../../utils/db';
+import { collectArticles, selectionPages } from '../../utils/bundle/collect';
+import { unzipStrict, concatBytes, listEntries } from '../../utils/bundle/zip-read';
+import { importBytes } from '../../utils/bundle/import';
+import { writeWacz } from '../../utils/wacz/write';
+import { createKeyRecord, type KeyRecord } from '../../utils/evidence/keys';
+import { signHash } from '../../utils/evidence/sign';
+import { recordBytes, recordHash } from '../../utils/evidence/record';
+import { requestToken, requestTokenFor, type TsaPost } from '../../utils/evidence/queue';
+import { ROOT } from '../paths';
+import { seedLibrary } from './bundle-helpers';
+import { startTsa, type TestTsa } from '../support/tsa';
+
+const post: TsaPost = async (url, body) => {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/timestamp-query' }, body });
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
+};
+const text = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+
+let tsa: TestTsa;
+let key: KeyRecord;
+let dir: string;
+beforeAll(async () => {
+  tsa = await startTsa();
+  key = await createKeyRecord(crypto.subtle);
+  dir = mkdtempSync(join(tmpdir(), 'saqta-signed-'));
+  mkdirSync(ARTIFACTS, { recursive: true });
+});
+afterAll(async () => {
+  await tsa?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The seed library with every capture time-stamped, exported as the library page does (signed, the package stamped). */
+async function signedExport(): Promise<{ bytes: Uint8Array; db: SaqtaDB }> {
+  const db = await seedLibrary();
+  for (const c of await db.captures.toArray()) {
+    const info = await requestToken(post, tsa.url, recordBytes(c));
+    await db.captures.update(c.id, { timestamp: { state: 'stamped', tsa: tsa.url, recordHash: recordHash(c), token: info.token, genTime: info.genTime, tsaName: info.tsaName } });
+  }
+  const { pageIds, only } = await selectionPages(db, { kind: 'all' });
+  const chunks: Uint8Array[] = [];
+  await writeWacz(
+    collectArticles(db, pageIds, only),
+    {
+      title: 'Signed', created: new Date(), software: 'Saqta 0.1.0 (test)',
+      async digestFields(hash) {
+        const stamp = await requestTokenFor(post, tsa.url, hexToBytes(hash.slice('sha256:'.length)));
+        return { signedData: await signHash(crypto.subtle, key, hash, 'Saqta 0.1.0 (test)'), timestamps: [{ tsa: tsa.url, token: stamp.token }] };
+      },
+    },
+    (c) => void chunks.push(c),
+  );
+  return { bytes: concatBytes(chunks), db };
+}
+
+function verify(file: string, ...extra: string[]): { code: number; out: string } {
+  const r = spawnSync(join(ROOT, 'node_modules', '.bin', 'vite-node'), [join(ROOT, 'scripts', 'verify.ts'), '--', file, ...extra], { cwd: ROOT, encoding: 'utf8' });
+  return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+}
+
+/** Rebuild the ZIP with changed files (WARC files stored, as WACZ needs). */
+async function repack(bytes: Uint8Array, change: (files: Map<string, Uint8Array>) => void): Promise<Uint8Array> {
+  const files = await unzipStrict(bytes);
+  change(files);
+  const order = (await listEntries(bytes)).map((e) => e.name);
+  const z: Zippable = {};
+  for (const name of order) z[name] = [files.get(name)!, { level: name.startsWith('archive/') ? 0 : 6 }];
+  return zipSync(z);
+}
+
+describe('signed, time-stamped WACZ', () => {
+  let signed: Uint8Array;
+  let signedFile: string;
+
+  it('verify proves who and when, and its openssl commands say the same', async () => {
+    signed = (await signedExport()).bytes;
+    const files = await unzipStrict(signed);
+    const digest = JSON.parse(text(files.get('datapackage-digest.json')));
+    expect(digest).toMatchObject({ path: 'datapackage.json', hash: `sha256:${bytesToHex(sha256(files.get('datapackage.json')!))}` });
+    expect(digest.signedData).toMatchObject({ hash: digest.hash, publicKey: key.spki });
+    expect(digest.timestamps).toHaveLength(1);
+    const captureFiles = [...files.keys()].filter((n) => n.endsWith('/capture.json'));
+    expect(captureFiles.length).toBeGreaterThan(0);
+    for (const n of captureFiles) expect(JSON.parse(text(files.get(n))).timestamp).toMatchObject({ state: 'stamped', token: expect.any(String) });
+
+    signedFile = join(dir, 'signed.wacz');
+    writeFileSync(signedFile, signed);
+    const { code, out } = verify(signedFile, '--tsa-ca', tsa.caFile);
+    writeFileSync(join(ARTIFACTS, 'verify-signed.txt'), out);
+    expect(code, out).toBe(0);
+    expect(out).toContain(`ok   datapackage-digest.json: Signed by key ${key.fingerprint}`);
+    expect(out).toMatch(new RegExp(`PROVED: signed by key ${key.fingerprint.slice(0, 16)}….*; exported no later than \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC according to CN=Saqta Test TSA, O=Saqta tests; captured \\(articles/[^)]+/capture-1/capture.json\\) no later than`));
+    expect(out).toContain('RESULT: the bundle is intact.');
+    // The commands it prints, run in a shell: openssl agrees on the signature and on every token.
+    const script = out.split('The same checks without Saqta (bash, openssl, unzip):\n')[1]!;
+    const shell = execFileSync('bash', ['-e', '-c', script], { cwd: dir, encoding: 'utf8' });
+    expect(shell).toContain('Verified OK');
+    expect(shell.match(/Verification: OK/g)).toHaveLength(1 + captureFiles.length);
+    expect(shell).toContain(key.fingerprint.toLowerCase());
+
+    // Without the CA, the tokens are intact but who signed them is unchecked: a warning, not a proof.
+    const noCa = verify(signedFile);
+    expect(noCa.code).toBe(0);
+    expect(noCa.out).toContain('give the TSA\'s CA with --tsa-ca');
+    expect(noCa.out).not.toMatch(/PROVED:.*no later than/);
+    // Another TSA's CA: the chain fails.
+    const other = await startTsa('Other TSA');
+    try {
+      const wrongCa = verify(signedFile, '--tsa-ca', other.caFile);
+      expect(wrongCa.code).toBe(1);
+      expect(wrongCa.out).toMatch(/FAIL .*certificate/);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('a forger who rewrites a capture and every hash, but cannot sign, is caught by verify and refused by import', async () => {
+    const forged = await repack(signed, (files) => {
+      const path = [...files.keys()].find((n) => n.endsWith('/capture-1/capture.json'))!;
+      const rec = JSON.parse(text(files.get(path)));
+      rec.capturedAt = '2026-01-01T00:00:00.000Z';
+      files.set(path, new TextEncoder().encode(JSON.stringify(rec, null, 2)));
+      const pkg = JSON.parse(text(files.get('datapackage.json')));
+      for (const r of pkg.resources) if (r.path === path) Object.assign(r, { bytes: files.get(path)!.length, hash: `sha256:${bytesToHex(sha256(files.get(path)!))}` });
+      const pkgBytes = new TextEncoder().encode(JSON.stringify(pkg, null, 2));
+      files.set('datapackage.json', pkgBytes);
+      const digest = JSON.parse(text(files.get('datapackage-digest.json')));
+      digest.hash = `sha256:${bytesToHex(sha256(pkgBytes))}`;
+      digest.signedData.hash = digest.hash;
+      files.set('datapackage-digest.json', new TextEncoder().encode(JSON.stringify(digest, null, 2)));
+    });
+    const file = join(dir, 'forged.wacz');
+    writeFileSync(file, forged);
+    const { code, out } = verify(file, '--tsa-ca', tsa.caFile);
+    writeFileSync(join(ARTIFACTS, 'verify-tampered.txt'), out);
+    expect(code).toBe(1);
+    expect(out).toContain('FAIL datapackage-digest.json: The signature does not match');
+    expect(out).toMatch(/FAIL articles\/[^ ]+\/capture-1\/capture.json: Timestamp token of the capture record .*stamps another hash/);
+    expect(out).toContain('PROVED: nothing');
+    await expect(importBytes(new SaqtaDB(`forged-${Math.random()}`), forged)).rejects.toThrow(/signature does not match/);
+  });
+
+  it('import keeps each capture\'s token and says who signed', async () => {
+    const db = new SaqtaDB(`import-${Math.random()}`);
+    const summary = await importBytes(db, signed);
+    expect(summary.evidence).toEqual({ signature: 'valid', fingerprint: key.fingerprint, stamped: expect.any(Number) });
+    const caps = await db.captures.toArray();
+    expect(summary.evidence!.stamped).toBe(caps.length + 1);
+    for (const c of caps) {
+      expect(c.timestamp).toMatchObject({ state: 'stamped', recordHash: recordHash(c) });
+    }
+    // An unsigned WACZ (another tool's, or older) imports and says so.
+    const unsigned = await repack(signed, (files) => {
+      const d = JSON.parse(text(files.get('datapackage-digest.json')));
+      files.set('datapackage-digest.json', new TextEncoder().encode(JSON.stringify({ path: d.path, hash: d.hash })));
+    });
+    const s2 = await importBytes(new SaqtaDB(`unsigned-${Math.random()}`), unsigned);
+    expect(s2.evidence).toMatchObject({ signature: 'unsigned', stamped: caps.length });
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * Background handlers for `EvidenceApi` (utils/messages.ts, issue 14): the
+ * install's signing key (made on first use, kept in the `keys` table), signing
+ * an export's hash, trusted-timestamp settings, and the timestamp queue
+ * (utils/evidence/queue.ts). Platform pieces come in `EvidenceDeps`
+ * (entrypoints/background.ts: WebCrypto, WXT storage, fetch, alarms).
+ */
+import type { EvidenceApi, Event } from '../messages';
+import { fail, ok } from '../messages';
+import type { SaqtaDB } from '../db';
+import type { HandlerDeps, HandlerSet } from './handle';
+import { ensureKey, groupFingerprint, publicKeyPem, type KeyRecord, type KeyStore } from '../evidence/keys';
+import { fromBase64, hexToBytes } from '../evidence/bytes';
+import { signHash } from '../evidence/sign';
+import { checkTsaUrl, DEFAULT_EVIDENCE_SETTINGS, type EvidenceSettings } from '../evidence/settings';
+import { enqueueCapture, requestTokenFor, runQueue, type TsaPost } from '../evidence/queue';
+
+export interface EvidenceDeps {
+  subtle: SubtleCrypto;
+  settings: { get(): Promise<EvidenceSettings>; set(next: EvidenceSettings): Promise<EvidenceSettings> };
+  post: TsaPost;
+  /** Wake the queue at this time (an alarm), or stop waking it (null). */
+  schedule(at: string | null): void;
+}
+
+export function keyStore(db: SaqtaDB): KeyStore {
+  return {
+    get: (id) => db.keys.get(id),
+    addIfAbsent: (record) =>
+      db.transaction('rw', db.keys, async () => {
+        const have = await db.keys.get(record.id);
+        if (have) return have;
+        await db.keys.add(record);
+        return record;
+      }),
+  };
+}
+
+let keyPromise: Promise<KeyRecord> | null = null;
+/** The install's key, made on first use (one in flight per background). */
+export function installKey(db: SaqtaDB, subtle: SubtleCrypto): Promise<KeyRecord> {
+  keyPromise ??= ensureKey(keyStore(db), subtle).catch((e) => {
+    keyPromise = null;
+    throw e;
+  });
+  return keyPromise;
+}
+
+const HASH = /^sha256:[0-9a-f]{64}$/;
+
+export const evidenceHandlers: HandlerSet<EvidenceApi> = {
+  async 'evidence.status'(_req, { db, evidence }) {
+    if (!evidence) return fail('unsupported', 'Signing is not available here.');
+    const key = await installKey(db, evidence.subtle);
+    const [settings, waiting] = await Promise.all([evidence.settings.get(), db.stamps.count()]);
+    return ok({
+      fingerprint: key.fingerprint,
+      fingerprintGrouped: groupFingerprint(key.fingerprint),
+      publicKeyPem: publicKeyPem(fromBase64(key.spki)),
+      keyCreated: key.created,
+      settings,
+      waiting,
+    });
+  },
+  async 'evidence.setTimestamps'(req, deps) {
+    const { evidence } = deps;
+    if (!evidence) return fail('unsupported', 'Timestamps are not available here.');
+    let tsaUrl: string;
+    try {
+      tsaUrl = checkTsaUrl(String(req.tsaUrl ?? DEFAULT_EVIDENCE_SETTINGS.tsaUrl));
+    } catch (e) {
+      return fail('bad-request', (e as Error).message);
+    }
+    const settings = await evidence.settings.set({ timestamps: req.timestamps === true, tsaUrl });
+    if (settings.timestamps) void runStamps(deps);
+    else evidence.schedule(null);
+    return ok({ settings });
+  },
+  async 'evidence.sign'(req, { db, evidence, version }) {
+    if (!evidence) return fail('unsupported', 'Signing is not available here.');
+    if (typeof req.hash !== 'string' || !HASH.test(req.hash)) return fail('bad-request', 'Only a "sha256:<hex>" hash can be signed.');
+    const key = await installKey(db, evidence.subtle);
+    return ok({ signedData: await signHash(evidence.subtle, key, req.hash, `Saqta ${version}`) });
+  },
+  async 'evidence.stamp'(req, { evidence }) {
+    if (!evidence) return fail('unsupported', 'Timestamps are not available here.');
+    const settings = await evidence.settings.get();
+    if (!settings.timestamps) return fail('unsupported', 'Trusted timestamps are off.');
+    if (typeof req.imprint !== 'string' || !/^[0-9a-f]{64}$/.test(req.imprint)) return fail('bad-request', 'A SHA-256 imprint is 64 hex digits.');
+    try {
+      const info = await requestTokenFor(evidence.post, settings.tsaUrl, hexToBytes(req.imprint));
+      return ok({ tsa: settings.tsaUrl, token: info.token, genTime: info.genTime, tsaName: info.tsaName });
+    } catch (e) {
+      return fail('unsupported', `The timestamp server could not be reached or refused: ${(e as Error).message}`);
+    }
+  },
+  async 'evidence.runQueue'(_req, deps) {
+    return ok(await runStamps(deps, { all: true }));
+  },
+};
+
+let chain: Promise<unknown> = Promise.resolve();
+
+/** Run the due timestamp jobs (one run at a time, in order of asking), tell pages, and set the next alarm. */
+export function runStamps(deps: Pick<HandlerDeps, 'db' | 'evidence' | 'broadcast'>, opts: { all?: boolean } = {}): Promise<{ stamped: number; waiting: number }> {
+  const run = chain.then(async () => {
+    const { db, evidence, broadcast } = deps;
+    if (!evidence) return { stamped: 0, waiting: 0 };
+    const settings = await evidence.settings.get();
+    if (!settings.timestamps) {
+      evidence.schedule(null);
+      return { stamped: 0, waiting: await db.stamps.count() };
+    }
+    const done = await runQueue(db, { post: evidence.post, tsa: settings.tsaUrl, all: opts.all });
+    for (const pageId of done.pages) broadcast({ event: 'capture.stamped', pageId } satisfies Event);
+    evidence.schedule(done.nextDue);
+    return { stamped: done.stamped.length, waiting: await db.stamps.count() };
+  });
+  chain = run.catch(() => undefined);
+  return run;
+}
+
+/** A capture was just saved: queue its record hash when timestamps are on, and try at once. */
+export async function captureSaved(deps: Pick<HandlerDeps, 'db' | 'evidence' | 'broadcast'>, captureId: string): Promise<void> {
+  const { evidence, db } = deps;
+  if (!evidence) return;
+  const settings = await evidence.settings.get();
+  if (!settings.timestamps) return;
+  await enqueueCapture(db, captureId, settings.tsaUrl);
+  await runStamps(deps);
+}

@@ -1,0 +1,180 @@
+/**
+ * Check what a package says about *who* and *when* (issue 14), from its small
+ * files: the signature in `datapackage-digest.json` (WACZ signing spec,
+ * anonymous-key form), the package's own timestamp tokens (over
+ * `datapackage.json`), and every capture record's token (over the record's
+ * canonical JSON). Used by `npm run verify` (with `--tsa-ca` to check the
+ * TSAs' certificate chains) and by import (which refuses a package whose
+ * signature or tokens do not hold). Pure.
+ */
+import type { CaptureRecord } from '../db';
+import { fromBase64 } from './bytes';
+import { shortFingerprint } from './keys';
+import { recordBytes } from './record';
+import { DIGEST_FILE, opensslSignatureCommands, verifyDigestFile, type DigestFile, type SignatureCheck } from './sign';
+import { opensslTokenCommands, verifyToken, type TokenCheck } from './tsp';
+import { utcText } from './time';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+
+export interface EvidenceLine {
+  level: 'ok' | 'warn' | 'fail';
+  file?: string;
+  message: string;
+}
+
+export interface TokenResult extends TokenCheck {
+  /** What the token is over: the package, or a capture (its record file). */
+  file: string;
+  what: 'package' | 'capture';
+  /** Only the CA could not be checked (no --tsa-ca): intact otherwise. */
+  unchained: boolean;
+  /** base64 token, and hex SHA-256 of what it stamps (for the openssl commands). */
+  token: string;
+  imprint: string;
+}
+
+export interface EvidenceReport {
+  signature: SignatureCheck;
+  tokens: TokenResult[];
+  /** Captures that were still waiting for a timestamp when exported. */
+  waiting: string[];
+  lines: EvidenceLine[];
+  /** What the checks proved, in one sentence each. */
+  proved: string[];
+  /** The same checks with openssl, as shell commands. */
+  openssl: string[];
+  ok: boolean;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function json(bytes: Uint8Array | undefined): unknown {
+  if (!bytes) return undefined;
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `files`: the package's small files by path, with their bytes (readWacz keeps
+ * every JSON file's). `trusted`: DER certificates of the CAs the reader trusts
+ * for TSAs (none: tokens are checked except for who signed them).
+ */
+export async function checkEvidence(
+  subtle: SubtleCrypto,
+  files: Map<string, { bytes?: Uint8Array }>,
+  opts: { trusted?: Uint8Array[]; fileName?: string; caFile?: string } = {},
+): Promise<EvidenceReport> {
+  const trusted = opts.trusted ?? [];
+  const lines: EvidenceLine[] = [];
+  const proved: string[] = [];
+  const openssl: string[] = [];
+  const pkgBytes = files.get('datapackage.json')?.bytes ?? new Uint8Array();
+  const digest = json(files.get(DIGEST_FILE)?.bytes);
+  const signature = await verifyDigestFile(subtle, digest, pkgBytes);
+  const fp = signature.fingerprint;
+  if (signature.state === 'valid') {
+    lines.push({ level: 'ok', file: DIGEST_FILE, message: `Signed by key ${fp} (ECDSA P-384, WACZ signing spec, anonymous key) on ${signature.signedAt ?? '?'} with ${signature.software ?? '?'}; the signature covers datapackage.json, which lists every file's SHA-256.` });
+    proved.push(`signed by key ${shortFingerprint(fp!)} (full: ${fp}) — compare it with the fingerprint its owner published`);
+    openssl.push('# The signature (WACZ signing spec, anonymous key):', ...opensslSignatureCommands((digest as DigestFile).signedData!).map((c) => c.replace('<file>', opts.fileName ?? 'export.wacz')));
+  } else if (signature.state === 'unsigned') {
+    lines.push({ level: 'warn', file: DIGEST_FILE, message: 'The package is not signed: nothing says who made it.' });
+  } else if (signature.state === 'domain') {
+    lines.push({ level: 'warn', file: DIGEST_FILE, message: signature.message });
+  } else {
+    lines.push({ level: 'fail', file: DIGEST_FILE, message: signature.message });
+  }
+
+  const tokens: TokenResult[] = [];
+  const check = async (token: string, data: Uint8Array, file: string, what: TokenResult['what']) => {
+    let der: Uint8Array;
+    try {
+      der = fromBase64(token);
+    } catch {
+      tokens.push({ ok: false, message: 'The token is not base64.', file, what, unchained: false, token, imprint: '' });
+      return;
+    }
+    const res = await verifyToken(der, data, trusted);
+    const unchained = !res.ok && !trusted.length && res.message.includes('--tsa-ca');
+    tokens.push({ ...res, file, what, unchained, token, imprint: bytesToHex(sha256(data)) });
+  };
+  if (isObj(digest) && Array.isArray(digest.timestamps)) {
+    for (const ts of digest.timestamps.slice(0, 20)) {
+      if (isObj(ts) && typeof ts.token === 'string') await check(ts.token, pkgBytes, DIGEST_FILE, 'package');
+    }
+  }
+  const waiting: string[] = [];
+  for (const [path, f] of files) {
+    if (!path.endsWith('/capture.json')) continue;
+    const raw = json(f.bytes);
+    if (!isObj(raw) || !isObj(raw.timestamp)) continue;
+    const ts = raw.timestamp;
+    if (typeof ts.token === 'string') await check(ts.token, recordBytes(raw as unknown as CaptureRecord), path, 'capture');
+    else waiting.push(path);
+  }
+  for (const tk of tokens) {
+    const subject = tk.what === 'package' ? 'this package (datapackage.json)' : `the capture record ${tk.file}`;
+    if (tk.ok) {
+      lines.push({ level: 'ok', file: tk.file, message: `Timestamp token: imprint, signature and certificate chain hold; ${subject} existed no later than ${utcText(tk.genTime!)} according to ${tk.tsaName}.` });
+      proved.push(`${tk.what === 'package' ? 'exported' : `captured (${tk.file})`} no later than ${utcText(tk.genTime!)} according to ${tk.tsaName}`);
+    } else if (tk.unchained) {
+      lines.push({ level: 'warn', file: tk.file, message: `Timestamp token of ${subject}: imprint and signature hold (${utcText(tk.genTime!)}, ${tk.tsaName}), but who signed it is unchecked: give the TSA's CA with --tsa-ca.` });
+    } else {
+      lines.push({ level: 'fail', file: tk.file, message: `Timestamp token of ${subject}: ${tk.message}` });
+    }
+  }
+  for (const w of waiting) lines.push({ level: 'warn', file: w, message: 'This capture was still waiting for its timestamp when the package was made.' });
+  if (!tokens.length && !waiting.length) lines.push({ level: 'warn', message: 'No trusted timestamps: nothing but the capture records themselves says when.' });
+
+  const ca = opts.caFile ?? 'tsa-ca.pem';
+  tokens.forEach((tk, i) => {
+    if (!tk.imprint) return;
+    openssl.push(
+      tk.what === 'package'
+        ? `# The package's timestamp, over datapackage.json (SHA-256 ${tk.imprint}):`
+        : `# ${tk.file}: its token is over SHA-256 of the record's canonical JSON (utils/evidence/record.ts), ${tk.imprint}:`,
+      ...opensslTokenCommands(tk.token, tk.imprint, ca, `${tk.what}-${i + 1}.tsr`),
+    );
+  });
+  const ok = !lines.some((l) => l.level === 'fail');
+  return { signature, tokens, waiting, lines, proved, openssl, ok };
+}
+
+/** What import tells the reader about who signed a package and its timestamps. */
+export interface ImportEvidence {
+  signature: SignatureCheck['state'];
+  fingerprint?: string;
+  domain?: string;
+  /** Tokens whose imprint and signature hold (the TSA's chain is not checked in the browser). */
+  stamped: number;
+}
+
+/**
+ * Import's rule: a signature or a token that does not hold refuses the whole
+ * package (it was changed after it was signed or stamped); an unsigned
+ * package is imported and said to be unsigned.
+ */
+export function importEvidence(report: EvidenceReport): { evidence: ImportEvidence; problem?: EvidenceLine } {
+  const problem = report.lines.find((l) => l.level === 'fail');
+  return {
+    evidence: { signature: report.signature.state, fingerprint: report.signature.fingerprint, ...(report.signature.domain ? { domain: report.signature.domain } : {}), stamped: report.tokens.filter((t) => t.ok || t.unchained).length },
+    problem,
+  };
+}
+
+/** A capture record's timestamp as an import keeps it: only a token with its facts; anything else is dropped. */
+export function importedTimestamp(raw: unknown): CaptureRecord['timestamp'] | undefined {
+  if (!isObj(raw) || raw.state !== 'stamped' || typeof raw.token !== 'string' || raw.token.length > 64 * 1024) return undefined;
+  const str = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : undefined);
+  return {
+    state: 'stamped',
+    tsa: str(raw.tsa, 2000) ?? '',
+    recordHash: str(raw.recordHash, 64) ?? '',
+    token: raw.token,
+    ...(str(raw.genTime, 40) ? { genTime: str(raw.genTime, 40) } : {}),
+    ...(str(raw.tsaName, 500) ? { tsaName: str(raw.tsaName, 500) } : {}),
+  };
+}
