@@ -92,6 +92,15 @@ describe('a large import never freezes the library', () => {
     expect(m.steps).toBeGreaterThan(5);
     expect(m.longest).toBeLessThan(200);
     expect(await dbCounts(s)).toMatchObject({ annotations: 3 });
+
+    // A bundle whose saved article has scripts, a redirect and a form posting elsewhere: imported cleaned, and the summary says so.
+    await lib.getByTestId('import-file').setInputFiles(join(ROOT, 'tests/fixtures/hostile/html-article-active.zip'));
+    await lib.getByTestId('import-notes').waitFor({ timeout: 60_000 });
+    const notes = (await lib.getByTestId('import-notes').textContent()) ?? '';
+    expect(notes).toContain('What the import changed: 1');
+    expect(notes).toMatch(/capture-1\/article\.html: removed on import \(.*<script> ×1.*onerror ×1.*javascript: href ×1.*<form> ×1/);
+    expect(notes).toContain('is no longer the one recorded at capture time');
+    await lib.getByTestId('import-summary').screenshot({ path: artifactPath('import-cleaned-notes-en.png') });
   });
 
   it('refuses 50,000 listed entries at once, saying what a bundle may hold, without freezing', { timeout: 60_000 }, async () => {
