@@ -98,7 +98,8 @@ describe('a large import never freezes the library', () => {
     await lib.getByTestId('import-notes').waitFor({ timeout: 60_000 });
     const notes = (await lib.getByTestId('import-notes').textContent()) ?? '';
     expect(notes).toContain('What the import changed: 1');
-    expect(notes).toMatch(/capture-1\/article\.html: removed on import \(.*<script> ×1.*onerror ×1.*javascript: href ×1.*<form> ×1/);
+    expect(notes).toMatch(/capture-1\/article\.html: removed on import \(.*<script> ×1/);
+    for (const what of ['meta refresh ×1', 'onerror ×1', 'javascript: href ×1', '<form> ×1']) expect(notes).toContain(what);
     expect(notes).toContain('is no longer the one recorded at capture time');
     await lib.getByTestId('import-summary').screenshot({ path: artifactPath('import-cleaned-notes-en.png') });
   });
