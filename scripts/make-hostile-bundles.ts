@@ -73,7 +73,7 @@ function centralRecord(name: Uint8Array, e: RawEntry, packedLen: number, offset:
 /** A ZIP built byte by byte, so every field can lie. */
 function rawZip(
   entries: RawEntry[],
-  eocd: { disk?: number; count?: number; cut?: number; beforeEnd?: Uint8Array; after?: Uint8Array } = {},
+  eocd: { disk?: number; count?: number; cut?: number; beforeEnd?: Uint8Array; after?: Uint8Array; comment?: Uint8Array } = {},
   extraCentral: Uint8Array[] = [],
 ): Uint8Array {
   const parts: Uint8Array[] = [];
@@ -92,9 +92,9 @@ function rawZip(
   const cd = concat(central);
   const count = eocd.count ?? central.length;
   const end = new Uint8Array([
-    ...u32(0x06054b50), ...u16(eocd.disk ?? 0), ...u16(eocd.disk ?? 0), ...u16(count), ...u16(count), ...u32(cd.length), ...u32(offset), ...u16(0),
+    ...u32(0x06054b50), ...u16(eocd.disk ?? 0), ...u16(eocd.disk ?? 0), ...u16(count), ...u16(count), ...u32(cd.length), ...u32(offset), ...u16(eocd.comment?.length ?? 0),
   ]);
-  const all = concat([...parts, cd, eocd.beforeEnd ?? new Uint8Array(0), end, eocd.after ?? new Uint8Array(0)]);
+  const all = concat([...parts, cd, eocd.beforeEnd ?? new Uint8Array(0), end, eocd.comment ?? new Uint8Array(0), eocd.after ?? new Uint8Array(0)]);
   return eocd.cut ? all.slice(0, all.length - eocd.cut) : all;
 }
 
@@ -254,6 +254,7 @@ async function main() {
     ['name-not-flagged.zip', bundleZip(files, (es) => es.map((e) => (e.name === 'caf\u00e9.md' ? { ...e, flags: 0 } : e)), {}, { 'caf\u00e9.md': enc('a') }), 'bad-name', 'not marked as UTF-8'],
     ['unicode-path-extra.zip', bundleZip(files, (es) => es.map((e) => (e.name === 'claims.md' ? { ...e, extra: unicodePathExtra('index.html') } : e))), 'ambiguous-archive', 'ZIP extra field (0x7075)'],
     ['trailing-data.zip', bundleZip(files, (es) => es, { after: enc('PK\u0005\u0006 and more bytes after the end') }), 'ambiguous-archive', 'bytes after the archive’s end record'],
+    ['comment-end-record.zip', bundleZip(files, (es) => es, { comment: new Uint8Array([...enc('note '), ...u32(0x06054b50), ...new Uint8Array(19)]) }), 'ambiguous-archive', 'There are 28 bytes after the archive’s end record'],
     ['directory-gap.zip', bundleZip(files, (es) => es, { beforeEnd: enc('0123456789') }), 'ambiguous-archive', '10 bytes between the archive’s table of contents and its end record'],
     ['zip64-locator.zip', bundleZip(files, (es) => es, { beforeEnd: zip64Records() }), 'zip64', 'a ZIP64 end record before its end record'],
     ['note-too-long.zip', withLd((c) => { c.first.items[1]!.body = [{ type: 'TextualBody', purpose: 'commenting', value: 'n'.repeat(25_000) }]; }), 'too-long', 'a note of 25000 characters'],

@@ -336,6 +336,20 @@ describe('dates and typed fields on import', () => {
   });
 });
 
+describe('saved HTML on import', () => {
+  it('a script only in an article copy’s <head> is found and removed too; a clean copy keeps its bytes', async () => {
+    const { cleanArticleHtml, cleanSnapshotHtml } = await import('../../utils/bundle/clean-html');
+    const win = await htmlWindow();
+    const headOnly = cleanArticleHtml('<html><head><script>alert(1)</script><meta http-equiv="refresh" content="0;url=https://evil.example/"></head><body><p>Text</p></body></html>', win);
+    expect(headOnly.removed.join(' ')).toMatch(/<script> ×1/);
+    expect(headOnly.removed.join(' ')).toMatch(/meta refresh ×1/);
+    expect(headOnly.html).not.toMatch(/script|refresh/);
+    const clean = '<h1>T</h1><p>Text <a href="https://x.example/">x</a></p><img src="https://cdn.example/x.png">';
+    expect(cleanArticleHtml(clean, win)).toEqual({ html: clean, removed: [] });
+    expect(cleanSnapshotHtml(SNAPSHOT, win)).toEqual({ html: SNAPSHOT, removed: [] });
+  });
+});
+
 describe('HTML Saqta writes into an export', () => {
   it('every page carries a policy that forbids forms, and a saved article’s forms are taken out', async () => {
     expect(CSP).toContain("form-action 'none'");

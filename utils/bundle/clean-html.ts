@@ -96,7 +96,10 @@ function dangerous(items: RemovedItem[], anyForm: boolean): string[] {
 /** A saved article copy, cleaned with the save-time configuration. */
 export function cleanArticleHtml(html: string, win: Win): CleanResult {
   const { html: out, removed } = sanitizeArticleReport(html, win);
-  const found = dangerous(removed, true);
+  // DOMPurify drops a whole document's <head> without listing it: look at the document too.
+  const p = snapshotPurifier(win);
+  p.sanitize(html, SNAPSHOT_CONFIG);
+  const found = [...new Set([...dangerous(p.removed as RemovedItem[], true), ...dangerous(removed, true)])];
   return { html: found.length ? out : html, removed: found };
 }
 

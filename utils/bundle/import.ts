@@ -107,7 +107,10 @@ export async function importSource(db: SaqtaDB, src: ByteSource, opts: ImportOpt
   const parsed: ParsedParts = file && opts.worker
     ? await parseInWorker(opts.worker, file, opts)
     : await parseBundle(src, { signal: opts.signal, onProgress: (d, t) => opts.onProgress?.('check', d, t) });
-  const notes = [...parsed.notes, ...(await cleanArticles(parsed.articles, win, opts.signal))];
+  const cleaned = await cleanArticles(parsed.articles, win, opts.signal);
+  // A capture the library already has is skipped by the merge: its cleaned copy is not written, so no note for it.
+  const known = new Set((await db.captures.bulkGet([...new Set(cleaned.map((c) => c.captureId))])).filter(Boolean).map((c) => c!.id));
+  const notes = [...parsed.notes, ...cleaned.filter((c) => !known.has(c.captureId)).map((c) => c.note)];
   const summary = await mergeIntoLibrary(db, parsed.articles, parsed.claims, { signal: opts.signal, onProgress: (d, t) => opts.onProgress?.('write', d, t) });
   return notes.length ? { ...summary, notes } : summary;
 }
@@ -127,8 +130,8 @@ export function importBytes(db: SaqtaDB, bytes: Uint8Array, opts?: ImportOptions
  * clean-html.ts); a copy that had dangerous parts is replaced by the cleaned
  * one, with its new size and SHA-256, and a note for the import summary.
  */
-export async function cleanArticles(articles: ParsedArticle[], win: Window & typeof globalThis, signal?: AbortSignal): Promise<ImportNote[]> {
-  const notes: ImportNote[] = [];
+export async function cleanArticles(articles: ParsedArticle[], win: Window & typeof globalThis, signal?: AbortSignal): Promise<{ captureId: string; note: ImportNote }[]> {
+  const notes: { captureId: string; note: ImportNote }[] = [];
   for (const a of articles) {
     for (const c of a.captures) {
       for (const f of c.files) {
@@ -140,7 +143,7 @@ export async function cleanArticles(articles: ParsedArticle[], win: Window & typ
           f.data = new Blob([bytes], { type: f.ref.mime });
           f.ref.sha256 = sha256Hex(bytes);
           f.ref.size = bytes.length;
-          notes.push({ key: 'impNoteCleaned', args: [f.path, r.removed.join(', '), was.slice(0, 12), f.ref.sha256.slice(0, 12)] });
+          notes.push({ captureId: c.record.id, note: { key: 'impNoteCleaned', args: [f.path, r.removed.join(', '), was.slice(0, 12), f.ref.sha256.slice(0, 12)] } });
         }
         if (signal?.aborted) throw new Cancelled();
         await yieldToPage();

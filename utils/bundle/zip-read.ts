@@ -209,6 +209,8 @@ function findEocd(tail: Uint8Array, tailStart: number, maxEntries: number): Eocd
     for (let k = tail.length - 22; k >= 0; k--) if (u32(tail, k) === SIG.end) throw refuse('ambiguous-archive', 'trailingData', [tail.length - k - 22 - u16(tail, k + 20)]);
     throw refuse('truncated', 'noEnd');
   }
+  // A second end record inside the comment: tools that search for the last signature could take either.
+  for (let k = i + 22; k + 4 <= tail.length; k++) if (u32(tail, k) === SIG.end) throw refuse('ambiguous-archive', 'trailingData', [tail.length - i - 22]);
   const disk = u16(tail, i + 4);
   const cdDisk = u16(tail, i + 6);
   const countHere = u16(tail, i + 8);
