@@ -100,18 +100,21 @@ export async function importSource(db: SaqtaDB, src: ByteSource, opts: ImportOpt
   if (await isWaczSource(src)) {
     // A WACZ's saved pages are no more trusted than a bundle's: the same cleaning, then the same merge.
     const { articles, claims, evidence } = await readWaczForImport(src, opts);
-    const notes = await cleanArticles(articles, win, opts.signal);
-    const summary = { ...(await mergeIntoLibrary(db, articles, claims, { signal: opts.signal, onProgress: (d, t) => opts.onProgress?.('write', d, t) })), evidence };
-    return notes.length ? { ...summary, notes } : summary;
+    return { ...(await cleanAndMerge(db, articles, claims, [], win, opts)), evidence };
   }
   const parsed: ParsedParts = file && opts.worker
     ? await parseInWorker(opts.worker, file, opts)
     : await parseBundle(src, { signal: opts.signal, onProgress: (d, t) => opts.onProgress?.('check', d, t) });
-  const cleaned = await cleanArticles(parsed.articles, win, opts.signal);
+  return cleanAndMerge(db, parsed.articles, parsed.claims, parsed.notes, win, opts);
+}
+
+/** Sanitize the checked archive's saved HTML, then merge it in one transaction (bundles and WACZ alike). */
+async function cleanAndMerge(db: SaqtaDB, articles: ParsedArticle[], claims: ParsedParts['claims'], notesSoFar: ImportNote[], win: Window & typeof globalThis, opts: ImportOptions): Promise<ImportSummary> {
+  const cleaned = await cleanArticles(articles, win, opts.signal);
   // A capture the library already has is skipped by the merge: its cleaned copy is not written, so no note for it.
   const known = new Set((await db.captures.bulkGet([...new Set(cleaned.map((c) => c.captureId))])).filter(Boolean).map((c) => c!.id));
-  const notes = [...parsed.notes, ...cleaned.filter((c) => !known.has(c.captureId)).map((c) => c.note)];
-  const summary = await mergeIntoLibrary(db, parsed.articles, parsed.claims, { signal: opts.signal, onProgress: (d, t) => opts.onProgress?.('write', d, t) });
+  const notes = [...notesSoFar, ...cleaned.filter((c) => !known.has(c.captureId)).map((c) => c.note)];
+  const summary = await mergeIntoLibrary(db, articles, claims, { signal: opts.signal, onProgress: (d, t) => opts.onProgress?.('write', d, t) });
   return notes.length ? { ...summary, notes } : summary;
 }
 
