@@ -41,6 +41,8 @@ export default defineConfig({
       'webNavigation',
       // Saving: see HTTP 451 on top-level loads (observe only) for the blocked-site fallback.
       'webRequest',
+      // Team sync: the periodic and backstop sync (utils/ext/team-host.ts).
+      'alarms',
       ...(browser === 'firefox' ? [] : ['sidePanel']),
     ],
     host_permissions: ['<all_urls>'],

@@ -5,6 +5,7 @@ import { errorText } from '../../utils/ext/errors';
 import type { Api } from '../../utils/messages';
 import type { BackupStatus } from '../../utils/backup';
 import { MAX_REMINDER_DAYS } from '../../utils/backup';
+import { TeamSettings } from '../../components/team/TeamSettings';
 
 type Status = Api['storage.status']['res'];
 
@@ -54,6 +55,7 @@ export function App() {
         )}
       </section>
       <BackupSettings />
+      <TeamSettings />
       <section aria-labelledby="keys-h">
         <h2 id="keys-h">{t('shortcutsHeading')}</h2>
         <p>{t('shortcutsHelp')}</p>

@@ -5,6 +5,7 @@ import { useActivePage } from '../../components/useActivePage';
 import { BackupReminder } from '../../components/BackupReminder';
 import { SaveControls } from './SaveControls';
 import { FramesNotice } from '../../components/FramesNotice';
+import { TeamStatusLine } from '../../components/team/TeamStatusLine';
 
 export function App() {
   const state = useActivePage();
@@ -40,6 +41,7 @@ export function App() {
       {state.kind === 'ready' && <FramesNotice frames={state.status.frames} />}
       {state.kind === 'ready' && <SaveControls tabId={state.tabId} view={state.view} />}
       <BackupReminder onOpenLibrary={() => openPage('/library.html')} />
+      <TeamStatusLine compact />
       <div class="actions">
         <button type="button" class="primary" onClick={() => void openSidePanel().then(() => window.close())}>
           {t('openSidePanel')}

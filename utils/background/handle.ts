@@ -10,6 +10,7 @@ import { highlightHandlers, type HighlighterInjector } from './highlights';
 import { saveHandlers, type CaptureBridge } from './save';
 import { libraryHandlers } from './library';
 import { settingsHandlers, type SettingsStore } from './settings';
+import { readOnlyClaim, teamHandlers, type TeamHost } from './team';
 import { findPage } from '../store/pages';
 import {
   annotationsOf,
@@ -37,6 +38,8 @@ export interface HandlerDeps {
   capture?: CaptureBridge;
   /** Highlighting: loads the highlighter into a frame. Absent in tests that do not highlight. */
   highlighter?: HighlighterInjector;
+  /** Team sync: settings, status and network (utils/background/team.ts). Absent in tests that do not sync. */
+  team?: TeamHost;
 }
 
 export type Handler<K extends RequestType> = (req: Request<K>, deps: HandlerDeps) => Promise<Result<Api[K]['res']>>;
@@ -72,7 +75,9 @@ const coreHandlers: HandlerSet<CoreApi> = {
     broadcast({ event: 'annotations.changed', pageId: value.page.id });
     return ok(value);
   },
-  async 'annotation.update'(req, { db, broadcast }) {
+  async 'annotation.update'(req, deps) {
+    const { db, broadcast } = deps;
+    if (await readOnlyClaim(deps, req.id)) return fail('bad-request', 'This is a colleague’s claim: copy it as yours to change it.');
     const annotation = await updateAnnotation(db, req.id, req.body ?? {});
     if (!annotation) return fail('not-found', 'This claim no longer exists.');
     broadcast({ event: 'annotations.changed', pageId: annotation.pageId });
@@ -82,7 +87,9 @@ const coreHandlers: HandlerSet<CoreApi> = {
   async 'annotation.anchorStates'(req, { db }) {
     return ok({ changed: await setAnchorStates(db, req.states ?? {}) });
   },
-  async 'annotation.delete'(req, { db, broadcast }) {
+  async 'annotation.delete'(req, deps) {
+    const { db, broadcast } = deps;
+    if (await readOnlyClaim(deps, req.id)) return fail('bad-request', 'This is a colleague’s claim: it stays until they delete it.');
     const annotation = await deleteAnnotation(db, req.id);
     if (!annotation) return fail('not-found', 'This claim no longer exists.');
     broadcast({ event: 'annotations.changed', pageId: annotation.pageId });
@@ -119,6 +126,7 @@ const handlers: Handlers = {
   ...saveHandlers,
   ...libraryHandlers,
   ...settingsHandlers,
+  ...teamHandlers,
 };
 
 export async function handle(msg: unknown, deps: HandlerDeps): Promise<Result<unknown>> {
