@@ -68,7 +68,19 @@ export class Highlighter {
         this.editing = null;
         this.selRange = null;
       },
+      copy: () => void this.onCopyColleague(),
     });
+  }
+
+  /** Team sync: copy a colleague's (read-only) claim as the reader's own. */
+  private async onCopyColleague(): Promise<void> {
+    const id = this.editing;
+    if (!id) return;
+    const res = await send('team.copyClaim', { id });
+    this.toolbar.hide();
+    if (!res.ok) return this.toolbar.toast(t('hlError', res.error.message), false);
+    this.toolbar.toast(t('teamCopied'), true);
+    await this.reload(false);
   }
 
   /** Listen to the reader and load the page's claims (resolves when they are anchored). */
@@ -227,7 +239,7 @@ export class Highlighter {
     this.announce();
     const items = [...this.claims.values()]
       .filter((c) => c.hit && isLive(c.hit.range))
-      .map((c) => ({ id: c.a.id, color: c.a.body.color, range: c.hit!.range }));
+      .map((c) => ({ id: c.a.id, color: c.a.body.color, range: c.hit!.range, author: c.a.author?.id }));
     this.overlay.paint(items);
     this.placeToolbar();
   }

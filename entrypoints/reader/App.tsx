@@ -32,6 +32,9 @@ function paint(root: HTMLElement, annotations: Annotation[]): Map<string, Range 
     for (const key of [...highlights.keys()]) if (key.startsWith('saqta-')) highlights.delete(key);
     const H = (window as unknown as { Highlight: new (...r: Range[]) => unknown }).Highlight;
     for (const [color, ranges] of byColor) highlights.set(`saqta-${color}`, new H(...ranges));
+    // Team sync: colleagues' claims get a dashed underline over their colour.
+    const theirs = annotations.filter((a) => a.author && found.get(a.id)).map((a) => found.get(a.id)!.range);
+    if (theirs.length) highlights.set('saqta-colleague', new H(...theirs));
   }
   return anchored;
 }
@@ -191,6 +194,7 @@ export function App() {
                     </q>
                   </button>
                   {anchored.get(a.id) === null && <span class="muted"> ({t('readerOrphan')})</span>}
+                  {a.author && <span class="by" data-testid="claim-author"> — {t('teamBy', a.author.name)}</span>}
                   {a.body.tags.length > 0 && (
                     <div>
                       {a.body.tags.map((tag) => (
