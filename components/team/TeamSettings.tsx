@@ -7,6 +7,7 @@ import type { TeamConfig, TeamConfigView } from '../../utils/team/config';
 import { MAX_INTERVAL, MIN_INTERVAL } from '../../utils/team/config';
 import { TeamStatusLine } from './TeamStatusLine';
 import { teamFailureText } from './text';
+import './team.css';
 
 /**
  * Ask for the host permission of the folder's origin only, at the moment it is
@@ -45,6 +46,8 @@ export function TeamSettings() {
   const [minutes, setMinutes] = useState('15');
   const [busy, setBusy] = useState<'' | 'test' | 'save' | 'sync'>('');
   const [message, setMessage] = useState<Message | null>(null);
+  /** Syncs finished from this page (tests wait for the next one). */
+  const [runs, setRuns] = useState(0);
 
   const fill = (c: TeamConfigView) => {
     setCfg(c);
@@ -128,6 +131,7 @@ export function TeamSettings() {
       );
     } finally {
       setBusy('');
+      setRuns((n) => n + 1);
     }
   };
 
@@ -136,7 +140,7 @@ export function TeamSettings() {
     <section aria-labelledby="team-h" class="team-settings">
       <h2 id="team-h">{t('teamHeading')}</h2>
       <p class="muted">{t('teamIntro')}</p>
-      <form onSubmit={(e) => void onSave(e)} data-testid="team-form">
+      <form onSubmit={(e) => void onSave(e)} data-testid="team-form" data-runs={runs}>
         <p>
           <label>
             <input type="checkbox" checked={enabled} onChange={(e) => setEnabled((e.target as HTMLInputElement).checked)} data-testid="team-enabled" /> {t('teamEnabled')}
