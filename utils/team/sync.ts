@@ -114,6 +114,8 @@ async function upload(db: SaqtaDB, dav: DavClient, id: TeamIdentity, opts: SyncO
   const queue = await db.teamOutbox.orderBy('seq').toArray();
   if (!queue.length && !force) return 0;
   let dirsReady = false;
+  // The very first upload makes the folders first (a PUT into a missing folder would send the part for nothing).
+  const firstUpload = (await db.teamParts.count()) === 0;
   const ensureDirs = async () => {
     if (dirsReady) return;
     await dav.mkcol(TEAM_DIR);
@@ -142,6 +144,7 @@ async function upload(db: SaqtaDB, dav: DavClient, id: TeamIdentity, opts: SyncO
       throw err;
     }
   };
+  if (firstUpload) await ensureDirs();
   let n = 0;
   for (const part of queue) {
     opts.onProgress?.({ phase: 'upload', done: n, total: queue.length });
