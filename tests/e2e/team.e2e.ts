@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, dbCounts, launch, serveFixtures, tabIdOf, type Session } from './harness';
+import { artifactPath, dbCounts, launch, restartWorker, serveFixtures, tabIdOf, type Session } from './harness';
 import { clickControl, makeClaim, settledAnchors, uiText, waitControl } from './highlight-helpers';
 import { startDav, type DavServer } from './dav-server';
 import type { FixtureServer } from '../../scripts/server.mjs';
@@ -211,11 +211,13 @@ describe('team sync through Apache mod_dav, two profiles', () => {
     expect(await dbCounts(B)).toEqual(before);
   });
 
-  it('server stopped, then back: nothing lost; a corrupted part is refused with a message while the next merges', async () => {
+  it('server stopped and background killed, then back: nothing lost; a corrupted part is refused with a message while the next merges', async () => {
     await dav.stop();
     await makeClaim(aSeed, Q3, 1, { tags: ['EU'] });
     expect(await syncNow(aSettings)).toBe('Last sync failed: The server could not be reached: check the address and that you are online.');
     expect(await aSettings.getByTestId('team-queued').textContent()).toMatch(/^Waiting to be shared: /);
+    // The background is stopped too (as the browser does when idle): the queue is in the database.
+    await restartWorker(A, aSettings);
     await dav.start();
     expect(await syncNow(aSettings)).toBe('Synced: 1 parts sent, 0 parts from colleagues merged.');
     // Break that part on the server; then A adds another claim in a new part.
