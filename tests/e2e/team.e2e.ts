@@ -216,6 +216,12 @@ describe('team sync through Apache mod_dav, two profiles', () => {
     await makeClaim(aSeed, Q3, 1, { tags: ['EU'] });
     expect(await syncNow(aSettings)).toBe('Last sync failed: The server could not be reached: check the address and that you are online.');
     expect(await aSettings.getByTestId('team-queued').textContent()).toMatch(/^Waiting to be shared: /);
+    // The popup says it too.
+    const popup = await A.openExtensionPage('popup.html');
+    expect(await popup.getByTestId('team-failure').textContent()).toBe('Last sync failed: The server could not be reached: check the address and that you are online.');
+    expect(await popup.getByTestId('team-queued').textContent()).toMatch(/^Waiting to be shared: [1-9]\d* changes, 1 parts ready to upload\.$/);
+    await popup.screenshot({ path: artifactPath('team-popup-en.png') });
+    await popup.close();
     // The background is stopped too (as the browser does when idle): the queue is in the database.
     await restartWorker(A, aSettings);
     await dav.start();

@@ -37,9 +37,11 @@ let running: Promise<SyncReport> | null = null;
 /** A sync is in progress (its own change events must not schedule another). */
 export const teamSyncRunning = () => !!running;
 
+/** Changes not on the server yet: those not in a part, and those in queued parts. */
 async function pendingCount(deps: HandlerDeps, c: TeamConfig): Promise<number> {
   const p = await pendingChanges(deps.db, c.scope);
-  return p.claims.length + p.deleted.length + p.captures.length;
+  const queued = (await deps.db.teamOutbox.toArray()).reduce((n, q) => n + q.counts.claims + q.counts.deleted + q.counts.captures, 0);
+  return p.claims.length + p.deleted.length + p.captures.length + queued;
 }
 
 /** Status with the queue counted now. */

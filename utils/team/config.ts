@@ -109,7 +109,7 @@ export interface TeamStatus {
   refused: { member: string; memberName: string; part: string; kind: string; at: string }[];
   /** Parts built and waiting for the server. */
   queuedParts: number;
-  /** Changes not yet in a part (claims, deletions, copies). */
+  /** Changes not on the server yet (claims, deletions, copies), queued parts included. */
   pending: number;
   lastReport: Pick<SyncReport, 'uploaded' | 'merged' | 'manifests' | 'stats'> | null;
   /** The display name the last uploaded manifest carries (a change re-publishes it). */
