@@ -77,6 +77,8 @@ export interface SyncOptions {
   now?: () => Date;
   /** Signing hook (issue 14): the member's public key to publish in the manifest. */
   publicKey?: string;
+  /** Read colleagues' folders too (default); false publishes only. */
+  read?: boolean;
 }
 
 const hex = (b: Uint8Array) => bytesToHex(sha256(b));
@@ -280,7 +282,7 @@ export async function syncTeam(db: SaqtaDB, dav: DavClient, id: TeamIdentity, op
       encryption: id.passphrase && id.salt ? { passphrase: id.passphrase, salt: fromBase64(id.salt), iterations: id.iterations } : undefined,
     });
     report.uploaded = await upload(db, dav, id, opts, !!opts.republishManifest);
-    await readColleagues(db, dav, id, opts, report);
+    if (opts.read !== false) await readColleagues(db, dav, id, opts, report);
   } catch (err) {
     report.ok = false;
     report.failure =
