@@ -103,7 +103,7 @@ export const teamHandlers: HandlerSet<TeamApi> = {
     if (!team) return fail('unsupported', 'Team sync is not available here.');
     return ok({ config: viewOf(await team.getConfig()) });
   },
-  async 'team.configure'(req, { team }) {
+  async 'team.configure'(req, { team, db }) {
     if (!team) return fail('unsupported', 'Team sync is not available here.');
     const cur = await team.getConfig();
     let next: TeamConfig;
@@ -114,6 +114,11 @@ export const teamHandlers: HandlerSet<TeamApi> = {
       throw err;
     }
     if (!next.salt) next.salt = toBase64(newSalt());
+    // Another folder or another passphrase: start publishing afresh (everything goes again, readable by the new key).
+    if ((cur.url && next.url !== cur.url) || next.passphrase !== cur.passphrase) {
+      await resetTeamState(db);
+      await team.setStatus({ ...(await team.getStatus()), publishedName: null, refused: [], lastReport: null, failure: null });
+    }
     await team.setConfig(next);
     team.scheduleChanged?.(next);
     return ok({ config: viewOf(next) });
@@ -157,6 +162,13 @@ export const teamHandlers: HandlerSet<TeamApi> = {
     return ok({ annotation });
   },
 };
+
+/** Forget what was published to and read from the old folder (colleagues' claims already merged stay). */
+export async function resetTeamState(db: HandlerDeps['db']): Promise<void> {
+  await db.transaction('rw', [db.teamOutbox, db.teamParts, db.teamPublished, db.teamApplied, db.teamMembers], async () => {
+    await Promise.all([db.teamOutbox.clear(), db.teamParts.clear(), db.teamPublished.clear(), db.teamApplied.clear(), db.teamMembers.clear()]);
+  });
+}
 
 /** A colleague's claim cannot be changed or deleted here (their next part would bring it back anyway). */
 export async function readOnlyClaim(deps: HandlerDeps, id: string): Promise<boolean> {
