@@ -40,6 +40,9 @@ export function App() {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [version, setVersion] = useState(0);
   const [tags, setTags] = useState<(TagRecord & { count: number })[]>([]);
+  // Team sync: colleagues met in the team folder (a member filter when there are any).
+  const [members, setMembers] = useState<{ id: string; name: string }[]>([]);
+  useEffect(() => void db.teamMembers.toArray().then((m) => setMembers(m.map(({ id, name }) => ({ id, name })))), [version]);
   const [sites, setSites] = useState<string[]>([]);
   const [progress, setProgress] = useState<{ done: number; total: number; abort: AbortController } | null>(null);
   const [importing, setImporting] = useState<{ name: string; phase: 'check' | 'write'; done: number; total: number; abort: AbortController } | null>(null);
@@ -288,6 +291,16 @@ export function App() {
                     {tags.map((tg) => <option value={tg.name}>{Number.isNaN(tg.count) ? tg.name : `${tg.name} (${tg.count})`}</option>)}
                   </select>
                 </label>
+                {members.length > 0 && (
+                  <label>
+                    {t('teamFilterMember')}
+                    <select data-testid="filter-member" value={filters.member ?? ''} onChange={(e) => setFilter({ member: (e.target as HTMLSelectElement).value || undefined })}>
+                      <option value="">{t('teamFilterEveryone')}</option>
+                      <option value="me">{t('teamFilterMe')}</option>
+                      {members.map((m) => <option value={m.id}>{m.name}</option>)}
+                    </select>
+                  </label>
+                )}
                 <label>
                   {t('colSite')}
                   <select value={filters.site ?? ''} onChange={(e) => setFilter({ site: (e.target as HTMLSelectElement).value || undefined })}>
@@ -413,5 +426,5 @@ function refusalKey(code: BundleError['code']): string {
 }
 
 function filtersActive(f: Filters) {
-  return !!(f.tag || f.site || f.color || f.from || f.to || f.orphans);
+  return !!(f.tag || f.site || f.color || f.from || f.to || f.orphans || f.member);
 }

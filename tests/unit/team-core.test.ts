@@ -71,3 +71,18 @@ describe('team part and manifest formats', () => {
     expect(() => checkManifest(good, 'm-other')).toThrow(/another member/);
   });
 });
+
+describe('library filter by member', () => {
+  it('lists the reader’s own claims, or one colleague’s, and their articles', async () => {
+    const { freshDb, claim } = await import('./team-helpers');
+    const { claimIds, pageIds } = await import('../../utils/library/query');
+    const db = freshDb('filter');
+    const own = await claim(db, 'Own claim on the first article');
+    const other = await claim(db, 'A colleague made this one', { url: 'https://news.example.kz/other' });
+    await db.annotations.update(other.id, { author: { id: 'm-aigerim', name: 'Aigerim' } });
+    expect(await claimIds(db, { member: 'me', sort: 'date-desc' })).toEqual([own.id]);
+    expect(await claimIds(db, { member: 'm-aigerim', sort: 'date-desc' })).toEqual([other.id]);
+    expect(await claimIds(db, { member: 'm-nobody', sort: 'date-desc' })).toEqual([]);
+    expect(await pageIds(db, { member: 'm-aigerim', sort: 'date-desc' })).toEqual([other.pageId]);
+  });
+});
