@@ -251,4 +251,21 @@ describe('team sync through Apache mod_dav', () => {
     expect(await testConnection(client('alice', { url: `${dav.origin}/static/` }))).toMatchObject({ ok: false, kind: 'not-dav' });
     expect(await testConnection(client('alice', { url: 'http://127.0.0.1:9/dav/' }))).toMatchObject({ ok: false, kind: 'offline' });
   });
+
+  it('pins the first signing key seen per member and refuses parts under a changed key (signing hook)', async () => {
+    const a = freshDb('alice');
+    const b = freshDb('bob');
+    const alice = who('alice-key001', 'Aigerim');
+    await claim(a, 'Signed claim one');
+    await syncTeam(a, client('alice'), alice, { software: 'Saqta test', publicKey: 'KEY-ONE' });
+    await sync(b, client('bob'), who('bob-key001', 'Bolat'));
+    expect(await b.annotations.count()).toBe(1);
+    expect((await b.teamMembers.get('alice-key001'))?.key).toBe('KEY-ONE');
+    const later = await claim(a, 'A claim under another key');
+    await syncTeam(a, client('alice'), alice, { software: 'Saqta test', publicKey: 'KEY-TWO' });
+    const got = await sync(b, client('bob'), who('bob-key001', 'Bolat'));
+    expect(got.refused).toEqual([expect.objectContaining({ member: 'alice-key001', kind: 'key-changed' })]);
+    expect(await b.annotations.get(later.id)).toBeUndefined();
+    expect((await b.teamMembers.get('alice-key001'))?.keyChanged).toBe('KEY-TWO');
+  });
 });

@@ -82,6 +82,8 @@ export interface SyncOptions {
 }
 
 const hex = (b: Uint8Array) => bytesToHex(sha256(b));
+/** Colleagues' manifests fetched at once (conditional GETs, mostly 304). */
+const MANIFEST_CONCURRENCY = 6;
 
 function manifestOf(id: TeamIdentity, parts: TeamManifest['parts'], now: Date, publicKey?: string): TeamManifest {
   const m: TeamManifest = { format: TEAM_FORMAT, version: 1, member: id.memberId, name: id.displayName, updated: now.toISOString(), parts };
@@ -182,19 +184,31 @@ async function readColleagues(db: SaqtaDB, dav: DavClient, id: TeamIdentity, opt
     .map((e) => e.path.slice(TEAM_DIR.length).replace(/\/$/, ''))
     .filter((m) => MEMBER_ID.test(m) && m !== id.memberId)
     .sort();
+  // Manifests are small conditional GETs: fetch them a few at a time, then merge parts one member after another.
+  const known = new Map((await db.teamMembers.bulkGet(members)).filter((m) => !!m).map((m) => [m!.id, m!]));
+  const manifests = new Array<Awaited<ReturnType<DavClient['get']>>>(members.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(MANIFEST_CONCURRENCY, members.length) }, async () => {
+      while (next < members.length) {
+        const i = next++;
+        manifests[i] = await dav.get(`${memberDir(members[i]!)}${MANIFEST_FILE}`, known.get(members[i]!)?.etag);
+      }
+    }),
+  );
   let done = 0;
-  for (const member of members) {
+  for (const [i, member] of members.entries()) {
     opts.onProgress?.({ phase: 'read', done: done++, total: members.length });
-    const known = await db.teamMembers.get(member);
-    const got = await dav.get(`${memberDir(member)}${MANIFEST_FILE}`, known?.etag);
+    const got = manifests[i]!;
     if (got === 'unchanged') {
       report.manifests.unchanged++;
       continue;
     }
     if (!got) continue; // a folder without a manifest yet: its owner's first sync was cut
     report.manifests.read++;
+    const prior = known.get(member);
     if (got.data.length > MAX_MANIFEST_BYTES) {
-      report.refused.push({ member, memberName: known?.name ?? member, part: MANIFEST_FILE, kind: 'format', reason: 'The manifest is too large.' });
+      report.refused.push({ member, memberName: prior?.name ?? member, part: MANIFEST_FILE, kind: 'format', reason: 'The manifest is too large.' });
       continue;
     }
     let manifest: TeamManifest;
@@ -202,23 +216,23 @@ async function readColleagues(db: SaqtaDB, dav: DavClient, id: TeamIdentity, opt
       manifest = await openManifest(got.data, member, id);
     } catch (err) {
       const kind = err instanceof DecryptError ? 'decrypt' : 'format';
-      report.refused.push({ member, memberName: known?.name ?? member, part: MANIFEST_FILE, kind, reason: (err as Error).message });
+      report.refused.push({ member, memberName: prior?.name ?? member, part: MANIFEST_FILE, kind, reason: (err as Error).message });
       continue;
     }
     const author = { id: member, name: manifest.name || member };
     // Signing hook: pin the first key seen; a different key later is flagged and its parts are not merged.
-    let keyChanged: string | undefined = known?.keyChanged;
-    const pinned = known?.key ?? manifest.publicKey;
-    if (known?.key && manifest.publicKey && manifest.publicKey !== known.key) keyChanged = manifest.publicKey;
-    await db.teamMembers.put({ id: member, name: author.name, lastSeen: nowIso(), etag: known?.etag, key: pinned, keyChanged });
+    let keyChanged: string | undefined = prior?.keyChanged;
+    const pinned = prior?.key ?? manifest.publicKey;
+    if (prior?.key && manifest.publicKey && manifest.publicKey !== prior.key) keyChanged = manifest.publicKey;
+    await db.teamMembers.put({ id: member, name: author.name, lastSeen: nowIso(), etag: prior?.etag, key: pinned, keyChanged });
     if (keyChanged) {
       report.refused.push({ member, memberName: author.name, part: MANIFEST_FILE, kind: 'key-changed', reason: `${author.name}’s signing key changed since it was first seen.` });
       continue;
     }
     const applied = new Map((await db.teamApplied.where('member').equals(member).toArray()).map((r) => [r.name, r]));
     for (const p of manifest.parts) {
-      const prior = applied.get(p.name);
-      if (prior && (prior.status === 'applied' || `sha256:${prior.sha256}` === p.hash)) continue;
+      const seen = applied.get(p.name);
+      if (seen && (seen.status === 'applied' || `sha256:${seen.sha256}` === p.hash)) continue;
       const refuse = async (kind: NonNullable<TeamAppliedRecord['kind']>, reason: string, sha = p.hash.slice(7)) => {
         await db.teamApplied.put({ key: `${member}/${p.name}`, member, name: p.name, sha256: sha, status: 'refused', kind, reason, at: nowIso() });
         report.refused.push({ member, memberName: author.name, part: p.name, kind, reason });
