@@ -63,6 +63,8 @@ async function joinTeam(s: Session, who: { user: 'alice' | 'bob'; name: string; 
 
 async function enableAndSave(page: Page): Promise<void> {
   await page.getByTestId('team-enabled').check();
+  // By hand, so each step below knows how many parts a sync carries (on-change sync has its own test).
+  await page.locator('input[name=team-schedule]').nth(2).check();
   await page.locator('[data-testid=team-form] button[type=submit]').click();
   await page.getByTestId('team-message-save').waitFor();
 }
@@ -244,6 +246,17 @@ describe('team sync through Apache mod_dav, two profiles', () => {
     await expect.poll(async () => (await anchors(B, bSeed)).claims.map((c) => c.text), { timeout: 15_000 }).toContain('Сапар қарсаңында штаб-пәтері Брюссельде орналасқан');
     expect((await anchors(B, bSeed)).claims.map((c) => c.text)).not.toContain(Q3);
     await bSettings.screenshot({ path: artifactPath('team-settings-kk.png'), fullPage: true });
+  });
+
+  it('on change: a new claim reaches the server by itself, a few seconds later', async () => {
+    await aSettings.locator('input[name=team-schedule]').nth(0).check();
+    await aSettings.locator('[data-testid=team-form] button[type=submit]').click();
+    await aSettings.getByTestId('team-message-save').waitFor();
+    const folder = memberFolderOf('Aigerim');
+    const before = readdirSync(folder).filter((f) => f.startsWith('part-')).length;
+    await aSeed.bringToFront();
+    await makeClaim(aSeed, 'Ақорда баспасөз қызметінің хабарлауынша', 1);
+    await expect.poll(() => readdirSync(folder).filter((f) => f.startsWith('part-')).length, { timeout: 30_000, interval: 500 }).toBe(before + 1);
   });
 
   it('with the site stopped, B’s fallback offers A’s saved copy, and the reader shows A’s claims', async () => {
