@@ -5,8 +5,8 @@
  * `local:team.status`), never in the database, never in a log.
  */
 import type { ShareScope } from './publish';
-import type { DavFailure } from './dav';
-import { folderUrl } from './dav';
+import type { DavFailure } from './folder';
+import { folderUrl } from './folder';
 import { MEMBER_ID } from './part';
 import type { SyncReport } from './sync';
 
