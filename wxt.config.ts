@@ -42,6 +42,7 @@ export default defineConfig({
       // Saving: see HTTP 451 on top-level loads (observe only) for the blocked-site fallback.
       'webRequest',
       // Evidence: wake the trusted-timestamp queue to retry with back-off (utils/ext/evidence.ts).
+      // Team sync: the periodic and backstop sync (utils/ext/team-host.ts).
       'alarms',
       ...(browser === 'firefox' ? [] : ['sidePanel']),
     ],

@@ -67,8 +67,18 @@ function ClaimCardView({ annotation: a, place, page, capture, onShow, onError, o
     if (!res.ok) onError(res.error.message);
   };
 
+  const copy = async () => {
+    const res = await send('team.copyClaim', { id: a.id });
+    if (!res.ok) onError(res.error.message);
+  };
+
   return (
-    <article class={`claim ${place}`} data-claim-id={a.id} data-color={a.body.color} data-place={place}>
+    <article class={`claim ${place}${a.author ? ' colleague' : ''}`} data-claim-id={a.id} data-color={a.body.color} data-place={place} data-author={a.author?.id}>
+      {a.author && (
+        <p class="by small" data-testid="claim-author">
+          {t('teamBy', a.author.name)}
+        </p>
+      )}
       <div class="claim-head">
         <span class="swatch" style={{ background: `var(--hl-${a.body.color})` }} role="img" aria-label={t(`color_${a.body.color}`)} />
         {onShow ? (
@@ -92,7 +102,11 @@ function ClaimCardView({ annotation: a, place, page, capture, onShow, onError, o
         </ul>
       )}
       {!editing && a.body.note && <p class="note">{a.body.note}</p>}
-      {editing ? (
+      {a.author ? (
+        <div class="row">
+          <button type="button" onClick={() => void copy()} title={t('teamReadOnly')}>{t('teamCopyMine')}</button>
+        </div>
+      ) : editing ? (
         <form class="edit" onSubmit={save}>
           <fieldset class="colors">
             <legend>{t('spColor')}</legend>

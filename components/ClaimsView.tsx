@@ -19,14 +19,17 @@ interface Row {
  */
 export function ClaimsView({ view, report, onShow, onError }: { view: PageView; report: AnchorReport | null; onShow(id: string): void; onError(m: string): void }) {
   const [filter, setFilter] = useState('');
-  const { list, orphanList, allTags } = useMemo(() => {
+  // Team sync: '' everyone, 'me' the reader's own, else a colleague's member id.
+  const [member, setMember] = useState('');
+  const { list, orphanList, allTags, members } = useMemo(() => {
     const byId = new Map(view.annotations.map((a) => [a.id, a]));
     // Document order as the page reports it; claims the page has not placed yet follow; orphans apart.
     const placed = (report?.claims ?? []).filter((c) => byId.has(c.id));
     const orphanIds = new Set(report ? report.orphans : view.annotations.filter((a) => a.anchor === 'orphan').map((a) => a.id));
     const placedIds = new Set(placed.map((c) => c.id));
     const pending = view.annotations.filter((a) => !placedIds.has(a.id) && !orphanIds.has(a.id));
-    const shown = (a: Annotation) => !filter || a.body.tags.includes(filter);
+    const byMember = (a: Annotation) => !member || (member === 'me' ? !a.author : a.author?.id === member);
+    const shown = (a: Annotation) => (!filter || a.body.tags.includes(filter)) && byMember(a);
     return {
       list: [
         ...placed.map((c): Row => ({ a: byId.get(c.id)!, place: c.weak ? 'weak' : 'anchored' })),
@@ -34,8 +37,9 @@ export function ClaimsView({ view, report, onShow, onError }: { view: PageView; 
       ].filter((x) => shown(x.a)),
       orphanList: view.annotations.filter((a) => orphanIds.has(a.id) && shown(a)).map((a): Row => ({ a, place: 'orphan' })),
       allTags: [...new Set(view.annotations.flatMap((a) => a.body.tags))].sort((a, b) => a.localeCompare(b)),
+      members: [...new Map(view.annotations.filter((a) => a.author).map((a) => [a.author!.id, a.author!.name])).entries()],
     };
-  }, [view, report, filter]);
+  }, [view, report, filter, member]);
   const cite = { page: view.page, capture: view.capture };
 
   return (
@@ -47,6 +51,18 @@ export function ClaimsView({ view, report, onShow, onError }: { view: PageView; 
             <option value="">{t('spAllTags')}</option>
             {allTags.map((tag) => (
               <option value={tag}>{tag}</option>
+            ))}
+          </select>
+        </label>
+      )}
+      {members.length > 0 && (
+        <label class="filter">
+          {t('teamFilterMember')}
+          <select value={member} onChange={(e) => setMember((e.target as HTMLSelectElement).value)} data-testid="member-filter">
+            <option value="">{t('teamFilterEveryone')}</option>
+            <option value="me">{t('teamFilterMe')}</option>
+            {members.map(([id, name]) => (
+              <option value={id}>{name}</option>
             ))}
           </select>
         </label>

@@ -9,13 +9,14 @@ import { captureBridge, showSaved } from '../utils/ext/capture-bridge';
 import { watchBlockedSites } from '../utils/ext/blocked-watch';
 import { evidenceDeps, STAMP_ALARM } from '../utils/ext/evidence';
 import { captureSaved, runStamps } from '../utils/background/evidence';
+import { teamHost, wireTeamSync } from '../utils/ext/team-host';
 
 export default defineBackground({
   type: 'module',
   main() {
     const db = getDb();
 
-    const broadcast = (event: Event) => {
+    const broadcastAll = (event: Event) => {
       // Extension pages (popup, side panel, library) …
       browser.runtime.sendMessage(event).catch(() => undefined);
       // … and content scripts in every tab.
@@ -40,11 +41,19 @@ export default defineBackground({
       },
     };
 
+    // Team sync hears every change (debounced sync on change; utils/ext/team-host.ts).
+    let team: ReturnType<typeof wireTeamSync> | undefined;
+    const broadcast = (event: Event) => {
+      broadcastAll(event);
+      team?.changed(event);
+    };
+
     const deps: HandlerDeps = {
       settings,
       db,
       version: browser.runtime.getManifest().version,
       broadcast,
+      team: teamHost(),
       async storageStatus() {
         const persisted = (await navigator.storage?.persisted?.()) ?? false;
         const est = await navigator.storage?.estimate?.().catch(() => undefined);
@@ -58,6 +67,8 @@ export default defineBackground({
         },
       },
     };
+
+    team = wireTeamSync(deps);
 
     browser.runtime.onMessage.addListener((msg: unknown, sender) => {
       // Events are for pages and content scripts; requests are ours.

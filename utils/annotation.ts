@@ -49,6 +49,17 @@ export interface Annotation {
   modified: string;
   /** Last anchoring result seen by any view. */
   anchor: AnchorState;
+  /**
+   * Team sync: the colleague who made this claim (read-only here; utils/team/).
+   * Absent on the reader's own claims.
+   */
+  author?: ClaimAuthor;
+}
+
+/** A team member as colleagues see them: a stable id (their folder) and the name they chose. */
+export interface ClaimAuthor {
+  id: string;
+  name: string;
 }
 
 export function quoteOf(a: Pick<Annotation, 'target'>): TextQuoteSelector | undefined {

@@ -12,6 +12,7 @@ import Dexie, { type EntityTable } from 'dexie';
 import type { Annotation, Color } from './annotation';
 import { annotationTerms, pageTerms } from './search/terms';
 import type { KeyRecord } from './evidence/keys';
+import type { TeamAppliedRecord, TeamMemberRecord, TeamOutboxRecord, TeamPartRecord, TeamPublishedRecord } from './team/records';
 
 export interface PageRecord {
   id: string;
@@ -63,6 +64,8 @@ export interface CaptureRecord {
   browser: string;
   extensionVersion: string;
   artifacts: ArtifactRef[];
+  /** Team sync (v40): the colleague who saved this copy; absent on the reader's own saves. */
+  author?: { id: string; name: string };
   /** What the save could not get (resources that failed, no screenshot…), for the reader to see. */
   notes?: { failedResources?: string[]; screenshot?: 'ok' | 'failed'; timingsMs?: Record<string, number> };
   /** RFC 3161 timestamp of the record's hash (utils/evidence/): waiting in the queue, or the token. */
@@ -176,6 +179,17 @@ export const SCHEMA = {
     keys: 'id',
     stamps: 'id, due',
   },
+  40: {
+    // v40 (team sync, utils/team/): the parts this member built and has not
+    // uploaded yet (the queue), the parts uploaded (listed by the manifest),
+    // what was published (to find what changed), the colleagues' parts read
+    // or refused, and the colleagues met.
+    teamOutbox: 'seq',
+    teamParts: 'seq',
+    teamPublished: 'key',
+    teamApplied: 'key, member',
+    teamMembers: 'id',
+  },
 } as const;
 
 export class SaqtaDB extends Dexie {
@@ -187,6 +201,11 @@ export class SaqtaDB extends Dexie {
   tags!: EntityTable<TagRecord, 'id'>;
   keys!: EntityTable<KeyRecord, 'id'>;
   stamps!: EntityTable<StampJob, 'id'>;
+  teamOutbox!: EntityTable<TeamOutboxRecord, 'seq'>;
+  teamParts!: EntityTable<TeamPartRecord, 'seq'>;
+  teamPublished!: EntityTable<TeamPublishedRecord, 'key'>;
+  teamApplied!: EntityTable<TeamAppliedRecord, 'key'>;
+  teamMembers!: EntityTable<TeamMemberRecord, 'id'>;
 
   /**
    * Why the last write transaction was aborted by IndexedDB itself (a full
@@ -250,6 +269,8 @@ export class SaqtaDB extends Dexie {
       });
     // v20: two new tables, nothing to convert.
     this.version(20).stores(SCHEMA[20]);
+    // v40: team-sync tables only; existing claims and captures stay the reader's own (no author).
+    this.version(40).stores(SCHEMA[40]);
     this.use(termsMiddleware());
   }
 }

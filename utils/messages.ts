@@ -13,6 +13,9 @@ import type { PageKeys } from './url';
 import type { BackupStatus, Settings } from './backup';
 import type { EvidenceSettings } from './evidence/settings';
 import type { SignedData } from './evidence/sign';
+import type { TeamConfig, TeamConfigView, TeamStatus } from './team/config';
+import type { ConnectionResult } from './team/connection';
+import type { SyncReport } from './team/sync';
 
 export type ErrorCode =
   | 'bad-request'
@@ -189,7 +192,23 @@ export interface EvidenceApi {
   'evidence.runQueue': { req: {}; res: { stamped: number; waiting: number } };
 }
 
-export interface Api extends CoreApi, HighlightApi, SaveApi, LibraryApi, SettingsApi, EvidenceApi {}
+/** Requests of team sync (utils/background/team.ts, utils/team/). */
+export interface TeamApi {
+  /** Team settings without the password and passphrase. */
+  'team.config': { req: {}; res: { config: TeamConfigView } };
+  /** Change team settings; an empty password or passphrase keeps the stored one. */
+  'team.configure': { req: { patch: Partial<TeamConfig> }; res: { config: TeamConfigView } };
+  /** Test a folder (the fields typed, or the stored ones): what exactly is wrong. */
+  'team.test': { req: { url?: string; user?: string; password?: string }; res: { result: ConnectionResult } };
+  /** Sync now (joins a sync already running); progress comes as `team.status` events. */
+  'team.sync': { req: {}; res: { report: SyncReport } };
+  /** Last sync, failures, queue, and the colleagues met. */
+  'team.status': { req: {}; res: { status: TeamStatus; members: { id: string; name: string; lastSeen: string; keyChanged: boolean }[] } };
+  /** Copy a colleague's claim as the reader's own (editable, shared as theirs). */
+  'team.copyClaim': { req: { id: string }; res: { annotation: Annotation } };
+}
+
+export interface Api extends CoreApi, HighlightApi, SaveApi, LibraryApi, SettingsApi, EvidenceApi, TeamApi {}
 
 export type RequestType = keyof Api;
 export type Request<K extends RequestType = RequestType> = K extends RequestType
@@ -204,6 +223,8 @@ export type Event =
   | { event: 'tags.changed' }
   /** A capture of this page got its timestamp token, or its request failed and waits again (issue 14). */
   | { event: 'capture.stamped'; pageId: string }
+  /** Team sync: progress and results (utils/background/team.ts). */
+  | { event: 'team.status'; status: TeamStatus }
   /** Sent by a tab's content script when its claims landed somewhere else or became orphans (side panel order). */
   | { event: 'anchors.changed'; pageId: string | null };
 

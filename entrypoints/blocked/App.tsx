@@ -47,6 +47,11 @@ export function App() {
           {view.capture && (
             <p class="muted">{t('blockedSavedOn', formatDateTime(view.capture.capturedAt))}</p>
           )}
+          {view.capture?.author && (
+            <p class="muted" data-testid="saved-by">
+              {t('teamSavedBy', view.capture.author.name)}
+            </p>
+          )}
           <p class="muted">{t('popupClaimCount', String(view.annotations.length))}</p>
           <div class="actions">
             <a class="button primary" href={reader} data-testid="open-copy">

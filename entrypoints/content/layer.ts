@@ -31,6 +31,15 @@ export interface PaintItem {
   id: string;
   color: Color;
   range: Range;
+  /** Team sync: a colleague's claim (their member id): painted lighter with a dashed underline in their hue. */
+  author?: string;
+}
+
+/** A stable hue per colleague, so each one's claims look alike and differ from the reader's. */
+export function authorHue(id: string): number {
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) % 360;
+  return h;
 }
 
 /** The highlight overlay, painting into the overlay surface's shadow root. */
@@ -88,6 +97,7 @@ export class Overlay {
         const el = document.createElement('div');
         el.className = 'box';
         el.style.cssText = `left:${box.x}px;top:${box.y}px;width:${box.width}px;height:${box.height}px;background:${HL_FILL[item.color]}`;
+        if (item.author) el.style.cssText += `;opacity:.6;border-bottom:2px dashed hsl(${authorHue(item.author)} 70% 35%)`;
         els.push(el);
         frag.append(el);
       }

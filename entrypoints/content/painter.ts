@@ -40,7 +40,7 @@ export class Painter {
     this.announce();
     const items = [...this.anchoring.claims.values()]
       .filter((c) => c.hit && isLive(c.hit.range))
-      .map((c) => ({ id: c.a.id, color: c.a.body.color, range: c.hit!.range }));
+      .map((c) => ({ id: c.a.id, color: c.a.body.color, range: c.hit!.range, author: c.a.author?.id }));
     this.overlay.paint(items);
     this.placed();
   }

@@ -54,7 +54,19 @@ export class ToolbarController {
       },
       citation: (claim, format) => citationText(claim, this.anchoring.page, this.anchoring.capture, format),
       cite: (claim, format) => void this.onCite(claim, format),
+      copy: () => void this.onCopyColleague(),
     }, ui);
+  }
+
+  /** Team sync: copy a colleague's (read-only) claim as the reader's own. */
+  private async onCopyColleague(): Promise<void> {
+    const id = this.editing;
+    if (!id) return;
+    const res = await send('team.copyClaim', { id });
+    this.toolbar.hide();
+    if (!res.ok) return this.toolbar.toast(t('hlError', res.error.message), false);
+    this.toolbar.toast(t('teamCopied'), true);
+    await this.anchoring.reload(false);
   }
 
   /** Claims were reloaded: follow a change made elsewhere to the claim being edited. */

@@ -25,6 +25,8 @@ export interface ToolbarActions {
   /** Copy the claim's citation to the clipboard. */
   cite(claim: Annotation, format: 'text' | 'markdown'): void;
   closed(): void;
+  /** Team sync: copy a colleague's claim as the reader's own. */
+  copy?(): void;
 }
 
 export type ToolbarState =
@@ -59,6 +61,7 @@ textarea { min-height: 64px; resize: vertical; }
 .toast { left: 50%; top: 16px; transform: translateX(-50%); padding: 8px 10px; display: flex; gap: 10px; align-items: center; }
 .cite { margin: 0; padding: 4px 6px; max-height: 9em; overflow: auto; white-space: pre-wrap; overflow-wrap: anywhere; font: 12px/1.4 ui-monospace, 'DejaVu Sans Mono', monospace; background: #f6f8fa; border: 1px solid #d0d7de; border-radius: 6px; }
 .quote { margin: 0 0 4px; color: #57606a; font-size: 12px; max-height: 3.6em; overflow: hidden; }
+.by { margin: 0 0 4px; font-weight: 600; } .note { margin: 4px 0; white-space: pre-wrap; } .chip.ro { padding: 0 8px; }
 @media (prefers-color-scheme: dark) {
   .tb, .toast { color: #e6e9ed; background: #1e2329; border-color: #5b6570; }
   button, input, textarea, .chip { background: #15181c; border-color: #5b6570; }
@@ -201,8 +204,30 @@ export class Toolbar {
     }
   }
 
+  /** Team sync: a colleague's claim, read-only — who made it, their note and tags, and "copy as mine". */
+  private renderColleague(claim: Annotation): HTMLElement {
+    const bar = h('div', { class: 'tb', role: 'dialog', 'aria-label': t('teamBy', claim.author!.name) });
+    bar.append(h('p', { class: 'by', 'data-k': 'author' }, t('teamBy', claim.author!.name)));
+    bar.append(h('p', { class: 'quote' }, claim.target.selector.find((s) => s.type === 'TextQuoteSelector')?.exact ?? ''));
+    if (claim.body.note) bar.append(h('p', { class: 'note', 'data-k': 'colleague-note' }, claim.body.note));
+    if (claim.body.tags.length) {
+      const chips = h('ul', { class: 'chips', 'aria-label': t('tagsLabel') });
+      for (const tag of claim.body.tags) chips.append(h('li', { class: 'chip ro' }, tag));
+      bar.append(chips);
+    }
+    bar.append(h('p', { class: 'quote' }, t('teamReadOnly')));
+    bar.append(
+      h('div', { class: 'row', role: 'toolbar', 'aria-label': t('teamBy', claim.author!.name) },
+        h('button', { type: 'button', 'data-k': 'copy', onclick: () => this.actions.copy?.() }, t('teamCopyMine')),
+        h('button', { type: 'button', 'data-k': 'close', 'aria-label': t('hlClose'), title: t('hlClose'), onclick: () => this.hide() }, '×'),
+      ),
+    );
+    return bar;
+  }
+
   private render(state: ToolbarState): HTMLElement {
     const edit = state.mode === 'edit' ? state : null;
+    if (edit?.claim.author) return this.renderColleague(edit.claim);
     const bar = h('div', { class: 'tb', role: 'dialog', 'aria-label': t('hlToolbarLabel') });
     if (edit) bar.append(h('p', { class: 'quote' }, edit.claim.target.selector.find((s) => s.type === 'TextQuoteSelector')?.exact ?? ''));
     const row = h('div', { class: 'row', role: 'toolbar', 'aria-label': t('hlToolbarLabel') });

@@ -51,6 +51,9 @@ export function App() {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [version, setVersion] = useState(0);
   const [tags, setTags] = useState<(TagRecord & { count: number })[]>([]);
+  // Team sync: colleagues met in the team folder (a member filter when there are any).
+  const [members, setMembers] = useState<{ id: string; name: string }[]>([]);
+  useEffect(() => void db.teamMembers.toArray().then((m) => setMembers(m.map(({ id, name }) => ({ id, name })))), [version]);
   const [sites, setSites] = useState<string[]>([]);
   const [progress, setProgress] = useState<{ done: number; total: number; abort: AbortController } | null>(null);
   const [importing, setImporting] = useState<{ name: string; phase: 'check' | 'write'; done: number; total: number; abort: AbortController } | null>(null);
@@ -315,6 +318,16 @@ export function App() {
                     {tags.map((tg) => <option value={tg.name}>{Number.isNaN(tg.count) ? tg.name : `${tg.name} (${tg.count})`}</option>)}
                   </select>
                 </label>
+                {members.length > 0 && (
+                  <label>
+                    {t('teamFilterMember')}
+                    <select data-testid="filter-member" value={filters.member ?? ''} onChange={(e) => setFilter({ member: (e.target as HTMLSelectElement).value || undefined })}>
+                      <option value="">{t('teamFilterEveryone')}</option>
+                      <option value="me">{t('teamFilterMe')}</option>
+                      {members.map((m) => <option value={m.id}>{m.name}</option>)}
+                    </select>
+                  </label>
+                )}
                 <label>
                   {t('colSite')}
                   <select value={filters.site ?? ''} onChange={(e) => setFilter({ site: (e.target as HTMLSelectElement).value || undefined })}>
@@ -401,6 +414,7 @@ export function App() {
                           <ClaimLink claim={r.claim} page={r.page} /> <LibraryCite db={db} claim={r.claim} onError={setError} />
                         </div>
                         <div class="meta muted" dir="auto">
+                          {r.claim.author && <span class="chip by" data-testid="claim-author">{t('teamBy', r.claim.author.name)}</span>}
                           {r.claim.anchor === 'orphan' && <span class="chip orphan">{t('libOrphan')}</span>}
                           {r.claim.body.tags.map((tg) => <span class="chip">{tg}</span>)}
                           {r.claim.body.note && <span class="note">{r.claim.body.note}</span>} {r.page?.title} · {fmtDate(r.claim.created)}
@@ -454,5 +468,5 @@ function bundleTitle(sel: Selection): string {
 }
 
 function filtersActive(f: Filters) {
-  return !!(f.tag || f.site || f.color || f.from || f.to || f.orphans);
+  return !!(f.tag || f.site || f.color || f.from || f.to || f.orphans || f.member);
 }

@@ -7,6 +7,7 @@ import type { BackupStatus } from '../../utils/backup';
 import { MAX_REMINDER_DAYS } from '../../utils/backup';
 import { formatBytes } from '../../components/format-bytes';
 import { EvidenceSettings } from './EvidenceSettings';
+import { TeamSettings } from '../../components/team/TeamSettings';
 
 type Status = Api['storage.status']['res'];
 
@@ -45,6 +46,7 @@ export function App() {
       </section>
       <BackupSettings />
       <EvidenceSettings />
+      <TeamSettings />
       <section aria-labelledby="keys-h">
         <h2 id="keys-h">{t('shortcutsHeading')}</h2>
         <p>{t('shortcutsHelp')}</p>

@@ -5,6 +5,7 @@ import { useActivePage } from '../../components/useActivePage';
 import { BackupReminder } from '../../components/BackupReminder';
 import { SaveControls } from './SaveControls';
 import { FramesNotice } from '../../components/FramesNotice';
+import { TeamStatusLine } from '../../components/team/TeamStatusLine';
 
 export function App() {
   const state = useActivePage();
@@ -35,6 +36,7 @@ export function App() {
       )}
       {state.kind === 'ready' && <FramesNotice frames={state.status.frames} />}
       <BackupReminder onOpenLibrary={() => openPage('/library.html')} />
+      <TeamStatusLine compact />
       <nav class="links" aria-label={t('extName')}>
         <button type="button" onClick={() => void openSidePanel().then(() => window.close())}>
           {t('openSidePanel')}

@@ -30,6 +30,9 @@ export class HighlightMarks implements Marks {
     for (const key of [...reg.keys()]) if (key.startsWith('saqta-') && key !== 'saqta-flash') reg.delete(key);
     if (this.hidden) return;
     for (const [color, ranges] of byColor) reg.set(`saqta-${color}`, new H(...ranges));
+    // Team sync: colleagues' claims get a dashed underline over their colour (reader.css).
+    const theirs = items.filter((it) => it.author).map((it) => it.range);
+    if (theirs.length) reg.set('saqta-colleague', new H(...theirs));
   }
 
   scrolled(): void {}

@@ -77,6 +77,16 @@ UPGRADES[20] = async (db, fx) => {
   expect((await db.stamps.where('due').belowOrEqual('2026-06-01').first())?.id).toBe('c');
 };
 
+UPGRADES[40] = async (db, fx) => {
+  // v40 (team sync): new, empty tables; every claim and copy already there stays the reader's own (no author),
+  // so the first sync publishes them as the reader's.
+  for (const t of [db.teamOutbox, db.teamParts, db.teamPublished, db.teamApplied, db.teamMembers]) expect(await t.count()).toBe(0);
+  for (const a of fx.tables.annotations) expect((await db.annotations.get(a.id as string))?.author).toBeUndefined();
+  for (const c of fx.tables.captures) expect((await db.captures.get(c.id as string))?.author).toBeUndefined();
+  await db.teamApplied.put({ key: 'm-1/part-000001-00000000.saqta', member: 'm-1', name: 'part-000001-00000000.saqta', sha256: '0'.repeat(64), status: 'applied', at: '2026-11-27T00:00:00.000Z' });
+  expect(await db.teamApplied.where('member').equals('m-1').count()).toBe(1);
+};
+
 describe('schema migrations on saved databases', () => {
   it('there is a saved database for every earlier schema version', () => {
     const missing = versions.filter((v) => v < current && !existsSync(join(DIR, `v${v}.json`)));

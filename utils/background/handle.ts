@@ -11,6 +11,7 @@ import { saveHandlers, type CaptureBridge } from './save';
 import { libraryHandlers } from './library';
 import { settingsHandlers, type SettingsStore } from './settings';
 import { evidenceHandlers, type EvidenceDeps } from './evidence';
+import { readOnlyClaim, teamHandlers, type TeamHost } from './team';
 import { findPage } from '../store/pages';
 import {
   annotationsOf,
@@ -40,6 +41,8 @@ export interface HandlerDeps {
   highlighter?: HighlighterInjector;
   /** Signing and trusted timestamps (utils/background/evidence.ts). Absent in tests that do not sign. */
   evidence?: EvidenceDeps;
+  /** Team sync: settings, status and network (utils/background/team.ts). Absent in tests that do not sync. */
+  team?: TeamHost;
 }
 
 export type Handler<K extends RequestType> = (req: Request<K>, deps: HandlerDeps) => Promise<Result<Api[K]['res']>>;
@@ -75,7 +78,9 @@ const coreHandlers: HandlerSet<CoreApi> = {
     broadcast({ event: 'annotations.changed', pageId: value.page.id });
     return ok(value);
   },
-  async 'annotation.update'(req, { db, broadcast }) {
+  async 'annotation.update'(req, deps) {
+    const { db, broadcast } = deps;
+    if (await readOnlyClaim(deps, req.id)) return fail('bad-request', 'This is a colleague’s claim: copy it as yours to change it.');
     const annotation = await updateAnnotation(db, req.id, req.body ?? {});
     if (!annotation) return fail('not-found', 'This claim no longer exists.');
     broadcast({ event: 'annotations.changed', pageId: annotation.pageId });
@@ -85,7 +90,9 @@ const coreHandlers: HandlerSet<CoreApi> = {
   async 'annotation.anchorStates'(req, { db }) {
     return ok({ changed: await setAnchorStates(db, req.states ?? {}) });
   },
-  async 'annotation.delete'(req, { db, broadcast }) {
+  async 'annotation.delete'(req, deps) {
+    const { db, broadcast } = deps;
+    if (await readOnlyClaim(deps, req.id)) return fail('bad-request', 'This is a colleague’s claim: it stays until they delete it.');
     const annotation = await deleteAnnotation(db, req.id);
     if (!annotation) return fail('not-found', 'This claim no longer exists.');
     broadcast({ event: 'annotations.changed', pageId: annotation.pageId });
@@ -123,6 +130,7 @@ const handlers: Handlers = {
   ...libraryHandlers,
   ...settingsHandlers,
   ...evidenceHandlers,
+  ...teamHandlers,
 };
 
 export async function handle(msg: unknown, deps: HandlerDeps): Promise<Result<unknown>> {

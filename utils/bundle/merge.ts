@@ -38,6 +38,8 @@ export interface MergeOptions {
   signal?: AbortSignal;
   /** Records written so far, of all. */
   onProgress?(done: number, total: number): void;
+  /** Filled with each bundle page id → the library page it was merged into or added as (team sync). */
+  pageMap?: Map<string, string>;
 }
 
 const CHUNK = 1000;
@@ -126,6 +128,7 @@ export async function mergeIntoLibrary(db: SaqtaDB, articles: ParsedArticle[], c
         s.pages.added++;
       }
       localPage.set(a.page.id, id);
+      opts.pageMap?.set(a.page.id, id);
       for (const c of a.captures) {
         if (takenCaptures.has(c.record.id)) {
           s.captures.skipped++;

@@ -20,7 +20,14 @@ export interface Filters {
   from?: string;
   to?: string;
   orphans?: boolean;
+  /** Team sync: 'me' (the reader's own claims) or a colleague's member id. */
+  member?: string;
   sort: 'date-desc' | 'date-asc' | 'site';
+}
+
+/** Claims of a member: no index (authors are few and the filter is rare), so one scan of the claims. */
+function byMember(db: SaqtaDB, member: string) {
+  return db.annotations.filter((a) => (member === 'me' ? !a.author : a.author?.id === member));
 }
 
 const dayStart = (d: string) => `${d.slice(0, 10)}T00:00:00.000Z`;
@@ -49,7 +56,7 @@ function fromArray(all: string[]): ListSource {
 }
 
 function hasFilter(f: Filters): boolean {
-  return !!(f.tag || f.site || f.color || f.from || f.to || f.orphans);
+  return !!(f.tag || f.site || f.color || f.from || f.to || f.orphans || f.member);
 }
 
 /** The claims list: by date without filters reads the `created` index a window at a time. */
@@ -89,6 +96,7 @@ export async function claimIds(db: SaqtaDB, f: Filters): Promise<string[]> {
   if (f.orphans) sets.push(await keys(db.annotations.where('anchor').equals('orphan').primaryKeys()));
   if (f.from || f.to) sets.push(await keys(db.annotations.where('created').between(f.from ? dayStart(f.from) : '', f.to ? dayEnd(f.to) : '\uffff', true, true).primaryKeys()));
   if (f.site) sets.push(await keys(db.annotations.where('pageId').anyOf(await pagesOfSite(db, f.site)).primaryKeys()));
+  if (f.member) sets.push(await keys(byMember(db, f.member).primaryKeys()));
   const only = intersect(sets);
   if (only && only.size <= 20_000 && f.sort !== 'site') {
     // A narrow filter: sort its few records rather than scan the whole date index
@@ -122,6 +130,7 @@ export async function pageIds(db: SaqtaDB, f: Filters): Promise<string[]> {
   if (f.orphans) sets.push(await pagesOf(db.annotations.where('anchor').equals('orphan').toArray()));
   if (f.from || f.to) sets.push(new Set((await db.pages.where('createdAt').between(f.from ? dayStart(f.from) : '', f.to ? dayEnd(f.to) : '\uffff', true, true).primaryKeys()) as string[]));
   if (f.site) sets.push(new Set(await pagesOfSite(db, f.site)));
+  if (f.member) sets.push(await pagesOf(byMember(db, f.member).toArray()));
   const only = intersect(sets);
   let ordered: string[];
   if (f.sort === 'site') {
