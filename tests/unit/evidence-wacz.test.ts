@@ -26,7 +26,7 @@ import { signHash } from '../../utils/evidence/sign';
 import { recordBytes, recordHash } from '../../utils/evidence/record';
 import { requestToken, requestTokenFor, type TsaPost } from '../../utils/evidence/queue';
 import { ROOT } from '../paths';
-import { seedLibrary } from './bundle-helpers';
+import { seedLibrary, htmlWindow } from './bundle-helpers';
 import { startTsa, type TestTsa } from '../support/tsa';
 
 const post: TsaPost = async (url, body) => {
@@ -158,12 +158,12 @@ describe('signed, time-stamped WACZ', () => {
     expect(out).toContain('FAIL datapackage-digest.json: The signature does not match');
     expect(out).toMatch(/FAIL articles\/[^ ]+\/capture-1\/capture.json: Timestamp token of the capture record .*stamps another hash/);
     expect(out).toContain('PROVED: nothing');
-    await expect(importBytes(new SaqtaDB(`forged-${Math.random()}`), forged)).rejects.toThrow(/signature does not match/);
+    await expect(importBytes(new SaqtaDB(`forged-${Math.random()}`), forged, { window: await htmlWindow() })).rejects.toThrow(/signature does not match/);
   });
 
   it('import keeps each capture\'s token and says who signed', async () => {
     const db = new SaqtaDB(`import-${Math.random()}`);
-    const summary = await importBytes(db, signed);
+    const summary = await importBytes(db, signed, { window: await htmlWindow() });
     expect(summary.evidence).toEqual({ signature: 'valid', fingerprint: key.fingerprint, stamped: expect.any(Number) });
     const caps = await db.captures.toArray();
     expect(summary.evidence!.stamped).toBe(caps.length + 1);
@@ -175,7 +175,7 @@ describe('signed, time-stamped WACZ', () => {
       const d = JSON.parse(text(files.get('datapackage-digest.json')));
       files.set('datapackage-digest.json', new TextEncoder().encode(JSON.stringify({ path: d.path, hash: d.hash })));
     });
-    const s2 = await importBytes(new SaqtaDB(`unsigned-${Math.random()}`), unsigned);
+    const s2 = await importBytes(new SaqtaDB(`unsigned-${Math.random()}`), unsigned, { window: await htmlWindow() });
     expect(s2.evidence).toMatchObject({ signature: 'unsigned', stamped: caps.length });
   });
 });
