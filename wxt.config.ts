@@ -41,7 +41,11 @@ export default defineConfig({
       'webNavigation',
       // Saving: see HTTP 451 on top-level loads (observe only) for the blocked-site fallback.
       'webRequest',
-      ...(browser === 'firefox' ? [] : ['sidePanel']),
+      // Watching (opt-in): scheduled re-checks, a notification when an article changed or went away,
+      // and (Chrome) a DOM to extract fetched articles in.
+      'alarms',
+      'notifications',
+      ...(browser === 'firefox' ? [] : ['sidePanel', 'offscreen']),
     ],
     host_permissions: ['<all_urls>'],
     action: { default_title: '__MSG_extName__' },

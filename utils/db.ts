@@ -62,7 +62,14 @@ export interface CaptureRecord {
   extensionVersion: string;
   artifacts: ArtifactRef[];
   /** What the save could not get (resources that failed, no screenshot…), for the reader to see. */
-  notes?: { failedResources?: string[]; screenshot?: 'ok' | 'failed'; timingsMs?: Record<string, number> };
+  notes?: {
+    failedResources?: string[];
+    /** 'none': saved by watching from the fetched HTML, with no tab to take a screenshot of. */
+    screenshot?: 'ok' | 'failed' | 'none';
+    timingsMs?: Record<string, number>;
+    /** Who saved it: the reader (absent) or a watch check (utils/background/watch.ts). */
+    by?: 'watch';
+  };
 }
 
 export interface BlobRecord {
@@ -94,6 +101,9 @@ export interface TextRecord {
   terms: string[];
 }
 
+export type { CheckRecord, WatchRecord } from './watch/record';
+import type { CheckRecord, WatchRecord } from './watch/record';
+
 /** Search terms kept on records by the hooks below (v3); never part of exports. */
 export interface Indexed {
   terms?: string[];
@@ -121,6 +131,12 @@ export const SCHEMA = {
     annotations: 'id, pageId, *body.tags, body.color, modified, anchor, created, *terms',
     texts: 'pageId, blobId, *terms',
   },
+  30: {
+    // v30 (watch): check records of live articles (hashed, chained per page) and each
+    // article's watch flag and live state (changed since saved, gone, blocked).
+    checks: 'id, pageId, at, [pageId+at]',
+    watches: 'pageId, watched, state',
+  },
 } as const;
 
 export class SaqtaDB extends Dexie {
@@ -130,6 +146,8 @@ export class SaqtaDB extends Dexie {
   captures!: EntityTable<CaptureRecord, 'id'>;
   blobs!: EntityTable<BlobRecord, 'id'>;
   tags!: EntityTable<TagRecord, 'id'>;
+  checks!: EntityTable<CheckRecord, 'id'>;
+  watches!: EntityTable<WatchRecord, 'pageId'>;
 
   /**
    * Why the last write transaction was aborted by IndexedDB itself (a full
@@ -191,6 +209,8 @@ export class SaqtaDB extends Dexie {
           p.terms = pageTerms(p);
         });
       });
+    // v30: new tables only; nothing to convert.
+    this.version(30).stores(SCHEMA[30]);
     this.use(termsMiddleware());
   }
 }

@@ -21,6 +21,7 @@ import {
 } from '../store/annotations';
 import { listTags } from '../store/tags';
 import { errorNames, errorResult } from './errors';
+import { watchHandlers, type WatchDeps } from './watch';
 export { errorResult } from './errors';
 import type { PageView } from '../messages';
 import type { PageRecord } from '../db';
@@ -37,6 +38,8 @@ export interface HandlerDeps {
   capture?: CaptureBridge;
   /** Highlighting: loads the highlighter into a frame. Absent in tests that do not highlight. */
   highlighter?: HighlighterInjector;
+  /** Watching: fetch/extract/notify bridge and watch settings. Absent in tests that do not watch. */
+  watch?: WatchDeps;
 }
 
 export type Handler<K extends RequestType> = (req: Request<K>, deps: HandlerDeps) => Promise<Result<Api[K]['res']>>;
@@ -119,6 +122,7 @@ const handlers: Handlers = {
   ...saveHandlers,
   ...libraryHandlers,
   ...settingsHandlers,
+  ...watchHandlers,
 };
 
 export async function handle(msg: unknown, deps: HandlerDeps): Promise<Result<unknown>> {
