@@ -9,6 +9,7 @@ import { LazyHighlighter } from './lazy';
 import { onSaveRequested } from './save-hook';
 import { savePage } from './save';
 import { contentFrames, watchFrameFocus } from './frames';
+import { revisitNotice } from './revisit';
 
 /**
  * The always-on content script. It stays small and does almost nothing on
@@ -37,6 +38,8 @@ export default defineContentScript({
         res = await send('page.get', { keys: pageKeys(location.href, canonicalOf(document), textFingerprint(document.body)) });
       }
       if (run === checking && !ui.loaded && res.ok && res.value.annotations.length) await ui.get();
+      // A saved article: has the site changed its text since? (fingerprint here, the rest in the background)
+      if (run === checking && res.ok && res.value.page && res.value.capture) void revisitNotice(res.value.page.id, ui);
     };
     void check();
 

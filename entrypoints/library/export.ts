@@ -12,6 +12,7 @@ import { readerHtml } from '../../utils/bundle/html';
 import { claimsMarkdown } from '../../utils/bundle/markdown';
 import { toCollection } from '../../utils/bundle/jsonld';
 import { newId } from '../../utils/annotation';
+import { withChecks } from '../../utils/store/watch';
 
 export function download(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);
@@ -57,7 +58,7 @@ export async function exportBundle(
   const { pageIds, only } = await selectionPages(db, sel);
   const created = new Date();
   const sink = new BlobSink();
-  await writeBundle(collectArticles(db, pageIds, only), { title: `Saqta: ${what}`, created, software, total: pageIds.length, signal, onProgress }, sink.push);
+  await writeBundle(withChecks(db, collectArticles(db, pageIds, only)), { title: `Saqta: ${what}`, created, software, total: pageIds.length, signal, onProgress }, sink.push);
   const blob = sink.blob('application/zip');
   const name = bundleFileName(what, created);
   download(blob, name);

@@ -5,6 +5,7 @@ import { useActivePage } from '../../components/useActivePage';
 import { BackupReminder } from '../../components/BackupReminder';
 import { SaveControls } from './SaveControls';
 import { FramesNotice } from '../../components/FramesNotice';
+import { ChangedSince } from '../../components/ChangedSince';
 
 export function App() {
   const state = useActivePage();
@@ -38,6 +39,7 @@ export function App() {
         </section>
       )}
       {state.kind === 'ready' && <FramesNotice frames={state.status.frames} />}
+      {state.kind === 'ready' && <ChangedSince pageId={state.view.page?.id ?? null} tabId={state.tabId} annotations={state.view.annotations} compact />}
       {state.kind === 'ready' && <SaveControls tabId={state.tabId} view={state.view} />}
       <BackupReminder onOpenLibrary={() => openPage('/library.html')} />
       <div class="actions">

@@ -6,6 +6,7 @@ import type { AnchorReport, PageView } from '../../utils/messages';
 import { useActivePage } from '../../components/useActivePage';
 import { useWindowList } from '../../components/useWindowList';
 import { FramesNotice } from '../../components/FramesNotice';
+import { ChangedSince } from '../../components/ChangedSince';
 import { ClaimCard, type Place } from './ClaimCard';
 import './sidepanel.css';
 
@@ -31,6 +32,7 @@ export function App() {
       <p class="page-title">{view.page?.title ?? state.status.title}</p>
       {error && <p class="error" role="alert">{error}</p>}
       <FramesNotice frames={state.status.frames} />
+      <ChangedSince pageId={view.page?.id ?? null} tabId={tabId} annotations={view.annotations} />
       {view.annotations.length === 0 ? (
         <p class="muted" data-testid="empty">{t('sidepanelEmpty')}</p>
       ) : (

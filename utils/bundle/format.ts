@@ -10,7 +10,7 @@
  *   articles/<dir>/capture-<n>/capture.json + artifacts (article.html, snapshot.html, raw.html, screenshot.png, image-<k>.*)
  */
 import type { Annotation } from '../annotation';
-import type { ArtifactRef, CaptureRecord, PageRecord } from '../db';
+import type { ArtifactRef, CaptureRecord, CheckRecord, PageRecord } from '../db';
 import { fold } from '../search/fold';
 
 export const FORMAT = 'saqta-bundle';
@@ -45,6 +45,8 @@ export interface BundleArticle {
   captures: { record: CaptureRecord; files: { ref: ArtifactRef; data: Blob | Uint8Array }[] }[];
   /** The newest saved article HTML (sanitized by the save feature), if any. */
   articleHtml?: string;
+  /** Check records of the live article (watching), written to checks.json (utils/watch/bundle.ts). */
+  checks?: CheckRecord[];
 }
 
 const EXT: Record<string, string> = {

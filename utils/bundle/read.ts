@@ -29,6 +29,8 @@ export interface ParsedArticle {
   dir: string;
   page: PageRecord;
   captures: ParsedCapture[];
+  /** checks.json as parsed, if the article has one (checked by verify, utils/watch/bundle.ts). */
+  checks?: unknown;
 }
 
 /** What reading an entry left: its real size and hash, and its content when it is needed later. */
@@ -76,7 +78,7 @@ export function sha256Hex(data: Uint8Array): string {
 
 const isJson = (name: string) => name.endsWith('.json') || name.endsWith('.jsonld');
 /** Artifacts: what capture folders hold besides their record (not the article's page.json and reader.html). */
-const isArtifact = (name: string) => name.startsWith('articles/') && !name.endsWith('/capture.json') && !/^articles\/[^/]+\/(page\.json|reader\.html)$/.test(name);
+const isArtifact = (name: string) => name.startsWith('articles/') && !name.endsWith('/capture.json') && !/^articles\/[^/]+\/(page\.json|reader\.html|checks\.json)$/.test(name);
 const TYPES: Record<string, string> = { html: 'text/html', png: 'image/png', jpg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif', svg: 'image/svg+xml', avif: 'image/avif', json: 'application/json', txt: 'text/plain' };
 /** The type a writer gives this extension (merge keeps the Blob as is when the capture record agrees). */
 const typeOf = (name: string) => TYPES[name.slice(name.lastIndexOf('.') + 1).toLowerCase()] ?? '';
@@ -329,7 +331,8 @@ export function readContents(files: Files): { articles: ParsedArticle[]; claims:
       const cdir = name.slice(0, -'/capture.json'.length);
       captures.push(checkCapture(json(files, name, 'capture-invalid'), name, page.id, cdir, files));
     }
-    articles.push({ dir, page, captures });
+    const checksPath = `${dir}/checks.json`;
+    articles.push({ dir, page, captures, ...(files.has(checksPath) ? { checks: json(files, checksPath, 'page-invalid') } : {}) });
   }
   for (const c of claims) {
     if (!c.pageId || !ids.has(c.pageId)) throw new BundleError('annotation-unknown-page', 'unknownPage', [q(c.id)], ANNOTATIONS);

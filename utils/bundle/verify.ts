@@ -10,6 +10,7 @@ import { htmlToText, normalizeText } from '../search/html-text';
 import { BundleError } from './errors';
 import { fileProblems, readArchive, readContents } from './read';
 import type { ByteSource } from './zip-read';
+import { checkLines } from '../watch/bundle';
 
 export interface VerifyLine {
   level: 'ok' | 'warn' | 'fail';
@@ -66,6 +67,9 @@ export async function verifyBundle(input: ByteSource | Uint8Array): Promise<Veri
     }
   }
   if (found) lines.push({ level: 'ok', message: `${found} quotes found in their saved articles.` });
+  for (const article of contents.articles) {
+    lines.push(...checkLines(article.checks, `${article.dir}/checks.json`, article.page.id, new Set(article.captures.map((c) => c.record.id))));
+  }
   return { ok: !lines.some((l) => l.level === 'fail'), lines };
 }
 

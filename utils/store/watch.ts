@@ -4,6 +4,7 @@
  * one transaction, the check chained to the page's previous one.
  */
 import type { CaptureRecord, SaqtaDB } from '../db';
+import type { BundleArticle } from '../bundle/format';
 import { newId } from '../annotation';
 import { sealCheck, type CheckRecord, type WatchRecord } from '../watch/record';
 
@@ -82,4 +83,12 @@ export async function timelineOf(db: SaqtaDB, pageId: string): Promise<TimelineE
     ...checks.map((c): TimelineEntry => ({ kind: 'check', at: c.at, check: c })),
   ];
   return out.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.kind === 'capture' ? -1 : 1));
+}
+
+/** The articles of an export with their check records (written to checks.json, utils/watch/bundle.ts). */
+export async function* withChecks(db: SaqtaDB, articles: AsyncIterable<BundleArticle>): AsyncGenerator<BundleArticle> {
+  for await (const a of articles) {
+    const checks = await checksOf(db, a.page.id);
+    yield checks.length ? { ...a, checks } : a;
+  }
 }
