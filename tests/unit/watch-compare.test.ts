@@ -57,3 +57,14 @@ describe('what changed between the saved seed article and edited.html', () => {
     expect(r.claims[0]).toMatchObject({ kind: 'edited', before: 'үш төрт бес алты.', after: 'үш төрт бес жеті.' });
   });
 });
+
+describe('the revisit digest', () => {
+  it('differs between the seed article and its edited version, where the identity fingerprint does not', async () => {
+    const { textDigest, textFingerprint } = await import('../../utils/anchoring/fingerprint');
+    const doc = (file: string) => new JSDOM(readFileSync(fixture(SEED, file), 'utf8')).window.document.body;
+    expect(textFingerprint(doc('index.html'))).toBe(textFingerprint(doc('edited.html')));
+    expect(textDigest(doc('index.html'))).toMatch(/^td1:[0-9a-f]{32}$/);
+    expect(textDigest(doc('index.html'))).not.toBe(textDigest(doc('edited.html')));
+    expect(textDigest(doc('index.html'))).toBe(textDigest(doc('index.html')));
+  });
+});
