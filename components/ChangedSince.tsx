@@ -164,13 +164,14 @@ export function ChangedSince({ pageId, tabId, annotations, compact = false }: { 
               {t('watchCompare')}
             </button>
           </div>
-          <p class="status small" role="status" aria-live="polite" data-testid="save-version-status">
-            {saving === 'saving' && t('watchSaving')}
-            {saving === 'saved' && t('watchSavedVersion')}
-          </p>
-          {typeof saving === 'object' && <p class="error" role="alert">{saving.error}</p>}
         </section>
       )}
+      {/* Outside the notice: saving clears it, and the reader still reads what happened. */}
+      <p class="status small" role="status" aria-live="polite" data-testid="save-version-status">
+        {saving === 'saving' && t('watchSaving')}
+        {saving === 'saved' && t('watchSavedVersion')}
+      </p>
+      {typeof saving === 'object' && <p class="error" role="alert">{saving.error}</p>}
       {(watch.state === 'gone' || watch.state === 'blocked') && lastCheck && (
         <div class="live-state bad" data-testid="live-state" role="status">
           <p>{t(watch.state === 'gone' ? 'watchStateGone' : 'watchStateBlocked', `${formatDateTime(lastCheck.at)} — ${last}`)}</p>

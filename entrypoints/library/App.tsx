@@ -13,6 +13,7 @@ import type { Selection } from '../../utils/bundle/collect';
 import { exportAllClaims, exportArticleHtml, exportBundle } from './export';
 import { VirtualList, type ListRow } from './VirtualList';
 import { TagsPanel } from './TagsPanel';
+import { Timeline } from './Timeline';
 import { BackupReminder } from '../../components/BackupReminder';
 import { errorResult } from '../../utils/background/errors';
 import { errorText } from '../../utils/ext/errors';
@@ -48,6 +49,14 @@ export function App() {
   const [summary, setSummary] = useState<ImportSummary | null>(null);
   const [bulkTag, setBulkTag] = useState('');
   const fileInput = useRef<HTMLInputElement>(null);
+  // Watching: an article's timeline (a notification click opens library.html?timeline=ID).
+  const [timeline, setTimeline] = useState<{ id: string; title: string } | null>(() => {
+    const id = new URLSearchParams(location.search).get('timeline');
+    return id ? { id, title: '' } : null;
+  });
+  useEffect(() => {
+    if (timeline && !timeline.title) void db.pages.get(timeline.id).then((p) => p && setTimeline({ id: p.id, title: p.title }));
+  }, [timeline?.id]);
 
   const reload = () => setVersion((v) => v + 1);
   // The first screen comes first. Tag counts (a count per tag over the claims
@@ -211,6 +220,7 @@ export function App() {
           </label>
         </div>
       </header>
+      {timeline && <Timeline pageId={timeline.id} title={timeline.title} onClose={() => setTimeline(null)} />}
 
       {importing && (
         <div class="progress" data-testid="import-progress">
@@ -310,6 +320,14 @@ export function App() {
                   {t('libTo')}
                   <input type="date" value={filters.to ?? ''} onChange={(e) => setFilter({ to: (e.target as HTMLInputElement).value || undefined })} />
                 </label>
+                <label>
+                  {t('watchFilterLive')}
+                  <select data-testid="filter-live" value={filters.live ?? ''} onChange={(e) => setFilter({ live: ((e.target as HTMLSelectElement).value || undefined) as Filters['live'] })}>
+                    <option value="">{t('libAny')}</option>
+                    <option value="changed">{t('watchFilterChanged')}</option>
+                    <option value="gone">{t('watchFilterGone')}</option>
+                  </select>
+                </label>
                 <label class="check">
                   <input type="checkbox" checked={!!filters.orphans} onChange={(e) => setFilter({ orphans: (e.target as HTMLInputElement).checked || undefined })} />
                   {t('libHasOrphans')}
@@ -354,7 +372,8 @@ export function App() {
                           {r.page.siteName ?? hostOf(r.page.url)} · {t('libClaimsN', [String(r.claims ?? 0)])} · {fmtDate(r.page.createdAt)}
                           {r.page.savedAt ? ` · ${t('libSaved', [fmtDate(r.page.savedAt)])}` : ''} ·{' '}
                           <a href={r.page.url} target="_blank" rel="noreferrer">{t('libLive')}</a> ·{' '}
-                          <button type="button" class="link" onClick={() => exportArticleHtml(db, id).then((n) => setStatus(t('libExported', [n])))}>{t('libExportHtml')}</button>
+                          <button type="button" class="link" onClick={() => exportArticleHtml(db, id).then((n) => setStatus(t('libExported', [n])))}>{t('libExportHtml')}</button> ·{' '}
+                          <button type="button" class="link" data-testid="open-timeline" onClick={() => setTimeline({ id, title: r.page!.title })}>{t('watchTimeline')}</button>
                         </div>
                       </div>
                     ) : <div class="main muted">…</div>}
@@ -412,5 +431,5 @@ function refusalKey(code: BundleError['code']): string {
 }
 
 function filtersActive(f: Filters) {
-  return !!(f.tag || f.site || f.color || f.from || f.to || f.orphans);
+  return !!(f.tag || f.site || f.color || f.from || f.to || f.orphans || f.live);
 }

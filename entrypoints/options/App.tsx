@@ -5,6 +5,7 @@ import { errorText } from '../../utils/ext/errors';
 import type { Api } from '../../utils/messages';
 import type { BackupStatus } from '../../utils/backup';
 import { MAX_REMINDER_DAYS } from '../../utils/backup';
+import { WatchSettings } from './WatchSettings';
 
 type Status = Api['storage.status']['res'];
 
@@ -54,6 +55,7 @@ export function App() {
         )}
       </section>
       <BackupSettings />
+      <WatchSettings />
       <section aria-labelledby="keys-h">
         <h2 id="keys-h">{t('shortcutsHeading')}</h2>
         <p>{t('shortcutsHelp')}</p>
