@@ -15,6 +15,9 @@ const host = (url: string) => {
   }
 };
 
+/** Evidence time: "2026-11-30 06:00:12 UTC". */
+const utc = (iso: string) => iso.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC');
+
 /** What a check found, in words: "451 from example.kz", "connection reset", "changed: 3 paragraphs…". */
 export function checkText(c: CheckRecord): string {
   if (c.outcome === 'blocked' && !c.httpStatus) return t(`watchErr_${c.errorClass ?? 'other'}`);
@@ -75,9 +78,10 @@ export function Timeline({ pageId, title, onClose }: { pageId: string; title: st
           e.kind === 'capture' ? (
             <li class="capture" data-testid="timeline-capture">
               <p class="when">
-                {formatDateTime(e.at)} · {e.capture.notes?.by === 'watch' ? t('watchCaptureByWatch') : t('watchCaptureEntry')}{' '}
+                <time dateTime={e.at} title={utc(e.at)}>{formatDateTime(e.at)}</time> · {e.capture.notes?.by === 'watch' ? t('watchCaptureByWatch') : t('watchCaptureEntry')}{' '}
                 <a href={`reader.html?page=${encodeURIComponent(pageId)}&capture=${encodeURIComponent(e.capture.id)}`}>{t('watchOpenCopy')}</a>
               </p>
+              <p class="hash">{utc(e.at)}</p>
               {e.capture.artifacts
                 .filter((a) => a.kind !== 'image')
                 .map((a) => (
@@ -87,8 +91,9 @@ export function Timeline({ pageId, title, onClose }: { pageId: string; title: st
           ) : (
             <li class={e.check.outcome} data-testid="timeline-check" data-outcome={e.check.outcome}>
               <p class="when">
-                {formatDateTime(e.at)} · {t('watchCheckEntry', [t(`watchVia_${e.check.via}`), checkText(e.check)])}
+                <time dateTime={e.at} title={utc(e.at)}>{formatDateTime(e.at)}</time> · {t('watchCheckEntry', [t(`watchVia_${e.check.via}`), checkText(e.check)])}
               </p>
+              <p class="hash">{utc(e.at)}</p>
               {e.check.sha256 && <p class="hash">{t('watchBytesHash', [String(e.check.bytes ?? 0), e.check.sha256])}</p>}
               <p class="hash">{t('watchRecordHash', e.check.hash)}</p>
             </li>
