@@ -18,8 +18,9 @@ import { anchoring } from './suites/anchoring';
 import { extraction } from './suites/extraction';
 import { snapshot } from './suites/snapshot';
 import { library } from './suites/library';
+import { watch } from './suites/watch';
 
-const SUITES: Suite[] = [contentScript, anchoring, extraction, snapshot, library];
+const SUITES: Suite[] = [contentScript, anchoring, extraction, snapshot, library, watch];
 
 async function main() {
   const args = process.argv.slice(2);
