@@ -189,6 +189,12 @@ describe('watching', () => {
     const bad = await verifyBundle(await write(true));
     expect(bad.ok).toBe(false);
     expect(bad.lines.filter((l) => l.level === 'fail').map((l) => l.message)).toEqual([expect.stringMatching(/its hash does not match its contents/)]);
+    // A bundle with check records imports into another library (the records stay in the bundle).
+    const { importBytes } = await import('../../utils/bundle/import');
+    const other = new SaqtaDB(`watch-import-${Math.random()}`);
+    const summary = await importBytes(other, await write(false));
+    expect(await other.pages.count()).toBe(1);
+    expect(summary).toBeTruthy();
     // An export without checks has no checks.json and verifies as before.
     expect((await verifyBundle(await exportBytes(deps.db))).ok).toBe(true);
   });

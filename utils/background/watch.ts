@@ -243,10 +243,10 @@ async function revisit(deps: HandlerDeps, pageId: string, fingerprint: string | 
   const { html, url } = await bridge.tabHtml(tabId);
   const ex = await bridge.extract(html, url, false);
   const report = await compareWith(db, bridge, pageId, base, ex.paragraphs);
-  if (!report) return { state: 'unknown', check: null };
-  if (unchanged(report)) {
+  if (!report || unchanged(report)) {
+    // Same text, or nothing to compare (no article on either side): remember the digest, do not extract again.
     await db.watches.put({ ...(await watchOf(db, pageId)), fingerprint: fingerprint ?? undefined, fingerprintOf: base.id });
-    return { state: 'same', check: null };
+    return { state: report ? 'same' : 'unknown', check: null };
   }
   const bytes = enc.encode(html);
   const { check, watch } = await recordCheck(db, {
