@@ -97,6 +97,7 @@ for (const lang of ['en', 'kk'] as const) {
 
       // The page got a discreet notice inside Saqta's closed UI (the page's own DOM is untouched).
       await expect.poll(() => uiText(page), { timeout: 10_000 }).toContain(TEXT[lang].notice);
+      await page.screenshot({ path: artifactPath(`watch-notice-${lang}.png`), clip: { x: 0, y: 0, width: 1280, height: 200 } });
       expect(await page.evaluate(() => document.querySelectorAll('saqta-ui *, [data-saqta]').length)).toBe(0);
 
       if (!full) return;
@@ -104,6 +105,8 @@ for (const lang of ['en', 'kk'] as const) {
       const popup = await session.openExtensionPage(`popup.html?tab=${tabId}`);
       await popup.getByTestId('changed-summary').waitFor();
       expect(await popup.getByTestId('changed-summary').textContent()).toBe(summary);
+      await popup.setViewportSize({ width: 360, height: 600 });
+      await popup.screenshot({ path: artifactPath(`watch-popup-${lang}.png`) });
       await popup.close();
 
       // One click saves the current version as a new capture; the notice goes.
