@@ -14,6 +14,7 @@ import type { FixtureServer } from '../../scripts/server.mjs';
 import type { CheckRecord } from '../../utils/watch/record';
 import type { CaptureRecord } from '../../utils/db';
 import { verifyChecks } from '../../utils/watch/record';
+import { axeViolations } from './axe';
 
 let server: FixtureServer;
 let session: Session;
@@ -51,7 +52,6 @@ describe('watching a saved article (Chromium)', () => {
     await panel.getByTestId('watch-toggle').check();
     await expect.poll(() => options.getByTestId('watch-count').textContent()).toBe('Articles watched now: 1');
     await options.screenshot({ path: artifactPath('watch-settings-en.png'), fullPage: true });
-    await page.close();
 
     // The site edits the article; the alarm fires.
     server.override('/seed/index.html', { file: join(SEED, 'edited.html') });
@@ -95,6 +95,10 @@ describe('watching a saved article (Chromium)', () => {
     await expect.poll(async () => (await notifications()).length).toBe(3);
 
     // The side panel says it is blocked; the library filters it and shows its timeline.
+    await expect.poll(() => panel.getByTestId('live-state').textContent()).toContain('Blocked or unreachable');
+    expect(await panel.getByTestId('live-state').textContent()).toContain('connection refused');
+    await panel.screenshot({ path: artifactPath('watch-blocked-sidepanel-en.png') });
+    expect(await axeViolations(panel, 'dark')).toEqual([]);
     const library = await session.openExtensionPage('library.html');
     await library.getByTestId('filter-live').selectOption('gone');
     await expect.poll(() => library.getByTestId('count').textContent()).toBe('Articles: 1');
@@ -109,6 +113,8 @@ describe('watching a saved article (Chromium)', () => {
     expect(text).toContain(all[3].hash);
     await library.setViewportSize({ width: 1000, height: 1400 });
     await timeline.screenshot({ path: artifactPath('watch-timeline-en.png') });
+    expect([...(await axeViolations(library, 'light')), ...(await axeViolations(library, 'dark'))]).toEqual([]);
+    await library.emulateMedia({ colorScheme: 'light' });
     await library.getByTestId('filter-live').selectOption('changed');
     await expect.poll(() => library.getByTestId('count').textContent()).toBe('Articles: 0');
   });

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED, artifactPath, launch, request, serveFixtures, tabIdOf, type Session } from './harness';
 import type { FixtureServer } from '../../scripts/server.mjs';
 import { makeClaim, uiText } from './highlight-helpers';
+import { axeViolations } from './axe';
 
 let server: FixtureServer;
 beforeAll(async () => {
@@ -94,6 +95,12 @@ for (const lang of ['en', 'kk'] as const) {
       expect(await panel.getByTestId('changed-paragraphs').locator('p[data-kind="changed"] del').allTextContents()).toEqual(expect.arrayContaining(['журналисінт', 'млрд']));
       await panel.getByTestId('changed-paragraphs').locator('summary').click();
       await panel.screenshot({ path: artifactPath(`watch-changed-since-${lang}.png`), fullPage: true });
+      // Readable and labelled in light and dark (axe, WCAG 2.2 AA), with the marked words shown.
+      await panel.getByTestId('changed-paragraphs').locator('summary').click();
+      expect([...(await axeViolations(panel, 'light')), ...(await axeViolations(panel, 'dark'))]).toEqual([]);
+      if (!full) await panel.screenshot({ path: artifactPath(`watch-changed-since-${lang}-dark.png`), fullPage: true });
+      await panel.emulateMedia({ colorScheme: 'light' });
+      await panel.getByTestId('changed-paragraphs').locator('summary').click();
 
       // The page got a discreet notice inside Saqta's closed UI (the page's own DOM is untouched).
       await expect.poll(() => uiText(page), { timeout: 10_000 }).toContain(TEXT[lang].notice);
