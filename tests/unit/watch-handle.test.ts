@@ -148,6 +148,20 @@ describe('watching', () => {
     expect(await pageIds(deps.db, { sort: 'date-desc', live: 'gone' })).toEqual([pageId]);
   });
 
+  it('a round with many news sends one summary notification, a round with few one each', async () => {
+    const w = new JSDOM(seed('index.html'), { url: URL1 }).window as unknown as Window & typeof globalThis;
+    const html = extractHtml(seed('index.html').toString('utf8'), URL1, false, w).article!.html;
+    for (let i = 0; i < 5; i++) {
+      const url = `https://site${i}.example.kz/a.html`;
+      const { page } = await storeCapture(deps.db, { page: { keys: pageKeys(url), title: `A${i}` }, meta: {}, url, finalUrl: url, capturedAt: '2026-06-24T11:12:00.000Z', browser: 'Node', extensionVersion: '9', artifacts: [{ kind: 'article', bytes: new TextEncoder().encode(html), mime: 'text/html' }] });
+      await handle({ type: 'watch.set', pageId: page.id, watched: true }, deps);
+    }
+    deps.served = ok('edited.html');
+    expect(await checkDue(deps)).toEqual({ checked: 5 });
+    expect(deps.notes).toEqual(['watchNotifyRoundTitle(): watchNotifyRound(5,0)']);
+    expect(await deps.db.captures.count()).toBe(10);
+  });
+
   it('watches the articles of a watched tag, and validates settings', async () => {
     const pageId = await savedSeed();
     expect(await handle({ type: 'watch.configure', settings: { intervalHours: 5 } }, deps)).toMatchObject({ ok: false, error: { code: 'bad-request' } });

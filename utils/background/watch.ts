@@ -145,7 +145,13 @@ const host = (url: string) => {
 };
 
 /** Check one article now: fetch, hash, compare, record; a change is saved as a new capture. */
-export async function checkPage(deps: HandlerDeps, pageId: string, via: 'watch' | 'manual'): Promise<CheckRecord> {
+export async function checkPage(
+  deps: HandlerDeps,
+  pageId: string,
+  via: 'watch' | 'manual',
+  /** A round collects its notifications (one summary instead of hundreds); alone, a check notifies itself. */
+  collect?: (title: string, check: CheckRecord) => void,
+): Promise<CheckRecord> {
   const { db, watch } = deps;
   const bridge = watch!.bridge!;
   const page = await db.pages.get(pageId);
@@ -180,7 +186,8 @@ export async function checkPage(deps: HandlerDeps, pageId: string, via: 'watch' 
   const { check } = await recordCheck(db, input);
   if (saved) deps.broadcast({ event: 'page.saved', pageId });
   deps.broadcast({ event: 'watch.changed', pageId });
-  if ((await watch?.settings?.get())?.notify !== false) await notifyCheck(bridge, page.title, check).catch(() => undefined);
+  if (collect) collect(page.title, check);
+  else if ((await watch?.settings?.get())?.notify !== false) await notifyCheck(bridge, page.title, check).catch(() => undefined);
   return check;
 }
 
@@ -200,6 +207,9 @@ function notifyCheck(bridge: WatchBridge, title: string, c: CheckRecord): Promis
   }
   return Promise.resolve();
 }
+
+/** More news than this in one round make one summary notification. */
+export const MAX_NOTIFICATIONS = 3;
 
 /** Limits of a round of checks: a few at a time, one request per site every few seconds. */
 export const ROUND = { concurrency: 4, perHostGapMs: 5000 };
@@ -221,7 +231,20 @@ export function checkDue(deps: HandlerDeps, opts: { force?: boolean; now?: numbe
     const due = ids
       .map((id, i) => ({ id, url: pages[i]?.url, last: watches[i]?.lastCheckAt }))
       .filter((x) => x.url && (opts.force || !x.last || x.last < dueBefore));
-    const stats = await runQueue(due, (x) => host(x.url!), async (x) => void (await checkPage(deps, x.id, 'watch')), ROUND);
+    const news: { title: string; check: CheckRecord }[] = [];
+    const collect = (title: string, check: CheckRecord) => {
+      if (check.outcome === 'changed' || check.outcome === 'gone' || check.outcome === 'blocked') news.push({ title, check });
+    };
+    const stats = await runQueue(due, (x) => host(x.url!), async (x) => void (await checkPage(deps, x.id, 'watch', collect)), ROUND);
+    // A few news: one notification each; many: one summary (the library's filters list them).
+    if (s.notify !== false && watch?.bridge) {
+      const bridge = watch.bridge;
+      if (news.length <= MAX_NOTIFICATIONS) for (const n of news) await notifyCheck(bridge, n.title, n.check).catch(() => undefined);
+      else {
+        const changed = news.filter((n) => n.check.outcome === 'changed').length;
+        await bridge.notify('', bridge.text('watchNotifyRoundTitle'), bridge.text('watchNotifyRound', String(changed), String(news.length - changed))).catch(() => undefined);
+      }
+    }
     return { checked: stats.done };
   })().finally(() => {
     round = null;

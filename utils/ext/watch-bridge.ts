@@ -31,7 +31,7 @@ async function fetchPage(url: string): Promise<FetchOutcome> {
   const timer = setTimeout(() => ctl.abort(), FETCH_TIMEOUT_MS);
   try {
     const res = await fetch(url, { cache: 'no-store', credentials: 'include', redirect: 'follow', signal: ctl.signal });
-    const bytes = new Uint8Array(await res.arrayBuffer());
+    const bytes = await readCapped(res);
     const mime = (res.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
     return { ok: true, status: res.status, finalUrl: res.url || url, bytes, mime };
   } catch (err) {
@@ -49,6 +49,34 @@ async function fetchPage(url: string): Promise<FetchOutcome> {
     netErrors.delete(url);
     if (--listening === 0) browser.webRequest.onErrorOccurred.removeListener(onError as never);
   }
+}
+
+/** A watched page bigger than this is cut (the record says how many bytes were hashed). */
+const MAX_BYTES = 32 * 1024 * 1024;
+
+async function readCapped(res: Response): Promise<Uint8Array> {
+  if (!res.body) return new Uint8Array(await res.arrayBuffer());
+  const reader = res.body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(value);
+    size += value.byteLength;
+    if (size >= MAX_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      break;
+    }
+  }
+  const out = new Uint8Array(Math.min(size, MAX_BYTES));
+  let at = 0;
+  for (const p of parts) {
+    const take = Math.min(p.byteLength, out.byteLength - at);
+    out.set(p.subarray(0, take), at);
+    at += take;
+  }
+  return out;
 }
 
 let creating: Promise<void> | null = null;
@@ -113,9 +141,10 @@ export async function scheduleWatch(hours: number): Promise<void> {
 /** A click on a watch notification opens the article's timeline in the library. */
 export function openTimelineOnClick(): void {
   browser.notifications?.onClicked.addListener((id) => {
-    const m = /^saqta-watch:(.+):\d+$/.exec(id);
+    const m = /^saqta-watch:(.*):\d+$/.exec(id);
     if (!m) return;
-    void browser.tabs.create({ url: browser.runtime.getURL(`/library.html?timeline=${encodeURIComponent(m[1])}`) });
+    // One article: its timeline; a round's summary (no page id): the library.
+    void browser.tabs.create({ url: browser.runtime.getURL(m[1] ? `/library.html?timeline=${encodeURIComponent(m[1])}` : '/library.html') });
     void browser.notifications.clear(id);
   });
 }
