@@ -5,11 +5,11 @@ import { canonicalOf } from '../../utils/page-meta';
 import { pageKeys } from '../../utils/url';
 import { send } from '../../utils/ext/client';
 import { textFingerprint } from '../../utils/anchoring/fingerprint';
+import { revisitNotice } from './revisit';
 import { LazyHighlighter } from './lazy';
 import { onSaveRequested } from './save-hook';
 import { savePage } from './save';
 import { contentFrames, watchFrameFocus } from './frames';
-import { revisitNotice } from './revisit';
 
 /**
  * The always-on content script. It stays small and does almost nothing on
