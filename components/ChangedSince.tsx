@@ -91,8 +91,10 @@ export function ChangedSince({ pageId, tabId, annotations, compact = false }: { 
     const res = await send('save.page', { tabId });
     setSaving(res.ok ? 'saved' : { error: res.error.code === 'interrupted' ? t('saveInterrupted') : errorText(res.error) });
   };
-  const compare = () => {
-    void browser.tabs.create({ url: browser.runtime.getURL(`/reader.html?page=${encodeURIComponent(pageId)}`) });
+  /** The reader shows a capture and what changed since the one before it (its version list). */
+  const compare = (captureId?: string) => {
+    const capture = captureId ? `&capture=${encodeURIComponent(captureId)}` : '';
+    void browser.tabs.create({ url: browser.runtime.getURL(`/reader.html?page=${encodeURIComponent(pageId)}${capture}`) });
     if (compact) window.close();
   };
   const toggle = async (on: boolean) => {
@@ -160,9 +162,11 @@ export function ChangedSince({ pageId, tabId, annotations, compact = false }: { 
                 {t('watchSaveVersion')}
               </button>
             )}
-            <button type="button" data-testid="compare-versions" onClick={compare}>
-              {t('watchCompare')}
-            </button>
+            {change.captureId && (
+              <button type="button" data-testid="compare-versions" onClick={() => compare(change.captureId)}>
+                {t('watchCompare')}
+              </button>
+            )}
           </div>
         </section>
       )}
@@ -171,6 +175,13 @@ export function ChangedSince({ pageId, tabId, annotations, compact = false }: { 
         {saving === 'saving' && t('watchSaving')}
         {saving === 'saved' && t('watchSavedVersion')}
       </p>
+      {saving === 'saved' && (
+        <p class="small">
+          <button type="button" data-testid="compare-versions" onClick={() => compare()}>
+            {t('watchCompare')}
+          </button>
+        </p>
+      )}
       {typeof saving === 'object' && <p class="error" role="alert">{saving.error}</p>}
       {(watch.state === 'gone' || watch.state === 'blocked') && lastCheck && (
         <div class="live-state bad" data-testid="live-state" role="status">

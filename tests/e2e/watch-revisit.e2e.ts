@@ -121,6 +121,11 @@ for (const lang of ['en', 'kk'] as const) {
       await panel.getByTestId('save-version-status').filter({ hasText: TEXT[lang].saved }).waitFor({ timeout: 60_000 });
       await expect.poll(async () => (await request<{ value: { captures: unknown[] } }>(session, { type: 'save.captures', pageId })).value.captures.length, { timeout: 60_000 }).toBe(2);
       await expect.poll(() => box.count(), { timeout: 10_000 }).toBe(0);
+      // …and links to the reader's version list, which shows what changed between the two copies.
+      const [reader] = await Promise.all([session.context.waitForEvent('page'), panel.getByTestId('compare-versions').click()]);
+      await reader.getByTestId('changes').waitFor({ timeout: 20_000 });
+      expect(await reader.getByTestId('changes').locator('del').allTextContents()).toEqual(expect.arrayContaining(['журналисінт']));
+      await reader.close();
       // The check that found the change is kept, hashed, for the timeline and exports.
       const checks = await request<{ value: { checks: { via: string; outcome: string; hash: string; sha256: string }[] } }>(session, { type: 'watch.checks', pageId });
       expect(checks.value.checks).toEqual([expect.objectContaining({ via: 'revisit', outcome: 'changed', hash: expect.stringMatching(/^[0-9a-f]{64}$/), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) })]);
