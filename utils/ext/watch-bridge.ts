@@ -109,9 +109,14 @@ export function watchBridge(): WatchBridge {
   const capture = captureBridge();
   return {
     fetchPage,
-    extract: (html, url, withSnapshot) =>
-      hasDom() ? Promise.resolve(extractHtml(html, url, withSnapshot, win())) : offscreen<Extracted>({ op: 'extract', html, url, withSnapshot }),
-    paragraphs: (html) => (hasDom() ? Promise.resolve(paragraphsOfHtml(html, win())) : offscreen<string[]>({ op: 'paragraphs', html })),
+    // Firefox's event page has a DOM, and its build leaves the offscreen code out; Chrome's worker has none.
+    extract: import.meta.env.FIREFOX
+      ? (html, url, withSnapshot) => Promise.resolve(extractHtml(html, url, withSnapshot, win()))
+      : (html, url, withSnapshot) =>
+          hasDom() ? Promise.resolve(extractHtml(html, url, withSnapshot, win())) : offscreen<Extracted>({ op: 'extract', html, url, withSnapshot }),
+    paragraphs: import.meta.env.FIREFOX
+      ? (html) => Promise.resolve(paragraphsOfHtml(html, win()))
+      : (html) => (hasDom() ? Promise.resolve(paragraphsOfHtml(html, win())) : offscreen<string[]>({ op: 'paragraphs', html })),
     async tabHtml(tabId) {
       const [{ result }] = await browser.scripting.executeScript({
         target: { tabId },
