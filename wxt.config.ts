@@ -43,8 +43,11 @@ export default defineConfig({
       'webRequest',
       // Evidence: wake the trusted-timestamp queue to retry with back-off (utils/ext/evidence.ts).
       // Team sync: the periodic and backstop sync (utils/ext/team-host.ts).
+      // Watching (opt-in): scheduled re-checks, a notification when an article changed or went away,
+      // and (Chrome) a DOM to extract fetched articles in.
       'alarms',
-      ...(browser === 'firefox' ? [] : ['sidePanel']),
+      'notifications',
+      ...(browser === 'firefox' ? [] : ['sidePanel', 'offscreen']),
     ],
     host_permissions: ['<all_urls>'],
     // Evidence: a timestamp server's origin is asked for when the reader turns timestamps on

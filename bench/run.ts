@@ -19,8 +19,9 @@ import { extraction } from './suites/extraction';
 import { snapshot } from './suites/snapshot';
 import { library } from './suites/library';
 import { team } from './suites/team';
+import { watch } from './suites/watch';
 
-const SUITES: Suite[] = [contentScript, anchoring, extraction, snapshot, library, team];
+const SUITES: Suite[] = [contentScript, anchoring, extraction, snapshot, library, team, watch];
 
 async function main() {
   const args = process.argv.slice(2);

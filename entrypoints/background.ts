@@ -10,6 +10,10 @@ import { watchBlockedSites } from '../utils/ext/blocked-watch';
 import { evidenceDeps, STAMP_ALARM } from '../utils/ext/evidence';
 import { captureSaved, runStamps } from '../utils/background/evidence';
 import { teamHost, wireTeamSync } from '../utils/ext/team-host';
+import { ALARM, openTimelineOnClick, scheduleWatch, watchBridge } from '../utils/ext/watch-bridge';
+import { checkDue, DEFAULT_WATCH } from '../utils/background/watch';
+import { clearChanged } from '../utils/store/watch';
+import type { WatchSettings } from '../utils/messages';
 
 export default defineBackground({
   type: 'module',
@@ -48,6 +52,17 @@ export default defineBackground({
       team?.changed(event);
     };
 
+    // Watching (opt-in): settings in extension storage, like the backup reminder's.
+    const watchItem = storage.defineItem<WatchSettings>('local:watch', { fallback: DEFAULT_WATCH });
+    const watchSettings = {
+      get: async () => ({ ...DEFAULT_WATCH, ...(await watchItem.getValue()) }),
+      async set(patch: Partial<WatchSettings>) {
+        const next = { ...(await watchSettings.get()), ...patch };
+        await watchItem.setValue(next);
+        return next;
+      },
+    };
+
     const deps: HandlerDeps = {
       settings,
       db,
@@ -66,6 +81,7 @@ export default defineBackground({
           await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: ['/highlighter.js'] });
         },
       },
+      watch: { bridge: watchBridge(), settings: watchSettings, reschedule: scheduleWatch },
     };
 
     team = wireTeamSync(deps);
@@ -81,10 +97,16 @@ export default defineBackground({
           if (tabId !== undefined) void showSaved(tabId, res.ok);
           // Evidence: queue the new capture's record hash for a trusted timestamp (when on).
           if (res.ok) void captureSaved(deps, (res.value as { capture: { id: string } }).capture.id).catch(() => undefined);
+          // The reader saved the article again: it is no longer "changed since saved".
+          if (res.ok) void clearChanged(db, (res.value as { pageId: string }).pageId).then(() => broadcast({ event: 'watch.changed', pageId: (res.value as { pageId: string }).pageId }));
           return res;
         });
       }
       // Highlighting: a content script asks for the highlighter in its own frame.
+      // Revisit: a content script asks about its own tab's page.
+      if ((msg as { type: unknown }).type === 'watch.revisit') {
+        return handle({ ...msg, tabId: sender.tab?.id }, deps);
+      }
       if ((msg as { type: unknown }).type === 'highlight.loadUi') {
         return handle({ ...msg, tabId: sender.tab?.id, frameId: sender.frameId ?? 0 }, deps);
       }
@@ -100,6 +122,16 @@ export default defineBackground({
 
     // Saving: offer the saved copy when a site cannot be reached.
     watchBlockedSites(db);
+
+    // Watching: one alarm; each round checks only what is due (nothing, and no request, when nothing is watched).
+    browser.alarms.onAlarm.addListener((alarm) => {
+      if (alarm.name === ALARM) void checkDue(deps);
+    });
+    void browser.alarms.get(ALARM).then(async (a) => {
+      const s = await watchSettings.get();
+      if (!a || a.periodInMinutes !== Math.min(60, s.intervalHours * 60)) await scheduleWatch(s.intervalHours);
+    });
+    openTimelineOnClick();
 
     // Ask to keep the library when the browser is short of space.
     navigator.storage?.persist?.().catch(() => undefined);

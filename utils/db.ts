@@ -67,7 +67,14 @@ export interface CaptureRecord {
   /** Team sync (v40): the colleague who saved this copy; absent on the reader's own saves. */
   author?: { id: string; name: string };
   /** What the save could not get (resources that failed, no screenshot…), for the reader to see. */
-  notes?: { failedResources?: string[]; screenshot?: 'ok' | 'failed'; timingsMs?: Record<string, number> };
+  notes?: {
+    failedResources?: string[];
+    /** 'none': saved by watching from the fetched HTML, with no tab to take a screenshot of. */
+    screenshot?: 'ok' | 'failed' | 'none';
+    timingsMs?: Record<string, number>;
+    /** Who saved it: the reader (absent) or a watch check (utils/background/watch.ts). */
+    by?: 'watch';
+  };
   /** RFC 3161 timestamp of the record's hash (utils/evidence/): waiting in the queue, or the token. */
   timestamp?: CaptureTimestamp;
   /** The HTTP exchanges recorded at save time (WARC request/response pairs on export; utils/wacz/records.ts). Not indexed. */
@@ -146,6 +153,9 @@ export interface TextRecord {
   terms: string[];
 }
 
+export type { CheckRecord, WatchRecord } from './watch/record';
+import type { CheckRecord, WatchRecord } from './watch/record';
+
 /** Search terms kept on records by the hooks below (v3); never part of exports. */
 export interface Indexed {
   terms?: string[];
@@ -179,6 +189,12 @@ export const SCHEMA = {
     keys: 'id',
     stamps: 'id, due',
   },
+  30: {
+    // v30 (watch): check records of live articles (hashed, chained per page) and each
+    // article's watch flag and live state (changed since saved, gone, blocked).
+    checks: 'id, pageId, at, [pageId+at]',
+    watches: 'pageId, watched, state',
+  },
   40: {
     // v40 (team sync, utils/team/): the parts this member built and has not
     // uploaded yet (the queue), the parts uploaded (listed by the manifest),
@@ -206,6 +222,8 @@ export class SaqtaDB extends Dexie {
   teamPublished!: EntityTable<TeamPublishedRecord, 'key'>;
   teamApplied!: EntityTable<TeamAppliedRecord, 'key'>;
   teamMembers!: EntityTable<TeamMemberRecord, 'id'>;
+  checks!: EntityTable<CheckRecord, 'id'>;
+  watches!: EntityTable<WatchRecord, 'pageId'>;
 
   /**
    * Why the last write transaction was aborted by IndexedDB itself (a full
@@ -269,6 +287,8 @@ export class SaqtaDB extends Dexie {
       });
     // v20: two new tables, nothing to convert.
     this.version(20).stores(SCHEMA[20]);
+    // v30: new tables only; nothing to convert.
+    this.version(30).stores(SCHEMA[30]);
     // v40: team-sync tables only; existing claims and captures stay the reader's own (no author).
     this.version(40).stores(SCHEMA[40]);
     this.use(termsMiddleware());

@@ -16,6 +16,8 @@ import type { SignedData } from './evidence/sign';
 import type { TeamConfig, TeamConfigView, TeamStatus } from './team/config';
 import type { ConnectionResult } from './team/connection';
 import type { SyncReport } from './team/sync';
+import type { CheckRecord, WatchRecord } from './watch/record';
+import type { TimelineEntry } from './store/watch';
 
 export type ErrorCode =
   | 'bad-request'
@@ -208,7 +210,44 @@ export interface TeamApi {
   'team.copyClaim': { req: { id: string }; res: { annotation: Annotation } };
 }
 
-export interface Api extends CoreApi, HighlightApi, SaveApi, LibraryApi, SettingsApi, EvidenceApi, TeamApi {}
+/** Watching articles for edits, removal and blocking (utils/background/watch.ts). */
+export interface WatchSettings {
+  /** Hours between checks of a watched article (6, 12, 24, 48, 168). */
+  intervalHours: number;
+  /** Articles with a claim under one of these tags are watched too. */
+  tags: string[];
+  /** Browser notifications when a check finds a change, removal or block. */
+  notify: boolean;
+}
+
+export interface WatchApi {
+  /**
+   * Revisit: the content script's text fingerprint of the live page that has a saved copy
+   * (the background fills in the sender's tab). Compares the live article with the newest
+   * capture when the fingerprint is not the one known for it.
+   */
+  'watch.revisit': {
+    req: { pageId: string; fingerprint: string | null; tabId?: number };
+    res: { state: 'same' | 'changed' | 'unknown'; check: CheckRecord | null };
+  };
+  /** What Saqta knows of the live article: watch flag, state, the change not yet saved. */
+  'watch.status': {
+    req: { pageId: string };
+    res: { watch: WatchRecord; change: CheckRecord | null; base: CaptureRecord | null; lastCheck: CheckRecord | null; newest: CaptureRecord | null };
+  };
+  /** Watch one article (or stop). */
+  'watch.set': { req: { pageId: string; watched: boolean }; res: { watch: WatchRecord } };
+  /** Watch settings and how many articles are watched. */
+  'watch.settings': { req: {}; res: { settings: WatchSettings; watched: number } };
+  'watch.configure': { req: { settings: Partial<WatchSettings> }; res: { settings: WatchSettings; watched: number } };
+  /** Check one article now (the timeline's button). */
+  'watch.checkNow': { req: { pageId: string }; res: { check: CheckRecord } };
+  /** Captures and checks of an article, oldest first. */
+  'watch.timeline': { req: { pageId: string }; res: { entries: TimelineEntry[]; watch: WatchRecord } };
+  'watch.checks': { req: { pageId: string }; res: { checks: CheckRecord[] } };
+}
+
+export interface Api extends CoreApi, HighlightApi, SaveApi, LibraryApi, SettingsApi, EvidenceApi, TeamApi, WatchApi {}
 
 export type RequestType = keyof Api;
 export type Request<K extends RequestType = RequestType> = K extends RequestType
@@ -225,6 +264,8 @@ export type Event =
   | { event: 'capture.stamped'; pageId: string }
   /** Team sync: progress and results (utils/background/team.ts). */
   | { event: 'team.status'; status: TeamStatus }
+  /** Watching: a check or a revisit learned something about a live article, or its watch flag changed. */
+  | { event: 'watch.changed'; pageId: string }
   /** Sent by a tab's content script when its claims landed somewhere else or became orphans (side panel order). */
   | { event: 'anchors.changed'; pageId: string | null };
 

@@ -15,6 +15,8 @@ export interface Browser {
   /** The extension's service worker, when launched with the extension. */
   worker?: Worker;
   extensionId?: string;
+  /** The profile folder (finds the browser's processes). */
+  profile: string;
   newPage(): Promise<Page>;
   close(): Promise<void>;
 }
@@ -57,6 +59,7 @@ export async function launchBrowser({ extension }: { extension: boolean }): Prom
     context,
     worker,
     extensionId: worker ? new URL(worker.url()).host : undefined,
+    profile,
     newPage: () => context.newPage(),
     async close() {
       await context.close();

@@ -91,6 +91,11 @@ export class Highlighter {
     this.tools.toolbar.toast(t('hlFrameHint'), false);
   }
 
+  /** Revisit: the site changed the article since the saved copy (entrypoints/content/revisit.ts); a toast in the closed UI. */
+  notice(message: string): void {
+    this.tools.toolbar.toast(message, false);
+  }
+
   /** The lazy loader saw the reader's first selection before this highlighter existed. */
   selectionMade(): void {
     this.tools.showSelectionToolbar();

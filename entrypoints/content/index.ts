@@ -5,6 +5,7 @@ import { canonicalOf } from '../../utils/page-meta';
 import { pageKeys } from '../../utils/url';
 import { send } from '../../utils/ext/client';
 import { textFingerprint } from '../../utils/anchoring/fingerprint';
+import { revisitNotice } from './revisit';
 import { LazyHighlighter } from './lazy';
 import { onSaveRequested } from './save-hook';
 import { savePage } from './save';
@@ -47,6 +48,8 @@ export default defineContentScript({
         res = await send('page.get', { keys: pageKeys(location.href, canonicalOf(document), textFingerprint(document.body)) });
       }
       if (run === checking && !ui.loaded && res.ok && res.value.annotations.length) await ui.get();
+      // A saved article: has the site changed its text since? (fingerprint here, the rest in the background)
+      if (run === checking && res.ok && res.value.page && res.value.capture) void revisitNotice(res.value.page.id, ui);
     };
     void check();
 

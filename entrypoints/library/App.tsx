@@ -20,6 +20,7 @@ import { numberLocales } from '../../utils/format-bytes';
 /** Megabytes as a number in the interface language ("12,5"); the string around it names the unit. */
 const formatMb = (n: number) => new Intl.NumberFormat(numberLocales(uiLang()), { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(n / 1048576);
 import { ClaimLink, LibraryCite, TagGroups } from './claim-links';
+import { Timeline } from './Timeline';
 import { BackupReminder } from '../../components/BackupReminder';
 import { errorResult } from '../../utils/background/errors';
 import { errorText } from '../../utils/ext/errors';
@@ -63,6 +64,14 @@ export function App() {
   const [bulkTag, setBulkTag] = useState('');
   const [grouped, setGrouped] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
+  // Watching: an article's timeline (a notification click opens library.html?timeline=ID).
+  const [timeline, setTimeline] = useState<{ id: string; title: string } | null>(() => {
+    const id = new URLSearchParams(location.search).get('timeline');
+    return id ? { id, title: '' } : null;
+  });
+  useEffect(() => {
+    if (timeline && !timeline.title) void db.pages.get(timeline.id).then((p) => p && setTimeline({ id: p.id, title: p.title }));
+  }, [timeline?.id]);
 
   const reload = () => setVersion((v) => v + 1);
   // The first screen comes first. Tag counts (a count per tag over the claims
@@ -226,6 +235,7 @@ export function App() {
           </label>
         </div>
       </header>
+      {timeline && <Timeline pageId={timeline.id} title={timeline.title} onClose={() => setTimeline(null)} />}
 
       {importing && (
         <div class="progress" data-testid="import-progress">
@@ -345,6 +355,14 @@ export function App() {
                 <DateField label={t('libFrom')} testId="filter-from" value={filters.from} onChange={(from) => setFilter({ from })} />
                 <DateField label={t('libTo')} testId="filter-to" value={filters.to} onChange={(to) => setFilter({ to })} />
                 <label>
+                  {t('watchFilterLive')}
+                  <select data-testid="filter-live" value={filters.live ?? ''} onChange={(e) => setFilter({ live: ((e.target as HTMLSelectElement).value || undefined) as Filters['live'] })}>
+                    <option value="">{t('libAny')}</option>
+                    <option value="changed">{t('watchFilterChanged')}</option>
+                    <option value="gone">{t('watchFilterGone')}</option>
+                  </select>
+                </label>
+                <label>
                   {t('libSort')}
                   <select value={filters.sort} onChange={(e) => setFilter({ sort: (e.target as HTMLSelectElement).value as Filters['sort'] })}>
                     <option value="date-desc">{t('libSortNewest')}</option>
@@ -396,6 +414,8 @@ export function App() {
                           <a href={r.page.url} target="_blank" rel="noreferrer">{t('libLive')}</a> ·{' '}
                           <button type="button" class="link" onClick={() => exportArticleHtml(db, id, uiLang()).then((n) => setStatus(t('libExported', [n])))}>{t('libExportHtml')}</button>{' '}·{' '}
                           <button type="button" class="link" data-testid="export-article-wacz" disabled={!!progress} onClick={() => runExport({ kind: 'pages', pageIds: [id] }, r.page!.title)}>{t('libExportWacz')}</button>
+{' '}·{' '}
+                          <button type="button" class="link" data-testid="open-timeline" onClick={() => setTimeline({ id, title: r.page!.title })}>{t('watchTimeline')}</button>
                         </div>
                       </div>
                     ) : <div class="main muted">…</div>}
@@ -468,5 +488,5 @@ function bundleTitle(sel: Selection): string {
 }
 
 function filtersActive(f: Filters) {
-  return !!(f.tag || f.site || f.color || f.from || f.to || f.orphans || f.member);
+  return !!(f.tag || f.site || f.color || f.from || f.to || f.orphans || f.member || f.live);
 }

@@ -13,6 +13,7 @@ import { claimsMarkdown } from '../../utils/bundle/markdown';
 import { toCollection } from '../../utils/bundle/jsonld';
 import { newId } from '../../utils/annotation';
 import { exportEvidence } from '../../utils/ext/evidence';
+import { withChecks } from '../../utils/store/watch';
 
 export function download(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);
@@ -61,7 +62,7 @@ export async function exportBundle(
   const created = new Date();
   const sink = new BlobSink();
   // Signed with the install's key, and time-stamped when timestamps are on (utils/ext/evidence.ts).
-  await writeWacz(collectArticles(db, pageIds, only), { title: label.title, lang: label.lang, created, software, total: pageIds.length, signal, onProgress, digestFields: exportEvidence }, sink.push);
+  await writeWacz(withChecks(db, collectArticles(db, pageIds, only)), { title: label.title, lang: label.lang, created, software, total: pageIds.length, signal, onProgress, digestFields: exportEvidence }, sink.push);
   const blob = sink.blob('application/wacz');
   const name = bundleFileName(what, created, 'wacz');
   download(blob, name);

@@ -8,6 +8,7 @@ import { MAX_REMINDER_DAYS } from '../../utils/backup';
 import { formatBytes } from '../../components/format-bytes';
 import { EvidenceSettings } from './EvidenceSettings';
 import { TeamSettings } from '../../components/team/TeamSettings';
+import { WatchSettings } from './WatchSettings';
 
 type Status = Api['storage.status']['res'];
 
@@ -47,6 +48,7 @@ export function App() {
       <BackupSettings />
       <EvidenceSettings />
       <TeamSettings />
+      <WatchSettings />
       <section aria-labelledby="keys-h">
         <h2 id="keys-h">{t('shortcutsHeading')}</h2>
         <p>{t('shortcutsHelp')}</p>

@@ -6,6 +6,7 @@ import { BackupReminder } from '../../components/BackupReminder';
 import { SaveControls } from './SaveControls';
 import { FramesNotice } from '../../components/FramesNotice';
 import { TeamStatusLine } from '../../components/team/TeamStatusLine';
+import { ChangedSince } from '../../components/ChangedSince';
 
 export function App() {
   const state = useActivePage();
@@ -35,6 +36,7 @@ export function App() {
         </section>
       )}
       {state.kind === 'ready' && <FramesNotice frames={state.status.frames} />}
+      {state.kind === 'ready' && <ChangedSince pageId={state.view.page?.id ?? null} tabId={state.tabId} annotations={state.view.annotations} compact />}
       <BackupReminder onOpenLibrary={() => openPage('/library.html')} />
       <TeamStatusLine compact />
       <nav class="links" aria-label={t('extName')}>

@@ -4,6 +4,7 @@ import { t } from '../../utils/ext/i18n';
 import { useActivePage } from '../../components/useActivePage';
 import { FramesNotice } from '../../components/FramesNotice';
 import { ClaimsView } from '../../components/ClaimsView';
+import { ChangedSince } from '../../components/ChangedSince';
 import './sidepanel.css';
 
 export function App() {
@@ -28,6 +29,7 @@ export function App() {
       <p class="page-title">{view.page?.title ?? state.status.title}</p>
       {error && <p class="error" role="alert">{error}</p>}
       <FramesNotice frames={state.status.frames} />
+      <ChangedSince pageId={view.page?.id ?? null} tabId={tabId} annotations={view.annotations} />
       {view.annotations.length === 0 ? (
         <p class="muted" data-testid="empty">{t('sidepanelEmpty')}</p>
       ) : (

@@ -1,6 +1,7 @@
 /**
  * Privacy: across a whole reading session the extension makes no network
- * request of its own. Every request Chromium makes goes through a logging
+ * request of its own (watching is off by default; its alarm fires in the session
+ * and, with nothing watched, asks no site anything). Every request Chromium makes goes through a logging
  * proxy (tests/e2e/network.ts); the same pages are first visited in the same
  * Chromium without Saqta to learn which requests are the pages' own. With
  * Saqta, the browser may make only those.
@@ -110,6 +111,11 @@ describe('privacy: Saqta makes no network requests of its own', () => {
       await library.waitForTimeout(500);
       const options = await session.openExtensionPage('options.html');
       await options.getByTestId('persisted').waitFor();
+      // Watching is off by default: nothing is watched, and a round of its alarm (fired now) asks no site anything.
+      await options.getByTestId('watch-count').filter({ hasText: /\b0\b/ }).waitFor();
+      const watch = await request<{ value: { watched: number } }>(session, { type: 'watch.settings' });
+      expect(watch.value.watched).toBe(0);
+      await session.worker.evaluate(() => chrome.alarms.create('saqta-watch', { when: Date.now() }));
       // Give delayed work (timers, alarms, idle callbacks) a chance to phone home.
       await options.waitForTimeout(3000);
       await Promise.all([library.close(), options.close()]);

@@ -136,3 +136,15 @@ describe('schema migrations on saved databases', () => {
     });
   }
 });
+
+UPGRADES[30] = async (db) => {
+  // v30 (watch): two new tables, empty after the upgrade, whose indexes answer.
+  expect(await db.checks.count()).toBe(0);
+  expect(await db.watches.count()).toBe(0);
+  const page = (await db.pages.toCollection().first())!;
+  await db.watches.put({ pageId: page.id, watched: 1, state: 'blocked' });
+  await db.checks.add({ id: 'c1', pageId: page.id, url: page.url, at: '2026-11-30T06:00:00.000Z', via: 'watch', outcome: 'blocked', errorClass: 'reset', prevHash: null, hash: 'x' });
+  expect(await db.watches.where('watched').equals(1).primaryKeys()).toEqual([page.id]);
+  expect(await db.watches.where('state').equals('blocked').count()).toBe(1);
+  expect(await db.checks.where('[pageId+at]').between([page.id, ''], [page.id, '\uffff']).count()).toBe(1);
+};

@@ -49,3 +49,33 @@ export function textFingerprint(root: ParentNode): string | null {
 function longestFirst(a: string, b: string): number {
   return b.length - a.length || (a < b ? -1 : 1);
 }
+
+const DIGEST_BLOCKS = 'p, li, blockquote, dd, td, h1, h2, h3, h4, h5, h6, figcaption, pre';
+/** Blocks shorter than this (buttons, dates, counters) are left out of the digest. */
+const DIGEST_MIN = 20;
+
+/**
+ * A digest of ALL the text blocks of a page, in order (the fingerprint above
+ * keeps only the five longest paragraphs, so it survives edits — that is its
+ * job). Revisit detection compares this first: one querySelectorAll and
+ * `textContent` reads (no layout), one SHA-256; only when it differs from the
+ * digest known for the saved copy does the background extract and compare
+ * the article. `td1:` + 32 hex characters, or null without text.
+ */
+export function textDigest(root: ParentNode): string | null {
+  const all = root.querySelectorAll(DIGEST_BLOCKS);
+  // Leaf blocks only (no text counted twice), found with one upward `closest` per block.
+  const inner = new Set<Element>();
+  for (const el of all) {
+    const up = el.parentElement?.closest(DIGEST_BLOCKS);
+    if (up) inner.add(up);
+  }
+  const parts: string[] = [];
+  for (const el of all) {
+    if (inner.has(el)) continue;
+    const t = el.textContent ?? '';
+    if (t.length >= DIGEST_MIN) parts.push(normalizeText(t));
+  }
+  if (!parts.length) return null;
+  return `td1:${bytesToHex(sha256(utf8ToBytes(parts.join('\n')))).slice(0, 32)}`;
+}

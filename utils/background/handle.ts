@@ -23,6 +23,7 @@ import {
 } from '../store/annotations';
 import { listTags } from '../store/tags';
 import { errorNames, errorResult } from './errors';
+import { watchHandlers, type WatchDeps } from './watch';
 export { errorResult } from './errors';
 import type { PageView } from '../messages';
 import type { PageRecord } from '../db';
@@ -43,6 +44,8 @@ export interface HandlerDeps {
   evidence?: EvidenceDeps;
   /** Team sync: settings, status and network (utils/background/team.ts). Absent in tests that do not sync. */
   team?: TeamHost;
+  /** Watching: fetch/extract/notify bridge and watch settings. Absent in tests that do not watch. */
+  watch?: WatchDeps;
 }
 
 export type Handler<K extends RequestType> = (req: Request<K>, deps: HandlerDeps) => Promise<Result<Api[K]['res']>>;
@@ -131,6 +134,7 @@ const handlers: Handlers = {
   ...settingsHandlers,
   ...evidenceHandlers,
   ...teamHandlers,
+  ...watchHandlers,
 };
 
 export async function handle(msg: unknown, deps: HandlerDeps): Promise<Result<unknown>> {

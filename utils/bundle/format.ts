@@ -11,7 +11,7 @@
  *                            (an HTML artifact is .html only when it carries Saqta's policy; artifacts are kept byte for byte)
  */
 import type { Annotation } from '../annotation';
-import type { ArtifactRef, CaptureRecord, PageRecord } from '../db';
+import type { ArtifactRef, CaptureRecord, CheckRecord, PageRecord } from '../db';
 import { fold } from '../search/fold';
 
 export const FORMAT = 'saqta-bundle';
@@ -46,6 +46,8 @@ export interface BundleArticle {
   captures: { record: CaptureRecord; files: { ref: ArtifactRef; data: Blob | Uint8Array }[] }[];
   /** The newest saved article HTML (sanitized by the save feature), if any. */
   articleHtml?: string;
+  /** Check records of the live article (watching), written to checks.json (utils/watch/bundle.ts). */
+  checks?: CheckRecord[];
 }
 
 const EXT: Record<string, string> = {

@@ -31,6 +31,8 @@ export interface ParsedArticle {
   dir: string;
   page: PageRecord;
   captures: ParsedCapture[];
+  /** checks.json as parsed, if the article has one (checked by verify, utils/watch/bundle.ts). */
+  checks?: unknown;
 }
 
 /** What reading an entry left: its real size and hash, and its content when it is needed later. */
@@ -88,7 +90,7 @@ const isJson = (name: string) => name.endsWith('.json') || name.endsWith('.jsonl
 /** The HTML Saqta writes beside the records (index, reader copies): kept for verify's active-content check. */
 const isWrittenHtml = (name: string) => name === 'index.html' || /^articles\/[^/]+\/reader\.html$/.test(name);
 /** Artifacts: what capture folders hold besides their record (not the article's page.json and reader.html). */
-const isArtifact = (name: string) => name.startsWith('articles/') && !name.endsWith('/capture.json') && !/^articles\/[^/]+\/(page\.json|reader\.html)$/.test(name);
+const isArtifact = (name: string) => name.startsWith('articles/') && !name.endsWith('/capture.json') && !/^articles\/[^/]+\/(page\.json|reader\.html|checks\.json)$/.test(name);
 const TYPES: Record<string, string> = { html: 'text/html', png: 'image/png', jpg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif', svg: 'image/svg+xml', avif: 'image/avif', json: 'application/json', txt: 'text/plain' };
 /** The type a writer gives this extension (merge keeps the Blob as is when the capture record agrees). */
 const typeOf = (name: string) => TYPES[name.slice(name.lastIndexOf('.') + 1).toLowerCase()] ?? '';
@@ -378,7 +380,8 @@ export async function readContents(files: Files, notes: ImportNote[] = []): Prom
       const cdir = name.slice(0, -'/capture.json'.length);
       captures.push(checkCapture(json(files, name, 'capture-invalid'), name, page.id, cdir, files, notes));
     }
-    articles.push({ dir, page, captures });
+    const checksPath = `${dir}/checks.json`;
+    articles.push({ dir, page, captures, ...(files.has(checksPath) ? { checks: json(files, checksPath, 'page-invalid') } : {}) });
   }
   for (const c of claims) {
     if (!c.pageId || !ids.has(c.pageId)) throw new BundleError('annotation-unknown-page', 'unknownPage', [q(c.id)], ANNOTATIONS);

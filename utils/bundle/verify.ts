@@ -11,6 +11,7 @@ import { BundleError } from './errors';
 import { fileProblems, readArchive, readContents, type Files, type ParsedArticle } from './read';
 import { cleanSavedHtml, cleanSnapshotHtml } from './clean-html';
 import type { ByteSource } from './zip-read';
+import { checkLines } from '../watch/bundle';
 
 export interface VerifyLine {
   level: 'ok' | 'warn' | 'fail';
@@ -77,6 +78,9 @@ export async function verifyBundle(input: ByteSource | Uint8Array, opts: VerifyO
     }
   }
   if (found) lines.push({ level: 'ok', message: found === 1 ? '1 quote found in its saved article.' : `${found} quotes found in their saved articles.` });
+  for (const article of contents.articles) {
+    lines.push(...checkLines(article.checks, `${article.dir}/checks.json`, article.page.id, new Set(article.captures.map((c) => c.record.id))));
+  }
   return { ok: !lines.some((l) => l.level === 'fail'), lines, files: listing };
 }
 

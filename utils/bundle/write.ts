@@ -13,6 +13,7 @@
  * fallback where the native stream is missing: it allocates ~160 KB of tables
  * per file, which made it most of an export's time.
  */
+import { CHECKS_FILE, checksJson } from '../watch/bundle';
 import { Zip, ZipDeflate, ZipPassThrough, type ZipInputFile } from 'fflate';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
@@ -201,6 +202,7 @@ export async function writeBundle(
       const recordOut = { ...record, artifacts: record.artifacts.map((a) => ({ ...a, file: names[a.blobId] })) };
       await put(`${cdir}/capture.json`, JSON.stringify(recordOut, null, 2), 'application/json');
     }
+    if (article.checks?.length) await put(CHECKS_FILE, checksJson(article.checks), 'application/json');
     index.push({ page, dir, annotations, files });
     forMarkdown.push({ page, annotations, captures: article.captures });
     all.push(...annotations);

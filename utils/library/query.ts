@@ -22,6 +22,8 @@ export interface Filters {
   orphans?: boolean;
   /** Team sync: 'me' (the reader's own claims) or a colleague's member id. */
   member?: string;
+  /** What watching or a revisit learned of the live article (v30 `watches.state`). */
+  live?: 'changed' | 'gone';
   sort: 'date-desc' | 'date-asc' | 'site';
 }
 
@@ -56,7 +58,12 @@ function fromArray(all: string[]): ListSource {
 }
 
 function hasFilter(f: Filters): boolean {
-  return !!(f.tag || f.site || f.color || f.from || f.to || f.orphans || f.member);
+  return !!(f.tag || f.site || f.color || f.from || f.to || f.orphans || f.member || f.live);
+}
+
+/** Pages whose live article changed since saved, or is gone or blocked. */
+async function pagesLive(db: SaqtaDB, live: 'changed' | 'gone'): Promise<string[]> {
+  return (await db.watches.where('state').anyOf(live === 'changed' ? ['changed'] : ['gone', 'blocked']).primaryKeys()) as string[];
 }
 
 /** The claims list: by date without filters reads the `created` index a window at a time. */
@@ -97,6 +104,7 @@ export async function claimIds(db: SaqtaDB, f: Filters): Promise<string[]> {
   if (f.from || f.to) sets.push(await keys(db.annotations.where('created').between(f.from ? dayStart(f.from) : '', f.to ? dayEnd(f.to) : '\uffff', true, true).primaryKeys()));
   if (f.site) sets.push(await keys(db.annotations.where('pageId').anyOf(await pagesOfSite(db, f.site)).primaryKeys()));
   if (f.member) sets.push(await keys(byMember(db, f.member).primaryKeys()));
+  if (f.live) sets.push(await keys(db.annotations.where('pageId').anyOf(await pagesLive(db, f.live)).primaryKeys()));
   const only = intersect(sets);
   if (only && only.size <= 20_000 && f.sort !== 'site') {
     // A narrow filter: sort its few records rather than scan the whole date index
@@ -131,6 +139,7 @@ export async function pageIds(db: SaqtaDB, f: Filters): Promise<string[]> {
   if (f.from || f.to) sets.push(new Set((await db.pages.where('createdAt').between(f.from ? dayStart(f.from) : '', f.to ? dayEnd(f.to) : '\uffff', true, true).primaryKeys()) as string[]));
   if (f.site) sets.push(new Set(await pagesOfSite(db, f.site)));
   if (f.member) sets.push(await pagesOf(byMember(db, f.member).toArray()));
+  if (f.live) sets.push(new Set(await pagesLive(db, f.live)));
   const only = intersect(sets);
   let ordered: string[];
   if (f.sort === 'site') {

@@ -60,7 +60,8 @@ export async function readSaqtaContents(read: ReadWacz, problems: WaczProblem[])
       const c = await readCapture(read, path, page.id, problems);
       if (c) captures.push(c);
     }
-    articles.push({ dir, page, captures });
+    const checksPath = `${dir}/checks.json`;
+    articles.push({ dir, page, captures, ...(read.files.has(checksPath) ? { checks: parseJson(read.files, checksPath, problems) } : {}) });
   }
   return { articles, claims };
 }

@@ -5,6 +5,7 @@
  * for Saqta's own WACZ — every artifact against its capture record and every
  * claim's quote against its saved article. Pure; reads by ranges.
  */
+import { checkLines } from '../watch/bundle';
 import { quoteOf } from '../annotation';
 import { htmlToText, normalizeText } from '../search/html-text';
 import { BundleError } from '../bundle/errors';
@@ -61,6 +62,9 @@ export async function verifyWacz(src: ByteSource, opts: VerifyWaczOptions = {}):
         if (text.includes(exact)) found++;
         else fail({ file: saved.path, message: `The quote of claim ${c.id} (“${exact.slice(0, 80)}${exact.length > 80 ? '…' : ''}”) does not occur in the saved article of “${article.page.title}”.` });
       }
+    }
+    for (const article of contents.articles) {
+      if (article.checks !== undefined) lines.push(...checkLines(article.checks, `${article.dir}/checks.json`, article.page.id, new Set(article.captures.map((c) => c.record.id))));
     }
     if (found) lines.push({ level: 'ok', message: found === 1 ? '1 quote found in its saved article.' : `${found} quotes found in their saved articles.` });
   }

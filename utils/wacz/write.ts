@@ -7,6 +7,7 @@
  * is hashed (incremental SHA-256) as it is written; datapackage.json lists them
  * all and datapackage-digest.json holds its hash. Cancel with an AbortSignal.
  */
+import { CHECKS_FILE, checksJson } from '../watch/bundle';
 import { Zip } from 'fflate';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
@@ -205,6 +206,8 @@ export async function writeWacz(
       const out = { ...record, artifacts: record.artifacts.map((a) => ({ ...a, ...(where.get(a.blobId) ? { warc: where.get(a.blobId) } : {}) })) };
       await put(`capture-${c + 1}/capture.json`, JSON.stringify(out, null, 2), 'application/json');
     }
+    // Watching's hashed check records of the live article (utils/watch/bundle.ts), as in a bundle.
+    if (article.checks?.length) await put(CHECKS_FILE, checksJson(article.checks), 'application/json');
     index.push({ page, dir, annotations, files });
     forMarkdown.push({ page, annotations, captures: article.captures });
     all.push(...annotations);

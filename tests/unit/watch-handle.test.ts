@@ -1,0 +1,215 @@
+// @vitest-environment node
+/**
+ * The background's watch handlers over a fake bridge: the fetched bytes are
+ * the seed article and its edited version, extracted with jsdom (the same
+ * code the offscreen document runs), failures are what the browser reports.
+ */
+import { readFileSync } from 'node:fs';
+import { JSDOM } from 'jsdom';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { SaqtaDB } from '../../utils/db';
+import { handle, type HandlerDeps } from '../../utils/background/handle';
+import { checkDue, DEFAULT_WATCH, type FetchOutcome, type WatchBridge } from '../../utils/background/watch';
+import { extractHtml, paragraphsOfHtml } from '../../utils/watch/extract-html';
+import { storeCapture } from '../../utils/store/captures';
+import { createAnnotation } from '../../utils/store/annotations';
+import { exportBytes } from './bundle-helpers';
+import { verifyBundle } from '../../utils/bundle/verify';
+import { writeBundle } from '../../utils/bundle/write';
+import { collectArticles } from '../../utils/bundle/collect';
+import { withChecks } from '../../utils/store/watch';
+import { concatBytes } from '../../utils/bundle/zip-read';
+import { pageKeys } from '../../utils/url';
+import type { Event, WatchSettings } from '../../utils/messages';
+import { SEED, fixture } from '../paths';
+
+const URL1 = 'https://news.example.kz/a/1.html';
+const win = () => new JSDOM('', { url: URL1 }).window as unknown as Window & typeof globalThis;
+const seed = (f: string) => readFileSync(fixture(SEED, f));
+
+let deps: HandlerDeps & { events: Event[]; served: FetchOutcome; notes: string[]; fetched: string[] };
+let settings: WatchSettings;
+
+function bridge(): WatchBridge {
+  return {
+    fetchPage: async (url) => {
+      deps.fetched.push(url);
+      return deps.served;
+    },
+    extract: async (html, url, snap) => extractHtml(html, url, snap, new JSDOM('', { url }).window as unknown as Window & typeof globalThis),
+    paragraphs: async (html) => paragraphsOfHtml(html, win()),
+    tabHtml: async () => ({ html: seed('edited.html').toString('utf8'), url: URL1 }),
+    fetchResource: async () => null,
+    notify: async (_id, title, message) => void deps.notes.push(`${title}: ${message}`),
+    browser: async () => 'Node test',
+    text: (key, ...args) => `${key}(${args.join(',')})`,
+  };
+}
+
+const ok = (file: string, status = 200): FetchOutcome => ({ ok: true, status, finalUrl: URL1, bytes: new Uint8Array(seed(file)), mime: 'text/html' });
+
+beforeEach(async () => {
+  settings = { ...DEFAULT_WATCH };
+  const events: Event[] = [];
+  deps = {
+    db: new SaqtaDB(`watch-${Math.random()}`),
+    version: '9.9.9',
+    broadcast: (e) => events.push(e),
+    storageStatus: async () => ({ persisted: true, usage: 1, quota: 2 }),
+    events,
+    served: ok('index.html'),
+    notes: [],
+    fetched: [],
+    watch: {
+      settings: { get: async () => settings, set: async (p) => (settings = { ...settings, ...p }) },
+    },
+  };
+  deps.watch!.bridge = bridge();
+});
+
+/** A saved seed article (as a save from the tab stores it) with two claims. */
+async function savedSeed(): Promise<string> {
+  const w = new JSDOM(seed('index.html'), { url: URL1 }).window as unknown as Window & typeof globalThis;
+  const ex = extractHtml(seed('index.html').toString('utf8'), URL1, false, w);
+  const page = { keys: pageKeys(URL1), title: 'Сұхбат' };
+  const q = (exact: string) => [{ type: 'TextQuoteSelector' as const, exact, prefix: '', suffix: '' }];
+  await createAnnotation(deps.db, page, q('Украинада кісі қолынан қаза тапқан қазақстандық журналисінт Айдос Садықовтың'), { tags: ['Құқық'], note: '', color: 'yellow' });
+  await createAnnotation(deps.db, page, q('34 сирек металдың 21-ін бере алады'), { tags: [], note: '', color: 'yellow' });
+  const { page: p } = await storeCapture(deps.db, {
+    page,
+    meta: {},
+    url: URL1,
+    finalUrl: URL1,
+    capturedAt: '2026-06-24T11:12:00.000Z',
+    browser: 'Node',
+    extensionVersion: '9.9.9',
+    artifacts: [
+      { kind: 'article', bytes: new TextEncoder().encode(ex.article!.html), mime: 'text/html' },
+      { kind: 'raw', bytes: new Uint8Array(seed('index.html')), mime: 'text/html' },
+    ],
+  });
+  return p.id;
+}
+
+describe('watching', () => {
+  it('is off by default: a round with nothing watched fetches nothing', async () => {
+    await savedSeed();
+    expect(await checkDue(deps, { force: true })).toEqual({ checked: 0 });
+    expect(deps.fetched).toEqual([]);
+    expect(await handle({ type: 'watch.settings' }, deps)).toMatchObject({ ok: true, value: { watched: 0, settings: { intervalHours: 24, tags: [] } } });
+  });
+
+  it('checks a watched article: same bytes → unchanged record, no capture; edited → capture + record + notification', async () => {
+    const pageId = await savedSeed();
+    expect(await handle({ type: 'watch.set', pageId, watched: true }, deps)).toMatchObject({ ok: true, value: { watch: { watched: 1 } } });
+    expect(await checkDue(deps)).toEqual({ checked: 1 });
+    let checks = await deps.db.checks.toArray();
+    expect(checks).toMatchObject([{ outcome: 'unchanged', httpStatus: 200, via: 'watch', prevHash: null }]);
+    expect(await deps.db.captures.count()).toBe(1);
+    // Not due again within the interval.
+    expect(await checkDue(deps)).toEqual({ checked: 0 });
+
+    deps.served = ok('edited.html');
+    const res = await handle({ type: 'watch.checkNow', pageId }, deps);
+    expect(res).toMatchObject({ ok: true, value: { check: { outcome: 'changed', via: 'manual', prevHash: checks[0].hash } } });
+    checks = await deps.db.checks.orderBy('at').toArray();
+    const changed = checks[1];
+    expect(changed.changes!.summary).toMatchObject({ claims: 1 });
+    expect(changed.changes!.claims[0]).toMatchObject({ kind: 'edited', after: 'Украинада кісі қолынан қаза тапқан қазақстандық журналист Айдос Садықовтың' });
+    const captures = await deps.db.captures.orderBy('capturedAt').toArray();
+    expect(captures).toHaveLength(2);
+    expect(captures[1]).toMatchObject({ id: changed.captureId, notes: { screenshot: 'none', by: 'watch' } });
+    expect(captures[1].artifacts.map((a) => a.kind).sort()).toEqual(['article', 'raw', 'snapshot']);
+    expect(deps.notes).toEqual([expect.stringContaining('watchNotifyChanged(')]);
+    expect((await handle({ type: 'watch.status', pageId }, deps)) as unknown).toMatchObject({ ok: true, value: { watch: { state: 'changed' }, change: { id: changed.id } } });
+    // Library filter: "Changed since saved".
+    const { pageIds } = await import('../../utils/library/query');
+    expect(await pageIds(deps.db, { sort: 'date-desc', live: 'changed' })).toEqual([pageId]);
+    expect(await pageIds(deps.db, { sort: 'date-desc', live: 'gone' })).toEqual([]);
+  });
+
+  it('records 451, 404 and network errors as evidence, without a capture', async () => {
+    const pageId = await savedSeed();
+    deps.served = { ...(ok('index.html') as Extract<FetchOutcome, { ok: true }>), status: 451, bytes: new TextEncoder().encode('<h1>451</h1>') };
+    expect(await handle({ type: 'watch.checkNow', pageId }, deps)).toMatchObject({ ok: true, value: { check: { outcome: 'blocked', httpStatus: 451 } } });
+    deps.served = { ok: false, errorClass: 'reset', error: 'net::ERR_CONNECTION_RESET' };
+    expect(await handle({ type: 'watch.checkNow', pageId }, deps)).toMatchObject({ ok: true, value: { check: { outcome: 'blocked', errorClass: 'reset' } } });
+    deps.served = { ...(ok('index.html') as Extract<FetchOutcome, { ok: true }>), status: 404 };
+    expect(await handle({ type: 'watch.checkNow', pageId }, deps)).toMatchObject({ ok: true, value: { check: { outcome: 'gone', httpStatus: 404 } } });
+    expect(await deps.db.captures.count()).toBe(1);
+    expect(deps.notes).toEqual([
+      expect.stringContaining('watchNotifyBlocked('),
+      expect.stringContaining('watchNotifyBlocked('),
+      expect.stringContaining('watchNotifyGone('),
+    ]);
+    expect(deps.notes[0]).toContain('451 news.example.kz');
+    expect(deps.notes[1]).toContain('watchErr_reset');
+    const { pageIds } = await import('../../utils/library/query');
+    expect(await pageIds(deps.db, { sort: 'date-desc', live: 'gone' })).toEqual([pageId]);
+  });
+
+  it('a round with many news sends one summary notification, a round with few one each', async () => {
+    const w = new JSDOM(seed('index.html'), { url: URL1 }).window as unknown as Window & typeof globalThis;
+    const html = extractHtml(seed('index.html').toString('utf8'), URL1, false, w).article!.html;
+    for (let i = 0; i < 5; i++) {
+      const url = `https://site${i}.example.kz/a.html`;
+      const { page } = await storeCapture(deps.db, { page: { keys: pageKeys(url), title: `A${i}` }, meta: {}, url, finalUrl: url, capturedAt: '2026-06-24T11:12:00.000Z', browser: 'Node', extensionVersion: '9', artifacts: [{ kind: 'article', bytes: new TextEncoder().encode(html), mime: 'text/html' }] });
+      await handle({ type: 'watch.set', pageId: page.id, watched: true }, deps);
+    }
+    deps.served = ok('edited.html');
+    expect(await checkDue(deps)).toEqual({ checked: 5 });
+    expect(deps.notes).toEqual(['watchNotifyRoundTitle(): watchNotifyRound(5,0)']);
+    expect(await deps.db.captures.count()).toBe(10);
+  });
+
+  it('watches the articles of a watched tag, and validates settings', async () => {
+    const pageId = await savedSeed();
+    expect(await handle({ type: 'watch.configure', settings: { intervalHours: 5 } }, deps)).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(await handle({ type: 'watch.configure', settings: { tags: [' Құқық ', ''], intervalHours: 6 } }, deps)).toMatchObject({ ok: true, value: { watched: 1, settings: { tags: ['Құқық'], intervalHours: 6 } } });
+    expect(await checkDue(deps)).toEqual({ checked: 1 });
+    expect(deps.fetched).toEqual([URL1]);
+    void pageId;
+  });
+
+  it('revisit: compares the tab with the newest capture once per text digest', async () => {
+    const pageId = await savedSeed();
+    const first = await handle({ type: 'watch.revisit', pageId, fingerprint: 'td1:aaaa', tabId: 7 }, deps);
+    expect(first).toMatchObject({ ok: true, value: { state: 'changed', check: { via: 'revisit', outcome: 'changed' } } });
+    // The same digest again: the known change, no second record.
+    expect(await handle({ type: 'watch.revisit', pageId, fingerprint: 'td1:aaaa', tabId: 7 }, deps)).toMatchObject({ ok: true, value: { state: 'changed' } });
+    expect(await deps.db.checks.count()).toBe(1);
+    expect(deps.fetched).toEqual([]); // a revisit reads the tab, it never fetches
+  });
+
+  it('exports carry the check records; verify recomputes their hashes and finds an edited one', async () => {
+    const pageId = await savedSeed();
+    deps.served = { ok: false, errorClass: 'refused', error: 'net::ERR_CONNECTION_REFUSED' };
+    await handle({ type: 'watch.checkNow', pageId }, deps);
+    deps.served = { ...(ok('index.html') as Extract<FetchOutcome, { ok: true }>), status: 451 };
+    await handle({ type: 'watch.checkNow', pageId }, deps);
+    const write = async (tamper: boolean) => {
+      const chunks: Uint8Array[] = [];
+      async function* tampered() {
+        for await (const a of withChecks(deps.db, collectArticles(deps.db, [pageId]))) {
+          yield tamper ? { ...a, checks: a.checks!.map((c, i) => (i === 1 ? { ...c, httpStatus: 200 } : c)) } : a;
+        }
+      }
+      await writeBundle(tampered(), { title: 't', created: new Date('2026-12-01T00:00:00Z'), software: 'test', total: 1 }, (c) => void chunks.push(c));
+      return concatBytes(chunks);
+    };
+    const good = await verifyBundle(await write(false));
+    expect(good.ok).toBe(true);
+    expect(good.lines.map((l) => l.message)).toEqual(expect.arrayContaining([expect.stringContaining('2 check records, hashes and chain intact (0 changed, 2 gone or blocked)')]));
+    const bad = await verifyBundle(await write(true));
+    expect(bad.ok).toBe(false);
+    expect(bad.lines.filter((l) => l.level === 'fail').map((l) => l.message)).toEqual([expect.stringMatching(/its hash does not match its contents/)]);
+    // A bundle with check records imports into another library (the records stay in the bundle).
+    const { importBytes } = await import('../../utils/bundle/import');
+    const other = new SaqtaDB(`watch-import-${Math.random()}`);
+    const summary = await importBytes(other, await write(false));
+    expect(await other.pages.count()).toBe(1);
+    expect(summary).toBeTruthy();
+    // An export without checks has no checks.json and verifies as before.
+    expect((await verifyBundle(await exportBytes(deps.db))).ok).toBe(true);
+  });
+});

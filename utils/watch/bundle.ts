@@ -1,0 +1,37 @@
+/**
+ * Check records in bundles: each article folder gets `checks.json` (its check
+ * records, oldest first, as stored: hashed and chained), and `npm run verify`
+ * recomputes every hash and follows the chain. Kept apart from the bundle
+ * writer so it moves with the export format (ZIP today, WACZ next);
+ * `withChecks` (utils/store/watch.ts) adds the records to the articles of an export.
+ */
+import { verifyChecks, type CheckRecord } from './record';
+
+export const CHECKS_FILE = 'checks.json';
+
+export function checksJson(checks: CheckRecord[]): string {
+  return JSON.stringify(checks, null, 2);
+}
+
+/** What `verify` says about one article's checks.json (absent: nothing). */
+export function checkLines(
+  raw: unknown,
+  file: string,
+  pageId: string,
+  captureIds: Set<string>,
+): { level: 'ok' | 'fail'; file: string; message: string }[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) return [{ level: 'fail', file, message: 'The check records are not a list.' }];
+  const records = raw as CheckRecord[];
+  const out: { level: 'ok' | 'fail'; file: string; message: string }[] = verifyChecks(records).map((message) => ({ level: 'fail', file, message }));
+  for (const r of records) {
+    if (r?.pageId !== pageId) out.push({ level: 'fail', file, message: `Check ${r?.id} belongs to another article.` });
+    if (r?.captureId && !captureIds.has(r.captureId)) out.push({ level: 'fail', file, message: `Check ${r.id} names capture ${r.captureId}, which is not in the bundle.` });
+  }
+  if (!out.length) {
+    const blocked = records.filter((r) => r.outcome === 'blocked' || r.outcome === 'gone').length;
+    const changed = records.filter((r) => r.outcome === 'changed').length;
+    out.push({ level: 'ok', file, message: `${records.length} check records, hashes and chain intact (${changed} changed, ${blocked} gone or blocked).` });
+  }
+  return out;
+}
