@@ -13,12 +13,14 @@ import { checkDue, DEFAULT_WATCH, type FetchOutcome, type WatchBridge } from '..
 import { extractHtml, paragraphsOfHtml } from '../../utils/watch/extract-html';
 import { storeCapture } from '../../utils/store/captures';
 import { createAnnotation } from '../../utils/store/annotations';
-import { exportBytes } from './bundle-helpers';
+import { exportBytes, htmlWindow } from './bundle-helpers';
+import { writeWacz } from '../../utils/wacz/write';
+import { verifyWacz } from '../../utils/wacz/verify';
 import { verifyBundle } from '../../utils/bundle/verify';
 import { writeBundle } from '../../utils/bundle/write';
 import { collectArticles } from '../../utils/bundle/collect';
 import { withChecks } from '../../utils/store/watch';
-import { concatBytes } from '../../utils/bundle/zip-read';
+import { concatBytes, memorySource } from '../../utils/bundle/zip-read';
 import { pageKeys } from '../../utils/url';
 import type { Event, WatchSettings } from '../../utils/messages';
 import { SEED, fixture } from '../paths';
@@ -206,9 +208,15 @@ describe('watching', () => {
     // A bundle with check records imports into another library (the records stay in the bundle).
     const { importBytes } = await import('../../utils/bundle/import');
     const other = new SaqtaDB(`watch-import-${Math.random()}`);
-    const summary = await importBytes(other, await write(false));
+    const summary = await importBytes(other, await write(false), { window: await htmlWindow() });
     expect(await other.pages.count()).toBe(1);
     expect(summary).toBeTruthy();
+    // The library's export format, WACZ, carries them the same way and verify checks them there too.
+    const waczChunks: Uint8Array[] = [];
+    await writeWacz(withChecks(deps.db, collectArticles(deps.db, [pageId])), { title: 't', created: new Date('2026-12-01T00:00:00Z'), software: 'test', total: 1 }, (c) => void waczChunks.push(c));
+    const wacz = await verifyWacz(memorySource(concatBytes(waczChunks)));
+    expect(wacz.ok).toBe(true);
+    expect(wacz.lines.map((l) => l.message)).toEqual(expect.arrayContaining([expect.stringContaining('2 check records, hashes and chain intact')]));
     // An export without checks has no checks.json and verifies as before.
     expect((await verifyBundle(await exportBytes(deps.db))).ok).toBe(true);
   });
