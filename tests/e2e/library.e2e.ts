@@ -13,7 +13,8 @@ import { launch, serveFixtures, artifactPath, tabIdOf, ROOT, type Session } from
 import type { FixtureServer } from '../../scripts/server.mjs';
 import { pageKeys } from '../../utils/url';
 import { listEntries } from '../../utils/bundle/zip-read';
-import { verifyBundle } from '../../utils/bundle/verify';
+import { verifyAny } from '../../utils/wacz/verify';
+import { memorySource } from '../../utils/bundle/zip-read';
 import { JSDOM } from 'jsdom';
 import { extractEverywhere, listedBy } from '../differential';
 
@@ -120,7 +121,7 @@ describe('library: claims → search → export → verify → import elsewhere'
     expect(ok.status).toBe(0);
     // What verify accepted, unzip and Python extract file for file, byte for byte (issue 12).
     const exported = new Uint8Array(readFileSync(bundlePath));
-    const listed = listedBy(await verifyBundle(exported, { window: new JSDOM('').window as unknown as Window & typeof globalThis }));
+    const listed = listedBy(await verifyAny(memorySource(exported), { window: new JSDOM('').window as unknown as Window & typeof globalThis }));
     expect(listed.size).toBeGreaterThan(5);
     const everywhere = extractEverywhere(exported);
     expect(everywhere.unzip).toEqual(listed);

@@ -108,7 +108,7 @@ describe('ReplayWeb.page replays a Saqta WACZ with the network blocked', () => {
     const onePath = artifactPath('replay-export-seed.wacz');
     await one.saveAs(onePath);
     const oneCheck = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite-node/dist/cli.mjs'), 'scripts/verify.ts', onePath], { cwd: ROOT, encoding: 'utf8' });
-    expect(oneCheck.stdout).toContain('0 W3C Web Annotations, 1 articles');
+    expect(oneCheck.stdout).toContain('0 W3C Web Annotations, 1 article;');
     expect(oneCheck.status).toBe(0);
     // The site goes away: whatever renders next comes from the archive.
     await site!.close();

@@ -69,7 +69,9 @@ export async function verifyWacz(src: ByteSource, opts: VerifyWaczOptions = {}):
     if (found) lines.push({ level: 'ok', message: found === 1 ? '1 quote found in its saved article.' : `${found} quotes found in their saved articles.` });
   }
   if (opts.evidence) lines.push(...(await opts.evidence(read)));
-  return { ok: !lines.some((l) => l.level === 'fail'), lines };
+  // What was checked, file by file (the differential test compares it with what unzip and Python extract).
+  const listing = [...files].map(([path, f]) => ({ path, bytes: f.size, sha256: f.sha256 })).sort((a, b) => (a.path < b.path ? -1 : 1));
+  return { ok: !lines.some((l) => l.level === 'fail'), lines, files: listing };
 }
 
 /** Is this ZIP a WACZ (WARC files under archive/, or a datapackage digest)? */
