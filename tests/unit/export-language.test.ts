@@ -51,7 +51,7 @@ describe('exports in the reader’s language', () => {
     expect(index).toContain('Файлдар:');
     expect(index).toContain('27.11.2026, 13:43 UTC');
     expect(index).toContain('Saqta бастапқы код репозиторийін');
-    expect(index).toContain('<code>npm run verify -- топтама.zip</code>');
+    expect(index).toContain('<code>npm run verify -- топтама.wacz</code>');
     expect(reader).toContain('<html lang="kk">');
     expect(reader).toContain('Сақталған уақыты: 24.06.2026, 11:12 UTC');
     expect(reader).toContain('<h2>Дәйектер</h2>');
