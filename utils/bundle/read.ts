@@ -79,7 +79,7 @@ export class Cancelled extends Error {
 const MAX_JSON = 64 * 1024 * 1024;
 /** Fold artifact chunks into a Blob every so many bytes (the page keeps little). */
 const FOLD = 4 * 1024 * 1024;
-const KINDS: ArtifactKind[] = ['article', 'snapshot', 'raw', 'screenshot', 'image'];
+const KINDS: ArtifactKind[] = ['article', 'snapshot', 'raw', 'screenshot', 'image', 'resource'];
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function sha256Hex(data: Uint8Array): string {
