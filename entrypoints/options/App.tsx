@@ -101,7 +101,7 @@ function BackupSettings() {
               onInput={(e) => setDays((e.target as HTMLInputElement).value)}
               style={{ width: '6em' }}
             />{' '}
-            <button type="submit">{t('settingsSave')}</button>
+            <button type="submit" data-testid="reminder-save">{t('settingsSave')}</button>
           </form>
         </>
       )}

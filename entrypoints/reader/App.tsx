@@ -87,7 +87,8 @@ export function App() {
     // reloads them. A new save brings a new capture: the copy is read again.
     const stop = onEvent((e) => {
       if (!('pageId' in e) || e.pageId !== pageId) return;
-      if (e.event === 'page.saved') void load();
+      // A capture got its trusted timestamp (or waits again): the record is read again.
+      if (e.event === 'page.saved' || e.event === 'capture.stamped') void load();
       else if (e.event === 'annotations.changed') hlRef.current?.onChanged(pageId);
     });
     // The browser's Alt+Shift+H and the context menu reach this tab as they reach a live page's.

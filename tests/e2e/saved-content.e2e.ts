@@ -57,8 +57,8 @@ describe('saved content never runs', () => {
     await reader.goto(`chrome-extension://${session.extensionId}/reader.html?page=${encodeURIComponent(pageId)}`);
     await reader.getByText('the committee received the letter on 14 March').first().waitFor();
     // A person reads: hovers, clicks, tabs through.
-    await reader.getByText('The ministry said it had not seen the letter').hover();
-    await reader.getByText('The ministry said it had not seen the letter').click();
+    await reader.getByText('The ministry said it had not seen the letter').first().hover();
+    await reader.getByText('The ministry said it had not seen the letter').first().click();
     for (let i = 0; i < 5; i++) await reader.keyboard.press('Tab');
     await reader.waitForTimeout(1500);
 

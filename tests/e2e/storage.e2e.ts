@@ -99,12 +99,12 @@ describe('storage', () => {
     // The reader sets 3 days in Settings.
     const options = await session.openExtensionPage('options.html');
     await options.getByLabel(/Remind me to export a backup/).fill('3');
-    await options.getByRole('button', { name: 'Save' }).click();
+    await options.getByTestId('reminder-save').click();
     await options.getByTestId('settings-message').filter({ hasText: 'Saved.' }).waitFor();
     expect(await options.getByTestId('unexported').textContent()).toMatch(/Claims not in any backup file: [1-9]/);
     // A bad value is refused with a message and changes nothing.
     await options.getByLabel(/Remind me to export a backup/).fill('400');
-    await options.getByRole('button', { name: 'Save' }).click();
+    await options.getByTestId('reminder-save').click();
     expect(await request<{ value: { reminderDays: number } }>(session, { type: 'backup.status' })).toMatchObject({ value: { reminderDays: 3 } });
     await options.close();
 
