@@ -1,9 +1,8 @@
 /**
- * Write a bundle as a stream of ZIP bytes (fflate's streaming Zip): each file
- * is hashed (incremental SHA-256, @noble/hashes) while it is compressed,
- * blobs are read chunk by chunk, and the bytes go to `sink` as they are made,
- * so the archive is never whole in memory here. The manifest comes last,
- * listing every file with its size and hash. Cancel with an AbortSignal.
+ * Write a bundle as a stream of ZIP bytes (zip-write.ts: each file hashed while
+ * it is compressed, the bytes to `sink` as they are made, never the whole
+ * archive in memory). The manifest comes last, listing every file with its
+ * size and hash. Cancel with an AbortSignal.
  *
  * Speed: already-compressed artifacts (PNG, JPEG, WebP, GIF, AVIF, WOFF/WOFF2,
  * archives, audio, video) are stored, not deflated again; everything else is
@@ -14,9 +13,9 @@
  * per file, which made it most of an export's time.
  */
 import { CHECKS_FILE, checksJson } from '../watch/bundle';
-import { Zip, ZipDeflate, ZipPassThrough, type ZipInputFile } from 'fflate';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { zipStream } from './zip-write';
+
+export { Cancelled } from './zip-write';
 import { newId, type Annotation } from '../annotation';
 import {
   ANNOTATIONS, FORMAT, FORMAT_VERSION, MANIFEST, articleDir, extensionOf, portableAnnotation, portablePage,
@@ -40,56 +39,6 @@ export interface WriteOptions {
   onProgress?(done: number, total: number, file: string): void;
 }
 
-const STORED = /^(image\/(png|jpeg|webp|gif|avif)|font\/woff2?|application\/(zip|gzip|font-woff2?|x-font-woff)|video\/|audio\/)/i;
-
-/** Deflate with the platform's zlib, as a ZIP entry (method 8) fflate's Zip can take. */
-class NativeDeflate extends ZipPassThrough {
-  private writer: WritableStreamDefaultWriter<BufferSource>;
-  /** Settles when the last compressed chunk has been handed to the Zip. */
-  readonly done: Promise<void>;
-  constructor(name: string) {
-    super(name);
-    this.compression = 8;
-    const stream = new CompressionStream('deflate-raw');
-    this.writer = stream.writable.getWriter();
-    const reader = (stream.readable as ReadableStream<Uint8Array>).getReader();
-    this.done = (async () => {
-      let prev: Uint8Array | null = null;
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        if (prev) this.emit(prev, false);
-        prev = value as Uint8Array;
-      }
-      this.emit(prev ?? new Uint8Array(0), true);
-    })();
-  }
-  private emit(chunk: Uint8Array, final: boolean): void {
-    (this.ondata as (err: null, data: Uint8Array, final: boolean) => void)(null, chunk, final);
-  }
-  override process(chunk: Uint8Array, final: boolean): void {
-    void this.writer.write(chunk as BufferSource).catch(() => undefined);
-    if (final) void this.writer.close().catch(() => undefined);
-  }
-  /** Backpressure: resolves when the compressor can take more. */
-  ready(): Promise<void> {
-    return this.writer.ready;
-  }
-}
-
-const native = (() => {
-  try {
-    return typeof CompressionStream === 'function' && !!new CompressionStream('deflate-raw');
-  } catch {
-    return false;
-  }
-})();
-
-export function entryFor(path: string, mime: string, size: number): ZipInputFile & { push(chunk: Uint8Array, final?: boolean): void; mtime?: Date | number | string } {
-  if (STORED.test(mime)) return new ZipPassThrough(path);
-  if (native) return new NativeDeflate(path);
-  return new ZipDeflate(path, { level: size > 1024 * 1024 ? 1 : 6 });
-}
 const MIME: Record<string, string> = { json: 'application/json', jsonld: 'application/ld+json', md: 'text/markdown', html: 'text/html' };
 
 /** Does this HTML start with Saqta's snapshot policy (no network, no scripts, no form posts) in its head? */
@@ -100,71 +49,16 @@ async function carriesPolicy(data: Blob | Uint8Array): Promise<boolean> {
   return /default-src 'none'/.test(policy) && /form-action 'none'/.test(policy) && !/script-src/.test(policy);
 }
 
-export class Cancelled extends Error {
-  constructor() {
-    super('Export cancelled.');
-    this.name = 'AbortError';
-  }
-}
-
 export async function writeBundle(
   articles: AsyncIterable<BundleArticle> | Iterable<BundleArticle>,
   opts: WriteOptions,
   sink: (chunk: Uint8Array) => void | Promise<void>,
 ): Promise<Manifest> {
-  let failure: Error | null = null;
-  let pending: Uint8Array[] = [];
-  const zip = new Zip((err, data) => {
-    if (err) failure = err;
-    else pending.push(data);
-  });
-  const flush = async () => {
-    if (failure) throw failure;
-    const out = pending;
-    pending = [];
-    for (const c of out) await sink(c);
-  };
+  const out = zipStream(opts, sink);
   const resources: ManifestResource[] = [];
-  const mtime = opts.created;
-  const check = () => {
-    if (opts.signal?.aborted) {
-      zip.terminate();
-      throw new Cancelled();
-    }
-  };
-
   async function add(path: string, data: Blob | Uint8Array | string, mime: string): Promise<void> {
-    check();
-    const bytesOf = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-    const file = entryFor(path, mime, bytesOf instanceof Uint8Array ? bytesOf.length : bytesOf.size);
-    file.mtime = mtime;
-    zip.add(file);
-    const hash = sha256.create();
-    let bytes = 0;
-    const push = async (chunk: Uint8Array, final: boolean) => {
-      hash.update(chunk);
-      bytes += chunk.length;
-      file.push(chunk, final);
-      if (file instanceof NativeDeflate) {
-        if (final) await file.done;
-        else await file.ready();
-      }
-      await flush();
-    };
-    if (bytesOf instanceof Uint8Array) await push(bytesOf, true);
-    else {
-      const reader = (bytesOf.stream() as ReadableStream<Uint8Array>).getReader();
-      let prev: Uint8Array | null = null;
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        check();
-        if (prev) await push(prev, false);
-        prev = value;
-      }
-      await push(prev ?? new Uint8Array(0), true);
-    }
-    resources.push({ name: path.replace(/[^a-z0-9._-]+/gi, '-').toLowerCase(), path, bytes, hash: `sha256:${bytesToHex(hash.digest())}`, mediatype: mime });
+    const w = await out.add(path, data, mime);
+    resources.push({ name: path.replace(/[^a-z0-9._-]+/gi, '-').toLowerCase(), path, bytes: w.bytes, hash: `sha256:${w.sha256}`, mediatype: mime });
   }
 
   const index: { page: BundleArticle['page']; dir: string; annotations: Annotation[]; files: string[] }[] = [];
@@ -222,13 +116,9 @@ export async function writeBundle(
     software: opts.software,
     resources,
   };
-  check();
-  const mf = new ZipDeflate(MANIFEST, { level: 6 });
-  mf.mtime = mtime;
-  zip.add(mf);
-  mf.push(new TextEncoder().encode(JSON.stringify(manifest, null, 2)), true);
-  zip.end();
-  await flush();
+  // The manifest itself is not listed in it.
+  await out.add(MANIFEST, JSON.stringify(manifest, null, 2), 'application/json');
+  await out.end();
   return manifest;
 }
 

@@ -8,7 +8,6 @@
  * all and datapackage-digest.json holds its hash. Cancel with an AbortSignal.
  */
 import { CHECKS_FILE, checksJson } from '../watch/bundle';
-import { Zip } from 'fflate';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { getSurt } from 'warcio/utils';
@@ -17,7 +16,7 @@ import { ANNOTATIONS, articleDir, portableAnnotation, portablePage, type BundleA
 import { toCollection } from '../bundle/jsonld';
 import { claimsMarkdown } from '../bundle/markdown';
 import { indexHtml, readerFile } from '../bundle/html';
-import { entryFor, Cancelled } from '../bundle/write';
+import { zipStream, Cancelled, type Written } from '../bundle/zip-write';
 import { htmlToText } from '../search/html-text';
 import {
   CDXJ, DATAPACKAGE, DIGEST, PAGES, SAQTA_FORMAT, WACZ_VERSION, cdxLine, cdxTimestamp, compareCdx,
@@ -55,77 +54,22 @@ export async function writeWacz(
   opts: WaczOptions,
   sink: (chunk: Uint8Array) => void | Promise<void>,
 ): Promise<DataPackage> {
-  let failure: Error | null = null;
-  let pending: Uint8Array[] = [];
-  const zip = new Zip((err, data) => {
-    if (err) failure = err;
-    else pending.push(data);
-  });
-  const flush = async () => {
-    if (failure) throw failure;
-    const out = pending;
-    pending = [];
-    for (const c of out) await sink(c);
-  };
+  const out = zipStream(opts, sink);
   const resources: DataPackageResource[] = [];
-  const mtime = opts.created;
-  const check = () => {
-    if (opts.signal?.aborted) {
-      zip.terminate();
-      throw new Cancelled();
-    }
-  };
-
-  /** A ZIP entry written chunk by chunk; `mime` decides stored or deflated. */
+  const listed = (w: Written) => void resources.push({ name: w.path.replace(/[^a-z0-9._-]+/gi, '-').toLowerCase(), path: w.path, hash: `sha256:${w.sha256}`, bytes: w.bytes });
+  /** An entry written chunk by chunk (the WARC files), listed in the datapackage when closed. */
   function open(path: string, mime: string, size: number) {
-    check();
-    const file = entryFor(path, mime, size);
-    file.mtime = mtime;
-    zip.add(file);
-    const hash = sha256.create();
-    let bytes = 0;
-    let last: Uint8Array | null = null;
-    const push = async (chunk: Uint8Array, final: boolean) => {
-      hash.update(chunk);
-      bytes += chunk.length;
-      file.push(chunk, final);
-      const nd = file as unknown as { done?: Promise<void>; ready?: () => Promise<void> };
-      if (nd.done && nd.ready) {
-        if (final) await nd.done;
-        else await nd.ready();
-      }
-      await flush();
-    };
+    const e = out.open(path, mime, size);
     return {
-      /** Bytes written so far (the next chunk's offset). */
       get size() {
-        return bytes + (last?.length ?? 0);
+        return e.size;
       },
-      async write(chunk: Uint8Array) {
-        check();
-        if (last) await push(last, false);
-        last = chunk;
-      },
-      async close() {
-        await push(last ?? new Uint8Array(0), true);
-        resources.push({ name: path.replace(/[^a-z0-9._-]+/gi, '-').toLowerCase(), path, hash: `sha256:${bytesToHex(hash.digest())}`, bytes });
-      },
+      write: (chunk: Uint8Array) => e.write(chunk),
+      close: async () => listed(await e.close()),
     };
   }
-
   async function add(path: string, data: Blob | Uint8Array | string, mime: string): Promise<void> {
-    const bytesOf = typeof data === 'string' ? enc.encode(data) : data;
-    const f = open(path, mime, bytesOf instanceof Uint8Array ? bytesOf.length : bytesOf.size);
-    if (bytesOf instanceof Uint8Array) await f.write(bytesOf);
-    else {
-      const reader = (bytesOf.stream() as ReadableStream<Uint8Array>).getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        await f.write(value);
-      }
-    }
-    await f.close();
+    listed(await out.add(path, data, mime));
   }
 
   const cdx: string[] = [];
@@ -233,14 +177,12 @@ export async function writeWacz(
     resources,
   };
   const pkgBytes = enc.encode(JSON.stringify(pkg, null, 2));
-  const listed = resources.length;
+  const count = resources.length;
   await add(DATAPACKAGE, pkgBytes, MIME.json!);
   const hash = `sha256:${bytesToHex(sha256(pkgBytes))}`;
   const extra = (await opts.digestFields?.(hash)) ?? {};
   await add(DIGEST, JSON.stringify({ ...extra, path: DATAPACKAGE, hash }, null, 2), MIME.json!);
-  resources.length = listed;
-  check();
-  zip.end();
-  await flush();
+  resources.length = count;
+  await out.end();
   return pkg;
 }
