@@ -18,10 +18,11 @@ import { anchoring } from './suites/anchoring';
 import { extraction } from './suites/extraction';
 import { snapshot } from './suites/snapshot';
 import { library } from './suites/library';
+import { bundle } from './suites/bundle';
 import { team } from './suites/team';
 import { watch } from './suites/watch';
 
-const SUITES: Suite[] = [contentScript, anchoring, extraction, snapshot, library, team, watch];
+const SUITES: Suite[] = [contentScript, anchoring, extraction, snapshot, library, bundle, team, watch];
 
 async function main() {
   const args = process.argv.slice(2);

@@ -1,7 +1,8 @@
 /**
  * Runs in an extension page of the benchmark browser: fills Saqta's own
  * database with a generated library (pages, claims, tags, saved articles),
- * then times search, tag rename, export and import with Saqta's code, and
+ * then times search and tag rename with Saqta's code (export and import:
+ * bench/page/bundle.ts), and
  * the plain way of doing the same (the peer).
  */
 import { SaqtaDB, type BlobRecord, type CaptureRecord, type PageRecord } from '../../utils/db';
@@ -10,16 +11,15 @@ import { search } from '../../utils/search/query';
 import { fold, terms } from '../../utils/search/fold';
 import { indexArticleTexts } from '../../utils/search/articles';
 import { renameTag } from '../../utils/store/tag-admin';
-import { collectArticles } from '../../utils/bundle/collect';
-import { writeBundle } from '../../utils/bundle/write';
-import { parseBundle, sha256Hex } from '../../utils/bundle/read';
-import { mergeIntoLibrary } from '../../utils/bundle/merge';
-import { blobSource } from '../../utils/bundle/zip-read';
+import { sha256Hex } from '../../utils/bundle/read';
 import { rng } from '../lib/stats';
 import { ENGLISH, QUERIES, RUSSIAN, TAGS, wordsOf } from './corpus';
 
 const RENAMED = 'арест';
 let db = new SaqtaDB();
+
+/** The generated library's database (bench/page/bundle.ts exports and imports from it). */
+export const currentDb = () => db;
 
 /** Generate `pages` articles with `claimsPerPage` claims each; `saved` of them with an article copy. */
 export async function seed(kazakh: string, pages: number, claimsPerPage: number, saved: number) {
@@ -130,77 +130,6 @@ export async function renameByPut(from: string, to: string) {
   for (const a of rows) a.body.tags = a.body.tags.map((t) => (t === from ? to : t));
   await db.annotations.bulkPut(rows);
   return { ms: performance.now() - t0, claims: rows.length };
-}
-
-let lastBundle: Blob | null = null;
-
-/** Export the first `count` articles as a Saqta bundle, into a Blob folded every 8 MiB as the library page does. */
-export async function exportBundle(count: number) {
-  const ids = ((await db.pages.orderBy('createdAt').primaryKeys()) as string[]).slice(0, count);
-  const t0 = performance.now();
-  let parts: BlobPart[] = [];
-  let pending: Uint8Array[] = [];
-  let size = 0;
-  const fold = () => {
-    parts = [new Blob([...parts, ...(pending as BlobPart[])])];
-    pending = [];
-    size = 0;
-  };
-  await writeBundle(collectArticles(db, ids), { title: 'bench', created: new Date(), software: 'Saqta bench', total: ids.length }, (c) => {
-    pending.push(c);
-    size += c.length;
-    if (size > 8 * 1024 * 1024) fold();
-  });
-  fold();
-  lastBundle = new Blob(parts, { type: 'application/zip' });
-  const ms = performance.now() - t0;
-  return { ms, bytes: lastBundle.size };
-}
-
-let lastDump: string | null = null;
-
-/** The peer: the same rows as one JSON document (no hashes, no reader copies, no ZIP). */
-export async function exportJson(count: number) {
-  const ids = ((await db.pages.orderBy('createdAt').primaryKeys()) as string[]).slice(0, count);
-  const t0 = performance.now();
-  const pages = await db.pages.bulkGet(ids);
-  const claims = await db.annotations.where('pageId').anyOf(ids).toArray();
-  const captures = await db.captures.where('pageId').anyOf(ids).toArray();
-  const blobs = await db.blobs.where('pageId').anyOf(ids).toArray();
-  const articles = await Promise.all(blobs.map(async (b) => ({ id: b.id, html: await b.data.text() })));
-  lastDump = JSON.stringify({ pages, claims, captures, articles });
-  return { ms: performance.now() - t0, bytes: new Blob([lastDump]).size };
-}
-
-/** Import the last exported bundle into an empty library, read by slices from its Blob as the library page reads a picked File. */
-export async function importBundle() {
-  const target = new SaqtaDB('saqta-bench-import');
-  await target.delete();
-  await target.open();
-  const t0 = performance.now();
-  const parsed = await parseBundle(blobSource(lastBundle!));
-  const summary = await mergeIntoLibrary(target, parsed.articles, parsed.claims);
-  const ms = performance.now() - t0;
-  const counts = { pages: await target.pages.count(), claims: await target.annotations.count() };
-  await target.delete();
-  return { ms, summary, counts };
-}
-
-/** The peer: JSON.parse the dump and bulkAdd its rows into an empty library. */
-export async function importJson() {
-  const target = new SaqtaDB('saqta-bench-import');
-  await target.delete();
-  await target.open();
-  const t0 = performance.now();
-  const dump = JSON.parse(lastDump!);
-  await target.transaction('rw', [target.pages, target.annotations, target.captures], async () => {
-    await target.pages.bulkAdd(dump.pages);
-    await target.annotations.bulkAdd(dump.claims);
-    await target.captures.bulkAdd(dump.captures);
-  });
-  const ms = performance.now() - t0;
-  await target.delete();
-  return { ms };
 }
 
 export async function clear() {

@@ -1,13 +1,12 @@
 /**
- * 5–6. Library at scale and export/import, in the extension's own origin and
- * database: 10,000 generated articles with 100,000 claims; open the library
- * page, search, rename a tag; export 1,000 articles as a bundle and import it.
- * Peers: the same page with an empty library; an unindexed scan; a plain
- * read-modify-bulkPut; a plain JSON dump of the same rows.
+ * 5. Library at scale, in the extension's own origin and database: 10,000
+ * generated articles with 100,000 claims; open the library page, search,
+ * rename a tag (export and import: bench/suites/bundle.ts). Peers: the same
+ * page with an empty library; an unindexed scan; a plain read-modify-bulkPut.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CDPSession, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { launchBrowser, type Browser } from '../lib/browser';
 import { bundleForPage } from '../lib/bundle';
 import { SEED } from '../lib/paths';
@@ -16,12 +15,10 @@ import { figure, type Figure, type Suite } from '../lib/types';
 import { profileCall } from '../lib/profile';
 
 const CLAIMS_PER_PAGE = 10;
-/** Articles generated, saved copies and exported articles; `--quick` checks the bench on a tenth of it. */
+/** Articles generated and saved copies; `--quick` checks the bench on a tenth of it. */
 const SCALE = {
-  full: { pages: 10_000, saved: 1_000, exported: 1_000 },
-  quick: { pages: 1_000, saved: 100, exported: 100 },
-  /** `SAQTA_BENCH_LIBRARY=bundle npm run bench -- library --quick`: the full export/import (1,000 saved articles) on a 1,000-article library. */
-  bundle: { pages: 1_000, saved: 1_000, exported: 1_000 },
+  full: { pages: 10_000, saved: 1_000 },
+  quick: { pages: 1_000, saved: 100 },
 };
 
 interface Timed {
@@ -31,14 +28,14 @@ interface Timed {
 
 export const library: Suite = {
   id: 'library',
-  title: 'Library at scale, export/import',
+  title: 'Library at scale',
   async run(ctx) {
     const bundle = await bundleForPage('bench/page/library.ts', 'saqtaLibrary');
     const browser = await launchBrowser({ extension: true });
     const figures: Figure[] = [];
     const details: Record<string, unknown> = {};
     const reps = ctx.quick ? 2 : 3;
-    const { pages: PAGES, saved: SAVED, exported: EXPORTED } = process.env.SAQTA_BENCH_LIBRARY === 'bundle' ? SCALE.bundle : ctx.quick ? SCALE.quick : SCALE.full;
+    const { pages: PAGES, saved: SAVED } = ctx.quick ? SCALE.quick : SCALE.full;
     try {
       const emptyOpen = await openLibrary(browser, reps);
       const page = await browser.context.newPage();
@@ -86,25 +83,6 @@ export const library: Suite = {
         for (const q of queries) await call<Timed>('searchOnce', q);
       });
       details.searchHotspots = searchProfile.hotspots;
-      const cdp = await browser.context.newCDPSession(page);
-      const exp = await peakHeap(cdp, () => call<Timed>('exportBundle', EXPORTED));
-      const dump = await peakHeap(cdp, () => call<Timed>('exportJson', EXPORTED));
-      const imp = await peakHeap(cdp, () => call<Timed>('importBundle'));
-      const impJson = await peakHeap(cdp, () => call<Timed>('importJson'));
-      await cdp.detach();
-      details.exportHotspots = (await profileCall(browser.context, page, () => call<Timed>('exportBundle', EXPORTED))).hotspots;
-      details.importHotspots = (await profileCall(browser.context, page, () => call<Timed>('importBundle'))).hotspots;
-      ctx.log(`  export ${EXPORTED}: ${round(exp.result.ms)} ms, ${round((exp.result.bytes as number) / 1048576, 2)} MB, heap peak ${round(exp.peakMB, 1)} MB; JSON dump ${round(dump.result.ms)} ms, ${round((dump.result.bytes as number) / 1048576, 2)} MB`);
-      ctx.log(`  import: ${round(imp.result.ms)} ms, heap peak ${round(imp.peakMB, 1)} MB; JSON bulkAdd ${round(impJson.result.ms)} ms`);
-      details.exportImport = { exp, dump, imp, impJson };
-      const exOn = `${EXPORTED} articles, ${EXPORTED * CLAIMS_PER_PAGE} claims`;
-      figures.push(
-        figure({ suite: 'export/import', measure: 'export time', on: exOn, unit: 'ms', saqta: round(exp.result.ms, 1), peer: 'plain JSON dump of the same rows', peerValue: round(dump.result.ms, 1) }),
-        figure({ suite: 'export/import', measure: 'export size', on: exOn, unit: 'MB', saqta: round((exp.result.bytes as number) / 1048576, 2), peer: 'plain JSON dump of the same rows', peerValue: round((dump.result.bytes as number) / 1048576, 2) }),
-        figure({ suite: 'export/import', measure: 'export peak JS heap (extension page)', on: exOn, unit: 'MB', saqta: round(exp.peakMB, 1), peer: 'plain JSON dump of the same rows', peerValue: round(dump.peakMB, 1) }),
-        figure({ suite: 'export/import', measure: 'import into an empty library', on: exOn, unit: 'ms', saqta: round(imp.result.ms, 1), peer: 'JSON.parse + bulkAdd', peerValue: round(impJson.result.ms, 1), note: `imported ${JSON.stringify((imp.result as { counts?: unknown }).counts)}` }),
-        figure({ suite: 'export/import', measure: 'import peak JS heap (extension page)', on: exOn, unit: 'MB', saqta: round(imp.peakMB, 1), peer: 'JSON.parse + bulkAdd', peerValue: round(impJson.peakMB, 1) }),
-      );
       await call('clear');
       await page.close();
     } finally {
@@ -125,24 +103,4 @@ async function openLibrary(browser: Browser, reps: number): Promise<number[]> {
     await page.close();
   }
   return out;
-}
-
-/** Run `fn` while polling the page's JS heap; the peak in MB. */
-async function peakHeap<T>(cdp: CDPSession, fn: () => Promise<T>): Promise<{ result: T; peakMB: number }> {
-  await cdp.send('HeapProfiler.collectGarbage');
-  let peak = (await cdp.send('Runtime.getHeapUsage')).usedSize;
-  let polling = true;
-  const poll = (async () => {
-    while (polling) {
-      peak = Math.max(peak, (await cdp.send('Runtime.getHeapUsage')).usedSize);
-      await new Promise((ok) => setTimeout(ok, 20));
-    }
-  })();
-  try {
-    const result = await fn();
-    return { result, peakMB: peak / 1048576 };
-  } finally {
-    polling = false;
-    await poll;
-  }
 }
