@@ -41,6 +41,7 @@ async function main() {
     figures: [] as Figure[],
     notMeasured: [] as NotMeasured[],
     details: {},
+    seconds: {},
   };
   const server = await startServer(FIXTURE_MOUNTS);
   const ctx: BenchContext = { server, quick, log: (m) => console.log(m) };
@@ -58,7 +59,8 @@ async function main() {
         console.error(`  ${reason}`);
         report.notMeasured.push({ suite: suite.id, measure: suite.title, reason });
       }
-      console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      report.seconds![suite.id] = (Date.now() - started) / 1000;
+      console.log(`  (${report.seconds![suite.id].toFixed(1)} s)`);
     }
   } finally {
     await server.close();

@@ -23,6 +23,8 @@ export interface RunReport {
   figures: Figure[];
   notMeasured: NotMeasured[];
   details: Record<string, unknown>;
+  /** Wall-clock seconds each suite took, in run order. */
+  seconds?: Record<string, number>;
 }
 
 export function machine(): Machine {
@@ -97,6 +99,7 @@ export function updateBenchmarksMd(report: RunReport, resultsFile: string): void
     `- **Machine**: ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, ${m.os}, Node ${m.node}; load average at start ${m.loadAverage.join(' / ')}`,
     `- **Browser**: ${report.browser} (headless)`,
     `- **Raw results**: [${resultsFile.slice(ROOT.length + 1)}](${resultsFile.slice(ROOT.length + 1)})`,
+    ...(report.seconds ? [`- **Time per suite**: ${Object.entries(report.seconds).map(([id, s]) => `${id} ${Math.round(s)} s`).join(', ')}`] : []),
     '',
     markdownTable(report.figures),
     '',
