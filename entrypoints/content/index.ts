@@ -49,7 +49,7 @@ export default defineContentScript({
         res = await send('page.get', { keys: pageKeys(location.href, canonicalOf(document), null), paragraphs: capped(fingerprintCandidates(document.body)) });
       }
       if (run === checking && !ui.loaded && res.ok && res.value.annotations.length) await ui.get();
-      // A saved article: has the site changed its text since? (fingerprint here, the rest in the background)
+      // A saved article: has the site changed its text since? (text blocks read here, hashed and compared in the background)
       if (run === checking && res.ok && res.value.page && res.value.capture) void revisitNotice(res.value.page.id, ui);
     };
     void check();
