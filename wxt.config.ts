@@ -1,6 +1,7 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 import type { PluginOption } from 'vite';
+import { fileURLToPath } from 'node:url';
 import { cspString, WORKER_CONNECT } from './utils/csp';
 
 /**
@@ -20,13 +21,34 @@ function pagesCsp(): PluginOption {
 }
 
 // See ARCHITECTURE.md for the map of contexts and why each permission is here.
+// SAQTA_PROFILE_BUILD=1: an unminified build in .output-profile/ (readable function names in CPU
+// profiles: bench/profile-content.ts), beside the real one.
+const profileBuild = !!process.env.SAQTA_PROFILE_BUILD;
+
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   imports: false,
+  ...(profileBuild ? { outDir: '.output-profile' } : {}),
   vite: () => ({
     plugins: [preact(), pagesCsp()],
-    build: { target: 'es2022' },
+    build: { target: 'es2022', ...(profileBuild ? { minify: false } : {}) },
   }),
+  hooks: {
+    // The always-on content script (entrypoints/content/, on every page) gets the platform's own API
+    // (`wxt/browser` without @wxt-dev/webextension-polyfill: `browser` in Firefox, `chrome` in Chrome,
+    // both promise-based for what it calls), so no page load pays for building the polyfill's API
+    // table. Everything else, the lazily injected highlighter included, keeps the polyfill.
+    'vite:build:extendConfig': (entrypoints, config) => {
+      if (!entrypoints.some((e) => e.type === 'content-script')) return;
+      const own = fileURLToPath(new URL('./node_modules/wxt/dist/browser.mjs', import.meta.url));
+      const alias = config.resolve?.alias;
+      if (Array.isArray(alias)) {
+        for (const a of alias) if (a.find === 'wxt/browser') a.replacement = own;
+      } else if (alias && typeof alias === 'object') {
+        (alias as Record<string, string>)['wxt/browser'] = own;
+      }
+    },
+  },
   manifest: ({ browser, command }) => ({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',

@@ -62,7 +62,17 @@ export interface CoreApi {
   /** Liveness and version of the background. */
   ping: { req: {}; res: { version: string } };
   /** The page known under any of these keys, its claims and newest capture. */
-  'page.get': { req: { keys: PageKeys }; res: PageView };
+  'page.get': {
+    req: {
+      keys: PageKeys;
+      /**
+       * The page's fingerprint candidates (utils/anchoring/fingerprint-candidates.ts), when `keys`
+       * has no fingerprint: the background normalizes and hashes them (fingerprintOf), off the page.
+       */
+      paragraphs?: string[];
+    };
+    res: PageView;
+  };
   /** A page by id (extension pages). */
   'page.byId': { req: { pageId: string }; res: PageView };
   /** Create a claim; creates the page record on first use. */
@@ -227,7 +237,7 @@ export interface WatchApi {
    * capture when the fingerprint is not the one known for it.
    */
   'watch.revisit': {
-    req: { pageId: string; fingerprint: string | null; tabId?: number };
+    req: { pageId: string; fingerprint: string | null; tabId?: number; /** Instead of `fingerprint`: the page's digestCandidates, hashed in the background. */ digestParts?: string[] };
     res: { state: 'same' | 'changed' | 'unknown'; check: CheckRecord | null };
   };
   /** What Saqta knows of the live article: watch flag, state, the change not yet saved. */

@@ -36,12 +36,13 @@ export function chromeVersion(): string {
   }
 }
 
-export async function launchBrowser({ extension }: { extension: boolean }): Promise<Browser> {
-  if (extension && !existsSync(join(EXTENSION_DIR, 'manifest.json')))
-    throw new Error(`Build the extension first (npm run build): ${EXTENSION_DIR} is missing.`);
+/** `extensionDir`: another unpacked extension than the built Saqta (e.g. the content-script suite's empty-script copy). */
+export async function launchBrowser({ extension, extensionDir = EXTENSION_DIR }: { extension: boolean; extensionDir?: string }): Promise<Browser> {
+  if (extension && !existsSync(join(extensionDir, 'manifest.json')))
+    throw new Error(`Build the extension first (npm run build): ${extensionDir} is missing.`);
   const profile = mkdtempSync(join(tmpdir(), 'saqta-bench-'));
   // Same flags with the extension flags taken out, so the only difference is Saqta.
-  const args = chromeArgs(EXTENSION_DIR, { lang: 'en' }).filter(
+  const args = chromeArgs(extensionDir, { lang: 'en' }).filter(
     (a: string) => extension || !/^--(load-extension|disable-extensions-except)=/.test(a),
   );
   const context = await chromium.launchPersistentContext(profile, {

@@ -2,7 +2,8 @@ import { join, resolve } from 'node:path';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 
 export const ROOT = resolve(__dirname, '..', '..');
-export const EXTENSION_DIR = join(ROOT, '.output', 'chrome-mv3');
+/** The built extension the bench loads (SAQTA_BENCH_EXTENSION: another build, e.g. the commit before a change, for before/after). */
+export const EXTENSION_DIR = process.env.SAQTA_BENCH_EXTENSION ?? join(ROOT, '.output', 'chrome-mv3');
 export { SEED, FIXTURES, READABILITY, FIXTURE_MOUNTS } from '../../tests/paths';
 import { READABILITY } from '../../tests/paths';
 export const RESULTS = join(ROOT, 'bench', 'results');

@@ -28,3 +28,22 @@ export function rng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * Paired samples (with, without) of the same measure taken alternately: the
+ * ratio of their means and a 95% bootstrap confidence interval of it
+ * (resampling the pairs, seeded: the same samples give the same interval).
+ */
+export function pairedRatio(on: number[], off: number[], resamples = 4000): { ratio: number; low: number; high: number; diffMedian: number } {
+  const n = Math.min(on.length, off.length);
+  const mean = (xs: number[], idx: number[]) => idx.reduce((s, i) => s + xs[i], 0) / idx.length;
+  const all = [...Array(n).keys()];
+  const ratio = mean(on, all) / mean(off, all);
+  const random = rng(0x5a9a);
+  const ratios: number[] = [];
+  for (let r = 0; r < resamples; r++) {
+    const idx = all.map(() => Math.floor(random() * n));
+    ratios.push(mean(on, idx) / mean(off, idx));
+  }
+  return { ratio, low: quantile(ratios, 0.025), high: quantile(ratios, 0.975), diffMedian: median(all.map((i) => on[i] - off[i])) };
+}

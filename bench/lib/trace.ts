@@ -49,6 +49,15 @@ export function mainThreadBusyMs(events: TraceEvent[], thread: { pid: number; ti
 }
 
 /**
+ * Sum of top-level task CPU time (thread time) on a thread, in ms: what the
+ * thread computed, without the time it waited for a core on a busy machine.
+ */
+export function mainThreadCpuMs(events: TraceEvent[], thread: { pid: number; tid: number }): number {
+  return outermost(events.filter((e) => e.pid === thread.pid && e.tid === thread.tid && e.ph === 'X' && e.cat.includes('toplevel')))
+    .reduce((sum, e) => sum + (e.tdur ?? e.dur ?? 0), 0) / 1000;
+}
+
+/**
  * Time in scripts loaded from chrome-extension:// URLs on that thread: wall and
  * thread (CPU) ms, and CPU ms by kind (EvaluateScript = loading the script and
  * running its top level and main(); FunctionCall = its callbacks afterwards).

@@ -22,3 +22,20 @@ export function readability() {
 export function saqtaRepeat(n: number) {
   for (let i = 0; i < n; i++) extractArticle(document, window);
 }
+
+/** Saqta's extraction n times, the milliseconds of each step summed (utils/extract `phases`), and bare Readability's clone and parse. */
+export function phases(n: number) {
+  const saqta: Record<string, number> = {};
+  for (let i = 0; i < n; i++) extractArticle(document, window, saqta);
+  const readability = { clone: 0, parse: 0 };
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    const clone = document.cloneNode(true) as Document;
+    const t1 = performance.now();
+    new Readability(clone).parse();
+    readability.clone += t1 - t0;
+    readability.parse += performance.now() - t1;
+  }
+  const per = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round((100 * v) / n) / 100]));
+  return { saqta: per(saqta), readability: per(readability) };
+}

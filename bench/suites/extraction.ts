@@ -30,6 +30,7 @@ export const extraction: Suite = {
     const browser = await launchBrowser({ extension: false });
     const perPage: Record<string, { saqta: number; readability: number; saqtaOk: boolean; readabilityOk: boolean }> = {};
     const hotspots: Record<string, Hotspot[]> = {};
+    const phases: Record<string, unknown> = {};
     try {
       for (const p of pages) {
         const page = await browser.newPage();
@@ -43,8 +44,12 @@ export const extraction: Suite = {
           s.push(await call<Timed>('saqta'));
           if (!(i % 2)) r.push(await call<Timed>('readability'));
         }
-        if (p.name === 'seed article' || p.name === largestFixtures(1)[0]?.name)
+        if (p.name === 'seed article' || largestFixtures(3).some((f) => f.name === p.name)) {
           hotspots[p.name] = (await profileCall(browser.context, page, () => call('saqtaRepeat', 10))).hotspots;
+          const steps = await call<{ saqta: Record<string, number>; readability: Record<string, number> }>('phases', 10);
+          phases[p.name] = steps;
+          ctx.log(`  ${p.name}: ms per step, Saqta ${JSON.stringify(steps.saqta)}; bare Readability ${JSON.stringify(steps.readability)}`);
+        }
         await page.close();
         perPage[p.name] = { saqta: median(s.map((x) => x.ms)), readability: median(r.map((x) => x.ms)), saqtaOk: s[0].ok, readabilityOk: r[0].ok };
       }
@@ -63,6 +68,6 @@ export const extraction: Suite = {
       ),
     ];
     const failed = names.filter((n) => !perPage[n].saqtaOk);
-    return { figures, notMeasured: [], details: { reps, perPage, saqtaFoundNoArticle: failed, saqtaHotspots: hotspots } };
+    return { figures, notMeasured: [], details: { reps, perPage, saqtaFoundNoArticle: failed, saqtaHotspots: hotspots, phases } };
   },
 };

@@ -4,7 +4,7 @@ import type { Event, TabCommand, TabStatus } from '../../utils/messages';
 import { canonicalOf } from '../../utils/page-meta';
 import { pageKeys } from '../../utils/url';
 import { send } from '../../utils/ext/client';
-import { textFingerprint } from '../../utils/anchoring/fingerprint';
+import { capped, fingerprintCandidates } from '../../utils/anchoring/fingerprint-candidates';
 import { revisitNotice } from './revisit';
 import { LazyHighlighter } from './lazy';
 import { onSaveRequested } from './save-hook';
@@ -45,10 +45,11 @@ export default defineContentScript({
       if (res.ok && !res.value.page) {
         await idle();
         if (run !== checking || ui.loaded) return;
-        res = await send('page.get', { keys: pageKeys(location.href, canonicalOf(document), textFingerprint(document.body)) });
+        // The text fingerprint's page half only (DOM reads): the background normalizes and hashes.
+        res = await send('page.get', { keys: pageKeys(location.href, canonicalOf(document), null), paragraphs: capped(fingerprintCandidates(document.body)) });
       }
       if (run === checking && !ui.loaded && res.ok && res.value.annotations.length) await ui.get();
-      // A saved article: has the site changed its text since? (fingerprint here, the rest in the background)
+      // A saved article: has the site changed its text since? (text blocks read here, hashed and compared in the background)
       if (run === checking && res.ok && res.value.page && res.value.capture) void revisitNotice(res.value.page.id, ui);
     };
     void check();
@@ -128,8 +129,20 @@ export default defineContentScript({
           return undefined;
       }
     };
-    browser.runtime.onMessage.addListener(onMessage);
-    ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(onMessage));
+    // `browser` here is the platform's own API, not webextension-polyfill (wxt.config.ts keeps the polyfill out
+    // of this always-on script): Firefox takes the answer as a promise, Chrome through sendResponse.
+    const native = !!(globalThis as { browser?: { runtime?: { id?: string } } }).browser?.runtime?.id;
+    const listener = (msg: unknown, _sender: unknown, sendResponse: (answer: unknown) => void) => {
+      const answer = onMessage(msg) as Promise<unknown> | undefined;
+      if (!answer || native) return answer;
+      answer.then(sendResponse, (err: unknown) =>
+        // The polyfill's own shape for a rejection: the background's browser.tabs.sendMessage rejects with it.
+        sendResponse({ __mozWebExtensionPolyfillReject__: true, message: err instanceof Error ? err.message : String(err) }),
+      );
+      return true;
+    };
+    browser.runtime.onMessage.addListener(listener as Parameters<typeof browser.runtime.onMessage.addListener>[0]);
+    ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(listener as Parameters<typeof browser.runtime.onMessage.addListener>[0]));
   },
 });
 

@@ -97,6 +97,26 @@ describe('extraction of the seed article', () => {
     expect(imgs[1].getAttribute('srcset')).toBe('img/brussels-meeting.png 640w');
   });
 
+  it('keeps a pull quote the body does not say (its words only in a script or in another pull quote), drops one it says', () => {
+    const body = 'The council met on Tuesday and agreed that the new bridge would open in the spring after the inspection. ';
+    const page = new JSDOM(
+      `<html lang="en"><head><title>T</title><script type="application/ld+json">{"articleBody": "Only the script says this sentence about the harbour."}</script></head>` +
+        `<body><article><h1>T</h1><p>${body.repeat(6)}</p>` +
+        `<blockquote class="pull-quote">“the new bridge would open in the spring”</blockquote>` +
+        `<p>${body.repeat(5)}<script>var s = "Nobody in the text says the ferry stops in March";</script></p>` +
+        `<blockquote class="pullquote">Only the script says this sentence about the harbour.</blockquote>` +
+        `<blockquote class="pull_quote">Nobody in the text says the ferry stops in March</blockquote>` +
+        `</article></body></html>`,
+      { url: 'http://example.org/a' },
+    );
+    const e = extractArticle(page.window.document, page.window as unknown as Window & typeof globalThis)!;
+    expect(e.text).not.toContain('“the new bridge');
+    expect(e.text).toContain('Only the script says this sentence about the harbour.');
+    expect(e.text).toContain('Nobody in the text says the ferry stops in March');
+    // The page itself is left as it was.
+    expect(page.window.document.querySelectorAll('blockquote, script').length).toBe(5);
+  });
+
   it('sanitizes: no script, handler, style or javascript: URL survives', () => {
     const hostile = new JSDOM(
       `<html lang="en"><head><title>T</title></head><body><article><h1>T</h1>` +

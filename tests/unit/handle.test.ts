@@ -3,6 +3,11 @@ import { SaqtaDB } from '../../utils/db';
 import { handle, type HandlerDeps } from '../../utils/background/handle';
 import type { Event, PageInfo } from '../../utils/messages';
 import { pageKeys } from '../../utils/url';
+import { fingerprintCandidates, textFingerprint } from '../../utils/anchoring/fingerprint';
+import { JSDOM } from 'jsdom';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SEED } from '../paths';
 
 const quote = (exact: string) => [
   { type: 'TextQuoteSelector' as const, exact, prefix: 'before ', suffix: ' after' },
@@ -57,6 +62,29 @@ describe('handle', () => {
 
     const tags = await handle({ type: 'tags.list' }, deps);
     expect(tags).toMatchObject({ ok: true, value: { tags: [{ name: 'Arrest', count: 1 }] } });
+  });
+
+  it('finds a page on a mirror by the paragraphs the content script sends (fingerprint made in the background)', async () => {
+    const seed = new JSDOM(readFileSync(join(SEED, 'index.html'), 'utf8')).window.document;
+    const fingerprint = textFingerprint(seed.body);
+    expect(fingerprint).toMatch(/^fp1:/);
+    const made = await handle(
+      { type: 'annotation.create', page: { ...page, keys: pageKeys('https://news.example/a/2.html', null, fingerprint) }, selector: quote('claim'), body: { tags: [], note: '', color: 'yellow' } },
+      deps,
+    );
+    expect(made.ok).toBe(true);
+    // The mirror: other URL, no canonical link, other page chrome, the same article.
+    const mirror = new JSDOM(readFileSync(join(SEED, 'index.html'), 'utf8')).window.document;
+    mirror.querySelector('header')?.remove();
+    mirror.querySelector('footer')?.remove();
+    const keys = pageKeys('https://mirror.example/copy?id=7');
+    const byUrl = await handle({ type: 'page.get', keys }, deps);
+    expect(byUrl).toMatchObject({ ok: true, value: { page: null, annotations: [] } });
+    const byText = await handle({ type: 'page.get', keys, paragraphs: fingerprintCandidates(mirror.body) }, deps);
+    expect(byText).toMatchObject({ ok: true, value: { page: { fingerprint }, annotations: [{ body: { color: 'yellow' } }] } });
+    // Another article's paragraphs (and junk a page could send) find nothing.
+    const other = await handle({ type: 'page.get', keys, paragraphs: ['x'.repeat(200), 42 as unknown as string] }, deps);
+    expect(other).toMatchObject({ ok: true, value: { page: null } });
   });
 
   it('refuses bad claims with a readable message and stores nothing', async () => {

@@ -183,6 +183,20 @@ describe('watching', () => {
     expect(deps.fetched).toEqual([]); // a revisit reads the tab, it never fetches
   });
 
+  it('revisit: the text blocks the content script sends are one digest: the same blocks are a known change, other blocks are compared again', async () => {
+    const pageId = await savedSeed();
+    const blocks = ['A paragraph the live page shows now, long enough to count.', 'And a second one.'];
+    const first = await handle({ type: 'watch.revisit', pageId, fingerprint: null, digestParts: blocks, tabId: 7 }, deps);
+    expect(first).toMatchObject({ ok: true, value: { state: 'changed', check: { via: 'revisit' } } });
+    // The same blocks (white space aside: the digest normalizes) again: the known change, no second record.
+    const again = await handle({ type: 'watch.revisit', pageId, fingerprint: null, digestParts: blocks.map((b) => ` ${b}  `), tabId: 7 }, deps);
+    expect(again).toMatchObject({ ok: true, value: { state: 'changed' } });
+    expect(await deps.db.checks.count()).toBe(1);
+    // Other blocks: another digest, compared again (a second record).
+    await handle({ type: 'watch.revisit', pageId, fingerprint: null, digestParts: ['Something else entirely, written later.'], tabId: 7 }, deps);
+    expect(await deps.db.checks.count()).toBe(2);
+  });
+
   it('exports carry the check records; verify recomputes their hashes and finds an edited one', async () => {
     const pageId = await savedSeed();
     deps.served = { ok: false, errorClass: 'refused', error: 'net::ERR_CONNECTION_REFUSED' };

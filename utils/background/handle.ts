@@ -13,6 +13,7 @@ import { settingsHandlers, type SettingsStore } from './settings';
 import { evidenceHandlers, type EvidenceDeps } from './evidence';
 import { readOnlyClaim, teamHandlers, type TeamHost } from './team';
 import { findPage } from '../store/pages';
+import { fingerprintOf } from '../anchoring/fingerprint';
 import {
   annotationsOf,
   createAnnotation,
@@ -68,7 +69,12 @@ const coreHandlers: HandlerSet<CoreApi> = {
   },
   async 'page.get'(req, { db }) {
     if (!req.keys?.normalizedUrl) return fail('bad-request', 'The page has no URL.');
-    return ok(await viewOf(db, await findPage(db, req.keys)));
+    let keys = req.keys;
+    if (!keys.fingerprint && Array.isArray(req.paragraphs)) {
+      const fingerprint = fingerprintOf(req.paragraphs);
+      if (fingerprint) keys = { ...keys, fingerprint };
+    }
+    return ok(await viewOf(db, await findPage(db, keys)));
   },
   async 'page.byId'(req, { db }) {
     const page = await db.pages.get(req.pageId);

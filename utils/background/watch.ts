@@ -27,6 +27,7 @@ import { outcomeOfStatus, type CheckRecord, type NetErrorClass } from '../watch/
 import { runQueue } from '../watch/queue';
 import { quoteOf, nowIso } from '../annotation';
 import { pageKeys } from '../url';
+import { digestOf } from '../anchoring/fingerprint';
 
 export const DEFAULT_WATCH: WatchSettings = { intervalHours: 24, tags: [], notify: true };
 export const INTERVALS = [6, 12, 24, 48, 168] as const;
@@ -293,7 +294,8 @@ const validInterval = (h: unknown) => typeof h === 'number' && (INTERVALS as rea
 export const watchHandlers: HandlerSet<WatchApi> = {
   async 'watch.revisit'(req, deps) {
     if (typeof req.pageId !== 'string' || !Number.isInteger(req.tabId)) return fail('bad-request', 'Which page and tab?');
-    return ok(await revisit(deps, req.pageId, req.fingerprint ?? null, req.tabId!));
+    const digest = req.fingerprint ?? (Array.isArray(req.digestParts) ? digestOf(req.digestParts) : null);
+    return ok(await revisit(deps, req.pageId, digest, req.tabId!));
   },
   async 'watch.status'(req, { db }) {
     if (typeof req.pageId !== 'string') return fail('bad-request', 'Which page?');

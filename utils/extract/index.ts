@@ -42,25 +42,30 @@ const bare = (s: string) =>
     .replace(/[\s"'“”„«»‘’‹›]+/g, ' ')
     .trim();
 
-const NOT_TEXT = new Set(['SCRIPT', 'STYLE', 'TEMPLATE', 'NOSCRIPT']);
-
 /**
  * Drop pull quotes whose words the body says anyway (they would read twice).
- * The body's text is read once, skipping the pull quotes themselves and
- * script/style (no second clone of the page).
+ * The body's text is read once, natively (`textContent`), with the pull
+ * quotes and script/style/template/noscript elements set aside for that read
+ * (each swapped for an empty placeholder and put back): the same text a walk
+ * of the body's text nodes skipping them would give, without walking in
+ * JavaScript and without a second clone of the page.
  */
 function dropRepeatedPullQuotes(doc: Document, quotes: Element[]): void {
-  if (!quotes.length) return;
-  const skip = new Set<Element>(quotes);
-  const parts: string[] = [];
-  const walk = (el: Element) => {
-    for (let c = el.firstChild; c; c = c.nextSibling) {
-      if (c.nodeType === 3) parts.push((c as Text).data);
-      else if (c.nodeType === 1 && !skip.has(c as Element) && !NOT_TEXT.has((c as Element).tagName.toUpperCase())) walk(c as Element);
-    }
-  };
-  walk(doc.body);
-  const all = bare(parts.join(''));
+  if (!quotes.length || !doc.body) return;
+  const aside = new Set<Element>(quotes);
+  for (const el of doc.body.querySelectorAll('script, style, template, noscript')) aside.add(el);
+  // Outermost only: an element inside another set-aside one goes with it.
+  const outer = [...aside].filter((el) => {
+    for (let up = el.parentElement; up; up = up.parentElement) if (aside.has(up)) return false;
+    return el !== doc.body && el.parentNode;
+  });
+  const holes = outer.map((el) => {
+    const hole = doc.createComment('');
+    el.replaceWith(hole);
+    return hole;
+  });
+  const all = bare(doc.body.textContent ?? '');
+  outer.forEach((el, i) => holes[i].replaceWith(el));
   for (const q of quotes) {
     const text = bare(q.textContent ?? '');
     if (text && all.includes(text)) q.remove();
@@ -97,10 +102,24 @@ export function paragraphsOf(root: Node): string[] {
   return out;
 }
 
-export function extractArticle(doc: Document, win: Window & typeof globalThis): ExtractedArticle | null {
+/**
+ * `phases`: when given, the milliseconds each step took are added to it (the
+ * extraction bench reads where the time beyond Readability goes).
+ */
+export function extractArticle(doc: Document, win: Window & typeof globalThis, phases?: Record<string, number>): ExtractedArticle | null {
+  let t = phases ? performance.now() : 0;
+  const lap = phases
+    ? (name: string) => {
+        const now = performance.now();
+        phases[name] = (phases[name] ?? 0) + now - t;
+        t = now;
+      }
+    : () => undefined;
   const base = doc.baseURI;
   const clone = doc.cloneNode(true) as Document;
+  lap('clone');
   pinShownImages(doc, clone, base);
+  lap('images');
   // Furniture and pull quotes in one pass over the clone.
   const quotes: Element[] = [];
   let found: Element[] = [];
@@ -119,34 +138,47 @@ export function extractArticle(doc: Document, win: Window & typeof globalThis): 
     if ((el.textContent ?? '').length > 2000) continue;
     el.remove();
   }
+  lap('furniture');
   dropRepeatedPullQuotes(clone, quotes.filter((q) => q.closest('html')));
+  lap('pullQuotes');
   // Classes are dropped by the sanitizer anyway (FORBID_ATTR): Readability need not strip them.
   const parsed = new Readability(clone, { keepClasses: true }).parse();
+  lap('readability');
   if (!parsed || !parsed.content) return null;
 
   // Sanitized once, read as a DOM (its text and images) and serialized once.
   const holder = sanitizeArticleToBody(parsed.content, win);
+  lap('sanitize');
   const html = holder.innerHTML;
+  lap('serialize');
   const paragraphs = paragraphsOf(holder);
   const text = paragraphs.join('\n\n');
+  lap('text');
   const lang = parsed.lang || langOf(doc);
   const rdir = parsed.dir?.toLowerCase();
   // Only the direction the page states; views infer one from the language (see dirOf).
   const dir = rdir === 'rtl' || rdir === 'ltr' ? rdir : dirOf(doc);
   const clean = (s: string | null | undefined) => s?.replace(/[ \t\r\n\f]+/g, " ").trim() || undefined;
 
+  const publishedTime = clean(parsed.publishedTime) ?? publishedTimeOf(doc);
+  const canonicalUrl = canonicalOf(doc) ?? undefined;
+  lap('meta');
+  const wordCount = countWords(text, lang);
+  lap('words');
+  const images = imageUrls(holder);
+  lap('imageUrls');
   return {
     title: clean(parsed.title) ?? clean(doc.title) ?? '',
     byline: clean(parsed.byline),
     siteName: clean(parsed.siteName),
     lang,
     dir,
-    publishedTime: clean(parsed.publishedTime) ?? publishedTimeOf(doc),
-    canonicalUrl: canonicalOf(doc) ?? undefined,
+    publishedTime,
+    canonicalUrl,
     excerpt: clean(parsed.excerpt),
-    wordCount: countWords(text, lang),
+    wordCount,
     html,
     text,
-    images: imageUrls(holder),
+    images,
   };
 }
