@@ -18,7 +18,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { WARCParser, type WARCRecord } from 'warcio';
 import pako from 'pako';
 import { getSurt } from 'warcio/utils';
-import { concatBytes } from '../bundle/zip-read';
+import { concatBytes, memorySource, readAhead } from '../bundle/zip-read';
 import { listArchive, storedRange, streamEntry, type ArchiveEntry, type ByteSource } from './archive';
 import { CDXJ, DATAPACKAGE, DIGEST, cdxTimestamp, compareCdx, isWarcPath, type CdxEntry, type DataPackage } from './format';
 
@@ -59,6 +59,14 @@ export class Cancelled extends Error {
 
 const KEEP = /\.(json|jsonld|jsonl|cdxj|cdx|cdx\.gz)$/;
 const MAX_KEEP = 256 * 1024 * 1024;
+/**
+ * WARC files up to this size are kept as the bytes that were hashed and CRC-checked, and their
+ * records read from memory (a Saqta WACZ has one small WARC file per article: one Blob read per
+ * record cost more than the rest of the check); larger ones, and any beyond WARC_KEEP_TOTAL, are
+ * read by range from the archive as replay tools read them.
+ */
+const WARC_KEEP = 4 * 1024 * 1024;
+const WARC_KEEP_TOTAL = 128 * 1024 * 1024;
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -82,20 +90,28 @@ export async function readWacz(src: ByteSource, opts: ReadWaczOptions = {}): Pro
   const files = new Map<string, WaczFile>();
   const total = entries.reduce((s, e) => s + e.size, 0);
   let done = 0;
+  let warcKept = 0;
+  // Entries are read in archive order: small ones come from one read-ahead window, not one Blob read each.
+  const seq = readAhead(src);
   for (const e of entries) {
     if (opts.signal?.aborted) throw new Cancelled();
     const hash = sha256.create();
-    const keep = KEEP.test(e.name) && e.size <= MAX_KEEP;
+    const warcFile = isWarcPath(e.name) && e.method === 0;
+    const keepWarc = warcFile && e.size <= WARC_KEEP && warcKept + e.size <= WARC_KEEP_TOTAL;
+    const keep = (KEEP.test(e.name) && e.size <= MAX_KEEP) || keepWarc;
     const parts: Uint8Array[] = [];
-    const dataOffset = await streamEntry(src, e, (chunk) => {
+    const dataOffset = await streamEntry(seq, e, (chunk) => {
       hash.update(chunk);
       if (keep) parts.push(chunk.slice());
     });
     const file: WaczFile = { size: e.size, sha256: bytesToHex(hash.digest()), method: e.method };
-    if (keep) file.bytes = concatBytes(parts);
+    if (keep && !warcFile) file.bytes = concatBytes(parts);
     if (isWarcPath(e.name)) {
       if (e.method !== 0) problems.push({ file: e.name, message: 'a WARC file must be stored in the ZIP without compression (replay reads it by byte range)' });
-      else file.range = storedRange(src, e as ArchiveEntry, dataOffset);
+      else if (keepWarc) {
+        warcKept += e.size;
+        file.range = memorySource(concatBytes(parts));
+      } else file.range = storedRange(src, e as ArchiveEntry, dataOffset);
     }
     files.set(e.name, file);
     done += e.size;

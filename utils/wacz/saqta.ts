@@ -44,6 +44,12 @@ export async function readSaqtaContents(read: ReadWacz, problems: WaczProblem[])
     const m = /^(articles\/[^/]+)\/page\.json$/.exec(name);
     if (m) dirs.add(m[1]!);
   }
+  // Each article's capture records, found in one pass over the file names (not one pass per article).
+  const captureFiles = new Map<string, string[]>();
+  for (const name of read.files.keys()) {
+    const m = /^(articles\/[^/]+)\/capture-.*\/capture\.json$/.exec(name);
+    if (m) captureFiles.set(m[1]!, [...(captureFiles.get(m[1]!) ?? []), name]);
+  }
   const articles: ParsedArticle[] = [];
   for (const dir of [...dirs].sort()) {
     const pagePath = `${dir}/page.json`;
@@ -55,7 +61,7 @@ export async function readSaqtaContents(read: ReadWacz, problems: WaczProblem[])
       continue;
     }
     const captures: ParsedCapture[] = [];
-    const capturePaths = [...read.files.keys()].filter((n) => n.startsWith(`${dir}/capture-`) && n.endsWith('/capture.json')).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    const capturePaths = (captureFiles.get(dir) ?? []).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
     for (const path of capturePaths) {
       const c = await readCapture(read, path, page.id, problems);
       if (c) captures.push(c);
