@@ -13,7 +13,6 @@ import { claimsMarkdown } from '../../utils/bundle/markdown';
 import { toCollection } from '../../utils/bundle/jsonld';
 import { newId } from '../../utils/annotation';
 import { exportEvidence } from '../../utils/ext/evidence';
-import { withChecks } from '../../utils/store/watch';
 
 export function download(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);
@@ -64,8 +63,9 @@ export async function buildExport(
   const { pageIds, only } = await selectionPages(db, sel);
   const created = new Date();
   const sink = new BlobSink();
+  // With each article's watch check records (as utils/store/watch.ts withChecks adds them, one query per batch).
   // Signed with the install's key, and time-stamped when timestamps are on (utils/ext/evidence.ts).
-  await writeWacz(withChecks(db, collectArticles(db, pageIds, only)), { title: label.title, lang: label.lang, created, software, total: pageIds.length, signal, onProgress, digestFields: exportEvidence }, sink.push);
+  await writeWacz(collectArticles(db, pageIds, only, { checks: true }), { title: label.title, lang: label.lang, created, software, total: pageIds.length, signal, onProgress, digestFields: exportEvidence }, sink.push);
   return { blob: sink.blob('application/wacz'), created };
 }
 

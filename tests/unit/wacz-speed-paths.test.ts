@@ -16,6 +16,8 @@ import { collectArticles, selectionPages } from '../../utils/bundle/collect';
 import { importBytes } from '../../utils/bundle/import';
 import { writeWacz } from '../../utils/wacz/write';
 import type { Annotation } from '../../utils/annotation';
+import { withChecks } from '../../utils/store/watch';
+import type { CheckRecord } from '../../utils/watch/record';
 import { seedLibrary, htmlWindow } from './bundle-helpers';
 
 let seed = 7;
@@ -100,5 +102,28 @@ describe('WACZ import reads artifacts from memory and by range alike', () => {
     const hashes = async (d: SaqtaDB) => (await Promise.all((await d.blobs.toArray()).map(async (b) => `${b.id}:${sha256Hex(new Uint8Array(await b.data.arrayBuffer()))}`))).sort();
     expect(await hashes(db)).toEqual(await hashes(src));
     expect(await hashes(db)).toContain(`blob-big:${ref.sha256}`);
+  });
+});
+
+describe('what an export collects', () => {
+  it('reads each article once, with the same check records in the same order as withChecks', async () => {
+    const db = await seedLibrary();
+    const pages = await db.pages.toArray();
+    const check = (id: string, pageId: string, at: string) => ({ id, pageId, url: 'https://x.example/', at, via: 'watch', outcome: 'same', prevHash: null, hash: id }) as unknown as CheckRecord;
+    // Out of order, two at the same time: the [pageId+at] index orders them by time, then id.
+    await db.checks.bulkAdd([check('c3', pages[0]!.id, '2026-06-02T00:00:00Z'), check('c2', pages[0]!.id, '2026-06-01T00:00:00Z'), check('c1', pages[0]!.id, '2026-06-02T00:00:00Z'), check('d1', pages[1]!.id, '2026-05-01T00:00:00Z')]);
+    const ids = pages.map((p) => p.id);
+    const batched = [];
+    for await (const a of collectArticles(db, ids, undefined, { checks: true })) batched.push(a);
+    const one = [];
+    for await (const a of withChecks(db, collectArticles(db, ids))) one.push(a);
+    expect(batched.map((a) => a.checks?.map((c) => c.id))).toEqual(one.map((a) => a.checks?.map((c) => c.id)));
+    expect(batched.map((a) => a.checks?.map((c) => c.id))).toEqual([['c2', 'c1', 'c3'], ['d1']]);
+    // The newest saved copy is read once: its bytes are handed to the writers with its text.
+    const saved = batched.find((a) => a.captures.length)!;
+    const art = saved.captures.at(-1)!.files.find((f) => f.ref.kind === 'article')!;
+    expect(art.data).toBeInstanceOf(Uint8Array);
+    expect(saved.articleHtml).toBe(new TextDecoder().decode(art.data as Uint8Array));
+    expect(sha256Hex(art.data as Uint8Array)).toBe(art.ref.sha256);
   });
 });
