@@ -31,6 +31,8 @@ export interface WaczFile {
   bytes?: Uint8Array;
   /** WARC files: their bytes by range. */
   range?: ByteSource;
+  /** A WARC file whose checked bytes are kept in memory (`range` reads them there). */
+  kept?: boolean;
 }
 
 export interface WaczProblem {
@@ -43,7 +45,18 @@ export interface ReadWacz {
   pkg?: DataPackage;
   cdx: (CdxEntry & { line: number; file: string })[];
   problems: WaczProblem[];
+  /**
+   * Records `checkRecords` parsed from WARC files kept in memory, by `recordKey`, with their payload's
+   * hex SHA-256 (bounded by RECORD_CACHE bytes of payload): import reads the same records again for
+   * the artifacts and takes them from here instead of parsing and inflating them twice.
+   */
+  records?: Map<string, ReadRecord & { sha256: string }>;
 }
+
+/** Payload bytes `checkRecords` keeps for the import's second look at the same records. */
+const RECORD_CACHE = 64 * 1024 * 1024;
+/** The key of a record in `ReadWacz.records`. */
+export const recordKey = (path: string, offset: number, length: number) => `${path}#${offset}+${length}`;
 
 export interface ReadWaczOptions {
   signal?: AbortSignal;
@@ -111,6 +124,7 @@ export async function readWacz(src: ByteSource, opts: ReadWaczOptions = {}): Pro
       else if (keepWarc) {
         warcKept += e.size;
         file.range = memorySource(concatBytes(parts));
+        file.kept = true;
       } else file.range = storedRange(src, e as ArchiveEntry, dataOffset);
     }
     files.set(e.name, file);
@@ -272,6 +286,8 @@ const hex = (d: string | null | undefined) => (d ?? '').replace(/^sha-?256:/i, '
 export async function checkRecords(read: ReadWacz, opts: { signal?: AbortSignal; onRecord?(done: number, total: number): void } = {}): Promise<WaczProblem[]> {
   const problems: WaczProblem[] = [];
   let done = 0;
+  let cached = 0;
+  read.records ??= new Map();
   for (const e of read.cdx) {
     if (opts.signal?.aborted) throw new Cancelled();
     const where = `${e.file} line ${e.line}`;
@@ -297,6 +313,10 @@ export async function checkRecords(read: ReadWacz, opts: { signal?: AbortSignal;
     if (cdxTimestamp(record.warcDate ?? '') !== e.timestamp.slice(0, 14)) bad(`is dated ${record.warcDate}, the index says ${e.timestamp}`);
     if (record.warcType === 'request' || record.warcType === 'warcinfo') bad(`is a ${record.warcType} record, which an index does not point to`);
     const digest = bytesToHex(sha256(payload));
+    if (warc.kept && cached + payload.length <= RECORD_CACHE) {
+      cached += payload.length;
+      read.records.set(recordKey(path, Number(e.offset), Number(e.length)), { ...got, sha256: digest });
+    }
     const declared = record.warcPayloadDigest;
     if (declared && /^sha-?256:[0-9a-f]{64}$/i.test(declared) && hex(declared) !== digest) bad(`has a payload whose SHA-256 is not its WARC-Payload-Digest: the record was changed`);
     if (e.digest && /^(sha-?256:)?[0-9a-f]{64}$/i.test(e.digest) && hex(e.digest) !== digest) bad(`has a payload whose SHA-256 is not the digest in the index`);

@@ -13,7 +13,7 @@ import { checkPage, type ParsedArticle, type ParsedCapture } from '../bundle/rea
 import { fromJsonLd, type ImportedClaim } from '../bundle/jsonld';
 import { ANNOTATIONS } from '../bundle/format';
 import { BundleError } from '../bundle/errors';
-import { parseJson, readRecord, type ReadWacz, type WaczProblem } from './read';
+import { parseJson, readRecord, recordKey, type ReadWacz, type WaczProblem } from './read';
 import type { Exchange } from './records';
 
 const KINDS: ArtifactKind[] = ['article', 'snapshot', 'raw', 'screenshot', 'image', 'resource'];
@@ -96,9 +96,10 @@ async function readCapture(read: ReadWacz, path: string, pageId: string, problem
       problems.push({ file: path, message: `artifact ${i + 1} points to ${JSON.stringify(w.file)}, not a WARC file of the archive` });
       continue;
     }
-    let got;
+    // The record as checkRecords parsed it (same bytes, same parse), else read now.
+    let got = read.records?.get(recordKey(String(w.file), w.offset as number, w.length as number));
     try {
-      got = await readRecord(warc.range, w.offset as number, w.length as number);
+      got ??= { ...(await readRecord(warc.range, w.offset as number, w.length as number)), sha256: '' };
     } catch (err) {
       problems.push({ file: String(w.file), message: `record of artifact ${i + 1} of ${path}: ${(err as Error).message}` });
       continue;
@@ -107,7 +108,7 @@ async function readCapture(read: ReadWacz, path: string, pageId: string, problem
       problems.push({ file: String(w.file), message: `the record at offset ${w.offset} is not ${String(w.recordId)} (${path}, artifact ${i + 1})` });
       continue;
     }
-    const digest = bytesToHex(sha256(got.payload));
+    const digest = got.sha256 || bytesToHex(sha256(got.payload));
     if (digest !== a.sha256) {
       problems.push({ file: String(w.file), message: `the ${String(a.kind)} of ${path} in record ${String(w.recordId)} has another SHA-256 than the capture record lists` });
       continue;
