@@ -14,15 +14,20 @@ import { cleanSavedHtml } from './clean-html';
 import { sliceYield } from './yield';
 import { blobSource, memorySource, type ByteSource } from './zip-read';
 import { readWaczForImport } from '../wacz/import';
-import { listArchive } from '../wacz/archive';
+import { listArchive, type ArchiveEntry } from '../wacz/archive';
 import { looksLikeWacz } from '../wacz/verify';
 
-/** A .wacz (WARC files under archive/) rather than an older Saqta .zip bundle; a broken ZIP is left to the bundle reader's refusals. */
-async function isWaczSource(src: ByteSource): Promise<boolean> {
+/**
+ * A .wacz (WARC files under archive/) rather than an older Saqta .zip bundle: its checked listing, handed
+ * to the WACZ reader so the archive is not listed twice; null for a bundle, and a broken ZIP is left
+ * to the bundle reader's refusals.
+ */
+async function waczEntries(src: ByteSource): Promise<ArchiveEntry[] | null> {
   try {
-    return looksLikeWacz((await listArchive(src)).map((e) => e.name));
+    const entries = await listArchive(src);
+    return looksLikeWacz(entries.map((e) => e.name)) ? entries : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -97,9 +102,10 @@ export async function importSource(db: SaqtaDB, src: ByteSource, opts: ImportOpt
     return mergeIntoLibrary(db, [], fromJsonLd(text), { signal: opts.signal, onProgress: (d, t) => opts.onProgress?.('write', d, t) });
   }
   const win = domOf(opts);
-  if (await isWaczSource(src)) {
+  const entries = await waczEntries(src);
+  if (entries) {
     // A WACZ's saved pages are no more trusted than a bundle's: the same cleaning, then the same merge.
-    const { articles, claims, evidence } = await readWaczForImport(src, opts);
+    const { articles, claims, evidence } = await readWaczForImport(src, opts, entries);
     return { ...(await cleanAndMerge(db, articles, claims, [], win, opts)), evidence };
   }
   const parsed: ParsedParts = file && opts.worker

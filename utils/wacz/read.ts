@@ -60,6 +60,8 @@ export const recordKey = (path: string, offset: number, length: number) => `${pa
 
 export interface ReadWaczOptions {
   signal?: AbortSignal;
+  /** The archive's checked listing (listArchive) when the caller already made it for this source. */
+  entries?: ArchiveEntry[];
   onProgress?(done: number, total: number): void;
 }
 
@@ -98,7 +100,7 @@ export function parseJson(files: Map<string, WaczFile>, path: string, problems: 
 }
 
 export async function readWacz(src: ByteSource, opts: ReadWaczOptions = {}): Promise<ReadWacz> {
-  const entries = (await listArchive(src)).sort((a, b) => a.at - b.at);
+  const entries = [...(opts.entries ?? (await listArchive(src)))].sort((a, b) => a.at - b.at);
   const problems: WaczProblem[] = [];
   const files = new Map<string, WaczFile>();
   const total = entries.reduce((s, e) => s + e.size, 0);
