@@ -18,7 +18,7 @@ import { writeWacz } from '../../utils/wacz/write';
 import type { Annotation } from '../../utils/annotation';
 import { withChecks } from '../../utils/store/watch';
 import type { CheckRecord } from '../../utils/watch/record';
-import { seedLibrary, htmlWindow } from './bundle-helpers';
+import { seedLibrary, htmlWindow, HOSTILE_ARTICLE_HTML } from './bundle-helpers';
 
 let seed = 7;
 const random = () => {
@@ -102,6 +102,29 @@ describe('WACZ import reads artifacts from memory and by range alike', () => {
     const hashes = async (d: SaqtaDB) => (await Promise.all((await d.blobs.toArray()).map(async (b) => `${b.id}:${sha256Hex(new Uint8Array(await b.data.arrayBuffer()))}`))).sort();
     expect(await hashes(db)).toEqual(await hashes(src));
     expect(await hashes(db)).toContain(`blob-big:${ref.sha256}`);
+  });
+});
+
+describe('WACZ import cleans saved HTML from the bytes it checked', () => {
+  it('stores a hostile saved copy cleaned, with a note, and a clean one unchanged', async () => {
+    const src = await seedLibrary();
+    const art = (await src.blobs.get('blob-article'))!;
+    const hostile = new TextEncoder().encode(HOSTILE_ARTICLE_HTML);
+    await src.blobs.update('blob-article', { data: new NodeBlob([hostile], { type: 'text/html' }) as unknown as Blob, sha256: sha256Hex(hostile), size: hostile.length });
+    const cap = (await src.captures.get(art.captureId))!;
+    await src.captures.update(cap.id, { artifacts: cap.artifacts.map((a) => (a.blobId === 'blob-article' ? { ...a, sha256: sha256Hex(hostile), size: hostile.length } : a)) });
+    const { pageIds } = await selectionPages(src, { kind: 'all' });
+    const chunks: Uint8Array[] = [];
+    await writeWacz(collectArticles(src, pageIds), { title: 't', created: new Date('2026-06-27T08:00:00Z'), software: 'Saqta test', total: pageIds.length }, (c) => void chunks.push(c));
+    const db = new SaqtaDB(`speed-clean-${Math.random()}`);
+    const summary = await importBytes(db, concatBytes(chunks), { window: await htmlWindow() });
+    expect(summary.notes?.map((n) => n.key)).toContain('impNoteCleaned');
+    const stored = await (await db.blobs.get('blob-article'))!.data.text();
+    expect(stored).not.toMatch(/<script|alert\(|http-equiv="refresh"/i);
+    expect(stored).toContain('Бельгияға');
+    // The screenshot (not HTML) is kept byte for byte.
+    const shot = (await db.blobs.get('blob-shot'))!;
+    expect(sha256Hex(new Uint8Array(await shot.data.arrayBuffer()))).toBe((await src.blobs.get('blob-shot'))!.sha256);
   });
 });
 

@@ -31,6 +31,9 @@ async function waczEntries(src: ByteSource): Promise<ArchiveEntry[] | null> {
   }
 }
 
+/** As Blob.text() decodes: UTF-8, bad bytes replaced, a BOM dropped. */
+const utf8 = new TextDecoder();
+
 export const MAX_JSON_IMPORT = 256 * 1024 * 1024;
 
 export interface ImportOptions {
@@ -147,7 +150,9 @@ export async function cleanArticles(articles: ParsedArticle[], win: Window & typ
     for (const c of a.captures) {
       for (const f of c.files) {
         if ((f.ref.kind !== 'article' && f.ref.kind !== 'snapshot') || !/html/i.test(f.ref.mime)) continue;
-        const r = cleanSavedHtml(f.ref.kind, await f.data.text(), win);
+        const text = f.bytes ? utf8.decode(f.bytes) : await f.data.text();
+        delete f.bytes;
+        const r = cleanSavedHtml(f.ref.kind, text, win);
         if (r.removed.length) {
           const bytes = new TextEncoder().encode(r.html);
           const was = f.ref.sha256;

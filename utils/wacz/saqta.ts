@@ -116,7 +116,8 @@ async function readCapture(read: ReadWacz, path: string, pageId: string, problem
     const ref: ArtifactRef = { kind: a.kind as ArtifactKind, blobId: a.blobId.slice(0, 300), sha256: digest, size: got.payload.length, mime: a.mime.slice(0, 200) };
     if (typeof a.sourceUrl === 'string' && a.sourceUrl.length < 8000) ref.sourceUrl = a.sourceUrl;
     refs.push(ref);
-    files.push({ ref, data: new Blob([got.payload as Uint8Array<ArrayBuffer>], { type: ref.mime }), path: `${String(w.file)}#${w.offset}` });
+    const html = (ref.kind === 'article' || ref.kind === 'snapshot') && /html/i.test(ref.mime);
+    files.push({ ref, data: new Blob([got.payload as Uint8Array<ArrayBuffer>], { type: ref.mime }), path: `${String(w.file)}#${w.offset}`, ...(html ? { bytes: got.payload } : {}) });
   }
   const record: CaptureRecord = {
     id: raw.id.slice(0, 300),
