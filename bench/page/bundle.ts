@@ -1,40 +1,35 @@
 /**
  * Runs in an extension page of the benchmark browser, after
  * bench/page/library.ts has generated a library: times Saqta's export and
- * import of its articles, and the plain way of doing the same (the peer).
+ * import of its articles the way the library page does them, and the plain
+ * way of doing the same (the peer).
+ *
+ * Export: `buildExport` (entrypoints/library/export.ts), what the Export
+ * button runs minus the download: a signed WACZ (WARC records, CDXJ, pages,
+ * reader copies, datapackage and its signed digest) into a Blob folded every
+ * 8 MiB. Import: `importFile` (utils/bundle/import.ts), what the Import
+ * button runs minus the file picker: the WACZ checked (ZIP, hashes,
+ * signature, every CDXJ entry against its record), its saved HTML sanitized,
+ * then merged in one transaction.
  */
 import { SaqtaDB } from '../../utils/db';
-import { collectArticles } from '../../utils/bundle/collect';
-import { writeBundle } from '../../utils/bundle/write';
-import { parseBundle } from '../../utils/bundle/read';
-import { mergeIntoLibrary } from '../../utils/bundle/merge';
-import { blobSource } from '../../utils/bundle/zip-read';
+import { buildExport } from '../../entrypoints/library/export';
+import { importFile } from '../../utils/bundle/import';
 import { currentDb } from './library';
 
 export { seed, clear } from './library';
 
 let lastBundle: Blob | null = null;
 
-/** Export the first `count` articles as a Saqta bundle, into a Blob folded every 8 MiB as the library page does. */
+/** Export every article of the generated library as the Export button does (a signed WACZ). */
 export async function exportBundle(count: number) {
-  const ids = ((await currentDb().pages.orderBy('createdAt').primaryKeys()) as string[]).slice(0, count);
   const t0 = performance.now();
-  let parts: BlobPart[] = [];
-  let pending: Uint8Array[] = [];
-  let size = 0;
-  const fold = () => {
-    parts = [new Blob([...parts, ...(pending as BlobPart[])])];
-    pending = [];
-    size = 0;
-  };
-  await writeBundle(collectArticles(currentDb(), ids), { title: 'bench', created: new Date(), software: 'Saqta bench', total: ids.length }, (c) => {
-    pending.push(c);
-    size += c.length;
-    if (size > 8 * 1024 * 1024) fold();
-  });
-  fold();
-  lastBundle = new Blob(parts, { type: 'application/zip' });
+  let shown = 0;
+  const { blob } = await buildExport(currentDb(), { kind: 'all' }, 'Saqta bench', (done) => void (shown = done), undefined, { title: 'bench', lang: 'en' });
   const ms = performance.now() - t0;
+  // Imported as one contiguous file, as a File the reader picks is (not the export's chain of folded parts).
+  lastBundle = new Blob([await blob.arrayBuffer()], { type: blob.type });
+  if (shown !== count) throw new Error(`exported ${shown} articles, expected ${count}`);
   return { ms, bytes: lastBundle.size };
 }
 
@@ -53,18 +48,17 @@ export async function exportJson(count: number) {
   return { ms: performance.now() - t0, bytes: new Blob([lastDump]).size };
 }
 
-/** Import the last exported bundle into an empty library, read by slices from its Blob as the library page reads a picked File. */
+/** Import the last export into an empty library as the Import button does with a picked File. */
 export async function importBundle() {
   const target = new SaqtaDB('saqta-bench-import');
   await target.delete();
   await target.open();
   const t0 = performance.now();
-  const parsed = await parseBundle(blobSource(lastBundle!));
-  const summary = await mergeIntoLibrary(target, parsed.articles, parsed.claims);
+  const summary = await importFile(target, lastBundle!);
   const ms = performance.now() - t0;
-  const counts = { pages: await target.pages.count(), claims: await target.annotations.count() };
+  const counts = { pages: await target.pages.count(), claims: await target.annotations.count(), blobs: await target.blobs.count() };
   await target.delete();
-  return { ms, summary, counts };
+  return { ms, summary: { pages: summary.pages, claims: summary.claims }, counts };
 }
 
 /** The peer: JSON.parse the dump and bulkAdd its rows into an empty library. */

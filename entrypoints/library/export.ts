@@ -13,7 +13,6 @@ import { claimsMarkdown } from '../../utils/bundle/markdown';
 import { toCollection } from '../../utils/bundle/jsonld';
 import { newId } from '../../utils/annotation';
 import { exportEvidence } from '../../utils/ext/evidence';
-import { withChecks } from '../../utils/store/watch';
 
 export function download(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);
@@ -48,6 +47,28 @@ class BlobSink {
   }
 }
 
+/**
+ * The WACZ of a selection as a Blob, exactly as the Export buttons write it
+ * (signed, time-stamped when timestamps are on), without the download: the
+ * bundle benchmark (bench/page/bundle.ts) times this.
+ */
+export async function buildExport(
+  db: SaqtaDB,
+  sel: Selection,
+  software: string,
+  onProgress: (done: number, total: number) => void,
+  signal: AbortSignal | undefined,
+  label: { title: string; lang: string },
+): Promise<{ blob: Blob; created: Date }> {
+  const { pageIds, only } = await selectionPages(db, sel);
+  const created = new Date();
+  const sink = new BlobSink();
+  // With each article's watch check records (as utils/store/watch.ts withChecks adds them, one query per batch).
+  // Signed with the install's key, and time-stamped when timestamps are on (utils/ext/evidence.ts).
+  await writeWacz(collectArticles(db, pageIds, only, { checks: true }), { title: label.title, lang: label.lang, created, software, total: pageIds.length, signal, onProgress, digestFields: exportEvidence }, sink.push);
+  return { blob: sink.blob('application/wacz'), created };
+}
+
 export async function exportBundle(
   db: SaqtaDB,
   sel: Selection,
@@ -58,12 +79,7 @@ export async function exportBundle(
   /** The bundle's title and language (the reader's). */
   label: { title: string; lang: string } = { title: `Saqta: ${what}`, lang: 'en' },
 ): Promise<{ name: string; size: number }> {
-  const { pageIds, only } = await selectionPages(db, sel);
-  const created = new Date();
-  const sink = new BlobSink();
-  // Signed with the install's key, and time-stamped when timestamps are on (utils/ext/evidence.ts).
-  await writeWacz(withChecks(db, collectArticles(db, pageIds, only)), { title: label.title, lang: label.lang, created, software, total: pageIds.length, signal, onProgress, digestFields: exportEvidence }, sink.push);
-  const blob = sink.blob('application/wacz');
+  const { blob, created } = await buildExport(db, sel, software, onProgress, signal, label);
   const name = bundleFileName(what, created, 'wacz');
   download(blob, name);
   return { name, size: blob.size };

@@ -27,10 +27,22 @@ export async function selectionPages(db: SaqtaDB, sel: Selection): Promise<{ pag
 /** Pages read per batch: a few index queries for many articles instead of four per article. */
 const BATCH = 50;
 
-export async function* collectArticles(db: SaqtaDB, pageIds: string[], only?: Set<string>): AsyncGenerator<BundleArticle> {
+export interface CollectOptions {
+  /**
+   * Add each article's watch check records (what `withChecks`, utils/store/watch.ts, adds), read
+   * with one query per batch instead of one per article, in the same order (time, then id).
+   */
+  checks?: boolean;
+}
+
+export async function* collectArticles(db: SaqtaDB, pageIds: string[], only?: Set<string>, opts: CollectOptions = {}): AsyncGenerator<BundleArticle> {
   const byPage = <T extends { pageId: string }>(rows: T[]) => {
     const m = new Map<string, T[]>();
-    for (const r of rows) m.set(r.pageId, [...(m.get(r.pageId) ?? []), r]);
+    for (const r of rows) {
+      const list = m.get(r.pageId);
+      if (list) list.push(r);
+      else m.set(r.pageId, [r]);
+    }
     return m;
   };
   // Stable sorts, so equal times keep the primary-key order `where(...).sortBy` gives.
@@ -41,21 +53,36 @@ export async function* collectArticles(db: SaqtaDB, pageIds: string[], only?: Se
     const claims = byPage(await db.annotations.where('pageId').anyOf(ids).toArray());
     const records = byPage(await db.captures.where('pageId').anyOf(ids).toArray());
     const blobs = new Map((await db.blobs.where('pageId').anyOf(ids).toArray()).map((b) => [b.id, b]));
-    for (const [k, id] of ids.entries()) {
+    // The [pageId+at] index's order: time, then id.
+    const checks = opts.checks ? byPage(sortBy(sortBy(await db.checks.where('pageId').anyOf(ids).toArray(), (c) => c.id), (c) => c.at)) : undefined;
+    const batch = ids.flatMap((id, k) => {
       const page = pages[k];
-      if (!page) continue;
+      if (!page) return [];
       let annotations = sortBy(claims.get(id), (a) => a.created);
       if (only) annotations = annotations.filter((a) => only.has(a.id));
       const captures = sortBy(records.get(id), (c) => c.capturedAt).map((record) => ({
         record,
         files: record.artifacts.flatMap((ref) => {
           const b = blobs.get(ref.blobId);
-          return b ? [{ ref, data: b.data }] : [];
+          return b ? [{ ref, data: b.data as Blob | Uint8Array }] : [];
         }),
       }));
-      const newest = captures.at(-1)?.files.find((f) => f.ref.kind === 'article');
-      const articleHtml = newest ? await blobText(newest.data) : undefined;
-      yield { page, annotations, captures, articleHtml };
+      return [{ page, annotations, captures, newest: captures.at(-1)?.files.find((f) => f.ref.kind === 'article'), checks: checks?.get(id) ?? [] }];
+    });
+    // The newest saved copies of the batch read at once (each Blob read waits on the browser's blob store);
+    // the writers then use these bytes instead of reading the Blob again.
+    const texts = await Promise.all(
+      batch.map(async ({ newest }) => {
+        if (!newest) return undefined;
+        if (newest.data instanceof Uint8Array) return blobText(newest.data);
+        const bytes = new Uint8Array(await newest.data.arrayBuffer());
+        newest.data = bytes;
+        return blobText(bytes);
+      }),
+    );
+    for (const [k, { page, annotations, captures, checks: own }] of batch.entries()) {
+      const article: BundleArticle = { page, annotations, captures, articleHtml: texts[k] };
+      yield opts.checks && own.length ? { ...article, checks: own } : article;
     }
   }
 }

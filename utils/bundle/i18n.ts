@@ -25,6 +25,9 @@ export function ex(lang: ExportLang, key: string, ...subs: string[]): string {
 }
 
 /** A time for people, in UTC and saying so: "27.11.2026, 13:43 UTC" (kk, ru), "27 Nov 2026, 13:43 UTC" (en). */
+/** Made once: a DateTimeFormat costs more to build than a thousand dates cost to format. */
+let enDate: Intl.DateTimeFormat | undefined;
+
 export function exportTime(iso: string, lang: ExportLang): string {
   const d = new Date(iso);
   if (Number.isNaN(d.valueOf())) return iso;
@@ -34,7 +37,8 @@ export function exportTime(iso: string, lang: ExportLang): string {
   // has no Kazakh date patterns (it falls back to "2026-11-27").
   if (lang !== 'en') return `${p2(d.getUTCDate())}.${p2(d.getUTCMonth() + 1)}.${d.getUTCFullYear()}, ${time}`;
   try {
-    return `${new Intl.DateTimeFormat('en-GB', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(d)}, ${time}`;
+    enDate ??= new Intl.DateTimeFormat('en-GB', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+    return `${enDate.format(d)}, ${time}`;
   } catch {
     return `${iso.slice(0, 10)}, ${time}`;
   }

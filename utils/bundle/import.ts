@@ -11,20 +11,28 @@ import { fromJsonLd } from './jsonld';
 import { mergeIntoLibrary, type ImportSummary } from './merge';
 import { Cancelled, parseBundle, sha256Hex, type ImportNote, type ParsedArticle, type ParsedBundle } from './read';
 import { cleanSavedHtml } from './clean-html';
-import { yieldToPage } from './yield';
+import { sliceYield } from './yield';
 import { blobSource, memorySource, type ByteSource } from './zip-read';
 import { readWaczForImport } from '../wacz/import';
-import { listArchive } from '../wacz/archive';
+import { listArchive, type ArchiveEntry } from '../wacz/archive';
 import { looksLikeWacz } from '../wacz/verify';
 
-/** A .wacz (WARC files under archive/) rather than an older Saqta .zip bundle; a broken ZIP is left to the bundle reader's refusals. */
-async function isWaczSource(src: ByteSource): Promise<boolean> {
+/**
+ * A .wacz (WARC files under archive/) rather than an older Saqta .zip bundle: its checked listing, handed
+ * to the WACZ reader so the archive is not listed twice; null for a bundle, and a broken ZIP is left
+ * to the bundle reader's refusals.
+ */
+async function waczEntries(src: ByteSource): Promise<ArchiveEntry[] | null> {
   try {
-    return looksLikeWacz((await listArchive(src)).map((e) => e.name));
+    const entries = await listArchive(src);
+    return looksLikeWacz(entries.map((e) => e.name)) ? entries : null;
   } catch {
-    return false;
+    return null;
   }
 }
+
+/** As Blob.text() decodes: UTF-8, bad bytes replaced, a BOM dropped. */
+const utf8 = new TextDecoder();
 
 export const MAX_JSON_IMPORT = 256 * 1024 * 1024;
 
@@ -97,9 +105,10 @@ export async function importSource(db: SaqtaDB, src: ByteSource, opts: ImportOpt
     return mergeIntoLibrary(db, [], fromJsonLd(text), { signal: opts.signal, onProgress: (d, t) => opts.onProgress?.('write', d, t) });
   }
   const win = domOf(opts);
-  if (await isWaczSource(src)) {
+  const entries = await waczEntries(src);
+  if (entries) {
     // A WACZ's saved pages are no more trusted than a bundle's: the same cleaning, then the same merge.
-    const { articles, claims, evidence } = await readWaczForImport(src, opts);
+    const { articles, claims, evidence } = await readWaczForImport(src, opts, entries);
     return { ...(await cleanAndMerge(db, articles, claims, [], win, opts)), evidence };
   }
   const parsed: ParsedParts = file && opts.worker
@@ -135,11 +144,15 @@ export function importBytes(db: SaqtaDB, bytes: Uint8Array, opts?: ImportOptions
  */
 export async function cleanArticles(articles: ParsedArticle[], win: Window & typeof globalThis, signal?: AbortSignal): Promise<{ captureId: string; note: ImportNote }[]> {
   const notes: { captureId: string; note: ImportNote }[] = [];
+  // The page gets a turn every ~15 ms of cleaning (not after every copy: a thousand turns cost more than the cleaning).
+  const turn = sliceYield();
   for (const a of articles) {
     for (const c of a.captures) {
       for (const f of c.files) {
         if ((f.ref.kind !== 'article' && f.ref.kind !== 'snapshot') || !/html/i.test(f.ref.mime)) continue;
-        const r = cleanSavedHtml(f.ref.kind, await f.data.text(), win);
+        const text = f.bytes ? utf8.decode(f.bytes) : await f.data.text();
+        delete f.bytes;
+        const r = cleanSavedHtml(f.ref.kind, text, win);
         if (r.removed.length) {
           const bytes = new TextEncoder().encode(r.html);
           const was = f.ref.sha256;
@@ -149,7 +162,7 @@ export async function cleanArticles(articles: ParsedArticle[], win: Window & typ
           notes.push({ captureId: c.record.id, note: { key: 'impNoteCleaned', args: [f.path, r.removed.join(', '), was.slice(0, 12), f.ref.sha256.slice(0, 12)] } });
         }
         if (signal?.aborted) throw new Cancelled();
-        await yieldToPage();
+        await turn();
       }
     }
   }

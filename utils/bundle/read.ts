@@ -24,7 +24,11 @@ import { LIMITS, concatBytes, memorySource, openZip, pathProblem, readAhead, rea
 
 export interface ParsedCapture {
   record: CaptureRecord;
-  files: { ref: ArtifactRef; data: Blob; path: string }[];
+  /**
+   * `bytes`: the same bytes as `data`, when the reader already holds them (a WACZ's saved HTML):
+   * the import's cleaning reads them instead of reading the Blob back, then drops them.
+   */
+  files: { ref: ArtifactRef; data: Blob; path: string; bytes?: Uint8Array }[];
 }
 
 export interface ParsedArticle {

@@ -32,7 +32,7 @@
  * stored ones (`readStoredRange`).
  * Pure: bytes in, entries or a BundleError out.
  */
-import { Inflate } from 'fflate';
+import { Inflate, inflateSync } from 'fflate';
 import { BundleError, q, type BundleErrorCode, type RefusalKey } from './errors';
 import { sliceYield } from './yield';
 
@@ -477,6 +477,27 @@ class FalseEndWatch {
   }
 }
 
+/** Small deflated entries (packed and declared sizes) are inflated whole, not streamed. */
+const WHOLE_PACKED = 64 * 1024;
+const WHOLE_SIZE = 1024 * 1024;
+
+/**
+ * Inflate a small entry's packed bytes at once into a buffer one byte longer
+ * than its declared size (fflate's streaming Inflate grows and copies its
+ * buffers, most of a WACZ check's time on thousands of small entries). Null
+ * when anything is unusual — corrupt data, more bytes than declared — so the
+ * streaming path below meets it and refuses it exactly as it always did; the
+ * work is bounded as there (64 KiB packed at most, as one streaming step).
+ */
+function inflateWhole(packed: Uint8Array, size: number): Uint8Array | null {
+  try {
+    const out = inflateSync(packed, { out: new Uint8Array(size + 1) });
+    return out.length <= size ? out : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Unpack one entry chunk by chunk into `sink`, never producing more than it
  * declared; checks its local header, size, CRC-32, data descriptor and that it
@@ -507,6 +528,7 @@ export async function readEntry(src: ByteSource, e: ZipEntry, sink: (chunk: Uint
 
   let crc = 0;
   let produced = 0;
+  let whole: Uint8Array | null = null;
   if (e.method === 0) {
     const watch = e.flags & FLAG_DESCRIPTOR ? new FalseEndWatch(label, e.name) : null;
     for (let c = await nextPacked(); c; c = await nextPacked()) {
@@ -517,6 +539,12 @@ export async function readEntry(src: ByteSource, e: ZipEntry, sink: (chunk: Uint
       await turn();
     }
     if (watch) crc = watch.crc;
+  } else if (pending.length === e.compressedSize && e.compressedSize <= WHOLE_PACKED && e.size <= WHOLE_SIZE && (whole = inflateWhole(pending, e.size))) {
+    // A small entry already read whole: inflated at once into a buffer of its declared size.
+    pending = new Uint8Array(0);
+    crc = crc32(whole, crc);
+    produced = whole.length;
+    sink(whole);
   } else {
     let overflow = false;
     const out: Uint8Array[] = [];

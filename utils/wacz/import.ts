@@ -8,14 +8,14 @@
  * then cleans the saved HTML and merges, as for a bundle.
  */
 import type { ImportOptions } from '../bundle/import';
-import type { ByteSource } from './archive';
+import type { ArchiveEntry, ByteSource } from './archive';
 import { checkRecords, readWacz } from './read';
 import { isSaqtaWacz, readSaqtaContents, refusal, type SaqtaContents } from './saqta';
 import { foreignContents } from './foreign';
 import { checkEvidence, importEvidence, type ImportEvidence } from '../evidence/check';
 
-export async function readWaczForImport(src: ByteSource, opts: ImportOptions = {}): Promise<SaqtaContents & { evidence: ImportEvidence }> {
-  const read = await readWacz(src, { signal: opts.signal, onProgress: (d, t) => opts.onProgress?.('check', d, t) });
+export async function readWaczForImport(src: ByteSource, opts: ImportOptions = {}, entries?: ArchiveEntry[]): Promise<SaqtaContents & { evidence: ImportEvidence }> {
+  const read = await readWacz(src, { signal: opts.signal, entries, onProgress: (d, t) => opts.onProgress?.('check', d, t) });
   if (read.problems.length) throw refusal(read.problems[0]!);
   // Who signed it and when (utils/evidence/): a signature or token that does not hold refuses the package.
   const { evidence, problem } = importEvidence(await checkEvidence(crypto.subtle, read.files));

@@ -18,7 +18,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { WARCParser, type WARCRecord } from 'warcio';
 import pako from 'pako';
 import { getSurt } from 'warcio/utils';
-import { concatBytes } from '../bundle/zip-read';
+import { concatBytes, memorySource, readAhead } from '../bundle/zip-read';
 import { listArchive, storedRange, streamEntry, type ArchiveEntry, type ByteSource } from './archive';
 import { CDXJ, DATAPACKAGE, DIGEST, cdxTimestamp, compareCdx, isWarcPath, type CdxEntry, type DataPackage } from './format';
 
@@ -31,6 +31,8 @@ export interface WaczFile {
   bytes?: Uint8Array;
   /** WARC files: their bytes by range. */
   range?: ByteSource;
+  /** A WARC file whose checked bytes are kept in memory (`range` reads them there). */
+  kept?: boolean;
 }
 
 export interface WaczProblem {
@@ -43,10 +45,23 @@ export interface ReadWacz {
   pkg?: DataPackage;
   cdx: (CdxEntry & { line: number; file: string })[];
   problems: WaczProblem[];
+  /**
+   * Records `checkRecords` parsed from WARC files kept in memory, by `recordKey`, with their payload's
+   * hex SHA-256 (bounded by RECORD_CACHE bytes of payload): import reads the same records again for
+   * the artifacts and takes them from here instead of parsing and inflating them twice.
+   */
+  records?: Map<string, ReadRecord & { sha256: string }>;
 }
+
+/** Payload bytes `checkRecords` keeps for the import's second look at the same records. */
+const RECORD_CACHE = 64 * 1024 * 1024;
+/** The key of a record in `ReadWacz.records`. */
+export const recordKey = (path: string, offset: number, length: number) => `${path}#${offset}+${length}`;
 
 export interface ReadWaczOptions {
   signal?: AbortSignal;
+  /** The archive's checked listing (listArchive) when the caller already made it for this source. */
+  entries?: ArchiveEntry[];
   onProgress?(done: number, total: number): void;
 }
 
@@ -59,6 +74,14 @@ export class Cancelled extends Error {
 
 const KEEP = /\.(json|jsonld|jsonl|cdxj|cdx|cdx\.gz)$/;
 const MAX_KEEP = 256 * 1024 * 1024;
+/**
+ * WARC files up to this size are kept as the bytes that were hashed and CRC-checked, and their
+ * records read from memory (a Saqta WACZ has one small WARC file per article: one Blob read per
+ * record cost more than the rest of the check); larger ones, and any beyond WARC_KEEP_TOTAL, are
+ * read by range from the archive as replay tools read them.
+ */
+const WARC_KEEP = 4 * 1024 * 1024;
+const WARC_KEEP_TOTAL = 128 * 1024 * 1024;
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -77,25 +100,34 @@ export function parseJson(files: Map<string, WaczFile>, path: string, problems: 
 }
 
 export async function readWacz(src: ByteSource, opts: ReadWaczOptions = {}): Promise<ReadWacz> {
-  const entries = (await listArchive(src)).sort((a, b) => a.at - b.at);
+  const entries = [...(opts.entries ?? (await listArchive(src)))].sort((a, b) => a.at - b.at);
   const problems: WaczProblem[] = [];
   const files = new Map<string, WaczFile>();
   const total = entries.reduce((s, e) => s + e.size, 0);
   let done = 0;
+  let warcKept = 0;
+  // Entries are read in archive order: small ones come from one read-ahead window, not one Blob read each.
+  const seq = readAhead(src);
   for (const e of entries) {
     if (opts.signal?.aborted) throw new Cancelled();
     const hash = sha256.create();
-    const keep = KEEP.test(e.name) && e.size <= MAX_KEEP;
+    const warcFile = isWarcPath(e.name) && e.method === 0;
+    const keepWarc = warcFile && e.size <= WARC_KEEP && warcKept + e.size <= WARC_KEEP_TOTAL;
+    const keep = (KEEP.test(e.name) && e.size <= MAX_KEEP) || keepWarc;
     const parts: Uint8Array[] = [];
-    const dataOffset = await streamEntry(src, e, (chunk) => {
+    const dataOffset = await streamEntry(seq, e, (chunk) => {
       hash.update(chunk);
       if (keep) parts.push(chunk.slice());
     });
     const file: WaczFile = { size: e.size, sha256: bytesToHex(hash.digest()), method: e.method };
-    if (keep) file.bytes = concatBytes(parts);
+    if (keep && !warcFile) file.bytes = concatBytes(parts);
     if (isWarcPath(e.name)) {
       if (e.method !== 0) problems.push({ file: e.name, message: 'a WARC file must be stored in the ZIP without compression (replay reads it by byte range)' });
-      else file.range = storedRange(src, e as ArchiveEntry, dataOffset);
+      else if (keepWarc) {
+        warcKept += e.size;
+        file.range = memorySource(concatBytes(parts));
+        file.kept = true;
+      } else file.range = storedRange(src, e as ArchiveEntry, dataOffset);
     }
     files.set(e.name, file);
     done += e.size;
@@ -256,6 +288,8 @@ const hex = (d: string | null | undefined) => (d ?? '').replace(/^sha-?256:/i, '
 export async function checkRecords(read: ReadWacz, opts: { signal?: AbortSignal; onRecord?(done: number, total: number): void } = {}): Promise<WaczProblem[]> {
   const problems: WaczProblem[] = [];
   let done = 0;
+  let cached = 0;
+  read.records ??= new Map();
   for (const e of read.cdx) {
     if (opts.signal?.aborted) throw new Cancelled();
     const where = `${e.file} line ${e.line}`;
@@ -281,6 +315,10 @@ export async function checkRecords(read: ReadWacz, opts: { signal?: AbortSignal;
     if (cdxTimestamp(record.warcDate ?? '') !== e.timestamp.slice(0, 14)) bad(`is dated ${record.warcDate}, the index says ${e.timestamp}`);
     if (record.warcType === 'request' || record.warcType === 'warcinfo') bad(`is a ${record.warcType} record, which an index does not point to`);
     const digest = bytesToHex(sha256(payload));
+    if (warc.kept && cached + payload.length <= RECORD_CACHE) {
+      cached += payload.length;
+      read.records.set(recordKey(path, Number(e.offset), Number(e.length)), { ...got, sha256: digest });
+    }
     const declared = record.warcPayloadDigest;
     if (declared && /^sha-?256:[0-9a-f]{64}$/i.test(declared) && hex(declared) !== digest) bad(`has a payload whose SHA-256 is not its WARC-Payload-Digest: the record was changed`);
     if (e.digest && /^(sha-?256:)?[0-9a-f]{64}$/i.test(e.digest) && hex(e.digest) !== digest) bad(`has a payload whose SHA-256 is not the digest in the index`);

@@ -13,7 +13,7 @@ import { checkPage, type ParsedArticle, type ParsedCapture } from '../bundle/rea
 import { fromJsonLd, type ImportedClaim } from '../bundle/jsonld';
 import { ANNOTATIONS } from '../bundle/format';
 import { BundleError } from '../bundle/errors';
-import { parseJson, readRecord, type ReadWacz, type WaczProblem } from './read';
+import { parseJson, readRecord, recordKey, type ReadWacz, type WaczProblem } from './read';
 import type { Exchange } from './records';
 
 const KINDS: ArtifactKind[] = ['article', 'snapshot', 'raw', 'screenshot', 'image', 'resource'];
@@ -44,6 +44,12 @@ export async function readSaqtaContents(read: ReadWacz, problems: WaczProblem[])
     const m = /^(articles\/[^/]+)\/page\.json$/.exec(name);
     if (m) dirs.add(m[1]!);
   }
+  // Each article's capture records, found in one pass over the file names (not one pass per article).
+  const captureFiles = new Map<string, string[]>();
+  for (const name of read.files.keys()) {
+    const m = /^(articles\/[^/]+)\/capture-.*\/capture\.json$/.exec(name);
+    if (m) captureFiles.set(m[1]!, [...(captureFiles.get(m[1]!) ?? []), name]);
+  }
   const articles: ParsedArticle[] = [];
   for (const dir of [...dirs].sort()) {
     const pagePath = `${dir}/page.json`;
@@ -55,7 +61,7 @@ export async function readSaqtaContents(read: ReadWacz, problems: WaczProblem[])
       continue;
     }
     const captures: ParsedCapture[] = [];
-    const capturePaths = [...read.files.keys()].filter((n) => n.startsWith(`${dir}/capture-`) && n.endsWith('/capture.json')).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    const capturePaths = (captureFiles.get(dir) ?? []).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
     for (const path of capturePaths) {
       const c = await readCapture(read, path, page.id, problems);
       if (c) captures.push(c);
@@ -90,9 +96,10 @@ async function readCapture(read: ReadWacz, path: string, pageId: string, problem
       problems.push({ file: path, message: `artifact ${i + 1} points to ${JSON.stringify(w.file)}, not a WARC file of the archive` });
       continue;
     }
-    let got;
+    // The record as checkRecords parsed it (same bytes, same parse), else read now.
+    let got = read.records?.get(recordKey(String(w.file), w.offset as number, w.length as number));
     try {
-      got = await readRecord(warc.range, w.offset as number, w.length as number);
+      got ??= { ...(await readRecord(warc.range, w.offset as number, w.length as number)), sha256: '' };
     } catch (err) {
       problems.push({ file: String(w.file), message: `record of artifact ${i + 1} of ${path}: ${(err as Error).message}` });
       continue;
@@ -101,7 +108,7 @@ async function readCapture(read: ReadWacz, path: string, pageId: string, problem
       problems.push({ file: String(w.file), message: `the record at offset ${w.offset} is not ${String(w.recordId)} (${path}, artifact ${i + 1})` });
       continue;
     }
-    const digest = bytesToHex(sha256(got.payload));
+    const digest = got.sha256 || bytesToHex(sha256(got.payload));
     if (digest !== a.sha256) {
       problems.push({ file: String(w.file), message: `the ${String(a.kind)} of ${path} in record ${String(w.recordId)} has another SHA-256 than the capture record lists` });
       continue;
@@ -109,7 +116,8 @@ async function readCapture(read: ReadWacz, path: string, pageId: string, problem
     const ref: ArtifactRef = { kind: a.kind as ArtifactKind, blobId: a.blobId.slice(0, 300), sha256: digest, size: got.payload.length, mime: a.mime.slice(0, 200) };
     if (typeof a.sourceUrl === 'string' && a.sourceUrl.length < 8000) ref.sourceUrl = a.sourceUrl;
     refs.push(ref);
-    files.push({ ref, data: new Blob([got.payload as Uint8Array<ArrayBuffer>], { type: ref.mime }), path: `${String(w.file)}#${w.offset}` });
+    const html = (ref.kind === 'article' || ref.kind === 'snapshot') && /html/i.test(ref.mime);
+    files.push({ ref, data: new Blob([got.payload as Uint8Array<ArrayBuffer>], { type: ref.mime }), path: `${String(w.file)}#${w.offset}`, ...(html ? { bytes: got.payload } : {}) });
   }
   const record: CaptureRecord = {
     id: raw.id.slice(0, 300),

@@ -7,6 +7,7 @@
 import { WARCRecord, WARCSerializer, type WARCType } from 'warcio';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
+import { gzipMember } from './gzip';
 
 export interface RecordSpec {
   type: WARCType;
@@ -63,10 +64,13 @@ export async function writeRecord(spec: RecordSpec): Promise<WrittenRecord> {
     const head = record.httpHeaders ? enc.encode(record.httpHeaders.toString() + '\r\n') : new Uint8Array(0);
     payloadDigest = digestOf(spec.body);
     record.warcHeaders.headers.set('WARC-Payload-Digest', payloadDigest);
-    record.warcHeaders.headers.set('WARC-Block-Digest', digestOf(head, spec.body));
+    // Without HTTP headers the block is the payload: hashed once.
+    record.warcHeaders.headers.set('WARC-Block-Digest', head.length ? digestOf(head, spec.body) : payloadDigest);
   }
-  // pako, not CompressionStream: its output is the same in every browser and in Node.
-  const bytes = await WARCSerializer.serialize(record, { gzip: true, preferPako: true });
+  // pako, not CompressionStream: its output is the same in every browser and in Node. Serialized
+  // plain, then gzipped from one reused deflate state (gzip.ts): the same bytes as warcio's
+  // `{ gzip: true, preferPako: true }`, without a fresh ~270 KB pako state per record.
+  const bytes = gzipMember([await WARCSerializer.serialize(record, { gzip: false })]);
   const httpType = spec.httpHeaders?.find(([k]) => k.toLowerCase() === 'content-type')?.[1];
   const mime = (spec.type === 'response' || spec.type === 'request' ? httpType : spec.contentType)?.split(';')[0]?.trim();
   const status = spec.type === 'response' ? Number(spec.statusline?.split(' ')[1]) : undefined;
