@@ -13,12 +13,15 @@ import { teamHost, wireTeamSync } from '../utils/ext/team-host';
 import { ALARM, openTimelineOnClick, scheduleWatch, watchBridge } from '../utils/ext/watch-bridge';
 import { checkDue, DEFAULT_WATCH } from '../utils/background/watch';
 import { clearChanged } from '../utils/store/watch';
+import { settleInterrupted } from '../utils/store/captures';
 import type { WatchSettings } from '../utils/messages';
 
 export default defineBackground({
   type: 'module',
   main() {
     const db = getDb();
+    // Saving: a screenshot still pending from before this start was cut off with the background that took it.
+    void settleInterrupted(db, new Date().toISOString()).catch(() => undefined);
 
     const broadcastAll = (event: Event) => {
       // Extension pages (popup, side panel, library) …

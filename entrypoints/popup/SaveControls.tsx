@@ -5,6 +5,7 @@ import { send } from '../../utils/ext/client';
 import { errorText } from '../../utils/ext/errors';
 import { formatDateTime } from '../../components/format-date';
 import type { PageView } from '../../utils/messages';
+import { ScreenshotStatus } from '../../components/ScreenshotStatus';
 
 /**
  * Save (or save again) the page in the tab; open its saved copy. One status
@@ -40,7 +41,9 @@ export function SaveControls({ tabId, view }: { tabId: number; view: PageView })
         <span data-testid="save-status">
           {state.kind === 'saving' && t('saveSaving')}
           {state.kind === 'done' && t('saveDone', String(state.versions))}
-        </span>
+        </span>{' '}
+        {/* The screenshot follows the ✓: its state, kept up to date by the page view's reload on every event. */}
+        {state.kind !== 'saving' && view.capture && <ScreenshotStatus capture={view.capture} quietWhenOk={state.kind !== 'done'} />}
       </p>
       {state.kind === 'error' && (
         <p class="error" role="alert">
