@@ -13,11 +13,11 @@ const TEXT: Record<Exclude<ScreenshotState, 'none'>, string> = {
 /**
  * Where a capture's screenshot stands: it follows the save's ✓ (utils/background/save.ts), so the
  * popup, the reader and the library say "taking the screenshot…", then "screenshot added" or why
- * it never came. `quietWhenOk`: say nothing once it is there (the popup opened later).
+ * it never came.
  */
-export function ScreenshotStatus({ capture, quietWhenOk = false }: { capture: Pick<CaptureRecord, 'capturedAt' | 'notes' | 'artifacts'>; quietWhenOk?: boolean }) {
+export function ScreenshotStatus({ capture }: { capture: Pick<CaptureRecord, 'capturedAt' | 'notes' | 'artifacts'> }) {
   const state = screenshotState(capture);
-  if (!state || state === 'none' || (quietWhenOk && state === 'ok')) return null;
+  if (!state || state === 'none') return null;
   return (
     <span class={`shot-state shot-${state}`} data-testid="screenshot-state" data-state={state}>
       {t(TEXT[state])}

@@ -19,9 +19,8 @@ import type { WatchSettings } from '../utils/messages';
 export default defineBackground({
   type: 'module',
   main() {
+    const startedAt = new Date().toISOString();
     const db = getDb();
-    // Saving: a screenshot still pending from before this start was cut off with the background that took it.
-    void settleInterrupted(db, new Date().toISOString()).catch(() => undefined);
 
     const broadcastAll = (event: Event) => {
       // Extension pages (popup, side panel, library) …
@@ -88,6 +87,11 @@ export default defineBackground({
     };
 
     team = wireTeamSync(deps);
+
+    // Saving: a screenshot still pending from before this start was cut off with the background that took it.
+    void settleInterrupted(db, startedAt)
+      .then((done) => done.forEach((c) => broadcast({ event: 'capture.screenshot', pageId: c.pageId, captureId: c.id })))
+      .catch(() => undefined);
 
     browser.runtime.onMessage.addListener((msg: unknown, sender) => {
       // Events are for pages and content scripts; requests are ours.

@@ -84,6 +84,8 @@ export interface CaptureRecord {
      * fetched HTML, with no tab to take a screenshot of.
      */
     screenshot?: ScreenshotState;
+    /** Why the screenshot failed, in the browser's words (for the record; the reader sees `screenshot`). */
+    screenshotError?: string;
     timingsMs?: Record<string, number>;
     /** Who saved it: the reader (absent) or a watch check (utils/background/watch.ts). */
     by?: 'watch';

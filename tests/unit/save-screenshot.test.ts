@@ -190,7 +190,7 @@ describe('the screenshot follows the save', () => {
     await new Promise((ok) => setTimeout(ok, 5));
     const startedAt = new Date().toISOString();
     await new Promise((ok) => setTimeout(ok, 5));
-    expect(await settleInterrupted(deps.db, startedAt)).toEqual([r.capture.id]);
+    expect(await settleInterrupted(deps.db, startedAt)).toEqual([{ id: r.capture.id, pageId: r.pageId }]);
     const c = await stored(r.capture.id);
     expect(c.notes?.screenshot).toBe('interrupted');
     expect(c.artifacts.map((a) => a.kind)).toEqual(expect.arrayContaining(['article', 'snapshot', 'raw', 'image']));

@@ -70,17 +70,23 @@ export class TabGone extends Error {
  * capture script must not see.
  */
 const shooting = new Map<number, Promise<unknown>>();
+/** One screenshot at a time, whatever the tab: each makes its tab the active one while it captures. */
+let screenshots: Promise<unknown> = Promise.resolve();
 
 /** The screenshot of a stored capture: taken, then added in its own transaction, or the reason it never came. */
 async function screenshotLater(deps: HandlerDeps, tabId: number, capture: CaptureRecord, label: string): Promise<CaptureRecord | null> {
   const { db, capture: bridge, broadcast } = deps;
   const t0 = Date.now();
   let state: 'failed' | 'tab-closed' = 'failed';
+  let error = 'no screenshot';
   try {
     const shot = await bridge!.screenshot(tabId, label, capture.url);
     if (shot) {
       // A full disk aborts this transaction only: the capture stays as it was at ✓, and says the screenshot failed.
-      const done = await attachScreenshot(db, capture.id, shot, 'image/png', Date.now() - t0).catch(() => null);
+      const done = await attachScreenshot(db, capture.id, shot, 'image/png', Date.now() - t0).catch((err: unknown) => {
+        error = `not stored: ${err instanceof Error ? err.message : String(err)}`;
+        return null;
+      });
       if (done) {
         broadcast({ event: 'capture.screenshot', pageId: capture.pageId, captureId: capture.id });
         return done;
@@ -88,8 +94,9 @@ async function screenshotLater(deps: HandlerDeps, tabId: number, capture: Captur
     }
   } catch (err) {
     if (err instanceof Error && err.name === 'TabGone') state = 'tab-closed';
+    error = err instanceof Error ? err.message : String(err);
   }
-  await settleScreenshot(db, capture.id, state).catch(() => false);
+  await settleScreenshot(db, capture.id, state, error).catch(() => false);
   broadcast({ event: 'capture.screenshot', pageId: capture.pageId, captureId: capture.id });
   return (await db.captures.get(capture.id).catch(() => undefined)) ?? null;
 }
@@ -185,7 +192,8 @@ export const saveHandlers: HandlerSet<SaveApi> = {
     await db.captures.update(capture.id, { notes: capture.notes });
     broadcast({ event: 'page.saved', pageId: page.id });
     // The screenshot follows the ✓: the reader sees its state where the capture is shown.
-    const shot = screenshotLater(deps, req.tabId!, capture, label);
+    const shot = screenshots.then(() => screenshotLater(deps, req.tabId!, capture, label));
+    screenshots = shot.catch(() => undefined);
     const done = shot.then(() => undefined, () => undefined);
     shooting.set(req.tabId!, done);
     void done.then(() => shooting.get(req.tabId!) === done && shooting.delete(req.tabId!));

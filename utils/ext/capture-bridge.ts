@@ -127,7 +127,9 @@ async function takeScreenshot(tabId: number, label: string, url?: string): Promi
             delete w.__saqtaShot;
           }, ms);
           window.scrollTo({ top, left: 0, behavior: 'instant' as ScrollBehavior });
+          // Painted: two frames (a hidden tab runs none, hence the timer).
           requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => done(scrollY), 80)));
+          setTimeout(() => done(scrollY), 500);
         }),
     })) as { result: number }[];
     return result;
@@ -181,14 +183,31 @@ async function takeScreenshot(tabId: number, label: string, url?: string): Promi
       frames.push({ y: 0, bmp: await createImageBitmap(blob) });
     }
     for (let y = 0; !captureTab && y < total; y += m.viewport) {
-      const actual = await scrollTo(y);
-      const wait = CAPTURE_INTERVAL_MS - (Date.now() - last);
-      if (wait > 0) await sleep(wait);
-      // The reader may have switched tabs since the ✓: captureVisibleTab takes the window's active tab.
+      // The reader may have switched tabs since the ✓: captureVisibleTab takes the window's active tab
+      // (and a hidden tab paints nothing new).
       const now = await stillThere(tabId, url);
       if (!now.active) await browser.tabs.update(tabId, { active: true });
-      last = Date.now();
-      const dataUrl = await browser.tabs.captureVisibleTab(tab.windowId, { format: 'png' });
+      let actual = await scrollTo(y);
+      let dataUrl = '';
+      // The frame counts only if the tab was the active one before and after it was taken.
+      for (let tries = 0; !dataUrl; tries++) {
+        if (!(await stillThere(tabId, url)).active) {
+          await browser.tabs.update(tabId, { active: true });
+          actual = await scrollTo(y); // painted again once shown
+        }
+        const gap = CAPTURE_INTERVAL_MS - (Date.now() - last);
+        if (gap > 0) await sleep(gap);
+        last = Date.now();
+        const got = await browser.tabs.captureVisibleTab(tab.windowId, { format: 'png' }).catch((err: unknown) => {
+          // Over Chrome's two-a-second quota (a frame that waited): wait and take it again.
+          if (tries < 3 && /MAX_CAPTURE_VISIBLE_TAB_CALLS_PER_SECOND/i.test(String(err))) return '';
+          throw err;
+        });
+        last = Date.now(); // the rate limit counts from when the frame was taken
+        if (!got) continue;
+        if ((await stillThere(tabId, url)).active) dataUrl = got;
+        else if (tries >= 3) throw new Error('another tab kept being shown while the screenshot was taken');
+      }
       const blob = await (await fetch(dataUrl)).blob();
       frames.push({ y: actual, bmp: await createImageBitmap(blob) });
       if (actual + m.viewport >= total) break;

@@ -119,11 +119,11 @@ export async function attachScreenshot(db: SaqtaDB, captureId: string, bytes: Ui
 }
 
 /** Say why a pending screenshot never came; a capture whose screenshot already settled is left alone. */
-export async function settleScreenshot(db: SaqtaDB, captureId: string, state: Exclude<ScreenshotState, 'ok' | 'pending'>): Promise<boolean> {
+export async function settleScreenshot(db: SaqtaDB, captureId: string, state: Exclude<ScreenshotState, 'ok' | 'pending'>, error?: string): Promise<boolean> {
   return db.transaction('rw', db.captures, async () => {
     const c = await db.captures.get(captureId);
     if (c?.notes?.screenshot !== 'pending') return false;
-    await db.captures.update(captureId, { notes: { ...c.notes, screenshot: state } });
+    await db.captures.update(captureId, { notes: { ...c.notes, screenshot: state, ...(error ? { screenshotError: error.slice(0, 300) } : {}) } });
     return true;
   });
 }
@@ -134,15 +134,15 @@ export async function settleScreenshot(db: SaqtaDB, captureId: string, state: Ex
  * crash). Its capture is complete without it; the record says it never came.
  * Looks at captures of the last week saved before `startedAt` (the capturedAt index).
  */
-export async function settleInterrupted(db: SaqtaDB, startedAt: string): Promise<string[]> {
+export async function settleInterrupted(db: SaqtaDB, startedAt: string): Promise<{ id: string; pageId: string }[]> {
   const since = new Date(Date.parse(startedAt) - 7 * 24 * 3600_000).toISOString();
   const pending = await db.captures
     .where('capturedAt')
     .between(since, startedAt, true, false)
     .filter((c) => c.notes?.screenshot === 'pending')
-    .primaryKeys();
-  const done: string[] = [];
-  for (const id of pending) if (await settleScreenshot(db, id, 'interrupted')) done.push(id);
+    .toArray();
+  const done: { id: string; pageId: string }[] = [];
+  for (const c of pending) if (await settleScreenshot(db, c.id, 'interrupted')) done.push({ id: c.id, pageId: c.pageId });
   return done;
 }
 
