@@ -200,6 +200,11 @@ describe('the screenshot follows the save', () => {
     expect((await stored(later.capture.id)).notes?.screenshot).toBe('pending');
     // Without a restart, a screenshot pending for long is shown as never come.
     expect(screenshotState({ ...c, notes: { screenshot: 'pending' }, capturedAt: new Date(Date.now() - SCREENSHOT_GIVE_UP_MS - 1000).toISOString() })).toBe('interrupted');
+    // (The held screenshots end here, so the next test's screenshot is not queued behind them; a late
+    // answer does not undo 'interrupted'.)
+    shot.fail(new Error('stopped'));
+    await expect.poll(() => events.filter((e) => e.event === 'capture.screenshot').length).toBe(2);
+    expect((await stored(r.capture.id)).notes?.screenshot).toBe('interrupted');
   });
 
   it('exports made while the screenshot is pending and after it arrived both verify and import with their screenshot state and record hash', { timeout: 240_000 }, async () => {

@@ -73,6 +73,9 @@ const shooting = new Map<number, Promise<unknown>>();
 /** One screenshot at a time, whatever the tab: each makes its tab the active one while it captures. */
 let screenshots: Promise<unknown> = Promise.resolve();
 
+/** Longest a screenshot may take (a 16,000 px page is 18 frames at two a second, ≈ 12 s). */
+const SCREENSHOT_LIMIT_MS = 180_000;
+
 /** The screenshot of a stored capture: taken, then added in its own transaction, or the reason it never came. */
 async function screenshotLater(deps: HandlerDeps, tabId: number, capture: CaptureRecord, label: string): Promise<CaptureRecord | null> {
   const { db, capture: bridge, broadcast } = deps;
@@ -80,7 +83,12 @@ async function screenshotLater(deps: HandlerDeps, tabId: number, capture: Captur
   let state: 'failed' | 'tab-closed' = 'failed';
   let error = 'no screenshot';
   try {
-    const shot = await bridge!.screenshot(tabId, label, capture.url);
+    // One screenshot at a time: a hung one must not hold every later one back.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const shot = await Promise.race([
+      bridge!.screenshot(tabId, label, capture.url),
+      new Promise<never>((_, no) => (timer = setTimeout(() => no(new Error(`no screenshot after ${SCREENSHOT_LIMIT_MS / 1000} s`)), SCREENSHOT_LIMIT_MS))),
+    ]).finally(() => clearTimeout(timer));
     if (shot) {
       // A full disk aborts this transaction only: the capture stays as it was at ✓, and says the screenshot failed.
       const done = await attachScreenshot(db, capture.id, shot, 'image/png', Date.now() - t0).catch((err: unknown) => {
