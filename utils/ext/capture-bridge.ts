@@ -199,12 +199,14 @@ async function takeScreenshot(tabId: number, label: string, url?: string): Promi
         if (gap > 0) await sleep(gap);
         last = Date.now();
         const got = await browser.tabs.captureVisibleTab(tab.windowId, { format: 'png' }).catch((err: unknown) => {
-          // Over Chrome's two-a-second quota (a frame that waited): wait and take it again.
+          // Over Chrome's two-a-second quota (a call that was slow to be served): wait and take it again.
           if (tries < 3 && /MAX_CAPTURE_VISIBLE_TAB_CALLS_PER_SECOND/i.test(String(err))) return '';
           throw err;
         });
-        last = Date.now(); // the rate limit counts from when the frame was taken
-        if (!got) continue;
+        if (!got) {
+          last = Date.now();
+          continue;
+        }
         if ((await stillThere(tabId, url)).active) dataUrl = got;
         else if (tries >= 3) throw new Error('another tab kept being shown while the screenshot was taken');
       }
