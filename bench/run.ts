@@ -17,12 +17,13 @@ import { contentScript } from './suites/content-script';
 import { anchoring } from './suites/anchoring';
 import { extraction } from './suites/extraction';
 import { snapshot } from './suites/snapshot';
+import { save } from './suites/save';
 import { library } from './suites/library';
 import { bundle } from './suites/bundle';
 import { team } from './suites/team';
 import { watch } from './suites/watch';
 
-const SUITES: Suite[] = [contentScript, anchoring, extraction, snapshot, library, bundle, team, watch];
+const SUITES: Suite[] = [contentScript, anchoring, extraction, snapshot, save, library, bundle, team, watch];
 
 async function main() {
   const args = process.argv.slice(2);

@@ -13,11 +13,13 @@ import { teamHost, wireTeamSync } from '../utils/ext/team-host';
 import { ALARM, openTimelineOnClick, scheduleWatch, watchBridge } from '../utils/ext/watch-bridge';
 import { checkDue, DEFAULT_WATCH } from '../utils/background/watch';
 import { clearChanged } from '../utils/store/watch';
+import { settleInterrupted } from '../utils/store/captures';
 import type { WatchSettings } from '../utils/messages';
 
 export default defineBackground({
   type: 'module',
   main() {
+    const startedAt = new Date().toISOString();
     const db = getDb();
 
     const broadcastAll = (event: Event) => {
@@ -85,6 +87,11 @@ export default defineBackground({
     };
 
     team = wireTeamSync(deps);
+
+    // Saving: a screenshot still pending from before this start was cut off with the background that took it.
+    void settleInterrupted(db, startedAt)
+      .then((done) => done.forEach((c) => broadcast({ event: 'capture.screenshot', pageId: c.pageId, captureId: c.id })))
+      .catch(() => undefined);
 
     browser.runtime.onMessage.addListener((msg: unknown, sender) => {
       // Events are for pages and content scripts; requests are ours.

@@ -51,7 +51,15 @@ export interface ArtifactRef {
   mime: string;
   /** For images: the URL the image had on the page. */
   sourceUrl?: string;
+  /**
+   * When the artifact was added to a capture already stored (the screenshot follows the save's ✓;
+   * utils/store/captures.ts `attachScreenshot`). Such artifacts are not in the record hash a
+   * timestamp requested at save covers (utils/evidence/record.ts); absent on everything else.
+   */
+  addedAt?: string;
 }
+
+export type ScreenshotState = 'ok' | 'failed' | 'none' | 'pending' | 'tab-closed' | 'interrupted';
 
 /** What was captured, when, with what: the proof that travels with a save. */
 export interface CaptureRecord {
@@ -69,8 +77,15 @@ export interface CaptureRecord {
   /** What the save could not get (resources that failed, no screenshot…), for the reader to see. */
   notes?: {
     failedResources?: string[];
-    /** 'none': saved by watching from the fetched HTML, with no tab to take a screenshot of. */
-    screenshot?: 'ok' | 'failed' | 'none';
+    /**
+     * The screenshot follows the save (utils/background/save.ts): 'pending' while it is being taken,
+     * then 'ok' (its artifact added), 'failed', 'tab-closed' (the tab was closed or left the page
+     * first) or 'interrupted' (the background was stopped first). 'none': saved by watching from the
+     * fetched HTML, with no tab to take a screenshot of.
+     */
+    screenshot?: ScreenshotState;
+    /** Why the screenshot failed, in the browser's words (for the record; the reader sees `screenshot`). */
+    screenshotError?: string;
     timingsMs?: Record<string, number>;
     /** Who saved it: the reader (absent) or a watch check (utils/background/watch.ts). */
     by?: 'watch';

@@ -147,7 +147,11 @@ export interface SaveApi {
    * screenshot and one capture record. A content script sends it without
    * tabId; the background fills in the sender's tab.
    */
-  'save.page': { req: { tabId?: number }; res: SaveResult };
+  'save.page': {
+    /** The answer comes once the capture is stored (the ✓); the screenshot follows (`notes.screenshot: 'pending'`). `wait: 'screenshot'`: answer when it has settled too. */
+    req: { tabId?: number; wait?: 'screenshot' };
+    res: SaveResult;
+  };
   /** Every capture of a page, newest first. */
   'save.captures': { req: { pageId: string }; res: { captures: CaptureRecord[] } };
 }
@@ -272,6 +276,8 @@ export type Event =
   | { event: 'tags.changed' }
   /** A capture of this page got its timestamp token, or its request failed and waits again (issue 14). */
   | { event: 'capture.stamped'; pageId: string }
+  /** A capture's screenshot arrived after its save, or will not come (`notes.screenshot`). */
+  | { event: 'capture.screenshot'; pageId: string; captureId: string }
   /** Team sync: progress and results (utils/background/team.ts). */
   | { event: 'team.status'; status: TeamStatus }
   /** Watching: a check or a revisit learned something about a live article, or its watch flag changed. */

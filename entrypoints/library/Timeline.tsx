@@ -4,6 +4,7 @@ import { onEvent, send } from '../../utils/ext/client';
 import { errorText } from '../../utils/ext/errors';
 import { formatDateTime } from '../../components/format-date';
 import type { TimelineEntry } from '../../utils/store/watch';
+import { ScreenshotStatus } from '../../components/ScreenshotStatus';
 import type { CheckRecord } from '../../utils/watch/record';
 import '../../components/watch.css';
 
@@ -82,6 +83,9 @@ export function Timeline({ pageId, title, onClose }: { pageId: string; title: st
                 <a href={`reader.html?page=${encodeURIComponent(pageId)}&capture=${encodeURIComponent(e.capture.id)}`}>{t('watchOpenCopy')}</a>
               </p>
               <p class="hash">{utc(e.at)}</p>
+              <p class="hash">
+                <ScreenshotStatus capture={e.capture} />
+              </p>
               {e.capture.artifacts
                 .filter((a) => a.kind !== 'image')
                 .map((a) => (

@@ -5,6 +5,8 @@ import { send } from '../../utils/ext/client';
 import { errorText } from '../../utils/ext/errors';
 import { formatDateTime } from '../../components/format-date';
 import type { PageView } from '../../utils/messages';
+import type { CaptureRecord } from '../../utils/db';
+import { ScreenshotStatus } from '../../components/ScreenshotStatus';
 
 /**
  * Save (or save again) the page in the tab; open its saved copy. One status
@@ -12,14 +14,14 @@ import type { PageView } from '../../utils/messages';
  * keeps its place and height, so nothing below it moves.
  */
 export function SaveControls({ tabId, view }: { tabId: number; view: PageView }) {
-  const [state, setState] = useState<{ kind: 'idle' } | { kind: 'saving' } | { kind: 'done'; versions: number } | { kind: 'error'; message: string }>({
+  const [state, setState] = useState<{ kind: 'idle' } | { kind: 'saving' } | { kind: 'done'; versions: number; capture: CaptureRecord } | { kind: 'error'; message: string }>({
     kind: 'idle',
   });
 
   const save = async () => {
     setState({ kind: 'saving' });
     const res = await send('save.page', { tabId });
-    if (res.ok) return setState({ kind: 'done', versions: res.value.versions });
+    if (res.ok) return setState({ kind: 'done', versions: res.value.versions, capture: res.value.capture });
     // Cut off mid-save: the capture is written in one transaction, so nothing half-saved stays; say so.
     setState({ kind: 'error', message: res.error.code === 'interrupted' ? t('saveInterrupted') : errorText(res.error) });
   };
@@ -40,7 +42,10 @@ export function SaveControls({ tabId, view }: { tabId: number; view: PageView })
         <span data-testid="save-status">
           {state.kind === 'saving' && t('saveSaving')}
           {state.kind === 'done' && t('saveDone', String(state.versions))}
-        </span>
+        </span>{' '}
+        {/* The screenshot follows the ✓: the state of this save's capture, kept up to date by the page view's reload on every event. */}
+        {state.kind === 'done' && <ScreenshotStatus capture={view.capture?.id === state.capture.id ? view.capture : state.capture} />}
+        {(state.kind === 'idle' || state.kind === 'error') && view.capture && <ScreenshotStatus capture={view.capture} />}
       </p>
       {state.kind === 'error' && (
         <p class="error" role="alert">

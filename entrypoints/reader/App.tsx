@@ -88,7 +88,7 @@ export function App() {
     const stop = onEvent((e) => {
       if (!('pageId' in e) || e.pageId !== pageId) return;
       // A capture got its trusted timestamp (or waits again): the record is read again.
-      if (e.event === 'page.saved' || e.event === 'capture.stamped') void load();
+      if (e.event === 'page.saved' || e.event === 'capture.stamped' || e.event === 'capture.screenshot') void load();
       else if (e.event === 'annotations.changed') hlRef.current?.onChanged(pageId);
     });
     // The browser's Alt+Shift+H and the context menu reach this tab as they reach a live page's.

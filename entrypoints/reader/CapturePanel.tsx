@@ -4,6 +4,7 @@ import { formatBytes } from '../../components/format-bytes';
 import type { SavedCopy } from '../../components/saved-copy';
 import type { ArtifactKind } from '../../utils/db';
 import { utcStamp } from '../../utils/cite';
+import { ScreenshotStatus } from '../../components/ScreenshotStatus';
 
 /** A URL that wraps after its separators (/ ? & = # .), never in the middle of a word. */
 function BreakableUrl({ url }: { url: string }) {
@@ -132,6 +133,9 @@ export function CapturePanel({ copy }: { copy: SavedCopy }) {
             </li>
           )}
         </ul>
+        <p class="small" role="status" aria-live="polite">
+          <ScreenshotStatus capture={c} />
+        </p>
         {c.notes?.failedResources?.length ? <p class="muted small">{t('readerMissing', c.notes.failedResources.join(', '))}</p> : null}
       </section>
     </>

@@ -49,7 +49,7 @@ beforeAll(async () => {
     (id) => chrome.tabs.sendMessage(id, { command: 'highlight-spans', spans: [{ start: 400, end: 520 }, { start: 900, end: 1000 }], tags: ['torture', 'EU letter'] }),
     tabId,
   );
-  const saved = await request<{ ok: boolean; value: { pageId: string } }>(session, { type: 'save.page', tabId });
+  const saved = await request<{ ok: boolean; value: { pageId: string } }>(session, { type: 'save.page', tabId, wait: 'screenshot' });
   if (!saved.ok) throw new Error(`save failed: ${JSON.stringify(saved)}`);
   pageId = saved.value.pageId;
 }, 180_000);

@@ -45,6 +45,8 @@ async function saveFromPopup(article: Page): Promise<void> {
   const popup = await session.openExtensionPage(`popup.html?tab=${tabId}`);
   await popup.getByTestId('save-page').click();
   await popup.getByTestId('open-copy').waitFor({ timeout: 90_000 });
+  // The screenshot follows the ✓: wait until the popup says it was added.
+  await popup.locator('[data-testid=screenshot-state][data-state=ok]').waitFor({ timeout: 90_000 });
   await popup.close();
 }
 

@@ -53,7 +53,7 @@ for (const lang of ['en', 'kk'] as const) {
         (id) => chrome.tabs.sendMessage(id, { command: 'highlight-spans', spans: [{ start: 400, end: 520 }, { start: 900, end: 1000 }], tags: ['torture', 'EU letter'] }),
         tabId,
       );
-      const saved = await request<{ ok: boolean; value: { pageId: string } }>(session, { type: 'save.page', tabId });
+      const saved = await request<{ ok: boolean; value: { pageId: string } }>(session, { type: 'save.page', tabId, wait: 'screenshot' });
       if (!saved.ok) throw new Error(`save failed: ${JSON.stringify(saved)}`);
       pageId = saved.value.pageId;
     }, 180_000);
@@ -106,6 +106,8 @@ for (const lang of ['en', 'kk'] as const) {
       await popup.screenshot({ path: shot(`popup-saving-${lang}`) });
       await popup.locator('[data-testid=save-page]:not([disabled])').waitFor({ timeout: 90_000 });
       expect(await popup.getByTestId('save-status').textContent()).toMatch(/2/);
+      // The screenshot follows the ✓; its state shows in the same status line, which keeps its height.
+      await popup.locator('[data-testid=screenshot-state][data-state=ok]').waitFor({ timeout: 90_000 });
       const after = await boxes();
       await popup.close();
       expect(during).toEqual(before);

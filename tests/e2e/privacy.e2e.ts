@@ -89,7 +89,7 @@ describe('privacy: Saqta makes no network requests of its own', () => {
 
         // Saving fetches the page's own resources from the background, and only then.
         const beforeSave = attributed.length;
-        const saved = await request<{ ok: boolean; value: { pageId: string } }>(session, { type: 'save.page', tabId });
+        const saved = await request<{ ok: boolean; value: { pageId: string } }>(session, { type: 'save.page', tabId, wait: 'screenshot' });
         expect(saved.ok).toBe(true);
         const saveFetches = attributed.splice(beforeSave);
         expect(saveFetches.filter((r) => !baseline.has(r.url)), 'a save fetches only what the page itself loads').toEqual([]);

@@ -109,7 +109,7 @@ function walk(lang: 'en' | 'kk') {
     await live.goto(seedUrl);
     await live.waitForFunction(() => document.querySelectorAll('img.lazy').length === 0);
     const tabId = await tabIdOf(session, live);
-    const saved = await ask<{ pageId: string; capture: CaptureRecord }>(helper, { type: 'save.page', tabId });
+    const saved = await ask<{ pageId: string; capture: CaptureRecord }>(helper, { type: 'save.page', tabId, wait: 'screenshot' });
     pageId = saved.pageId;
     capture = saved.capture;
 

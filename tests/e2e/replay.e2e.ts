@@ -61,7 +61,7 @@ describe('ReplayWeb.page replays a Saqta WACZ with the network blocked', () => {
     await page.goto(seedUrl);
     await page.waitForFunction(() => document.querySelectorAll('img.lazy').length === 0);
     const tabId = await tabIdOf(session!, page);
-    const saved = await request<{ ok: boolean; error?: { message: string }; value: { capture: CaptureRecord } }>(session!, { type: 'save.page', tabId });
+    const saved = await request<{ ok: boolean; error?: { message: string }; value: { capture: CaptureRecord } }>(session!, { type: 'save.page', tabId, wait: 'screenshot' });
     expect(saved.error?.message).toBeUndefined();
     expect(saved.ok).toBe(true);
     // The save recorded the page's exchanges: the document, its stylesheet and its images, each body stored once.
@@ -84,7 +84,7 @@ describe('ReplayWeb.page replays a Saqta WACZ with the network blocked', () => {
     // The largest fixture too (its sizes and times are logged for the record).
     const big = await session!.context.newPage();
     await big.goto(`${site!.origin}/fixtures/readability/guardian-1/source.html`, { waitUntil: 'load' });
-    const bigSaved = await request<{ ok: boolean; value: { capture: CaptureRecord } }>(session!, { type: 'save.page', tabId: await tabIdOf(session!, big) });
+    const bigSaved = await request<{ ok: boolean; value: { capture: CaptureRecord } }>(session!, { type: 'save.page', tabId: await tabIdOf(session!, big), wait: 'screenshot' });
     expect(bigSaved.ok).toBe(true);
     const g = bigSaved.value.capture;
     const gBytes = (kinds: string[]) => g.artifacts.filter((a) => kinds.includes(a.kind)).reduce((n, a) => n + a.size, 0);

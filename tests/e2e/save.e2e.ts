@@ -61,6 +61,9 @@ describe('save, read offline, fall back when blocked (Chromium, kk)', () => {
     await popup.getByTestId('save-page').click();
     await popup.getByTestId('save-status').filter({ hasText: 'Сақталды' }).waitFor({ timeout: 60_000 });
     expect(await popup.getByTestId('save-status').textContent()).toContain('Сақталған нұсқалар: 1');
+    // The screenshot follows the ✓ (tests/e2e/save-screenshot.e2e.ts): the popup says when it is added.
+    await popup.locator('[data-testid=screenshot-state][data-state=ok]').waitFor({ timeout: 60_000 });
+    expect(await popup.getByTestId('screenshot-state').textContent()).toBe('Скриншот қосылды');
     await popup.getByTestId('open-copy').waitFor();
     await popup.screenshot({ path: artifactPath('save-popup-kk.png'), clip: { x: 0, y: 0, width: 344, height: 420 } });
     helper = popup;
@@ -221,7 +224,7 @@ describe('save, read offline, fall back when blocked (Chromium, kk)', () => {
     await page.goto(`${server.origin}/fixtures/readability/guardian-1/source.html`, { waitUntil: 'load' });
     const tabId = await tabIdOf(session, page);
     const started = Date.now();
-    const saved = await ask<{ capture: CaptureRecord }>(helper, { type: 'save.page', tabId });
+    const saved = await ask<{ capture: CaptureRecord }>(helper, { type: 'save.page', tabId, wait: 'screenshot' });
     const c = saved.capture;
     console.log(
       `[measure] guardian-1 (1.2 MB source): ${Date.now() - started} ms wall; ${c.artifacts

@@ -36,7 +36,7 @@ describe('saved content never runs', () => {
     const live = await session.context.newPage();
     await live.goto(`${server.origin}/hostile/saved-hostile.html`);
     const tabId = await tabIdOf(session, live);
-    const res = await request<{ ok: boolean; value: { pageId: string }; error?: { message: string } }>(session, { type: 'save.page', tabId });
+    const res = await request<{ ok: boolean; value: { pageId: string }; error?: { message: string } }>(session, { type: 'save.page', tabId, wait: 'screenshot' });
     expect(res.ok, res.error?.message).toBe(true);
     pageId = res.value.pageId;
     await live.close();

@@ -58,7 +58,7 @@ describe('the save screenshot and the reader’s marks', () => {
     const before = await pageYellow(page, first);
     expect(before).toBeGreaterThan(0.3); // the claim is painted on the live page
 
-    const saved = await request<{ ok: boolean; value: { pageId: string } }>(session, { type: 'save.page', tabId });
+    const saved = await request<{ ok: boolean; value: { pageId: string } }>(session, { type: 'save.page', tabId, wait: 'screenshot' });
     expect(saved.ok).toBe(true);
 
     const reader = await session.openExtensionPage(`reader.html?page=${encodeURIComponent(saved.value.pageId)}`);

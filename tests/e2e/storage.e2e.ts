@@ -3,9 +3,10 @@
  * shown truthfully in Settings; the backup reminder appears in the popup and
  * the library when claims wait too long and goes once exported; the
  * background killed in the middle of a stream of writes leaves no partial
- * record behind; and killed mid-save at pinned moments (the server holds an
- * image the save is fetching; the screenshot has scrolled the tab) it stores
- * nothing half-way and the popup says the save can be retried.
+ * record behind; killed mid-save (the server holds an image the save is
+ * fetching) it stores nothing half-way and the popup says the save can be
+ * retried; killed during the screenshot, which follows the ✓ (it has scrolled
+ * the tab), the capture is whole and says the screenshot never came.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -194,7 +195,7 @@ describe('storage', () => {
     await page.close();
   });
 
-  it('the background killed mid-save, at two pinned moments, stores nothing half-way; the reader is told and saves again', { timeout: 180_000 }, async () => {
+  it('the background killed mid-save stores nothing half-way; killed during the screenshot (after the ✓) the capture is whole and says the screenshot never came; the reader saves again', { timeout: 180_000 }, async () => {
     const url = `${server.origin}/seed/index.html`;
     const article = await session.context.newPage();
     await article.goto(url);
@@ -239,8 +240,8 @@ describe('storage', () => {
     await unchanged('killed while fetching');
     expect(await save.isEnabled()).toBe(true);
 
-    // 2. After every resource was fetched, during the screenshot — the last step before the one write.
-    // The screenshot scrolls the tab a screen at a time; its second frame means the fetching is over.
+    // 2. During the screenshot, which follows the ✓: the capture is stored whole before the screenshot starts.
+    // The screenshot scrolls the tab a screen at a time; its second frame is the pinned moment.
     await article.evaluate(() => window.scrollTo(0, 0));
     await save.click();
     const height = await article.evaluate(() => innerHeight);
@@ -249,20 +250,27 @@ describe('storage', () => {
       article.evaluate(() => ({ y: scrollY, cookieBar: getComputedStyle(document.getElementById('cookie-banner')!).visibility }));
     // The screenshot hid the page's fixed cookie bar after its first frame.
     expect((await reading()).cookieBar).toBe('hidden');
+    await popup.getByTestId('save-status').filter({ hasText: 'Saved. Versions kept: 1' }).waitFor({ timeout: 15_000 });
+    expect(await popup.getByTestId('screenshot-state').getAttribute('data-state')).toBe('pending');
     await restartWorker(session, popup);
-    await alert.filter({ hasText: INTERRUPTED }).waitFor({ timeout: 15_000 });
-    await unchanged('killed during the screenshot');
+    // The restarted background says the screenshot never came; the popup shows it.
+    await popup.locator('[data-testid=screenshot-state][data-state=interrupted]').waitFor({ timeout: 15_000 });
+    expect(await popup.getByTestId('screenshot-state').textContent()).toBe('No screenshot: Saqta was stopped before it was taken');
+    expect(await alert.count()).toBe(0);
+    await popup.bringToFront();
+    await popup.screenshot({ path: artifactPath('popup-screenshot-interrupted-en.png') });
     // With no word from the stopped background, the page puts itself back: the reader's place and the bar.
     await expect.poll(reading, { timeout: 20_000 }).toEqual({ y: 0, cookieBar: 'visible' });
 
-    // 3. The reader presses Save again: one whole capture, every blob as long as its record says.
+    // 3. The reader presses Save again: a second whole capture, whose screenshot arrives after its ✓.
     await popup.bringToFront();
     await save.click();
-    await popup.getByTestId('save-status').filter({ hasText: 'Saved. Versions kept: 1' }).waitFor({ timeout: 90_000 });
+    await popup.getByTestId('save-status').filter({ hasText: 'Saved. Versions kept: 2' }).waitFor({ timeout: 90_000 });
+    await popup.locator('[data-testid=screenshot-state][data-state=ok]').waitFor({ timeout: 90_000 });
     expect(await alert.count()).toBe(0);
     const state = await session.worker.evaluate(
       () =>
-        new Promise<{ captures: { id: string; pageId: string; artifacts: { blobId: string; size: number }[] }[]; blobs: { id: string; captureId: string; size: number; real: number }[] }>((resolve) => {
+        new Promise<{ captures: { id: string; pageId: string; capturedAt: string; notes?: { screenshot?: string }; artifacts: { kind: string; blobId: string; size: number }[] }[]; blobs: { id: string; captureId: string; size: number; real: number }[] }>((resolve) => {
           const open = indexedDB.open('saqta');
           open.onsuccess = () => {
             const tx = open.result.transaction(['captures', 'blobs'], 'readonly');
@@ -276,16 +284,24 @@ describe('storage', () => {
           };
         }),
     );
-    const mine = state.captures.filter((c) => claimsBefore.some((a) => a.pageId === c.pageId));
-    expect(mine).toHaveLength(1);
+    const mine = state.captures.filter((c) => claimsBefore.some((a) => a.pageId === c.pageId)).sort((a, b) => (a.capturedAt < b.capturedAt ? -1 : 1));
+    expect(mine).toHaveLength(2);
+    // Killed after the ✓: complete (article, snapshot, raw HTML, images), saying the screenshot never came.
+    expect(mine[0].notes?.screenshot).toBe('interrupted');
+    expect(mine[0].artifacts.map((a) => a.kind).filter((k) => k !== 'resource' && k !== 'image').sort()).toEqual(['article', 'raw', 'snapshot']);
+    expect(mine[1].notes?.screenshot).toBe('ok');
+    expect(mine[1].artifacts.map((a) => a.kind).filter((k) => k !== 'resource' && k !== 'image').sort()).toEqual(['article', 'raw', 'screenshot', 'snapshot']);
     const blobs = new Map(state.blobs.map((b) => [b.id, b]));
-    for (const a of mine[0].artifacts) {
-      expect(blobs.get(a.blobId)?.size, a.blobId).toBe(a.size);
-      expect(blobs.get(a.blobId)?.real, a.blobId).toBe(a.size);
+    for (const c of mine) {
+      for (const a of c.artifacts) {
+        expect(blobs.get(a.blobId)?.size, a.blobId).toBe(a.size);
+        expect(blobs.get(a.blobId)?.real, a.blobId).toBe(a.size);
+      }
+      expect(state.blobs.filter((b) => b.captureId === c.id)).toHaveLength(c.artifacts.length);
     }
     for (const b of state.blobs) expect(state.captures.some((c) => c.id === b.captureId), `blob ${b.id} without its capture`).toBe(true);
     expect(await claimsOf()).toEqual(claimsBefore);
-    console.log(`kill during save: while fetching and during the screenshot, nothing stored; the retry stored ${mine[0].artifacts.length} artifacts`);
+    console.log(`kill during save: while fetching nothing stored; killed during the screenshot (after ✓) the capture is whole (${mine[0].artifacts.length} artifacts) and says so; the retry stored ${mine[1].artifacts.length} artifacts`);
     await popup.close();
     await article.close();
   });

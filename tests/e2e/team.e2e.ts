@@ -117,6 +117,8 @@ describe('team sync through Apache mod_dav, two profiles', () => {
     const popup = await A.openExtensionPage(`popup.html?tab=${tabId}`);
     await popup.getByTestId('save-page').click();
     await popup.getByTestId('open-copy').waitFor({ timeout: 60_000 });
+    // The screenshot follows the ✓: wait until the popup says it was added.
+    await popup.locator('[data-testid=screenshot-state][data-state=ok]').waitFor({ timeout: 90_000 });
     await popup.close();
 
     const a = await joinTeam(A, { user: 'alice', name: 'Aigerim' });

@@ -36,7 +36,7 @@ describe('watching a saved article (Chromium)', () => {
     const page = await session.context.newPage();
     await page.goto(`${server.origin}/seed/index.html`);
     const tabId = await tabIdOf(session, page);
-    const saved = await request<{ ok: boolean; value: { pageId: string } }>(session, { type: 'save.page', tabId });
+    const saved = await request<{ ok: boolean; value: { pageId: string } }>(session, { type: 'save.page', tabId, wait: 'screenshot' });
     expect(saved.ok).toBe(true);
     const { pageId } = saved.value;
 

@@ -50,7 +50,7 @@ for (const lang of ['en', 'kk'] as const) {
       await page.goto(`${server.origin}/seed/index.html`);
       for (const text of full ? Object.values(CLAIMS) : [CLAIMS.typo, CLAIMS.same]) await makeClaim(page, text, 1);
       const tabId = await tabIdOf(session, page);
-      const saved = await request<{ ok: boolean; value: { pageId: string } }>(session, { type: 'save.page', tabId });
+      const saved = await request<{ ok: boolean; value: { pageId: string } }>(session, { type: 'save.page', tabId, wait: 'screenshot' });
       expect(saved.ok).toBe(true);
       const { pageId } = saved.value;
 

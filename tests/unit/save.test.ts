@@ -77,7 +77,10 @@ const save = async () => {
 
 describe('saving a page', () => {
   it('stores the article, its images, the snapshot, the raw HTML and the screenshot, each with its SHA-256', async () => {
-    const r = await save();
+    // The screenshot follows the ✓ (tests/unit/save-screenshot.test.ts); here the answer waits for it.
+    const res = await handle({ type: 'save.page', tabId: 7, wait: 'screenshot' }, deps);
+    if (!res.ok) throw new Error(res.error.message);
+    const r = res.value as SaveResult;
     const kinds = r.capture.artifacts.map((a) => a.kind);
     expect(kinds.filter((k) => k === 'image')).toHaveLength(3);
     expect(kinds).toEqual(expect.arrayContaining(['article', 'snapshot', 'raw', 'screenshot']));

@@ -5,15 +5,23 @@
  * `CaptureBridge`, wired in entrypoints/background.ts.
  *
  * One save = extract (in the page) → fetch images, inline the snapshot,
- * refetch the raw HTML, screenshot (here) → hash and store everything in one
- * transaction (utils/store/captures.ts).
+ * refetch the raw HTML (here) → hash and store everything in one transaction
+ * (utils/store/captures.ts) → answer: the toolbar's ✓ means the article,
+ * snapshot, raw HTML and images are stored and hashed. The full-page
+ * screenshot (seconds: Chrome allows two frames a second) follows: the record
+ * says 'pending', and the screenshot's artifact joins the capture in its own
+ * transaction when it arrives (`attachScreenshot`), or the record says why it
+ * never came ('failed', 'tab-closed'; 'interrupted' when the background was
+ * stopped first, `settleInterrupted` at the next start).
  */
 import { fail, ok, type SaveApi } from '../messages';
 import type { HandlerSet } from './handle';
 import type { ExtractedArticle } from '../extract';
 import type { PageSnapshot } from '../snapshot/types';
 import { inlineSnapshot, type Fetched, type Fetcher } from '../snapshot/inline';
-import { capturesOf, storeCapture, type NewArtifact } from '../store/captures';
+import { attachScreenshot, capturesOf, settleScreenshot, storeCapture, type NewArtifact } from '../store/captures';
+import type { CaptureRecord } from '../db';
+import type { HandlerDeps } from './handle';
 import { pageKeys } from '../url';
 import { nowIso } from '../annotation';
 import { Recorder, planExchanges } from '../wacz/capture';
@@ -37,19 +45,77 @@ export interface CaptureBridge {
   fetch: Fetcher;
   /** The page's HTML as the server sends it (cache first), and the URL after redirects. */
   fetchRaw(url: string): Promise<(Fetched & { finalUrl: string }) | null>;
-  /** Full-page screenshot with `label` drawn on it (PNG), or null when the platform cannot. */
-  screenshot(tabId: number, label: string): Promise<Uint8Array | null>;
+  /**
+   * Full-page screenshot of the tab, still showing `url`, with `label` drawn on it (PNG), or null
+   * when the platform cannot. Throws `TabGone` when the tab was closed or left `url` first.
+   */
+  screenshot(tabId: number, label: string, url: string): Promise<Uint8Array | null>;
   /** "Chromium 142.0.7444.59" and the like. */
   browser(): Promise<string>;
 }
 
 const enc = new TextEncoder();
 
+/** The tab to screenshot was closed, or shows another page, before the screenshot was taken. */
+export class TabGone extends Error {
+  constructor(message = 'The tab was closed before the screenshot.') {
+    super(message);
+    this.name = 'TabGone';
+  }
+}
+
+/**
+ * Screenshots under way after their save's ✓, by tab. A new save of the same tab waits for the
+ * one before it: the screenshot scrolls the page and hides its fixed bars, which the next
+ * capture script must not see.
+ */
+const shooting = new Map<number, Promise<unknown>>();
+/** One screenshot at a time, whatever the tab: each makes its tab the active one while it captures. */
+let screenshots: Promise<unknown> = Promise.resolve();
+
+/** Longest a screenshot may take (a 16,000 px page is 18 frames at two a second, ≈ 12 s). */
+const SCREENSHOT_LIMIT_MS = 180_000;
+
+/** The screenshot of a stored capture: taken, then added in its own transaction, or the reason it never came. */
+async function screenshotLater(deps: HandlerDeps, tabId: number, capture: CaptureRecord, label: string): Promise<CaptureRecord | null> {
+  const { db, capture: bridge, broadcast } = deps;
+  const t0 = Date.now();
+  let state: 'failed' | 'tab-closed' = 'failed';
+  let error = 'no screenshot';
+  try {
+    // One screenshot at a time: a hung one must not hold every later one back.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const shot = await Promise.race([
+      bridge!.screenshot(tabId, label, capture.url),
+      new Promise<never>((_, no) => (timer = setTimeout(() => no(new Error(`no screenshot after ${SCREENSHOT_LIMIT_MS / 1000} s`)), SCREENSHOT_LIMIT_MS))),
+    ]).finally(() => clearTimeout(timer));
+    if (shot) {
+      // A full disk aborts this transaction only: the capture stays as it was at ✓, and says the screenshot failed.
+      const done = await attachScreenshot(db, capture.id, shot, 'image/png', Date.now() - t0).catch((err: unknown) => {
+        error = `not stored: ${err instanceof Error ? err.message : String(err)}`;
+        return null;
+      });
+      if (done) {
+        broadcast({ event: 'capture.screenshot', pageId: capture.pageId, captureId: capture.id });
+        return done;
+      }
+    }
+  } catch (err) {
+    if (err instanceof Error && err.name === 'TabGone') state = 'tab-closed';
+    error = err instanceof Error ? err.message : String(err);
+  }
+  await settleScreenshot(db, capture.id, state, error).catch(() => false);
+  broadcast({ event: 'capture.screenshot', pageId: capture.pageId, captureId: capture.id });
+  return (await db.captures.get(capture.id).catch(() => undefined)) ?? null;
+}
+
 export const saveHandlers: HandlerSet<SaveApi> = {
-  async 'save.page'(req, { db, capture: bridge, version, broadcast }) {
+  async 'save.page'(req, deps) {
+    const { db, capture: bridge, version, broadcast } = deps;
     if (!bridge) return fail('unsupported', 'Saving is not available here.');
     if (!Number.isInteger(req.tabId)) return fail('bad-request', 'Which tab should be saved?');
     const t0 = Date.now();
+    await shooting.get(req.tabId!);
     const timings: Record<string, number> = {};
     const lap = (name: string, since: number) => (timings[name] = Date.now() - since);
 
@@ -81,10 +147,7 @@ export const saveHandlers: HandlerSet<SaveApi> = {
     const restFailed = await recorder.fetchRest(payload.resources ?? []);
     lap('resources', t1);
 
-    const t2 = Date.now();
     const label = `${payload.url} · ${capturedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} · Saqta ${version}`;
-    const shot = await bridge.screenshot(req.tabId!, label).catch(() => null);
-    lap('screenshot', t2);
 
     const artifacts: NewArtifact[] = [];
     if (article) artifacts.push({ kind: 'article', bytes: enc.encode(article.html), mime: 'text/html' });
@@ -93,7 +156,6 @@ export const saveHandlers: HandlerSet<SaveApi> = {
     }
     artifacts.push({ kind: 'snapshot', bytes: enc.encode(snapshot.html), mime: 'text/html' });
     if (raw) artifacts.push({ kind: 'raw', bytes: raw.bytes, mime: raw.mime || 'text/html', sourceUrl: raw.finalUrl });
-    if (shot) artifacts.push({ kind: 'screenshot', bytes: shot, mime: 'image/png' });
     const imageAt = new Map(artifacts.flatMap((a, i) => (a.kind === 'image' && a.sourceUrl ? [[a.sourceUrl, i] as const] : [])));
     const rawAt = raw ? artifacts.findIndex((a) => a.kind === 'raw') : -1;
     const exchanges = await planExchanges(recorder, raw, rawAt >= 0 ? rawAt : undefined, (u) => imageAt.get(u), artifacts);
@@ -129,7 +191,7 @@ export const saveHandlers: HandlerSet<SaveApi> = {
       exchanges,
       notes: {
         ...(failed.length ? { failedResources: [...new Set(failed)] } : {}),
-        screenshot: shot ? 'ok' : 'failed',
+        screenshot: 'pending',
         timingsMs: { ...timings, store: 0, total: 0 },
       },
     });
@@ -137,8 +199,15 @@ export const saveHandlers: HandlerSet<SaveApi> = {
     capture.notes!.timingsMs!.total = Date.now() - t0;
     await db.captures.update(capture.id, { notes: capture.notes });
     broadcast({ event: 'page.saved', pageId: page.id });
+    // The screenshot follows the ✓: the reader sees its state where the capture is shown.
+    const shot = screenshots.then(() => screenshotLater(deps, req.tabId!, capture, label));
+    screenshots = shot.catch(() => undefined);
+    const done = shot.then(() => undefined, () => undefined);
+    shooting.set(req.tabId!, done);
+    void done.then(() => shooting.get(req.tabId!) === done && shooting.delete(req.tabId!));
     const versions = await db.captures.where('pageId').equals(page.id).count();
-    return ok({ pageId: page.id, capture, title: page.title, versions });
+    const settled = req.wait === 'screenshot' ? await shot : null;
+    return ok({ pageId: page.id, capture: settled ?? capture, title: page.title, versions });
   },
 
   async 'save.captures'(req, { db }) {

@@ -314,6 +314,7 @@ function checkCapture(raw: unknown, where: string, pageId: string, dir: string, 
     if (a.sha256 !== file.sha256) throw new BundleError('wrong-hash', 'artifactHash', [where, q(a.file)], path);
     const ref: ArtifactRef = { kind: a.kind as ArtifactKind, blobId: a.blobId.slice(0, 300), sha256: file.sha256, size: file.size, mime: a.mime.slice(0, 200) };
     if (typeof a.sourceUrl === 'string' && a.sourceUrl.length < 8000) ref.sourceUrl = a.sourceUrl;
+    if (typeof a.addedAt === 'string' && !Number.isNaN(Date.parse(a.addedAt))) ref.addedAt = a.addedAt.slice(0, 40);
     refs.push(ref);
     out.push({ ref, data: file.blob, path });
   }

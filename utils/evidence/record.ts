@@ -3,7 +3,8 @@
  * timestamp token covers. It commits to what was captured (URLs, time,
  * browser, version) and, through each artifact's SHA-256, to every saved
  * byte; it leaves out what is local (blob ids), may change later (notes,
- * the timestamp itself) or is added by exports (file names).
+ * the timestamp itself, artifacts added after the save such as the
+ * screenshot, marked `addedAt`) or is added by exports (file names).
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { CaptureRecord } from '../db';
@@ -21,7 +22,8 @@ export function recordBytes(c: RecordFields): Uint8Array {
     capturedAt: c.capturedAt,
     browser: c.browser,
     extensionVersion: c.extensionVersion,
-    artifacts: c.artifacts.map((a) => ({
+    // An artifact added after the save (the screenshot, `addedAt`) is not what a stamp requested at save covers.
+    artifacts: c.artifacts.filter((a) => a.addedAt === undefined).map((a) => ({
       kind: a.kind,
       sha256: a.sha256,
       size: a.size,

@@ -1,11 +1,12 @@
 /**
  * Browser glue for saving (the `CaptureBridge` of utils/background/save.ts):
  * inject the capture script, fetch with the extension's host permissions,
- * and take a full-page screenshot by scrolling and stitching
- * captureVisibleTab frames on an OffscreenCanvas.
+ * and take a full-page screenshot: in Firefox with one `tabs.captureTab`
+ * call whose `rect` is the whole page (no scrolling), elsewhere by scrolling
+ * and stitching captureVisibleTab frames on an OffscreenCanvas.
  */
 import { browser } from 'wxt/browser';
-import type { CaptureBridge, CapturePayload } from '../background/save';
+import { TabGone, type CaptureBridge, type CapturePayload } from '../background/save';
 import type { Fetched, HttpInfo } from '../snapshot/inline';
 
 const mimeOf = (res: Response) => (res.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
@@ -62,8 +63,32 @@ interface Shot {
 const MAX_HEIGHT = 16_000;
 const BANNER = 36;
 
-async function fullPageScreenshot(tabId: number, label: string): Promise<Uint8Array | null> {
-  const tab = await browser.tabs.get(tabId);
+const withoutHash = (u: string) => u.replace(/#.*$/, '');
+
+/** Throws `TabGone` unless the tab is still open on `url` (the screenshot follows the save's ✓: the reader may have moved on). */
+async function stillThere(tabId: number, url: string | undefined) {
+  const tab = await browser.tabs.get(tabId).catch(() => null);
+  if (!tab) throw new TabGone();
+  if (url && tab.url && withoutHash(tab.url) !== withoutHash(url)) throw new TabGone('The tab left the page before the screenshot.');
+  return tab;
+}
+
+/** Firefox: the whole page in one `captureTab` call (its `rect` may reach beyond the viewport). */
+type CaptureTab = (tabId: number, options: { format: 'png'; rect: { x: number; y: number; width: number; height: number }; scale?: number }) => Promise<string>;
+const captureTabOf = () => (browser.tabs as unknown as { captureTab?: CaptureTab }).captureTab;
+
+async function fullPageScreenshot(tabId: number, label: string, url?: string): Promise<Uint8Array | null> {
+  try {
+    return await takeScreenshot(tabId, label, url);
+  } catch (err) {
+    // Closed or navigated mid-way (scripting and capture calls then fail with their own words): say which.
+    await stillThere(tabId, url);
+    throw err;
+  }
+}
+
+async function takeScreenshot(tabId: number, label: string, url?: string): Promise<Uint8Array | null> {
+  const tab = await stillThere(tabId, url);
   if (tab.windowId === undefined) return null;
   const [{ result: m }] = (await browser.scripting.executeScript({
     target: { tabId },
@@ -102,7 +127,9 @@ async function fullPageScreenshot(tabId: number, label: string): Promise<Uint8Ar
             delete w.__saqtaShot;
           }, ms);
           window.scrollTo({ top, left: 0, behavior: 'instant' as ScrollBehavior });
+          // Painted: two frames (a hidden tab runs none, hence the timer).
           requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => done(scrollY), 80)));
+          setTimeout(() => done(scrollY), 500);
         }),
     })) as { result: number }[];
     return result;
@@ -146,13 +173,43 @@ async function fullPageScreenshot(tabId: number, label: string): Promise<Uint8Ar
   const total = Math.min(m.height, MAX_HEIGHT);
   const frames: { y: number; bmp: ImageBitmap }[] = [];
   let last = 0;
+  const captureTab = captureTabOf();
   try {
-    for (let y = 0; y < total; y += m.viewport) {
-      const actual = await scrollTo(y);
-      const wait = CAPTURE_INTERVAL_MS - (Date.now() - last);
-      if (wait > 0) await sleep(wait);
-      last = Date.now();
-      const dataUrl = await browser.tabs.captureVisibleTab(tab.windowId, { format: 'png' });
+    if (captureTab) {
+      // One call, no scrolling: the page from the top (fixed bars drawn once, where they sit at the top).
+      await scrollTo(0);
+      const dataUrl = await captureTab(tabId, { format: 'png', rect: { x: 0, y: 0, width: m.width, height: total } });
+      const blob = await (await fetch(dataUrl)).blob();
+      frames.push({ y: 0, bmp: await createImageBitmap(blob) });
+    }
+    for (let y = 0; !captureTab && y < total; y += m.viewport) {
+      // The reader may have switched tabs since the ✓: captureVisibleTab takes the window's active tab
+      // (and a hidden tab paints nothing new).
+      const now = await stillThere(tabId, url);
+      if (!now.active) await browser.tabs.update(tabId, { active: true });
+      let actual = await scrollTo(y);
+      let dataUrl = '';
+      // The frame counts only if the tab was the active one before and after it was taken.
+      for (let tries = 0; !dataUrl; tries++) {
+        if (!(await stillThere(tabId, url)).active) {
+          await browser.tabs.update(tabId, { active: true });
+          actual = await scrollTo(y); // painted again once shown
+        }
+        const gap = CAPTURE_INTERVAL_MS - (Date.now() - last);
+        if (gap > 0) await sleep(gap);
+        last = Date.now();
+        const got = await browser.tabs.captureVisibleTab(tab.windowId, { format: 'png' }).catch((err: unknown) => {
+          // Over Chrome's two-a-second quota (a call that was slow to be served): wait and take it again.
+          if (tries < 3 && /MAX_CAPTURE_VISIBLE_TAB_CALLS_PER_SECOND/i.test(String(err))) return '';
+          throw err;
+        });
+        if (!got) {
+          last = Date.now();
+          continue;
+        }
+        if ((await stillThere(tabId, url)).active) dataUrl = got;
+        else if (tries >= 3) throw new Error('another tab kept being shown while the screenshot was taken');
+      }
       const blob = await (await fetch(dataUrl)).blob();
       frames.push({ y: actual, bmp: await createImageBitmap(blob) });
       if (actual + m.viewport >= total) break;
@@ -160,7 +217,8 @@ async function fullPageScreenshot(tabId: number, label: string): Promise<Uint8Ar
     }
   } finally {
     await finish().catch(() => undefined);
-    if (previous?.id !== undefined && previous.id !== tabId) await browser.tabs.update(previous.id, { active: true }).catch(() => undefined);
+    if (previous?.id !== undefined && previous.id !== tabId && (await browser.tabs.get(tabId).then((t) => t.active, () => false)))
+      await browser.tabs.update(previous.id, { active: true }).catch(() => undefined);
   }
   if (!frames.length) return null;
   const scale = frames[0].bmp.width / m.width;

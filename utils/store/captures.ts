@@ -4,7 +4,7 @@
  * half-written. Hashing happens before the transaction (IndexedDB
  * transactions close while awaiting anything else).
  */
-import type { ArtifactKind, ArtifactRef, CaptureRecord, Exchange, PageRecord, SaqtaDB } from '../db';
+import type { ArtifactKind, ArtifactRef, CaptureRecord, Exchange, PageRecord, SaqtaDB, ScreenshotState } from '../db';
 import type { PageInfo } from '../messages';
 import { newId } from '../annotation';
 import { normalizeUrl } from '../url';
@@ -92,6 +92,69 @@ export async function storeCapture(db: SaqtaDB, input: NewCapture): Promise<{ ca
     await db.pages.update(page.id, patch);
     return { capture, page: { ...page, ...patch } };
   });
+}
+
+/**
+ * The screenshot follows the save: its artifact joins the capture in its OWN
+ * transaction (hashed before it), marked `addedAt` — so the record hash a
+ * timestamp requested at save covers does not change (utils/evidence/record.ts).
+ * A full disk aborts this transaction alone: the capture stays as stored at ✓
+ * and says the screenshot failed. Returns the updated record, or null when the
+ * capture is gone (deleted meanwhile: nothing is added).
+ */
+export async function attachScreenshot(db: SaqtaDB, captureId: string, bytes: Uint8Array, mime = 'image/png', ms?: number): Promise<CaptureRecord | null> {
+  const sha256 = await sha256Hex(bytes);
+  const blobId = newId();
+  const addedAt = new Date().toISOString();
+  return db.transaction('rw', db.captures, db.blobs, async () => {
+    const c = await db.captures.get(captureId);
+    if (!c) return null;
+    const ref: ArtifactRef = { kind: 'screenshot', blobId, sha256, size: bytes.byteLength, mime, addedAt };
+    await db.blobs.add({ id: blobId, pageId: c.pageId, captureId, kind: 'screenshot', sha256, size: bytes.byteLength, mime, data: new Blob([bytes as Uint8Array<ArrayBuffer>], { type: mime }) });
+    const notes = { ...c.notes, screenshot: 'ok' as const, ...(ms !== undefined ? { timingsMs: { ...c.notes?.timingsMs, screenshot: ms } } : {}) };
+    // Only these two fields: a timestamp written meanwhile (utils/evidence/queue.ts) stays.
+    await db.captures.update(captureId, { artifacts: [...c.artifacts, ref], notes });
+    return { ...c, artifacts: [...c.artifacts, ref], notes };
+  });
+}
+
+/** Say why a pending screenshot never came; a capture whose screenshot already settled is left alone. */
+export async function settleScreenshot(db: SaqtaDB, captureId: string, state: Exclude<ScreenshotState, 'ok' | 'pending'>, error?: string): Promise<boolean> {
+  return db.transaction('rw', db.captures, async () => {
+    const c = await db.captures.get(captureId);
+    if (c?.notes?.screenshot !== 'pending') return false;
+    await db.captures.update(captureId, { notes: { ...c.notes, screenshot: state, ...(error ? { screenshotError: error.slice(0, 300) } : {}) } });
+    return true;
+  });
+}
+
+/**
+ * At the background's start: a screenshot still 'pending' from before was cut
+ * off with the background that was taking it (a stopped service worker, a
+ * crash). Its capture is complete without it; the record says it never came.
+ * Looks at captures of the last week saved before `startedAt` (the capturedAt index).
+ */
+export async function settleInterrupted(db: SaqtaDB, startedAt: string): Promise<{ id: string; pageId: string }[]> {
+  const since = new Date(Date.parse(startedAt) - 7 * 24 * 3600_000).toISOString();
+  const pending = await db.captures
+    .where('capturedAt')
+    .between(since, startedAt, true, false)
+    .filter((c) => c.notes?.screenshot === 'pending')
+    .toArray();
+  const done: { id: string; pageId: string }[] = [];
+  for (const c of pending) if (await settleScreenshot(db, c.id, 'interrupted')) done.push({ id: c.id, pageId: c.pageId });
+  return done;
+}
+
+/** A pending screenshot older than this never came (its background was stopped, and has not started since to say so). */
+export const SCREENSHOT_GIVE_UP_MS = 10 * 60_000;
+
+/** The screenshot's state as the reader should see it (undefined: nothing to say, e.g. older captures). */
+export function screenshotState(c: Pick<CaptureRecord, 'capturedAt' | 'notes' | 'artifacts'>, now = Date.now()): ScreenshotState | undefined {
+  const s = c.notes?.screenshot;
+  if (s === 'pending' && now - Date.parse(c.capturedAt) > SCREENSHOT_GIVE_UP_MS) return 'interrupted';
+  if (s === undefined && c.artifacts.some((a) => a.kind === 'screenshot')) return 'ok';
+  return s;
 }
 
 /** Captures of a page, newest first. */

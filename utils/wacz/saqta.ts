@@ -8,13 +8,16 @@
 import { importedTimestamp } from '../evidence/check';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import type { ArtifactKind, ArtifactRef, CaptureRecord } from '../db';
+import type { ArtifactKind, ArtifactRef, CaptureRecord, ScreenshotState } from '../db';
 import { checkPage, type ParsedArticle, type ParsedCapture } from '../bundle/read';
 import { fromJsonLd, type ImportedClaim } from '../bundle/jsonld';
 import { ANNOTATIONS } from '../bundle/format';
 import { BundleError } from '../bundle/errors';
 import { parseJson, readRecord, recordKey, type ReadWacz, type WaczProblem } from './read';
 import type { Exchange } from './records';
+
+/** Every `notes.screenshot` a record may carry (older exports: 'ok' and 'failed' only). */
+const SCREENSHOT_STATES: readonly ScreenshotState[] = ['ok', 'failed', 'none', 'pending', 'tab-closed', 'interrupted'];
 
 const KINDS: ArtifactKind[] = ['article', 'snapshot', 'raw', 'screenshot', 'image', 'resource'];
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -115,6 +118,7 @@ async function readCapture(read: ReadWacz, path: string, pageId: string, problem
     }
     const ref: ArtifactRef = { kind: a.kind as ArtifactKind, blobId: a.blobId.slice(0, 300), sha256: digest, size: got.payload.length, mime: a.mime.slice(0, 200) };
     if (typeof a.sourceUrl === 'string' && a.sourceUrl.length < 8000) ref.sourceUrl = a.sourceUrl;
+    if (typeof a.addedAt === 'string' && !Number.isNaN(Date.parse(a.addedAt))) ref.addedAt = a.addedAt.slice(0, 40);
     refs.push(ref);
     const html = (ref.kind === 'article' || ref.kind === 'snapshot') && /html/i.test(ref.mime);
     files.push({ ref, data: new Blob([got.payload as Uint8Array<ArrayBuffer>], { type: ref.mime }), path: `${String(w.file)}#${w.offset}`, ...(html ? { bytes: got.payload } : {}) });
@@ -133,7 +137,7 @@ async function readCapture(read: ReadWacz, path: string, pageId: string, problem
     const n = raw.notes;
     record.notes = {
       ...(Array.isArray(n.failedResources) ? { failedResources: n.failedResources.filter((u): u is string => typeof u === 'string').slice(0, 5000) } : {}),
-      ...(n.screenshot === 'ok' || n.screenshot === 'failed' ? { screenshot: n.screenshot } : {}),
+      ...(SCREENSHOT_STATES.includes(n.screenshot as ScreenshotState) ? { screenshot: n.screenshot as ScreenshotState } : {}),
     };
   }
   if (Array.isArray(raw.exchanges)) {
