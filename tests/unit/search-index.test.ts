@@ -7,6 +7,7 @@ import { fold, terms } from '../../utils/search/fold';
 import { quoteOf } from '../../utils/annotation';
 import { indexArticleTexts } from '../../utils/search/articles';
 import { htmlToText } from '../../utils/search/html-text';
+import { annotationTerms } from '../../utils/search/terms';
 import { pageKeys } from '../../utils/url';
 
 const q = (exact: string) => [{ type: 'TextQuoteSelector' as const, exact, prefix: '', suffix: '' }];
@@ -97,7 +98,7 @@ describe('library search', () => {
       const bonus = (t: string) => (ph.includes(' ') && fold(t).replace(/[^\p{L}\p{N}]+/gu, ' ').includes(ph) ? 2 : 0);
       const rec = (iso: string) => Math.min(0.5, Math.max(0, (Date.parse(iso) - 1.5e12) / 1e12));
       for (const a of await big.annotations.toArray()) {
-        const s = termScore(a.terms ?? [], qt);
+        const s = termScore(annotationTerms(a), qt);
         if (!s) continue;
         for (const [field, w, text] of [['quote', 1.4, quoteOf(a)!.exact], ['tag', 1.3, a.body.tags.join(', ')], ['note', 1.1, a.body.note]] as const) {
           if (text && snippetOf(text, qt)) {
