@@ -314,15 +314,27 @@ export class SaqtaDB extends Dexie {
       .stores(SCHEMA[50])
       .upgrade(async (tx) => {
         const claims = tx.table('annotations');
+        // Tags are searched by the tags table's names from now on: a tag some claim holds but the
+        // table lacks (no writer makes one, but an old library might have one) is added to it.
+        const keys = new Set(((await tx.table('tags').toArray()) as TagRecord[]).map((t) => t.key));
+        const missing = new Map<string, string>();
         let last: string | undefined;
         for (;;) {
           const rows = (await (last === undefined ? claims.orderBy('id') : claims.where('id').above(last)).limit(2000).toArray()) as (Annotation & Indexed)[];
           if (!rows.length) break;
           last = rows[rows.length - 1]!.id;
-          for (const a of rows) delete a.terms;
+          for (const a of rows) {
+            delete a.terms;
+            for (const name of a.body?.tags ?? []) {
+              const key = name.replace(/\s+/g, ' ').trim().toLocaleLowerCase();
+              if (key && !keys.has(key) && !missing.has(key)) missing.set(key, name);
+            }
+          }
           // Put back without `terms`: the terms middleware writes their claimTerms rows.
           await claims.bulkPut(rows);
         }
+        const created = new Date().toISOString();
+        if (missing.size) await tx.table('tags').bulkAdd([...missing].map(([key, name]) => ({ id: `urn:uuid:${crypto.randomUUID()}`, name, key, created })));
       });
     this.use(termsMiddleware());
   }

@@ -297,7 +297,8 @@ describe('a generated library of 10,000 articles and 100,000 claims', () => {
       const lib = await s.openExtensionPage('library.html');
       await lib.getByTestId('empty').waitFor();
       const t0 = Date.now();
-      // Raw IndexedDB writes (the schema is already open at v3); terms as the hooks would make them for ASCII words.
+      // Raw IndexedDB writes (the schema is already open); terms as the middleware would make them for ASCII words:
+      // a page's on the page, a claim's quote words in claimTerms (v50; its tag is searched by name).
       await lib.evaluate(async () => {
         const db: IDBDatabase = await new Promise((res, rej) => {
           const r = indexedDB.open('saqta');
@@ -315,7 +316,7 @@ describe('a generated library of 10,000 articles and 100,000 claims', () => {
         });
         for (let batch = 0; batch < 10; batch++) {
           await new Promise<void>((res, rej) => {
-            const tx = db.transaction(['pages', 'annotations'], 'readwrite');
+            const tx = db.transaction(['pages', 'annotations', 'claimTerms'], 'readwrite');
             for (let p = batch * 1000; p < (batch + 1) * 1000; p++) {
               const id = `gen-p${p}`;
               const title = `Article ${p} on ${words[p % 12]} and ${words[(p * 7) % 12]}`;
@@ -324,7 +325,8 @@ describe('a generated library of 10,000 articles and 100,000 claims', () => {
               for (let c = 0; c < 10; c++) {
                 const n = p * 10 + c;
                 const exact = `Claim ${n}: the ${words[n % 12]} ${words[(n * 5) % 12]} statement number w${n}`;
-                tx.objectStore('annotations').put({ id: `gen-a${n}`, pageId: id, target: { source: `https://site${p % 40}.example/a/${p}`, selector: [{ type: 'TextQuoteSelector', exact, prefix: '', suffix: '' }] }, body: { tags: [`topic-${n % 50}`], note: '', color: colors[n % 5] }, created: `2025-02-${day}T10:${String(c).padStart(2, '0')}:00.000Z`, modified: `2025-02-${day}T10:00:00.000Z`, anchor: n % 97 ? 'anchored' : 'orphan', terms: terms(`${exact} topic-${n % 50}`) });
+                tx.objectStore('annotations').put({ id: `gen-a${n}`, pageId: id, target: { source: `https://site${p % 40}.example/a/${p}`, selector: [{ type: 'TextQuoteSelector', exact, prefix: '', suffix: '' }] }, body: { tags: [`topic-${n % 50}`], note: '', color: colors[n % 5] }, created: `2025-02-${day}T10:${String(c).padStart(2, '0')}:00.000Z`, modified: `2025-02-${day}T10:00:00.000Z`, anchor: n % 97 ? 'anchored' : 'orphan' });
+                tx.objectStore('claimTerms').put({ id: `gen-a${n}`, terms: terms(exact) });
               }
             }
             tx.oncomplete = () => res();

@@ -70,6 +70,9 @@ describe('schema v3 (search terms)', () => {
     // Since v50 the claim's text terms are in claimTerms and its tag is found by name.
     expect((await db.claimTerms.get('a1'))?.terms).toEqual(['qazaqstan', 'prezidentі'.replace('і', 'i')]);
     expect(await db.claimTerms.where('terms').equals('qazaqstan').primaryKeys()).toEqual(['a1']);
+    // The claim's tag was missing from the tags table (written straight, as no Saqta writer would):
+    // the v50 upgrade adds it there, since tags are searched by the table's names.
+    expect((await db.tags.toArray()).map((t) => [t.name, t.key])).toEqual([['Еуроодақ', 'еуроодақ']]);
     expect((await search(db, 'euroodaq')).hits.map((h) => [h.id, h.field])).toEqual([['a1', 'tag']]);
     expect(await db.pages.where('terms').startsWith('aqylbekova').primaryKeys()).toEqual(['p1']);
     expect(await db.texts.count()).toBe(0);

@@ -86,6 +86,8 @@ describe('library search', () => {
         created: '2026-01-01T00:00:00.000Z', modified: `2026-02-${String(1 + (i % 28)).padStart(2, '0')}T00:00:00.000Z`, anchor: 'anchored' as const,
       })),
     );
+    // Every claim's tags are in the tags table, as every writer keeps them (ensureTags): search finds tags by its names.
+    await big.tags.bulkAdd(words.map((name, i) => ({ id: `t${i}`, name, key: name, created: '2026-01-01T00:00:00.000Z' })));
     await big.texts.bulkAdd(Array.from({ length: 20 }, (_, i) => {
       const text = `${phrase(20)}\n${phrase(20)}`;
       return { pageId: `p${i}`, blobId: `b${i}`, text, terms: terms(text) };
