@@ -53,6 +53,7 @@ export const library: Suite = {
         details[`${PAGES}`] = at;
         // The peer of the open: the same page on an empty library, measured beside it in this run.
         const emptyOpen = await openLibrary(browser, reps);
+        at.emptyOpenHotspots = await profileOpen(browser);
         const page = await browser.context.newPage();
         await page.goto(`chrome-extension://${browser.extensionId}/options.html`);
         await page.evaluate(bundle.code);
@@ -64,6 +65,7 @@ export const library: Suite = {
         const on = `${seeded.pages} articles, ${seeded.claims} claims`;
 
         const fullOpen = await openLibrary(browser, reps);
+        at.fullOpenHotspots = await profileOpen(browser);
         ctx.log(`  library page: ${round(median(fullOpen))} ms to its list with ${seeded.pages} articles, ${round(median(emptyOpen))} ms empty`);
         figures.push(figure({ suite: 'library', measure: 'open the library page (list shown)', on, unit: 'ms', saqta: round(median(fullOpen), 1), peer: 'same page, empty library', peerValue: round(median(emptyOpen), 1), goal: '≤ 1.1× empty', met: median(fullOpen) <= 1.1 * median(emptyOpen), note: `median of ${reps}` }));
 
@@ -124,4 +126,18 @@ async function openLibrary(browser: Browser, reps: number): Promise<number[]> {
     await page.close();
   }
   return out;
+}
+
+/** Where the library page's start-up time goes: a CPU profile of a reload of library.html until its list shows. */
+async function profileOpen(browser: Browser) {
+  const page: Page = await browser.context.newPage();
+  const list = () => page.locator('[data-testid="articles"] .row .title, [data-testid="empty"]').first().waitFor({ timeout: 120_000 });
+  await page.goto(`chrome-extension://${browser.extensionId}/library.html`);
+  await list();
+  const { hotspots } = await profileCall(browser.context, page, async () => {
+    await page.reload();
+    await list();
+  }, 10);
+  await page.close();
+  return hotspots;
 }

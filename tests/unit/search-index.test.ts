@@ -131,6 +131,29 @@ describe('library search', () => {
     await big.delete();
   });
 
+  it('a common word with a word of a tag: the claims of the tag count as having it, read from the tag index (v50)', async () => {
+    const big = new SaqtaDB(`search-tagword-${Math.random()}`);
+    await big.pages.add({ id: 'p', url: 'https://s.example/', normalizedUrl: 's.example/', aliases: [], title: 'Page', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' });
+    await big.tags.bulkAdd([{ id: 't1', name: 'Appeals court', key: 'appeals court', created: '2026-01-01T00:00:00.000Z' }, { id: 't2', name: 'other', key: 'other', created: '2026-01-01T00:00:00.000Z' }]);
+    const claim = (i: number, tags: string[]) => ({
+      id: `a${i}`, pageId: 'p', target: { source: 'https://s.example/', selector: [{ type: 'TextQuoteSelector' as const, exact: `The ruling number ${i}`, prefix: '', suffix: '' }] },
+      body: { tags, note: '', color: 'yellow' as const }, created: '2026-01-01T00:00:00.000Z', modified: '2026-01-01T00:00:00.000Z', anchor: 'anchored' as const,
+    });
+    // 2,100 claims say "ruling" (past the first read of 2,000 keys: checked on the other word's claims); 300 are tagged "Appeals court", 50 "other".
+    await big.annotations.bulkAdd(Array.from({ length: 2100 }, (_, i) => claim(i, i < 300 ? ['Appeals court'] : i >= 2050 ? ['other'] : [])));
+    // The reference: every claim whose quote, note and tag terms (one list, as before v50) have every word.
+    for (const query of ['ruling appeals', 'ruling appeal', 'appeals court ruling', 'court number']) {
+      const qt = queryTerms(query);
+      const want = (await big.annotations.toArray()).filter((a) => termScore(annotationTerms(a), qt) > 0).length;
+      const got = (await search(big, query, 3000)).hits.filter((h) => h.kind === 'claim');
+      expect(got.length, query).toBe(want);
+      expect(want, query).toBe(300);
+    }
+    // A word only the other tag has: just its 50 claims.
+    expect((await search(big, 'ruling other', 3000)).hits.filter((h) => h.kind === 'claim')).toHaveLength(50);
+    await big.delete();
+  });
+
   it('words too common to intersect on keys are checked on the rarer word\'s records', async () => {
     const big = new SaqtaDB(`search-common-${Math.random()}`);
     await big.pages.add({ id: 'p', url: 'https://s.example/', normalizedUrl: 's.example/', aliases: [], title: 'Court', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' });
