@@ -149,36 +149,36 @@ const termsOfTag = (name: string) => {
 async function claimSource(db: SaqtaDB): Promise<TermSource> {
   const names = (await db.tags.toArray()).map((t) => t.name);
   const text = tableSource(db.claimTerms);
-  // Per query word: the claims holding a tag with that word (exact) or a word starting with it
-  // (prefix ⊇ exact), index keys only, up to TAGGED_CAP (complete: all of them).
-  const byWord = new Map<string, Promise<{ exact: Set<string>; prefix: Set<string>; complete: boolean }>>();
-  const tagged = (q: string) => {
-    let out = byWord.get(q);
-    if (!out) {
-      const keysOf = async (names: string[]) => (names.length ? ((await db.annotations.where('body.tags').anyOf(names).limit(TAGGED_CAP + 1).primaryKeys()) as string[]) : []);
-      const exactNames = names.filter((n) => termsOfTag(n).includes(q));
-      const prefixNames = names.filter((n) => termsOfTag(n).some((t) => t.startsWith(q)));
-      out = Promise.all([keysOf(exactNames), prefixNames.length === exactNames.length ? null : keysOf(prefixNames)]).then(([exact, prefix]) => ({
-        exact: new Set(exact),
-        prefix: new Set(prefix ?? exact),
-        complete: exact.length <= TAGGED_CAP && (prefix ?? exact).length <= TAGGED_CAP,
-      }));
-      byWord.set(q, out);
-    }
-    return out;
+  // Per query word and read size: the claims holding a tag with that word (exact) or a word starting
+  // with it (prefix ⊇ exact), index keys only, `cap` at most (complete: all of them).
+  type Tagged = { exact: Set<string>; prefix: Set<string>; complete: boolean };
+  const byWord = new Map<string, { cap: number; sets: Promise<Tagged> }>();
+  const tagged = (q: string, cap: number) => {
+    const known = byWord.get(q);
+    if (known && (known.cap >= cap)) return known.sets;
+    const keysOf = async (names: string[]) => (names.length ? ((await db.annotations.where('body.tags').anyOf(names).limit(cap + 1).primaryKeys()) as string[]) : []);
+    const exactNames = names.filter((n) => termsOfTag(n).includes(q));
+    const prefixNames = names.filter((n) => termsOfTag(n).some((t) => t.startsWith(q)));
+    const sets = Promise.all([keysOf(exactNames), prefixNames.length === exactNames.length ? null : keysOf(prefixNames)]).then(([exact, prefix]) => ({
+      exact: new Set(exact),
+      prefix: new Set(prefix ?? exact),
+      complete: exact.length <= cap && (prefix ?? exact).length <= cap,
+    }));
+    byWord.set(q, { cap, sets });
+    return sets;
   };
   const merge = (a: string[], b: Set<string>, limit: number) => (b.size ? [...new Set([...a, ...b])].slice(0, limit) : a);
   return {
     equals: async (q, limit) => {
-      const [a, b] = await Promise.all([text.equals(q, limit), tagged(q)]);
+      const [a, b] = await Promise.all([text.equals(q, limit), tagged(q, limit)]);
       return merge(a, b.exact, limit);
     },
     startsWith: async (q, limit) => {
-      const [a, b] = await Promise.all([text.startsWith(q, limit), tagged(q)]);
+      const [a, b] = await Promise.all([text.startsWith(q, limit), tagged(q, limit)]);
       return merge(a, b.prefix, limit);
     },
     termsOf: async (keys) => {
-      const words = await Promise.all([...byWord].map(async ([q, p]) => [q, await p] as const));
+      const words = await Promise.all([...byWord].map(async ([q, p]) => [q, await p.sets] as const));
       if (words.every(([, w]) => w.complete)) {
         // The tags' part of each claim's terms from the query words' tag sets: no claim is read.
         // (A prefix-only match stands as the word plus a character past every letter: it starts with the word and is not it.)
@@ -194,9 +194,6 @@ async function claimSource(db: SaqtaDB): Promise<TermSource> {
     },
   };
 }
-
-/** Claims read per tag-matched query word, as index keys (beyond it, the claims themselves are read). */
-const TAGGED_CAP = 20_000;
 
 /** Index entries read per word at first: most words are rarer than this, and their sets intersect on keys alone. */
 const FIRST_READ = RECORD_CAP;
