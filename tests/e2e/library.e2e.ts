@@ -386,6 +386,8 @@ describe('a generated library of 10,000 articles and 100,000 claims', () => {
       });
       await tagRow('topic-7').getByRole('textbox', { name: 'Rename' }).fill('тема-7');
       await tagRow('topic-7').getByRole('button', { name: 'Rename' }).click();
+      // What the reader sees meanwhile (the busy line, if the rename is still running when the shot is taken).
+      await lib.screenshot({ path: artifactPath('library-tag-busy-en.png') });
       // The page is usable while it runs: another row's name field takes typing.
       await tagRow('topic-9').getByRole('textbox', { name: 'Rename' }).fill('still typing');
       expect(await tagRow('topic-9').getByRole('textbox', { name: 'Rename' }).inputValue()).toBe('still typing');
