@@ -10,7 +10,7 @@
  */
 import Dexie, { type EntityTable } from 'dexie';
 import type { Annotation, Color } from './annotation';
-import { annotationTerms, pageTerms } from './search/terms';
+import { annotationTerms, claimTextTerms, pageTerms } from './search/terms';
 import type { KeyRecord } from './evidence/keys';
 import type { TeamAppliedRecord, TeamMemberRecord, TeamOutboxRecord, TeamPartRecord, TeamPublishedRecord } from './team/records';
 
@@ -176,6 +176,17 @@ export interface Indexed {
   terms?: string[];
 }
 
+/**
+ * A claim's search terms (v50): the folded words of its quote and note only,
+ * in their own table keyed by the claim's id, so rewriting a claim (a tag
+ * rename over 10,000 claims) rewrites none of its ~30 term index entries.
+ * Tags are searched through the tags table and the claims' `body.tags` index.
+ */
+export interface ClaimTermsRecord {
+  id: string;
+  terms: string[];
+}
+
 export const DB_NAME = 'saqta';
 
 /** Schema declarations by version; never edit an old one, add a new one. */
@@ -221,12 +232,19 @@ export const SCHEMA = {
     teamApplied: 'key, member',
     teamMembers: 'id',
   },
+  50: {
+    // v50 (library at scale, issue 18): claims' search terms move out of the
+    // claim into `claimTerms` (text words only); tags are found by name.
+    annotations: 'id, pageId, *body.tags, body.color, modified, anchor, created',
+    claimTerms: 'id, *terms',
+  },
 } as const;
 
 export class SaqtaDB extends Dexie {
   pages!: EntityTable<PageRecord & Indexed, 'id'>;
   annotations!: EntityTable<Annotation & Indexed, 'id'>;
   texts!: EntityTable<TextRecord, 'pageId'>;
+  claimTerms!: EntityTable<ClaimTermsRecord, 'id'>;
   captures!: EntityTable<CaptureRecord, 'id'>;
   blobs!: EntityTable<BlobRecord, 'id'>;
   tags!: EntityTable<TagRecord, 'id'>;
@@ -306,15 +324,42 @@ export class SaqtaDB extends Dexie {
     this.version(30).stores(SCHEMA[30]);
     // v40: team-sync tables only; existing claims and captures stay the reader's own (no author).
     this.version(40).stores(SCHEMA[40]);
+    // v50: each claim's text terms into `claimTerms`, and off the claim.
+    this.version(50)
+      .stores(SCHEMA[50])
+      .upgrade(async (tx) => {
+        const claims = tx.table('annotations');
+        // Tags are searched by the tags table's names from now on: a tag some claim holds but the
+        // table lacks (no writer makes one, but an old library might have one) is added to it.
+        const keys = new Set(((await tx.table('tags').toArray()) as TagRecord[]).map((t) => t.key));
+        const missing = new Map<string, string>();
+        let last: string | undefined;
+        for (;;) {
+          const rows = (await (last === undefined ? claims.orderBy('id') : claims.where('id').above(last)).limit(2000).toArray()) as (Annotation & Indexed)[];
+          if (!rows.length) break;
+          last = rows[rows.length - 1]!.id;
+          for (const a of rows) {
+            delete a.terms;
+            for (const name of a.body?.tags ?? []) {
+              const key = name.replace(/\s+/g, ' ').trim().toLocaleLowerCase();
+              if (key && !keys.has(key) && !missing.has(key)) missing.set(key, name);
+            }
+          }
+          // Put back without `terms`: the terms middleware writes their claimTerms rows.
+          await claims.bulkPut(rows);
+        }
+        const created = new Date().toISOString();
+        if (missing.size) await tx.table('tags').bulkAdd([...missing].map(([key, name]) => ({ id: `urn:uuid:${crypto.randomUUID()}`, name, key, created })));
+      });
     this.use(termsMiddleware());
   }
 }
 
 const FRESH = Symbol('saqta.freshTerms');
+const SAME_TEXT = Symbol('saqta.sameText');
 
 /**
- * Hand a record to the next add/put with `terms` the writer derived itself
- * (utils/store/tag-admin.ts swaps tag terms without re-folding the quote):
+ * Hand a page to the next add/put with `terms` the writer derived itself:
  * the terms middleware keeps them instead of re-deriving. The mark is a
  * symbol, so it is never stored (structured clone drops symbol keys).
  */
@@ -325,13 +370,31 @@ export function withFreshTerms<T extends object>(record: T, terms: string[]): T 
 }
 
 /**
- * Keep `terms` in step with claims and pages on every add and put, whoever
- * writes them (a DBCore middleware rather than Dexie's `updating` hook: the
- * hook made Dexie read every record a second time and diff it, and re-derive
- * its terms from a structuredClone, which made a tag rename over 10,000
- * claims take half a minute). Put requests carry whole records, so the terms
- * are a function of the value alone; a small memo spares re-folding records
- * whose text did not change (anchor and time updates).
+ * Hand a claim to the next put whose quote and note the writer did not
+ * change (utils/store/tag-admin.ts: tags and time only): the middleware
+ * leaves its `claimTerms` row alone instead of folding its text again and
+ * comparing. A symbol mark, never stored.
+ */
+export function withSameText<T extends object>(record: T): T {
+  (record as Record<symbol, unknown>)[SAME_TEXT] = true;
+  return record;
+}
+
+const sameList = (a: readonly string[] | undefined, b: readonly string[]) => !!a && a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * Keep the search index in step with claims and pages on every write,
+ * whoever writes them (save, highlight edits, import merge, team sync, watch
+ * captures), so no writer needs to know about it. A DBCore middleware rather
+ * than Dexie's `updating` hook (the hook read and diffed every record again).
+ *
+ * Pages carry their `terms` (v3). Claims (v50) do not: their quote and note
+ * terms live in `claimTerms`, written in the same transaction (every
+ * read-write transaction over `annotations` is widened to `claimTerms`), and
+ * only when they changed (the stored row is read and compared), so a put that
+ * changes tags, colour or anchor writes the claim alone and none of its ~30
+ * term index entries. Deletes delete the rows. A small memo spares folding
+ * the same text twice.
  */
 function termsMiddleware(): Parameters<Dexie['use']>[0] {
   const memo = new Map<string, string[]>();
@@ -344,34 +407,69 @@ function termsMiddleware(): Parameters<Dexie['use']>[0] {
     }
     return out;
   };
-  const annotationKey = (a: Annotation) => {
+  const pageTermsOf = (p: PageRecord) => remember(`p${p.title}\u0000${p.siteName ?? ''}\u0000${p.byline ?? ''}\u0000${p.url}`, () => pageTerms(p)).slice();
+  const claimTermsOf = (a: Annotation) => {
     const quote = a.target?.selector?.find((s) => s.type === 'TextQuoteSelector');
-    return `${quote && 'exact' in quote ? quote.exact : ''}\u0000${a.body?.note ?? ''}\u0000${(a.body?.tags ?? []).join('\u0000')}`;
-  };
-  const termsOf: Record<string, ((r: never) => string[]) | undefined> = {
-    annotations: (a: Annotation) => remember(`a${annotationKey(a)}`, () => annotationTerms(a)).slice(),
-    pages: (p: PageRecord) => remember(`p${p.title}\u0000${p.siteName ?? ''}\u0000${p.byline ?? ''}\u0000${p.url}`, () => pageTerms(p)).slice(),
+    const exact = quote && 'exact' in quote ? quote.exact : '';
+    return remember(`a${exact}\u0000${a.body?.note ?? ''}`, () => claimTextTerms(a));
   };
   return {
     stack: 'dbcore',
     name: 'saqta-terms',
     create: (down) => ({
       ...down,
+      transaction: (stores, mode, options) =>
+        down.transaction(mode === 'readwrite' && stores.includes('annotations') && !stores.includes('claimTerms') ? [...stores, 'claimTerms'] : stores, mode, options),
       table: (name) => {
         const table = down.table(name);
-        const derive = termsOf[name];
-        if (!derive) return table;
+        if (name === 'pages') {
+          return {
+            ...table,
+            mutate: (req) => {
+              if (req.type === 'add' || req.type === 'put') {
+                for (const v of req.values as (Indexed & Record<symbol, unknown>)[]) {
+                  if (!v || typeof v !== 'object') continue;
+                  if (v[FRESH]) delete v[FRESH];
+                  else v.terms = pageTermsOf(v as never);
+                }
+              }
+              return table.mutate(req);
+            },
+          };
+        }
+        if (name !== 'annotations') return table;
         return {
           ...table,
-          mutate: (req) => {
-            if (req.type === 'add' || req.type === 'put') {
-              for (const v of req.values as (Indexed & Record<symbol, unknown>)[]) {
-                if (!v || typeof v !== 'object') continue;
-                if (v[FRESH]) delete v[FRESH];
-                else v.terms = derive(v as never);
-              }
+          mutate: async (req) => {
+            const trans = req.trans as unknown as IDBTransaction;
+            // Before v50 exists (an older version's upgrade step), claims keep what the step wrote.
+            if (trans.objectStoreNames && !trans.objectStoreNames.contains('claimTerms')) return table.mutate(req);
+            const side = down.table('claimTerms');
+            if (req.type === 'delete') {
+              const res = await table.mutate(req);
+              await side.mutate({ type: 'delete', trans: req.trans, keys: req.keys });
+              return res;
             }
-            return table.mutate(req);
+            if (req.type === 'deleteRange') {
+              const res = await table.mutate(req);
+              await side.mutate({ type: 'deleteRange', trans: req.trans, range: req.range });
+              return res;
+            }
+            const rows: { at: number; id: string; terms: string[] }[] = [];
+            (req.values as (Annotation & Indexed & Record<symbol, unknown>)[]).forEach((v, at) => {
+              if (!v || typeof v !== 'object') return;
+              delete v.terms;
+              if (v[SAME_TEXT]) delete v[SAME_TEXT];
+              else rows.push({ at, id: v.id, terms: claimTermsOf(v) });
+            });
+            const res = await table.mutate(req);
+            const written = res.numFailures ? rows.filter((r) => !res.failures[r.at]) : rows;
+            if (written.length) {
+              const stored = (await side.getMany({ trans: req.trans, keys: written.map((r) => r.id) })) as (ClaimTermsRecord | undefined)[];
+              const changed = written.filter((r, i) => !sameList(stored[i]?.terms, r.terms)).map(({ id, terms }) => ({ id, terms: terms.slice() }));
+              if (changed.length) await side.mutate({ type: 'put', trans: req.trans, values: changed });
+            }
+            return res;
           },
         };
       },

@@ -297,7 +297,8 @@ describe('a generated library of 10,000 articles and 100,000 claims', () => {
       const lib = await s.openExtensionPage('library.html');
       await lib.getByTestId('empty').waitFor();
       const t0 = Date.now();
-      // Raw IndexedDB writes (the schema is already open at v3); terms as the hooks would make them for ASCII words.
+      // Raw IndexedDB writes (the schema is already open); terms as the middleware would make them for ASCII words:
+      // a page's on the page, a claim's quote words in claimTerms (v50; its tag is searched by name).
       await lib.evaluate(async () => {
         const db: IDBDatabase = await new Promise((res, rej) => {
           const r = indexedDB.open('saqta');
@@ -315,7 +316,7 @@ describe('a generated library of 10,000 articles and 100,000 claims', () => {
         });
         for (let batch = 0; batch < 10; batch++) {
           await new Promise<void>((res, rej) => {
-            const tx = db.transaction(['pages', 'annotations'], 'readwrite');
+            const tx = db.transaction(['pages', 'annotations', 'claimTerms'], 'readwrite');
             for (let p = batch * 1000; p < (batch + 1) * 1000; p++) {
               const id = `gen-p${p}`;
               const title = `Article ${p} on ${words[p % 12]} and ${words[(p * 7) % 12]}`;
@@ -324,7 +325,8 @@ describe('a generated library of 10,000 articles and 100,000 claims', () => {
               for (let c = 0; c < 10; c++) {
                 const n = p * 10 + c;
                 const exact = `Claim ${n}: the ${words[n % 12]} ${words[(n * 5) % 12]} statement number w${n}`;
-                tx.objectStore('annotations').put({ id: `gen-a${n}`, pageId: id, target: { source: `https://site${p % 40}.example/a/${p}`, selector: [{ type: 'TextQuoteSelector', exact, prefix: '', suffix: '' }] }, body: { tags: [`topic-${n % 50}`], note: '', color: colors[n % 5] }, created: `2025-02-${day}T10:${String(c).padStart(2, '0')}:00.000Z`, modified: `2025-02-${day}T10:00:00.000Z`, anchor: n % 97 ? 'anchored' : 'orphan', terms: terms(`${exact} topic-${n % 50}`) });
+                tx.objectStore('annotations').put({ id: `gen-a${n}`, pageId: id, target: { source: `https://site${p % 40}.example/a/${p}`, selector: [{ type: 'TextQuoteSelector', exact, prefix: '', suffix: '' }] }, body: { tags: [`topic-${n % 50}`], note: '', color: colors[n % 5] }, created: `2025-02-${day}T10:${String(c).padStart(2, '0')}:00.000Z`, modified: `2025-02-${day}T10:00:00.000Z`, anchor: n % 97 ? 'anchored' : 'orphan' });
+                tx.objectStore('claimTerms').put({ id: `gen-a${n}`, terms: terms(exact) });
               }
             }
             tx.oncomplete = () => res();
@@ -366,6 +368,39 @@ describe('a generated library of 10,000 articles and 100,000 claims', () => {
       const both = await searchFor(lib, 'almaty protest');
       expect(await both.locator('li').first().locator('mark').first().textContent()).toMatch(/almaty|protest/);
       await lib.screenshot({ path: artifactPath('library-100k-en.png') });
+
+      // Rename and merge tags held by 2,000 claims each: the Tags tab says what is going on while the
+      // background rewrites the claims, the page answers meanwhile, and search finds the new name.
+      await lib.getByTestId('search').fill('');
+      await lib.getByTestId('tab-tags').click();
+      const tagRow = (name: string) => lib.getByTestId('tags').locator(`tr[data-tag="${name}"]`);
+      await tagRow('topic-7').waitFor();
+      // Everything the busy line said, recorded as it changed (event-driven: no timing).
+      await lib.evaluate(() => {
+        const seen: string[] = [];
+        (window as unknown as { busySeen: string[] }).busySeen = seen;
+        const el = document.querySelector('[data-testid="tag-busy"]')!;
+        new MutationObserver(() => {
+          if (!(el as HTMLElement).hidden && el.textContent) seen.push(el.textContent);
+        }).observe(el, { subtree: true, childList: true, characterData: true, attributes: true });
+      });
+      await tagRow('topic-7').getByRole('textbox', { name: 'Rename' }).fill('тема-7');
+      await tagRow('topic-7').getByRole('button', { name: 'Rename' }).click();
+      // What the reader sees meanwhile (the busy line, if the rename is still running when the shot is taken).
+      await lib.screenshot({ path: artifactPath('library-tag-busy-en.png') });
+      // The page is usable while it runs: another row's name field takes typing.
+      await tagRow('topic-9').getByRole('textbox', { name: 'Rename' }).fill('still typing');
+      expect(await tagRow('topic-9').getByRole('textbox', { name: 'Rename' }).inputValue()).toBe('still typing');
+      await tagRow('тема-7').waitFor({ timeout: 120_000 });
+      await lib.getByTestId('tag-busy').waitFor({ state: 'hidden' });
+      await expect.poll(() => lib.evaluate(() => (window as unknown as { busySeen: string[] }).busySeen.join('|'))).toContain('Renaming the tag “topic-7” on its claims…');
+      await tagRow('topic-8').getByRole('combobox', { name: 'Merge into' }).selectOption('тема-7');
+      await tagRow('topic-8').waitFor({ state: 'detached', timeout: 120_000 });
+      await expect.poll(() => lib.evaluate(() => (window as unknown as { busySeen: string[] }).busySeen.join('|'))).toContain('Merging the tag “topic-8” into “тема-7”…');
+      await expect.poll(async () => (await tagRow('тема-7').getByTestId('tag-count').textContent())?.trim(), { timeout: 60_000 }).toBe('4000');
+      const renamed = await searchFor(lib, 'тема');
+      expect(await renamed.locator('li').count()).toBe(100);
+      expect(await renamed.locator('li .chip').first().textContent()).toBe('Tag');
       const numbers = { articles: 10_000, claims: 100_000, generateMs: generated, openArticlesMs: openArticles, openClaimsMs: openClaims, filterTagMs: filterTag, searchRareMs: searchRare, searchCommonMs: searchCommon };
       writeFileSync(artifactPath('library-bench.json'), JSON.stringify(numbers, null, 2));
       console.log('library benchmark', numbers);

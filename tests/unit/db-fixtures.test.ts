@@ -10,7 +10,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SaqtaDB, SCHEMA } from '../../utils/db';
-import { annotationTerms, pageTerms } from '../../utils/search/terms';
+import { annotationTerms, claimTextTerms, pageTerms } from '../../utils/search/terms';
+import { search } from '../../utils/search/query';
 
 const DIR = join(__dirname, '..', 'fixtures', 'db');
 const versions = Object.keys(SCHEMA).map(Number).sort((a, b) => a - b);
@@ -49,13 +50,9 @@ const UPGRADES: Record<number, (db: SaqtaDB, fx: Fixture) => Promise<void>> = {
 };
 
 UPGRADES[3] = async (db, fx) => {
-  // v3 (library search): every claim and page gets its folded search terms, and the index answers.
-  for (const a of fx.tables.annotations) {
-    const got = (await db.annotations.get(a.id as string)) as unknown as { terms: string[] };
-    expect(got.terms).toEqual(annotationTerms(a as never));
-    expect(got.terms.length).toBeGreaterThan(0);
-    expect(await db.annotations.where('terms').equals(got.terms[0]).count()).toBeGreaterThan(0);
-  }
+  // v3 (library search): every claim and page gets its folded search terms, and the index answers
+  // (since v50 a claim's are its text terms in claimTerms plus its tags by name: checked by UPGRADES[50]).
+  for (const a of fx.tables.annotations) expect(annotationTerms(a as never).length).toBeGreaterThan(0);
   for (const p of fx.tables.pages) {
     const got = (await db.pages.get(p.id as string)) as unknown as { terms: string[] };
     expect(got.terms).toEqual(pageTerms(p as never));
@@ -110,9 +107,12 @@ describe('schema migrations on saved databases', () => {
       expect(db.verno).toBe(current);
       for (const [table, rows] of Object.entries(fx.tables)) {
         expect(await db.table(table).count(), table).toBe(rows.length);
+        const keyPath = db.table(table).schema.primKey.keyPath as string;
         for (const row of rows) {
-          const got = await db.table(table).get((row as { id?: string }).id ?? (row as { pageId: string }).pageId);
+          const got = await db.table(table).get((row as Record<string, string>)[keyPath]!);
           const { data, ...plain } = row as Record<string, unknown>;
+          // v50 moved claims' search terms off the claim (into claimTerms, checked by UPGRADES[50]).
+          if (table === 'annotations') delete plain.terms;
           expect(got, `${table} ${row.id}`).toMatchObject(plain);
           if (data && typeof data === 'object' && '$blob' in data) {
             const bytes = new Uint8Array(await (got.data as Blob).arrayBuffer());
@@ -148,3 +148,24 @@ UPGRADES[30] = async (db) => {
   expect(await db.watches.where('state').equals('blocked').count()).toBe(1);
   expect(await db.checks.where('[pageId+at]').between([page.id, ''], [page.id, '\uffff']).count()).toBe(1);
 };
+
+UPGRADES[50] = async (db, fx) => {
+  // v50 (library at scale): claims lose their `terms`; claimTerms holds each claim's quote and note terms,
+  // one row per claim; search finds every claim by a word of its quote, of its note and of each tag, as before.
+  expect(await db.claimTerms.count()).toBe(fx.tables.annotations.length);
+  for (const a of fx.tables.annotations) {
+    const got = (await db.annotations.get(a.id as string))!;
+    expect((got as { terms?: unknown }).terms).toBeUndefined();
+    expect((await db.claimTerms.get(a.id as string))?.terms).toEqual(claimTextTerms(a as never));
+    const words = [claimTextTerms(a as never)[0]!, ...(a.body as { tags: string[] }).tags];
+    for (const w of words) {
+      const hits = await search(db, w, 200);
+      expect(hits.hits.map((h) => h.id), `${a.id} by "${w}"`).toContain(a.id);
+    }
+  }
+  // The old terms index on claims is gone; the new one answers.
+  expect(db.annotations.schema.idxByName.terms).toBeUndefined();
+  const first = claimTextTerms(fx.tables.annotations[0] as never)[0]!;
+  expect(await db.claimTerms.where('terms').equals(first).count()).toBeGreaterThan(0);
+};
+

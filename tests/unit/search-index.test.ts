@@ -7,6 +7,7 @@ import { fold, terms } from '../../utils/search/fold';
 import { quoteOf } from '../../utils/annotation';
 import { indexArticleTexts } from '../../utils/search/articles';
 import { htmlToText } from '../../utils/search/html-text';
+import { annotationTerms } from '../../utils/search/terms';
 import { pageKeys } from '../../utils/url';
 
 const q = (exact: string) => [{ type: 'TextQuoteSelector' as const, exact, prefix: '', suffix: '' }];
@@ -85,6 +86,8 @@ describe('library search', () => {
         created: '2026-01-01T00:00:00.000Z', modified: `2026-02-${String(1 + (i % 28)).padStart(2, '0')}T00:00:00.000Z`, anchor: 'anchored' as const,
       })),
     );
+    // Every claim's tags are in the tags table, as every writer keeps them (ensureTags): search finds tags by its names.
+    await big.tags.bulkAdd(words.map((name, i) => ({ id: `t${i}`, name, key: name, created: '2026-01-01T00:00:00.000Z' })));
     await big.texts.bulkAdd(Array.from({ length: 20 }, (_, i) => {
       const text = `${phrase(20)}\n${phrase(20)}`;
       return { pageId: `p${i}`, blobId: `b${i}`, text, terms: terms(text) };
@@ -97,7 +100,7 @@ describe('library search', () => {
       const bonus = (t: string) => (ph.includes(' ') && fold(t).replace(/[^\p{L}\p{N}]+/gu, ' ').includes(ph) ? 2 : 0);
       const rec = (iso: string) => Math.min(0.5, Math.max(0, (Date.parse(iso) - 1.5e12) / 1e12));
       for (const a of await big.annotations.toArray()) {
-        const s = termScore(a.terms ?? [], qt);
+        const s = termScore(annotationTerms(a), qt);
         if (!s) continue;
         for (const [field, w, text] of [['quote', 1.4, quoteOf(a)!.exact], ['tag', 1.3, a.body.tags.join(', ')], ['note', 1.1, a.body.note]] as const) {
           if (text && snippetOf(text, qt)) {
@@ -125,6 +128,29 @@ describe('library search', () => {
         expect(got.map((x) => x.toFixed(6)), `${query} / ${limit}`).toEqual(want.map((x) => x.toFixed(6)));
       }
     }
+    await big.delete();
+  });
+
+  it('a common word with a word of a tag: the claims of the tag count as having it, read from the tag index (v50)', async () => {
+    const big = new SaqtaDB(`search-tagword-${Math.random()}`);
+    await big.pages.add({ id: 'p', url: 'https://s.example/', normalizedUrl: 's.example/', aliases: [], title: 'Page', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' });
+    await big.tags.bulkAdd([{ id: 't1', name: 'Appeals court', key: 'appeals court', created: '2026-01-01T00:00:00.000Z' }, { id: 't2', name: 'other', key: 'other', created: '2026-01-01T00:00:00.000Z' }]);
+    const claim = (i: number, tags: string[]) => ({
+      id: `a${i}`, pageId: 'p', target: { source: 'https://s.example/', selector: [{ type: 'TextQuoteSelector' as const, exact: `The ruling number ${i}`, prefix: '', suffix: '' }] },
+      body: { tags, note: '', color: 'yellow' as const }, created: '2026-01-01T00:00:00.000Z', modified: '2026-01-01T00:00:00.000Z', anchor: 'anchored' as const,
+    });
+    // 2,100 claims say "ruling" (past the first read of 2,000 keys: checked on the other word's claims); 300 are tagged "Appeals court", 50 "other".
+    await big.annotations.bulkAdd(Array.from({ length: 2100 }, (_, i) => claim(i, i < 300 ? ['Appeals court'] : i >= 2050 ? ['other'] : [])));
+    // The reference: every claim whose quote, note and tag terms (one list, as before v50) have every word.
+    for (const query of ['ruling appeals', 'ruling appeal', 'appeals court ruling', 'court number']) {
+      const qt = queryTerms(query);
+      const want = (await big.annotations.toArray()).filter((a) => termScore(annotationTerms(a), qt) > 0).length;
+      const got = (await search(big, query, 3000)).hits.filter((h) => h.kind === 'claim');
+      expect(got.length, query).toBe(want);
+      expect(want, query).toBe(300);
+    }
+    // A word only the other tag has: just its 50 claims.
+    expect((await search(big, 'ruling other', 3000)).hits.filter((h) => h.kind === 'claim')).toHaveLength(50);
     await big.delete();
   });
 

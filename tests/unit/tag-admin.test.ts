@@ -5,8 +5,8 @@ import { createAnnotation } from '../../utils/store/annotations';
 import { listTags } from '../../utils/store/tags';
 import { pageKeys } from '../../utils/url';
 import type { Event } from '../../utils/messages';
-import fc from 'fast-check';
-import { annotationTerms, retaggedTerms } from '../../utils/search/terms';
+import { claimTextTerms } from '../../utils/search/terms';
+import { search } from '../../utils/search/query';
 
 let deps: HandlerDeps & { events: Event[] };
 let ids: string[];
@@ -49,50 +49,40 @@ describe('tag housekeeping', () => {
   it('bulk-tags a selection, and search terms follow', async () => {
     expect(await handle({ type: 'annotations.bulkTag', ids: ids.slice(0, 2), add: ['Тексеру'], remove: ['СОТ'] }, deps)).toEqual({ ok: true, value: { pages: 1 } });
     expect(await tagsOf()).toEqual([['қамау', 'Тексеру'], ['Тексеру'], ['Сот ісі']]);
-    expect(await deps.db.annotations.where('terms').equals('tekseru').count()).toBe(2);
+    const found = await search(deps.db, 'tekseru');
+    expect(found.hits.map((h) => [h.id, h.field, h.snippet.match]).sort()).toEqual([[ids[0], 'tag', 'Тексеру'], [ids[1], 'tag', 'Тексеру']].sort());
   });
 });
 
-describe('search terms after tag changes', () => {
-  const claim = (exact: string, note: string, tags: string[]) => {
-    const a = { target: { source: 'https://x/', selector: [{ type: 'TextQuoteSelector' as const, exact, prefix: '', suffix: '' }] }, body: { tags, note, color: 'yellow' as const } };
-    return { ...a, terms: annotationTerms(a) };
-  };
+describe('search after tag changes (v50: tags are found by name, claims keep only text terms)', () => {
   const sorted = (xs: string[]) => [...xs].sort();
 
-  it('swaps tag terms, and keeps a word the quote still has', () => {
-    const a = claim('Сот қамау туралы шешім шығарды', '', ['сот', 'Қамау']);
-    // "сот" leaves the tags but stays a word of the quote.
-    expect(sorted(retaggedTerms(a, ['Тексеру']))).toEqual(sorted(['sot', 'qamau', 'turaly', 'sheshim', 'shygardy', 'tekseru']));
-    const b = claim('A ruling', 'no court here', ['court case']);
-    expect(sorted(retaggedTerms(b, ['trial']))).toEqual(sorted(['a', 'ruling', 'no', 'court', 'here', 'trial']));
-    const c = claim('A ruling', '', ['court case']);
-    expect(sorted(retaggedTerms(c, ['trial']))).toEqual(sorted(['a', 'ruling', 'trial']));
-  });
-
-  it('always equals deriving the terms from scratch', () => {
-    const word = fc.constantFrom('сот', 'Сот', 'қамау', 'Qamau', 'арест', 'court', 'ёлка', 'елка', 'ruling', 'суд', 'sot', 'тексеру');
-    const text = fc.array(word, { maxLength: 6 }).map((w) => w.join(' '));
-    const tags = fc.uniqueArray(fc.array(word, { minLength: 1, maxLength: 2 }).map((w) => w.join(' ')), { maxLength: 3 });
-    fc.assert(
-      fc.property(text, text, tags, tags, (exact, note, before, after) => {
-        const a = claim(exact, note, before);
-        const full = annotationTerms({ ...a, body: { ...a.body, tags: after } });
-        expect(sorted(retaggedTerms(a, after))).toEqual(sorted(full));
-      }),
-      { numRuns: 300 },
-    );
-  });
-
-  it('a rename keeps the index exact for words shared by quote and tag', async () => {
+  it('a rename is found by its new name at once, the old name finds only the words still in quotes, and no text term is rewritten', async () => {
     const page = { keys: pageKeys('https://x.example/b'), title: 'B' };
     const { annotation } = await createAnnotation(deps.db, page, [{ type: 'TextQuoteSelector', exact: 'сот шешімі', prefix: '', suffix: '' }], { tags: ['сот'], note: '', color: 'yellow' });
+    const before = await deps.db.claimTerms.toArray();
     await handle({ type: 'tags.rename', name: 'сот', newName: 'қамау' }, deps);
     const row = await deps.db.annotations.get(annotation.id);
     expect(row?.body.tags).toEqual(['қамау']);
-    expect(sorted(row?.terms ?? [])).toEqual(sorted(annotationTerms(row!)));
-    expect(await deps.db.annotations.where('terms').equals('sot').primaryKeys()).toContain(annotation.id);
-    // 'қамау' was taken: the claims of "сот" (two from beforeEach and this one) now carry it.
-    expect(await deps.db.annotations.where('terms').equals('qamau').count()).toBe(3);
+    expect((row as { terms?: unknown }).terms).toBeUndefined();
+    // The text terms are the quote's and note's only, and the rename left every row as it was.
+    expect(sorted((await deps.db.claimTerms.get(annotation.id))!.terms)).toEqual(sorted(claimTextTerms(row!)));
+    expect(await deps.db.claimTerms.toArray()).toEqual(before);
+    // 'қамау' was taken: the claims of "сот" (one already had it) now carry it, and search says so.
+    const qamau = await search(deps.db, 'Qamau');
+    expect(qamau.hits.filter((h) => h.field === 'tag').length).toBe(3);
+    // "сот" is no tag any more, but still a word of this claim's quote.
+    const sot = await search(deps.db, 'сот');
+    expect(sot.hits.map((h) => [h.id, h.field])).toContainEqual([annotation.id, 'quote']);
+    expect(sot.hits.filter((h) => h.field === 'tag').map((h) => h.id)).toEqual([ids[2]]); // its tag "Сот ісі"
+  });
+
+  it('deleting a claim deletes its terms; editing its quote rewrites them', async () => {
+    const all = await deps.db.claimTerms.count();
+    expect(all).toBe(3);
+    await deps.db.annotations.delete(ids[0]);
+    expect(await deps.db.claimTerms.get(ids[0])).toBeUndefined();
+    await deps.db.annotations.where('id').anyOf(ids.slice(1)).delete();
+    expect(await deps.db.claimTerms.count()).toBe(0);
   });
 });

@@ -8,7 +8,7 @@
  * the field (title > quote > tag > note > article text), newer first.
  *
  * How it stays quick over 100,000 claims: each word is looked up on the
- * `terms` index as primary keys only (exact and prefix ranges, capped), the
+ * term indexes (claims: `claimTerms` and tags by name, v50) as primary keys only (exact and prefix ranges, capped), the
  * sets are intersected starting from the rarest, and the term score comes
  * from which set a key is in, so no record is read to find and score the
  * candidates. Records are then read (bulkGet) in order of the best score they
@@ -104,21 +104,109 @@ function snippetIn(text: string, { folded, map }: { folded: string; map: number[
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyTable = import('dexie').Table<any, any, any>;
 
+/**
+ * Where one kind of record is looked up by term: primary keys of the
+ * records with a term equal to, or starting with, a query word, and the
+ * terms of given records.
+ */
+interface TermSource {
+  equals(q: string, limit: number): Promise<string[]>;
+  startsWith(q: string, limit: number): Promise<string[]>;
+  termsOf(keys: string[]): Promise<(readonly string[] | undefined)[]>;
+}
+
+/** Pages and texts: a `*terms` index on the records themselves. */
+function tableSource(table: AnyTable): TermSource {
+  return {
+    equals: (q, limit) => table.where('terms').equals(q).limit(limit).primaryKeys() as Promise<string[]>,
+    startsWith: (q, limit) => table.where('terms').startsWith(q).limit(limit).primaryKeys() as Promise<string[]>,
+    termsOf: async (keys) => ((await table.bulkGet(keys)) as ({ terms?: string[] } | undefined)[]).map((r) => r && (r.terms ?? [])),
+  };
+}
+
+const tagTermMemo = new Map<string, string[]>();
+const termsOfTag = (name: string) => {
+  let out = tagTermMemo.get(name);
+  if (!out) {
+    if (tagTermMemo.size > 5000) tagTermMemo.clear();
+    tagTermMemo.set(name, (out = terms(name)));
+  }
+  return out;
+};
+
+/**
+ * Claims (v50): the words of their quote and note on the `claimTerms` index,
+ * and their tags by name. The tag names are the tags table's (a few hundred
+ * at most; every writer of claims makes a claim's tags through it, with the
+ * table's spelling: store/tags.ts ensureTags, the import merge, team sync).
+ * The unique keys of the claims' `body.tags` index would say the same, but a
+ * unique-key cursor walks every entry of a multi-entry index in Chromium
+ * (~1 s at 100,000 claims). A word matches a tag when one of the tag's folded
+ * terms is, or starts with, the word, and the claims holding it come from
+ * `body.tags`. Same results as one `terms` list per claim of quote, note and
+ * tags (annotationTerms), with no tag term stored per claim.
+ */
+async function claimSource(db: SaqtaDB): Promise<TermSource> {
+  const names = (await db.tags.toArray()).map((t) => t.name);
+  const text = tableSource(db.claimTerms);
+  // Per query word and read size: the claims holding a tag with that word (exact) or a word starting
+  // with it (prefix ⊇ exact), index keys only, `cap` at most (complete: all of them).
+  type Tagged = { exact: Set<string>; prefix: Set<string>; complete: boolean };
+  const byWord = new Map<string, { cap: number; sets: Promise<Tagged> }>();
+  const tagged = (q: string, cap: number) => {
+    const known = byWord.get(q);
+    if (known && (known.cap >= cap)) return known.sets;
+    const keysOf = async (names: string[]) => (names.length ? ((await db.annotations.where('body.tags').anyOf(names).limit(cap + 1).primaryKeys()) as string[]) : []);
+    const exactNames = names.filter((n) => termsOfTag(n).includes(q));
+    const prefixNames = names.filter((n) => termsOfTag(n).some((t) => t.startsWith(q)));
+    const sets = Promise.all([keysOf(exactNames), prefixNames.length === exactNames.length ? null : keysOf(prefixNames)]).then(([exact, prefix]) => ({
+      exact: new Set(exact),
+      prefix: new Set(prefix ?? exact),
+      complete: exact.length <= cap && (prefix ?? exact).length <= cap,
+    }));
+    byWord.set(q, { cap, sets });
+    return sets;
+  };
+  const merge = (a: string[], b: Set<string>, limit: number) => (b.size ? [...new Set([...a, ...b])].slice(0, limit) : a);
+  return {
+    equals: async (q, limit) => {
+      const [a, b] = await Promise.all([text.equals(q, limit), tagged(q, limit)]);
+      return merge(a, b.exact, limit);
+    },
+    startsWith: async (q, limit) => {
+      const [a, b] = await Promise.all([text.startsWith(q, limit), tagged(q, limit)]);
+      return merge(a, b.prefix, limit);
+    },
+    termsOf: async (keys) => {
+      const words = await Promise.all([...byWord].map(async ([q, p]) => [q, await p.sets] as const));
+      if (words.every(([, w]) => w.complete)) {
+        // The tags' part of each claim's terms from the query words' tag sets: no claim is read.
+        // (A prefix-only match stands as the word plus a character past every letter: it starts with the word and is not it.)
+        const rows = await db.claimTerms.bulkGet(keys);
+        return rows.map((r, i) => {
+          const key = keys[i]!;
+          const extra = words.flatMap(([q, w]) => (w.exact.has(key) ? [q] : w.prefix.has(key) ? [`${q}\uffff`] : []));
+          return r ? (extra.length ? [...r.terms, ...extra] : r.terms) : extra.length ? extra : undefined;
+        });
+      }
+      const [rows, claims] = await Promise.all([db.claimTerms.bulkGet(keys), db.annotations.bulkGet(keys)]);
+      return claims.map((a, i) => a && [...(rows[i]?.terms ?? []), ...a.body.tags.flatMap(termsOfTag)]);
+    },
+  };
+}
+
 /** Index entries read per word at first: most words are rarer than this, and their sets intersect on keys alone. */
 const FIRST_READ = RECORD_CAP;
 
-/** Primary keys of one word's exact and prefix ranges on the `terms` index, up to `cap` entries each. */
-async function lookUp(table: AnyTable, q: string, cap: number) {
-  const [exact, prefix] = await Promise.all([
-    table.where('terms').equals(q).limit(cap).primaryKeys() as Promise<string[]>,
-    table.where('terms').startsWith(q).limit(cap + 1).primaryKeys() as Promise<string[]>,
-  ]);
+/** Primary keys of one word's exact and prefix ranges, up to `cap` entries each. */
+async function lookUp(source: TermSource, q: string, cap: number) {
+  const [exact, prefix] = await Promise.all([source.equals(q, cap), source.startsWith(q, cap + 1)]);
   return { exact: new Set(exact), prefix: new Set(prefix), complete: prefix.length <= cap };
 }
 
 /**
  * Keys of the records that have every query word, with their term score
- * (exact word 3, prefix 1, summed), from the `terms` index alone wherever
+ * (exact word 3, prefix 1, summed), from the term indexes alone wherever
  * possible. One word: its exact range first, prefixes only to fill `keep`
  * (ties beyond `keep` are cut anyway). Several: each word's ranges up to
  * 2,000 entries; the rarest word's set is walked and the others looked up.
@@ -127,21 +215,21 @@ async function lookUp(table: AnyTable, q: string, cap: number) {
  * common, the candidates are the first 2,000 entries of the rarest word's
  * range, checked the same way (a cap, like any index search's).
  */
-async function scoredKeys(table: AnyTable, qterms: string[], keep: number): Promise<Map<string, number>> {
+async function scoredKeys(source: TermSource, qterms: string[], keep: number): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   if (qterms.length === 1) {
     const q = qterms[0]!;
-    const exact = (await table.where('terms').equals(q).limit(keep).primaryKeys()) as string[];
+    const exact = await source.equals(q, keep);
     for (const k of exact) out.set(k, 3);
     if (exact.length < keep) {
-      for (const k of (await table.where('terms').startsWith(q).limit(keep * 2 + exact.length).primaryKeys()) as string[]) {
+      for (const k of await source.startsWith(q, keep * 2 + exact.length)) {
         if (out.size >= keep) break;
         if (!out.has(k)) out.set(k, 1);
       }
     }
     return out;
   }
-  const sets = await Promise.all(qterms.map((q) => lookUp(table, q, FIRST_READ)));
+  const sets = await Promise.all(qterms.map((q) => lookUp(source, q, FIRST_READ)));
   let rarest = 0;
   for (let i = 1; i < sets.length; i++) if (sets[i]!.prefix.size < sets[rarest]!.prefix.size) rarest = i;
   if (!sets[rarest]!.prefix.size) return out;
@@ -163,9 +251,9 @@ async function scoredKeys(table: AnyTable, qterms: string[], keep: number): Prom
   }
   // A common word beside a rarer one: check every word on the rarer one's records.
   const keys = [...driver.prefix].slice(0, RECORD_CAP);
-  const rows = (await table.bulkGet(keys)) as ({ terms?: string[] } | undefined)[];
+  const rows = await source.termsOf(keys);
   rows.forEach((r, i) => {
-    const score = r ? termScore(r.terms ?? [], qterms) : 0;
+    const score = r ? termScore(r, qterms) : 0;
     if (score) out.set(keys[i]!, score);
   });
   return out;
@@ -183,7 +271,7 @@ export async function search(db: SaqtaDB, q: string, limit = 100): Promise<{ hit
   // The best few times `limit` of each kind by term score; each with the
   // highest score it could reach once read (phrase bonus, best field, recency < 0.5).
   const keep = limit * 3;
-  const [claims, pages, texts] = await Promise.all([scoredKeys(db.annotations, qterms, keep), scoredKeys(db.pages, qterms, keep), scoredKeys(db.texts, qterms, keep)]);
+  const [claims, pages, texts] = await Promise.all([claimSource(db).then((c) => scoredKeys(c, qterms, keep)), scoredKeys(tableSource(db.pages), qterms, keep), scoredKeys(tableSource(db.texts), qterms, keep)]);
   type Candidate = { kind: HitKind; key: string; s: number; bound: number };
   const best = (scores: Map<string, number>, kind: HitKind, weight: number, recent: number): Candidate[] =>
     [...scores]

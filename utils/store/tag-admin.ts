@@ -3,9 +3,7 @@
  * bulk-tag. Each runs in one transaction over tags and claims, so a claim
  * never points at a tag that is gone.
  */
-import { withFreshTerms, type Indexed, type SaqtaDB } from '../db';
-import { retaggedTerms } from '../search/terms';
-import { terms } from '../search/fold';
+import { withSameText, type SaqtaDB } from '../db';
 import { COLORS, nowIso, type Annotation, type Color } from '../annotation';
 import { BadInput } from './annotations';
 import { cleanTagName, ensureTags, tagKey } from './tags';
@@ -15,31 +13,24 @@ const CHUNK = 2000;
 
 /**
  * Set new tags on many claims in the current transaction: read them in
- * chunks (bulkGet), change them in memory, write them back with bulkPut, and
- * hand the search index the old tag terms swapped for the new ones
- * (retaggedTerms) instead of re-folding every quote. `change` returns the new
- * tag list, or null to leave a claim as it is. Returns the claims changed.
+ * chunks (bulkGet), change them in memory and write them back with bulkPut,
+ * marked as keeping their text (withSameText): since v50 a claim's search
+ * terms are its quote and note only, in `claimTerms`, so a tag change writes
+ * the claims alone and no term of the index. `change` returns the new tag
+ * list, or null to leave a claim as it is. Returns the claims changed.
  */
 async function rewriteTags(db: SaqtaDB, ids: string[], change: (a: Annotation) => string[] | null, touched?: Set<string>): Promise<number> {
   const now = nowIso();
-  const memo = new Map<string, string[]>();
-  const tagTerms = (tags: readonly string[]) => {
-    const key = tags.join('\u0000');
-    let out = memo.get(key);
-    if (!out) memo.set(key, (out = terms(tags.join('\n'))));
-    return out;
-  };
   let changed = 0;
   for (let at = 0; at < ids.length; at += CHUNK) {
-    const rows = (await db.annotations.bulkGet(ids.slice(at, at + CHUNK))).filter((a): a is Annotation & Indexed => !!a);
+    const rows = (await db.annotations.bulkGet(ids.slice(at, at + CHUNK))).filter((a): a is Annotation => !!a);
     const out: Annotation[] = [];
     for (const a of rows) {
       const tags = change(a);
       if (!tags || tags.join('\u0000') === a.body.tags.join('\u0000')) continue;
-      const fresh = retaggedTerms(a, tags, tagTerms);
       a.body = { ...a.body, tags };
       a.modified = now;
-      out.push(withFreshTerms(a, fresh));
+      out.push(withSameText(a));
       touched?.add(a.pageId);
     }
     await db.annotations.bulkPut(out);
