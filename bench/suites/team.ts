@@ -8,6 +8,7 @@
  */
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
+import { JSDOM } from 'jsdom';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SaqtaDB, type BlobRecord, type CaptureRecord, type PageRecord } from '../../utils/db';
@@ -122,12 +123,14 @@ export const team: Suite = {
       ctx.log(`  generated ${on} in ${round((performance.now() - t0) / 1000, 1)} s`);
 
       // Peer: a full export (the bundle a member would send) and its import.
+      // The import sanitizes every saved copy with DOMPurify: in Node it needs jsdom's window.
+      const dom = new JSDOM('').window as unknown as Window & typeof globalThis;
       let t = performance.now();
       const full = await fullExport(a);
       const exportMs = performance.now() - t;
       const peerDb = freshDb();
       t = performance.now();
-      await importBytes(peerDb, full);
+      await importBytes(peerDb, full, { window: dom });
       const importMs = performance.now() - t;
       ctx.log(`  full export ${kb(full.length)} KB in ${round(exportMs)} ms, import ${round(importMs)} ms`);
 
@@ -156,7 +159,7 @@ export const team: Suite = {
       const full2 = await fullExport(a);
       const export2Ms = performance.now() - t;
       t = performance.now();
-      await importBytes(peerDb, full2);
+      await importBytes(peerDb, full2, { window: dom });
       const import2Ms = performance.now() - t;
       figures.push(figure({ suite: 'team', measure: '10 changed claims: KB up', on, unit: 'KB', saqta: kb(ten.report.stats.bytesUp), peer: 'full export again', peerValue: kb(full2.length), note: `${ten.report.stats.requests} requests` }));
       figures.push(figure({ suite: 'team', measure: '10 changed claims: requests of the publishing sync', on, unit: 'count', saqta: ten.report.stats.requests, peer: 'full export (PUT + MOVE)', peerValue: 2, note: 'listing, PUT + MOVE of the part, PUT + MOVE of the manifest' }));
