@@ -14,22 +14,8 @@ export const MIN_PARAGRAPH = 80;
 const BLOCKS = 'p, li, blockquote, dd, td';
 
 export function fingerprintCandidates(root: ParentNode): string[] {
-  const all = root.querySelectorAll(BLOCKS);
-  // Leaf blocks only: an element is not a leaf when another block's nearest block ancestor is it
-  // (one upward `closest` per block instead of a subtree query per block).
-  const inner = new Set<Element>();
-  for (const el of all) {
-    const up = el.parentElement?.closest(BLOCKS);
-    if (up) inner.add(up);
-  }
   // Normalizing only shortens text: blocks whose raw text is under the minimum can never count.
-  const raw: string[] = [];
-  for (const el of all) {
-    if (inner.has(el)) continue;
-    const t = el.textContent ?? '';
-    if (t.length >= MIN_PARAGRAPH) raw.push(t);
-  }
-  return raw.sort((a, b) => b.length - a.length);
+  return leafTexts(root, BLOCKS, MIN_PARAGRAPH).sort((a, b) => b.length - a.length);
 }
 
 const DIGEST_BLOCKS = 'p, li, blockquote, dd, td, h1, h2, h3, h4, h5, h6, figcaption, pre';
@@ -38,20 +24,29 @@ const DIGEST_MIN = 20;
 
 /** The page-side half of the revisit digest (fingerprint.ts `textDigest`): raw text of the leaf text blocks, in order. */
 export function digestCandidates(root: ParentNode): string[] {
-  const all = root.querySelectorAll(DIGEST_BLOCKS);
-  // Leaf blocks only (no text counted twice), found with one upward `closest` per block.
+  return leafTexts(root, DIGEST_BLOCKS, DIGEST_MIN);
+}
+
+/**
+ * The raw text of the leaf blocks matching `selector` (no text counted twice),
+ * at least `min` characters long, in document order. An element is not a leaf
+ * when another block's nearest block ancestor is it: one upward `closest` per
+ * block instead of a subtree query per block.
+ */
+function leafTexts(root: ParentNode, selector: string, min: number): string[] {
+  const all = root.querySelectorAll(selector);
   const inner = new Set<Element>();
   for (const el of all) {
-    const up = el.parentElement?.closest(DIGEST_BLOCKS);
+    const up = el.parentElement?.closest(selector);
     if (up) inner.add(up);
   }
-  const parts: string[] = [];
+  const out: string[] = [];
   for (const el of all) {
     if (inner.has(el)) continue;
     const t = el.textContent ?? '';
-    if (t.length >= DIGEST_MIN) parts.push(t);
+    if (t.length >= min) out.push(t);
   }
-  return parts;
+  return out;
 }
 
 /**
