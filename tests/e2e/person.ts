@@ -91,8 +91,29 @@ export async function typeInto(page: Page, field: Locator, text: string, mode: '
  * person's; the page learns of it the usual way.
  */
 export async function chooseFile(page: Page, opener: Locator, path: string, mode: 'mouse' | 'keyboard'): Promise<void> {
+  if (mode === 'keyboard') {
+    await tabTo(page, opener);
+    if (!(await focusRingShown(opener))) throw new Error('the control has the focus but shows no focus ring');
+  }
   const [chooser] = await Promise.all([page.waitForEvent('filechooser'), activate(page, opener, mode, 'Space')]);
   await chooser.setFiles(path);
+}
+
+/**
+ * Does a person see where the focus is: an outline on the element, or on the
+ * focused element inside it when that one is big enough to be seen?
+ */
+export async function focusRingShown(target: Locator): Promise<boolean> {
+  return target.evaluate((el) => {
+    const ring = (e: Element) => {
+      const s = getComputedStyle(e);
+      return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 1;
+    };
+    const a = document.activeElement;
+    if (!a || !el.contains(a)) return false;
+    const r = a.getBoundingClientRect();
+    return ring(el) || (ring(a) && r.width > 4 && r.height > 4);
+  });
 }
 
 /** The page a click opens in a new tab (the popup's links do so). */
