@@ -13,7 +13,7 @@ import type { Page } from 'puppeteer-core';
 import { artifactPath, serveFixtures, ROOT } from './harness';
 import { downloaded, launchFirefox, pageAt, type FirefoxSession } from './firefox-session';
 import {
-  activate, chord, openFileDialog, clickControl, escapeToolbar, focusedControl, selectWithMouse, tabToControl, textOf, typeInto, uiText, until, waitControl, waitFocus,
+  activate, chord, hasFocus, openFileDialog, clickControl, escapeToolbar, focusedControl, selectWithMouse, tabToControl, textOf, typeInto, uiText, until, waitControl, waitFocus,
 } from './person-firefox';
 import type { FixtureServer } from '../../scripts/server.mjs';
 
@@ -156,6 +156,7 @@ function journey(lang: Lang, mode: Mode) {
     await until('the search result', async () => (await textOf(library, '[data-testid=search-results]')).includes(story.search));
     await activate(library, '[data-testid=export-all]', mode);
     const file = await downloaded(a.downloads, /\.wacz$/);
+    if (mode === 'keyboard') await until('the focus still on Export', () => hasFocus(library, '[data-testid=export-all]'));
 
     // Another profile, first run: import the file, find the note.
     b = await launchFirefox(lang);

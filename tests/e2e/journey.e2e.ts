@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launch, serveFixtures, artifactPath, openPopupFor, type Session } from './harness';
 import { clickControl, escapeToolbar, focusedControl, selectWithMouse, uiText, waitControl, waitFocus } from './highlight-helpers';
-import { activate, chooseFile, opensTab, pasted, tabToControl, typeInto, words, type Lang } from './person';
+import { activate, chooseFile, hasFocus, opensTab, pasted, tabToControl, typeInto, words, type Lang } from './person';
 import type { FixtureServer } from '../../scripts/server.mjs';
 
 const FIRST = 'Бельгия астанасы Брюссельде болып';
@@ -133,6 +133,7 @@ function journey(lang: Lang, mode: Mode) {
       popup = await openPopupFor(a, article);
       await popup.getByTestId('save-page').click();
       await expect.poll(() => popup.getByTestId('save-status').textContent(), { timeout: 60_000 }).toBe(say('saveDone', '1'));
+      expect(await hasFocus(popup.getByTestId('save-page')), 'the focus stays on Save while and after it saves').toBe(true);
     } else {
       await article.keyboard.press('Alt+Shift+S');
       popup = await openPopupFor(a, article);
@@ -163,6 +164,8 @@ function journey(lang: Lang, mode: Mode) {
     const [download] = await Promise.all([library.waitForEvent('download'), activate(library, library.getByTestId('export-all'), mode)]);
     const file = artifactPath(`journey-${lang}-${mode}.wacz`);
     await download.saveAs(file);
+    // The focus stayed on the button (a button disabled while busy would have dropped it to the page's start).
+    if (mode === 'keyboard') await expect.poll(() => hasFocus(library.getByTestId('export-all'))).toBe(true);
 
     // Another profile, first run: import the file, find the claim and its note.
     b = await launch({ lang });

@@ -101,10 +101,10 @@ for (const lang of ['en', 'kk'] as const) {
       const boxes = () => popup.locator('button').evaluateAll((els) => els.map((el) => { const r = el.getBoundingClientRect(); return `${el.textContent}@${Math.round(r.top)}`; }));
       const before = await boxes();
       await popup.getByTestId('save-page').click();
-      await popup.locator('[data-testid=save-page][disabled]').waitFor();
+      await popup.locator('[data-testid=save-page][aria-disabled=true]').waitFor();
       const during = await boxes();
       await popup.screenshot({ path: shot(`popup-saving-${lang}`) });
-      await popup.locator('[data-testid=save-page]:not([disabled])').waitFor({ timeout: 90_000 });
+      await popup.locator('[data-testid=save-page][aria-disabled=false]').waitFor({ timeout: 90_000 });
       expect(await popup.getByTestId('save-status').textContent()).toMatch(/2/);
       // The screenshot follows the ✓; its state shows in the same status line, which keeps its height.
       await popup.locator('[data-testid=screenshot-state][data-state=ok]').waitFor({ timeout: 90_000 });
