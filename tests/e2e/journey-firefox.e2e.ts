@@ -62,7 +62,7 @@ function journey(lang: Lang, mode: Mode) {
     await b?.close();
   });
 
-  it(`${lang}, ${mode}: first run → highlight → tag (type-ahead) → note → cite → save → reader → library search → export → import on a second profile`, async () => {
+  it(`${lang}, ${mode}: first run → highlight → tag (type-ahead) → note → cite → save → reader → library search → export → import on a second profile`, { timeout: 300_000 }, async () => {
     a = await launchFirefox(lang);
     // First run: the library is empty and says so (in the browser's language).
     const library = await a.openExtensionPage('library.html');

@@ -66,7 +66,7 @@ function journey(lang: Lang, mode: Mode) {
     await b?.close();
   });
 
-  it(`${lang}, ${mode}: first run → highlight → tag (type-ahead) → note → cite → save → reader → library search → export → import on a second profile`, async () => {
+  it(`${lang}, ${mode}: first run → highlight → tag (type-ahead) → note → cite → save → reader → library search → export → import on a second profile`, { timeout: 300_000 }, async () => {
     a = await launch({ lang });
     await a.context.grantPermissions(['clipboard-read', 'clipboard-write']);
 
