@@ -47,10 +47,22 @@ function ClaimCardView({ annotation: a, place, page, capture, onShow, onError, o
   const [note, setNote] = useState(a.body.note);
   const quote = quoteOf(a)?.exact ?? '';
 
+  // The Edit button gives way to the form, and Done to the Edit button: the focus follows
+  // (else it falls to the page's start and a keyboard user must Tab back from the top; issue 22).
+  const form = useRef<HTMLFormElement>(null);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const moveFocus = useRef<'form' | 'edit' | null>(null);
+  useEffect(() => {
+    const where = moveFocus.current;
+    moveFocus.current = null;
+    if (where === 'form') form.current?.querySelector<HTMLElement>('input:checked, input, textarea')?.focus();
+    else if (where === 'edit') editButton.current?.focus();
+  }, [editing]);
   const startEdit = () => {
     setColor(a.body.color);
     setTags(a.body.tags.join(', '));
     setNote(a.body.note);
+    moveFocus.current = 'form';
     setEditing(true);
   };
   const save = async (e: Event) => {
@@ -60,6 +72,8 @@ function ClaimCardView({ annotation: a, place, page, capture, onShow, onError, o
       body: { color, note, tags: tags.split(/[,،]/).map((x) => x.trim()).filter(Boolean) },
     });
     if (!res.ok) return onError(res.error.message);
+    // Only when the form had the focus (Done pressed), not when it was left open while the person works elsewhere.
+    if (form.current?.contains(document.activeElement)) moveFocus.current = 'edit';
     setEditing(false);
   };
   const remove = async () => {
@@ -107,7 +121,7 @@ function ClaimCardView({ annotation: a, place, page, capture, onShow, onError, o
           <button type="button" onClick={() => void copy()} title={t('teamReadOnly')}>{t('teamCopyMine')}</button>
         </div>
       ) : editing ? (
-        <form class="edit" onSubmit={save}>
+        <form class="edit" ref={form} onSubmit={save}>
           <fieldset class="colors">
             <legend>{t('spColor')}</legend>
             {COLORS.map((c) => (
@@ -133,7 +147,7 @@ function ClaimCardView({ annotation: a, place, page, capture, onShow, onError, o
         </form>
       ) : (
         <div class="row">
-          <button type="button" onClick={startEdit}>{t('spEdit')}</button>
+          <button type="button" ref={editButton} onClick={startEdit}>{t('spEdit')}</button>
           <CiteButtons annotation={a} page={page} capture={capture} onError={onError} />
           <button type="button" class="danger" onClick={remove}>{t('hlDelete')}</button>
         </div>

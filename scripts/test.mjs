@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 // `npm test`: build, type check, lint the Firefox build, unit tests, browser
 // end-to-end tests. Prints one closing line for the whole run:
-// "N passed, N failed" (each test counts; each check step counts as one).
+// "N passed, N failed" (each test counts; each check step counts as one),
+// with ", N skipped" when any test did not run (skipped, todo, a runIf that
+// did not run: each named above it). A crashed suite's tests count as failed
+// (scripts/count.mjs).
 // `npm test -- --unit` or `-- --e2e` runs one part; extra args after `--`
 // that are paths filter the Vitest files.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { closingLine, notRun, tally } from './count.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const artifacts = join(root, 'test-artifacts');
@@ -20,6 +24,8 @@ const npx = (cmd, cmdArgs, opts = {}) =>
 
 let passed = 0;
 let failed = 0;
+let skipped = 0;
+let todo = 0;
 const summary = [];
 
 function step(name, run) {
@@ -34,22 +40,27 @@ function step(name, run) {
 
 function vitest(name, config, report) {
   const out = join(artifacts, report);
+  const counts = out.replace(/\.json$/, '.counts.json');
   rmSync(out, { force: true });
+  rmSync(counts, { force: true });
   const started = Date.now();
   console.log(`\n▶ ${name}`);
-  const res = npx('vitest/vitest.mjs', ['run', '-c', config, '--reporter=default', '--reporter=json', `--outputFile=${out}`, ...filters]);
-  let p = 0;
-  let f = 0;
-  if (existsSync(out)) {
-    const json = JSON.parse(readFileSync(out, 'utf8'));
-    p = json.numPassedTests ?? 0;
-    // Failed tests, plus files that failed before any test ran (import errors, hooks).
-    f = (json.numFailedTests ?? 0) + (json.testResults ?? []).filter((s) => s.status === 'failed' && !(s.assertionResults ?? []).length).length;
+  const res = npx('vitest/vitest.mjs', ['run', '-c', config, '--reporter=default', '--reporter=json', `--outputFile=${out}`, '--reporter=./scripts/count.mjs', ...filters], {
+    env: { ...process.env, SAQTA_COUNTS: counts },
+  });
+  let n = { passed: 0, failed: 0, skipped: 0, todo: 0, crashed: [] };
+  if (existsSync(counts)) {
+    const rec = JSON.parse(readFileSync(counts, 'utf8'));
+    n = tally(rec);
+    for (const line of notRun(rec)) console.log(`  ${line}`);
+    for (const file of n.crashed) console.log(`  crashed (its tests count as failed): ${file}`);
   }
-  if (res.status !== 0 && f === 0) f = 1;
-  passed += p;
-  failed += f;
-  summary.push(`${f ? 'FAIL' : 'ok  '} ${name}: ${p} passed, ${f} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  if (res.status !== 0 && n.failed === 0) n.failed = 1;
+  passed += n.passed;
+  failed += n.failed;
+  skipped += n.skipped;
+  todo += n.todo;
+  summary.push(`${n.failed ? 'FAIL' : 'ok  '} ${name}: ${closingLine(n)}${n.todo ? ` (${n.todo} todo)` : ''} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
 /**
@@ -89,5 +100,5 @@ if (only !== 'e2e') vitest('unit tests', 'vitest.config.ts', 'unit.json');
 if (only !== 'unit') vitest('end-to-end tests (Chromium, Firefox)', 'vitest.e2e.config.ts', 'e2e.json');
 
 console.log(`\n${summary.join('\n')}`);
-console.log(`${passed} passed, ${failed} failed`);
+console.log(closingLine({ passed, failed, skipped, todo }));
 process.exit(failed ? 1 : 0);

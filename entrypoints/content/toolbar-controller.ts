@@ -169,6 +169,10 @@ export class ToolbarController {
     }
     const r = this.currentSelection() ?? this.selRange;
     if (!r || !r.toString().trim()) {
+      // The same Alt+Shift+H arriving again as the browser command after its key event made the
+      // claim (which let go of the selection): not a second request, and "select text first" would
+      // replace "Highlighted" (seen by the Kazakh keyboard journey on a loaded machine).
+      if (Date.now() - this.lastCreate.at < 2000) return;
       this.toolbar.toast(t('hlNothingSelected'), false);
       return;
     }

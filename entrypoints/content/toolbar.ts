@@ -129,6 +129,8 @@ export class Toolbar {
   show(state: ToolbarState, at: DOMRect, focus = false): void {
     const root = this.ensure();
     const keep = this.root?.activeElement?.getAttribute('data-k') ?? null;
+    const was = this.state?.mode === 'edit' ? this.state.panel : undefined;
+    const now = state.mode === 'edit' ? state.panel : undefined;
     this.state = state;
     this.at = at;
     this.knownTags = state.mode === 'edit' && state.panel === 'tag' ? this.knownTags : null;
@@ -137,11 +139,17 @@ export class Toolbar {
     else root.append(bar);
     this.bar = bar;
     this.place();
+    const field = now ? bar.querySelector<HTMLElement>(now === 'cite' ? '[data-k="cite-text"]' : 'input, textarea') : null;
+    // A panel just opened takes the focus, whatever had it: the button just pressed (mouse clicks
+    // on the toolbar leave the focus where it was) must not keep the person's typing (issue 22).
+    // A panel just closed gives it back to its button. Otherwise a re-render keeps the focus where it was.
     const target =
+      (now && now !== was ? field : null) ||
+      (!now && was && (keep || focus) ? bar.querySelector<HTMLElement>(`[data-k="${was}"]`) : null) ||
       (keep && bar.querySelector<HTMLElement>(`[data-k="${keep}"]`)) ||
-      (state.mode === 'edit' && state.panel ? bar.querySelector<HTMLElement>(state.panel === 'cite' ? '[data-k="cite-text"]' : 'input, textarea') : null) ||
+      field ||
       (focus ? bar.querySelector<HTMLElement>('button') : null);
-    if (target && (focus || keep || (state.mode === 'edit' && state.panel))) target.focus();
+    if (target && (focus || keep || now)) target.focus();
   }
 
   /** Keep the toolbar beside its text (scroll, resize). */
@@ -193,7 +201,10 @@ export class Toolbar {
     e.stopPropagation();
     if (e.key === 'Escape') {
       e.preventDefault();
-      this.hide();
+      // Escape closes the open panel first (focus back on its button), then the toolbar.
+      const open = this.state;
+      if (open?.mode === 'edit' && open.panel && this.at) this.show({ ...open, panel: undefined }, this.at, true);
+      else this.hide();
     } else if ((e.ctrlKey || e.metaKey) && !e.shiftKey && e.key.toLowerCase() === 'z') {
       const el = e.target as HTMLElement;
       if (el.localName === 'input' || el.localName === 'textarea') {

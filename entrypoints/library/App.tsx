@@ -230,12 +230,12 @@ export function App() {
           <input id="q" type="search" data-testid="search" placeholder={t('libSearchPlaceholder')} value={query} onInput={(e) => setQuery((e.target as HTMLInputElement).value)} />
         </div>
         <div class="actions">
-          <button type="button" data-testid="export-all" disabled={!!progress} onClick={() => runExport({ kind: 'all' }, 'library')}>{t('libExportAll')}</button>
+          <button type="button" data-testid="export-all" aria-disabled={!!progress} onClick={() => !progress && runExport({ kind: 'all' }, 'library')}>{t('libExportAll')}</button>
           <button type="button" onClick={() => exportAllClaims(db, 'md', { title: t('expTitleAllClaims'), lang: uiLang() }).then((n) => setStatus(t('libExported', [n])))}>{t('libExportMarkdown')}</button>
           <button type="button" onClick={() => exportAllClaims(db, 'jsonld', { title: t('expTitleAllClaims'), lang: uiLang() }).then((n) => setStatus(t('libExported', [n])))}>{t('libExportJsonLd')}</button>
           <label class="button">
             {t('libImport')}
-            <input ref={fileInput} disabled={!!importing} type="file" accept=".wacz,.zip,.json,.jsonld,application/wacz,application/zip,application/json,application/ld+json" class="visually-hidden" data-testid="import-file" onChange={(e) => {
+            <input ref={fileInput} aria-disabled={!!importing} onClick={(e) => importing && e.preventDefault()} type="file" accept=".wacz,.zip,.json,.jsonld,application/wacz,application/zip,application/json,application/ld+json" class="visually-hidden" data-testid="import-file" onChange={(e) => {
               const f = (e.target as HTMLInputElement).files?.[0];
               if (f) void onImport(f);
             }} />
@@ -394,7 +394,7 @@ export function App() {
                 {selected.size > 0 && (
                   <>
                     <span data-testid="selected-count">{t('libSelected', [String(selected.size)])}</span>
-                    <button type="button" data-testid="export-selection" disabled={!!progress} onClick={() => runExport(selection, tab === 'claims' ? 'claims' : 'articles')}>{t('libExportSelection')}</button>
+                    <button type="button" data-testid="export-selection" aria-disabled={!!progress} onClick={() => !progress && runExport(selection, tab === 'claims' ? 'claims' : 'articles')}>{t('libExportSelection')}</button>
                     <label for="bulk" class="visually-hidden">{t('libBulkTagLabel')}</label>
                     <input id="bulk" data-testid="bulk-tag" placeholder={t('libBulkTagLabel')} value={bulkTag} onInput={(e) => setBulkTag((e.target as HTMLInputElement).value)} list="tag-names" />
                     <datalist id="tag-names">{tags.map((tg) => <option value={tg.name} />)}</datalist>
@@ -420,7 +420,7 @@ export function App() {
                           {r.page.savedAt ? ` · ${t('libSaved', [fmtDate(r.page.savedAt)])}` : ''} ·{' '}
                           <a href={r.page.url} target="_blank" rel="noreferrer">{t('libLive')}</a> ·{' '}
                           <button type="button" class="link" onClick={() => exportArticleHtml(db, id, uiLang()).then((n) => setStatus(t('libExported', [n])))}>{t('libExportHtml')}</button>{' '}·{' '}
-                          <button type="button" class="link" data-testid="export-article-wacz" disabled={!!progress} onClick={() => runExport({ kind: 'pages', pageIds: [id] }, r.page!.title)}>{t('libExportWacz')}</button>
+                          <button type="button" class="link" data-testid="export-article-wacz" aria-disabled={!!progress} onClick={() => !progress && runExport({ kind: 'pages', pageIds: [id] }, r.page!.title)}>{t('libExportWacz')}</button>
 {' '}·{' '}
                           <button type="button" class="link" data-testid="open-timeline" onClick={() => setTimeline({ id, title: r.page!.title })}>{t('watchTimeline')}</button>
                         </div>

@@ -53,7 +53,8 @@ export function SaveControls({ tabId, view }: { tabId: number; view: PageView })
         </p>
       )}
       <div class={`save-buttons${view.capture ? ' two' : ''}`}>
-        <button type="button" class="primary" data-testid="save-page" disabled={state.kind === 'saving'} aria-busy={state.kind === 'saving'} onClick={() => void save()}>
+        {/* aria-disabled, not disabled: a disabled button drops the keyboard focus to the page's start (issue 22). */}
+        <button type="button" class="primary" data-testid="save-page" aria-disabled={state.kind === 'saving'} aria-busy={state.kind === 'saving'} onClick={() => void (state.kind !== 'saving' && save())}>
           {view.capture ? t('saveAgainButton') : t('saveButton')}
         </button>
         {view.capture && (

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { SEED, artifactPath, launch, serveFixtures, tabIdOf, type Session } from './harness';
-import { occurrenceRects, selectWithMouse, settledAnchors } from './highlight-helpers';
+import { scrollToText, selectWithMouse, settledAnchors } from './highlight-helpers';
 import { yellowIn } from './pixels';
 import type { FixtureServer } from '../../scripts/server.mjs';
 
@@ -37,8 +37,7 @@ afterAll(async () => {
 
 /** Share of highlight-yellow pixels over the claim's text, from a screenshot of the page. */
 async function yellowOverClaim(page: Page): Promise<number> {
-  const where = await page.evaluate(occurrenceRects, { text: CLAIM.exact, occurrence: CLAIM.occurrence, scroll: true });
-  if (!where) throw new Error('claim text not on the page');
+  const where = await scrollToText(page, CLAIM.exact, CLAIM.occurrence);
   const png = await page.screenshot();
   const scratch = await session.context.newPage();
   try {
@@ -59,7 +58,7 @@ describe('the always-on content script', () => {
     await page.keyboard.press('Alt+Shift+H');
     const made = await settledAnchors(session, await tabIdOf(session, page), 1);
     expect(made.claims.map((c) => c.text.replace(/\s+/g, ' ').trim())).toEqual([CLAIM.exact.trim()]);
-    await page.evaluate(() => document.getSelection()?.removeAllRanges());
+    // (Making the claim let go of the selection: nothing to clear before looking.)
     expect(await yellowOverClaim(page)).toBeGreaterThan(0.3);
     await page.close();
 

@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { artifactPath, launch, serveFixtures, tabIdOf, type Session } from './harness';
-import { anchorsOf, clickControl, selectWithMouse, settledAnchors, waitControl } from './highlight-helpers';
+import { anchorsOf, clickControl, selectWithMouse, settledAnchors, waitControl, waitFocus } from './highlight-helpers';
 import { yellowIn } from './pixels';
 import type { FixtureServer } from '../../scripts/server.mjs';
 
@@ -149,7 +149,7 @@ describe('the page cannot tell whether the reader marked it', () => {
     await selectWithMouse(page, FIRST, 1);
     await clickControl(page, 'c-yellow');
     await clickControl(page, 'tag');
-    await clickControl(page, 'tag-input');
+    await waitFocus(page, 'tag-input'); // the person types at once: the field has the focus
     await page.keyboard.type('port-story');
     await page.keyboard.press('Enter');
     await waitControl(page, 'rm-port-story');

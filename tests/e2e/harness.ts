@@ -144,3 +144,13 @@ export async function restartWorker(session: Session, via: Page): Promise<void> 
   await via.evaluate(() => chrome.runtime.sendMessage({ type: 'ping' }));
   session.worker = (await next) ?? session.context.serviceWorkers().at(-1)!;
 }
+
+/**
+ * The stand-in for a click on Saqta's toolbar icon while `page` is the active
+ * tab: its popup, for that tab (a driven browser cannot click the browser's
+ * own toolbar; the popup is opened as a page with the tab's id).
+ */
+export async function openPopupFor(session: Session, page: Page): Promise<Page> {
+  const tabId = await tabIdOf(session, page);
+  return session.openExtensionPage(`popup.html?tab=${tabId}`);
+}

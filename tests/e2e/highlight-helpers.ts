@@ -3,10 +3,16 @@
  * a *closed* shadow root, which Playwright selectors cannot enter (that is the
  * point); the tests find a control's box through the DevTools protocol
  * (DOM.getDocument with pierce) and click it with the real mouse.
+ *
+ * A person's actions only: move and click the mouse on what is shown, turn
+ * the wheel, press keys; and reading what is on screen (text, boxes, which
+ * control has the focus). No helper here focuses an element, sets a value,
+ * dispatches an event or asks Saqta anything on the person's behalf
+ * (tests/unit/conventions.test.ts keeps it so). `anchorsOf`/`settledAnchors`
+ * are probes a test asserts with, not actions; they live in probes.ts.
  */
 import type { CDPSession, Page } from 'playwright-core';
-import type { Session } from './harness';
-import type { AnchorReport } from '../../utils/messages';
+export { anchorsOf, settledAnchors } from './probes';
 
 interface CdpNode {
   nodeId: number;
@@ -72,6 +78,48 @@ export async function uiText(page: Page): Promise<string> {
   return out.join(' ');
 }
 
+/**
+ * Which of Saqta's in-page controls has the keyboard focus (its data-k key, or
+ * its tag name), or null when the focus is not in Saqta's UI: what the focus
+ * ring shows a person. Read through the protocol, which sees into the closed
+ * shadow root; the page cannot.
+ */
+export async function focusedControl(page: Page): Promise<string | null> {
+  const cdp = await cdpOf(page);
+  const { root } = (await cdp.send('DOM.getDocument', { depth: -1, pierce: true })) as { root: CdpNode };
+  const host = findNode(root, (n) => n.localName === 'saqta-ui');
+  const shadow = host?.shadowRoots?.[0];
+  if (!shadow) return null;
+  const { object } = (await cdp.send('DOM.resolveNode', { nodeId: shadow.nodeId })) as { object: { objectId: string } };
+  const res = (await cdp.send('Runtime.callFunctionOn', {
+    objectId: object.objectId,
+    functionDeclaration: 'function () { const a = this.activeElement; return a ? a.getAttribute("data-k") || a.localName : null; }',
+    returnByValue: true,
+  })) as { result: { value: string | null } };
+  return res.result.value;
+}
+
+/** Wait until the focus ring is on Saqta's control `key` (a person looks before typing). */
+export async function waitFocus(page: Page, key: string, timeout = 5000): Promise<void> {
+  const end = Date.now() + timeout;
+  let last: string | null = null;
+  for (;;) {
+    last = await focusedControl(page);
+    if (last === key) return;
+    if (Date.now() > end) throw new Error(`the focus is on ${last ?? 'nothing of Saqta'}, not on ${key}`);
+    await page.waitForTimeout(50);
+  }
+}
+
+/** Press Escape until Saqta's toolbar is gone (the first closes an open panel, the next the toolbar). */
+export async function escapeToolbar(page: Page): Promise<void> {
+  for (let i = 0; i < 3 && (await controlBox(page, 'close')); i++) {
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(50);
+  }
+  if (await controlBox(page, 'close')) throw new Error('Escape did not close Saqta’s toolbar');
+}
+
 export async function waitControl(page: Page, key: string, timeout = 10000): Promise<{ x: number; y: number }> {
   const end = Date.now() + timeout;
   for (;;) {
@@ -107,7 +155,7 @@ export async function clickControl(page: Page, key: string, timeout = 10000): Pr
  * rule): returns the client rects of that occurrence's characters, or null.
  * (A plain function: passed to page.evaluate.)
  */
-export function occurrenceRects(args: { text: string; occurrence: number; scroll?: boolean }) {
+export function occurrenceRects(args: { text: string; occurrence: number }) {
   const skip = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'TEXTAREA', 'SELECT']);
   const nodes: { node: Text; offsets: number[] }[] = [];
   let folded = '';
@@ -150,10 +198,6 @@ export function occurrenceRects(args: { text: string; occurrence: number; scroll
   const e = map[at + needle.length - 1];
   r.setStart(nodes[s.n].node, s.o);
   r.setEnd(nodes[e.n].node, e.o + 1);
-  if (args.scroll) {
-    const top = r.getBoundingClientRect().top;
-    window.scrollBy(0, top - window.innerHeight / 3);
-  }
   const rects = [...r.getClientRects()].filter((x) => x.width > 0.5 && x.height > 0.5).map((x) => ({ x: x.left, y: x.top, width: x.width, height: x.height }));
   // Where a person presses to select it: just inside the first and last characters.
   const first = document.createRange();
@@ -164,15 +208,31 @@ export function occurrenceRects(args: { text: string; occurrence: number; scroll
   last.setEnd(nodes[e.n].node, e.o + 1);
   const fr = first.getClientRects()[0];
   const lr = [...last.getClientRects()].pop()!;
-  return { rects, from: { x: fr.left + 1, y: fr.top + fr.height / 2 }, to: { x: lr.right - 1, y: lr.top + lr.height / 2 }, text: r.toString() };
+  const box = r.getBoundingClientRect();
+  return { rects, from: { x: fr.left + 1, y: fr.top + fr.height / 2 }, to: { x: lr.right - 1, y: lr.top + lr.height / 2 }, text: r.toString(), top: box.top, bottom: box.bottom, viewport: window.innerHeight };
+}
+
+/** Turn the mouse wheel until the n-th occurrence of text is in the upper third of the window, as a person scrolls to it. */
+export async function scrollToText(page: Page, text: string, occurrence: number): Promise<NonNullable<ReturnType<typeof occurrenceRects>>> {
+  for (let turns = 0; ; turns++) {
+    const where = await page.evaluate(occurrenceRects, { text, occurrence });
+    if (!where) throw new Error(`text not on page: ${text} #${occurrence}`);
+    const want = where.viewport / 3;
+    const inView = where.top >= 40 && where.bottom <= where.viewport - 40;
+    if ((inView && Math.abs(where.top - want) < where.viewport / 3) || turns >= 12) return where;
+    const before = where.top;
+    await page.mouse.move(Math.max(10, where.from.x), Math.min(Math.max(10, where.viewport / 2), where.viewport - 10));
+    await page.mouse.wheel(0, where.top - want);
+    await page.waitForTimeout(120);
+    const after = await page.evaluate(occurrenceRects, { text, occurrence });
+    if (after && Math.abs(after.top - before) < 1 && inView) return after; // the page cannot scroll further
+  }
 }
 
 /** Select the n-th occurrence of text with the mouse: press at its first character, shift+click after its last. */
 export async function selectWithMouse(page: Page, text: string, occurrence: number): Promise<void> {
-  const where = await page.evaluate(occurrenceRects, { text, occurrence, scroll: true });
-  if (!where) throw new Error(`text not on page: ${text} #${occurrence}`);
-  // Pressing inside a live selection would start dragging it: start from no selection, as after a click elsewhere.
-  await page.evaluate(() => document.getSelection()?.removeAllRanges());
+  const where = await scrollToText(page, text, occurrence);
+  // A plain click first (no drag: the mouse does not move while pressed) drops any earlier selection, as a person clicks away.
   await page.mouse.click(where.from.x, where.from.y);
   await page.keyboard.down('Shift');
   await page.mouse.click(where.to.x, where.to.y);
@@ -180,31 +240,6 @@ export async function selectWithMouse(page: Page, text: string, occurrence: numb
   const got = await page.evaluate(() => document.getSelection()?.toString() ?? '');
   const fold = (s: string) => s.replace(/\s+/g, ' ').trim();
   if (fold(got) !== fold(text)) throw new Error(`selected “${fold(got)}” instead of “${fold(text)}”`);
-}
-
-export async function anchorsOf(session: Session, tabId: number): Promise<AnchorReport> {
-  return (await session.worker.evaluate((id) => chrome.tabs.sendMessage(id, { command: 'anchors' }), tabId)) as AnchorReport;
-}
-
-/** Wait until the content script has placed `total` claims (anchored + orphans) and nothing changed for a moment. */
-export async function settledAnchors(session: Session, tabId: number, total: number, timeout = 15000): Promise<AnchorReport> {
-  const end = Date.now() + timeout;
-  let last = '';
-  for (;;) {
-    let rep: AnchorReport | null = null;
-    try {
-      rep = await anchorsOf(session, tabId);
-    } catch {
-      rep = null;
-    }
-    if (rep && rep.claims.length + rep.orphans.length === total) {
-      const sig = JSON.stringify([rep.claims.map((c) => [c.id, c.start]), rep.orphans]);
-      if (sig === last) return rep;
-      last = sig;
-    }
-    if (Date.now() > end) throw new Error(`anchors did not settle (want ${total}): ${rep?.claims.length} placed, ${rep?.orphans.length} orphans: ${JSON.stringify(rep?.claims.map((c) => c.text))}`);
-    await new Promise((r) => setTimeout(r, 400));
-  }
 }
 
 export const fold = (s: string) => s.replace(/\s+/g, ' ').trim();
@@ -218,7 +253,12 @@ export function boxesCover(painted: { x: number; y: number; width: number; heigh
   return expected.every((e) => painted.some((p) => near(p, e))) && painted.every((p) => expected.some((e) => near(p, e))) && Math.abs(area(painted) - area(expected)) / area(expected) < 0.1;
 }
 
-/** Select a text with the mouse, press a colour in the toolbar, add tags (typed, Enter) and a note. */
+/**
+ * Select a text with the mouse, press a colour in the toolbar, add tags (click
+ * Tag, type, Enter) and a note (click Note, type, Ctrl+Enter), then Escape.
+ * After a click on Tag or Note the person types at once: the panel's field must
+ * have the focus (issue 22), and this waits to see the focus ring there first.
+ */
 export async function makeClaim(
   page: Page,
   text: string,
@@ -230,17 +270,20 @@ export async function makeClaim(
   await waitControl(page, 'delete');
   for (const tag of opts.tags ?? []) {
     if (!(await controlBox(page, 'tag-input'))) await clickControl(page, 'tag');
-    await clickControl(page, 'tag-input');
+    await waitFocus(page, 'tag-input');
     await page.keyboard.type(tag);
     await page.keyboard.press('Enter');
     await waitControl(page, `rm-${tag}`);
   }
   if (opts.note) {
     await clickControl(page, 'note');
-    await clickControl(page, 'note-input');
+    await waitFocus(page, 'note-input');
     await page.keyboard.type(opts.note);
-    await clickControl(page, 'note-save');
-    await page.waitForTimeout(300);
+    const before = await uiText(page);
+    await page.keyboard.press('Control+Enter');
+    // Saved when Saqta says the claim changed (its toast), or after a moment if the toast was already there.
+    const end = Date.now() + 5000;
+    while (Date.now() < end && (await uiText(page)) === before) await page.waitForTimeout(100);
   }
-  await page.keyboard.press('Escape');
+  await escapeToolbar(page);
 }

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { SEED, artifactPath, launch, serveFixtures, tabIdOf, type Session } from './harness';
 import type { FixtureServer } from '../../scripts/server.mjs';
 import type { AnchorReport } from '../../utils/messages';
-import { boxesCover, clickControl, waitControl, fold, occurrenceRects, selectWithMouse, settledAnchors, uiText } from './highlight-helpers';
+import { boxesCover, clickControl, waitControl, fold, occurrenceRects, selectWithMouse, settledAnchors, uiText, waitFocus } from './highlight-helpers';
 
 const { cases } = JSON.parse(readFileSync(join(SEED, 'anchors.json'), 'utf8')) as {
   cases: { id: string; exact: string; occurrence: number; onEdited: { text?: string; occurrence?: number; orphan?: boolean } }[];
@@ -83,7 +83,7 @@ describe('highlighting the shared seed cases in Chromium', () => {
       try {
         await waitControl(page, 'delete'); // the toolbar now edits the new claim
         await clickControl(page, 'tag');
-        await clickControl(page, 'tag-input');
+        await waitFocus(page, 'tag-input'); // typing goes to the field at once
       } catch (err) {
         await page.screenshot({ path: artifactPath(`seed-fail-${c.id}.png`) });
         throw new Error(`${c.id}: ${err} — UI: ${await uiText(page)}`);

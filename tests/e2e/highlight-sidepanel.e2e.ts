@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED, artifactPath, launch, serveFixtures, tabIdOf, type Session } from './harness';
 import type { FixtureServer } from '../../scripts/server.mjs';
-import { anchorsOf, clickControl, makeClaim, settledAnchors, uiText, waitControl } from './highlight-helpers';
+import { anchorsOf, clickControl, makeClaim, settledAnchors, uiText, waitControl, waitFocus } from './highlight-helpers';
 
 let server: FixtureServer;
 beforeAll(async () => {
@@ -42,7 +42,7 @@ for (const lang of ['en', 'kk'] as const) {
       await page.mouse.click(metals.boxes[0].x + 20, metals.boxes[0].y + metals.boxes[0].height / 2);
       await waitControl(page, 'rm-Экономика');
       await clickControl(page, 'tag');
-      await clickControl(page, 'tag-input').catch(async (e) => {
+      await waitFocus(page, 'tag-input').catch(async (e) => {
         await page.screenshot({ path: artifactPath(`toolbar-fail-${lang}.png`) });
         throw new Error(`${e} UI: ${await uiText(page)}`);
       });

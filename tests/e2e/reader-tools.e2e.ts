@@ -14,7 +14,7 @@ import type { FixtureServer } from '../../scripts/server.mjs';
 import { pageKeys } from '../../utils/url';
 import type { Annotation } from '../../utils/annotation';
 import type { CaptureRecord, PageRecord } from '../../utils/db';
-import { clickControl, controlBox, makeClaim, selectWithMouse, settledAnchors, uiText, waitControl } from './highlight-helpers';
+import { clickControl, controlBox, makeClaim, selectWithMouse, settledAnchors, uiText, waitControl, waitFocus } from './highlight-helpers';
 
 const QUOTE = 'Қазақстан Еуропаға қажет 34 сирек металдың 21-ін бере алады';
 const SECOND = 'Бельгия астанасы Брюссельде болып';
@@ -149,7 +149,7 @@ function walk(lang: 'en' | 'kk') {
     await clickControl(reader, 'c-blue');
     await expect.poll(() => reader.evaluate(() => (CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights.get('saqta-blue')?.size ?? 0)).toBe(1);
     await clickControl(reader, 'tag');
-    await clickControl(reader, 'tag-input');
+    await waitFocus(reader, 'tag-input');
     await reader.keyboard.type('evi');
     await reader.keyboard.press('Enter');
     await waitControl(reader, 'rm-evi');
@@ -303,7 +303,7 @@ describe('the reader as a place to work (Chromium, kk)', () => {
       // Type-ahead: "min" offers the tag the other claim has; Enter takes it.
       await page.mouse.click(...(Object.values(await readerClaimPoint(page, 'pink')) as [number, number]));
       await clickControl(page, 'tag');
-      await clickControl(page, 'tag-input');
+      await waitFocus(page, 'tag-input');
       await page.keyboard.type('min');
       await expect.poll(() => uiText(page)).toContain('minerals');
       await page.keyboard.press('Enter');

@@ -54,3 +54,64 @@ describe('conventions', () => {
     expect(offenders).toEqual([]);
   });
 });
+
+/**
+ * The E2E files that stand for a person (issue 22): the person-action helpers
+ * and the journeys. What a person cannot do is not in them.
+ */
+const PERSON_FILES = ['tests/e2e/highlight-helpers.ts', 'tests/e2e/person.ts', 'tests/e2e/person-firefox.ts'];
+const PERSON_GLOBS = [/^tests\/e2e\/journey[\w-]*\.e2e\.ts$/];
+const NOT_A_PERSON: [RegExp, string][] = [
+  [/\.focus\(/, 'focuses an element (a person clicks it or presses Tab)'],
+  [/dispatchEvent|new (Keyboard|Mouse|Input|Pointer|Clipboard)Event\(|\.dispatch\(/, 'dispatches a synthetic event'],
+  [/\.value\s*=(?!=)/, 'sets a field’s value (a person types)'],
+  [/\.fill\(|setInputFiles\(|selectOption\(/, 'fills or sets a field without typing (a file is chosen in the file dialog: setFiles)'],
+  // (Saqta's own client is a bare send('type', …); the driver's protocol calls are cdp.send / bidi.send.)
+  [/sendMessage|\brequest\(|(^|[^.\w])send\(\s*['"]/m, 'asks Saqta through its messages on the person’s behalf'],
+  [/\bchrome\.|\bbrowser\.(runtime|tabs|storage)|worker\.evaluate/, 'calls an extension API'],
+  [/scrollBy\(|scrollTo\(|scrollIntoView|removeAllRanges|addRange\(|setBaseAndExtent|selectNodeContents\(/, 'scrolls or selects by script (a person turns the wheel, drags the mouse)'],
+  [/(evaluate|\$eval)\([^\n]*\.click\(\)/, 'clicks by script'],
+];
+
+/** The file's code without comments (comments may name what the code does not do). */
+const codeOf = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
+
+function notAPerson(text: string): string[] {
+  const code = codeOf(text);
+  const out: string[] = [];
+  for (const [re, why] of NOT_A_PERSON) {
+    const m = code.match(re);
+    if (m) out.push(`${why}: “${m[0].trim()}”`);
+  }
+  return out;
+}
+
+describe('E2E helpers are people (issue 22)', () => {
+  it('the rule catches what a person cannot do', () => {
+    expect(notAPerson('await el.focus();')).toHaveLength(1);
+    expect(notAPerson("input.value = 'x';")).toHaveLength(1);
+    expect(notAPerson("el.dispatchEvent(new KeyboardEvent('keydown'))")).toHaveLength(1);
+    expect(notAPerson("await page.evaluate((m) => chrome.runtime.sendMessage(m), msg)")).not.toHaveLength(0);
+    expect(notAPerson("await request(session, { type: 'save.page' })")).toHaveLength(1);
+    expect(notAPerson("await send('annotation.update', { id, body })")).toHaveLength(1);
+    expect(notAPerson("await cdp.send('DOM.getDocument', { depth: -1 })")).toEqual([]);
+    expect(notAPerson("await page.getByTestId('search').fill('x')")).toHaveLength(1);
+    expect(notAPerson('window.scrollBy(0, 100)')).toHaveLength(1);
+    expect(notAPerson('document.getSelection()?.removeAllRanges()')).toHaveLength(1);
+    expect(notAPerson("await page.evaluate(() => document.querySelector('button')!.click());")).toHaveLength(1);
+    // What a person does is allowed; a comment may name what is not done.
+    expect(notAPerson("// no helper calls .focus() or sets .value = x\nawait page.mouse.click(1, 2);\nawait page.keyboard.type('x');\nif (a.value === b) return;")).toEqual([]);
+  });
+
+  it('no person-action helper or journey focuses, sets values, dispatches events or calls Saqta for the person', () => {
+    const journeys = readdirSync(join(root, 'tests', 'e2e')).map((f) => `tests/e2e/${f}`).filter((f) => PERSON_GLOBS.some((g) => g.test(f)));
+    expect(journeys.length, 'the journeys exist').toBeGreaterThanOrEqual(2);
+    const files = [...PERSON_FILES, ...journeys];
+    const found: Record<string, string[]> = {};
+    for (const f of files) {
+      const bad = notAPerson(readFileSync(join(root, f), 'utf8'));
+      if (bad.length) found[f] = bad;
+    }
+    expect(found).toEqual({});
+  });
+});

@@ -30,10 +30,12 @@ import { verifyBundle } from '../../utils/bundle/verify';
 import { readerHtml, CSP } from '../../utils/bundle/html';
 import { parseIsoDate } from '../../utils/bundle/dates';
 import {
-  LIMITS, checkLayout, diskKey, entryStream, listEntries, memorySource, openZip, readEntryBytes, readStoredRange, unzipStrict,
+  LIMITS, checkLayout, concatBytes, diskKey, entryStream, listEntries, memorySource, openZip, readEntryBytes, readStoredRange, unzipStrict,
 } from '../../utils/bundle/zip-read';
 import { SNAPSHOT_CSP } from '../../utils/snapshot/types';
 import { seedLibrary, exportBytes, htmlWindow, dump } from './bundle-helpers';
+import { collectArticles, selectionPages } from '../../utils/bundle/collect';
+import { writeWacz } from '../../utils/wacz/write';
 import zipStrings from '../../locales/zip.json';
 import libraryStrings from '../../locales/library.json';
 
@@ -107,36 +109,72 @@ describe('differential: what verify accepts, unzip and Python extract identicall
     expect(await raw.data.text()).toContain('<script src="/app.js">');
   });
 
-  it('every legitimate bundle and WACZ the E2E tests left in test-artifacts/ (when they ran)', async () => {
+  it('bundles and WACZ files the test exports itself (seed and full library, .zip and .wacz), then any the E2E tests left in test-artifacts/', async () => {
+    /** What the strict WACZ reader accepts: name → SHA-256, or null when it refuses the file. */
+    const strictWacz = async (bytes: Uint8Array): Promise<Map<string, string> | null> => {
+      const files = new Map<string, string>();
+      try {
+        const entries = await openZip(memorySource(bytes), { allowFolders: true });
+        await checkLayout(memorySource(bytes), entries);
+        for (const e of entries.filter((x) => !x.folder)) files.set(e.name, sha256Hex(await readEntryBytes(memorySource(bytes), e)));
+      } catch {
+        return null;
+      }
+      return files;
+    };
+    const waczOf = async (db: SaqtaDB): Promise<Uint8Array> => {
+      const { pageIds, only } = await selectionPages(db, { kind: 'all' });
+      const chunks: Uint8Array[] = [];
+      await writeWacz(collectArticles(db, pageIds, only), { title: 'zip-strict', created: new Date('2026-06-25T08:00:00Z'), id: 'urn:uuid:00000000-0000-4000-8000-00000000b0d2', software: 'Saqta 0.1.0 (test)', total: pageIds.length }, (c) => {
+        chunks.push(c);
+      });
+      return concatBytes(chunks);
+    };
+    // The test's own exports, through the real writers: each must be accepted and extract identically.
+    const own: [string, Uint8Array][] = [
+      ['seed.zip', await exportBytes(await seedLibrary())],
+      ['full.zip', full],
+      ['seed.wacz', await waczOf(await seedLibrary())],
+      ['full.wacz', await waczOf(await fullLibrary())],
+    ];
+    let checked = 0;
+    for (const [name, bytes] of own) {
+      if (name.endsWith('.wacz')) {
+        const files = await strictWacz(bytes);
+        expect(files, `${name}: the strict reader accepts Saqta's own WACZ`).not.toBeNull();
+        expect(files!.size, name).toBeGreaterThan(3);
+        const { unzip, python } = extractEverywhere(bytes);
+        expect(unzip, name).toEqual(files);
+        expect(python, name).toEqual(files);
+      } else {
+        await expectSameEverywhere(bytes, name);
+      }
+      checked++;
+    }
+    expect(checked).toBe(own.length);
+
+    // Then every legitimate one the E2E tests left (when they ran in this checkout).
     const dir = join(ROOT, 'test-artifacts');
     const files = existsSync(dir) ? readdirSync(dir).filter((f) => /\.(zip|wacz)$/.test(f)) : [];
-    let checked = 0;
+    let fromE2e = 0;
     for (const f of files) {
       const bytes = new Uint8Array(readFileSync(join(dir, f)));
       if (f.endsWith('.wacz')) {
-        // WACZ: what the strict reader accepts, the tools extract identically.
         // (library.e2e.ts leaves a deliberately altered one there: refused
         // by an entry's CRC while reading, it is not a legitimate file.)
-        const files = new Map<string, string>();
-        try {
-          const entries = await openZip(memorySource(bytes), { allowFolders: true });
-          await checkLayout(memorySource(bytes), entries);
-          for (const e of entries.filter((x) => !x.folder)) files.set(e.name, sha256Hex(await readEntryBytes(memorySource(bytes), e)));
-        } catch {
-          continue;
-        }
+        const got = await strictWacz(bytes);
+        if (!got) continue;
         const { unzip, python } = extractEverywhere(bytes);
-        expect(unzip, f).toEqual(files);
-        expect(python, f).toEqual(files);
-        checked++;
+        expect(unzip, f).toEqual(got);
+        expect(python, f).toEqual(got);
+        fromE2e++;
         continue;
       }
       if (!(await verifyBundle(bytes, { window: await htmlWindow() })).ok) continue;
       await expectSameEverywhere(bytes, f);
-      checked++;
+      fromE2e++;
     }
-    // The same check runs on the writer's own export above whether or not E2E artifacts exist.
-    expect(checked).toBeGreaterThanOrEqual(0);
+    console.log(`zip-strict: ${checked} own exports and ${fromE2e} E2E artifacts extracted identically by unzip and Python`);
   }, 120_000);
 
   it('the hidden-record and hidden-local-entry archives really do unpack differently (so refusing them matters)', () => {
