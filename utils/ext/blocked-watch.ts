@@ -38,6 +38,19 @@ export interface BlockedWatchDeps {
   settings: () => Promise<{ openCopyAutomatically?: boolean }>;
 }
 
+/**
+ * Firefox reports no `errorOccurred` for a frame: a web address whose document Saqta may not script
+ * (with access to every site) or that is about:neterror is the browser's error page.
+ */
+async function showsErrorPage(tabId: number): Promise<boolean> {
+  try {
+    const [res] = await browser.scripting.executeScript({ target: { tabId }, func: () => document.documentURI });
+    return typeof res?.result === 'string' && res.result.startsWith('about:neterror');
+  } catch {
+    return true;
+  }
+}
+
 export function watchBlockedSites(deps: BlockedWatchDeps): { catchUp(): Promise<void> } {
   const meet = async (tabId: number, url: string, reason: BlockReason, at: number, error?: string) => {
     if (tabId < 0 || !isWebUrl(url)) return;
@@ -77,25 +90,23 @@ export function watchBlockedSites(deps: BlockedWatchDeps): { catchUp(): Promise<
     if (reason) void meet(d.tabId, d.url, reason, d.timeStamp ?? Date.now(), d.error);
   });
 
-  // HTTP 451 (observe only: the site's answer is shown as it is).
+  // HTTP 451 (observe only: the site's answer is shown as it is). Any other answer from a site in a
+  // tab with an older offer ends it: the site is back. (Not the start of a navigation: Firefox's own
+  // error page is a navigation of its own after the failure, and a failed load may be retried.)
   browser.webRequest?.onHeadersReceived.addListener(
     (d) => {
       const reason = blockedStatus(d.statusCode);
       if (reason) void meet(d.tabId, d.url, reason, d.timeStamp ?? Date.now(), `HTTP ${d.statusCode}`);
+      else if (d.tabId >= 0)
+        void offerFor(d.tabId).then(async (offer) => {
+          if (!offerStale(offer, d.timeStamp ?? Date.now())) return;
+          await dropOffer(d.tabId);
+          await toolbarAction()?.setBadgeText({ tabId: d.tabId, text: '' }).catch(() => undefined);
+        });
       return undefined;
     },
     { urls: ['http://*/*', 'https://*/*'], types: ['main_frame'] },
   );
-
-  // A new top-level navigation ends an older offer.
-  browser.webNavigation.onBeforeNavigate.addListener((d) => {
-    if (d.frameId !== 0) return;
-    void offerFor(d.tabId).then(async (offer) => {
-      if (!offerStale(offer, d.timeStamp ?? Date.now())) return;
-      await dropOffer(d.tabId);
-      await toolbarAction()?.setBadgeText({ tabId: d.tabId, text: '' }).catch(() => undefined);
-    });
-  });
 
   // The site's 451 page commits after its headers were seen, and the browser then resets the tab's badge: set it again.
   const reapply = (d: { tabId: number; frameId: number; url: string }) => {
@@ -104,6 +115,10 @@ export function watchBlockedSites(deps: BlockedWatchDeps): { catchUp(): Promise<
   };
   browser.webNavigation.onCommitted.addListener(reapply);
   browser.webNavigation.onCompleted.addListener(reapply);
+  // Firefox's error page sends no webNavigation event of its own but resets the badge as it loads.
+  browser.tabs.onUpdated.addListener((tabId, info, tab) => {
+    if (info.status === 'complete' && tab.url) reapply({ tabId, frameId: 0, url: tab.url });
+  });
 
   browser.tabs.onRemoved.addListener((tabId) => void dropOffer(tabId));
 
@@ -126,9 +141,10 @@ export function watchBlockedSites(deps: BlockedWatchDeps): { catchUp(): Promise<
       const tabs = await browser.tabs.query({}).catch(() => []);
       for (const tab of tabs) {
         if (tab.id === undefined || !tab.url || !isWebUrl(tab.url)) continue;
+        if (tab.status !== 'complete' || (await offerFor(tab.id)) !== null) continue;
         const frames = await browser.webNavigation.getAllFrames({ tabId: tab.id }).catch(() => null);
-        const top = frames?.find((f) => f.frameId === 0);
-        if (top?.errorOccurred && (await offerFor(tab.id)) === null) void meet(tab.id, tab.url, 'unreachable', Date.now());
+        const top = frames?.find((f) => f.frameId === 0) as { errorOccurred?: boolean } | undefined;
+        if (top?.errorOccurred === true || (top?.errorOccurred === undefined && (await showsErrorPage(tab.id)))) void meet(tab.id, tab.url, 'unreachable', Date.now());
       }
     },
   };
