@@ -19,6 +19,14 @@ import type { WatchSettings } from '../utils/messages';
 export default defineBackground({
   type: 'module',
   main() {
+    // Saving: offer the saved copy when a site cannot be reached. First, and synchronously: the blocked
+    // navigation itself must wake Saqta after a browser start (utils/ext/blocked-watch.ts, docs/fallback.md).
+    const blocked = watchBlockedSites({
+      db: () => getDb(),
+      settings: async () => ({ ...DEFAULT_SETTINGS, ...(await storage.getItem<Settings>('local:settings')) }),
+    });
+    void blocked.catchUp().catch(() => undefined);
+
     const startedAt = new Date().toISOString();
     const db = getDb();
 
@@ -126,9 +134,6 @@ export default defineBackground({
     });
     self.addEventListener('online', () => void runStamps(deps, { all: true }).catch(() => undefined));
     void runStamps(deps).catch(() => undefined);
-
-    // Saving: offer the saved copy when a site cannot be reached.
-    watchBlockedSites(db);
 
     // Watching: one alarm; each round checks only what is due (nothing, and no request, when nothing is watched).
     browser.alarms.onAlarm.addListener((alarm) => {

@@ -16,9 +16,14 @@ export interface Settings {
   backupReminderDays: number;
   /** ISO time of the last bundle export written to a file, if any. */
   lastExportAt: string | null;
+  /**
+   * Blocked-site fallback: send a blocked tab straight to Saqta's page for its copy. Off: the copy is only
+   * offered (badge, popup, notification), so the site cannot learn from the tab that the reader holds one.
+   */
+  openCopyAutomatically?: boolean;
 }
 
-export const DEFAULT_SETTINGS: Settings = { backupReminderDays: DEFAULT_REMINDER_DAYS, lastExportAt: null };
+export const DEFAULT_SETTINGS: Settings = { backupReminderDays: DEFAULT_REMINDER_DAYS, lastExportAt: null, openCopyAutomatically: false };
 
 export interface BackupStatus {
   /** Claims created or changed since the last export. */
@@ -57,6 +62,10 @@ export function validateSettings(patch: Partial<Settings>): Partial<Settings> {
   if (patch.lastExportAt !== undefined) {
     if (patch.lastExportAt !== null && !Number.isFinite(Date.parse(patch.lastExportAt))) throw new RangeError('Not a time.');
     out.lastExportAt = patch.lastExportAt;
+  }
+  if (patch.openCopyAutomatically !== undefined) {
+    if (typeof patch.openCopyAutomatically !== 'boolean') throw new TypeError('“Open my copy automatically” is on or off.');
+    out.openCopyAutomatically = patch.openCopyAutomatically;
   }
   return out;
 }

@@ -42,3 +42,56 @@ export function blockedQuery(p: { pageId: string; reason: BlockReason; url: stri
 export function isWebUrl(url: string): boolean {
   return /^https?:\/\//i.test(url);
 }
+
+/**
+ * A saved copy Saqta offers for a tab whose top-level load was blocked. The
+ * page is left on the browser's own error (or the site's 451 answer), so the
+ * site cannot tell from the tab whether the reader holds a copy; the offer
+ * lives in the toolbar badge, the popup and a notification (docs/fallback.md).
+ */
+export interface BlockedOffer {
+  tabId: number;
+  /** The address that failed, as the tab shows it. */
+  url: string;
+  pageId: string;
+  title: string;
+  reason: BlockReason;
+  error?: string;
+  /** When the failed navigation happened (ms since the epoch, the event's timeStamp). */
+  at: number;
+}
+
+/** How a blocked navigation with a saved copy is met: offered (default), or the tab opens Saqta's page. */
+export function fallbackMode(settings: { openCopyAutomatically?: boolean }): 'offer' | 'open' {
+  return settings.openCopyAutomatically === true ? 'open' : 'offer';
+}
+
+/** Session-storage key of a tab's offer. */
+export function offerKey(tabId: number): string {
+  return `blockedOffer:${tabId}`;
+}
+
+const NOTE = /^saqta-blocked:(\d+)$/;
+
+/** Id of the notification that offers a tab's copy (one per tab: a second failure replaces it). */
+export function offerNotificationId(tabId: number): string {
+  return `saqta-blocked:${tabId}`;
+}
+
+/** The tab a notification id offers a copy for, or null for other notifications. */
+export function offerNotificationTab(id: string): number | null {
+  const m = NOTE.exec(id);
+  return m ? Number(m[1]) : null;
+}
+
+/** Same address, the fragment aside: does the offer still describe what the tab shows? */
+export function offerMatches(offer: Pick<BlockedOffer, 'url'> | null | undefined, tabUrl: string | undefined): boolean {
+  if (!offer || !tabUrl) return false;
+  const strip = (u: string) => u.replace(/#.*$/, '');
+  return strip(offer.url) === strip(tabUrl);
+}
+
+/** A new top-level navigation in the tab (timeStamp) makes an older offer stale. */
+export function offerStale(offer: Pick<BlockedOffer, 'at'> | null | undefined, navigationAt: number): boolean {
+  return !!offer && offer.at < navigationAt;
+}

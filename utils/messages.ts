@@ -183,8 +183,8 @@ export interface LibraryApi {
 export interface SettingsApi {
   /** The reader's settings (backup reminder days, last export). */
   'settings.get': { req: {}; res: { settings: Settings } };
-  /** Change settings a person may change (the reminder's number of days). */
-  'settings.set': { req: { settings: Partial<Pick<Settings, 'backupReminderDays'>> }; res: { settings: Settings } };
+  /** Change settings a person may change (the reminder's number of days, opening a blocked site's copy automatically). */
+  'settings.set': { req: { settings: Partial<Pick<Settings, 'backupReminderDays' | 'openCopyAutomatically'>> }; res: { settings: Settings } };
   /** How many claims are in no backup file yet, and whether to remind. */
   'backup.status': { req: {}; res: BackupStatus };
   /** A bundle was written to a file (library export calls this); `at` defaults to now. */

@@ -7,6 +7,7 @@ import { SaveControls } from './SaveControls';
 import { FramesNotice } from '../../components/FramesNotice';
 import { TeamStatusLine } from '../../components/team/TeamStatusLine';
 import { ChangedSince } from '../../components/ChangedSince';
+import { BlockedOffer } from './BlockedOffer';
 
 export function App() {
   const state = useActivePage();
@@ -19,6 +20,7 @@ export function App() {
   return (
     <main>
       <h1>{t('extName')}</h1>
+      <BlockedOffer />
       {state.kind === 'loading' && <p class="muted">{t('loading')}</p>}
       {state.kind === 'unsupported' && <p class="muted">{t('popupUnsupported')}</p>}
       {state.kind === 'error' && (

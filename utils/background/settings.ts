@@ -25,7 +25,7 @@ export const settingsHandlers: HandlerSet<SettingsApi> = {
     if (!settings) return fail('unsupported', 'Settings are not available here.');
     let patch: Partial<Settings>;
     try {
-      patch = validateSettings({ backupReminderDays: req.settings?.backupReminderDays });
+      patch = validateSettings({ backupReminderDays: req.settings?.backupReminderDays, openCopyAutomatically: req.settings?.openCopyAutomatically });
     } catch (err) {
       return fail('bad-request', (err as Error).message);
     }

@@ -1,35 +1,151 @@
 /**
- * Browser glue for the blocked-site fallback: when a top-level navigation to a
- * page with a saved copy fails (DNS, refused, reset, timeout, TLS) or answers
- * HTTP 451, send the tab to blocked.html, which explains and opens the copy.
+ * Browser glue for the blocked-site fallback (docs/fallback.md): when a
+ * top-level navigation to a page with a saved copy fails (DNS, refused,
+ * reset, timeout, TLS) or answers HTTP 451, Saqta OFFERS the copy — the tab
+ * keeps the browser's own error (or the site's answer), and the toolbar
+ * badge, the popup and a notification say a copy is one click away. Only
+ * with "Open my copy automatically" on (Settings) is the tab sent to
+ * blocked.html, which a site can notice (its page and timed beacons stop).
+ *
+ * Every listener is added synchronously when the background starts (the
+ * service worker's top level in Chrome, the event page in Firefox), so the
+ * event itself wakes Saqta after a browser start; what the handlers need
+ * (database, settings) is read inside them. A navigation that failed before
+ * the background ran at all is picked up once at start (`catchUp`).
  */
 import { browser } from 'wxt/browser';
 import type { SaqtaDB } from '../db';
-import { blockedQuery, blockedReason, blockedStatus, isWebUrl, type BlockReason } from '../blocked';
+import {
+  blockedQuery,
+  blockedReason,
+  blockedStatus,
+  fallbackMode,
+  isWebUrl,
+  offerMatches,
+  offerNotificationId,
+  offerNotificationTab,
+  offerStale,
+  type BlockedOffer,
+  type BlockReason,
+} from '../blocked';
 import { savedCopyFor } from '../store/captures';
 import { pageKeys } from '../url';
+import { t } from './i18n';
+import { dropOffer, keepOffer, offerFor, openOffered, showOfferBadge, toolbarAction } from './blocked-offer';
 
-export function watchBlockedSites(db: SaqtaDB): void {
-  const offer = async (tabId: number, url: string, reason: BlockReason, error?: string) => {
+export interface BlockedWatchDeps {
+  db: () => SaqtaDB;
+  settings: () => Promise<{ openCopyAutomatically?: boolean }>;
+}
+
+/**
+ * Firefox reports no `errorOccurred` for a frame: a web address whose document Saqta may not script
+ * (with access to every site) or that is about:neterror is the browser's error page.
+ */
+async function showsErrorPage(tabId: number): Promise<boolean> {
+  try {
+    const [res] = await browser.scripting.executeScript({ target: { tabId }, func: () => document.documentURI });
+    return typeof res?.result === 'string' && res.result.startsWith('about:neterror');
+  } catch {
+    return true;
+  }
+}
+
+export function watchBlockedSites(deps: BlockedWatchDeps): { catchUp(): Promise<void> } {
+  const meet = async (tabId: number, url: string, reason: BlockReason, at: number, error?: string) => {
     if (tabId < 0 || !isWebUrl(url)) return;
-    const found = await savedCopyFor(db, pageKeys(url)).catch(() => null);
+    const found = await savedCopyFor(deps.db(), pageKeys(url)).catch(() => null);
     if (!found) return;
-    const target = browser.runtime.getURL(`/blocked.html?${blockedQuery({ pageId: found.page.id, reason, url, error })}` as '/blocked.html');
-    await browser.tabs.update(tabId, { url: target }).catch(() => undefined);
+    const settings = await deps.settings().catch(() => ({}));
+    if (fallbackMode(settings) === 'open') {
+      const target = browser.runtime.getURL(`/blocked.html?${blockedQuery({ pageId: found.page.id, reason, url, error })}` as '/blocked.html');
+      await browser.tabs.update(tabId, { url: target }).catch(() => undefined);
+      return;
+    }
+    const offer: BlockedOffer = { tabId, url, pageId: found.page.id, title: found.page.title, reason, at, ...(error ? { error } : {}) };
+    // The tab may have been closed while the copy was looked up.
+    if (!(await browser.tabs.get(tabId).catch(() => null))) return;
+    await keepOffer(offer);
+    await showOfferBadge(tabId);
+    let host = url;
+    try {
+      host = new URL(url).host;
+    } catch {
+      /* the address as it is */
+    }
+    await browser.notifications
+      ?.create(offerNotificationId(tabId), {
+        type: 'basic',
+        iconUrl: browser.runtime.getURL('/icon/128.png'),
+        title: t('blockedNoticeTitle', host),
+        message: t('blockedNoticeMessage', found.page.title || url),
+      })
+      .catch(() => undefined);
   };
 
+  // A load that failed before the page got anything: DNS, refused, reset, timeout, TLS.
   browser.webNavigation.onErrorOccurred.addListener((d) => {
     if (d.frameId !== 0) return;
     const reason = blockedReason(d.error);
-    if (reason) void offer(d.tabId, d.url, reason, d.error);
+    if (reason) void meet(d.tabId, d.url, reason, d.timeStamp ?? Date.now(), d.error);
   });
 
+  // HTTP 451 (observe only: the site's answer is shown as it is). Any other answer from a site in a
+  // tab with an older offer ends it: the site is back. (Not the start of a navigation: Firefox's own
+  // error page is a navigation of its own after the failure, and a failed load may be retried.)
   browser.webRequest?.onHeadersReceived.addListener(
     (d) => {
       const reason = blockedStatus(d.statusCode);
-      if (reason) void offer(d.tabId, d.url, reason, `HTTP ${d.statusCode}`);
+      if (reason) void meet(d.tabId, d.url, reason, d.timeStamp ?? Date.now(), `HTTP ${d.statusCode}`);
+      else if (d.tabId >= 0)
+        void offerFor(d.tabId).then(async (offer) => {
+          if (!offerStale(offer, d.timeStamp ?? Date.now())) return;
+          await dropOffer(d.tabId);
+          await toolbarAction()?.setBadgeText({ tabId: d.tabId, text: '' }).catch(() => undefined);
+        });
       return undefined;
     },
     { urls: ['http://*/*', 'https://*/*'], types: ['main_frame'] },
   );
+
+  // The site's 451 page commits after its headers were seen, and the browser then resets the tab's badge: set it again.
+  const reapply = (d: { tabId: number; frameId: number; url: string }) => {
+    if (d.frameId !== 0) return;
+    void offerFor(d.tabId).then((offer) => (offerMatches(offer, d.url) ? showOfferBadge(d.tabId) : undefined));
+  };
+  browser.webNavigation.onCommitted.addListener(reapply);
+  browser.webNavigation.onCompleted.addListener(reapply);
+  // Firefox's error page sends no webNavigation event of its own but resets the badge as it loads.
+  browser.tabs.onUpdated.addListener((tabId, info, tab) => {
+    if (info.status === 'complete' && tab.url) reapply({ tabId, frameId: 0, url: tab.url });
+  });
+
+  browser.tabs.onRemoved.addListener((tabId) => void dropOffer(tabId));
+
+  // A click on the notification opens the copy in the tab that failed.
+  browser.notifications?.onClicked.addListener((id) => {
+    const tabId = offerNotificationTab(id);
+    if (tabId === null) return;
+    void offerFor(tabId).then(async (offer) => {
+      if (offer) await openOffered(tabId, offer.pageId);
+      else await browser.notifications.clear(id);
+    });
+  });
+
+  return {
+    /**
+     * At start: a tab whose first load failed before the background ran (the
+     * browser opened a link as it started) is met as if its error had just come.
+     */
+    async catchUp() {
+      const tabs = await browser.tabs.query({}).catch(() => []);
+      for (const tab of tabs) {
+        if (tab.id === undefined || !tab.url || !isWebUrl(tab.url)) continue;
+        if (tab.status !== 'complete' || (await offerFor(tab.id)) !== null) continue;
+        const frames = await browser.webNavigation.getAllFrames({ tabId: tab.id }).catch(() => null);
+        const top = frames?.find((f) => f.frameId === 0) as { errorOccurred?: boolean } | undefined;
+        if (top?.errorOccurred === true || (top?.errorOccurred === undefined && (await showsErrorPage(tab.id)))) void meet(tab.id, tab.url, 'unreachable', Date.now());
+      }
+    },
+  };
 }
