@@ -202,8 +202,12 @@ export interface EvidenceApi {
   };
   /** Turn trusted timestamps on or off and choose the TSA (the page asks for its host permission first). */
   'evidence.setTimestamps': { req: EvidenceSettings; res: { settings: EvidenceSettings } };
-  /** Sign a package's "sha256:<hex>" hash with the install's key (WACZ signedData). */
-  'evidence.sign': { req: { hash: string }; res: { signedData: SignedData } };
+  /**
+   * Sign an export's datapackage.json (WACZ signedData): the background checks it is a WACZ
+   * datapackage, hashes the text itself and signs with `created` = the datapackage's `created`
+   * (which the hash covers). No message signs an arbitrary hash (issue 24).
+   */
+  'evidence.signPackage': { req: { datapackage: string }; res: { signedData: SignedData; hash: string } };
   /** A timestamp token for a SHA-256 imprint (hex), now; fails when timestamps are off or the TSA cannot be reached. */
   'evidence.stamp': { req: { imprint: string }; res: { tsa: string; token: string; genTime: string; tsaName: string } };
   /** Try every due timestamp request now. */
@@ -308,7 +312,7 @@ export const SENDERS: { readonly [K in RequestType]: SenderScope } = {
   'backup.exported': 'extension',
   'evidence.status': 'extension',
   'evidence.setTimestamps': 'extension',
-  'evidence.sign': 'extension',
+  'evidence.signPackage': 'extension',
   'evidence.stamp': 'extension',
   'evidence.runQueue': 'extension',
   'team.config': 'extension',

@@ -73,7 +73,7 @@ describe('the gate (issue 24): a content script’s world cannot sign, read the 
     const ask = (msg: object) => run(`chrome.runtime.sendMessage(${JSON.stringify(msg)})`) as Promise<Answer>;
 
     const refused: [string, object][] = [
-      ['signing', { type: 'evidence.sign', hash: `sha256:${'ab'.repeat(32)}` }],
+      ['signing', { type: 'evidence.signPackage', datapackage: JSON.stringify({ profile: 'data-package', created: new Date().toISOString(), resources: [{ path: 'a', hash: `sha256:${'ab'.repeat(32)}`, bytes: 1 }] }) }],
       ['the key', { type: 'evidence.status' }],
       ['library pages', { type: 'library.pages', offset: 0, limit: 500 }],
       ['a page by id', { type: 'page.byId', pageId: privatePageId }],
@@ -89,6 +89,9 @@ describe('the gate (issue 24): a content script’s world cannot sign, read the 
       const res = await ask(msg);
       expect(res, what).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     }
+
+    // There is no message that signs a bare hash at all.
+    expect(await ask({ type: 'evidence.sign', hash: `sha256:${'ab'.repeat(32)}` })).toMatchObject({ ok: false, error: { code: 'unknown-type' } });
 
     // Saving "another tab": the background saves the sender's own tab, whatever tabId says.
     const saved = await ask({ type: 'save.page', tabId: privateTabId });

@@ -60,7 +60,7 @@ function requestOf(type: RequestType): Record<string, unknown> {
     'annotation.delete': { id: ours.claimId },
     'annotation.anchorStates': { states: { [ours.claimId]: 'orphan' } },
     'library.pages': { offset: 0, limit: 10 },
-    'evidence.sign': { hash: `sha256:${'0'.repeat(64)}` },
+    'evidence.signPackage': { datapackage: JSON.stringify({ profile: 'data-package', created: new Date().toISOString(), resources: [{ path: 'a', hash: `sha256:${'0'.repeat(64)}`, bytes: 1 }] }) },
     'evidence.stamp': { imprint: '0'.repeat(64) },
     'save.page': {},
     'watch.revisit': { pageId: ours.pageId, fingerprint: null },
