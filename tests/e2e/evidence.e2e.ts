@@ -211,7 +211,8 @@ describe('signing key, trusted timestamps and the evidence sheet (Chromium)', ()
     await signer.waitFor({ timeout: 60_000 });
     expect(await signer.getAttribute('data-signature')).toBe('valid');
     const shown = (await signer.textContent())!;
-    expect(shown).toContain('Signed by your own key');
+    expect(shown).toContain('PROVED: signed by your own key');
+    expect(await signer.getAttribute('data-trust')).toBe('proved');
     expect(shown.replace(/ /g, '')).toContain(fingerprint);
     expect(shown).toContain('intact: 3');
     await lib.getByTestId('import-summary').screenshot({ path: artifactPath('evidence-import-signer-en.png') });
