@@ -170,6 +170,7 @@ export function CapturePanel({ copy }: { copy: SavedCopy }) {
           <ScreenshotStatus capture={c} />
         </p>
         {c.notes?.failedResources?.length ? <p class="muted small">{t('readerMissing', c.notes.failedResources.join(', '))}</p> : null}
+        {c.notes?.withoutCookies ? <p class="muted small" data-testid="without-cookies">{t('readerWithoutCookies', String(c.notes.withoutCookies))}</p> : null}
       </section>
     </>
   );
