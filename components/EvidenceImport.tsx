@@ -9,23 +9,27 @@ import { t } from '../utils/ext/i18n';
 import { send } from '../utils/ext/client';
 import { groupFingerprint } from '../utils/evidence/keys';
 import type { ImportEvidence } from '../utils/evidence/check';
+import { trustOf } from '../utils/evidence/trust';
 
 export function ImportSigner({ evidence }: { evidence: ImportEvidence | undefined }) {
-  const [own, setOwn] = useState<string | null>(null);
+  /** This install's key fingerprint ('' when unknown); undefined while asking. */
+  const [own, setOwn] = useState<string | undefined>(undefined);
   useEffect(() => {
-    if (evidence?.signature === 'valid') void send('evidence.status', {}).then((r) => r.ok && setOwn(r.value.fingerprint));
+    if (evidence?.signature === 'valid') void send('evidence.status', {}).then((r) => setOwn(r.ok ? r.value.fingerprint : ''));
   }, [evidence]);
-  if (!evidence) return null;
+  if (!evidence || (evidence.signature === 'valid' && own === undefined)) return null;
   const fp = evidence.fingerprint ? groupFingerprint(evidence.fingerprint) : '';
+  // Whose proof (issue 24): PROVED only for a key this reader knows (their own); any other is an unknown key.
+  const state = trustOf(evidence.signature, evidence.fingerprint, own ? [own] : []);
   return (
-    <div data-testid="import-signer" data-signature={evidence.signature}>
-      {evidence.signature === 'valid'
-        ? own === evidence.fingerprint
-          ? t('evidenceImportYours', fp)
-          : t('evidenceImportSigned', fp)
-        : evidence.signature === 'domain'
-          ? t('evidenceImportDomain', evidence.domain ?? '')
-          : t('evidenceImportUnsigned')}
+    <div data-testid="import-signer" data-signature={evidence.signature} data-trust={state}>
+      {state === 'proved'
+        ? t('trustProved', fp)
+        : state === 'not-signed'
+          ? t('trustNotSigned')
+          : evidence.signature === 'domain'
+            ? `${t('trustUnknownKey', evidence.domain ?? '')} ${t('evidenceImportDomain', evidence.domain ?? '')}`
+            : t('trustUnknownKey', fp)}
       {evidence.stamped > 0 && <> {t('evidenceImportStamps', String(evidence.stamped))}</>}
     </div>
   );

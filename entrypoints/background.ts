@@ -2,6 +2,7 @@ import { defineBackground } from 'wxt/utils/define-background';
 import { browser } from 'wxt/browser';
 import { getDb } from '../utils/db';
 import { handle, type HandlerDeps } from '../utils/background/handle';
+import { callerOf } from '../utils/background/gate';
 import type { Event, TabCommand } from '../utils/messages';
 import { storage } from 'wxt/utils/storage';
 import { DEFAULT_SETTINGS, type Settings } from '../utils/backup';
@@ -101,15 +102,18 @@ export default defineBackground({
       .then((done) => done.forEach((c) => broadcast({ event: 'capture.screenshot', pageId: c.pageId, captureId: c.id })))
       .catch(() => undefined);
 
+    // The one gate (issue 24, utils/background/gate.ts): Saqta's own pages by sender.url's origin;
+    // content scripts get the allowlist of utils/messages.ts, for their own tab and page only.
+    const extensionOrigin = browser.runtime.getURL('/').replace(/\/+$/, '');
     browser.runtime.onMessage.addListener((msg: unknown, sender) => {
       // Events are for pages and content scripts; requests are ours.
       if (!msg || typeof msg !== 'object' || !('type' in msg)) return undefined;
-      if (sender.id !== browser.runtime.id) return undefined;
-      // Saving: a content script asks for its own tab.
+      const caller = callerOf(sender, browser.runtime.id, extensionOrigin);
+      if (!caller) return undefined;
       if ((msg as { type: unknown }).type === 'save.page') {
-        const tabId = (msg as { tabId?: number }).tabId ?? sender.tab?.id;
-        return handle({ ...msg, tabId }, deps).then((res) => {
-          if (tabId !== undefined) void showSaved(tabId, res.ok);
+        const tabId = caller.kind === 'content' ? caller.tabId : (msg as { tabId?: number }).tabId;
+        return handle(msg, deps, caller).then((res) => {
+          if (tabId !== undefined && (res.ok || res.error.code !== 'forbidden')) void showSaved(tabId, res.ok);
           // Evidence: queue the new capture's record hash for a trusted timestamp (when on).
           if (res.ok) void captureSaved(deps, (res.value as { capture: { id: string } }).capture.id).catch(() => undefined);
           // The reader saved the article again: it is no longer "changed since saved".
@@ -117,15 +121,7 @@ export default defineBackground({
           return res;
         });
       }
-      // Highlighting: a content script asks for the highlighter in its own frame.
-      // Revisit: a content script asks about its own tab's page.
-      if ((msg as { type: unknown }).type === 'watch.revisit') {
-        return handle({ ...msg, tabId: sender.tab?.id }, deps);
-      }
-      if ((msg as { type: unknown }).type === 'highlight.loadUi') {
-        return handle({ ...msg, tabId: sender.tab?.id, frameId: sender.frameId ?? 0 }, deps);
-      }
-      return handle(msg, deps);
+      return handle(msg, deps, caller);
     });
 
     // Evidence: the timestamp queue wakes on its alarm, when the browser is back online, and at start.

@@ -14,6 +14,60 @@ import { verifyAny } from '../utils/wacz/verify';
 import type { ByteSource } from '../utils/bundle/zip-read';
 import { checkEvidence, type EvidenceReport } from '../utils/evidence/check';
 import { fromPem } from '../utils/evidence/bytes';
+import { keyFingerprint, trustedKeysFrom } from '../utils/evidence/trust';
+import { shortFingerprint } from '../utils/evidence/keys';
+
+/** Take `--key` and `--keys` out of the arguments: the fingerprints they name. */
+async function takeKeys(args: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = args.indexOf('--key'); i >= 0; i = args.indexOf('--key')) {
+    const value = args[i + 1];
+    args.splice(i, 2);
+    if (!value) throw new Error('--key needs a key fingerprint (64 hex digits) or a PEM public key file.');
+    let fp = keyFingerprint(value);
+    if (!fp) {
+      const text = await readFile(value, 'utf8').catch(() => null);
+      if (text === null) throw new Error(`--key ${value}: not a fingerprint (64 hex digits), and no such file.`);
+      fp = keyFingerprint(text);
+      if (!fp) throw new Error(`--key ${value}: the file holds no PEM public key.`);
+    }
+    out.push(fp);
+  }
+  for (let i = args.indexOf('--keys'); i >= 0; i = args.indexOf('--keys')) {
+    const file = args[i + 1];
+    args.splice(i, 2);
+    if (!file) throw new Error('--keys needs a trusted-keys file.');
+    const text = await readFile(file, 'utf8').catch((e: Error) => {
+      throw new Error(`Cannot read the trusted-keys file ${file}: ${e.message}`);
+    });
+    try {
+      out.push(...trustedKeysFrom(text));
+    } catch (e) {
+      throw new Error(`${file}: ${(e as Error).message}`);
+    }
+  }
+  return out;
+}
+
+/** The last lines: whose proof this is, and whether verify passes (issue 24). */
+function verdict(intact: boolean, evidence: EvidenceReport | undefined): { lines: string[]; pass: boolean } {
+  const fp = evidence?.signature.fingerprint;
+  const lines = [`SIGNER: ${fp ?? (evidence?.signature.domain ? `domain ${evidence.signature.domain}` : 'none')}`];
+  const time = evidence?.proved.filter((p) => !p.startsWith('signed by')) ?? [];
+  if (!intact || evidence?.trust === 'broken') return { lines: [...lines, 'NOT PROVED: see the problems above.'], pass: false };
+  if (!evidence || evidence.trust === 'not-signed') {
+    return { lines: [...lines, 'NOT SIGNED: the files are intact, but nothing says who made them.', ...(time.length ? [`What the timestamps prove: ${time.join('; ')}.`] : [])], pass: false };
+  }
+  if (evidence.trust === 'proved') return { lines: [...lines, `PROVED: ${evidence.proved.join('; ')}.`], pass: true };
+  return {
+    lines: [
+      ...lines,
+      `SIGNED BY AN UNKNOWN KEY ${fp ?? evidence.signature.domain ?? '?'}${fp ? ` (${shortFingerprint(fp)})` : ''}: the files are intact and this key signed them, but you have not named it as trusted (--key or --keys).`,
+      ...(time.length ? [`What the timestamps prove: ${time.join('; ')}.`] : ['No timestamp proves when.']),
+    ],
+    pass: true,
+  };
+}
 
 async function main() {
   const args = process.argv.slice(2).filter((a) => a !== '--');
@@ -28,8 +82,16 @@ async function main() {
       process.exit(2);
     }
   }
+  // --key <fingerprint | public-key.pem> (repeatable) and --keys <file>: the signers the person trusts (issue 24).
+  let trustedKeys: string[];
+  try {
+    trustedKeys = await takeKeys(args);
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(2);
+  }
   if (!args.length || args.includes('--help') || args.includes('-h')) {
-    console.log('Usage: npm run verify -- export.wacz [bundle.zip …] [--tsa-ca ca.pem]\nChecks the ZIP, datapackage.json and its digest, every file’s SHA-256, every CDXJ entry against its WARC record, the annotations and every quote against its saved article; then the signature (who) and every RFC 3161 timestamp token (when: imprint, token signature and, with --tsa-ca, the chain to that CA), and prints the same checks as openssl commands.');
+    console.log('Usage: npm run verify -- export.wacz [bundle.zip …] [--tsa-ca ca.pem] [--key FINGERPRINT|key.pem …] [--keys trusted-keys.txt]\nVerdicts: PROVED (intact, signed by a key you named with --key/--keys; exit 0), SIGNED BY AN UNKNOWN KEY <fingerprint> (intact, signed by a key you did not name; exit 0), NOT SIGNED (exit 1), FAIL (exit 1); usage errors exit 2. A trusted-keys file holds one fingerprint a line (# comments) or PEM public keys.\nChecks the ZIP, datapackage.json and its digest, every file’s SHA-256, every CDXJ entry against its WARC record, the annotations and every quote against its saved article; then the signature (who) and every RFC 3161 timestamp token (when: imprint, token signature and, with --tsa-ca, the chain to that CA), and prints the same checks as openssl commands.');
     process.exit(args.length ? 0 : 2);
   }
   let trusted: Uint8Array[] = [];
@@ -73,17 +135,16 @@ async function main() {
       const report = await verifyAny(src, {
         window,
         async evidence(read) {
-          evidence = await checkEvidence(globalThis.crypto.subtle, read.files, { trusted, fileName: file, caFile });
+          evidence = await checkEvidence(globalThis.crypto.subtle, read.files, { trusted, fileName: file, caFile, trustedKeys });
           return evidence.lines;
         },
       });
       console.log(formatReport(report, file).replace(/^Saqta bundle check/, report.kind === 'wacz' ? 'WACZ check' : 'Saqta bundle check'));
       console.log(`(${report.kind === 'wacz' ? 'WACZ' : 'Saqta .zip bundle'}, ${size} bytes, checked in ${Math.round(performance.now() - t0)} ms)`);
-      if (evidence) {
-        console.log(report.ok && evidence.proved.length ? `PROVED: ${evidence.proved.join('; ')}.` : report.ok ? 'PROVED: the files are intact; nothing says who made them or when.' : 'PROVED: nothing — see the problems above.');
-        if (report.ok && evidence.openssl.length) console.log(['', 'The same checks without Saqta (bash, openssl, unzip):', ...evidence.openssl.map((l) => (l.startsWith('#') ? l : `  ${l}`))].join('\n'));
-      }
-      if (!report.ok) failed++;
+      const v = verdict(report.ok, evidence);
+      console.log(v.lines.join('\n'));
+      if (report.ok && evidence?.openssl.length) console.log(['', 'The same checks without Saqta (bash, openssl, unzip):', ...evidence.openssl.map((l) => (l.startsWith('#') ? l : `  ${l}`))].join('\n'));
+      if (!v.pass) failed++;
     } finally {
       await handle.close();
     }

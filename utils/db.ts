@@ -78,6 +78,12 @@ export interface CaptureRecord {
   notes?: {
     failedResources?: string[];
     /**
+     * Resources of other origins re-fetched without cookies (issue 24): the page could not read
+     * their answers, so the save does not carry a private one; one that needs cookies is in
+     * `failedResources` instead.
+     */
+    withoutCookies?: number;
+    /**
      * The screenshot follows the save (utils/background/save.ts): 'pending' while it is being taken,
      * then 'ok' (its artifact added), 'failed', 'tab-closed' (the tab was closed or left the page
      * first) or 'interrupted' (the background was stopped first). 'none': saved by watching from the

@@ -26,6 +26,8 @@ export type ErrorCode =
   | 'quota-exceeded'
   | 'storage-failed'
   | 'unsupported'
+  /** The sender may not make this request (a content script asking for what only Saqta's own pages may; utils/background/gate.ts). */
+  | 'forbidden'
   /** The background stopped (killed, crashed, updated) before it answered; the request may be retried. */
   | 'interrupted'
   | 'internal';
@@ -200,8 +202,12 @@ export interface EvidenceApi {
   };
   /** Turn trusted timestamps on or off and choose the TSA (the page asks for its host permission first). */
   'evidence.setTimestamps': { req: EvidenceSettings; res: { settings: EvidenceSettings } };
-  /** Sign a package's "sha256:<hex>" hash with the install's key (WACZ signedData). */
-  'evidence.sign': { req: { hash: string }; res: { signedData: SignedData } };
+  /**
+   * Sign an export's datapackage.json (WACZ signedData): the background checks it is a WACZ
+   * datapackage, hashes the text itself and signs with `created` = the datapackage's `created`
+   * (which the hash covers). No message signs an arbitrary hash (issue 24).
+   */
+  'evidence.signPackage': { req: { datapackage: string }; res: { signedData: SignedData; hash: string } };
   /** A timestamp token for a SHA-256 imprint (hex), now; fails when timestamps are off or the TSA cannot be reached. */
   'evidence.stamp': { req: { imprint: string }; res: { tsa: string; token: string; genTime: string; tsaName: string } };
   /** Try every due timestamp request now. */
@@ -264,6 +270,68 @@ export interface WatchApi {
 export interface Api extends CoreApi, HighlightApi, SaveApi, LibraryApi, SettingsApi, EvidenceApi, TeamApi, WatchApi {}
 
 export type RequestType = keyof Api;
+
+/**
+ * Who may send each request (issue 24), enforced in one place: utils/background/gate.ts.
+ *
+ * - `content`: a content script may send it too, and it acts only on the sender's own tab and page
+ *   (the gate takes the tab from `sender.tab`, never the request, and checks that a claim or page
+ *   named in the request belongs to the sender's URL).
+ * - `extension`: only Saqta's own pages (popup, side panel, library, options, reader), checked by
+ *   the origin of `sender.url`. Library reads, signing, settings, team, watch and export are here.
+ *
+ * A new request type must be declared here (tsc fails otherwise); when in doubt, `extension`.
+ */
+export type SenderScope = 'content' | 'extension';
+export const SENDERS: { readonly [K in RequestType]: SenderScope } = {
+  ping: 'content',
+  // The content script's own page: its claims and newest capture (keys.normalizedUrl must be the sender's URL).
+  'page.get': 'content',
+  'page.byId': 'extension',
+  'annotation.create': 'content',
+  'annotation.update': 'content',
+  'annotation.anchorStates': 'content',
+  'annotation.delete': 'content',
+  'annotation.restore': 'content',
+  'library.pages': 'extension',
+  // The toolbar's tag suggestions: names, colours and counts, no claim or page.
+  'tags.list': 'content',
+  'storage.status': 'extension',
+  'highlight.loadUi': 'content',
+  'save.page': 'content',
+  'save.captures': 'extension',
+  'tags.rename': 'extension',
+  'tags.merge': 'extension',
+  'tags.recolor': 'extension',
+  'tags.delete': 'extension',
+  'annotations.bulkTag': 'extension',
+  'library.imported': 'extension',
+  'settings.get': 'extension',
+  'settings.set': 'extension',
+  'backup.status': 'extension',
+  'backup.exported': 'extension',
+  'evidence.status': 'extension',
+  'evidence.setTimestamps': 'extension',
+  'evidence.signPackage': 'extension',
+  'evidence.stamp': 'extension',
+  'evidence.runQueue': 'extension',
+  'team.config': 'extension',
+  'team.configure': 'extension',
+  'team.test': 'extension',
+  'team.sync': 'extension',
+  'team.status': 'extension',
+  // A colleague's claim on the sender's page, copied as the reader's own (the toolbar's "Copy as mine").
+  'team.copyClaim': 'content',
+  // The revisit digest of the sender's own tab, for a page it has (by URL) in the library.
+  'watch.revisit': 'content',
+  'watch.status': 'extension',
+  'watch.set': 'extension',
+  'watch.settings': 'extension',
+  'watch.configure': 'extension',
+  'watch.checkNow': 'extension',
+  'watch.timeline': 'extension',
+  'watch.checks': 'extension',
+};
 export type Request<K extends RequestType = RequestType> = K extends RequestType
   ? { type: K } & Api[K]['req']
   : never;

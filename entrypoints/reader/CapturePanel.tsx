@@ -1,4 +1,6 @@
+import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../utils/ext/i18n';
+import { withPolicy } from '../../utils/snapshot/policy';
 import { formatDateTime } from '../../components/format-date';
 import { formatBytes } from '../../components/format-bytes';
 import type { SavedCopy } from '../../components/saved-copy';
@@ -51,6 +53,39 @@ const LABEL: Record<ArtifactKind, string> = {
 };
 const EXT: Record<string, string> = { 'text/html': 'html', 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp', 'image/svg+xml': 'svg' };
 
+
+/**
+ * A download that cannot run when opened from disk (issue 24): HTML that is not a snapshot (the
+ * page's raw source) goes as `.html.txt`, plain text; a snapshot goes as `.html` only with Saqta's
+ * policy inserted by the HTML parser (utils/snapshot/policy.ts), else as text too.
+ */
+function SafeDownload({ url, kind, mime, name }: { url: string; kind: ArtifactKind; mime: string; name: string }) {
+  const html = /html/i.test(mime);
+  const [file, setFile] = useState<{ href: string; name: string } | null>(html ? null : { href: url, name: `${name}.${EXT[mime] ?? 'bin'}` });
+  useEffect(() => {
+    if (!html) return;
+    let made: string | null = null;
+    let gone = false;
+    void fetch(url)
+      .then((r) => r.text())
+      .then((text) => {
+        if (gone) return;
+        const inert = kind === 'snapshot' ? withPolicy(text, new DOMParser()) : null;
+        made = URL.createObjectURL(new Blob([inert ?? text], { type: inert ? 'text/html' : 'text/plain' }));
+        setFile({ href: made, name: `${name}.${inert ? 'html' : 'html.txt'}` });
+      });
+    return () => {
+      gone = true;
+      if (made) URL.revokeObjectURL(made);
+    };
+  }, [url, kind, html, name]);
+  if (!file) return null;
+  return (
+    <a href={file.href} download={file.name} data-testid={`download-${kind}`}>
+      {t('readerDownload')}
+    </a>
+  );
+}
 
 /** The capture record (proof) and the list of versions. */
 export function CapturePanel({ copy }: { copy: SavedCopy }) {
@@ -111,9 +146,7 @@ export function CapturePanel({ copy }: { copy: SavedCopy }) {
                 {url && a.kind !== 'image' && a.kind !== 'article' && (
                   <>
                     {' '}
-                    <a href={url} download={`saqta-${a.kind}-${stamp}.${EXT[a.mime] ?? 'bin'}`} data-testid={`download-${a.kind}`}>
-                      {t('readerDownload')}
-                    </a>
+                    <SafeDownload url={url} kind={a.kind} mime={a.mime} name={`saqta-${a.kind}-${stamp}`} />
                   </>
                 )}
                 <span class="hash-label">SHA-256</span>
@@ -137,6 +170,7 @@ export function CapturePanel({ copy }: { copy: SavedCopy }) {
           <ScreenshotStatus capture={c} />
         </p>
         {c.notes?.failedResources?.length ? <p class="muted small">{t('readerMissing', c.notes.failedResources.join(', '))}</p> : null}
+        {c.notes?.withoutCookies ? <p class="muted small" data-testid="without-cookies">{t('readerWithoutCookies', String(c.notes.withoutCookies))}</p> : null}
       </section>
     </>
   );

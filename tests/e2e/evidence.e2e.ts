@@ -191,12 +191,18 @@ describe('signing key, trusted timestamps and the evidence sheet (Chromium)', ()
     expect(download.suggestedFilename()).toMatch(/\.wacz$/);
     const file = artifactPath('evidence-export.wacz');
     await download.saveAs(file);
-    const r = spawnSync(join(ROOT, 'node_modules', '.bin', 'vite-node'), [join(ROOT, 'scripts', 'verify.ts'), '--', file, '--tsa-ca', tsa.caFile], { cwd: ROOT, encoding: 'utf8' });
+    // Whose proof (issue 24): the recipient who has not named the key is told so, with its fingerprint …
+    const stranger = spawnSync(join(ROOT, 'node_modules', '.bin', 'vite-node'), [join(ROOT, 'scripts', 'verify.ts'), '--', file, '--tsa-ca', tsa.caFile], { cwd: ROOT, encoding: 'utf8' });
+    expect(stranger.stdout).toContain(`SIGNED BY AN UNKNOWN KEY ${fingerprint}`);
+    expect(stranger.stdout).not.toMatch(/^PROVED/m);
+    expect(stranger.stdout).not.toContain('signedData.created says');
+    // … and the one who names it (the fingerprint the reader published) gets PROVED.
+    const r = spawnSync(join(ROOT, 'node_modules', '.bin', 'vite-node'), [join(ROOT, 'scripts', 'verify.ts'), '--', file, '--tsa-ca', tsa.caFile, '--key', fingerprint], { cwd: ROOT, encoding: 'utf8' });
     const out = `${r.stdout}${r.stderr}`;
     writeFileSync(artifactPath('verify-e2e-export.txt'), out);
     expect(r.status, out).toBe(0);
     expect(out).toContain(`Signed by key ${fingerprint}`);
-    expect(out).toMatch(/PROVED: signed by key [0-9A-F]{16}….*; exported no later than .* according to CN=Saqta Test TSA, O=Saqta tests/);
+    expect(out).toMatch(/PROVED: signed by your trusted key [0-9A-F]{16}….*; exported no later than .* according to CN=Saqta Test TSA, O=Saqta tests/);
     // Both captures, each with its own token.
     expect(out.match(/; captured \(articles\/[^)]*capture-\d\/capture\.json\) no later than/g)).toHaveLength(2);
 
@@ -205,7 +211,8 @@ describe('signing key, trusted timestamps and the evidence sheet (Chromium)', ()
     await signer.waitFor({ timeout: 60_000 });
     expect(await signer.getAttribute('data-signature')).toBe('valid');
     const shown = (await signer.textContent())!;
-    expect(shown).toContain('Signed by your own key');
+    expect(shown).toContain('PROVED: signed by your own key');
+    expect(await signer.getAttribute('data-trust')).toBe('proved');
     expect(shown.replace(/ /g, '')).toContain(fingerprint);
     expect(shown).toContain('intact: 3');
     await lib.getByTestId('import-summary').screenshot({ path: artifactPath('evidence-import-signer-en.png') });

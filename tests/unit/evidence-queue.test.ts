@@ -64,13 +64,23 @@ describe('evidence in the background', () => {
     expect(st.settings.timestamps).toBe(false);
     const rec = await deps.db.keys.get('signing');
     expect(rec?.privateKey.extractable).toBe(false);
-    const manifest = utf8('{"resources":[]}');
-    const signed = await handle({ type: 'evidence.sign', hash: hashString(manifest) }, deps);
+    const created = new Date().toISOString();
+    const text = JSON.stringify({ profile: 'data-package', created, resources: [{ path: 'pages/pages.jsonl', hash: `sha256:${'1'.repeat(64)}`, bytes: 3 }] }, null, 2);
+    const manifest = utf8(text);
+    const signed = await handle({ type: 'evidence.signPackage', datapackage: text }, deps);
     expect(signed.ok).toBe(true);
-    const sd = (signed as { value: { signedData: { hash: string } } }).value.signedData;
+    const sd = (signed as { value: { signedData: { hash: string; created: string } } }).value.signedData;
+    // The signing time is the datapackage's own created, which the signed hash covers (issue 24).
+    expect(sd.hash).toBe(hashString(manifest));
+    expect(sd.created).toBe(created);
     const check = await verifyDigestFile(crypto.subtle, { path: 'datapackage.json', hash: sd.hash, signedData: sd }, manifest);
     expect(check).toMatchObject({ state: 'valid', fingerprint: st.fingerprint });
-    expect(await handle({ type: 'evidence.sign', hash: 'md5:00' }, deps)).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    // No message signs a bare hash, or anything but a datapackage made now.
+    expect(await handle({ type: 'evidence.sign', hash: hashString(manifest) } as never, deps)).toMatchObject({ ok: false, error: { code: 'unknown-type' } });
+    expect(await handle({ type: 'evidence.signPackage', datapackage: '{"resources":[]}' }, deps)).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    const backdated = text.replace(created, '2020-01-01T00:00:00.000Z');
+    expect(await handle({ type: 'evidence.signPackage', datapackage: backdated }, deps)).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(await handle({ type: 'evidence.signPackage', datapackage: 'sha256:' + 'a'.repeat(64) }, deps)).toMatchObject({ ok: false, error: { code: 'bad-request' } });
   });
 
   it('rejects a TSA address that is not http(s); stamping an export needs timestamps on', async () => {

@@ -21,7 +21,8 @@ import { collectArticles, selectionPages } from '../../utils/bundle/collect';
 import { unzipStrict, concatBytes, listEntries } from '../../utils/bundle/zip-read';
 import { importBytes } from '../../utils/bundle/import';
 import { writeWacz } from '../../utils/wacz/write';
-import { createKeyRecord, type KeyRecord } from '../../utils/evidence/keys';
+import { createKeyRecord, groupFingerprint, publicKeyPem, type KeyRecord } from '../../utils/evidence/keys';
+import { fromBase64 } from '../../utils/evidence/bytes';
 import { signHash } from '../../utils/evidence/sign';
 import { recordBytes, recordHash } from '../../utils/evidence/record';
 import { requestToken, requestTokenFor, type TsaPost } from '../../utils/evidence/queue';
@@ -64,14 +65,26 @@ async function signedExport(): Promise<{ bytes: Uint8Array; db: SaqtaDB }> {
     collectArticles(db, pageIds, only),
     {
       title: 'Signed', created: new Date(), software: 'Saqta 0.1.0 (test)',
-      async digestFields(hash) {
+      async digestFields(hash, datapackage) {
         const stamp = await requestTokenFor(post, tsa.url, hexToBytes(hash.slice('sha256:'.length)));
-        return { signedData: await signHash(crypto.subtle, key, hash, 'Saqta 0.1.0 (test)'), timestamps: [{ tsa: tsa.url, token: stamp.token }] };
+        // As the background signs (evidence.signPackage): signedData.created is the datapackage's created.
+        const created = JSON.parse(text(datapackage)).created as string;
+        return { signedData: await signHash(crypto.subtle, key, hash, 'Saqta 0.1.0 (test)', new Date(created), created), timestamps: [{ tsa: tsa.url, token: stamp.token }] };
       },
     },
     (c) => void chunks.push(c),
   );
   return { bytes: concatBytes(chunks), db };
+}
+
+/** Sign a package's (changed) datapackage.json with another key, as a forger with their own key would. */
+async function resignWith(bytes: Uint8Array, signer: KeyRecord): Promise<Uint8Array> {
+  const files = await unzipStrict(bytes);
+  const pkgBytes = files.get('datapackage.json')!;
+  const hash = `sha256:${bytesToHex(sha256(pkgBytes))}`;
+  const created = JSON.parse(text(pkgBytes)).created as string;
+  const signedData = await signHash(crypto.subtle, signer, hash, 'Forger 1.0', new Date(created), created);
+  return repack(bytes, (f) => f.set('datapackage-digest.json', new TextEncoder().encode(JSON.stringify({ path: 'datapackage.json', hash, signedData }, null, 2))));
 }
 
 function verify(file: string, ...extra: string[]): { code: number; out: string } {
@@ -106,11 +119,14 @@ describe('signed, time-stamped WACZ', () => {
 
     signedFile = join(dir, 'signed.wacz');
     writeFileSync(signedFile, signed);
-    const { code, out } = verify(signedFile, '--tsa-ca', tsa.caFile);
+    expect(digest.signedData.created).toBe(JSON.parse(text(files.get('datapackage.json'))).created);
+    const { code, out } = verify(signedFile, '--tsa-ca', tsa.caFile, '--key', key.fingerprint);
     writeFileSync(join(ARTIFACTS, 'verify-signed.txt'), out);
     expect(code, out).toBe(0);
     expect(out).toContain(`ok   datapackage-digest.json: Signed by key ${key.fingerprint}`);
-    expect(out).toMatch(new RegExp(`PROVED: signed by key ${key.fingerprint.slice(0, 16)}….*; exported no later than \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC according to CN=Saqta Test TSA, O=Saqta tests; captured \\(articles/[^)]+/capture-1/capture.json\\) no later than`));
+    expect(out).toContain(`SIGNER: ${key.fingerprint}`);
+    expect(out).not.toContain('signedData.created says');
+    expect(out).toMatch(new RegExp(`PROVED: signed by your trusted key ${key.fingerprint.slice(0, 16)}….*; exported no later than \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC according to CN=Saqta Test TSA, O=Saqta tests; captured \\(articles/[^)]+/capture-1/capture.json\\) no later than`));
     expect(out).toContain('RESULT: the bundle is intact.');
     // The commands it prints, run in a shell: openssl agrees on the signature and on every token.
     const script = out.split('The same checks without Saqta (bash, openssl, unzip):\n')[1]!;
@@ -120,7 +136,7 @@ describe('signed, time-stamped WACZ', () => {
     expect(shell).toContain(key.fingerprint.toLowerCase());
 
     // Without the CA, the tokens are intact but who signed them is unchecked: a warning, not a proof.
-    const noCa = verify(signedFile);
+    const noCa = verify(signedFile, '--key', key.fingerprint);
     expect(noCa.code).toBe(0);
     expect(noCa.out).toContain('give the TSA\'s CA with --tsa-ca');
     expect(noCa.out).not.toMatch(/PROVED:.*no later than/);
@@ -134,6 +150,70 @@ describe('signed, time-stamped WACZ', () => {
       await other.close();
     }
   });
+
+  it('verify says whose proof it is: unknown key, named key, foreign key, unsigned, backdated signing time (issue 24)', async () => {
+    // Nobody named a key: intact and signed, but by an unknown key, with its fingerprint; the timestamps still say when.
+    const stranger = verify(signedFile, '--tsa-ca', tsa.caFile);
+    expect(stranger.code, stranger.out).toBe(0);
+    expect(stranger.out).toContain(`SIGNER: ${key.fingerprint}`);
+    expect(stranger.out).toContain(`SIGNED BY AN UNKNOWN KEY ${key.fingerprint}`);
+    expect(stranger.out).toMatch(/What the timestamps prove: exported no later than .*CN=Saqta Test TSA/);
+    expect(stranger.out).not.toMatch(/^PROVED/m);
+    // The key named as a PEM file, or in a trusted-keys file (fingerprint, grouped, with a comment): PROVED.
+    const pem = join(dir, 'signer.pem');
+    writeFileSync(pem, publicKeyPem(fromBase64(key.spki)));
+    expect(verify(signedFile, '--tsa-ca', tsa.caFile, '--key', pem).out).toMatch(/^PROVED: signed by your trusted key/m);
+    const keysFile = join(dir, 'trusted-keys.txt');
+    writeFileSync(keysFile, `# the newsroom\n${groupFingerprint(key.fingerprint).toLowerCase()}  # Aigerim\n`);
+    expect(verify(signedFile, '--tsa-ca', tsa.caFile, '--keys', keysFile).out).toMatch(/^PROVED: /m);
+    // Another key named: not this one's proof.
+    const other = await createKeyRecord(crypto.subtle);
+    const wrong = verify(signedFile, '--tsa-ca', tsa.caFile, '--key', other.fingerprint);
+    expect(wrong.out).toContain(`SIGNED BY AN UNKNOWN KEY ${key.fingerprint}`);
+    // A bad --key is a usage error.
+    expect(verify(signedFile, '--key', 'not-a-key').code).toBe(2);
+
+    // Altered bytes re-signed with a fresh key: it verifies, but only as that unknown key, never as PROVED by the named one.
+    const resigned = await repack(signed, (files) => {
+      files.set('claims.md', new TextEncoder().encode('# Altered\n'));
+      const pkg = JSON.parse(text(files.get('datapackage.json')));
+      for (const r of pkg.resources) if (r.path === 'claims.md') Object.assign(r, { bytes: files.get('claims.md')!.length, hash: `sha256:${bytesToHex(sha256(files.get('claims.md')!))}` });
+      const pkgBytes = new TextEncoder().encode(JSON.stringify(pkg, null, 2));
+      files.set('datapackage.json', pkgBytes);
+      const hash = `sha256:${bytesToHex(sha256(pkgBytes))}`;
+      files.set('datapackage-digest.json', new TextEncoder().encode(JSON.stringify({ path: 'datapackage.json', hash, signedData: null }, null, 2)));
+    });
+    const foreignFile = join(dir, 'foreign.wacz');
+    const foreign = await resignWith(resigned, other);
+    writeFileSync(foreignFile, foreign);
+    const f = verify(foreignFile, '--key', key.fingerprint);
+    expect(f.out).toContain(`SIGNED BY AN UNKNOWN KEY ${other.fingerprint}`);
+    expect(f.out).not.toMatch(/^PROVED/m);
+
+    // Unsigned: NOT SIGNED, non-zero.
+    const unsignedFile = join(dir, 'unsigned.wacz');
+    writeFileSync(unsignedFile, await repack(signed, (files) => {
+      const d = JSON.parse(text(files.get('datapackage-digest.json')));
+      files.set('datapackage-digest.json', new TextEncoder().encode(JSON.stringify({ path: d.path, hash: d.hash })));
+    }));
+    const u = verify(unsignedFile, '--key', key.fingerprint);
+    expect(u.code).toBe(1);
+    expect(u.out).toContain('NOT SIGNED');
+    expect(u.out).toContain('SIGNER: none');
+
+    // A backdated signedData.created: the signature still holds (it does not cover it), and verify flags it and prints only the covered time.
+    const backFile = join(dir, 'backdated.wacz');
+    writeFileSync(backFile, await repack(signed, (files) => {
+      const d = JSON.parse(text(files.get('datapackage-digest.json')));
+      d.signedData.created = '2020-01-01T00:00:00.000Z';
+      files.set('datapackage-digest.json', new TextEncoder().encode(JSON.stringify(d, null, 2)));
+    }));
+    const b = verify(backFile, '--key', key.fingerprint);
+    expect(b.out).toContain('signedData.created says 2020-01-01T00:00:00.000Z, but the signature does not cover it');
+    const created = JSON.parse(text((await unzipStrict(signed)).get('datapackage.json'))).created as string;
+    expect(b.out).toContain(`created time ${created}`);
+    expect(b.out.replace(/signedData.created says 2020-01-01T00:00:00.000Z/, '')).not.toContain('2020-01-01');
+  }, 300_000); // nine runs of verify, each a fresh vite-node (slow on a shared machine)
 
   it('a forger who rewrites a capture and every hash, but cannot sign, is caught by verify and refused by import', async () => {
     const forged = await repack(signed, (files) => {
@@ -157,7 +237,7 @@ describe('signed, time-stamped WACZ', () => {
     expect(code).toBe(1);
     expect(out).toContain('FAIL datapackage-digest.json: The signature does not match');
     expect(out).toMatch(/FAIL articles\/[^ ]+\/capture-1\/capture.json: Timestamp token of the capture record .*stamps another hash/);
-    expect(out).toContain('PROVED: nothing');
+    expect(out).toContain('NOT PROVED: see the problems above.');
     await expect(importBytes(new SaqtaDB(`forged-${Math.random()}`), forged, { window: await htmlWindow() })).rejects.toThrow(/signature does not match/);
   });
 

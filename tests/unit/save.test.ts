@@ -136,3 +136,29 @@ describe('saving a page', () => {
     expect(res).toMatchObject({ ok: false, error: { code: 'unsupported', message: expect.stringContaining('chrome://') } });
   });
 });
+
+describe('saves do not carry other sites’ private answers (issue 24)', () => {
+  it('re-fetches with cookies only what the page’s own origin served; others without, and the record says how many', async () => {
+    const asked: [string, string | undefined][] = [];
+    const privateFeed = 'https://mail.example/feed.json?inbox=1';
+    deps.capture = {
+      ...bridge,
+      capture: async () => ({ ...(await payloadOf(page)), resources: [privateFeed, `${ORIGIN}/seed/style.css`] }),
+      fetch: async (url, init) => {
+        asked.push([url, init?.credentials]);
+        // The webmail answers its private feed only with cookies.
+        if (url === privateFeed) return init?.credentials === 'include' ? { bytes: new TextEncoder().encode('{"inbox":"secret"}'), mime: 'application/json' } : null;
+        return bridge.fetch(url, init);
+      },
+    };
+    const saved = await save();
+    expect(asked.length).toBeGreaterThan(1);
+    for (const [url, credentials] of asked) expect(credentials, url).toBe(new URL(url).origin === ORIGIN ? 'include' : 'omit');
+    expect(asked.find(([u]) => u === privateFeed)?.[1]).toBe('omit');
+    const capture = (await deps.db.captures.get(saved.capture.id))!;
+    expect(capture.notes?.failedResources).toContain(privateFeed);
+    expect(capture.notes?.withoutCookies).toBeGreaterThanOrEqual(1);
+    // No stored byte holds the private answer.
+    for (const b of await deps.db.blobs.toArray()) expect(await (b.data as Blob).text()).not.toContain('secret');
+  });
+});

@@ -10,8 +10,9 @@ import { fail, ok } from '../messages';
 import type { SaqtaDB } from '../db';
 import type { HandlerDeps, HandlerSet } from './handle';
 import { ensureKey, groupFingerprint, publicKeyPem, type KeyRecord, type KeyStore } from '../evidence/keys';
-import { fromBase64, hexToBytes } from '../evidence/bytes';
-import { signHash } from '../evidence/sign';
+import { fromBase64, hexToBytes, utf8 } from '../evidence/bytes';
+import { hashString, signHash } from '../evidence/sign';
+import { checkDatapackage } from '../evidence/package';
 import { checkTsaUrl, DEFAULT_EVIDENCE_SETTINGS, type EvidenceSettings } from '../evidence/settings';
 import { enqueueCapture, requestTokenFor, runQueue, type TsaPost } from '../evidence/queue';
 
@@ -46,8 +47,6 @@ export function installKey(db: SaqtaDB, subtle: SubtleCrypto): Promise<KeyRecord
   return keyPromise;
 }
 
-const HASH = /^sha256:[0-9a-f]{64}$/;
-
 export const evidenceHandlers: HandlerSet<EvidenceApi> = {
   async 'evidence.status'(_req, { db, evidence }) {
     if (!evidence) return fail('unsupported', 'Signing is not available here.');
@@ -76,11 +75,15 @@ export const evidenceHandlers: HandlerSet<EvidenceApi> = {
     else evidence.schedule(null);
     return ok({ settings });
   },
-  async 'evidence.sign'(req, { db, evidence, version }) {
+  async 'evidence.signPackage'(req, { db, evidence, version }) {
     if (!evidence) return fail('unsupported', 'Signing is not available here.');
-    if (typeof req.hash !== 'string' || !HASH.test(req.hash)) return fail('bad-request', 'Only a "sha256:<hex>" hash can be signed.');
+    if (typeof req.datapackage !== 'string') return fail('bad-request', 'Only an export’s datapackage.json can be signed.');
+    const checked = checkDatapackage(req.datapackage);
+    if (typeof checked === 'string') return fail('bad-request', checked);
     const key = await installKey(db, evidence.subtle);
-    return ok({ signedData: await signHash(evidence.subtle, key, req.hash, `Saqta ${version}`) });
+    const hash = hashString(utf8(req.datapackage));
+    // The signing time is the datapackage's own `created` (covered by the hash), as ArchiveWeb.page writes it.
+    return ok({ hash, signedData: await signHash(evidence.subtle, key, hash, `Saqta ${version}`, new Date(checked.created), checked.created) });
   },
   async 'evidence.stamp'(req, { evidence }) {
     if (!evidence) return fail('unsupported', 'Timestamps are not available here.');

@@ -25,6 +25,8 @@ import {
 import { listTags } from '../store/tags';
 import { errorNames, errorResult } from './errors';
 import { watchHandlers, type WatchDeps } from './watch';
+import { admit, rememberAddress, type Caller } from './gate';
+export type { Caller } from './gate';
 export { errorResult } from './errors';
 import type { PageView } from '../messages';
 import type { PageRecord } from '../db';
@@ -143,15 +145,26 @@ const handlers: Handlers = {
   ...watchHandlers,
 };
 
-export async function handle(msg: unknown, deps: HandlerDeps): Promise<Result<unknown>> {
+/** Saqta's own pages, and the background's own calls. */
+const SAQTA: Caller = { kind: 'extension' };
+
+/**
+ * Answer one request. `caller` is who sent it (utils/background/gate.ts): a content script gets
+ * only the allowlist of utils/messages.ts `SENDERS`, for its own tab and page.
+ */
+export async function handle(msg: unknown, deps: HandlerDeps, caller: Caller = SAQTA): Promise<Result<unknown>> {
   if (typeof msg !== 'object' || msg === null || typeof (msg as { type?: unknown }).type !== 'string') {
     return fail('bad-request', 'A request must be an object with a type.');
   }
   const type = (msg as { type: string }).type;
   if (!Object.hasOwn(handlers, type)) return fail('unknown-type', `Unknown request type: ${type}`);
   try {
+    const admitted = await admit(msg as Request, caller, deps.db);
+    if (!admitted.ok) return admitted.result;
     const handler = handlers[type as RequestType] as (r: unknown, d: HandlerDeps) => Promise<Result<unknown>>;
-    return await handler(msg, deps);
+    const res = await handler(admitted.msg, deps);
+    if (res.ok && type === 'page.get') await rememberAddress(deps.db, caller, (res.value as PageView).page);
+    return res;
   } catch (err) {
     // An aborted write: let IndexedDB finish aborting so its reason is known.
     if (errorNames(err).includes('AbortError')) await deps.db.settled?.();

@@ -18,7 +18,7 @@ import { fail, ok, type SaveApi } from '../messages';
 import type { HandlerSet } from './handle';
 import type { ExtractedArticle } from '../extract';
 import type { PageSnapshot } from '../snapshot/types';
-import { inlineSnapshot, type Fetched, type Fetcher } from '../snapshot/inline';
+import { credentialsFor, inlineSnapshot, type Fetched, type Fetcher } from '../snapshot/inline';
 import { attachScreenshot, capturesOf, settleScreenshot, storeCapture, type NewArtifact } from '../store/captures';
 import type { CaptureRecord } from '../db';
 import type { HandlerDeps } from './handle';
@@ -55,6 +55,11 @@ export interface CaptureBridge {
 }
 
 const enc = new TextEncoder();
+
+/** How many URLs of other origins were fetched without cookies (the capture record says so). */
+function withoutCookies(recorder: Recorder, pageUrl: string): number {
+  return [...recorder.answers.keys()].filter((u) => credentialsFor(u, pageUrl).credentials === 'omit').length;
+}
 
 /** The tab to screenshot was closed, or shows another page, before the screenshot was taken. */
 export class TabGone extends Error {
@@ -132,7 +137,8 @@ export const saveHandlers: HandlerSet<SaveApi> = {
     const t1 = Date.now();
     const article = payload.article;
     // Every URL is fetched once, whoever asks; the answers become the save's HTTP exchanges (WARC).
-    const recorder = new Recorder(bridge.fetch);
+    // Each as the page fetched it: cookies for the page's own origin only (issue 24: no other site's private answers).
+    const recorder = new Recorder((url) => bridge.fetch(url, credentialsFor(url, payload.url)));
     const [images, raw, snapshot] = await Promise.all([
       Promise.all((article?.images ?? []).map(async (url) => ({ url, got: await recorder.fetch(url) }))),
       bridge.fetchRaw(payload.url).catch(() => null),
@@ -191,6 +197,7 @@ export const saveHandlers: HandlerSet<SaveApi> = {
       exchanges,
       notes: {
         ...(failed.length ? { failedResources: [...new Set(failed)] } : {}),
+        ...(withoutCookies(recorder, payload.url) ? { withoutCookies: withoutCookies(recorder, payload.url) } : {}),
         screenshot: 'pending',
         timingsMs: { ...timings, store: 0, total: 0 },
       },

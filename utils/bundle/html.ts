@@ -6,6 +6,7 @@
  * opened from disk shows only what it holds; forms in a saved article are
  * taken out (the tags go, their text stays).
  */
+import createDOMPurify from 'dompurify';
 import { quoteOf, type Annotation } from '../annotation';
 import type { PageRecord } from '../db';
 import { decodeEntities } from '../search/html-text';
@@ -30,6 +31,37 @@ header.saqta .verify { display: block; margin-top: .4rem; }
 
 /** Remove what must never run or load in a copy opened from disk (defence in depth: the CSP forbids it too). */
 export function stripActive(html: string): string {
+  // One pass of removals can make a tag (`<me<link>ta http-equiv=refresh …>` → `<meta …>`): repeat until nothing changes.
+  let out = html;
+  for (let i = 0; i < 32; i++) {
+    const next = stripOnce(out);
+    if (next === out) return out;
+    out = next;
+  }
+  // Still changing after 32 passes: a nesting built to exhaust us. Nothing of it survives as markup.
+  return escapeHtml(out.replace(/<[^>]*>/g, ''));
+}
+
+/**
+ * The article body of a file Saqta hands out (reader.html, the library's "HTML file"), as
+ * DOMPurify serializes it (issue 24): parsed the way a browser will parse the file, everything
+ * that runs, loads or navigates taken out; then `stripActive` over the serialized result. Without
+ * a DOM (Node without one), `stripActive` alone.
+ */
+export function inertBody(html: string): string {
+  const win = (globalThis as { window?: Window & typeof globalThis }).window;
+  if (!win?.document || typeof win.DOMParser !== 'function') return stripActive(html);
+  const purify = (inertPurifier ??= createDOMPurify(win));
+  const clean = purify.sanitize(html, {
+    FORBID_TAGS: ['script', 'iframe', 'object', 'embed', 'frame', 'frameset', 'applet', 'noscript', 'template', 'base', 'meta', 'link', 'form', 'input', 'button', 'select', 'textarea', 'option', 'portal'],
+    FORBID_ATTR: ['action', 'formaction', 'ping', 'http-equiv', 'srcdoc'],
+    ALLOWED_URI_REGEXP: /^(?:https?:|mailto:|#|data:image\/(?:png|jpe?g|gif|webp|avif);|[^a-z]|[a-z+.-]+(?:[^a-z+.:-]|$))/i,
+  }) as unknown as string;
+  return stripActive(String(clean));
+}
+let inertPurifier: ReturnType<typeof createDOMPurify> | undefined;
+
+function stripOnce(html: string): string {
   return html
     .replace(/<(script|iframe|object|embed|frame|frameset|applet|noscript|template)\b[\s\S]*?<\/\1\s*>/gi, '')
     .replace(/<(script|iframe|object|embed|frame|base|meta|link)\b[^>]*>/gi, '')
@@ -245,7 +277,7 @@ export function readerHtml(article: ReaderArticle, options: ReaderOptions | stri
   const captured = article.captures.map((c) => c.record.capturedAt).sort().at(-1);
   const header = `<header class="saqta"><strong lang="${escapeHtml(page.lang ?? 'und')}" dir="auto">${escapeHtml(page.title)}</strong><br><a href="${escapeHtml(page.url)}" rel="noreferrer">${escapeHtml(page.url)}</a><br>${captured ? `<time datetime="${escapeHtml(captured)}">${escapeHtml(ex(lang, 'exp_saved', exportTime(captured, lang)))}</time>` : escapeHtml(ex(lang, 'exp_noCopy'))}${note ? `<br>${escapeHtml(note)}` : ''}</header>`;
   if (!article.articleHtml) return docShell(lang, page.title, header + claimList(annotations, new Set(), lang), lang);
-  const { html, missing } = markClaims(stripActive(bodyOf(article.articleHtml)), annotations);
+  const { html, missing } = markClaims(inertBody(bodyOf(article.articleHtml)), annotations);
   return docShell(lang, page.title, `${header}\n<article lang="${escapeHtml(page.lang ?? 'und')}" dir="auto">${inlineImages(html, opts.images ?? new Map(), lang)}</article>\n${claimList(annotations, new Set(missing), lang)}`, lang);
 }
 

@@ -14,6 +14,8 @@ import { cleanSavedHtml } from './clean-html';
 import { sliceYield } from './yield';
 import { blobSource, memorySource, type ByteSource } from './zip-read';
 import { readWaczForImport } from '../wacz/import';
+import { keepChecks, verifyChain } from '../watch/chain';
+import { refusal } from '../wacz/saqta';
 import { listArchive, type ArchiveEntry } from '../wacz/archive';
 import { looksLikeWacz } from '../wacz/verify';
 
@@ -123,7 +125,14 @@ async function cleanAndMerge(db: SaqtaDB, articles: ParsedArticle[], claims: Par
   // A capture the library already has is skipped by the merge: its cleaned copy is not written, so no note for it.
   const known = new Set((await db.captures.bulkGet([...new Set(cleaned.map((c) => c.captureId))])).filter(Boolean).map((c) => c!.id));
   const notes = [...notesSoFar, ...cleaned.filter((c) => !known.has(c.captureId)).map((c) => c.note)];
-  const summary = await mergeIntoLibrary(db, articles, claims, { signal: opts.signal, onProgress: (d, t) => opts.onProgress?.('write', d, t) });
+  // Check records (issue 24): a broken chain refuses the import; an intact one is kept for the timeline.
+  for (const a of articles) {
+    const problem = a.checks === undefined ? undefined : verifyChain(a.checks, a.page.id).problems[0];
+    if (problem) throw refusal({ file: `${a.dir}/checks.json`, message: problem });
+  }
+  const pageMap = new Map<string, string>();
+  const summary = await mergeIntoLibrary(db, articles, claims, { signal: opts.signal, onProgress: (d, t) => opts.onProgress?.('write', d, t), pageMap });
+  await keepChecks(db, articles, pageMap);
   return notes.length ? { ...summary, notes } : summary;
 }
 

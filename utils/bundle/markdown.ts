@@ -7,7 +7,9 @@ import { quoteOf } from '../annotation';
 import type { BundleArticle } from './format';
 import { ex, exportLang, exportTime } from './i18n';
 
-const mdEscape = (s: string) => s.replace(/([\\`*_[\]<>#|])/g, '\\$1');
+/** Every Markdown punctuation that can start markup (links, images `![x](…)`, HTML, entities, emphasis, code) is escaped: a quote stays text. */
+export const mdEscape = (s: string) =>
+  s.replace(/([\\`*_[\]{}()<>#|!&~])/g, '\\$1').replace(/^(\s*)([-+=]|\d+[.)])/, (_m, sp: string, mark: string) => `${sp}${mark.replace(/([-+=.)])$/, '\\$1')}`);
 const tagOf = (t: string) => '#' + t.trim().replace(/\s+/g, '-').replace(/[^\p{L}\p{N}_\-/]/gu, '');
 
 /** `uiLang`: the reader's language (en, kk, ru) for Saqta's own words; English if absent. */
@@ -22,7 +24,7 @@ export function claimsMarkdown(articles: Pick<BundleArticle, 'page' | 'annotatio
     out.push(`- ${ex(lang, 'exp_captured')}: ${captured ? exportTime(captured, lang) : ex(lang, 'exp_notSaved')}`, '');
     for (const a of annotations) {
       const quote = quoteOf(a)?.exact ?? '';
-      out.push(...quote.split(/\r?\n/).map((l) => `> ${l}`));
+      out.push(...quote.split(/\r?\n/).map((l) => `> ${mdEscape(l)}`));
       const meta = [a.body.tags.length ? a.body.tags.map(tagOf).join(' ') : '', `${ex(lang, 'exp_colour')}: ${ex(lang, `color_${a.body.color}`).toLowerCase()}`, `${ex(lang, 'exp_created')}: ${exportTime(a.created, lang)}`]
         .filter(Boolean)
         .join(' · ');

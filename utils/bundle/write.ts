@@ -24,6 +24,7 @@ import {
 import { toCollection } from './jsonld';
 import { claimsMarkdown } from './markdown';
 import { indexHtml, readerFile } from './html';
+import { carriesPolicy as parsedPolicy } from '../snapshot/policy';
 
 export interface WriteOptions {
   title: string;
@@ -41,12 +42,10 @@ export interface WriteOptions {
 
 const MIME: Record<string, string> = { json: 'application/json', jsonld: 'application/ld+json', md: 'text/markdown', html: 'text/html' };
 
-/** Does this HTML start with Saqta's snapshot policy (no network, no scripts, no form posts) in its head? */
+/** Does this HTML carry Saqta's snapshot policy (no network, no scripts, no form posts)? Parsed, not matched (utils/snapshot/policy.ts). */
 async function carriesPolicy(data: Blob | Uint8Array): Promise<boolean> {
-  const head = data instanceof Uint8Array ? new TextDecoder().decode(data.subarray(0, 4096)) : await data.slice(0, 4096).text();
-  const meta = /<meta\s+http-equiv=["']?content-security-policy["']?\s+content=(?:"([^"]*)"|'([^']*)')/i.exec(head.split(/<\/head>|<body/i)[0] ?? '');
-  const policy = meta ? (meta[1] ?? meta[2] ?? '') : '';
-  return /default-src 'none'/.test(policy) && /form-action 'none'/.test(policy) && !/script-src/.test(policy);
+  const text = data instanceof Uint8Array ? new TextDecoder().decode(data) : await data.text();
+  return parsedPolicy(text, typeof DOMParser === 'function' ? new DOMParser() : undefined);
 }
 
 export async function writeBundle(

@@ -14,6 +14,7 @@ import { recordBytes } from './record';
 import { DIGEST_FILE, opensslSignatureCommands, verifyDigestFile, type DigestFile, type SignatureCheck } from './sign';
 import { opensslTokenCommands, verifyToken, type TokenCheck } from './tsp';
 import { utcText } from './time';
+import { signingTime, trustOfCheck, type TrustState } from './trust';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 
@@ -36,6 +37,10 @@ export interface TokenResult extends TokenCheck {
 
 export interface EvidenceReport {
   signature: SignatureCheck;
+  /** Whose proof (utils/evidence/trust.ts): PROVED only for a key the person named. */
+  trust: TrustState;
+  /** The signing time the signature covers (datapackage.json's `created`). */
+  signedAt?: string;
   tokens: TokenResult[];
   /** Captures that were still waiting for a timestamp when exported. */
   waiting: string[];
@@ -66,7 +71,7 @@ function json(bytes: Uint8Array | undefined): unknown {
 export async function checkEvidence(
   subtle: SubtleCrypto,
   files: Map<string, { bytes?: Uint8Array }>,
-  opts: { trusted?: Uint8Array[]; fileName?: string; caFile?: string } = {},
+  opts: { trusted?: Uint8Array[]; fileName?: string; caFile?: string; /** Fingerprints of the signing keys the person trusts (issue 24). */ trustedKeys?: string[] } = {},
 ): Promise<EvidenceReport> {
   const trusted = opts.trusted ?? [];
   const lines: EvidenceLine[] = [];
@@ -76,9 +81,16 @@ export async function checkEvidence(
   const digest = json(files.get(DIGEST_FILE)?.bytes);
   const signature = await verifyDigestFile(subtle, digest, pkgBytes);
   const fp = signature.fingerprint;
+  const trust = trustOfCheck(signature, opts.trustedKeys ?? []);
+  const pkgCreated = (json(pkgBytes) as { created?: unknown } | undefined)?.created;
+  const when = signingTime(pkgCreated, isObj(digest) && isObj(digest.signedData) ? digest.signedData.created : undefined);
   if (signature.state === 'valid') {
-    lines.push({ level: 'ok', file: DIGEST_FILE, message: `Signed by key ${fp} (ECDSA P-384, WACZ signing spec, anonymous key) on ${signature.signedAt ?? '?'} with ${signature.software ?? '?'}; the signature covers datapackage.json, which lists every file's SHA-256.` });
-    proved.push(`signed by key ${shortFingerprint(fp!)} (full: ${fp}) — compare it with the fingerprint its owner published`);
+    lines.push({ level: 'ok', file: DIGEST_FILE, message: `Signed by key ${fp} (ECDSA P-384, WACZ signing spec, anonymous key) with ${signature.software ?? '?'}; the signature covers datapackage.json, which lists every file's SHA-256 and its created time ${when.covered ?? '(none)'}.` });
+    if (when.disagreeing !== undefined) lines.push({ level: 'warn', file: DIGEST_FILE, message: `signedData.created says ${when.disagreeing}, but the signature does not cover it and it disagrees with the signed created time ${when.covered ?? '(none)'}: ignore it (it may have been changed).` });
+    lines.push(trust === 'proved'
+      ? { level: 'ok', file: DIGEST_FILE, message: `Key ${fp} is one you named as trusted.` }
+      : { level: 'warn', file: DIGEST_FILE, message: `Key ${fp} is not one you named: anyone can make a key. Compare it with the fingerprint its owner published, then run again with --key ${fp}.` });
+    if (trust === 'proved') proved.push(`signed by your trusted key ${shortFingerprint(fp!)} (full: ${fp})${when.covered ? `, package made ${when.covered}` : ''}`);
     openssl.push('# The signature (WACZ signing spec, anonymous key):', ...opensslSignatureCommands((digest as DigestFile).signedData!).map((c) => c.replace('<file>', opts.fileName ?? 'export.wacz')));
   } else if (signature.state === 'unsigned') {
     lines.push({ level: 'warn', file: DIGEST_FILE, message: 'The package is not signed: nothing says who made it.' });
@@ -140,7 +152,7 @@ export async function checkEvidence(
     );
   });
   const ok = !lines.some((l) => l.level === 'fail');
-  return { signature, tokens, waiting, lines, proved, openssl, ok };
+  return { signature, trust, ...(when.covered && signature.state === 'valid' ? { signedAt: when.covered } : {}), tokens, waiting, lines, proved, openssl, ok };
 }
 
 /** What import tells the reader about who signed a package and its timestamps. */

@@ -46,9 +46,10 @@ export function hashString(bytes: Uint8Array): string {
   return `sha256:${bytesToHex(sha256(bytes))}`;
 }
 
-export async function signHash(subtle: SubtleCrypto, key: Pick<KeyRecord, 'privateKey' | 'spki'>, hash: string, software: string, now = new Date()): Promise<SignedData> {
+/** `created`: the exact string to write (the datapackage's own `created`, so the two agree byte for byte). */
+export async function signHash(subtle: SubtleCrypto, key: Pick<KeyRecord, 'privateKey' | 'spki'>, hash: string, software: string, now = new Date(), created = now.toISOString()): Promise<SignedData> {
   const sig = new Uint8Array(await subtle.sign(SIGNATURE_PARAMS, key.privateKey, buf(utf8(hash))));
-  return { hash, signature: toBase64(sig), publicKey: key.spki, created: now.toISOString(), software };
+  return { hash, signature: toBase64(sig), publicKey: key.spki, created, software };
 }
 
 /** The digest file for a package whose datapackage.json has these bytes. */
@@ -60,7 +61,15 @@ export async function makeDigestFile(
   now = new Date(),
 ): Promise<DigestFile> {
   const hash = hashString(datapackage);
-  return { path: 'datapackage.json', hash, ...(key ? { signedData: await signHash(subtle, key, hash, software, now) } : {}) };
+  // The signing time is the datapackage's own `created` when it has one (covered by the hash).
+  let created = now.toISOString();
+  try {
+    const c = (JSON.parse(new TextDecoder().decode(datapackage)) as { created?: unknown }).created;
+    if (typeof c === 'string' && Number.isFinite(Date.parse(c))) created = c;
+  } catch {
+    /* not JSON: the time of signing */
+  }
+  return { path: 'datapackage.json', hash, ...(key ? { signedData: await signHash(subtle, key, hash, software, now, created) } : {}) };
 }
 
 export type SignatureState =

@@ -7,13 +7,13 @@
  */
 import { browser } from 'wxt/browser';
 import { TabGone, type CaptureBridge, type CapturePayload } from '../background/save';
-import type { Fetched, HttpInfo } from '../snapshot/inline';
+import type { Fetched, FetchInit, HttpInfo } from '../snapshot/inline';
 
 const mimeOf = (res: Response) => (res.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
 
-async function get(url: string): Promise<Response | null> {
+async function get(url: string, credentials: RequestCredentials = 'include'): Promise<Response | null> {
   try {
-    const res = await fetch(url, { cache: 'force-cache', credentials: 'include', redirect: 'follow' });
+    const res = await fetch(url, { cache: 'force-cache', credentials, redirect: 'follow' });
     return res.ok ? res : null;
   } catch {
     return null;
@@ -32,9 +32,10 @@ function httpOf(res: Response, url: string): HttpInfo {
   };
 }
 
-async function fetchResource(url: string): Promise<Fetched | null> {
+async function fetchResource(url: string, init?: FetchInit): Promise<Fetched | null> {
   if (!/^https?:/i.test(url)) return null;
-  const res = await get(url);
+  // Without cookies unless the save says the page could read it (utils/snapshot/inline.ts credentialsFor).
+  const res = await get(url, init?.credentials ?? 'omit');
   if (!res) return null;
   return { bytes: new Uint8Array(await res.arrayBuffer()), mime: mimeOf(res) || guessMime(url), http: httpOf(res, url) };
 }

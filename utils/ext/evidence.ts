@@ -60,9 +60,11 @@ export async function requestTsaPermission(url: string): Promise<boolean> {
  * when timestamps are on and the TSA answers (an export does not wait for a
  * TSA that is down: it says so, and its captures keep their own tokens).
  */
-export async function exportEvidence(hash: string): Promise<{ signedData: SignedData; timestamps?: DigestTimestamp[] }> {
-  const signed = await send('evidence.sign', { hash });
+export async function exportEvidence(hash: string, datapackage: Uint8Array): Promise<{ signedData: SignedData; timestamps?: DigestTimestamp[] }> {
+  // The background hashes and checks the datapackage itself (issue 24: no message signs a bare hash).
+  const signed = await send('evidence.signPackage', { datapackage: new TextDecoder().decode(datapackage) });
   if (!signed.ok) throw new Error(signed.error.message);
+  if (signed.value.hash !== hash) throw new Error('The background signed other bytes than this export’s datapackage.json.');
   const out: { signedData: SignedData; timestamps?: DigestTimestamp[] } = { signedData: signed.value.signedData };
   const status = await send('evidence.status', {});
   if (status.ok && status.value.settings.timestamps) {

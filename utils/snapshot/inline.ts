@@ -28,7 +28,26 @@ export interface HttpInfo {
 }
 
 /** Fetch a URL's bytes (the background: host permissions, cache first); null when it fails. */
-export type Fetcher = (url: string) => Promise<Fetched | null>;
+export type Fetcher = (url: string, init?: FetchInit) => Promise<Fetched | null>;
+
+/**
+ * How to fetch: with the browser's cookies only when the page itself could have read the answer
+ * (its own origin). Another origin's answer the page loaded without being able to read it (an
+ * image, a style, a webmail feed in resource timing) is fetched without credentials (issue 24),
+ * so a save never carries another site's private answer.
+ */
+export interface FetchInit {
+  credentials: 'include' | 'omit';
+}
+
+/** The credentials mode for re-fetching `url` for a page at `pageUrl`: cookies for the page's own origin only. */
+export function credentialsFor(url: string, pageUrl: string): FetchInit {
+  try {
+    return { credentials: new URL(url).origin === new URL(pageUrl).origin ? 'include' : 'omit' };
+  } catch {
+    return { credentials: 'omit' };
+  }
+}
 
 export interface SnapshotHeader {
   url: string;

@@ -38,8 +38,11 @@ export interface WaczOptions {
   total?: number;
   signal?: AbortSignal;
   onProgress?(done: number, total: number, file: string): void;
-  /** More fields for datapackage-digest.json, given the hash of datapackage.json ("sha256:…"): where signatures go (`signedData`). */
-  digestFields?(hash: string): Promise<Record<string, unknown>> | Record<string, unknown>;
+  /**
+   * More fields for datapackage-digest.json, given the hash of datapackage.json ("sha256:…") and its
+   * bytes: where signatures go (`signedData`, made by the background over these bytes, issue 24).
+   */
+  digestFields?(hash: string, datapackage: Uint8Array): Promise<Record<string, unknown>> | Record<string, unknown>;
 }
 
 const MIME: Record<string, string> = {
@@ -180,7 +183,7 @@ export async function writeWacz(
   const count = resources.length;
   await add(DATAPACKAGE, pkgBytes, MIME.json!);
   const hash = `sha256:${bytesToHex(sha256(pkgBytes))}`;
-  const extra = (await opts.digestFields?.(hash)) ?? {};
+  const extra = (await opts.digestFields?.(hash, pkgBytes)) ?? {};
   await add(DIGEST, JSON.stringify({ ...extra, path: DATAPACKAGE, hash }, null, 2), MIME.json!);
   resources.length = count;
   await out.end();

@@ -5,7 +5,8 @@
  * writer so it moves with the export format (ZIP today, WACZ next);
  * `withChecks` (utils/store/watch.ts) adds the records to the articles of an export.
  */
-import { verifyChecks, type CheckRecord } from './record';
+import type { CheckRecord } from './record';
+import { verifyChain } from './chain';
 
 export const CHECKS_FILE = 'checks.json';
 
@@ -21,17 +22,19 @@ export function checkLines(
   captureIds: Set<string>,
 ): { level: 'ok' | 'fail'; file: string; message: string }[] {
   if (raw === undefined) return [];
-  if (!Array.isArray(raw)) return [{ level: 'fail', file, message: 'The check records are not a list.' }];
+  // The strict chain (issue 24, utils/watch/chain.ts): file order, first record starts the chain.
+  const chain = verifyChain(raw, pageId);
+  if (!Array.isArray(raw)) return chain.problems.map((message) => ({ level: 'fail', file, message }));
   const records = raw as CheckRecord[];
-  const out: { level: 'ok' | 'fail'; file: string; message: string }[] = verifyChecks(records).map((message) => ({ level: 'fail', file, message }));
+  const out: { level: 'ok' | 'fail'; file: string; message: string }[] = chain.problems.map((message) => ({ level: 'fail', file, message }));
   for (const r of records) {
-    if (r?.pageId !== pageId) out.push({ level: 'fail', file, message: `Check ${r?.id} belongs to another article.` });
     if (r?.captureId && !captureIds.has(r.captureId)) out.push({ level: 'fail', file, message: `Check ${r.id} names capture ${r.captureId}, which is not in the bundle.` });
   }
   if (!out.length) {
     const blocked = records.filter((r) => r.outcome === 'blocked' || r.outcome === 'gone').length;
     const changed = records.filter((r) => r.outcome === 'changed').length;
-    out.push({ level: 'ok', file, message: `${records.length} check records, hashes and chain intact (${changed} changed, ${blocked} gone or blocked).` });
+    const span = chain.first && chain.last ? `, first ${chain.first.at}, last ${chain.last.at} (head ${chain.last.hash.slice(0, 16)}…)` : '';
+    out.push({ level: 'ok', file, message: `${records.length} check records${span}, hashes and chain intact, none missing (${changed} changed, ${blocked} gone or blocked).` });
   }
   return out;
 }
