@@ -27,6 +27,9 @@ export function ImportSigner({ evidence }: { evidence: ImportEvidence | undefine
           ? t('evidenceImportDomain', evidence.domain ?? '')
           : t('evidenceImportUnsigned')}
       {evidence.stamped > 0 && <> {t('evidenceImportStamps', String(evidence.stamped))}</>}
+      {(evidence.unchecked ?? []).map((name) => (
+        <span key={name} data-testid="import-stamp-unchecked"> {t('truthImportUnchecked', name)}</span>
+      ))}
     </div>
   );
 }
