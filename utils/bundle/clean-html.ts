@@ -77,7 +77,10 @@ function dangerous(items: RemovedItem[], anyForm: boolean): string[] {
         const eq = el.getAttribute?.('http-equiv')?.toLowerCase();
         if (eq && eq !== 'content-security-policy') add(`meta ${eq}`);
       } else if (tag === 'link') {
-        if (!/^data:/i.test(el.getAttribute?.('href') ?? '')) add('<link>');
+        // A link that only names another address (canonical, alternate…) loads nothing: not a reason to change a copy.
+        const names = /^(canonical|alternate|author|license|help|next|prev|shortlink|bookmark|me|amphtml)$/i;
+        const rel = (el.getAttribute?.('rel') ?? '').trim().split(/\s+/).filter(Boolean);
+        if (!/^data:/i.test(el.getAttribute?.('href') ?? '') && !(rel.length && rel.every((r) => names.test(r)))) add('<link>');
       } else if (FORM_TAGS.has(tag)) {
         if (anyForm) add(`<${tag}>`);
         else if (el.hasAttribute?.('action') || el.hasAttribute?.('formaction')) add(`<${tag}> posting to an address`);
