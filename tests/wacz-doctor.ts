@@ -200,3 +200,60 @@ export function sha1Base32(b: Uint8Array): string {
   if (bits) out += A[(v << (5 - bits)) & 31];
   return out;
 }
+
+export interface ForeignPage {
+  url: string;
+  html: string;
+  /** Resources of the page (images), each its own response record. */
+  resources?: { url: string; bytes: Uint8Array; mime: string }[];
+  /** A raw gzip member to stand in place of the page's record (bombs). */
+  member?: Uint8Array;
+}
+
+/**
+ * A WACZ as py-wacz writes it (WARC records with `sha1:BASE32` digests as warcio.py writes them, a CDXJ index, a
+ * pages.jsonl, datapackage.json and its digest), built here: tests never read a folder beside the clone.
+ */
+export async function pyWacz(pages: ForeignPage[], date = '2026-06-20T10:00:00Z'): Promise<Uint8Array> {
+  const { getSurt } = await import('warcio/utils');
+  const files: Files = new Map();
+  const members: Uint8Array[] = [];
+  const cdx: string[] = [];
+  let offset = 0;
+  const ts = date.replace(/\D/g, '').slice(0, 14);
+  const add = (url: string, body: Uint8Array, mime: string, member?: Uint8Array) => {
+    const http = enc.encode(`HTTP/1.1 200 OK\r\nContent-Type: ${mime}\r\nContent-Length: ${body.length}\r\n\r\n`);
+    const block = concatU8([http, body]);
+    const r: Rec = {
+      headers: [
+        ['WARC-Type', 'response'], ['WARC-Record-ID', `<urn:uuid:${createHash('sha1').update(url).digest('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, '$1-$2-$3-$4-$5')}>`],
+        ['WARC-Target-URI', url], ['WARC-Date', date], ['Content-Type', 'application/http; msgtype=response'],
+        ['WARC-Payload-Digest', `sha1:${sha1Base32(body)}`], ['WARC-Block-Digest', `sha1:${sha1Base32(block)}`],
+      ],
+      block,
+    };
+    const m = member ?? new Uint8Array(gzipSync(recordBytes(r)));
+    cdx.push(`${getSurt(url)} ${ts} ${JSON.stringify({ url, mime, status: '200', digest: `sha1:${sha1Base32(body)}`, length: String(m.length), offset: String(offset), filename: 'data.warc.gz' })}`);
+    members.push(m);
+    offset += m.length;
+  };
+  for (const p of pages) {
+    add(p.url, enc.encode(p.html), 'text/html', p.member);
+    for (const r of p.resources ?? []) add(r.url, r.bytes, r.mime);
+  }
+  files.set('archive/data.warc.gz', concatU8(members));
+  files.set('indexes/index.cdxj', enc.encode(`${cdx.sort().join('\n')}\n`));
+  files.set('pages/pages.jsonl', enc.encode(`${JSON.stringify({ format: 'json-pages-1.0', id: 'pages', title: 'All Pages' })}\n${pages.map((p) => JSON.stringify({ id: createHash('sha1').update(p.url).digest('hex').slice(0, 32), url: p.url, ts: date })).join('\n')}\n`));
+  files.set('datapackage.json', enc.encode(JSON.stringify({ profile: 'data-package', wacz_version: '1.1.1', software: 'py-wacz 0.5.0', created: date, title: 'py-wacz test', resources: [] })));
+  return repack(files);
+}
+
+function concatU8(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
