@@ -90,18 +90,18 @@ describe('one truth per archive, in the library page', () => {
     const lib = await session.openExtensionPage('library.html');
     await lib.getByTestId('import-file').setInputFiles(file);
     await lib.getByTestId('import-summary').waitFor({ timeout: 60_000 });
-    const [reader] = await Promise.all([lib.context().waitForEvent('page').catch(() => null), lib.getByRole('link', { name: 'Хат туралы сұхбат' }).first().click()]);
-    const page = reader ?? lib;
+    await lib.getByRole('link', { name: 'Хат туралы сұхбат' }).first().click();
+    const page = lib;
     await page.waitForURL(/reader\.html/);
-    await page.getByText(PARAS[1]!.slice(0, 40)).waitFor({ timeout: 30_000 });
-    const imgs = page.locator('article img');
+    await page.getByTestId('article').getByText(PARAS[1]!.slice(0, 40)).first().waitFor({ timeout: 30_000 });
+    const imgs = page.getByTestId('article').locator('img');
     await expect.poll(() => imgs.count(), { timeout: 10_000 }).toBe(2);
     const shown = await imgs.evaluateAll((els) => els.map((e) => ({ src: (e as HTMLImageElement).src.slice(0, 5), source: e.getAttribute('data-source'), w: (e as HTMLImageElement).naturalWidth, done: (e as HTMLImageElement).complete })));
     expect(shown).toEqual([
       { src: 'blob:', source: 'https://news.example/story/2026/img/photo.png', w: 1, done: true },
       { src: 'blob:', source: 'https://news.example/static/second.png', w: 1, done: true },
     ]);
-    expect(await page.locator('.missing-image').count()).toBe(0);
+    expect(await page.getByTestId('article').locator('.missing-image').count()).toBe(0);
     // The time shown is the record's (2026-06-20), from its WARC-Date.
     await page.screenshot({ path: artifactPath('archive-truth-py-wacz-relative-images.png') });
     await page.close();
