@@ -31,6 +31,9 @@ export function ImportSigner({ evidence }: { evidence: ImportEvidence | undefine
             ? `${t('trustUnknownKey', evidence.domain ?? '')} ${t('evidenceImportDomain', evidence.domain ?? '')}`
             : t('trustUnknownKey', fp)}
       {evidence.stamped > 0 && <> {t('evidenceImportStamps', String(evidence.stamped))}</>}
+      {(evidence.unchecked ?? []).map((name) => (
+        <span key={name} data-testid="import-stamp-unchecked"> {t('truthImportUnchecked', name)}</span>
+      ))}
     </div>
   );
 }

@@ -48,6 +48,7 @@ function localText(iso: string): string {
 /** The timestamp status of a capture, in words. */
 export function stampText(ts: CaptureTimestamp | undefined): { state: 'stamped' | 'waiting' | 'none'; text: string } {
   if (!ts) return { state: 'none', text: t('evidenceNotStamped') };
+  if (ts.state === 'stamped' && ts.genTime && ts.unchecked) return { state: 'stamped', text: t('truthStampUnchecked', [utcText(ts.genTime), ts.tsaName ?? ts.tsa]) };
   if (ts.state === 'stamped' && ts.genTime) return { state: 'stamped', text: t('evidenceStamped', [utcText(ts.genTime), ts.tsaName ?? ts.tsa]) };
   return { state: 'waiting', text: t('evidenceStampWaiting', ts.tsa) };
 }

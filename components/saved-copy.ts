@@ -9,6 +9,7 @@ import { getDb, type CaptureRecord, type PageRecord } from '../utils/db';
 import type { Annotation } from '../utils/annotation';
 import { send } from '../utils/ext/client';
 import { sanitizeArticle } from '../utils/extract/sanitize';
+import { cleanSnapshotHtml } from '../utils/bundle/clean-html';
 import { paragraphsOf } from '../utils/extract';
 
 export interface SavedCopy {
@@ -22,6 +23,16 @@ export interface SavedCopy {
   paragraphs: string[];
   /** blob: URLs of every artifact of the shown capture, by blob id (revoke with `release`). */
   urls: Map<string, string>;
+}
+
+/**
+ * What the reader is given of a stored artifact: a saved page snapshot is cleaned when shown (issue 25: import keeps
+ * an archive's bytes and hash as they are; utils/bundle/clean-html.ts takes out whatever could run or load here).
+ */
+async function shownBlob(a: CaptureRecord['artifacts'][number], blob: Blob): Promise<Blob> {
+  if (a.kind !== 'snapshot' || !/html/i.test(a.mime)) return blob;
+  const r = cleanSnapshotHtml(await blob.text(), window);
+  return r.removed.length ? new Blob([r.html], { type: a.mime }) : blob;
 }
 
 export async function blobOf(blobId: string): Promise<Blob | undefined> {
@@ -76,7 +87,7 @@ export async function loadCopy(pageId: string, captureId: string | null, missing
   await Promise.all(
     capture.artifacts.map(async (a) => {
       const blob = await blobOf(a.blobId);
-      if (blob) urls.set(a.blobId, URL.createObjectURL(blob));
+      if (blob) urls.set(a.blobId, URL.createObjectURL(await shownBlob(a, blob)));
     }),
   );
   const html = await articleHtml(capture);

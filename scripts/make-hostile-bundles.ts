@@ -249,7 +249,9 @@ async function main() {
     ['symlink.zip', bundleZip(files, (es) => es.map((e) => (e.name === 'notes.txt' ? { ...e, method: 0, madeBy: 0x031e, external: (0o120777 << 16) >>> 0 } : e)), {}, { 'notes.txt': enc('/etc/passwd') }), 'special-file', '"notes.txt" is a symbolic link'],
     ['device-file.zip', bundleZip(files, (es) => es.map((e) => (e.name === 'notes.txt' ? { ...e, method: 0, madeBy: 0x031e, external: (0o020644 << 16) >>> 0 } : e)), {}, { 'notes.txt': enc('') }), 'special-file', 'special file'],
     ['case-clash.zip', bundleZip(files, (es) => es, {}, { 'ANNOTATIONS.jsonld': files['annotations.jsonld']!.slice(0, 20) }), 'name-clash', '"annotations.jsonld" and "ANNOTATIONS.jsonld" are the same file'],
-    ['unicode-form-clash.zip', bundleZip(files, (es) => es, {}, { 'caf\u00e9.md': enc('a'), 'cafe\u0301.md': enc('b') }), 'name-clash', 'differ only in case or Unicode form'],
+    ['unicode-form-clash.zip', bundleZip(files, (es) => es.map((e) => (/^caf/.test(String(e.name)) ? { ...e, madeBy: 0x0314 } : e)), {}, { 'caf\u00e9.md': enc('a'), 'cafe\u0301.md': enc('b') }), 'name-clash', 'differ only in case or Unicode form'],
+    // Issue 25: UTF-8 flag, non-ASCII name, "made by MS-DOS" (fflate's default host): Debian's unzip reads the name in the DOS code page.
+    ['dos-utf8-name.zip', bundleZip(files, (es) => es.map((e) => (e.name === 'caf\u00e9.md' ? { ...e, madeBy: 20, flags: 0x800 } : e)), {}, { 'caf\u00e9.md': enc('a') }), 'bad-name', 'as made by MS-DOS'],
     ['file-folder-clash.zip', bundleZip(files, (es) => es, {}, { 'claims.md/index.html': EVIL_INDEX }), 'name-clash', '"claims.md" is a file, but "claims.md/index.html"'],
     ['name-not-flagged.zip', bundleZip(files, (es) => es.map((e) => (e.name === 'caf\u00e9.md' ? { ...e, flags: 0 } : e)), {}, { 'caf\u00e9.md': enc('a') }), 'bad-name', 'not marked as UTF-8'],
     ['unicode-path-extra.zip', bundleZip(files, (es) => es.map((e) => (e.name === 'claims.md' ? { ...e, extra: unicodePathExtra('index.html') } : e))), 'ambiguous-archive', 'ZIP extra field (0x7075)'],

@@ -115,6 +115,8 @@ export interface CaptureTimestamp {
   genTime?: string;
   /** The TSA's name from its certificate. */
   tsaName?: string;
+  /** Imported, and no CA the reader trusts vouches for the TSA's chain: "time-stamped by <tsaName>, not checked". */
+  unchecked?: true;
   /** While waiting: why the last try failed, and when the next one is due. */
   lastError?: string;
   nextTry?: string;

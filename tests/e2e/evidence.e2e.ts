@@ -214,7 +214,9 @@ describe('signing key, trusted timestamps and the evidence sheet (Chromium)', ()
     expect(shown).toContain('PROVED: signed by your own key');
     expect(await signer.getAttribute('data-trust')).toBe('proved');
     expect(shown.replace(/ /g, '')).toContain(fingerprint);
-    expect(shown).toContain('intact: 3');
+    // The browser trusts no TSA's CA (issue 25): the tokens are intact but their authority is not checked, and said so.
+    expect(shown).not.toContain('Trusted timestamps');
+    expect(shown).toContain('Time-stamped by CN=Saqta Test TSA, O=Saqta tests, not checked');
     await lib.getByTestId('import-summary').screenshot({ path: artifactPath('evidence-import-signer-en.png') });
     await lib.close();
   });

@@ -106,7 +106,7 @@ describe('WACZ import reads artifacts from memory and by range alike', () => {
 });
 
 describe('WACZ import cleans saved HTML from the bytes it checked', () => {
-  it('stores a hostile saved copy cleaned, with a note, and a clean one unchanged', async () => {
+  it('keeps a hostile saved copy byte for byte, with a note (cleaned when shown), and a clean one unchanged', async () => {
     const src = await seedLibrary();
     const art = (await src.blobs.get('blob-article'))!;
     const hostile = new TextEncoder().encode(HOSTILE_ARTICLE_HTML);
@@ -118,10 +118,11 @@ describe('WACZ import cleans saved HTML from the bytes it checked', () => {
     await writeWacz(collectArticles(src, pageIds), { title: 't', created: new Date('2026-06-27T08:00:00Z'), software: 'Saqta test', total: pageIds.length }, (c) => void chunks.push(c));
     const db = new SaqtaDB(`speed-clean-${Math.random()}`);
     const summary = await importBytes(db, concatBytes(chunks), { window: await htmlWindow() });
-    expect(summary.notes?.map((n) => n.key)).toContain('impNoteCleaned');
-    const stored = await (await db.blobs.get('blob-article'))!.data.text();
-    expect(stored).not.toMatch(/<script|alert\(|http-equiv="refresh"/i);
-    expect(stored).toContain('Бельгияға');
+    // Issue 25: import does not change what it imports (the hash stays its capture record's); it says what is there.
+    expect(summary.notes?.map((n) => n.key)).toContain('truthNoteCleanOnShow');
+    const stored = (await db.blobs.get('blob-article'))!;
+    expect(sha256Hex(new Uint8Array(await stored.data.arrayBuffer()))).toBe(sha256Hex(hostile));
+    expect(stored.sha256).toBe(sha256Hex(hostile));
     // The screenshot (not HTML) is kept byte for byte.
     const shot = (await db.blobs.get('blob-shot'))!;
     expect(sha256Hex(new Uint8Array(await shot.data.arrayBuffer()))).toBe((await src.blobs.get('blob-shot'))!.sha256);

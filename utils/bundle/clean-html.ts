@@ -65,6 +65,12 @@ function snapshotPurifier(win: Win) {
   return p;
 }
 
+/** A <link> that only names another address (canonical, alternate…) loads nothing: not a reason to change a copy. */
+function onlyNames(el: Element): boolean {
+  const rel = (el.getAttribute?.('rel') ?? '').trim().split(/\s+/).filter(Boolean);
+  return rel.length > 0 && rel.every((r) => /^(canonical|alternate|author|license|help|next|prev|shortlink|bookmark|me|amphtml)$/i.test(r));
+}
+
 /** Summarize DOMPurify's removals, keeping only what could run, load, navigate or post. */
 function dangerous(items: RemovedItem[], anyForm: boolean): string[] {
   const counts = new Map<string, number>();
@@ -77,7 +83,7 @@ function dangerous(items: RemovedItem[], anyForm: boolean): string[] {
         const eq = el.getAttribute?.('http-equiv')?.toLowerCase();
         if (eq && eq !== 'content-security-policy') add(`meta ${eq}`);
       } else if (tag === 'link') {
-        if (!/^data:/i.test(el.getAttribute?.('href') ?? '')) add('<link>');
+        if (!/^data:/i.test(el.getAttribute?.('href') ?? '') && !onlyNames(el)) add('<link>');
       } else if (FORM_TAGS.has(tag)) {
         if (anyForm) add(`<${tag}>`);
         else if (el.hasAttribute?.('action') || el.hasAttribute?.('formaction')) add(`<${tag}> posting to an address`);
@@ -85,6 +91,8 @@ function dangerous(items: RemovedItem[], anyForm: boolean): string[] {
     } else {
       const name = it.attribute?.name?.toLowerCase() ?? '';
       const value = it.attribute?.value ?? '';
+      const from = (it as { from?: Element }).from;
+      if (name === 'href' && from?.nodeName?.toLowerCase() === 'link' && onlyNames(from)) continue;
       if (name.startsWith('on')) add(name);
       else if (name === 'action' || name === 'formaction') add(`form ${name}`);
       else if (URL_ATTRS.has(name) && value.trim()) add(/^\s*(javascript|vbscript):/i.test(value) ? `${value.trim().split(':')[0]!.toLowerCase()}: ${name}` : `${name} address`);

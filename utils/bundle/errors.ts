@@ -11,8 +11,9 @@
  */
 import bundleStrings from '../../locales/bundle.json';
 import zipStrings from '../../locales/zip.json';
+import truthStrings from '../../locales/archive-truth.json';
 
-const strings = { ...bundleStrings, ...zipStrings };
+const strings = { ...bundleStrings, ...zipStrings, ...truthStrings };
 
 export type BundleErrorCode =
   | 'not-zip' | 'empty' | 'truncated' | 'zip64' | 'multi-disk' | 'too-large' | 'too-many-entries'
@@ -27,7 +28,7 @@ export type BundleErrorCode =
   /** A WACZ check (utils/wacz/read.ts); the detail is in English. */
   | 'wacz-invalid';
 
-type Strings = typeof bundleStrings & typeof zipStrings;
+type Strings = typeof bundleStrings & typeof zipStrings & typeof truthStrings;
 /** The refusal texts: `bundleErr_<RefusalKey>` in locales/bundle.json. */
 export type RefusalKey = { [K in keyof Strings]: K extends `bundleErr_${infer R}` ? R : never }[keyof Strings];
 export type Lang = 'en' | 'kk' | 'ru';

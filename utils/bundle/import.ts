@@ -110,8 +110,9 @@ export async function importSource(db: SaqtaDB, src: ByteSource, opts: ImportOpt
   const entries = await waczEntries(src);
   if (entries) {
     // A WACZ's saved pages are no more trusted than a bundle's: the same cleaning, then the same merge.
+    // Kept byte for byte (its hashes and proofs stay true): what is dangerous is noted here and cleaned when shown.
     const { articles, claims, evidence } = await readWaczForImport(src, opts, entries);
-    return { ...(await cleanAndMerge(db, articles, claims, [], win, opts)), evidence };
+    return { ...(await cleanAndMerge(db, articles, claims, [], win, opts, true)), evidence };
   }
   const parsed: ParsedParts = file && opts.worker
     ? await parseInWorker(opts.worker, file, opts)
@@ -120,8 +121,8 @@ export async function importSource(db: SaqtaDB, src: ByteSource, opts: ImportOpt
 }
 
 /** Sanitize the checked archive's saved HTML, then merge it in one transaction (bundles and WACZ alike). */
-async function cleanAndMerge(db: SaqtaDB, articles: ParsedArticle[], claims: ParsedParts['claims'], notesSoFar: ImportNote[], win: Window & typeof globalThis, opts: ImportOptions): Promise<ImportSummary> {
-  const cleaned = await cleanArticles(articles, win, opts.signal);
+async function cleanAndMerge(db: SaqtaDB, articles: ParsedArticle[], claims: ParsedParts['claims'], notesSoFar: ImportNote[], win: Window & typeof globalThis, opts: ImportOptions, keepBytes = false): Promise<ImportSummary> {
+  const cleaned = await cleanArticles(articles, win, opts.signal, keepBytes);
   // A capture the library already has is skipped by the merge: its cleaned copy is not written, so no note for it.
   const known = new Set((await db.captures.bulkGet([...new Set(cleaned.map((c) => c.captureId))])).filter(Boolean).map((c) => c!.id));
   const notes = [...notesSoFar, ...cleaned.filter((c) => !known.has(c.captureId)).map((c) => c.note)];
@@ -151,7 +152,7 @@ export function importBytes(db: SaqtaDB, bytes: Uint8Array, opts?: ImportOptions
  * clean-html.ts); a copy that had dangerous parts is replaced by the cleaned
  * one, with its new size and SHA-256, and a note for the import summary.
  */
-export async function cleanArticles(articles: ParsedArticle[], win: Window & typeof globalThis, signal?: AbortSignal): Promise<{ captureId: string; note: ImportNote }[]> {
+export async function cleanArticles(articles: ParsedArticle[], win: Window & typeof globalThis, signal?: AbortSignal, keepBytes = false): Promise<{ captureId: string; note: ImportNote }[]> {
   const notes: { captureId: string; note: ImportNote }[] = [];
   // The page gets a turn every ~15 ms of cleaning (not after every copy: a thousand turns cost more than the cleaning).
   const turn = sliceYield();
@@ -162,7 +163,9 @@ export async function cleanArticles(articles: ParsedArticle[], win: Window & typ
         const text = f.bytes ? utf8.decode(f.bytes) : await f.data.text();
         delete f.bytes;
         const r = cleanSavedHtml(f.ref.kind, text, win);
-        if (r.removed.length) {
+        if (r.removed.length && keepBytes) {
+          notes.push({ captureId: c.record.id, note: { key: 'truthNoteCleanOnShow', args: [f.path, r.removed.join(', '), f.ref.sha256.slice(0, 12)] } });
+        } else if (r.removed.length) {
           const bytes = new TextEncoder().encode(r.html);
           const was = f.ref.sha256;
           f.data = new Blob([bytes], { type: f.ref.mime });

@@ -284,6 +284,8 @@ async function parseDirectory(cd: Uint8Array, eocd: Eocd, opts: OpenOptions): Pr
     const label = q(name);
     // Without the UTF-8 flag, unzip and Python read a name as CP437: only plain ASCII reads the same.
     if (!(flags & FLAG_UTF8) && nameBytes.some((b) => b > 0x7e)) throw refuse('bad-name', 'nameNotFlagged', [label], name);
+    // Made by MS-DOS with the UTF-8 flag: Debian's unzip reads such a non-ASCII name in the DOS code page anyway.
+    if (flags & FLAG_UTF8 && madeBy >> 8 === 0 && nameBytes.some((b) => b > 0x7e)) throw refuse('bad-name', 'nameDosUtf8', [label], name);
     const folder = !!opts.allowFolders && name.endsWith('/') && !name.endsWith('//');
     const problem = pathProblem(folder ? name.slice(0, -1) : name);
     if (problem) throw refuse(problem.code, problem.key, [label], name);

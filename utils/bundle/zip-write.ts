@@ -16,6 +16,9 @@ import { Zip, ZipDeflate, ZipPassThrough, type ZipInputFile } from 'fflate';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 
+const UNIX = 3;
+const REGULAR_FILE = (0o100644 << 16) >>> 0;
+
 const STORED = /^(image\/(png|jpeg|webp|gif|avif)|font\/woff2?|application\/(zip|gzip|font-woff2?|x-font-woff)|video\/|audio\/)/i;
 
 /** Deflate with the platform's zlib, as a ZIP entry (method 8) fflate's Zip can take. */
@@ -114,6 +117,11 @@ export function zipStream(opts: { created: Date; signal?: AbortSignal }, sink: (
     check();
     const file = entryFor(path, mime, size);
     file.mtime = opts.created;
+    // "Made by Unix", a regular rw-r--r-- file (issue 25): fflate's default host is MS-DOS, and a DOS entry with the
+    // UTF-8 flag and a non-ASCII name extracts under another name with Debian's unzip. fflate sets the UTF-8 flag on
+    // every name that is not plain ASCII.
+    file.os = UNIX;
+    file.attrs = REGULAR_FILE;
     zip.add(file);
     const hash = sha256.create();
     let bytes = 0;

@@ -12,7 +12,7 @@ import { fromBase64 } from './bytes';
 import { shortFingerprint } from './keys';
 import { recordBytes } from './record';
 import { DIGEST_FILE, opensslSignatureCommands, verifyDigestFile, type DigestFile, type SignatureCheck } from './sign';
-import { opensslTokenCommands, verifyToken, type TokenCheck } from './tsp';
+import { inspectToken, opensslTokenCommands, verifyToken, type TokenCheck } from './tsp';
 import { utcText } from './time';
 import { signingTime, trustOfCheck, type TrustState } from './trust';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -160,8 +160,25 @@ export interface ImportEvidence {
   signature: SignatureCheck['state'];
   fingerprint?: string;
   domain?: string;
-  /** Tokens whose imprint and signature hold (the TSA's chain is not checked in the browser). */
+  /** Tokens whose imprint, signature and TSA chain (up to a CA the reader trusts) hold. */
   stamped: number;
+  /** The TSAs of tokens whose imprint and signature hold but whose chain no trusted CA vouches for: "time-stamped by <name>, not checked". */
+  unchecked?: string[];
+}
+
+/**
+ * Only what was checked is named (issue 25, docs/wacz-reading.md): a domain-form signature Saqta cannot check is
+ * "not signed" (no domain named), and a token counts as trusted only when its TSA's chain was checked.
+ */
+function importedSigner(report: EvidenceReport): ImportEvidence {
+  const state = report.signature.state === 'domain' ? 'unsigned' : report.signature.state;
+  const unchecked = [...new Set(report.tokens.filter((t) => t.unchained).map((t) => t.tsaName ?? 'unnamed timestamp authority'))];
+  return {
+    signature: state,
+    ...(state === 'valid' ? { fingerprint: report.signature.fingerprint } : {}),
+    stamped: report.tokens.filter((t) => t.ok).length,
+    ...(unchecked.length ? { unchecked } : {}),
+  };
 }
 
 /**
@@ -172,21 +189,30 @@ export interface ImportEvidence {
 export function importEvidence(report: EvidenceReport): { evidence: ImportEvidence; problem?: EvidenceLine } {
   const problem = report.lines.find((l) => l.level === 'fail');
   return {
-    evidence: { signature: report.signature.state, fingerprint: report.signature.fingerprint, ...(report.signature.domain ? { domain: report.signature.domain } : {}), stamped: report.tokens.filter((t) => t.ok || t.unchained).length },
+    evidence: importedSigner(report),
     problem,
   };
 }
 
-/** A capture record's timestamp as an import keeps it: only a token with its facts; anything else is dropped. */
-export function importedTimestamp(raw: unknown): CaptureRecord['timestamp'] | undefined {
+/**
+ * A capture record's timestamp as an import keeps it: only a token, and its time and TSA read from the token itself
+ * (never the JSON's genTime/tsaName); `unchecked` unless the TSA's chain was checked up to a trusted CA.
+ */
+export function importedTimestamp(raw: unknown, chainChecked = false): CaptureRecord['timestamp'] | undefined {
   if (!isObj(raw) || raw.state !== 'stamped' || typeof raw.token !== 'string' || raw.token.length > 64 * 1024) return undefined;
-  const str = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : undefined);
+  let facts: ReturnType<typeof inspectToken>;
+  try {
+    facts = inspectToken(fromBase64(raw.token));
+  } catch {
+    return undefined;
+  }
   return {
     state: 'stamped',
-    tsa: str(raw.tsa, 2000) ?? '',
-    recordHash: str(raw.recordHash, 64) ?? '',
+    tsa: typeof raw.tsa === 'string' ? raw.tsa.slice(0, 2000) : '',
+    recordHash: typeof raw.recordHash === 'string' ? raw.recordHash.slice(0, 64) : '',
     token: raw.token,
-    ...(str(raw.genTime, 40) ? { genTime: str(raw.genTime, 40) } : {}),
-    ...(str(raw.tsaName, 500) ? { tsaName: str(raw.tsaName, 500) } : {}),
+    genTime: facts.genTime,
+    tsaName: facts.tsaName.slice(0, 500),
+    ...(chainChecked ? {} : { unchecked: true as const }),
   };
 }

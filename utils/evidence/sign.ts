@@ -114,7 +114,8 @@ export async function verifyDigestFile(
   if (!s) return { state: 'unsigned', message: 'The package is not signed.' };
   const domain = (s as { domain?: unknown }).domain;
   if (typeof s === 'object' && typeof s.publicKey !== 'string' && typeof domain === 'string') {
-    return { state: 'domain', domain: domain.slice(0, 253), message: `Signed in the WACZ signing spec's domain form, by a certificate for ${domain.slice(0, 253)}; Saqta checks only the anonymous-key form (use Webrecorder's tools for this one).` };
+    // Named only when checked (issue 25): Saqta does not check this form's certificate chain, so no domain is named.
+    return { state: 'domain', message: `Not signed as far as Saqta can check: ${DIGEST_FILE} carries a signature in the WACZ signing spec's domain-certificate form, whose certificate chain Saqta does not check, so it proves nothing here and no name is given.` };
   }
   if (typeof s !== 'object' || typeof s.signature !== 'string' || typeof s.publicKey !== 'string' || typeof s.hash !== 'string') {
     return { state: 'malformed', message: `${DIGEST_FILE}: signedData lacks hash, signature or publicKey.` };

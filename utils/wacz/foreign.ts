@@ -19,6 +19,7 @@ import type { ParsedArticle } from '../bundle/read';
 import { readRecord, type ReadWacz, type WaczProblem } from './read';
 import type { SaqtaContents } from './saqta';
 import { cdxTimestamp, DATAPACKAGE } from './format';
+import { parseIsoDate } from '../bundle/dates';
 
 export interface ForeignOptions {
   /** Parse HTML at a URL (default: the platform's DOMParser, with a <base>). */
@@ -30,15 +31,56 @@ export interface ForeignOptions {
 const MAX_IMAGES = 60;
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function defaultParse(html: string, url: string) {
+function defaultParse(html: string) {
   const g = globalThis as unknown as Window & typeof globalThis;
   if (typeof g.DOMParser !== 'function') return null;
+  // No <base>: an extension page's CSP (base-uri) refuses it, so the document's baseURI stays the page's own.
+  // foreignContents resolves every URL against the record's URL itself (absolutizeUrls).
   const doc = new g.DOMParser().parseFromString(html, 'text/html');
-  const base = doc.createElement('base');
-  base.href = url;
-  doc.head.prepend(base);
   // A parsed document has no window in browsers (the page's serves); a DOM library may give it one.
   return { doc, win: (doc.defaultView as (Window & typeof globalThis) | null) ?? g };
+}
+
+const URL_ATTRS = ['src', 'href', 'poster', 'data-src', 'data-lazy-src', 'data-original', 'data-url', 'data-lazy', 'data-hi-res-src'];
+const SRCSET_ATTRS = ['srcset', 'data-srcset'];
+
+/**
+ * Every URL of an archived document made absolute against the record's URL (or the document's own <base href>,
+ * itself read against the record's URL), as replay tools and the site resolved them. Done here, not with a <base>
+ * element: in an extension page the page's `base-uri` CSP refuses <base>, and relative images were lost.
+ */
+export function absolutizeUrls(doc: Document, recordUrl: string): void {
+  let base = recordUrl;
+  const declared = doc.querySelector('base[href]')?.getAttribute('href');
+  if (declared) {
+    try {
+      const u = new URL(declared.trim(), recordUrl);
+      if (u.protocol === 'http:' || u.protocol === 'https:') base = u.href;
+    } catch {
+      /* the record's URL */
+    }
+  }
+  const abs = (v: string) => {
+    const t = v.trim();
+    if (!t || /^(data|blob|javascript|about|mailto|tel):/i.test(t) || t.startsWith('#')) return v;
+    try {
+      return new URL(t, base).href;
+    } catch {
+      return v;
+    }
+  };
+  for (const attr of URL_ATTRS) {
+    for (const el of doc.querySelectorAll(`[${attr}]`)) el.setAttribute(attr, abs(el.getAttribute(attr)!));
+  }
+  for (const attr of SRCSET_ATTRS) {
+    for (const el of doc.querySelectorAll(`[${attr}]`)) {
+      const set = el.getAttribute(attr)!.split(',').map((c) => {
+        const [u, ...rest] = c.trim().split(/\s+/);
+        return u ? [abs(u), ...rest].join(' ') : '';
+      });
+      el.setAttribute(attr, set.filter(Boolean).join(', '));
+    }
+  }
 }
 
 async function decodeBody(payload: Uint8Array, encoding: string | null | undefined): Promise<Uint8Array> {
@@ -83,10 +125,10 @@ export async function foreignContents(read: ReadWacz, problems: WaczProblem[], s
   const record = async (e: (typeof read.cdx)[number]) => {
     const warc = read.files.get(`archive/${e.filename}`);
     if (!warc?.range) return null;
-    const got = await readRecord(warc.range, Number(e.offset), Number(e.length));
+    const got = await readRecord(warc.range, Number(e.offset), Number(e.length), read);
     const h = got.record.httpHeaders?.headers;
     const body = await decodeBody(got.payload, h?.get('content-encoding'));
-    return { body, mime: (e.mime ?? h?.get('content-type') ?? got.record.warcContentType ?? '').split(';')[0]!.trim().toLowerCase(), contentType: h?.get('content-type') ?? got.record.warcContentType ?? '' };
+    return { body, url: got.record.warcTargetURI ?? e.url, date: got.record.warcDate ?? '', mime: (e.mime ?? h?.get('content-type') ?? got.record.warcContentType ?? '').split(';')[0]!.trim().toLowerCase(), contentType: h?.get('content-type') ?? got.record.warcContentType ?? '' };
   };
 
   const pages: { url: string; ts?: string; title?: string; text?: string }[] = [];
@@ -111,7 +153,13 @@ export async function foreignContents(read: ReadWacz, problems: WaczProblem[], s
   const seen = new Set<string>();
   for (const p of pages.slice(0, opts.maxPages ?? 5000)) {
     if (signal?.aborted) break;
-    const when = p.ts && !Number.isNaN(Date.parse(p.ts)) ? new Date(p.ts).toISOString() : (read.pkg?.created ?? new Date().toISOString());
+    // The page list's time only finds the record; the time kept is the record's own WARC-Date (below).
+    const listed = p.ts === undefined ? null : parseIsoDate(p.ts);
+    if (p.ts !== undefined && !listed) {
+      problems.push({ file: 'pages/pages.jsonl', message: `the time ${JSON.stringify(p.ts.slice(0, 40))} of ${p.url.slice(0, 200)} is not an ISO 8601 date-time` });
+      break;
+    }
+    let when = listed?.iso ?? parseIsoDate(read.pkg?.created)?.iso ?? new Date().toISOString();
     const key = `${normalizeUrl(p.url)} ${when}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -128,11 +176,20 @@ export async function foreignContents(read: ReadWacz, problems: WaczProblem[], s
     let article: ReturnType<typeof extractArticle> = null;
     const e = lookup(p.url, p.ts ? cdxTimestamp(when) : undefined);
     const main = e ? await record(e).catch(() => null) : null;
+    if (main) {
+      const recorded = parseIsoDate(main.date);
+      if (!recorded) {
+        problems.push({ file: `archive/${e!.filename}`, message: `the record of ${p.url.slice(0, 200)} has no ISO 8601 WARC-Date` });
+        break;
+      }
+      when = recorded.iso;
+    }
     if (main && /html/.test(main.mime)) {
       add('raw', main.body, 'text/html', p.url);
       const html = textOf(main.body, charsetOf(main.contentType, main.body));
-      const parsed = parse(html, p.url);
+      const parsed = parse(html, main.url);
       if (parsed) {
+        absolutizeUrls(parsed.doc, main.url);
         try {
           article = extractArticle(parsed.doc, parsed.win);
         } catch {

@@ -13,6 +13,17 @@ import { checkRecords, readWacz } from './read';
 import { isSaqtaWacz, readSaqtaContents, refusal, type SaqtaContents } from './saqta';
 import { foreignContents } from './foreign';
 import { checkEvidence, importEvidence, type ImportEvidence } from '../evidence/check';
+import { checkLines } from '../watch/bundle';
+
+/** The first check record chain verify would fail, as a problem (the same checkLines verify prints). */
+export function brokenChecks(contents: SaqtaContents): { file: string; message: string } | null {
+  for (const a of contents.articles) {
+    if (a.checks === undefined) continue;
+    const fail = checkLines(a.checks, `${a.dir}/checks.json`, a.page.id, new Set(a.captures.map((c) => c.record.id))).find((l) => l.level === 'fail');
+    if (fail) return { file: fail.file, message: fail.message };
+  }
+  return null;
+}
 
 export async function readWaczForImport(src: ByteSource, opts: ImportOptions = {}, entries?: ArchiveEntry[]): Promise<SaqtaContents & { evidence: ImportEvidence }> {
   const read = await readWacz(src, { signal: opts.signal, entries, onProgress: (d, t) => opts.onProgress?.('check', d, t) });
@@ -25,6 +36,9 @@ export async function readWaczForImport(src: ByteSource, opts: ImportOptions = {
   const problems: { file?: string; message: string }[] = [];
   const contents = isSaqtaWacz(read) ? await readSaqtaContents(read, problems) : await foreignContents(read, problems, opts.signal);
   if (problems.length) throw refusal(problems[0]!);
+  // What verify fails, import refuses: a check-record chain that does not hold (gap, reorder, another article's).
+  const broken = brokenChecks(contents);
+  if (broken) throw refusal(broken);
   const ids = new Set(contents.articles.map((a) => a.page.id));
   const orphan = contents.claims.find((c) => !c.pageId || !ids.has(c.pageId));
   if (orphan) throw refusal({ file: 'annotations.jsonld', message: `claim ${orphan.id} belongs to no article of the package` });

@@ -13,7 +13,10 @@ import { checkPage, type ParsedArticle, type ParsedCapture } from '../bundle/rea
 import { fromJsonLd, type ImportedClaim } from '../bundle/jsonld';
 import { ANNOTATIONS } from '../bundle/format';
 import { BundleError } from '../bundle/errors';
-import { parseJson, readRecord, recordKey, type ReadWacz, type WaczProblem } from './read';
+import { indexedKeys, parseJson, readRecord, recordKey, type ReadWacz, type WaczProblem } from './read';
+import { saqtaUrn } from './format';
+import { parseIsoDate } from '../bundle/dates';
+import { recordBytes } from '../evidence/record';
 import type { Exchange } from './records';
 
 /** Every `notes.screenshot` a record may carry (older exports: 'ok' and 'failed' only). */
@@ -54,6 +57,7 @@ export async function readSaqtaContents(read: ReadWacz, problems: WaczProblem[])
     if (m) captureFiles.set(m[1]!, [...(captureFiles.get(m[1]!) ?? []), name]);
   }
   const articles: ParsedArticle[] = [];
+  const indexed = indexedKeys(read);
   for (const dir of [...dirs].sort()) {
     const pagePath = `${dir}/page.json`;
     let page;
@@ -66,7 +70,7 @@ export async function readSaqtaContents(read: ReadWacz, problems: WaczProblem[])
     const captures: ParsedCapture[] = [];
     const capturePaths = (captureFiles.get(dir) ?? []).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
     for (const path of capturePaths) {
-      const c = await readCapture(read, path, page.id, problems);
+      const c = await readCapture(read, path, page.id, problems, indexed);
       if (c) captures.push(c);
     }
     const checksPath = `${dir}/checks.json`;
@@ -75,16 +79,62 @@ export async function readSaqtaContents(read: ReadWacz, problems: WaczProblem[])
   return { articles, claims };
 }
 
-async function readCapture(read: ReadWacz, path: string, pageId: string, problems: WaczProblem[]): Promise<ParsedCapture | null> {
+/**
+ * How far a capture record's time may be from the WARC-Date of its records (Saqta writes the same instant; WARC/1.0
+ * dates have whole seconds).
+ */
+export const CAPTURE_SKEW_MS = 1000;
+
+/**
+ * The capture's own metadata record (`urn:saqta:capture:<id>`), found through the index: the capture record the WARC
+ * holds must be the one capture.json holds (same fields its proof covers), and dated within CAPTURE_SKEW_MS of it.
+ * Returns the problem, or null.
+ */
+async function checkCaptureAgainstWarc(read: ReadWacz, raw: Record<string, unknown>, capturedAt: number): Promise<string | null> {
+  const urn = saqtaUrn('capture', String(raw.id));
+  const entries = read.cdx.filter((e) => e.url === urn);
+  if (entries.length !== 1) return entries.length ? `the index lists ${entries.length} capture records for ${urn}` : `the index lists no WARC capture record (${urn}) for it`;
+  const e = entries[0]!;
+  const warc = read.files.get(`archive/${e.filename}`);
+  if (!warc?.range) return `its WARC capture record is in ${JSON.stringify(e.filename)}, not a WARC file of the archive`;
+  let meta: unknown;
+  let date: number;
+  try {
+    const got = await readRecord(warc.range, Number(e.offset), Number(e.length), read);
+    date = Date.parse(got.record.warcDate ?? '');
+    meta = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(got.payload));
+  } catch (err) {
+    return `its WARC capture record cannot be read (${(err as Error).message})`;
+  }
+  if (!Number.isFinite(date) || Math.abs(date - capturedAt) > CAPTURE_SKEW_MS) return `capturedAt is ${String(raw.capturedAt)}, but its WARC records are dated ${Number.isFinite(date) ? new Date(date).toISOString() : 'with no valid date'}`;
+  if (!isObj(meta) || !Array.isArray(meta.artifacts)) return 'its WARC capture record is not a capture record';
+  const canon = (r: Record<string, unknown>) => {
+    try {
+      return new TextDecoder().decode(recordBytes(r as never));
+    } catch {
+      return '';
+    }
+  };
+  if (!canon(meta) || canon(meta) !== canon(raw)) return 'it disagrees with the capture record in its WARC file (time, addresses, browser or artifacts)';
+  return null;
+}
+
+async function readCapture(read: ReadWacz, path: string, pageId: string, problems: WaczProblem[], indexed: Set<string>): Promise<ParsedCapture | null> {
   const raw = parseJson(read.files, path, problems);
   const bad = (message: string) => {
     problems.push({ file: path, message });
     return null;
   };
   if (!isObj(raw) || typeof raw.id !== 'string' || raw.pageId !== pageId || !Array.isArray(raw.artifacts)) return bad('not a capture record of its article');
-  if (typeof raw.capturedAt !== 'string' || Number.isNaN(Date.parse(raw.capturedAt))) return bad('capturedAt is not a time');
+  // ISO 8601 only (as in a .zip bundle): "03/04/2019 10:00" is not a date anyone can read one way.
+  const iso = parseIsoDate(raw.capturedAt);
+  if (!iso || iso.assumedUtc) return bad(`capturedAt ${JSON.stringify(String(raw.capturedAt).slice(0, 40))} is not an ISO 8601 date-time with a zone`);
+  const capturedMs = Date.parse(iso.iso);
   const urlOk = (u: unknown) => typeof u === 'string' && /^https?:\/\//i.test(u);
   if (!urlOk(raw.url)) return bad('url is not http(s)');
+  // The time shown is the WARC's: capture.json must agree with its capture record in the WARC file.
+  const disagree = await checkCaptureAgainstWarc(read, raw, capturedMs);
+  if (disagree) return bad(disagree);
   const files: ParsedCapture['files'] = [];
   const refs: ArtifactRef[] = [];
   const exchanges: Exchange[] = [];
@@ -99,16 +149,29 @@ async function readCapture(read: ReadWacz, path: string, pageId: string, problem
       problems.push({ file: path, message: `artifact ${i + 1} points to ${JSON.stringify(w.file)}, not a WARC file of the archive` });
       continue;
     }
+    // Only a record the index points at: the one replay tools show for it (no second, unindexed truth).
+    const key = recordKey(String(w.file), w.offset as number, w.length as number);
+    if (!indexed.has(key)) {
+      problems.push({ file: path, message: `artifact ${i + 1} points at a record the index does not list (offset ${String(w.offset)} of ${String(w.file)}): replay tools would show another` });
+      continue;
+    }
     // The record as checkRecords parsed it (same bytes, same parse), else read now.
-    let got = read.records?.get(recordKey(String(w.file), w.offset as number, w.length as number));
+    let got = read.records?.get(key);
     try {
-      got ??= { ...(await readRecord(warc.range, w.offset as number, w.length as number)), sha256: '' };
+      got ??= { ...(await readRecord(warc.range, w.offset as number, w.length as number, read)), sha256: '' };
     } catch (err) {
       problems.push({ file: String(w.file), message: `record of artifact ${i + 1} of ${path}: ${(err as Error).message}` });
       continue;
     }
     if (got.record.warcHeader('WARC-Record-ID') !== w.recordId) {
       problems.push({ file: String(w.file), message: `the record at offset ${w.offset} is not ${String(w.recordId)} (${path}, artifact ${i + 1})` });
+      continue;
+    }
+    // Saqta's own artifact records carry the capture's time: a record dated otherwise is not this capture's.
+    const uri = got.record.warcTargetURI ?? '';
+    const recDate = Date.parse(got.record.warcDate ?? '');
+    if (uri.startsWith('urn:saqta:') && !(Math.abs(recDate - capturedMs) <= CAPTURE_SKEW_MS)) {
+      problems.push({ file: path, message: `capturedAt is ${String(raw.capturedAt)}, but the record of its ${String(a.kind)} is dated ${got.record.warcDate ?? 'nothing'}` });
       continue;
     }
     const digest = got.sha256 || bytesToHex(sha256(got.payload));
@@ -118,7 +181,14 @@ async function readCapture(read: ReadWacz, path: string, pageId: string, problem
     }
     const ref: ArtifactRef = { kind: a.kind as ArtifactKind, blobId: a.blobId.slice(0, 300), sha256: digest, size: got.payload.length, mime: a.mime.slice(0, 200) };
     if (typeof a.sourceUrl === 'string' && a.sourceUrl.length < 8000) ref.sourceUrl = a.sourceUrl;
-    if (typeof a.addedAt === 'string' && !Number.isNaN(Date.parse(a.addedAt))) ref.addedAt = a.addedAt.slice(0, 40);
+    if (a.addedAt !== undefined) {
+      const added = parseIsoDate(a.addedAt);
+      if (!added || added.assumedUtc) {
+        problems.push({ file: path, message: `artifact ${i + 1}: addedAt ${JSON.stringify(String(a.addedAt).slice(0, 40))} is not an ISO 8601 date-time with a zone` });
+        continue;
+      }
+      ref.addedAt = String(a.addedAt);
+    }
     refs.push(ref);
     const html = (ref.kind === 'article' || ref.kind === 'snapshot') && /html/i.test(ref.mime);
     files.push({ ref, data: new Blob([got.payload as Uint8Array<ArrayBuffer>], { type: ref.mime }), path: `${String(w.file)}#${w.offset}`, ...(html ? { bytes: got.payload } : {}) });
@@ -128,7 +198,7 @@ async function readCapture(read: ReadWacz, path: string, pageId: string, problem
     pageId,
     url: String(raw.url),
     finalUrl: urlOk(raw.finalUrl) ? String(raw.finalUrl) : String(raw.url),
-    capturedAt: raw.capturedAt,
+    capturedAt: String(raw.capturedAt),
     browser: typeof raw['browser'] === 'string' ? (raw['browser'] as string).slice(0, 500) : '',
     extensionVersion: typeof raw.extensionVersion === 'string' ? raw.extensionVersion.slice(0, 100) : '',
     artifacts: refs,
@@ -146,9 +216,11 @@ async function readCapture(read: ReadWacz, path: string, pageId: string, problem
       Array.isArray(v) ? v.filter((h): h is [string, string] => Array.isArray(h) && h.length === 2 && typeof h[0] === 'string' && typeof h[1] === 'string').slice(0, 500) : [];
     for (const x of raw.exchanges.slice(0, 10_000)) {
       if (!isObj(x) || typeof x.url !== 'string' || typeof x.blobId !== 'string' || !blobs.has(x.blobId)) continue;
+      const xDate = x.date === undefined ? undefined : parseIsoDate(x.date);
+      if (xDate !== undefined && (!xDate || xDate.assumedUtc)) return bad(`an exchange's date ${JSON.stringify(String(x.date).slice(0, 40))} is not an ISO 8601 date-time with a zone`);
       exchanges.push({
         url: x.url.slice(0, 8000), method: typeof x.method === 'string' ? x.method.slice(0, 20) : 'GET',
-        date: typeof x.date === 'string' && !Number.isNaN(Date.parse(x.date)) ? x.date : record.capturedAt,
+        date: typeof x.date === 'string' ? x.date : record.capturedAt,
         status: Number.isInteger(x.status) ? (x.status as number) : 200, statusText: typeof x.statusText === 'string' ? x.statusText.slice(0, 200) : '',
         requestHeaders: pairs(x.requestHeaders), responseHeaders: pairs(x.responseHeaders), blobId: x.blobId, ...(x.main === true ? { main: true } : {}),
       });

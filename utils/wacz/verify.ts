@@ -12,9 +12,34 @@ import { BundleError } from '../bundle/errors';
 import { count, verifyBundle, type VerifyLine, type VerifyOptions, type VerifyReport } from '../bundle/verify';
 import { listArchive, type ByteSource } from './archive';
 import { checkRecords, readWacz } from './read';
-import { isSaqtaWacz, readSaqtaContents } from './saqta';
+import { isSaqtaWacz, readSaqtaContents, type SaqtaContents } from './saqta';
+import { cleanSavedHtml } from '../bundle/clean-html';
+
+/**
+ * Saved HTML in a Saqta WACZ that holds what could run or load (issue 25): import keeps it byte for byte (its hash is
+ * the proof) and cleans it each time it is shown, so verify says so as a warning, and the two agree.
+ */
+async function activeHtmlLines(contents: SaqtaContents, win: (Window & typeof globalThis) | undefined): Promise<VerifyLine[]> {
+  if (!win) return [{ level: 'warn', message: 'Saved HTML not checked for active content (no DOM given).' }];
+  const out: VerifyLine[] = [];
+  let checked = 0;
+  for (const a of contents.articles) {
+    for (const c of a.captures) {
+      for (const f of c.files) {
+        if ((f.ref.kind !== 'article' && f.ref.kind !== 'snapshot') || !/html/i.test(f.ref.mime)) continue;
+        checked++;
+        const r = cleanSavedHtml(f.ref.kind, f.bytes ? new TextDecoder().decode(f.bytes) : await f.data.text(), win);
+        if (r.removed.length) out.push({ level: 'warn', file: f.path, message: `The saved ${f.ref.kind} holds parts that could run or load (${r.removed.join(', ')}): Saqta keeps it as it is (its SHA-256 is the one its capture record lists) and cleans it each time it is shown; do not open it from the unzipped folder.` });
+      }
+    }
+  }
+  if (!out.length && checked) out.push({ level: 'ok', message: `${checked} saved HTML ${checked === 1 ? 'copy holds' : 'copies hold'} nothing that runs or loads.` });
+  return out;
+}
 
 export interface VerifyWaczOptions {
+  /** The DOM that checks saved HTML for active content (jsdom's in Node). */
+  window?: Window & typeof globalThis;
   /** More checks over the read package (utils/evidence/check.ts: signature and timestamps). */
   evidence?(read: Awaited<ReturnType<typeof readWacz>>): Promise<VerifyLine[]>;
 }
@@ -44,6 +69,7 @@ export async function verifyWacz(src: ByteSource, opts: VerifyWaczOptions = {}):
     problems.forEach(fail);
     const artifacts = contents.articles.reduce((s, a) => s + a.captures.reduce((t, c) => t + c.files.length, 0), 0);
     if (!problems.length) lines.push({ level: 'ok', file: 'annotations.jsonld', message: `${count(contents.claims.length, 'W3C Web Annotation')}, ${count(contents.articles.length, 'article')}; ${count(artifacts, 'saved artifact')} read from their WARC records with the SHA-256 their capture records list.` });
+    lines.push(...(await activeHtmlLines(contents, opts.window)));
     const ids = new Set(contents.articles.map((a) => a.page.id));
     for (const c of contents.claims) if (!c.pageId || !ids.has(c.pageId)) fail({ file: 'annotations.jsonld', message: `claim ${c.id} belongs to no article of the package` });
     let found = 0;
