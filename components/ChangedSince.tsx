@@ -7,7 +7,7 @@ import type { Annotation } from '../utils/annotation';
 import type { WatchApi } from '../utils/messages';
 import type { ClaimChange } from '../utils/watch/compare';
 import type { DiffOp } from '../utils/diff';
-import { formatDateTime } from './format-date';
+import { formatDate, formatDateTime } from './format-date';
 import './watch.css';
 
 type Status = WatchApi['watch.status']['res'];
@@ -16,9 +16,7 @@ type Status = WatchApi['watch.status']['res'];
 export function formatDay(iso: string): string {
   const lang = uiLang();
   const d = new Date(iso);
-  return lang === 'kk'
-    ? d.toLocaleDateString('kk', { year: 'numeric', month: '2-digit', day: '2-digit' })
-    : d.toLocaleDateString(lang, { day: 'numeric', month: 'long', year: 'numeric' });
+  return lang === 'kk' ? formatDate(iso) : d.toLocaleDateString(lang, { day: 'numeric', month: 'long', year: 'numeric' });
 }
 
 /** Words of a claim, before or after, with the changed ones marked. */

@@ -12,6 +12,7 @@ import type { Selection } from '../../utils/bundle/collect';
 import { VirtualList, type ListRow } from './VirtualList';
 import { TagsPanel } from './TagsPanel';
 import { DateField } from './DateField';
+import { formatDate } from '../../components/format-date';
 import { numberLocales } from '../../utils/format-bytes';
 
 /** Megabytes as a number in the interface language ("12,5"); the string around it names the unit. */
@@ -43,7 +44,8 @@ const ARTICLE_ROW = 58;
 const CLAIM_ROW = 54;
 type Row = { page?: PageRecord; claim?: Annotation; pageTitle?: string };
 
-const fmtDate = (iso?: string) => (iso ? new Date(iso).toLocaleDateString(uiLang(), { year: 'numeric', month: '2-digit', day: '2-digit' }) : '');
+/** Dates in the pattern the From/To filters take (components/format-date.ts). */
+const fmtDate = (iso?: string) => formatDate(iso);
 const hostOf = (url: string) => {
   try {
     return new URL(url).hostname;
