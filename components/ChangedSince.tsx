@@ -67,6 +67,12 @@ function ClaimDiff({ c }: { c: ClaimChange }) {
 export function ChangedSince({ pageId, tabId, annotations, compact = false }: { pageId: string | null; tabId: number; annotations: Annotation[]; compact?: boolean }) {
   const [status, setStatus] = useState<Status | null>(null);
   const [saving, setSaving] = useState<'idle' | 'saving' | 'saved' | { error: string }>('idle');
+  const [everyHours, setEveryHours] = useState<number | null>(null);
+  const watched = status?.watch.watched === 1;
+  // Watching on: say how often it checks, and that the site sees the reader's address each time.
+  useEffect(() => {
+    if (watched && everyHours === null) void send('watch.settings', {}).then((r) => r.ok && setEveryHours(r.value.settings.intervalHours));
+  }, [watched]);
 
   const load = useCallback(async () => {
     if (!pageId) return setStatus(null);
@@ -191,6 +197,11 @@ export function ChangedSince({ pageId, tabId, annotations, compact = false }: { 
         <span>
           {t('watchToggle')}
           {!compact && <span class="muted small" style={{ display: 'block' }}>{t('watchToggleHint')}</span>}
+          {watch.watched === 1 && everyHours !== null && (
+            <span class="muted small" style={{ display: 'block' }} data-testid="watch-on-hint">
+              {t('watchOnHint', [6, 12, 24, 48, 168].includes(everyHours) ? t(`watchEvery_${everyHours}`) : t('watchEveryHours', String(everyHours)))}
+            </span>
+          )}
           {lastCheck && watch.state !== 'gone' && watch.state !== 'blocked' && (
             <span class="muted small" style={{ display: 'block' }} data-testid="last-check">
               {t('watchLastCheck', [formatDateTime(lastCheck.at), last])}

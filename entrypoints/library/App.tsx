@@ -96,7 +96,8 @@ export function App() {
   useEffect(() => {
     if (!shown && list) setShown(true);
   }, [list]);
-  useEffect(() => onEvent(() => reload()), []);
+  // A save or import elsewhere: its article text joins the search index (cheap when nothing is new), then the lists reload.
+  useEffect(() => onEvent(() => void indexArticleTexts(db).catch(() => 0).then(() => reload())), []);
   useEffect(() => {
     if (!shown) return;
     void indexArticleTexts(db).then((n) => n && reload());
@@ -197,6 +198,8 @@ export function App() {
       setSummary(s);
       setStatus('');
       await send('library.imported', { pageIds: [] });
+      // The imported articles' text is searchable now, not after the library is reopened.
+      await indexArticleTexts(db);
       reload();
     } catch (err) {
       setStatus('');
@@ -417,14 +420,18 @@ export function App() {
                         <div class="title" dir="auto" lang={r.page.lang}>
                           {r.page.savedAt ? <a href={`reader.html?page=${encodeURIComponent(id)}`}>{r.page.title}</a> : <span>{r.page.title}</span>}
                         </div>
-                        <div class="meta muted">
+                        <div class="meta muted split">
+                          <span class="facts">
                           {r.page.siteName ?? hostOf(r.page.url)} · <ClaimCount db={db} pageId={id} version={cur.key} /> · {fmtDate(r.page.createdAt)}
-                          {r.page.savedAt ? ` · ${t('libSaved', [fmtDate(r.page.savedAt)])}` : ''} ·{' '}
+                          {r.page.savedAt ? ` · ${t('libSaved', [fmtDate(r.page.savedAt)])}` : ''} ·
+                          </span>
+                          <span class="links">
                           <a href={r.page.url} target="_blank" rel="noreferrer">{t('libLive')}</a> ·{' '}
                           <button type="button" class="link" onClick={() => exportArticleHtml(db, id, uiLang()).then((n) => setStatus(t('libExported', [n])))}>{t('libExportHtml')}</button>{' '}·{' '}
                           <button type="button" class="link" data-testid="export-article-wacz" disabled={!!progress} onClick={() => runExport({ kind: 'pages', pageIds: [id] }, r.page!.title)}>{t('libExportWacz')}</button>
 {' '}·{' '}
                           <button type="button" class="link" data-testid="open-timeline" onClick={() => setTimeline({ id, title: r.page!.title })}>{t('watchTimeline')}</button>
+                          </span>
                         </div>
                       </div>
                     ) : <div class="main muted">…</div>}

@@ -181,5 +181,239 @@ for (const lang of ['kk', 'en'] as const) {
       await options.screenshot({ path: shot('settings', lang, 1280), fullPage: true });
       await options.close();
     }, 300_000);
+
+    it('the evidence sheet: labels by MIME type, dates and units in the reader’s language, the zone once, whole fingerprint groups, no near-empty page, « » in Kazakh', async () => {
+      const reader = await open(`reader.html?page=${encodeURIComponent(pageId)}`, '[data-testid=claims] li');
+      await reader.waitForFunction(() => document.querySelectorAll('.evidence-sheet .ev-mark').length > 0);
+      await reader.waitForFunction(() => /[0-9A-F]{4}/.test(document.querySelector('.ev-fingerprint')?.textContent ?? ''));
+      await reader.emulateMedia({ media: 'print' });
+      const items = await reader.locator('.ev-artifacts li').allTextContents();
+      const css = items.find((x) => x.includes('text/css'));
+      expect(css, 'the sheet lists the page’s style sheet').toBeTruthy();
+      expect(css).toContain(lang === 'kk' ? 'Стиль кестесі (CSS)' : 'Style sheet (CSS)');
+      for (const item of items) {
+        const label = item.split(' · ')[0]!;
+        if (label === (lang === 'kk' ? 'Сурет' : 'Image')) expect(item, 'only images are called images').toMatch(/ · image\//);
+      }
+      // Units: one formatter, the reader's number format.
+      const sizes = items.map((x) => x.split(' · ')[1]!);
+      for (const size of sizes) expect(size).toMatch(lang === 'kk' ? /^\d+(,\d)?\u00a0(Б|КБ|МБ)$/ : /^\d+(\.\d)?\u00a0(B|KB|MB)$/);
+      // Local time: unambiguous, in the reader's pattern, the zone named once.
+      const local = (await reader.locator('.ev-record dd').nth(3).textContent())!;
+      expect(local).toMatch(lang === 'kk' ? /^\d\d\.\d\d\.\d{4}, \d\d:\d\d:\d\d UTC([+-]\d\d:\d\d)?$/ : /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC([+-]\d\d:\d\d)?$/);
+      expect(local.match(/UTC/g)).toHaveLength(1);
+      // Every group of the key's fingerprint on one line.
+      const groups = await reader.locator('.ev-fingerprint .ev-group').evaluateAll((els) => els.map((el) => el.getClientRects().length));
+      expect(groups).toHaveLength(16);
+      for (const lines of groups) expect(lines, 'a fingerprint group broken across lines').toBe(1);
+      // Quotation marks of the sheet's language.
+      const claims = (await reader.locator('.ev-claims').textContent())!;
+      expect(claims).toContain(lang === 'kk' ? '«' : '“');
+      expect(claims).not.toContain(lang === 'kk' ? '“' : '«');
+      await reader.emulateMedia({ media: null });
+      const pdf = artifactPath(`person-ui/sheet-check-${lang}.pdf`);
+      await reader.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true });
+      await reader.close();
+      const text = execFileSync('pdftotext', ['-layout', pdf, '-']).toString();
+      const pages = text.split('\f').filter((p) => p.trim());
+      // No page but the last is nearly empty (a forced break once left page 2 with a few lines).
+      const lines = pages.map((p) => p.split('\n').filter((l) => l.trim()).length);
+      for (const n of lines.slice(0, -1)) expect(n, `lines per page ${lines.join(', ')}`).toBeGreaterThan(lines[0]! * 0.6);
+      if (lang === 'kk') {
+        // «Жазба» is the note, and only the note: the capture record has its own word.
+        expect(text.toLowerCase().replace(/жазба:/g, '')).not.toContain('жазба');
+      }
+    });
+
+    it('the reader’s capture record: nothing cut, no scrollbars of its own, at 1280 and 900 px; the publication time names its zone', async () => {
+      for (const width of [1280, 900]) {
+        const reader = await open(`reader.html?page=${encodeURIComponent(pageId)}`, '[data-testid=claims] li', width);
+        await reader.getByTestId('capture').scrollIntoViewIfNeeded();
+        expect(await clipped(reader, '[data-testid=capture]'), `capture record at ${width}`).toEqual([]);
+        expect(await clipped(reader, '.side'), `side column at ${width}`).toEqual([]);
+        // The whole address (with its port) and the time are inside the column.
+        const inside = await reader.evaluate(() => {
+          const col = document.querySelector('[data-testid=capture]')!.getBoundingClientRect();
+          return [...document.querySelectorAll('[data-testid=capture] dd')].map((dd) => {
+            const r = dd.getBoundingClientRect();
+            return { text: dd.textContent, ok: r.left >= col.left - 1 && r.right <= col.right + 1 };
+          });
+        });
+        for (const dd of inside) expect(dd.ok, `${dd.text} inside the record`).toBe(true);
+        expect(inside[0]!.text).toBe(`${server.origin}/seed/index.html`);
+        const published = (await reader.locator('article header time').textContent())!;
+        expect(published).toMatch(lang === 'kk' ? /24\.06\.2026, 11:12 UTC\+05:00/ : /2026-06-24 11:12 UTC\+05:00/);
+        await reader.close();
+      }
+    });
+
+    it('the library: Cite/MD on screen beside a long quote, the row’s Timeline clickable at 900 px, the Tags table inside the page, one date pattern', async () => {
+      for (const width of [900, 1280]) {
+        const lib = await open('library.html', '[data-testid=articles] [data-page-id]', width);
+        const vw = await lib.evaluate(() => document.documentElement.clientWidth);
+        // The date a row shows is one the From filter takes back, typed as shown.
+        const meta = (await lib.locator('[data-testid=articles] .meta').first().textContent())!;
+        const shown = meta.match(lang === 'kk' ? /\d\d\.\d\d\.\d{4}/ : /\d{4}-\d\d-\d\d/)?.[0];
+        expect(shown, `a date in the filters’ pattern in “${meta}”`).toBeTruthy();
+        expect(meta).not.toMatch(lang === 'kk' ? /\d{4}-\d\d-\d\d/ : /\d\d?\/\d\d?\/\d{4}/);
+        await lib.getByTestId('filter-from').click();
+        await lib.keyboard.type(shown!);
+        await lib.keyboard.press('Enter');
+        await lib.locator('[data-testid=articles] [data-page-id]').waitFor();
+        expect(await lib.getByTestId('filter-from').getAttribute('aria-invalid')).toBe('false');
+        await lib.getByTestId('filter-from').click({ clickCount: 3 });
+        await lib.keyboard.press('Backspace');
+        // Timeline: a click on the link opens it.
+        await lib.locator('[data-testid=articles] [data-page-id]').first().getByTestId('open-timeline').click({ timeout: 5000 });
+        await lib.getByTestId('timeline').waitFor();
+        const timeline = (await lib.getByTestId('timeline').textContent())!;
+        expect(timeline).not.toMatch(/\b(article|resource|snapshot|raw|screenshot|image):/);
+        expect(timeline).toContain(lang === 'kk' ? 'Стиль кестесі (CSS) style.css' : 'Style sheet (CSS) style.css');
+        await lib.keyboard.press('Escape');
+        // Claims: every row's Cite and MD are on screen and take the click.
+        await lib.getByTestId('tab-claims').click();
+        await lib.locator('[data-testid=claims] [data-claim-id]').first().waitFor();
+        const cites = await lib.locator('[data-testid=claims] [data-claim-id]').evaluateAll((rows) =>
+          rows.map((row) => {
+            const md = row.querySelector('[data-testid=cite-md]')!.getBoundingClientRect();
+            const hit = document.elementFromPoint(md.left + md.width / 2, md.top + md.height / 2);
+            return { right: md.right, width: md.width, hit: !!hit?.closest('[data-testid=cite-md]') };
+          }),
+        );
+        expect(cites.length).toBeGreaterThanOrEqual(2);
+        for (const c of cites) {
+          expect(c.width).toBeGreaterThan(0);
+          expect(c.right, `MD inside ${vw} px`).toBeLessThanOrEqual(vw);
+          expect(c.hit, 'MD takes the click').toBe(true);
+        }
+        expect(await clipped(lib, '.filters')).toEqual([]);
+        // Tags: the table ends inside the page.
+        await lib.getByTestId('tab-tags').click();
+        await lib.getByTestId('tags').waitFor();
+        const table = await lib.getByTestId('tags').evaluate((el) => ({ right: el.getBoundingClientRect().right, scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+        expect(table.right, `Tags table at ${width}`).toBeLessThanOrEqual(table.client);
+        expect(table.scroll).toBeLessThanOrEqual(table.client);
+        await lib.close();
+      }
+    });
+
+    it('the toolbar: the quote preview ends in an ellipsis, × never on a row of its own, the citation the library gives', async () => {
+      await session.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `chrome-extension://${session.extensionId}` });
+      await article.bringToFront();
+      await article.reload({ waitUntil: 'load' });
+      await selectWithMouse(article, 'Сапар қарсаңында құқық қорғау ұйымдары', 1);
+      await clickControl(article, 'c-yellow');
+      await waitControl(article, 'delete');
+      const close = (await waitControl(article, 'close'))!;
+      const del = (await waitControl(article, 'delete'))!;
+      const first = (await waitControl(article, 'c-yellow'))!;
+      expect(Math.abs(del.y - first.y), 'the buttons on one row').toBeLessThan(2);
+      expect(close.y, '× above the buttons, beside the quote').toBeLessThan(first.y);
+      const clamp = await quoteStyle(article);
+      expect(clamp['-webkit-line-clamp']).toBe('2');
+      expect(clamp['overflow-y'] ?? clamp.overflow).toBe('hidden');
+      expect(parseFloat(clamp['font-size']!)).toBeGreaterThanOrEqual(13);
+      await clickControl(article, 'cite');
+      await waitControl(article, 'cite-text');
+      const ui = await uiText(article);
+      expect(ui).toContain('Мәншүк Асаутай');
+      expect(ui).toContain('https://news.example.kz/a/maqsat-kinalau-emes/33456789.html');
+      expect(ui).toContain(lang === 'kk' ? '24.06.2026' : 'June 24, 2026');
+      expect(ui).not.toMatch(/Not saved|сақталмаған/);
+      await article.keyboard.press('Escape');
+      // The library copies the same citation of that claim.
+      const lib = await open('library.html', '[data-testid=articles] [data-page-id]');
+      await lib.getByTestId('tab-claims').click();
+      const row = lib.locator('[data-testid=claims] [data-claim-id]').filter({ hasText: 'Сапар қарсаңында құқық қорғау ұйымдары' }).first();
+      await row.getByTestId('cite-text').click();
+      await row.locator('.cite-status').filter({ hasText: /./ }).waitFor();
+      const copied = await lib.evaluate(() => navigator.clipboard.readText());
+      await lib.close();
+      expect(copied).toContain('Мәншүк Асаутай');
+      const fold = (x: string) => x.replace(/\s+/g, ' ').trim();
+      expect(fold(ui)).toContain(fold(copied));
+    });
+
+    it('the popup: Save moves nothing below it; turning Watch on says how often and that the site sees your address; the ✓ comes from the toolbar icon', async () => {
+      const popup = await open(`popup.html?tab=${tabId}`, '[data-testid=copy-status]', 340, 600);
+      await popup.getByTestId('watch-toggle').waitFor();
+      const top = () => popup.getByTestId('watch-toggle').evaluate((el) => Math.round(el.getBoundingClientRect().top));
+      const before = await top();
+      await session.worker.evaluate((id) => chrome.action.setBadgeText({ tabId: id, text: '' }), tabId);
+      const started = Date.now();
+      await popup.getByTestId('save-page').click();
+      let badge = '';
+      while (badge !== '✓' && Date.now() - started < 60_000) badge = await session.worker.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId);
+      const tick = Date.now() - started;
+      console.log(`[person-ui] ${lang}: save ✓ on the toolbar icon after ${tick} ms (load ${(await import('node:os')).loadavg()[0]!.toFixed(2)})`);
+      expect(badge).toBe('✓');
+      const during = await top();
+      await popup.locator('[data-testid=screenshot-state][data-state=ok]').waitFor({ timeout: 90_000 });
+      const after = await top();
+      expect([during, after], 'the Watch switch stays where it was').toEqual([before, before]);
+      await popup.getByTestId('watch-toggle').click();
+      const hint = popup.getByTestId('watch-on-hint');
+      await hint.waitFor();
+      expect(await hint.textContent()).toMatch(lang === 'kk' ? /Тексеру жиілігі: .+IP/ : /Checked every .+IP address/);
+      await popup.screenshot({ path: shot('popup-watch-on', lang, 340) });
+      await popup.getByTestId('watch-toggle').click();
+      await popup.close();
+    }, 150_000);
+
+    it('Settings writes dates in the reader’s language', async () => {
+      const options = await open('options.html', '[data-testid=persisted]');
+      const text = (await options.locator('main').textContent())!;
+      expect(text).not.toMatch(/\d\d?\/\d\d?\/\d{4}|\b(AM|PM)\b/);
+      await options.close();
+    });
+
+    it('secondary text is at least 13 px with 4.5:1 contrast, light and dark', async () => {
+      const bad: string[] = [];
+      for (const scheme of ['light', 'dark'] as const) {
+        const lib = await open('library.html', '[data-testid=articles] [data-page-id]');
+        await lib.emulateMedia({ colorScheme: scheme });
+        bad.push(...(await smallOrFaint(lib, '[data-testid=articles] .meta, .filters label')));
+        await lib.getByTestId('tab-claims').click();
+        await lib.locator('[data-testid=claims] .chip').first().waitFor();
+        bad.push(...(await smallOrFaint(lib, '[data-testid=claims] .chip, [data-testid=claims] .meta, [data-testid=claims] .cite-buttons button')));
+        await lib.getByTestId('tab-articles').click();
+        await lib.getByTestId('open-timeline').first().click();
+        await lib.getByTestId('timeline-capture').first().waitFor();
+        bad.push(...(await smallOrFaint(lib, '[data-testid=timeline] .hash, [data-testid=timeline] .when')));
+        await lib.close();
+        const reader = await open(`reader.html?page=${encodeURIComponent(pageId)}`, '[data-testid=claims] li');
+        await reader.emulateMedia({ colorScheme: scheme });
+        bad.push(...(await smallOrFaint(reader, '.capture dt, .hash-label, .capture .small, .capture .muted, article .byline, article .site, .evidence-status .ev-small, .claim .small')));
+        await reader.close();
+        const panel = await open(`sidepanel.html?tab=${tabId}`, '[data-testid=claims] li', 400, 760);
+        await panel.emulateMedia({ colorScheme: scheme });
+        bad.push(...(await smallOrFaint(panel, '.claim .small, .claim .chip, .muted')));
+        await panel.close();
+      }
+      expect(bad).toEqual([]);
+    }, 120_000);
   });
+}
+
+/** The computed style of the toolbar's quote preview (inside the closed root: through the DevTools protocol). */
+async function quoteStyle(page: Page): Promise<Record<string, string>> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('DOM.enable');
+  await cdp.send('CSS.enable');
+  type N = { nodeId: number; localName?: string; attributes?: string[]; children?: N[]; shadowRoots?: N[] };
+  const { root } = (await cdp.send('DOM.getDocument', { depth: -1, pierce: true })) as { root: N };
+  const find = (n: N): N | null => {
+    const a = n.attributes ?? [];
+    for (let i = 0; i < a.length; i += 2) if (a[i] === 'class' && a[i + 1]!.split(' ').includes('quote') && n.localName === 'p') return n;
+    for (const c of [...(n.shadowRoots ?? []), ...(n.children ?? [])]) {
+      const f = find(c);
+      if (f) return f;
+    }
+    return null;
+  };
+  const node = find(root);
+  if (!node) throw new Error('no quote preview in the toolbar');
+  const { computedStyle } = (await cdp.send('CSS.getComputedStyleForNode', { nodeId: node.nodeId })) as { computedStyle: { name: string; value: string }[] };
+  await cdp.detach();
+  return Object.fromEntries(computedStyle.map((p) => [p.name, p.value]));
 }
