@@ -342,22 +342,28 @@ for (const lang of ['kk', 'en'] as const) {
     });
 
     it('the popup: Save moves nothing below it; turning Watch on says how often and that the site sees your address; the ✓ comes from the toolbar icon', async () => {
-      const popup = await open(`popup.html?tab=${tabId}`, '[data-testid=copy-status]', 340, 600);
+      // The first save of an article with a claim: nothing below Save moves.
+      const fresh = await session.context.newPage();
+      await fresh.goto(`${server.origin}/fixtures/readability/001/source.html`, { waitUntil: 'load' });
+      const freshTab = await tabIdOf(session, fresh);
+      await session.worker.evaluate((id) => chrome.tabs.sendMessage(id, { command: 'highlight-spans', spans: [{ start: 200, end: 260 }] }), freshTab);
+      const popup = await open(`popup.html?tab=${freshTab}`, '[data-testid=copy-status]', 340, 600);
       await popup.getByTestId('watch-toggle').waitFor();
       const top = () => popup.getByTestId('watch-toggle').evaluate((el) => Math.round(el.getBoundingClientRect().top));
       const before = await top();
-      await session.worker.evaluate((id) => chrome.action.setBadgeText({ tabId: id, text: '' }), tabId);
       const started = Date.now();
       await popup.getByTestId('save-page').click();
       let badge = '';
-      while (badge !== '✓' && Date.now() - started < 60_000) badge = await session.worker.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId);
+      while (badge !== '✓' && Date.now() - started < 60_000) badge = await session.worker.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), freshTab);
       const tick = Date.now() - started;
       console.log(`[person-ui] ${lang}: save ✓ on the toolbar icon after ${tick} ms (load ${(await import('node:os')).loadavg()[0]!.toFixed(2)})`);
       expect(badge).toBe('✓');
+      await popup.getByTestId('open-copy').waitFor();
       const during = await top();
       await popup.locator('[data-testid=screenshot-state][data-state=ok]').waitFor({ timeout: 90_000 });
       const after = await top();
       expect([during, after], 'the Watch switch stays where it was').toEqual([before, before]);
+      await popup.screenshot({ path: shot('popup-first-save', lang, 340) });
       await popup.getByTestId('watch-toggle').click();
       const hint = popup.getByTestId('watch-on-hint');
       await hint.waitFor();
@@ -368,7 +374,13 @@ for (const lang of ['kk', 'en'] as const) {
     }, 150_000);
 
     it('Settings writes dates in the reader’s language', async () => {
+      // An export gives Settings a date to show.
+      const lib = await open('library.html', '[data-testid=articles] [data-page-id]');
+      await Promise.all([lib.waitForEvent('download', { timeout: 60_000 }), lib.getByTestId('export-all').click()]);
+      await lib.close();
       const options = await open('options.html', '[data-testid=persisted]');
+      const last = (await options.getByTestId('last-export').textContent())!;
+      expect(last).toMatch(lang === 'kk' ? /\d\d\.\d\d\.\d{4}, \d\d:\d\d/ : /\d{4}-\d\d-\d\d \d\d:\d\d/);
       const text = (await options.locator('main').textContent())!;
       expect(text).not.toMatch(/\d\d?\/\d\d?\/\d{4}|\b(AM|PM)\b/);
       await options.close();
