@@ -98,6 +98,7 @@ for (const lang of ['kk', 'en'] as const) {
     let tabId: number;
     let pageId: string;
     let article: Page;
+    const exported = artifactPath(`person-ui/export-${lang}.wacz`);
     beforeAll(async () => {
       session = await launch({ lang });
       article = await session.context.newPage();
@@ -376,7 +377,8 @@ for (const lang of ['kk', 'en'] as const) {
     it('Settings writes dates in the reader’s language', async () => {
       // An export gives Settings a date to show.
       const lib = await open('library.html', '[data-testid=articles] [data-page-id]');
-      await Promise.all([lib.waitForEvent('download', { timeout: 60_000 }), lib.getByTestId('export-all').click()]);
+      const [download] = await Promise.all([lib.waitForEvent('download', { timeout: 60_000 }), lib.getByTestId('export-all').click()]);
+      await download.saveAs(exported);
       await lib.close();
       const options = await open('options.html', '[data-testid=persisted]');
       const last = (await options.getByTestId('last-export').textContent())!;
@@ -385,6 +387,26 @@ for (const lang of ['kk', 'en'] as const) {
       expect(text).not.toMatch(/\d\d?\/\d\d?\/\d{4}|\b(AM|PM)\b/);
       await options.close();
     });
+
+    it('after an import on a second browser, the article’s text is searchable at once (no reopening the library)', async () => {
+      const second = await launch({ lang });
+      try {
+        const lib = await second.openExtensionPage('library.html');
+        await lib.getByTestId('empty').waitFor();
+        // Import…, then the file, as a person picks it in the file dialog.
+        const [chooser] = await Promise.all([lib.waitForEvent('filechooser'), lib.getByText(lang === 'kk' ? 'Импорттау…' : 'Import…').click()]);
+        await chooser.setFiles(exported);
+        await lib.getByTestId('import-summary').waitFor({ timeout: 90_000 });
+        // A word of the article's text only (not its title, claims or tags).
+        await lib.getByTestId('search').click();
+        await lib.keyboard.type('Коштамен');
+        const results = lib.locator('[data-testid="search-results"][data-query="Коштамен"] li');
+        await results.first().waitFor({ timeout: 15_000 });
+        expect(await results.count()).toBeGreaterThan(0);
+      } finally {
+        await second.close();
+      }
+    }, 150_000);
 
     it('secondary text is at least 13 px with 4.5:1 contrast, light and dark', async () => {
       const bad: string[] = [];
