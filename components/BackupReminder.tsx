@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
-import { t, uiLang } from '../utils/ext/i18n';
+import { t } from '../utils/ext/i18n';
 import { send, onEvent } from '../utils/ext/client';
 import type { BackupStatus } from '../utils/backup';
+import { formatDate } from './format-date';
 
 /**
  * The backup reminder (popup, library): shown when claims have waited longer
@@ -16,7 +17,7 @@ export function BackupReminder({ onOpenLibrary }: { onOpenLibrary?: () => void }
     return onEvent(() => void load());
   }, []);
   if (!status?.due) return null;
-  const since = status.oldestUnexported ? new Date(status.oldestUnexported).toLocaleDateString(uiLang()) : '—';
+  const since = status.oldestUnexported ? formatDate(status.oldestUnexported) : '—';
   return (
     <div class="backup-reminder" role="status" data-testid="backup-reminder">
       <p>{t('backupDue', [String(status.unexported), since])}</p>

@@ -7,7 +7,7 @@ import type { Annotation } from '../utils/annotation';
 import type { WatchApi } from '../utils/messages';
 import type { ClaimChange } from '../utils/watch/compare';
 import type { DiffOp } from '../utils/diff';
-import { formatDateTime } from './format-date';
+import { formatDate, formatDateTime } from './format-date';
 import './watch.css';
 
 type Status = WatchApi['watch.status']['res'];
@@ -16,9 +16,7 @@ type Status = WatchApi['watch.status']['res'];
 export function formatDay(iso: string): string {
   const lang = uiLang();
   const d = new Date(iso);
-  return lang === 'kk'
-    ? d.toLocaleDateString('kk', { year: 'numeric', month: '2-digit', day: '2-digit' })
-    : d.toLocaleDateString(lang, { day: 'numeric', month: 'long', year: 'numeric' });
+  return lang === 'kk' ? formatDate(iso) : d.toLocaleDateString(lang, { day: 'numeric', month: 'long', year: 'numeric' });
 }
 
 /** Words of a claim, before or after, with the changed ones marked. */
@@ -69,6 +67,12 @@ function ClaimDiff({ c }: { c: ClaimChange }) {
 export function ChangedSince({ pageId, tabId, annotations, compact = false }: { pageId: string | null; tabId: number; annotations: Annotation[]; compact?: boolean }) {
   const [status, setStatus] = useState<Status | null>(null);
   const [saving, setSaving] = useState<'idle' | 'saving' | 'saved' | { error: string }>('idle');
+  const [everyHours, setEveryHours] = useState<number | null>(null);
+  const watched = status?.watch.watched === 1;
+  // Watching on: say how often it checks, and that the site sees the reader's address each time.
+  useEffect(() => {
+    if (watched && everyHours === null) void send('watch.settings', {}).then((r) => r.ok && setEveryHours(r.value.settings.intervalHours));
+  }, [watched]);
 
   const load = useCallback(async () => {
     if (!pageId) return setStatus(null);
@@ -193,6 +197,11 @@ export function ChangedSince({ pageId, tabId, annotations, compact = false }: { 
         <span>
           {t('watchToggle')}
           {!compact && <span class="muted small" style={{ display: 'block' }}>{t('watchToggleHint')}</span>}
+          {watch.watched === 1 && everyHours !== null && (
+            <span class="muted small" style={{ display: 'block' }} data-testid="watch-on-hint">
+              {t('watchOnHint', [6, 12, 24, 48, 168].includes(everyHours) ? t(`watchEvery_${everyHours}`) : t('watchEveryHours', String(everyHours)))}
+            </span>
+          )}
           {lastCheck && watch.state !== 'gone' && watch.state !== 'blocked' && (
             <span class="muted small" style={{ display: 'block' }} data-testid="last-check">
               {t('watchLastCheck', [formatDateTime(lastCheck.at), last])}

@@ -22,27 +22,32 @@ import { recordHash } from '../utils/evidence/record';
 import { utcText } from '../utils/evidence/time';
 import { markClaims } from './evidence-marks';
 import { dirForLang } from '../utils/extract/meta';
+import { formatDateTime } from './format-date';
+import { formatBytes } from './format-bytes';
+import { artifactLabelKey } from '../utils/artifact-label';
+import { quoteMarks } from '../utils/cite';
 import './evidence-sheet.css';
-
-const KIND_LABEL: Record<string, string> = {
-  article: 'artifactArticle',
-  snapshot: 'artifactSnapshot',
-  raw: 'artifactRaw',
-  screenshot: 'artifactScreenshot',
-  image: 'artifactImage',
-};
 
 export { utcText };
 
+/** The local time in the sheet's language, unambiguous, its zone named once ("05.12.2026, 04:10:29 UTC+05:00"). */
 function localText(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.valueOf())) return iso;
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  try {
-    return `${d.toLocaleString(uiLang(), { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' })} (${zone})`;
-  } catch {
-    return d.toString();
-  }
+  return formatDateTime(iso, false, { seconds: true, zone: true });
+}
+
+/** A fingerprint's 4-digit groups, none broken across lines. */
+function Groups({ text }: { text: string }) {
+  const groups = text.split(/\s+/);
+  return (
+    <>
+      {groups.map((g, i) => (
+        <>
+          <span class="ev-group">{g}</span>
+          {i < groups.length - 1 ? ' ' : ''}
+        </>
+      ))}
+    </>
+  );
 }
 
 /** The timestamp status of a capture, in words. */
@@ -63,10 +68,6 @@ function useFingerprint(): string | null {
     void send('evidence.status', {}).then((r) => setFp(r.ok ? r.value.fingerprintGrouped : null));
   }, []);
   return fp;
-}
-
-function kb(n: number): string {
-  return n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(2)} MB`;
 }
 
 /** Print-only evidence sheet of the capture shown in the reader. */
@@ -96,6 +97,8 @@ export function EvidenceSheet({ copy }: { copy: SavedCopy }) {
 }`;
   const lang = page.lang;
   const dir = dirForLang(lang, page.dir);
+  // The sheet's own quotation marks (« » in Kazakh and Russian), as in citations.
+  const [open, close] = quoteMarks(uiLang());
   return (
     <section class="evidence-sheet" aria-hidden="true" data-testid="evidence-sheet">
       <style>{pageCss}</style>
@@ -125,7 +128,7 @@ export function EvidenceSheet({ copy }: { copy: SavedCopy }) {
       <h2>{t('evidenceProofHeading')}</h2>
       <dl class="ev-record">
         <dt>{t('evidenceSheetKey')}</dt>
-        <dd class="ev-hash">{fingerprint ?? '—'}</dd>
+        <dd class="ev-hash ev-fingerprint">{fingerprint ? <Groups text={fingerprint} /> : '—'}</dd>
         <dt>{t('evidenceTimestamp')}</dt>
         <dd data-state={stamp.state}>{stamp.text}</dd>
       </dl>
@@ -134,7 +137,7 @@ export function EvidenceSheet({ copy }: { copy: SavedCopy }) {
       <ul class="ev-artifacts">
         {c.artifacts.map((a) => (
           <li key={a.blobId}>
-            <span class="ev-label">{t(KIND_LABEL[a.kind] ?? 'artifactImage')}</span> · {kb(a.size)} · {a.mime}
+            <span class="ev-label">{t(artifactLabelKey(a))}</span> · {formatBytes(a.size)} · {a.mime}
             {a.sourceUrl ? <div class="ev-small">{a.sourceUrl}</div> : null}
             <div class="ev-hash">SHA-256 {a.sha256}</div>
           </li>
@@ -148,9 +151,11 @@ export function EvidenceSheet({ copy }: { copy: SavedCopy }) {
           const num = marked.numbers.get(a.id);
           return (
             <li key={a.id} class="ev-claim" value={num?.n}>
-              <q lang={lang} dir={dir}>
+              {open}
+              <span lang={lang} dir={dir}>
                 {quoteOf(a)?.exact}
-              </q>
+              </span>
+              {close}
               {num && !num.found && <span class="ev-small"> ({t('readerOrphan')})</span>}
               {a.body.tags.length > 0 && (
                 <div>

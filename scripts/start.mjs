@@ -3,7 +3,7 @@
 // 127.0.0.1, and open Chromium with Saqta loaded on it. Without a display it
 // says so and explains how to load the build by hand.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,7 +51,19 @@ colours after "Highlight:" (or Alt+Shift+H) to mark it; Tag and Note are beside
 them. Saqta's icon is pinned to the toolbar: its popup saves the page (the badge
 turns ✓ when the copy is saved) and opens the side panel and the library.
 Close the browser window to stop.`);
-const stop = () => void server.close().then(() => process.exit(0));
+// The temporary profile goes with the browser: nothing of the session is left in the temp folder.
+const removeProfile = () => rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  try {
+    removeProfile();
+  } catch (err) {
+    console.error(`Could not remove the temporary profile ${profile}: ${err.message}`);
+  }
+  void server.close().then(() => process.exit(0));
+};
 browser.on('exit', stop);
 browser.on('error', (err) => {
   console.error(`Could not start ${chrome}: ${err.message}`);

@@ -8,6 +8,7 @@
  */
 import { quoteOf, type Annotation } from './annotation';
 import type { ArtifactKind, CaptureRecord, PageRecord } from './db';
+import { formatDate } from './format-date';
 
 export type CitationFormat = 'text' | 'markdown';
 
@@ -52,15 +53,23 @@ export function archiveLinkOf(capture: CaptureRecord | null | undefined): string
   return withLink?.archiveUrl || undefined;
 }
 
-export function citationSource(a: Annotation, page: PageRecord | null | undefined, capture: CaptureRecord | null | undefined): CitationSource {
+/** What the open page states about itself (the toolbar on a page not saved yet: utils/extract/meta.ts liveMetaOf). */
+export type LiveMeta = Partial<Pick<PageRecord, 'title' | 'siteName' | 'byline' | 'publishedTime' | 'canonicalUrl'>>;
+
+/**
+ * The one source of every citation (toolbar, side panel, reader, library):
+ * the saved page's facts, else what the open page states; the canonical URL
+ * when the page names one, else the captured address.
+ */
+export function citationSource(a: Annotation, page: PageRecord | null | undefined, capture: CaptureRecord | null | undefined, live: LiveMeta = {}): CitationSource {
   const art = capture ? HASH_ORDER.map((k) => capture.artifacts.find((x) => x.kind === k)).find((x) => !!x) : undefined;
   return {
     quote: quoteOf(a)?.exact ?? '',
-    title: page?.title ?? '',
-    site: page?.siteName || undefined,
-    author: page?.byline || undefined,
-    published: page?.publishedTime || undefined,
-    url: capture?.url ?? page?.url ?? a.target.source,
+    title: page?.title || live.title || '',
+    site: page?.siteName || live.siteName || undefined,
+    author: page?.byline || live.byline || undefined,
+    published: page?.publishedTime || live.publishedTime || undefined,
+    url: page?.canonicalUrl || live.canonicalUrl || capture?.url || page?.url || a.target.source,
     capturedAt: capture?.capturedAt,
     sha256: art?.sha256,
     hashOf: art?.kind,
@@ -81,7 +90,9 @@ export function citeDate(iso: string, lang: string): string {
   if (Number.isNaN(d.valueOf())) return iso;
   const dateOnly = /^\d{4}-\d\d-\d\d$/.test(iso);
   const offset = /([+-]\d\d:\d\d)$/.exec(iso)?.[1];
-  const opts: Intl.DateTimeFormatOptions = lang === 'kk' ? { year: 'numeric', month: '2-digit', day: '2-digit' } : { year: 'numeric', month: 'long', day: 'numeric' };
+  // Kazakh: the numeric date every Saqta view writes (utils/format-date.ts; ICUs differ on "kk").
+  if (lang === 'kk') return formatDate(iso, lang, dateOnly ? 'UTC' : offset ?? 'UTC');
+  const opts: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'long', day: 'numeric' };
   try {
     return d.toLocaleDateString(lang, { ...opts, timeZone: dateOnly ? 'UTC' : offset ?? 'UTC' });
   } catch {
@@ -106,8 +117,8 @@ export function citation(src: CitationSource, format: CitationFormat, lang: stri
     .join(', ');
   const url = md ? `<${src.url}>` : src.url;
   const proof: string[] = [];
+  // No capture: the citation says nothing of one (a pasted "not saved yet" would be wrong by the time it is read).
   if (src.capturedAt) proof.push(sub(labels.captured, utcStamp(src.capturedAt)));
-  else proof.push(labels.notSaved);
   if (src.sha256) {
     const kind = (src.hashOf && labels.kinds[src.hashOf]) || src.hashOf || '';
     proof.push(sub(labels.hash, kind, md ? `\`${src.sha256}\`` : src.sha256));
@@ -115,9 +126,9 @@ export function citation(src: CitationSource, format: CitationFormat, lang: stri
   if (src.archiveUrl) proof.push(sub(labels.archive, md ? `<${src.archiveUrl}>` : src.archiveUrl));
   if (md) {
     const quote = src.quote.split(/\r?\n/).map((l) => `> ${mdEscape(l)}`).join('\n');
-    return `${quote}\n\n— ${source ? `${source}. ` : ''}${url}  \n${proof.join('. ')}\n`;
+    return `${quote}\n\n— ${source ? `${source}. ` : ''}${url}${proof.length ? `  \n${proof.join('. ')}` : ''}\n`;
   }
-  return `${open}${src.quote}${close}\n— ${source ? `${source}. ` : ''}${url}\n${proof.join('. ')}\n`;
+  return `${open}${src.quote}${close}\n— ${source ? `${source}. ` : ''}${url}\n${proof.length ? `${proof.join('. ')}\n` : ''}`;
 }
 
 function mdEscape(s: string): string {

@@ -3,6 +3,7 @@ import { t } from '../../utils/ext/i18n';
 import { onEvent, send } from '../../utils/ext/client';
 import type { TeamStatus } from '../../utils/team/config';
 import { refusedText, teamFailureText } from './text';
+import { formatDateTime } from '../format-date';
 
 /** Team sync status (popup and settings): last sync, progress, failures, queue, refused parts. */
 export function TeamStatusLine({ compact = false }: { compact?: boolean }) {
@@ -31,7 +32,7 @@ export function TeamStatusLine({ compact = false }: { compact?: boolean }) {
   return (
     <div class="team-status" data-testid="team-status" aria-live="polite">
       <p data-testid="team-last-sync">
-        {status.lastSyncAt ? t('teamLastSync', new Date(status.lastSyncAt).toLocaleString()) : t('teamNeverSynced')}
+        {status.lastSyncAt ? t('teamLastSync', formatDateTime(status.lastSyncAt)) : t('teamNeverSynced')}
       </p>
       {status.running && p && (
         <p data-testid="team-progress">

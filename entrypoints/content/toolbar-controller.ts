@@ -8,6 +8,10 @@ import type { Annotation, AnnotationBody, Color } from '../../utils/annotation';
 import { send } from '../../utils/ext/client';
 import { t } from '../../utils/ext/i18n';
 import { citationText, copyText } from '../../utils/ext/cite';
+import { liveMetaOf } from '../../utils/extract/meta';
+
+/** On a live page, what it states about itself (author, date, canonical URL) fills a citation before it is saved. */
+const liveMeta = () => (/^https?:$/.test(location.protocol) ? liveMetaOf(document) : {});
 import { Toolbar, type Panel } from './toolbar';
 import { requestSave } from './save-hook';
 import { focusedFrame } from './frames';
@@ -52,7 +56,7 @@ export class ToolbarController {
         this.editing = null;
         this.selRange = null;
       },
-      citation: (claim, format) => citationText(claim, this.anchoring.page, this.anchoring.capture, format),
+      citation: (claim, format) => citationText(claim, this.anchoring.page, this.anchoring.capture, format, liveMeta()),
       cite: (claim, format) => void this.onCite(claim, format),
       copy: () => void this.onCopyColleague(),
     }, ui);
@@ -264,7 +268,7 @@ export class ToolbarController {
   }
 
   private async onCite(claim: Annotation, format: 'text' | 'markdown'): Promise<void> {
-    const ok = await copyText(citationText(claim, this.anchoring.page, this.anchoring.capture, format));
+    const ok = await copyText(citationText(claim, this.anchoring.page, this.anchoring.capture, format, liveMeta()));
     this.toolbar.toast(t(ok ? 'citeCopied' : 'citeCopyFailed'), false);
   }
 

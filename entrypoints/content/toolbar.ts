@@ -39,7 +39,9 @@ export type Panel = 'tag' | 'note' | 'cite';
 const CSS = `
 .tb, .toast { pointer-events: auto; position: fixed; font: 14px/1.4 system-ui, -apple-system, 'Segoe UI', 'Noto Sans', 'DejaVu Sans', sans-serif;
   color: #1b1f24; background: #fff; border: 1px solid #8c959f; border-radius: 8px; box-shadow: 0 4px 14px rgba(0,0,0,.22); }
-.tb { padding: 6px; width: max-content; max-width: min(440px, calc(100vw - 16px)); }
+.tb { padding: 6px; width: max-content; max-width: min(480px, calc(100vw - 16px)); }
+.head { display: flex; gap: 6px; align-items: flex-start; }
+.head .quote { flex: 1; min-width: 0; }
 .row { display: flex; gap: 4px; align-items: center; flex-wrap: wrap; }
 button { font: inherit; color: inherit; background: #f6f8fa; border: 1px solid #8c959f; border-radius: 6px; padding: 3px 8px; cursor: pointer; min-height: 28px; }
 button:hover { background: #eaeef2; }
@@ -59,8 +61,9 @@ textarea { min-height: 64px; resize: vertical; }
 [role=option] { padding: 2px 6px; border-radius: 4px; cursor: pointer; }
 [role=option][aria-selected="true"] { background: #0b5cad; color: #fff; }
 .toast { left: 50%; top: 16px; transform: translateX(-50%); padding: 8px 10px; display: flex; gap: 10px; align-items: center; }
-.cite { margin: 0; padding: 4px 6px; max-height: 9em; overflow: auto; white-space: pre-wrap; overflow-wrap: anywhere; font: 12px/1.4 ui-monospace, 'DejaVu Sans Mono', monospace; background: #f6f8fa; border: 1px solid #d0d7de; border-radius: 6px; }
-.quote { margin: 0 0 4px; color: #57606a; font-size: 12px; max-height: 3.6em; overflow: hidden; }
+.cite { margin: 0; padding: 4px 6px; max-height: 9em; overflow: auto; white-space: pre-wrap; overflow-wrap: anywhere; font: 13px/1.4 ui-monospace, 'DejaVu Sans Mono', monospace; background: #f6f8fa; border: 1px solid #d0d7de; border-radius: 6px; }
+/* The quote's first two lines, its cut marked with an ellipsis. */
+.quote { margin: 0 0 4px; color: #57606a; font-size: 13px; line-height: 1.4; display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 2; line-clamp: 2; overflow: hidden; overflow-wrap: anywhere; }
 .by { margin: 0 0 4px; font-weight: 600; } .note { margin: 4px 0; white-space: pre-wrap; } .chip.ro { padding: 0 8px; }
 @media (prefers-color-scheme: dark) {
   .tb, .toast { color: #e6e9ed; background: #1e2329; border-color: #5b6570; }
@@ -148,7 +151,7 @@ export class Toolbar {
       (!now && was && (keep || focus) ? bar.querySelector<HTMLElement>(`[data-k="${was}"]`) : null) ||
       (keep && bar.querySelector<HTMLElement>(`[data-k="${keep}"]`)) ||
       field ||
-      (focus ? bar.querySelector<HTMLElement>('button') : null);
+      (focus ? bar.querySelector<HTMLElement>('.row button') : null);
     if (target && (focus || keep || now)) target.focus();
   }
 
@@ -240,7 +243,9 @@ export class Toolbar {
     const edit = state.mode === 'edit' ? state : null;
     if (edit?.claim.author) return this.renderColleague(edit.claim);
     const bar = h('div', { class: 'tb', role: 'dialog', 'aria-label': t('hlToolbarLabel') });
-    if (edit) bar.append(h('p', { class: 'quote' }, edit.claim.target.selector.find((s) => s.type === 'TextQuoteSelector')?.exact ?? ''));
+    const close = h('button', { type: 'button', 'data-k': 'close', 'aria-label': t('hlClose'), title: t('hlClose'), onclick: () => this.hide() }, '×');
+    // Editing: × sits beside the quote, so it never wraps onto a row of its own under the buttons.
+    if (edit) bar.append(h('div', { class: 'head' }, h('p', { class: 'quote' }, edit.claim.target.selector.find((s) => s.type === 'TextQuoteSelector')?.exact ?? ''), close));
     const row = h('div', { class: 'row', role: 'toolbar', 'aria-label': t('hlToolbarLabel') });
     // The colour buttons are named (aria-label, tooltip); a visible word says what they do.
     if (!edit) row.append(h('span', { class: 'lbl', 'aria-hidden': 'true' }, t('hlPickColour')));
@@ -268,7 +273,7 @@ export class Toolbar {
       row.append(h('button', { type: 'button', 'data-k': 'cite', 'aria-expanded': String(edit.panel === 'cite'), title: t('citeCopy'), onclick: () => this.actions.openPanel('cite') }, t('citeButton')));
       row.append(h('button', { type: 'button', class: 'danger', 'data-k': 'delete', onclick: () => this.actions.remove() }, t('hlDelete')));
     }
-    row.append(h('button', { type: 'button', 'data-k': 'close', 'aria-label': t('hlClose'), title: t('hlClose'), onclick: () => this.hide() }, '×'));
+    if (!edit) row.append(close);
     bar.append(row);
     if (edit && edit.claim.body.tags.length) {
       const chips = h('ul', { class: 'chips', 'aria-label': t('tagsLabel') });

@@ -12,6 +12,7 @@ import type { Selection } from '../../utils/bundle/collect';
 import { VirtualList, type ListRow } from './VirtualList';
 import { TagsPanel } from './TagsPanel';
 import { DateField } from './DateField';
+import { formatDate } from '../../components/format-date';
 import { numberLocales } from '../../utils/format-bytes';
 
 /** Megabytes as a number in the interface language ("12,5"); the string around it names the unit. */
@@ -43,7 +44,8 @@ const ARTICLE_ROW = 58;
 const CLAIM_ROW = 54;
 type Row = { page?: PageRecord; claim?: Annotation; pageTitle?: string };
 
-const fmtDate = (iso?: string) => (iso ? new Date(iso).toLocaleDateString(uiLang(), { year: 'numeric', month: '2-digit', day: '2-digit' }) : '');
+/** Dates in the pattern the From/To filters take (components/format-date.ts). */
+const fmtDate = (iso?: string) => formatDate(iso);
 const hostOf = (url: string) => {
   try {
     return new URL(url).hostname;
@@ -94,7 +96,8 @@ export function App() {
   useEffect(() => {
     if (!shown && list) setShown(true);
   }, [list]);
-  useEffect(() => onEvent(() => reload()), []);
+  // A save or import elsewhere: its article text joins the search index (cheap when nothing is new), then the lists reload.
+  useEffect(() => onEvent(() => void indexArticleTexts(db).catch(() => 0).then(() => reload())), []);
   useEffect(() => {
     if (!shown) return;
     void indexArticleTexts(db).then((n) => n && reload());
@@ -195,6 +198,8 @@ export function App() {
       setSummary(s);
       setStatus('');
       await send('library.imported', { pageIds: [] });
+      // The imported articles' text is searchable now, not after the library is reopened.
+      await indexArticleTexts(db);
       reload();
     } catch (err) {
       setStatus('');
@@ -415,14 +420,18 @@ export function App() {
                         <div class="title" dir="auto" lang={r.page.lang}>
                           {r.page.savedAt ? <a href={`reader.html?page=${encodeURIComponent(id)}`}>{r.page.title}</a> : <span>{r.page.title}</span>}
                         </div>
-                        <div class="meta muted">
+                        <div class="meta muted split">
+                          <span class="facts">
                           {r.page.siteName ?? hostOf(r.page.url)} · <ClaimCount db={db} pageId={id} version={cur.key} /> · {fmtDate(r.page.createdAt)}
-                          {r.page.savedAt ? ` · ${t('libSaved', [fmtDate(r.page.savedAt)])}` : ''} ·{' '}
+                          {r.page.savedAt ? ` · ${t('libSaved', [fmtDate(r.page.savedAt)])}` : ''} ·
+                          </span>
+                          <span class="links">
                           <a href={r.page.url} target="_blank" rel="noreferrer">{t('libLive')}</a> ·{' '}
                           <button type="button" class="link" onClick={() => exportArticleHtml(db, id, uiLang()).then((n) => setStatus(t('libExported', [n])))}>{t('libExportHtml')}</button>{' '}·{' '}
                           <button type="button" class="link" data-testid="export-article-wacz" aria-disabled={!!progress} onClick={() => !progress && runExport({ kind: 'pages', pageIds: [id] }, r.page!.title)}>{t('libExportWacz')}</button>
 {' '}·{' '}
                           <button type="button" class="link" data-testid="open-timeline" onClick={() => setTimeline({ id, title: r.page!.title })}>{t('watchTimeline')}</button>
+                          </span>
                         </div>
                       </div>
                     ) : <div class="main muted">…</div>}

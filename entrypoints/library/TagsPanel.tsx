@@ -78,7 +78,7 @@ export function TagsPanel(props: { tags: (TagRecord & { count: number })[]; onCh
                 {props.tags.filter((o) => o.id !== tag.id).map((o) => <option value={o.name}>{o.name}</option>)}
               </select>
             </td>
-            <td class="nowrap">
+            <td class="tag-actions">
               {props.onByArticle && <><button type="button" data-testid="tag-by-article" onClick={() => props.onByArticle!(tag.name)}>{t('libGroupByArticle')}</button>{' '}</>}
               <button type="button" onClick={() => props.onExport(tag.name)}>{t('libExportTag')}</button>{' '}
               <button type="button" class="danger" disabled={!!busy} onClick={() => {

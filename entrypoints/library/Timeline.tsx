@@ -3,6 +3,7 @@ import { t } from '../../utils/ext/i18n';
 import { onEvent, send } from '../../utils/ext/client';
 import { errorText } from '../../utils/ext/errors';
 import { formatDateTime } from '../../components/format-date';
+import { artifactLabelKey } from '../../utils/artifact-label';
 import type { TimelineEntry } from '../../utils/store/watch';
 import { ScreenshotStatus } from '../../components/ScreenshotStatus';
 import type { CheckRecord } from '../../utils/watch/record';
@@ -20,6 +21,17 @@ const host = (url: string) => {
 const utc = (iso: string) => iso.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC');
 
 /** What a check found, in words: "451 from example.kz", "connection reset", "changed: 3 paragraphs…". */
+/** What a saved file is, in words, and which file (its name in the page's address): "Style sheet (CSS) style.css". */
+function artifactName(a: { kind: string; mime: string; sourceUrl?: string }): string {
+  let file = '';
+  try {
+    file = a.sourceUrl ? decodeURIComponent(new URL(a.sourceUrl).pathname.split('/').filter(Boolean).pop() ?? '') : '';
+  } catch {
+    file = '';
+  }
+  return file ? `${t(artifactLabelKey(a))} ${file}` : t(artifactLabelKey(a));
+}
+
 export function checkText(c: CheckRecord): string {
   if (c.outcome === 'blocked' && !c.httpStatus) return t(`watchErr_${c.errorClass ?? 'other'}`);
   if (c.outcome === 'blocked' || c.outcome === 'gone') return `${t(`watchOutcome_${c.outcome}`)} — ${t('watchHttp', String(c.httpStatus))} ${host(c.finalUrl ?? c.url)}`;
@@ -89,7 +101,7 @@ export function Timeline({ pageId, title, onClose }: { pageId: string; title: st
               {e.capture.artifacts
                 .filter((a) => a.kind !== 'image')
                 .map((a) => (
-                  <p class="hash">{t('watchArtifactHash', [a.kind, a.sha256])}</p>
+                  <p class="hash">{t('watchArtifactHash', [artifactName(a), a.sha256])}</p>
                 ))}
             </li>
           ) : (

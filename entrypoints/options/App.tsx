@@ -6,6 +6,7 @@ import type { Api } from '../../utils/messages';
 import type { BackupStatus } from '../../utils/backup';
 import { MAX_REMINDER_DAYS } from '../../utils/backup';
 import { formatBytes } from '../../components/format-bytes';
+import { formatDateTime } from '../../components/format-date';
 import { EvidenceSettings } from './EvidenceSettings';
 import { TeamSettings } from '../../components/team/TeamSettings';
 import { WatchSettings } from './WatchSettings';
@@ -87,7 +88,7 @@ function BackupSettings() {
       {backup && (
         <>
           <p data-testid="last-export">
-            {backup.lastExportAt ? t('backupLastExport', new Date(backup.lastExportAt).toLocaleString()) : t('backupNeverExported')}
+            {backup.lastExportAt ? t('backupLastExport', formatDateTime(backup.lastExportAt)) : t('backupNeverExported')}
           </p>
           <p data-testid="unexported">{t('backupUnexported', String(backup.unexported))}</p>
           <form onSubmit={(e) => void save(e)}>

@@ -57,8 +57,13 @@ export function SaveControls({ tabId, view }: { tabId: number; view: PageView })
         <button type="button" class="primary" data-testid="save-page" aria-disabled={state.kind === 'saving'} aria-busy={state.kind === 'saving'} onClick={() => void (state.kind !== 'saving' && save())}>
           {view.capture ? t('saveAgainButton') : t('saveButton')}
         </button>
-        {view.capture && (
+        {view.capture ? (
           <button type="button" data-testid="open-copy" onClick={open}>
+            {t('openSavedCopy')}
+          </button>
+        ) : (
+          // Its place is kept before the first save: the button that comes with the copy pushes nothing (Watch) down.
+          <button type="button" class="slot" aria-hidden="true" tabIndex={-1} disabled>
             {t('openSavedCopy')}
           </button>
         )}

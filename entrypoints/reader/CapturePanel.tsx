@@ -4,7 +4,7 @@ import { withPolicy } from '../../utils/snapshot/policy';
 import { formatDateTime } from '../../components/format-date';
 import { formatBytes } from '../../components/format-bytes';
 import type { SavedCopy } from '../../components/saved-copy';
-import type { ArtifactKind } from '../../utils/db';
+import { artifactLabelKey } from '../../utils/artifact-label';
 import { utcStamp } from '../../utils/cite';
 import { ScreenshotStatus } from '../../components/ScreenshotStatus';
 
@@ -34,23 +34,22 @@ function Hash({ hex, testId }: { hex: string; testId: string }) {
   );
 }
 
-/** A capture time in the reader's language, and in UTC (what proofs quote). */
+/** A capture time in the reader's language and zone (named), and in UTC (what proofs quote) when the zone is another. */
 export function CaptureTime({ iso }: { iso: string }) {
+  const local = formatDateTime(iso, false, { zone: true });
   return (
     <time dateTime={iso}>
-      {formatDateTime(iso)} <span class="utc">({utcStamp(iso)})</span>
+      <span class="local">{local}</span>
+      {!local.endsWith(' UTC') && (
+        <>
+          {' '}
+          <span class="utc">({utcStamp(iso)})</span>
+        </>
+      )}
     </time>
   );
 }
 
-const LABEL: Record<ArtifactKind, string> = {
-  article: 'artifactArticle',
-  snapshot: 'artifactSnapshot',
-  raw: 'artifactRaw',
-  screenshot: 'artifactScreenshot',
-  image: 'artifactImage',
-  resource: 'artifactResource',
-};
 const EXT: Record<string, string> = { 'text/html': 'html', 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp', 'image/svg+xml': 'svg' };
 
 
@@ -142,7 +141,7 @@ export function CapturePanel({ copy }: { copy: SavedCopy }) {
             const url = copy.urls.get(a.blobId);
             return (
               <li key={a.blobId} data-kind={a.kind}>
-                <span>{t(LABEL[a.kind])}</span> <span class="muted">{formatBytes(a.size)}</span>
+                <span>{t(artifactLabelKey(a))}</span> <span class="muted">{formatBytes(a.size)}</span>
                 {url && a.kind !== 'image' && a.kind !== 'article' && (
                   <>
                     {' '}

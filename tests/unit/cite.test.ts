@@ -55,13 +55,26 @@ describe('citations', () => {
     expect(citation(citationSource(claim, page, capture), 'text', 'ru', labels).startsWith('«')).toBe(true);
   });
 
-  it('a page never saved says so instead of a time and hash; an archive link is added when a capture has one', () => {
+  it('a page never saved: no capture time or hash, and no "not saved yet" pasted into the draft; an archive link is added when a capture has one', () => {
     const text = citation(citationSource(claim, page, null), 'text', 'en', labels);
     expect(text).toContain('https://news.example/a?utm_source=x');
-    expect(text).toContain('Not saved in Saqta yet');
+    expect(text).not.toContain('Not saved in Saqta yet');
+    expect(text).toBe('“The minister *denied* it”\n— Budget [draft], Example News, A. Writer, published June 24, 2026. https://news.example/a?utm_source=x\n');
     expect(text).not.toContain('SHA-256');
     expect(archiveLinkOf(capture)).toBeUndefined();
     const archived = { ...capture, archiveUrl: 'https://archive.example/wacz#x' };
     expect(citation(citationSource(claim, page, archived), 'text', 'en', labels)).toContain('Archived copy: https://archive.example/wacz#x');
+  });
+
+  it('the canonical URL, and on a page not saved yet the author, date and canonical URL the page states', () => {
+    const withCanonical = { ...page, canonicalUrl: 'https://news.example/canonical' } as PageRecord;
+    expect(citation(citationSource(claim, withCanonical, capture), 'text', 'en', labels)).toContain('https://news.example/canonical\n');
+    const bare = { id: 'p1', url: 'https://news.example/a?utm_source=x', title: 'Budget [draft]' } as PageRecord;
+    const live = { byline: 'A. Writer', publishedTime: '2026-06-24T11:12:00+05:00', canonicalUrl: 'https://news.example/a', siteName: 'Example News' };
+    expect(citation(citationSource(claim, bare, null, live), 'text', 'en', labels)).toBe(
+      '“The minister *denied* it”\n— Budget [draft], Example News, A. Writer, published June 24, 2026. https://news.example/a\n',
+    );
+    // The toolbar (live) and the library (saved) give the same citation of a saved page.
+    expect(citation(citationSource(claim, page, capture, live), 'text', 'en', labels)).toBe(citation(citationSource(claim, page, capture), 'text', 'en', labels));
   });
 });

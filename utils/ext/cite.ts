@@ -5,7 +5,7 @@
  */
 import type { Annotation } from '../annotation';
 import type { CaptureRecord, PageRecord } from '../db';
-import { citation, citationSource, type CitationFormat, type CitationLabels } from '../cite';
+import { citation, citationSource, type CitationFormat, type CitationLabels, type LiveMeta } from '../cite';
 import { t, uiLang } from './i18n';
 
 export function citationLabels(): CitationLabels {
@@ -19,8 +19,9 @@ export function citationLabels(): CitationLabels {
   };
 }
 
-export function citationText(a: Annotation, page: PageRecord | null | undefined, capture: CaptureRecord | null | undefined, format: CitationFormat): string {
-  return citation(citationSource(a, page, capture), format, uiLang(), citationLabels());
+/** The one citation builder of every view; `live`: what the open page states (the toolbar on a live page). */
+export function citationText(a: Annotation, page: PageRecord | null | undefined, capture: CaptureRecord | null | undefined, format: CitationFormat, live?: LiveMeta): string {
+  return citation(citationSource(a, page, capture, live), format, uiLang(), citationLabels());
 }
 
 /** Put text on the clipboard (a person's click is the gesture it needs). */

@@ -83,3 +83,35 @@ export function dirForLang(lang?: string, stated?: 'ltr' | 'rtl'): 'ltr' | 'rtl'
   if (stated) return stated;
   return lang && RTL_LANGS.test(lang) ? 'rtl' : 'ltr';
 }
+
+/** The author a page names: meta author, article:author (a name, not a URL), JSON-LD author, rel=author. */
+export function authorOf(doc: Document): string | undefined {
+  const notUrl = (s: string | undefined) => (s && !/^https?:\/\//i.test(s) ? s : undefined);
+  const fromLd = () => {
+    for (const item of jsonLd(doc)) {
+      const a = item.author as unknown;
+      const list = Array.isArray(a) ? a : [a];
+      const names = list.map((x) => (typeof x === 'string' ? x : x && typeof x === 'object' ? (x as { name?: unknown }).name : undefined)).filter((x): x is string => typeof x === 'string' && !!x.trim());
+      if (names.length) return names.join(', ');
+    }
+    return undefined;
+  };
+  return (
+    notUrl(metaContent(doc, 'meta[name="author" i]')) ||
+    notUrl(metaContent(doc, 'meta[property="article:author" i]')) ||
+    fromLd() ||
+    doc.querySelector('[rel~="author" i]')?.textContent?.replace(/\s+/g, ' ').trim() ||
+    undefined
+  );
+}
+
+/** What an open page states about itself, for a citation before it is saved. */
+export function liveMetaOf(doc: Document): { title?: string; siteName?: string; byline?: string; publishedTime?: string; canonicalUrl?: string } {
+  return {
+    title: doc.title.trim() || undefined,
+    siteName: metaContent(doc, 'meta[property="og:site_name" i]'),
+    byline: authorOf(doc),
+    publishedTime: publishedTimeOf(doc),
+    canonicalUrl: canonicalOf(doc) ?? undefined,
+  };
+}
