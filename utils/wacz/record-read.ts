@@ -206,7 +206,8 @@ export async function readCheckedRecord(range: ByteSource, offset: number, lengt
     if (holds === 'unknown') throw new RecordError(`has a ${name} in a form Saqta cannot check (${JSON.stringify(value.slice(0, 80))})`, 'digest');
     if (!holds) throw new RecordError(`has a ${what} whose ${/^sha-?1:/i.test(value) ? 'SHA-1' : 'SHA-256'} is not its ${name}: the record was changed`, 'digest');
   };
-  check('WARC-Payload-Digest', record.warcPayloadDigest, payload, 'payload');
+  // A revisit record's WARC-Payload-Digest is the digest of the payload it revisits (WARC 1.1 §6.7), not of its own.
+  if (record.warcType !== 'revisit') check('WARC-Payload-Digest', record.warcPayloadDigest, payload, 'payload');
   check('WARC-Block-Digest', record.warcHeader('WARC-Block-Digest'), block, 'block (HTTP headers and body)');
   return { record, payload, length: bytes.length };
 }

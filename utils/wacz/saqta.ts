@@ -100,7 +100,8 @@ async function checkCaptureAgainstWarc(read: ReadWacz, raw: Record<string, unkno
   let meta: unknown;
   let date: number;
   try {
-    const got = await readRecord(warc.range, Number(e.offset), Number(e.length), read);
+    // The record as checkRecords already read it (same bytes), else read now.
+    const got = read.records?.get(recordKey(`archive/${e.filename}`, Number(e.offset), Number(e.length))) ?? (await readRecord(warc.range, Number(e.offset), Number(e.length), read));
     date = Date.parse(got.record.warcDate ?? '');
     meta = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(got.payload));
   } catch (err) {
