@@ -18,6 +18,7 @@ import type { ConnectionResult } from './team/connection';
 import type { SyncReport } from './team/sync';
 import type { CheckRecord, WatchRecord } from './watch/record';
 import type { TimelineEntry } from './store/watch';
+import type { PdfApi } from './pdf/api';
 
 export type ErrorCode =
   | 'bad-request'
@@ -261,7 +262,7 @@ export interface WatchApi {
   'watch.checks': { req: { pageId: string }; res: { checks: CheckRecord[] } };
 }
 
-export interface Api extends CoreApi, HighlightApi, SaveApi, LibraryApi, SettingsApi, EvidenceApi, TeamApi, WatchApi {}
+export interface Api extends CoreApi, HighlightApi, SaveApi, LibraryApi, SettingsApi, EvidenceApi, TeamApi, WatchApi, PdfApi {}
 
 export type RequestType = keyof Api;
 export type Request<K extends RequestType = RequestType> = K extends RequestType

@@ -25,6 +25,8 @@ import {
 import { listTags } from '../store/tags';
 import { errorNames, errorResult } from './errors';
 import { watchHandlers, type WatchDeps } from './watch';
+import { pdfHandlers } from './pdf';
+import type { PdfHost } from '../pdf/api';
 export { errorResult } from './errors';
 import type { PageView } from '../messages';
 import type { PageRecord } from '../db';
@@ -47,6 +49,8 @@ export interface HandlerDeps {
   team?: TeamHost;
   /** Watching: fetch/extract/notify bridge and watch settings. Absent in tests that do not watch. */
   watch?: WatchDeps;
+  /** PDFs: bytes held from navigations, refetching, letting a URL through (utils/ext/pdf-open.ts). Absent in tests without PDFs. */
+  pdf?: PdfHost;
 }
 
 export type Handler<K extends RequestType> = (req: Request<K>, deps: HandlerDeps) => Promise<Result<Api[K]['res']>>;
@@ -141,6 +145,7 @@ const handlers: Handlers = {
   ...evidenceHandlers,
   ...teamHandlers,
   ...watchHandlers,
+  ...pdfHandlers,
 };
 
 export async function handle(msg: unknown, deps: HandlerDeps): Promise<Result<unknown>> {
