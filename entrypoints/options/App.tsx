@@ -9,6 +9,7 @@ import { formatBytes } from '../../components/format-bytes';
 import { EvidenceSettings } from './EvidenceSettings';
 import { TeamSettings } from '../../components/team/TeamSettings';
 import { WatchSettings } from './WatchSettings';
+import { PdfSettings } from './PdfSettings';
 
 type Status = Api['storage.status']['res'];
 
@@ -49,6 +50,7 @@ export function App() {
       <EvidenceSettings />
       <TeamSettings />
       <WatchSettings />
+      <PdfSettings />
       <section aria-labelledby="keys-h">
         <h2 id="keys-h">{t('shortcutsHeading')}</h2>
         <p>{t('shortcutsHelp')}</p>
