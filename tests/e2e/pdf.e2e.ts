@@ -52,9 +52,21 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** What each viewer tab asked for once it was Saqta's page, and what the browser refused it (CSP). */
+const viewerRequests = new Map<Page, string[]>();
+const cspErrors: string[] = [];
+
 /** Go to a PDF's address as a person does (typed URL): it lands in Saqta's viewer. */
 async function openPdf(path: string): Promise<Page> {
   const page = await session.context.newPage();
+  const log: string[] = [];
+  viewerRequests.set(page, log);
+  page.on('request', (r) => {
+    if (page.url().startsWith('chrome-extension://')) log.push(r.url());
+  });
+  page.on('console', (m) => {
+    if (/Content.Security.Policy|Refused to/i.test(m.text())) cspErrors.push(m.text());
+  });
   await page.goto(`${server.origin}${path}`, { waitUntil: 'commit' }).catch(() => undefined);
   await page.waitForURL((u) => u.href.startsWith(`chrome-extension://${session.extensionId}/pdf.html`), { timeout: 15_000, waitUntil: 'commit' });
   await page.waitForSelector('#pdf-doc[data-state]', { timeout: 20_000 });
@@ -166,6 +178,12 @@ describe('PDFs in Saqta’s viewer (Chromium)', () => {
     // The first page is painted (a canvas with ink on it).
     await viewer.waitForSelector('.pdf-page[data-page-number="1"][data-painted="true"]');
     await viewer.screenshot({ path: artifactPath('pdf-viewer.png') });
+    // PDF.js's worker, character maps and fonts come from the extension; the page reaches no server
+    // (the bytes came through the background), and its strict CSP refused nothing PDF.js needed.
+    const asked = viewerRequests.get(viewer)!;
+    expect(asked.some((u) => u.endsWith('/pdfjs/pdf.worker.min.mjs'))).toBe(true);
+    expect(asked.filter((u) => !u.startsWith(`chrome-extension://${session.extensionId}/`))).toEqual([]);
+    expect(cspErrors).toEqual([]);
   });
 
   it('a claim with a tag and a note on page 2', async () => {

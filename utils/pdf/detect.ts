@@ -77,13 +77,29 @@ export function viewerParams(search: string): { file: string | null; held: strin
 /** Rule ids Saqta owns in Chrome's session rules (1–9: PDF opening). */
 export const PDF_RULE_IDS = [1, 2, 3];
 
+interface HeaderCondition {
+  header: string;
+  values?: string[];
+}
+
+/** The part of a declarativeNetRequest rule Saqta writes (the platform's type, without the platform). */
+export interface DnrRule {
+  id: number;
+  priority: number;
+  action: { type: 'redirect' | 'allow'; redirect?: { regexSubstitution: string } };
+  condition: {
+    regexFilter?: string;
+    urlFilter?: string;
+    resourceTypes: 'main_frame'[];
+    responseHeaders?: HeaderCondition[];
+    excludedResponseHeaders?: HeaderCondition[];
+  };
+}
+
 /** Chrome's declarativeNetRequest rules (Chrome ≥ 128: `responseHeaders`) that send PDFs to the viewer. */
-export function pdfRedirectRules(viewer: string): chrome.declarativeNetRequest.Rule[] {
-  const redirect = {
-    type: 'redirect',
-    redirect: { regexSubstitution: `${viewer}?file=\\0` },
-  } as chrome.declarativeNetRequest.RuleAction;
-  const base = { regexFilter: '^https?://.*', resourceTypes: ['main_frame'] as chrome.declarativeNetRequest.ResourceType[] };
+export function pdfRedirectRules(viewer: string): DnrRule[] {
+  const redirect: DnrRule['action'] = { type: 'redirect', redirect: { regexSubstitution: `${viewer}?file=\\0` } };
+  const base = { regexFilter: '^https?://.*', resourceTypes: ['main_frame' as const] };
   return [
     {
       id: 1,
@@ -113,6 +129,6 @@ export function pdfRedirectRules(viewer: string): chrome.declarativeNetRequest.R
         responseHeaders: [{ header: 'content-disposition', values: ['*.pdf', '*.pdf"*', '*.pdf;*', '*.PDF', '*.PDF"*', '*.PDF;*'] }],
         excludedResponseHeaders: [{ header: 'content-type', values: ['text/*', 'image/*', 'application/json*', 'application/zip*'] }],
       },
-    } as chrome.declarativeNetRequest.Rule,
+    },
   ];
 }
