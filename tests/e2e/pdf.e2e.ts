@@ -132,7 +132,6 @@ async function selectAcross(page: Page, fromPage: number, from: string, toPage: 
   await page.mouse.click(end.x, end.y);
   await page.keyboard.up('Shift');
   const got = await page.evaluate(() => document.getSelection()?.toString() ?? '');
-  if (process.env.PDF_DEBUG) console.log('SELECT', JSON.stringify({ start, end, got }));
   return got;
 }
 
