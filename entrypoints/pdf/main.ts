@@ -23,6 +23,28 @@ import { onSaveRequested } from '../content/save-hook';
 import { HighlightMarks } from '../reader/marks';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { openPdf, type OpenedPdf } from './document';
+import { blobOf } from '../../components/saved-copy';
+
+/**
+ * A saved PDF (`?saved=<pageId>[&capture=<id>]`: the reader page and the library send saved PDFs
+ * here): its stored bytes and the exchange they came in, read from the extension's own database.
+ */
+async function savedSource(pageId: string, captureId: string | null): Promise<{ source: PdfBytes; file: string } | string> {
+  const list = await send('save.captures', { pageId });
+  if (!list.ok) return list.error.message;
+  const capture = list.value.captures.find((c) => c.id === captureId) ?? list.value.captures.find((c) => c.notes?.pdf);
+  const ref = capture?.artifacts.find((a) => a.kind === 'raw' && a.mime === 'application/pdf');
+  const blob = ref ? await blobOf(ref.blobId) : undefined;
+  if (!capture || !blob) return t('pdfNoFile');
+  const main = capture.exchanges?.find((x) => x.main);
+  const source: PdfBytes = {
+    url: capture.url,
+    data: toBase64(new Uint8Array(await blob.arrayBuffer())),
+    http: { url: main?.url ?? capture.finalUrl, status: main?.status ?? 200, statusText: main?.statusText ?? '', headers: main?.responseHeaders ?? [], requestHeaders: main?.requestHeaders ?? [], date: main?.date ?? capture.capturedAt },
+    source: capture.notes?.pdf?.source ?? 'refetched',
+  };
+  return { source, file: capture.url };
+}
 
 const pageContext: HighlighterContext = {
   addEventListener: (target, type, handler, options) => target.addEventListener(type, handler, options),
@@ -57,7 +79,12 @@ async function main(): Promise<void> {
   // Shown inside another page's frame: refuse (this page is web-accessible so Chrome can redirect to it).
   if (window.top !== window) return say(t('pdfFramed'), true);
 
-  const { file, held } = viewerParams(location.search);
+  const query = new URLSearchParams(location.search);
+  const savedPage = query.get('saved');
+  const saved = savedPage ? await savedSource(savedPage, query.get('capture')) : null;
+  if (typeof saved === 'string') return say(saved, true);
+  const { held } = viewerParams(location.search);
+  const file = saved?.file ?? viewerParams(location.search).file;
   if (!file) return say(t('pdfNoFile'), true);
   $('pdf-name').textContent = pdfTitle(file);
   nativeBtn.hidden = !/^https?:/i.test(file);
@@ -67,9 +94,15 @@ async function main(): Promise<void> {
   });
 
   say(t('pdfLoading'));
-  const got = await send('pdf.load', { url: file, ...(held ? { held } : {}) });
-  if (!got.ok) return say(t('pdfFetchFailed', got.error.message), true);
-  const source: PdfBytes = got.value;
+  let source: PdfBytes;
+  if (saved) {
+    source = saved.source;
+    docEl.dataset.saved = 'true';
+  } else {
+    const got = await send('pdf.load', { url: file, ...(held ? { held } : {}) });
+    if (!got.ok) return say(t('pdfFetchFailed', got.error.message), true);
+    source = got.value;
+  }
   const bytes = fromBase64(source.data);
   const hash = await sha256(bytes);
 
@@ -133,7 +166,10 @@ async function main(): Promise<void> {
       saving = null;
       saveBtn.disabled = false;
     }));
-  saveBtn.disabled = false;
+  // A saved copy is already kept: Save stays for the live PDF.
+  saveBtn.disabled = !!saved;
+  saveBtn.hidden = !!saved;
+  if (saved) say(t('pdfSavedCopy', new Date(source.http.date).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')));
   saveBtn.addEventListener('click', () => void save());
   // Alt+Shift+S typed here (the toolbar's keys) and the browser's save-page command.
   onSaveRequested(save);

@@ -262,6 +262,19 @@ describe('PDFs in Saqta’s viewer (Chromium)', () => {
     expect(got.capture.artifacts.some((a) => a.kind === 'screenshot' && a.mime === 'image/png' && a.size > 1000)).toBe(true);
   });
 
+  it('the saved copy opens from the reader page in the PDF viewer, without the server, with both claims', async () => {
+    const pageId = (await storedClaims())[0]!.pageId;
+    const asked = server.log.length;
+    const reader = await session.openExtensionPage(`reader.html?page=${encodeURIComponent(pageId)}`);
+    await reader.waitForURL((u) => u.pathname === '/pdf.html' && u.searchParams.get('saved') === pageId, { timeout: 15_000, waitUntil: 'commit' });
+    await reader.waitForSelector('#pdf-doc[data-anchored="true"]', { timeout: 20_000 });
+    expect(await reader.locator('#pdf-doc').getAttribute('data-saved')).toBe('true');
+    await expect.poll(() => reader.locator('#pdf-status').textContent()).toContain('Saved copy of');
+    await expect.poll(async () => (await paintedTexts(reader)).map(squash).sort()).toEqual(['Министрлік бұл шешімге шағым берді', TEXT_PDF.acrossBreak].map(squash).sort());
+    expect(server.log.length).toBe(asked);
+    await reader.close();
+  });
+
   it('a PDF’s JavaScript and Launch actions never run', async () => {
     const page = await openPdf('/pdf/scripted.pdf');
     expect(await page.locator('#pdf-doc').getAttribute('data-state')).toBe('ready');
