@@ -2,6 +2,7 @@ import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 import type { PluginOption } from 'vite';
 import { fileURLToPath } from 'node:url';
+import { readdirSync } from 'node:fs';
 import { cspString, WORKER_CONNECT } from './utils/csp';
 
 /**
@@ -34,6 +35,19 @@ export default defineConfig({
     build: { target: 'es2022', ...(profileBuild ? { minify: false } : {}) },
   }),
   hooks: {
+    // PDF viewer (docs/pdf.md): PDF.js's worker, character maps, standard fonts and the JS decoders
+    // for JPX/JBIG2 are extension files the viewer loads on demand — never fetched from the network.
+    'build:publicAssets': (_wxt, files) => {
+      const dist = fileURLToPath(new URL('./node_modules/pdfjs-dist/', import.meta.url));
+      files.push({ absoluteSrc: `${dist}build/pdf.worker.min.mjs`, relativeDest: 'pdfjs/pdf.worker.min.mjs' });
+      for (const dir of ['cmaps', 'standard_fonts']) {
+        for (const f of readdirSync(`${dist}${dir}`)) files.push({ absoluteSrc: `${dist}${dir}/${f}`, relativeDest: `pdfjs/${dir}/${f}` });
+      }
+      for (const f of ['openjpeg_nowasm_fallback.js', 'jbig2_nowasm_fallback.js']) {
+        files.push({ absoluteSrc: `${dist}wasm/${f}`, relativeDest: `pdfjs/wasm/${f}` });
+      }
+      files.push({ absoluteSrc: `${dist}LICENSE`, relativeDest: 'pdfjs/LICENSE' });
+    },
     // The always-on content script (entrypoints/content/, on every page) gets the platform's own API
     // (`wxt/browser` without @wxt-dev/webextension-polyfill: `browser` in Firefox, `chrome` in Chrome,
     // both promise-based for what it calls), so no page load pays for building the polyfill's API
@@ -69,13 +83,18 @@ export default defineConfig({
       // and (Chrome) a DOM to extract fetched articles in.
       'alarms',
       'notifications',
-      ...(browser === 'firefox' ? [] : ['sidePanel', 'offscreen']),
+      // PDFs (docs/pdf.md): Chrome redirects them to the viewer with session DNR rules; Firefox keeps
+      // the exact bytes served with filterResponseData (blocking webRequest).
+      ...(browser === 'firefox' ? ['webRequestBlocking'] : ['sidePanel', 'offscreen', 'declarativeNetRequestWithHostAccess']),
     ],
     host_permissions: ['<all_urls>'],
     // Evidence: a timestamp server's origin is asked for when the reader turns timestamps on
     // (Settings), so it stays granted even where site access was narrowed (Chrome's "on click").
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     action: { default_title: '__MSG_extName__' },
+    // PDFs: Chrome's DNR redirect may only land on a web-accessible page (docs/pdf.md; the viewer
+    // refuses to run inside a frame). Firefox opens it with tabs.update, which needs no entry.
+    ...(browser === 'firefox' ? {} : { web_accessible_resources: [{ resources: ['pdf.html'], matches: ['<all_urls>'] }] }),
     // Strict CSP for extension pages and the background (utils/csp.ts, SECURITY.md).
     // WXT writes the MV2 string form for Firefox. `wxt dev` needs its dev server.
     content_security_policy: {

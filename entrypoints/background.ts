@@ -16,6 +16,7 @@ import { checkDue, DEFAULT_WATCH } from '../utils/background/watch';
 import { clearChanged } from '../utils/store/watch';
 import { settleInterrupted } from '../utils/store/captures';
 import type { WatchSettings } from '../utils/messages';
+import { wirePdfOpening } from '../utils/ext/pdf-open';
 
 export default defineBackground({
   type: 'module',
@@ -93,6 +94,8 @@ export default defineBackground({
         },
       },
       watch: { bridge: watchBridge(), settings: watchSettings, reschedule: scheduleWatch },
+      // PDFs open in Saqta's viewer (docs/pdf.md).
+      pdf: wirePdfOpening(),
     };
 
     team = wireTeamSync(deps);

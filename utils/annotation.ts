@@ -17,7 +17,14 @@ export interface TextPositionSelector {
   end: number;
 }
 
-export type Selector = TextQuoteSelector | TextPositionSelector;
+/** PDFs (docs/pdf.md): the page a claim starts on, as Hypothesis writes it (0-based `index`, printed `label`). */
+export interface PageSelector {
+  type: 'PageSelector';
+  index: number;
+  label?: string;
+}
+
+export type Selector = TextQuoteSelector | TextPositionSelector | PageSelector;
 
 /** The highlight colours a reader can pick; the names are stable ids, not UI text. */
 export const COLORS = ['yellow', 'green', 'blue', 'pink', 'purple'] as const;
@@ -68,6 +75,10 @@ export function quoteOf(a: Pick<Annotation, 'target'>): TextQuoteSelector | unde
 
 export function positionOf(a: Pick<Annotation, 'target'>): TextPositionSelector | undefined {
   return a.target.selector.find((s): s is TextPositionSelector => s.type === 'TextPositionSelector');
+}
+
+export function pageOf(a: Pick<Annotation, 'target'>): PageSelector | undefined {
+  return a.target.selector.find((s): s is PageSelector => s.type === 'PageSelector');
 }
 
 export function newId(): string {

@@ -95,6 +95,12 @@ export interface CaptureRecord {
     timingsMs?: Record<string, number>;
     /** Who saved it: the reader (absent) or a watch check (utils/background/watch.ts). */
     by?: 'watch';
+    /**
+     * A PDF (utils/capture/pdf.ts, docs/pdf.md): the SHA-256 of its bytes, whether they are the bytes
+     * served for the navigation ('served') or a second fetch's ('refetched': the main exchange holds
+     * that fetch's headers), its /ID pair and page count. Not indexed: no schema change.
+     */
+    pdf?: { sha256: string; source: 'served' | 'refetched'; ids: string[]; pages: number };
   };
   /** RFC 3161 timestamp of the record's hash (utils/evidence/): waiting in the queue, or the token. */
   timestamp?: CaptureTimestamp;

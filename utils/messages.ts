@@ -18,6 +18,7 @@ import type { ConnectionResult } from './team/connection';
 import type { SyncReport } from './team/sync';
 import type { CheckRecord, WatchRecord } from './watch/record';
 import type { TimelineEntry } from './store/watch';
+import type { PdfApi } from './pdf/api';
 
 export type ErrorCode =
   | 'bad-request'
@@ -267,7 +268,7 @@ export interface WatchApi {
   'watch.checks': { req: { pageId: string }; res: { checks: CheckRecord[] } };
 }
 
-export interface Api extends CoreApi, HighlightApi, SaveApi, LibraryApi, SettingsApi, EvidenceApi, TeamApi, WatchApi {}
+export interface Api extends CoreApi, HighlightApi, SaveApi, LibraryApi, SettingsApi, EvidenceApi, TeamApi, WatchApi, PdfApi {}
 
 export type RequestType = keyof Api;
 
@@ -327,6 +328,10 @@ export const SENDERS: { readonly [K in RequestType]: SenderScope } = {
   'watch.status': 'extension',
   'watch.set': 'extension',
   'watch.settings': 'extension',
+  // The PDF viewer (an extension page) loads, saves and lets a PDF through to the browser's viewer.
+  'pdf.load': 'extension',
+  'pdf.save': 'extension',
+  'pdf.bypass': 'extension',
   'watch.configure': 'extension',
   'watch.checkNow': 'extension',
   'watch.timeline': 'extension',

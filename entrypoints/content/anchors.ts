@@ -6,7 +6,7 @@
  * the toolbar toolbar-controller.ts's; highlighter.ts wires the three.
  */
 import { anchorAll, buildTextMap, textFingerprint, type Anchored } from '../../utils/anchoring';
-import type { AnchorState, Annotation } from '../../utils/annotation';
+import type { AnchorState, Annotation, Selector } from '../../utils/annotation';
 import type { PageInfo, PageView } from '../../utils/messages';
 import type { CaptureRecord, PageRecord } from '../../utils/db';
 import { canonicalOf } from '../../utils/page-meta';
@@ -37,6 +37,8 @@ export interface PageSource {
   pageInfo(withFingerprint: boolean): PageInfo;
   /** The page's claims from the background (null: no answer). */
   view(): Promise<PageView | null>;
+  /** Selectors beyond text position and quote for a new claim (the PDF viewer's page number). */
+  extraSelectors?(range: Range): Selector[];
 }
 
 /** The live page in a tab (the content script). */
@@ -110,6 +112,11 @@ export class AnchorController {
    */
   pageInfo(withFingerprint = true): PageInfo {
     return this.source.pageInfo(withFingerprint);
+  }
+
+  /** Selectors the page source adds to a new claim's (none on web pages). */
+  extraSelectors(range: Range): Selector[] {
+    return this.source.extraSelectors?.(range) ?? [];
   }
 
   /** Ask the background for this page's claims and anchor them. */

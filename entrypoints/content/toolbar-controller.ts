@@ -204,11 +204,12 @@ export class ToolbarController {
     const root = this.anchoring.root();
     if (!root) return null;
     const map = buildTextMap(root);
-    const selector = describe(map, range);
-    if (selector.length === 0) {
+    const described = describe(map, range);
+    if (described.length === 0) {
       this.toolbar.toast(t('hlNothingSelected'), false);
       return null;
     }
+    const selector = [...described, ...this.anchoring.extraSelectors(range)];
     this.lastCreate = { at: Date.now(), text: range.toString() };
     const res = await send('annotation.create', { page: this.anchoring.pageInfo(), selector, body: { color, tags, note: '' } });
     if (!res.ok) {

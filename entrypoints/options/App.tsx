@@ -11,6 +11,7 @@ import { EvidenceSettings } from './EvidenceSettings';
 import { TeamSettings } from '../../components/team/TeamSettings';
 import { WatchSettings } from './WatchSettings';
 import { FallbackSettings } from './FallbackSettings';
+import { PdfSettings } from './PdfSettings';
 
 type Status = Api['storage.status']['res'];
 
@@ -52,6 +53,7 @@ export function App() {
       <TeamSettings />
       <WatchSettings />
       <FallbackSettings />
+      <PdfSettings />
       <section aria-labelledby="keys-h">
         <h2 id="keys-h">{t('shortcutsHeading')}</h2>
         <p>{t('shortcutsHelp')}</p>

@@ -73,6 +73,10 @@ export function App() {
   const hlRef = useRef<Highlighter | null>(null);
 
   const load = useCallback(async () => {
+    // PDFs (docs/pdf.md): a saved PDF is read in the PDF viewer, with its claims.
+    const pdf = await send('save.captures', { pageId });
+    const pdfCapture = pdf.ok ? (pdf.value.captures.find((c) => c.id === captureId) ?? pdf.value.captures[0]) : undefined;
+    if (pdfCapture?.notes?.pdf) return location.replace(browser.runtime.getURL(`/pdf.html?saved=${encodeURIComponent(pageId)}&capture=${encodeURIComponent(pdfCapture.id)}`));
     const res = await loadCopy(pageId, captureId, t('readerImageMissing'));
     if ('error' in res) return setError(res.error === 'not-found' ? t('readerNotFound') : res.error);
     setCopy((old) => {

@@ -27,6 +27,8 @@ import { errorNames, errorResult } from './errors';
 import { watchHandlers, type WatchDeps } from './watch';
 import { admit, rememberAddress, type Caller } from './gate';
 export type { Caller } from './gate';
+import { pdfHandlers } from './pdf';
+import type { PdfHost } from '../pdf/api';
 export { errorResult } from './errors';
 import type { PageView } from '../messages';
 import type { PageRecord } from '../db';
@@ -49,6 +51,8 @@ export interface HandlerDeps {
   team?: TeamHost;
   /** Watching: fetch/extract/notify bridge and watch settings. Absent in tests that do not watch. */
   watch?: WatchDeps;
+  /** PDFs: bytes held from navigations, refetching, letting a URL through (utils/ext/pdf-open.ts). Absent in tests without PDFs. */
+  pdf?: PdfHost;
 }
 
 export type Handler<K extends RequestType> = (req: Request<K>, deps: HandlerDeps) => Promise<Result<Api[K]['res']>>;
@@ -143,6 +147,7 @@ const handlers: Handlers = {
   ...evidenceHandlers,
   ...teamHandlers,
   ...watchHandlers,
+  ...pdfHandlers,
 };
 
 /** Saqta's own pages, and the background's own calls. */

@@ -102,6 +102,11 @@ function cleanSelectors(raw: unknown, where: string): Selector[] {
       if (Number.isInteger(start) && Number.isInteger(end) && (start as number) >= 0 && (end as number) >= (start as number) && (end as number) < 1e9) {
         out.push({ type: 'TextPositionSelector', start: start as number, end: end as number });
       }
+    } else if (s.type === 'PageSelector') {
+      const { index, label } = s as { index?: unknown; label?: unknown };
+      if (Number.isInteger(index) && (index as number) >= 0 && (index as number) < 1e6) {
+        out.push({ type: 'PageSelector', index: index as number, ...(typeof label === 'string' ? { label: label.slice(0, 100) } : {}) });
+      }
     }
     // Other selector types (RangeSelector, XPath, CSS) are not kept: the quote anchors.
   }

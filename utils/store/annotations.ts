@@ -20,6 +20,9 @@ export function validateSelectors(selector: Selector[]): void {
       if (!Number.isInteger(s.start) || !Number.isInteger(s.end) || s.start < 0 || s.end < s.start) {
         throw new BadInput('A text position is out of range.');
       }
+    } else if (s.type === 'PageSelector') {
+      if (!Number.isInteger(s.index) || s.index < 0 || s.index > 1e6) throw new BadInput('A page number is out of range.');
+      if (s.label !== undefined && (typeof s.label !== 'string' || s.label.length > 100)) throw new BadInput('A page label is too long.');
     } else {
       throw new BadInput('Unknown selector type.');
     }

@@ -1,0 +1,315 @@
+/**
+ * PDFs are evidence too (docs/pdf.md), in Chromium, driven as a person:
+ * a served PDF opens in Saqta's viewer; a claim with a tag and a note on page
+ * 2; a claim across the page break; reload → both re-anchor; Alt+Shift+S →
+ * the capture's bytes have the served file's SHA-256; a script in a PDF never
+ * runs; a broken PDF says so; the setting and "Open in the browser's viewer"
+ * leave PDFs to the browser. The test PDFs are made here (tests/support/pdf-fixtures.ts).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launch, artifactPath, type Session } from './harness';
+import { startServer, type FixtureServer } from '../../scripts/server.mjs';
+import { clickControl, controlBox, waitControl } from './highlight-helpers';
+import { brokenPdf, scriptedPdf, textPdf, TEXT_PDF } from '../support/pdf-fixtures';
+import type { Annotation } from '../../utils/annotation';
+import type { CaptureRecord } from '../../utils/db';
+
+let server: FixtureServer;
+let session: Session;
+let dir: string;
+let served: Uint8Array;
+
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const fold = (s: string) => s.replace(/\s+/g, ' ').trim();
+/** Characters only: a DOM range's text has no line break between two text-layer lines (the layout's <br> is not text). */
+const squash = (s: string) => s.replace(/\s+/g, '');
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'saqta-pdf-'));
+  server = await startServer({ '/pdf/': dir });
+  served = await textPdf();
+  writeFileSync(join(dir, 'report.pdf'), served);
+  writeFileSync(join(dir, 'scripted.pdf'), await scriptedPdf(`${server.origin}/js-ran`));
+  writeFileSync(join(dir, 'broken.pdf'), brokenPdf());
+  // The report as a server sends a PDF; the others as octet-stream with a .pdf name (the server's default).
+  server.override('/pdf/report.pdf', { file: join(dir, 'report.pdf'), headers: { 'content-type': 'application/pdf', 'x-served-by': 'saqta-tests' } });
+  session = await launch({ lang: 'en' });
+  // The browser has been running a moment (a person does not type a URL in the first
+  // milliseconds after install): the background has set its PDF rules.
+  for (let i = 0; i < 100; i++) {
+    if ((await session.worker.evaluate(async () => (await chrome.declarativeNetRequest.getSessionRules()).length)) === 3) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+});
+afterAll(async () => {
+  await session?.close();
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** What each viewer tab asked for once it was Saqta's page, and what the browser refused it (CSP). */
+const viewerRequests = new Map<Page, string[]>();
+const cspErrors: string[] = [];
+
+/** Go to a PDF's address as a person does (typed URL): it lands in Saqta's viewer. */
+async function openPdf(path: string): Promise<Page> {
+  const page = await session.context.newPage();
+  const log: string[] = [];
+  viewerRequests.set(page, log);
+  page.on('request', (r) => {
+    if (page.url().startsWith('chrome-extension://')) log.push(r.url());
+  });
+  page.on('console', (m) => {
+    if (/Content.Security.Policy|Refused to/i.test(m.text())) cspErrors.push(m.text());
+  });
+  await page.goto(`${server.origin}${path}`, { waitUntil: 'commit' }).catch(() => undefined);
+  await page.waitForURL((u) => u.href.startsWith(`chrome-extension://${session.extensionId}/pdf.html`), { timeout: 15_000, waitUntil: 'commit' });
+  await page.waitForSelector('#pdf-doc[data-state]', { timeout: 20_000 });
+  return page;
+}
+
+/**
+ * Where a person presses to select from the start of `from` (on page `fromPage`) to the end
+ * of `to` (on page `toPage`): just inside the first and last characters, read from the layout.
+ */
+async function pointsOf(page: Page, fromPage: number, from: string, toPage: number, to: string) {
+  return page.evaluate(
+    ({ fromPage, from, toPage, to }) => {
+      const find = (n: number, text: string, end: boolean) => {
+        const layer = document.querySelector(`.pdf-page[data-page-number="${n}"] .textLayer`)!;
+        const walker = document.createTreeWalker(layer, NodeFilter.SHOW_TEXT);
+        for (let t = walker.nextNode() as Text | null; t; t = walker.nextNode() as Text | null) {
+          const at = t.data.indexOf(text);
+          if (at < 0) continue;
+          const i = end ? at + text.length - 1 : at;
+          const r = document.createRange();
+          r.setStart(t, i);
+          r.setEnd(t, i + 1);
+          const b = r.getBoundingClientRect();
+          return { x: end ? b.right - 1 : b.left + 1, y: b.top + b.height / 2, top: b.top };
+        }
+        return null;
+      };
+      return { from: find(fromPage, from, false), to: find(toPage, to, true) };
+    },
+    { fromPage, from, toPage, to },
+  );
+}
+
+/** Scroll with the mouse wheel until the point `which` of the text is between `lo` and `hi` on screen, and still. */
+async function wheelTo(page: Page, which: () => Promise<{ top: number } | null>, lo: number, hi: number): Promise<void> {
+  let last = NaN;
+  for (let i = 0; i < 60; i++) {
+    const at = await which();
+    if (!at) throw new Error('text not in the text layer');
+    if (at.top >= lo && at.top <= hi) {
+      if (at.top === last) return;
+      last = at.top;
+      await page.waitForTimeout(100);
+      continue;
+    }
+    await page.mouse.move(640, 450);
+    await page.mouse.wheel(0, at.top < lo ? -120 : 120);
+    await page.waitForTimeout(80);
+  }
+  throw new Error('could not scroll the text into view');
+}
+
+/** Select from the start of `from` to the end of `to` as a person does: click, scroll with the wheel if needed, shift+click. */
+async function selectAcross(page: Page, fromPage: number, from: string, toPage: number, to: string): Promise<string> {
+  await wheelTo(page, async () => (await pointsOf(page, fromPage, from, toPage, to)).from, 100, 400);
+  await page.mouse.click(5, 300); // a click on the desk: no selection left over
+  const start = (await pointsOf(page, fromPage, from, toPage, to)).from!;
+  await page.mouse.click(start.x, start.y);
+  await wheelTo(page, async () => (await pointsOf(page, fromPage, from, toPage, to)).to, 100, 800);
+  const end = (await pointsOf(page, fromPage, from, toPage, to)).to!;
+  await page.keyboard.down('Shift');
+  await page.mouse.click(end.x, end.y);
+  await page.keyboard.up('Shift');
+  const got = await page.evaluate(() => document.getSelection()?.toString() ?? '');
+  return got;
+}
+
+/** The claims the background stores for the open PDF (read in the background, as a check). */
+async function storedClaims(): Promise<Annotation[]> {
+  return session.worker.evaluate(
+    () =>
+      new Promise<Annotation[]>((resolve, reject) => {
+        const open = indexedDB.open('saqta');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const req = open.result.transaction('annotations').objectStore('annotations').getAll();
+          req.onsuccess = () => resolve(req.result as Annotation[]);
+          req.onerror = () => reject(req.error);
+        };
+      }),
+  );
+}
+
+/** The texts the viewer paints as claims (the Custom Highlight API's ranges). */
+async function paintedTexts(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const reg = (CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights;
+    for (const [name, h] of reg) if (/^saqta-(yellow|green|blue|pink|purple)$/.test(name)) for (const r of h) out.push(r.toString());
+    return out;
+  });
+}
+
+describe('PDFs in Saqta’s viewer (Chromium)', () => {
+  let viewer: Page;
+
+  it('a served PDF opens in Saqta’s viewer, all three pages, with a text layer and the scanned page named', async () => {
+    viewer = await openPdf('/pdf/report.pdf');
+    expect(await viewer.locator('#pdf-doc').getAttribute('data-state')).toBe('ready');
+    expect(new URL(viewer.url()).search).toBe(`?file=${server.origin}/pdf/report.pdf`);
+    await expect.poll(() => viewer.locator('#pdf-pages').textContent()).toBe('3 pages');
+    expect(await viewer.locator('#pdf-name').textContent()).toBe(TEXT_PDF.title);
+    // The text layer holds the document's words, Kazakh letters included.
+    const text = fold((await viewer.locator('.pdf-page[data-page-number="2"] .textLayer').textContent()) ?? '');
+    expect(text).toContain('Министрлік бұл шешімге шағым берді.');
+    expect(await viewer.locator('#pdf-status').textContent()).toContain('Pages without text (scanned images): 3');
+    // The first page is painted (a canvas with ink on it).
+    await viewer.waitForSelector('.pdf-page[data-page-number="1"][data-painted="true"]');
+    await viewer.screenshot({ path: artifactPath('pdf-viewer.png') });
+    // PDF.js's worker, character maps and fonts come from the extension; the page reaches no server
+    // (the bytes came through the background), and its strict CSP refused nothing PDF.js needed.
+    const asked = viewerRequests.get(viewer)!;
+    expect(asked.some((u) => u.endsWith('/pdfjs/pdf.worker.min.mjs'))).toBe(true);
+    expect(asked.filter((u) => !u.startsWith(`chrome-extension://${session.extensionId}/`))).toEqual([]);
+    expect(cspErrors).toEqual([]);
+  });
+
+  it('a claim with a tag and a note on page 2', async () => {
+    const got = await selectAcross(viewer, 2, 'Министрлік', 2, 'берді');
+    expect(fold(got)).toBe('Министрлік бұл шешімге шағым берді');
+    await clickControl(viewer, 'c-green');
+    await waitControl(viewer, 'delete');
+    if (!(await controlBox(viewer, 'tag-input'))) await clickControl(viewer, 'tag');
+    await clickControl(viewer, 'tag-input');
+    await viewer.keyboard.type('сот');
+    await viewer.keyboard.press('Enter');
+    await waitControl(viewer, 'rm-сот');
+    await clickControl(viewer, 'note');
+    await clickControl(viewer, 'note-input');
+    await viewer.keyboard.type('Шағым 2-бетте');
+    await clickControl(viewer, 'note-save');
+    await viewer.waitForTimeout(300);
+    await viewer.keyboard.press('Escape');
+    await expect.poll(async () => (await storedClaims()).find((a) => a.body.note === 'Шағым 2-бетте')?.body.tags).toEqual(['сот']);
+    const a = (await storedClaims()).find((x) => x.body.note === 'Шағым 2-бетте')!;
+    expect(a.target.source).toBe(`${server.origin}/pdf/report.pdf`);
+    expect(a.target.selector).toContainEqual({ type: 'PageSelector', index: 1, label: '2' });
+    expect(a.target.selector.find((s) => s.type === 'TextQuoteSelector')).toMatchObject({ exact: 'Министрлік бұл шешімге шағым берді' });
+    expect(a.target.selector.some((s) => s.type === 'TextPositionSelector')).toBe(true);
+    expect(await paintedTexts(viewer)).toContain('Министрлік бұл шешімге шағым берді');
+  });
+
+  it('a claim across the page break (Alt+Shift+H)', async () => {
+    const got = await selectAcross(viewer, 1, 'ministry', 2, 'tender');
+    expect(fold(got)).toBe(TEXT_PDF.acrossBreak);
+    await viewer.keyboard.press('Alt+Shift+H');
+    await expect.poll(async () => (await storedClaims()).length).toBe(2);
+    const a = (await storedClaims()).find((x) => x.body.note === '')!;
+    const quote = a.target.selector.find((s) => s.type === 'TextQuoteSelector')!;
+    expect(fold((quote as { exact: string }).exact)).toBe(TEXT_PDF.acrossBreak);
+    expect(a.target.selector).toContainEqual({ type: 'PageSelector', index: 0, label: '1' });
+    expect((await paintedTexts(viewer)).map(squash)).toContain(squash(TEXT_PDF.acrossBreak));
+  });
+
+  it('reload → both claims re-anchor where they were made', async () => {
+    await viewer.reload();
+    await viewer.waitForSelector('#pdf-doc[data-anchored="true"]', { timeout: 20_000 });
+    await expect.poll(async () => (await paintedTexts(viewer)).map(squash).sort()).toEqual(['Министрлік бұл шешімге шағым берді', TEXT_PDF.acrossBreak].map(squash).sort());
+    await viewer.screenshot({ path: artifactPath('pdf-claims.png'), fullPage: false });
+  });
+
+  it('Alt+Shift+S → the capture holds bytes whose SHA-256 is the served file’s, its headers, and says they were fetched again', async () => {
+    await viewer.mouse.click(5, 300);
+    await viewer.keyboard.press('Alt+Shift+S');
+    await expect.poll(() => viewer.locator('#pdf-status').textContent(), { timeout: 20_000 }).toContain('Saved');
+    const got = await session.worker.evaluate(
+      () =>
+        new Promise<{ capture: CaptureRecord; raw: string }>((resolve, reject) => {
+          const open = indexedDB.open('saqta');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const tx = open.result.transaction(['captures', 'blobs']);
+            const req = tx.objectStore('captures').getAll();
+            req.onsuccess = () => {
+              const capture = (req.result as CaptureRecord[]).at(-1)!;
+              const ref = capture.artifacts.find((a) => a.kind === 'raw')!;
+              const b = tx.objectStore('blobs').get(ref.blobId);
+              b.onsuccess = async () => {
+                const bytes = new Uint8Array(await (b.result.data as Blob).arrayBuffer());
+                const d = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+                resolve({ capture, raw: [...d].map((x) => x.toString(16).padStart(2, '0')).join('') });
+              };
+            };
+          };
+        }),
+    );
+    expect(got.raw).toBe(sha(served));
+    expect(got.capture.notes?.pdf).toMatchObject({ sha256: sha(served), source: 'refetched', pages: 3 });
+    const main = got.capture.exchanges!.find((x) => x.main)!;
+    expect(main.url).toBe(`${server.origin}/pdf/report.pdf`);
+    expect(main.responseHeaders).toContainEqual(['x-served-by', 'saqta-tests']);
+    expect(got.capture.artifacts.some((a) => a.kind === 'screenshot' && a.mime === 'image/png' && a.size > 1000)).toBe(true);
+  });
+
+  it('the saved copy opens from the reader page in the PDF viewer, without the server, with both claims', async () => {
+    const pageId = (await storedClaims())[0]!.pageId;
+    const asked = server.log.length;
+    const reader = await session.openExtensionPage(`reader.html?page=${encodeURIComponent(pageId)}`);
+    await reader.waitForURL((u) => u.pathname === '/pdf.html' && u.searchParams.get('saved') === pageId, { timeout: 15_000, waitUntil: 'commit' });
+    await reader.waitForSelector('#pdf-doc[data-anchored="true"]', { timeout: 20_000 });
+    expect(await reader.locator('#pdf-doc').getAttribute('data-saved')).toBe('true');
+    await expect.poll(() => reader.locator('#pdf-status').textContent()).toContain('Saved copy of');
+    await expect.poll(async () => (await paintedTexts(reader)).map(squash).sort()).toEqual(['Министрлік бұл шешімге шағым берді', TEXT_PDF.acrossBreak].map(squash).sort());
+    expect(server.log.length).toBe(asked);
+    await reader.close();
+  });
+
+  it('a PDF’s JavaScript and Launch actions never run', async () => {
+    const page = await openPdf('/pdf/scripted.pdf');
+    expect(await page.locator('#pdf-doc').getAttribute('data-state')).toBe('ready');
+    expect(fold((await page.locator('.textLayer').first().textContent()) ?? '')).toContain('This PDF carries a script that must never run.');
+    await page.waitForTimeout(1500);
+    expect(server.log.filter((r: { path: string }) => r.path.startsWith('/js-ran'))).toEqual([]);
+    await page.close();
+  });
+
+  it('a broken PDF gets a clear message', async () => {
+    const page = await openPdf('/pdf/broken.pdf');
+    expect(await page.locator('#pdf-doc').getAttribute('data-state')).toBe('broken');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('This file is damaged or is not a PDF');
+    await page.close();
+  });
+
+  it('“Open in the browser’s viewer” and the setting leave PDFs to the browser', async () => {
+    await viewer.getByRole('button', { name: 'Open in the browser\'s viewer' }).click();
+    await viewer.waitForURL(`${server.origin}/pdf/report.pdf`, { timeout: 10_000 });
+    await viewer.waitForTimeout(1000);
+    expect(viewer.url()).toBe(`${server.origin}/pdf/report.pdf`);
+
+    const options = await session.openExtensionPage('options.html');
+    const box = options.getByRole('checkbox', { name: /Open PDFs in Saqta's viewer/ });
+    expect(await box.isChecked()).toBe(true);
+    await box.click();
+    expect(await box.isChecked()).toBe(false);
+    await options.waitForTimeout(500);
+    const page = await session.context.newPage();
+    await page.goto(`${server.origin}/pdf/report.pdf?again`, { waitUntil: 'commit' }).catch(() => undefined);
+    await page.waitForTimeout(1500);
+    expect(page.url()).toBe(`${server.origin}/pdf/report.pdf?again`);
+    // On again: the next PDF opens in Saqta.
+    await box.click();
+    await options.waitForTimeout(500);
+    (await openPdf('/pdf/report.pdf?third')).close();
+  });
+});
