@@ -8,7 +8,7 @@ import { handle, type HandlerDeps } from '../../utils/background/handle';
 import { EMPTY_STATUS, emptyConfig, type TeamConfig, type TeamStatus } from '../../utils/team/config';
 import type { Event } from '../../utils/messages';
 import { startDav, type DavServer } from '../e2e/dav-server';
-import { claim, freshDb } from './team-helpers';
+import { claim, cleanInNode, freshDb } from './team-helpers';
 import { DavClient } from '../../utils/team/dav';
 
 let dav: DavServer;
@@ -34,6 +34,7 @@ function depsFor(who: string) {
       setConfig: async (c) => void (config = c),
       getStatus: async () => status,
       setStatus: async (s) => void (status = s),
+      clean: cleanInNode,
     },
   };
   return { deps, events, config: () => config };

@@ -15,6 +15,8 @@ import { newSalt } from '../team/crypto';
 import { toBase64 } from '../team/part';
 import { ConfigError, EMPTY_STATUS, mergeConfig, viewOf, type TeamConfig, type TeamStatus } from '../team/config';
 import { createAnnotation } from '../store/annotations';
+import { installKey } from './evidence';
+import type { ParsedArticle } from '../bundle/read';
 
 export interface TeamHost {
   getConfig(): Promise<TeamConfig>;
@@ -27,6 +29,8 @@ export interface TeamHost {
   lastNetError?(url: string): string | undefined;
   /** Settings changed: set or clear the periodic alarm. */
   scheduleChanged?(c: TeamConfig): void;
+  /** Sanitize a colleague part's saved HTML with the save-time DOMPurify configuration (a DOM: offscreen document / event page / jsdom). */
+  clean(articles: ParsedArticle[]): Promise<void>;
 }
 
 const clientOf = (c: Pick<TeamConfig, 'url' | 'user' | 'password'>, host: TeamHost) =>
@@ -64,8 +68,11 @@ export function runTeamSync(deps: HandlerDeps): Promise<SyncReport> {
       deps.broadcast({ event: 'team.status', status: s });
     };
     publish(status);
-    const report = await syncTeam(deps.db, clientOf(c, host), { memberId: c.memberId, displayName: c.displayName, scope: c.scope, passphrase: c.passphrase || undefined, salt: c.salt || undefined }, {
+    const key = await installKey(deps.db, crypto.subtle);
+    const signer = { privateKey: key.privateKey, spki: key.spki };
+    const report = await syncTeam(deps.db, clientOf(c, host), { memberId: c.memberId, displayName: c.displayName, scope: c.scope, passphrase: c.passphrase || undefined, salt: c.salt || undefined, signer }, {
       software: host.software,
+      clean: (articles) => host.clean(articles),
       republishManifest: status.publishedName !== c.displayName,
       onProgress(p) {
         status = { ...status, progress: p };

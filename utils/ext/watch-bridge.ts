@@ -15,7 +15,7 @@ import { t } from './i18n';
 const FETCH_TIMEOUT_MS = 30_000;
 export const ALARM = 'saqta-watch';
 
-const hasDom = () => typeof DOMParser !== 'undefined' && typeof document !== 'undefined';
+export const hasDom = () => typeof DOMParser !== 'undefined' && typeof document !== 'undefined';
 
 /** Network errors by URL, from webRequest (fetch itself only says "Failed to fetch"). */
 const netErrors = new Map<string, string>();
@@ -96,7 +96,7 @@ async function ensureOffscreen(): Promise<void> {
   await creating;
 }
 
-async function offscreen<T>(job: Record<string, unknown>): Promise<T> {
+export async function offscreen<T>(job: Record<string, unknown>): Promise<T> {
   await ensureOffscreen();
   const res = (await browser.runtime.sendMessage({ target: 'saqta-offscreen', ...job })) as { ok: boolean; value?: T; error?: string } | undefined;
   if (!res?.ok) throw new Error(res?.error ?? 'The extraction document did not answer.');
