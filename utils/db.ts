@@ -73,7 +73,7 @@ export interface CaptureRecord {
   extensionVersion: string;
   artifacts: ArtifactRef[];
   /** Team sync (v40): the colleague who saved this copy; absent on the reader's own saves. */
-  author?: { id: string; name: string };
+  author?: { id: string; name: string; unconfirmed?: boolean };
   /** What the save could not get (resources that failed, no screenshot…), for the reader to see. */
   notes?: {
     failedResources?: string[];

@@ -6,6 +6,7 @@ import { errorText } from '../../utils/ext/errors';
 import type { TeamConfig, TeamConfigView } from '../../utils/team/config';
 import { MAX_INTERVAL, MIN_INTERVAL } from '../../utils/team/config';
 import { TeamStatusLine } from './TeamStatusLine';
+import { TeamMembers } from './TeamMembers';
 import { teamFailureText } from './text';
 import './team.css';
 
@@ -207,6 +208,7 @@ export function TeamSettings() {
         </p>
       )}
       <TeamStatusLine />
+      {cfg.enabled && <TeamMembers />}
     </section>
   );
 }

@@ -5,11 +5,12 @@
  * Nothing here logs; the password and passphrase never leave the host except
  * as the Authorization header and the encryption key.
  */
-import { fail, ok, type TeamApi } from '../messages';
+import { fail, ok, type TeamApi, type TeamMemberView } from '../messages';
 import type { HandlerDeps, HandlerSet } from './handle';
 import { DavClient, DavError } from '../team/dav';
 import { testConnection } from '../team/connection';
-import { syncTeam, type SyncReport } from '../team/sync';
+import { confirmMember, resetMember, syncTeam, type SyncReport } from '../team/sync';
+import { fingerprintDigits, keyFingerprint } from '../team/sign';
 import { pendingChanges } from '../team/publish';
 import { newSalt } from '../team/crypto';
 import { toBase64 } from '../team/part';
@@ -151,8 +152,38 @@ export const teamHandlers: HandlerSet<TeamApi> = {
   },
   async 'team.status'(_req, deps) {
     if (!deps.team) return fail('unsupported', 'Team sync is not available here.');
-    const members = (await deps.db.teamMembers.toArray()).map((m) => ({ id: m.id, name: m.name, lastSeen: m.lastSeen, keyChanged: !!m.keyChanged }));
+    const members: TeamMemberView[] = (await deps.db.teamMembers.toArray()).map((m) => {
+      const fingerprint = m.key ? keyFingerprint(m.key) : '';
+      return {
+        id: m.id,
+        name: m.name,
+        lastSeen: m.lastSeen,
+        fingerprint,
+        digits: fingerprint ? fingerprintDigits(fingerprint) : '',
+        confirmed: !!fingerprint && m.confirmed === fingerprint,
+        otherKeys: (m.otherKeys ?? []).map((o) => ({ ...o, digits: fingerprintDigits(o.fingerprint) })),
+        forks: (m.forks ?? []).map((f) => f.seq),
+        keyChanged: false,
+      };
+    });
     return ok({ status: await teamStatus(deps), members });
+  },
+  async 'team.keys'(_req, { db }) {
+    const key = await installKey(db, crypto.subtle);
+    return ok({ fingerprint: key.fingerprint, digits: fingerprintDigits(key.fingerprint) });
+  },
+  async 'team.confirmMember'(req, { db, broadcast }) {
+    if (typeof req.member !== 'string' || typeof req.fingerprint !== 'string') return fail('bad-request', 'Which member?');
+    const confirmed = await confirmMember(db, req.member, req.fingerprint);
+    if (!confirmed) return fail('bad-request', 'This member’s key changed since the list was shown: compare the digits again.');
+    broadcast({ event: 'tags.changed' });
+    return ok({ confirmed });
+  },
+  async 'team.resetMember'(req, { db, broadcast }) {
+    if (typeof req.member !== 'string') return fail('bad-request', 'Which member?');
+    await resetMember(db, req.member, typeof req.useKey === 'string' ? req.useKey : undefined);
+    broadcast({ event: 'tags.changed' });
+    return ok({});
   },
   async 'team.copyClaim'(req, { db, broadcast }) {
     const a = await db.annotations.get(req.id);
