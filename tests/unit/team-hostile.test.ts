@@ -19,6 +19,10 @@ import { keyChangeText, keyFingerprint, signText } from '../../utils/team/sign';
 import { deleteAnnotation } from '../../utils/store/annotations';
 import type { SaqtaDB } from '../../utils/db';
 import { claim, cleanInNode, freshDb, newSigner, saveCopy } from './team-helpers';
+import { collectArticles } from '../../utils/bundle/collect';
+import { readerHtml } from '../../utils/bundle/html';
+import { handle } from '../../utils/background/handle';
+import { pageKeys } from '../../utils/url';
 
 let dav: DavServer;
 beforeAll(async () => {
@@ -219,6 +223,22 @@ describe('a hostile colleague cannot speak for someone else (Apache mod_dav)', (
     const r4 = await sync(R);
     expect(r4.refused).toEqual([expect.objectContaining({ member: 'm-hostile01', kind: 'future', reason: expect.stringMatching(/2099/) })]);
     expect(await R.db.captures.get(future.id)).toBeUndefined();
+
+    // 3b. M's copy of R's page, newer than R's own: merged as M's, but R's views and exports show R's own copy.
+    const mine = (await R.db.captures.get(rCopy.id))!;
+    const newer = await saveCopy(M.db, 'https://news.example.kz/2026/11/own', '<article><p>M’s newer version.</p></article>');
+    await sync(M);
+    expect((await sync(R)).merged).toEqual([expect.objectContaining({ member: 'm-hostile01', captures: 1 })]);
+    const theirs = (await R.db.captures.get(newer.id))!;
+    expect(theirs.pageId).toBe(mine.pageId);
+    expect(theirs.capturedAt > mine.capturedAt).toBe(true);
+    expect(theirs.author).toEqual({ id: 'm-hostile01', name: 'Marat', unconfirmed: true, fingerprint: keyFingerprint(M.id.signer.spki) });
+    const exported = [];
+    for await (const art of collectArticles(R.db, [mine.pageId])) exported.push(art);
+    expect(exported[0]!.articleHtml).toContain('R saved this page.');
+    expect(readerHtml(exported[0]!)).toContain(`datetime="${mine.capturedAt}"`);
+    const view = await handle({ type: 'page.get', keys: pageKeys('https://news.example.kz/2026/11/own') }, { db: R.db, version: '0', broadcast: () => undefined, storageStatus: async () => ({ persisted: true, usage: 0, quota: 0 }) });
+    expect(view).toMatchObject({ ok: true, value: { capture: { id: mine.id } } });
 
     // 4. Active HTML in a copy: stored cleaned, as a file import stores it.
     const active = await saveCopy(

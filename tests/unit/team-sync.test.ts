@@ -86,7 +86,7 @@ describe('team sync through Apache mod_dav', () => {
     expect((await b.annotations.get(c1.id))?.body).toMatchObject({ note: 'check the date', tags: ['court'] });
     const copies = await b.captures.toArray();
     expect(copies).toHaveLength(1);
-    expect(copies[0]!.author).toEqual({ id: 'alice-1a2b3c', name: 'Aigerim', unconfirmed: true });
+    expect(copies[0]!.author).toEqual({ id: 'alice-1a2b3c', name: 'Aigerim', unconfirmed: true, fingerprint: (await signerOf('alice-1a2b3c')).fingerprint });
     expect(await b.blobs.count()).toBe(2);
     // Bob publishes nothing of Alice's: nothing of his own is pending, nothing of his is on the server.
     expect((await pendingChanges(b, { kind: 'all' })).claims).toEqual([]);

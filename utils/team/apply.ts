@@ -42,6 +42,7 @@ export async function applyPart(
   db: SaqtaDB,
   author: ClaimAuthor,
   part: { name: string; seq: number; sha256: string; header: PartHeader; bundle: Awaited<ReturnType<typeof readPartBundle>> },
+  fingerprint?: string,
 ): Promise<AppliedSummary> {
   const { articles, claims } = part.bundle;
   return db.transaction('rw', [db.pages, db.annotations, db.tags, db.captures, db.blobs, db.teamApplied], async () => {
@@ -59,7 +60,9 @@ export async function applyPart(
     // Copies this part added are the colleague's (never re-shared by this reader, labelled as theirs); copies it already had stay as they are.
     const before = new Set(had.map((c) => c!.id));
     const fresh = captureIds.filter((cid) => !before.has(cid));
-    if (fresh.length) await db.captures.bulkUpdate(fresh.map((key) => ({ key, changes: { author } })));
+    // The copy carries who captured it and their key's fingerprint: an export's capture.json says so.
+    const byWhom = fingerprint ? { ...author, fingerprint } : author;
+    if (fresh.length) await db.captures.bulkUpdate(fresh.map((key) => ({ key, changes: { author: byWhom } })));
 
     // Tags by key, made when missing (colleagues' tags can be filtered on).
     const names = new Set<string>();

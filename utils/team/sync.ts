@@ -435,7 +435,7 @@ async function readMember(
         }
       }
       await opts.clean(contents.articles);
-      const sum = await applyPart(db, author, { name: p.name, seq: p.seq, sha256: actual, header, bundle: contents });
+      const sum = await applyPart(db, author, { name: p.name, seq: p.seq, sha256: actual, header, bundle: contents }, keyFingerprint(rec.key));
       report.merged.push({ member, name: p.name, claims: sum.claims, deleted: sum.deleted, captures: sum.captures });
       report.pageIds.push(...sum.pageIds);
     } catch (err) {
