@@ -230,7 +230,7 @@ export interface TeamApi {
   /** Change team settings; an empty password or passphrase keeps the stored one. */
   'team.configure': { req: { patch: Partial<TeamConfig> }; res: { config: TeamConfigView } };
   /** Test a folder (the fields typed, or the stored ones): what exactly is wrong. */
-  'team.test': { req: { url?: string; user?: string; password?: string }; res: { result: ConnectionResult } };
+  'team.test': { req: { url?: string; user?: string; password?: string; plainHttp?: boolean }; res: { result: ConnectionResult } };
   /** Sync now (joins a sync already running); progress comes as `team.status` events. */
   'team.sync': { req: {}; res: { report: SyncReport } };
   /** Last sync, failures, queue, and the colleagues met. */

@@ -8,6 +8,7 @@
 import { fail, ok, type TeamApi, type TeamMemberView } from '../messages';
 import type { HandlerDeps, HandlerSet } from './handle';
 import { DavClient, DavError } from '../team/dav';
+import { folderUrl, sendsPasswordInClear } from '../team/folder';
 import { testConnection } from '../team/connection';
 import { confirmMember, resetMember, syncTeam, type SyncReport } from '../team/sync';
 import { fingerprintDigits, keyFingerprint } from '../team/sign';
@@ -134,7 +135,22 @@ export const teamHandlers: HandlerSet<TeamApi> = {
   async 'team.test'(req, { team }) {
     if (!team) return fail('unsupported', 'Team sync is not available here.');
     const cur = await team.getConfig();
-    const draft = { url: req.url ?? cur.url, user: req.user ?? cur.user, password: req.password || cur.password };
+    let url = req.url ?? cur.url;
+    try {
+      if (url) url = folderUrl(url).href;
+    } catch (err) {
+      if (err instanceof DavError) return ok({ result: { ok: false as const, kind: err.kind, status: null } });
+      throw err;
+    }
+    const user = (req.user ?? cur.user).trim();
+    // The stored password is paired only with the address and user it was saved for (issue 23).
+    const same = url === cur.url && user === cur.user;
+    const password = req.password || (same ? cur.password : '');
+    if (!password) return fail('bad-request', 'Type the password for this address: the saved one is sent only to the saved folder.');
+    if (sendsPasswordInClear(url) && !(same ? cur.plainHttp : req.plainHttp)) {
+      return fail('bad-request', 'This address starts with http://: the password would cross the network unencrypted. Use https://, or choose “send my password unencrypted”.');
+    }
+    const draft = { url, user, password };
     let dav: DavClient;
     try {
       dav = clientOf(draft, team);
