@@ -253,6 +253,8 @@ export interface WatchSettings {
   tags: string[];
   /** Browser notifications when a check finds a change, removal or block. */
   notify: boolean;
+  /** Sites (host names) whose watch checks send the browser's cookies; every other check is sent without them (issue 23). */
+  cookieSites?: string[];
 }
 
 export interface WatchApi {

@@ -56,6 +56,7 @@ export function TeamSettings() {
   const [schedule, setSchedule] = useState<'change' | 'interval' | 'manual'>('change');
   const [minutes, setMinutes] = useState('15');
   const [plainHttp, setPlainHttp] = useState(false);
+  const [shareWatch, setShareWatch] = useState(false);
   const [busy, setBusy] = useState<'' | 'test' | 'save' | 'sync'>('');
   const [message, setMessage] = useState<Message | null>(null);
   /** Syncs finished from this page (tests wait for the next one). */
@@ -68,6 +69,7 @@ export function TeamSettings() {
     setName(c.displayName);
     setEnabled(c.enabled);
     setPlainHttp(!!c.plainHttp);
+    setShareWatch(!!c.shareWatch);
     setShare(c.scope.kind);
     setTags(c.scope.kind === 'tags' ? c.scope.tags.join(', ') : '');
     setSchedule(c.schedule.kind);
@@ -85,6 +87,7 @@ export function TeamSettings() {
     passphrase: passphrase || undefined,
     displayName: name,
     plainHttp: clear ? plainHttp : false,
+    shareWatch,
     scope: share === 'tags' ? { kind: 'tags', tags: tags.split(',').map((x) => x.trim()).filter(Boolean) } : { kind: 'all' },
     schedule: schedule === 'interval' ? { kind: 'interval', minutes: Number(minutes) } : { kind: schedule },
   });
@@ -217,6 +220,8 @@ export function TeamSettings() {
               <input id="team-tags" type="text" value={tags} onInput={(e) => setTags((e.target as HTMLInputElement).value)} />
             </p>
           )}
+          <br />
+          <label><input type="checkbox" checked={shareWatch} onChange={(e) => setShareWatch((e.target as HTMLInputElement).checked)} data-testid="team-share-watch" /> {t('teamShareWatch')}</label>
         </fieldset>
         <fieldset>
           <legend>{t('teamSchedule')}</legend>

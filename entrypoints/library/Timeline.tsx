@@ -21,6 +21,7 @@ const utc = (iso: string) => iso.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC')
 
 /** What a check found, in words: "451 from example.kz", "connection reset", "changed: 3 paragraphs…". */
 export function checkText(c: CheckRecord): string {
+  if (c.outcome === 'error' && (c.error === 'private-target' || c.error === 'private-redirect')) return t(c.error === 'private-target' ? 'watchPrivateTarget' : 'watchPrivateRedirect');
   if (c.outcome === 'blocked' && !c.httpStatus) return t(`watchErr_${c.errorClass ?? 'other'}`);
   if (c.outcome === 'blocked' || c.outcome === 'gone') return `${t(`watchOutcome_${c.outcome}`)} — ${t('watchHttp', String(c.httpStatus))} ${host(c.finalUrl ?? c.url)}`;
   if (c.outcome === 'changed' && c.changes) {

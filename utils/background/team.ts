@@ -45,7 +45,7 @@ export const teamSyncRunning = () => !!running;
 
 /** Changes not on the server yet: those not in a part, and those in queued parts. */
 async function pendingCount(deps: HandlerDeps, c: TeamConfig): Promise<number> {
-  const p = await pendingChanges(deps.db, c.scope);
+  const p = await pendingChanges(deps.db, c.scope, { shareWatch: !!c.shareWatch });
   const queued = (await deps.db.teamOutbox.toArray()).reduce((n, q) => n + q.counts.claims + q.counts.deleted + q.counts.captures, 0);
   return p.claims.length + p.deleted.length + p.captures.length + queued;
 }
@@ -72,7 +72,7 @@ export function runTeamSync(deps: HandlerDeps): Promise<SyncReport> {
     publish(status);
     const key = await installKey(deps.db, crypto.subtle);
     const signer = { privateKey: key.privateKey, spki: key.spki };
-    const report = await syncTeam(deps.db, clientOf(c, host), { memberId: c.memberId, displayName: c.displayName, scope: c.scope, passphrase: c.passphrase || undefined, salt: c.salt || undefined, signer }, {
+    const report = await syncTeam(deps.db, clientOf(c, host), { memberId: c.memberId, displayName: c.displayName, scope: c.scope, passphrase: c.passphrase || undefined, salt: c.salt || undefined, signer, shareWatch: !!c.shareWatch }, {
       software: host.software,
       clean: (articles) => host.clean(articles),
       republishManifest: status.publishedName !== c.displayName,

@@ -24,13 +24,14 @@ const onError = (d: { url: string; error: string; tabId: number }) => {
   if (d.tabId === -1) netErrors.set(d.url, d.error);
 };
 
-async function fetchPage(url: string): Promise<FetchOutcome> {
+async function fetchPage(url: string, opts: { cookies: boolean } = { cookies: false }): Promise<FetchOutcome> {
   if (!/^https?:/i.test(url)) return { ok: false, errorClass: 'other', error: 'not an http(s) address' };
   if (listening++ === 0) browser.webRequest.onErrorOccurred.addListener(onError as never, { urls: ['<all_urls>'] });
   const ctl = new AbortController();
   const timer = setTimeout(() => ctl.abort(), FETCH_TIMEOUT_MS);
   try {
-    const res = await fetch(url, { cache: 'no-store', credentials: 'include', redirect: 'follow', signal: ctl.signal });
+    // Without the browser's cookies unless the reader turned them on for this site (Settings → Watch; issue 23).
+    const res = await fetch(url, { cache: 'no-store', credentials: opts.cookies ? 'include' : 'omit', redirect: 'follow', signal: ctl.signal });
     const bytes = await readCapped(res);
     const mime = (res.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
     return { ok: true, status: res.status, finalUrl: res.url || url, bytes, mime };

@@ -31,6 +31,8 @@ export interface TeamConfig {
   salt: string;
   /** The reader chose to send the password over plain http:// (not loopback); asked again when the address changes. */
   plainHttp?: boolean;
+  /** Share copies made by watch checks too (default: they stay in this browser). */
+  shareWatch?: boolean;
 }
 
 /** What extension pages get: everything but the secrets. */
@@ -78,6 +80,7 @@ export function mergeConfig(cur: TeamConfig, patch: Partial<TeamConfig>): TeamCo
   }
   if (patch.password !== undefined && patch.password !== '') next.password = patch.password.slice(0, 500);
   if (patch.plainHttp !== undefined) next.plainHttp = !!patch.plainHttp;
+  if (patch.shareWatch !== undefined) next.shareWatch = !!patch.shareWatch;
   if (moved && cur.password && !next.password) throw new ConfigError('password', 'Type the password again for the new folder address or user.');
   if (next.url && sendsPasswordInClear(next.url) && !next.plainHttp) {
     throw new ConfigError('plainHttp', 'This address starts with http://: the password would cross the network unencrypted. Use https://, or choose “send my password unencrypted”.');

@@ -42,6 +42,8 @@ export interface TeamIdentity {
   salt?: string;
   /** PBKDF2 iterations (tests lower it; default crypto.ts ITERATIONS). */
   iterations?: number;
+  /** Share copies made by watch checks too (the reader's choice; default no). */
+  shareWatch?: boolean;
   /** The key that signs this member's parts and manifest (the install's ECDSA P-384 key; docs/team-trust.md). */
   signer: { privateKey: CryptoKey; spki: string };
 }
@@ -506,6 +508,7 @@ export async function syncTeam(db: SaqtaDB, dav: DavClient, id: TeamIdentity, op
     await buildPart(db, {
       member: id.memberId,
       scope: id.scope,
+      shareWatch: id.shareWatch,
       software: opts.software,
       now: started,
       encryption: id.passphrase && id.salt ? { passphrase: id.passphrase, salt: fromBase64(id.salt), iterations: id.iterations } : undefined,
