@@ -4,7 +4,7 @@
  * temporary folder (tests/e2e/dav-server.ts). Two (or three) libraries in
  * fake IndexedDB share one team folder through utils/team/.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDav, type DavServer } from '../e2e/dav-server';
@@ -100,8 +100,8 @@ describe('team sync through Apache mod_dav', () => {
     expect(idle.merged).toEqual([]);
     const idleA = await sync(a, client('alice'), alice);
     expect(idleA.uploaded).toBe(0);
-    // Only the folder listing: Bob has shared nothing, so there is no manifest of his to read.
-    expect(idleA.stats.requests).toBe(1);
+    // Her own folder's listing (is every part she listed still there?) and the team listing: Bob has shared nothing, so there is no manifest of his to read.
+    expect(idleA.stats.requests).toBe(2);
 
     // Alice edits a note: the next part carries that claim only; Bob sees the edit.
     await updateAnnotation(a, c1.id, { note: 'the court said 12 December' });
@@ -258,5 +258,35 @@ describe('team sync through Apache mod_dav', () => {
     expect(await testConnection(client('alice', { url: `${dav.url}no-such-folder/` }))).toMatchObject({ ok: false, kind: 'not-found', status: 404 });
     expect(await testConnection(client('alice', { url: `${dav.origin}/static/` }))).toMatchObject({ ok: false, kind: 'not-dav' });
     expect(await testConnection(client('alice', { url: 'http://127.0.0.1:9/dav/' }))).toMatchObject({ ok: false, kind: 'offline' });
+  });
+
+  it('heals a folder that lost a part or the whole member folder: the next sync publishes again, and a colleague who joins later gets everything', async () => {
+    const a = freshDb('alice');
+    const alice = who('alice-heal01', 'Aigerim');
+    const c1 = await claim(a, 'First claim before the loss');
+    await sync(a, client('alice'), alice);
+    const c2 = await claim(a, 'Second claim before the loss', { url: 'https://news.example.kz/heal' });
+    await sync(a, client('alice'), alice);
+    const parts = serverFiles().filter((f) => f.startsWith('saqta/alice-heal01/part-'));
+    expect(parts).toHaveLength(2);
+    // Someone deletes part 1 on the server.
+    rmSync(join(dav.root, folder, parts[0]!));
+    const healed = await sync(a, client('alice'), alice);
+    expect(healed.ok, JSON.stringify(healed.failure)).toBe(true);
+    expect(healed.uploaded).toBe(1);
+    const late = freshDb('late');
+    const got = await sync(late, client('bob'), who('late-0001', 'Late'));
+    expect(await late.annotations.get(c1.id)).toBeDefined();
+    expect(await late.annotations.get(c2.id)).toBeDefined();
+    expect(got.refused).toEqual([expect.objectContaining({ kind: 'hash', reason: expect.stringMatching(/missing/) })]);
+    // The whole member folder deleted: the next sync makes it again and publishes everything.
+    rmSync(join(dav.root, folder, 'saqta/alice-heal01'), { recursive: true, force: true });
+    const again = await sync(a, client('alice'), alice);
+    expect(again.ok, JSON.stringify(again.failure)).toBe(true);
+    expect(serverFiles().filter((f) => f.startsWith('saqta/alice-heal01/'))).toContain('saqta/alice-heal01/manifest.json');
+    const later = freshDb('later');
+    await sync(later, client('bob'), who('later-0001', 'Later'));
+    expect(await later.annotations.get(c1.id)).toBeDefined();
+    expect(await later.annotations.get(c2.id)).toBeDefined();
   });
 });

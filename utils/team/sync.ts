@@ -254,6 +254,24 @@ async function upload(db: SaqtaDB, dav: DavClient, id: TeamIdentity, opts: SyncO
   return queue.length;
 }
 
+/**
+ * What the folder lacks of this member (issue 23): the member folder deleted,
+ * a part's upload deleted. One listing of the member's own folder per sync;
+ * when a part listed in the manifest is gone, everything is published again in
+ * a new part (colleagues who joined later get it all; those who had it change
+ * nothing), and the manifest is written again. True when the manifest must be.
+ */
+async function healFolder(db: SaqtaDB, dav: DavClient, id: TeamIdentity): Promise<boolean> {
+  const mine = await db.teamParts.toArray();
+  if (!mine.length) return false;
+  const dir = memberDir(id.memberId);
+  const listing = await dav.propfind(dir, 1);
+  const names = new Set((listing ?? []).map((e) => e.path.slice(dir.length)));
+  const lacking = mine.filter((p) => !names.has(p.name));
+  if (lacking.length) await db.teamPublished.clear();
+  return lacking.length > 0 || !names.has(MANIFEST_FILE);
+}
+
 /** Read every colleague's new parts. */
 async function readColleagues(db: SaqtaDB, dav: DavClient, id: TeamIdentity, opts: SyncOptions, report: SyncReport): Promise<void> {
   const listing = await dav.propfind(TEAM_DIR, 1);
@@ -364,7 +382,6 @@ async function readMember(
   const bySeq = new Map<number, string>();
   for (const r of settled) if (r.seq !== undefined && (r.status === 'applied' || r.kind !== 'fork')) bySeq.set(r.seq, r.sha256);
   const parts = [...manifest.parts].sort((a, b) => a.seq - b.seq);
-  let unsettled = false;
   const now = opts.now?.() ?? new Date();
   for (const [i, p] of parts.entries()) {
     const seen = byName.get(p.name);
@@ -408,9 +425,8 @@ async function readMember(
       throw err;
     }
     if (!file || file === 'unchanged') {
-      // Not remembered: the member republishes what the folder lacks, and the next sync reads it.
-      await refuse('hash', `${p.name} is listed but missing from the folder.`, false);
-      unsettled = true;
+      // Remembered: its member, seeing the folder lacks it, publishes what it carried again in a new part (healFolder).
+      await refuse('hash', `${p.name} is listed but missing from the folder.`);
       continue;
     }
     const actual = hex(file.data);
@@ -448,7 +464,7 @@ async function readMember(
     }
   }
   // Every part of this manifest is settled: next time an unchanged manifest costs a 304.
-  if (!unsettled) await db.teamMembers.update(member, { etag: got.etag });
+  await db.teamMembers.update(member, { etag: got.etag });
 }
 
 /** The reader compared a member's fingerprint out of band: their claims stop showing as unconfirmed. */
@@ -505,6 +521,7 @@ export async function syncTeam(db: SaqtaDB, dav: DavClient, id: TeamIdentity, op
   };
   try {
     opts.onProgress?.({ phase: 'publish', done: 0, total: 1 });
+    const healed = await healFolder(db, dav, id);
     await buildPart(db, {
       member: id.memberId,
       scope: id.scope,
@@ -513,7 +530,7 @@ export async function syncTeam(db: SaqtaDB, dav: DavClient, id: TeamIdentity, op
       now: started,
       encryption: id.passphrase && id.salt ? { passphrase: id.passphrase, salt: fromBase64(id.salt), iterations: id.iterations } : undefined,
     });
-    report.uploaded = await upload(db, dav, id, opts, !!opts.republishManifest);
+    report.uploaded = await upload(db, dav, id, opts, !!opts.republishManifest || healed);
     if (opts.read !== false) await readColleagues(db, dav, id, opts, report);
   } catch (err) {
     report.ok = false;
