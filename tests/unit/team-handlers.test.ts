@@ -9,17 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handle, type HandlerDeps } from '../../utils/background/handle';
 import { EMPTY_STATUS, emptyConfig, type TeamConfig, type TeamStatus } from '../../utils/team/config';
 import type { Event } from '../../utils/messages';
-import { startDav, type DavServer } from '../e2e/dav-server';
+import { DAV_KINDS, startDav, type DavServer } from '../e2e/dav-server';
 import { claim, cleanInNode, freshDb } from './team-helpers';
 import { DavClient } from '../../utils/team/dav';
 
 let dav: DavServer;
-beforeAll(async () => {
-  dav = await startDav();
-});
-afterAll(async () => {
-  await dav?.close();
-});
 
 function depsFor(who: string) {
   let config: TeamConfig = emptyConfig();
@@ -44,7 +38,14 @@ function depsFor(who: string) {
 
 const ask = <T>(deps: HandlerDeps, msg: Record<string, unknown>) => handle(msg, deps) as Promise<{ ok: true; value: T } | { ok: false; error: { code: string; message: string } }>;
 
-describe('team requests', () => {
+describe.each(DAV_KINDS)('team requests (%s)', (kind) => {
+  beforeAll(async () => {
+    dav = await startDav(undefined, kind);
+  });
+  afterAll(async () => {
+    await dav?.close();
+  });
+
   it('configure hides secrets, test says what is wrong, sync shares, colleagues’ claims are read-only and copyable', async () => {
     const a = depsFor('alice');
     const b = depsFor('bob');

@@ -10,7 +10,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startDav, type DavServer } from '../e2e/dav-server';
+import { DAV_KINDS, startDav, type DavServer } from '../e2e/dav-server';
 import { DavClient } from '../../utils/team/dav';
 import { confirmMember, resetMember, syncTeam, type TeamIdentity } from '../../utils/team/sync';
 import { newSalt } from '../../utils/team/crypto';
@@ -25,12 +25,6 @@ import { handle } from '../../utils/background/handle';
 import { pageKeys } from '../../utils/url';
 
 let dav: DavServer;
-beforeAll(async () => {
-  dav = await startDav();
-});
-afterAll(async () => {
-  await dav?.close();
-});
 
 let folder = '';
 let folders = 0;
@@ -90,7 +84,14 @@ async function honestAfter(A: Member, R: Member) {
   return got;
 }
 
-describe('a hostile colleague cannot speak for someone else (Apache mod_dav)', () => {
+describe.each(DAV_KINDS)('a hostile colleague cannot speak for someone else (%s)', (kind) => {
+  beforeAll(async () => {
+    dav = await startDav(undefined, kind);
+  });
+  afterAll(async () => {
+    await dav?.close();
+  });
+
   for (const withPassphrase of [false, true]) {
     it(`M writing as A (forged tombstone and "retraction") is refused${withPassphrase ? ', with a team passphrase M holds too' : ''}; A's next part arrives`, async () => {
       const extra: Partial<TeamIdentity> = withPassphrase ? { passphrase: 'the whole team knows this', salt: toBase64(newSalt()), iterations: 1000 } : {};

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startDav, type DavServer } from '../e2e/dav-server';
+import { DAV_KINDS, startDav, type DavServer } from '../e2e/dav-server';
 import { DavClient } from '../../utils/team/dav';
 import { syncTeam, type TeamIdentity } from '../../utils/team/sync';
 import { testConnection } from '../../utils/team/connection';
@@ -19,12 +19,6 @@ import type { SaqtaDB } from '../../utils/db';
 import { claim, cleanInNode, freshDb, newSigner, saveCopy } from './team-helpers';
 
 let dav: DavServer;
-beforeAll(async () => {
-  dav = await startDav();
-});
-afterAll(async () => {
-  await dav?.close();
-});
 
 /** Each test has a team folder of its own on the server. */
 let folder = '';
@@ -61,7 +55,14 @@ function serverFiles(): string[] {
   return out.sort();
 }
 
-describe('team sync through Apache mod_dav', () => {
+describe.each(DAV_KINDS)('team sync through WebDAV (%s)', (kind) => {
+  beforeAll(async () => {
+    dav = await startDav(undefined, kind);
+  });
+  afterAll(async () => {
+    await dav?.close();
+  });
+
   it('shares claims, notes, deletions and saved copies; a sync with nothing new reads only manifests', async () => {
     const a = freshDb('alice');
     const b = freshDb('bob');
