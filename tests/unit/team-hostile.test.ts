@@ -54,6 +54,13 @@ async function libraryOf(db: SaqtaDB) {
 }
 
 const onDisk = (rel: string) => join(dav.root, folder, rel);
+/**
+ * nginx's ETag is the file's time in whole seconds and its size: a manifest
+ * replaced within the second R read it, by one of the same length, answers R's
+ * conditional GET with 304 (R reads nothing new, so nothing is merged — but the
+ * attack would then not be tried). The attacker waits for the next second.
+ */
+const nextSecond = () => new Promise((r) => setTimeout(r, 1100 - (Date.now() % 1000)));
 function partsOf(memberId: string): string[] {
   const dir = onDisk(`saqta/${memberId}`);
   return existsSync(dir) ? readdirSync(dir).filter((f) => f.startsWith('part-')).sort() : [];
@@ -98,6 +105,7 @@ describe.each(DAV_KINDS)('a hostile colleague cannot speak for someone else (%s)
       const { A, R, a1 } = await honestTeam(extra);
       const before = await libraryOf(R.db);
       // M runs a Saqta that says it is A: A's member id and display name, M's own key, into A's folder.
+      await nextSecond();
       const M = await member('Aigerim', 'a-honest01', 'bob', extra);
       await M.db.teamPublished.put({ key: `a:${a1.id}`, hash: 'x' }); // a tombstone for A's claim
       await claim(M.db, 'The hearing was postponed to December', { note: 'RETRACTION: I made this up' });
@@ -127,6 +135,7 @@ describe.each(DAV_KINDS)('a hostile colleague cannot speak for someone else (%s)
     const path = onDisk('saqta/a-honest01/manifest.json');
     const genuine = readFileSync(path, 'utf8');
     // Keep A's public key, sign with M's: the signature does not verify.
+    await nextSecond();
     const M = await member('Aigerim', 'a-honest01', 'bob');
     await claim(M.db, 'A claim M wants to pass as A’s');
     await sync({ ...M, id: { ...M.id, signer: { privateKey: M.id.signer.privateKey, spki: A.id.signer.spki } } });
@@ -174,6 +183,7 @@ describe.each(DAV_KINDS)('a hostile colleague cannot speak for someone else (%s)
   it('a fork (two parts numbered alike, both signed by A’s key) is shown as a conflict, not merged', async () => {
     const { A, R } = await honestTeam();
     // A's install restored from a backup of before part 1: it publishes another part 1 with A's key.
+    await nextSecond();
     const clone: Member = { ...A, db: freshDb('aigerim-clone') };
     const forked = await claim(clone.db, 'A claim from the restored profile');
     expect((await sync(clone)).ok).toBe(true);

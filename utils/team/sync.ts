@@ -259,17 +259,20 @@ async function upload(db: SaqtaDB, dav: DavClient, id: TeamIdentity, opts: SyncO
  * a part's upload deleted. One listing of the member's own folder per sync;
  * when a part listed in the manifest is gone, everything is published again in
  * a new part (colleagues who joined later get it all; those who had it change
- * nothing), and the manifest is written again. True when the manifest must be.
+ * nothing), and the manifest is written again.
  */
-async function healFolder(db: SaqtaDB, dav: DavClient, id: TeamIdentity): Promise<boolean> {
+async function healFolder(db: SaqtaDB, dav: DavClient, id: TeamIdentity): Promise<'republish' | 'manifest' | null> {
   const mine = await db.teamParts.toArray();
-  if (!mine.length) return false;
+  if (!mine.length) return null;
   const dir = memberDir(id.memberId);
   const listing = await dav.propfind(dir, 1);
   const names = new Set((listing ?? []).map((e) => e.path.slice(dir.length)));
   const lacking = mine.filter((p) => !names.has(p.name));
-  if (lacking.length) await db.teamPublished.clear();
-  return lacking.length > 0 || !names.has(MANIFEST_FILE);
+  if (lacking.length) {
+    await db.teamPublished.clear();
+    return 'republish';
+  }
+  return names.has(MANIFEST_FILE) ? null : 'manifest';
 }
 
 /** Read every colleague's new parts. */
@@ -521,16 +524,20 @@ export async function syncTeam(db: SaqtaDB, dav: DavClient, id: TeamIdentity, op
   };
   try {
     opts.onProgress?.({ phase: 'publish', done: 0, total: 1 });
+    const build = () =>
+      buildPart(db, {
+        member: id.memberId,
+        scope: id.scope,
+        shareWatch: id.shareWatch,
+        software: opts.software,
+        now: started,
+        encryption: id.passphrase && id.salt ? { passphrase: id.passphrase, salt: fromBase64(id.salt), iterations: id.iterations } : undefined,
+      });
+    // Built first (an offline sync still queues it), then what the folder lacks is published again in a catch-up part.
+    await build();
     const healed = await healFolder(db, dav, id);
-    await buildPart(db, {
-      member: id.memberId,
-      scope: id.scope,
-      shareWatch: id.shareWatch,
-      software: opts.software,
-      now: started,
-      encryption: id.passphrase && id.salt ? { passphrase: id.passphrase, salt: fromBase64(id.salt), iterations: id.iterations } : undefined,
-    });
-    report.uploaded = await upload(db, dav, id, opts, !!opts.republishManifest || healed);
+    if (healed === 'republish') await build();
+    report.uploaded = await upload(db, dav, id, opts, !!opts.republishManifest || !!healed);
     if (opts.read !== false) await readColleagues(db, dav, id, opts, report);
   } catch (err) {
     report.ok = false;
