@@ -10,7 +10,10 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactPath, dbCounts, launch, restartWorker, serveFixtures, tabIdOf, type Session } from './harness';
 import { clickControl, makeClaim, settledAnchors, uiText, waitControl } from './highlight-helpers';
-import { startDav, type DavServer } from './dav-server';
+import { startDav, type DavKind, type DavServer } from './dav-server';
+
+/** The WebDAV server: Apache mod_dav here; team-nginx.e2e.ts runs this same file on nginx + dav-ext. */
+const KIND: DavKind = (globalThis as { SAQTA_DAV?: DavKind }).SAQTA_DAV ?? 'apache';
 import type { FixtureServer } from '../../scripts/server.mjs';
 import type { AnchorReport } from '../../utils/messages';
 
@@ -27,7 +30,7 @@ const Q3 = 'Брюссельдегі кездесу Қазақстан үшін 
 const QB = 'құқық қорғаушы Роза Ақылбековадан сұхбат алып';
 
 beforeAll(async () => {
-  [dav, site] = await Promise.all([startDav(), serveFixtures()]);
+  [dav, site] = await Promise.all([startDav(undefined, KIND), serveFixtures()]);
   seedUrl = `${site.origin}/seed/index.html`;
   [A, B] = await Promise.all([launch({ lang: 'en' }), launch({ lang: 'kk' })]);
 });
@@ -119,7 +122,7 @@ function memberFolderOf(name: string): string {
   throw new Error(`no folder for ${name}`);
 }
 
-describe('team sync through Apache mod_dav, two profiles', () => {
+describe(`team sync through ${KIND === 'nginx' ? 'nginx + dav-ext' : 'Apache mod_dav'}, two profiles`, () => {
   let aSettings: Page;
   let bSettings: Page;
   let aSeed: Page;
