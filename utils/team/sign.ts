@@ -119,19 +119,10 @@ export function keyFingerprint(spki: string): string {
 
 /**
  * A fingerprint in groups of five decimal digits (like Signal's safety
- * numbers): easy to read aloud in any language. 60 digits from the first 20
- * bytes of the SHA-256 (160 bits: each 5-byte block → 3 groups of 5 digits, no bits lost).
+ * numbers): easy to read aloud in any language. 60 digits: the first 25 bytes
+ * of the SHA-256 (200 bits) as one number, modulo 10^60 (about 199 bits kept).
  */
 export function fingerprintDigits(hex: string): string {
-  const groups: string[] = [];
-  for (let i = 0; i + 10 <= Math.min(hex.length, 40); i += 10) {
-    let n = BigInt(`0x${hex.slice(i, i + 10)}`);
-    const chunk: string[] = [];
-    for (let j = 0; j < 3; j++) {
-      chunk.unshift(String(n % 100000n).padStart(5, '0'));
-      n /= 100000n;
-    }
-    groups.push(...chunk);
-  }
-  return groups.join(' ');
+  const n = BigInt(`0x${hex.slice(0, 50) || '0'}`) % 10n ** 60n;
+  return n.toString().padStart(60, '0').match(/.{5}/g)!.join(' ');
 }
