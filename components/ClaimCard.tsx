@@ -90,7 +90,7 @@ function ClaimCardView({ annotation: a, place, page, capture, onShow, onError, o
     <article class={`claim ${place}${a.author ? ' colleague' : ''}`} data-claim-id={a.id} data-color={a.body.color} data-place={place} data-author={a.author?.id}>
       {a.author && (
         <p class="by small" data-testid="claim-author">
-          {t('teamBy', a.author.name)}
+          {t(a.author.unconfirmed ? 'teamByUnconfirmed' : 'teamBy', a.author.name)}
         </p>
       )}
       <div class="claim-head">

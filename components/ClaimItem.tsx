@@ -7,7 +7,7 @@ export function ClaimItem({ annotation }: { annotation: Annotation }) {
   return (
     <article class="claim" data-claim-id={annotation.id} data-color={annotation.body.color}>
       <span class="swatch" style={{ background: `var(--hl-${annotation.body.color})` }} aria-label={t(`color_${annotation.body.color}`)} role="img" />
-      {annotation.author && <p class="by">{t('teamBy', annotation.author.name)}</p>}
+      {annotation.author && <p class="by">{t(annotation.author.unconfirmed ? 'teamByUnconfirmed' : 'teamBy', annotation.author.name)}</p>}
       <blockquote>{quote?.exact}</blockquote>
       {annotation.body.tags.length > 0 && (
         <ul class="tags" aria-label={t('tagsLabel')}>

@@ -67,6 +67,8 @@ export interface Annotation {
 export interface ClaimAuthor {
   id: string;
   name: string;
+  /** The reader has not confirmed this member's key fingerprint (Settings → Team; docs/team-trust.md). */
+  unconfirmed?: boolean;
 }
 
 export function quoteOf(a: Pick<Annotation, 'target'>): TextQuoteSelector | undefined {

@@ -72,8 +72,8 @@ export interface CaptureRecord {
   browser: string;
   extensionVersion: string;
   artifacts: ArtifactRef[];
-  /** Team sync (v40): the colleague who saved this copy; absent on the reader's own saves. */
-  author?: { id: string; name: string };
+  /** Team sync (v40): the colleague who saved this copy, absent on the reader's own saves; their key's fingerprint (hex), whether the reader confirmed it. */
+  author?: { id: string; name: string; unconfirmed?: boolean; fingerprint?: string };
   /** What the save could not get (resources that failed, no screenshot…), for the reader to see. */
   notes?: {
     failedResources?: string[];

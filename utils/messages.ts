@@ -215,6 +215,21 @@ export interface EvidenceApi {
   'evidence.runQueue': { req: {}; res: { stamped: number; waiting: number } };
 }
 
+/** A colleague as Settings → Team shows them: their key's fingerprint, confirmed or not, other keys and forks seen. */
+export interface TeamMemberView {
+  id: string;
+  name: string;
+  lastSeen: string;
+  /** Hex fingerprint and its digit groups ('' when no key yet). */
+  fingerprint: string;
+  digits: string;
+  confirmed: boolean;
+  otherKeys: { key: string; fingerprint: string; digits: string; seen: string }[];
+  forks: number[];
+  /** Legacy field (always false now: a changed key no longer blocks a member). */
+  keyChanged: boolean;
+}
+
 /** Requests of team sync (utils/background/team.ts, utils/team/). */
 export interface TeamApi {
   /** Team settings without the password and passphrase. */
@@ -222,11 +237,17 @@ export interface TeamApi {
   /** Change team settings; an empty password or passphrase keeps the stored one. */
   'team.configure': { req: { patch: Partial<TeamConfig> }; res: { config: TeamConfigView } };
   /** Test a folder (the fields typed, or the stored ones): what exactly is wrong. */
-  'team.test': { req: { url?: string; user?: string; password?: string }; res: { result: ConnectionResult } };
+  'team.test': { req: { url?: string; user?: string; password?: string; plainHttp?: boolean }; res: { result: ConnectionResult } };
   /** Sync now (joins a sync already running); progress comes as `team.status` events. */
   'team.sync': { req: {}; res: { report: SyncReport } };
   /** Last sync, failures, queue, and the colleagues met. */
-  'team.status': { req: {}; res: { status: TeamStatus; members: { id: string; name: string; lastSeen: string; keyChanged: boolean }[] } };
+  'team.status': { req: {}; res: { status: TeamStatus; members: TeamMemberView[] } };
+  /** This reader's own key fingerprint, to read aloud to colleagues (docs/team-trust.md). */
+  'team.keys': { req: {}; res: { fingerprint: string; digits: string } }; // extension pages only
+  /** The reader compared a member's fingerprint out of band: their claims stop showing "unconfirmed". */
+  'team.confirmMember': { req: { member: string; fingerprint: string }; res: { confirmed: boolean } }; // extension pages only
+  /** Forget a member's key (or switch to another key seen for them, after comparing it): unconfirmed again. */
+  'team.resetMember': { req: { member: string; useKey?: string }; res: {} }; // extension pages only
   /** Copy a colleague's claim as the reader's own (editable, shared as theirs). */
   'team.copyClaim': { req: { id: string }; res: { annotation: Annotation } };
 }
@@ -239,6 +260,8 @@ export interface WatchSettings {
   tags: string[];
   /** Browser notifications when a check finds a change, removal or block. */
   notify: boolean;
+  /** Sites (host names) whose watch checks send the browser's cookies; every other check is sent without them (issue 23). */
+  cookieSites?: string[];
 }
 
 export interface WatchApi {

@@ -20,6 +20,9 @@ import { collectArticles } from '../../utils/bundle/collect';
 import { importBytes } from '../../utils/bundle/import';
 import { normalizeUrl } from '../../utils/url';
 import { startDav } from '../../tests/e2e/dav-server';
+import { createKeyRecord } from '../../utils/evidence/keys';
+import { cleanPartArticles } from '../../utils/team/clean';
+import { cleanSavedHtml } from '../../utils/bundle/clean-html';
 import { SEED } from '../lib/paths';
 import { rng, round } from '../lib/stats';
 import { figure, type Figure, type Suite } from '../lib/types';
@@ -92,9 +95,21 @@ interface Measured {
   report: SyncReport;
 }
 
+let benchDom: (Window & typeof globalThis) | null = null;
+/** Colleagues' saved HTML is sanitized as the extension does it (the save-time DOMPurify configuration; jsdom in Node). */
+const clean = (articles: Parameters<typeof cleanPartArticles>[0]) => {
+  benchDom ??= new JSDOM('').window as unknown as Window & typeof globalThis;
+  return cleanPartArticles(articles, async (kind, html) => cleanSavedHtml(kind, html, benchDom!)).then(() => undefined);
+};
+/** Each member signs with an install key of their own (ECDSA P-384), as in the extension. */
+async function identity(memberId: string, displayName: string): Promise<TeamIdentity> {
+  const k = await createKeyRecord(crypto.subtle);
+  return { memberId, displayName, scope: { kind: 'all' }, signer: { privateKey: k.privateKey, spki: k.spki } };
+}
+
 async function timedSync(db: SaqtaDB, dav: DavClient, id: TeamIdentity, read = true): Promise<Measured> {
   const t0 = performance.now();
-  const report = await syncTeam(db, dav, id, { software: 'Saqta bench', read });
+  const report = await syncTeam(db, dav, id, { software: 'Saqta bench', read, clean });
   const ms = performance.now() - t0;
   if (!report.ok) throw new Error(`sync failed: ${JSON.stringify(report.failure)}`);
   return { ms, report };
@@ -115,8 +130,8 @@ export const team: Suite = {
       await client('alice', '').mkcol('bench/');
       const a = freshDb();
       const b = freshDb();
-      const alice: TeamIdentity = { memberId: 'alice-bench', displayName: 'Alice', scope: { kind: 'all' } };
-      const bob: TeamIdentity = { memberId: 'bob-bench', displayName: 'Bob', scope: { kind: 'all' } };
+      const alice = await identity('alice-bench', 'Alice');
+      const bob = await identity('bob-bench', 'Bob');
       const t0 = performance.now();
       await seed(a, text, s.articles, s.claims, 'alice', true);
       const on = `${s.articles} articles, ${s.articles * s.claims} claims, ${s.articles} saved copies`;
@@ -172,7 +187,7 @@ export const team: Suite = {
       for (let m = 0; m < s.members - 2; m++) {
         const db = freshDb();
         await seed(db, text, 5, s.memberClaims / 5, `m${m}`, false);
-        const id: TeamIdentity = { memberId: `member-${String(m).padStart(2, '0')}`, displayName: `Member ${m}`, scope: { kind: 'all' } };
+        const id = await identity(`member-${String(m).padStart(2, '0')}`, `Member ${m}`);
         await timedSync(db, client('alice'), id, false); // publish only: the colleagues' reading is Bob's, measured below
         memberExports += (await fullExport(db)).length;
         members.push({ db, id });

@@ -5,7 +5,9 @@ import { send } from '../../utils/ext/client';
 import { errorText } from '../../utils/ext/errors';
 import type { TeamConfig, TeamConfigView } from '../../utils/team/config';
 import { MAX_INTERVAL, MIN_INTERVAL } from '../../utils/team/config';
+import { folderUrl, sendsPasswordInClear } from '../../utils/team/folder';
 import { TeamStatusLine } from './TeamStatusLine';
+import { TeamMembers } from './TeamMembers';
 import { teamFailureText } from './text';
 import './team.css';
 
@@ -32,6 +34,15 @@ async function allowOrigin(url: string): Promise<boolean> {
 
 type Message = { ok: boolean; text: string; id: string };
 
+/** The address as the background stores it (a trailing slash added), or as typed when it is not one. */
+function normalized(url: string): string {
+  try {
+    return url.trim() ? folderUrl(url.trim()).href : '';
+  } catch {
+    return url;
+  }
+}
+
 export function TeamSettings() {
   const [cfg, setCfg] = useState<TeamConfigView | null>(null);
   const [url, setUrl] = useState('');
@@ -44,6 +55,8 @@ export function TeamSettings() {
   const [tags, setTags] = useState('');
   const [schedule, setSchedule] = useState<'change' | 'interval' | 'manual'>('change');
   const [minutes, setMinutes] = useState('15');
+  const [plainHttp, setPlainHttp] = useState(false);
+  const [shareWatch, setShareWatch] = useState(false);
   const [busy, setBusy] = useState<'' | 'test' | 'save' | 'sync'>('');
   const [message, setMessage] = useState<Message | null>(null);
   /** Syncs finished from this page (tests wait for the next one). */
@@ -55,6 +68,8 @@ export function TeamSettings() {
     setUser(c.user);
     setName(c.displayName);
     setEnabled(c.enabled);
+    setPlainHttp(!!c.plainHttp);
+    setShareWatch(!!c.shareWatch);
     setShare(c.scope.kind);
     setTags(c.scope.kind === 'tags' ? c.scope.tags.join(', ') : '');
     setSchedule(c.schedule.kind);
@@ -71,11 +86,27 @@ export function TeamSettings() {
     password: password || undefined,
     passphrase: passphrase || undefined,
     displayName: name,
+    plainHttp: clear ? plainHttp : false,
+    shareWatch,
     scope: share === 'tags' ? { kind: 'tags', tags: tags.split(',').map((x) => x.trim()).filter(Boolean) } : { kind: 'all' },
     schedule: schedule === 'interval' ? { kind: 'interval', minutes: Number(minutes) } : { kind: schedule },
   });
 
+  /** Plain http:// to another computer: the password would cross the network unencrypted. */
+  const clear = sendsPasswordInClear(url);
+  /** What to tell the reader before anything is sent: a retyped password for a new address, the http:// choice. */
+  const precheck = (): string | null => {
+    if (cfg?.hasPassword && !password && (normalized(url) !== cfg.url || user.trim() !== cfg.user)) return t('teamPasswordRetype');
+    if (clear && !plainHttp) return t('teamPlainHttpNeeded');
+    return null;
+  };
+
   const save = async (): Promise<boolean> => {
+    const problem = precheck();
+    if (problem) {
+      setMessage({ ok: false, text: problem, id: 'save' });
+      return false;
+    }
     const r = await send('team.configure', { patch: patch() });
     if (!r.ok) {
       setMessage({ ok: false, text: errorText(r.error), id: 'save' });
@@ -104,8 +135,10 @@ export function TeamSettings() {
     setBusy('test');
     setMessage({ ok: true, text: t('teamTesting'), id: 'test' });
     try {
+      const problem = precheck();
+      if (problem) return setMessage({ ok: false, text: problem, id: 'test' });
       if (!(await allowOrigin(url))) return setMessage({ ok: false, text: t('teamErr_permission'), id: 'test' });
-      const r = await send('team.test', { url, user, password: password || undefined });
+      const r = await send('team.test', { url, user, password: password || undefined, plainHttp: clear ? plainHttp : undefined });
       if (!r.ok) return setMessage({ ok: false, text: errorText(r.error), id: 'test' });
       const res = r.value.result;
       setMessage(res.ok ? { ok: true, text: t('teamTestOk'), id: 'test' } : { ok: false, text: teamFailureText(res.kind, res.status), id: 'test' });
@@ -151,6 +184,13 @@ export function TeamSettings() {
           <input id="team-url" type="url" inputMode="url" autoComplete="url" spellcheck={false} value={url} aria-describedby="team-url-help" onInput={(e) => setUrl((e.target as HTMLInputElement).value)} />
           <small id="team-url-help" class="muted">{t('teamUrlHelp')}</small>
         </p>
+        {clear && (
+          <p>
+            <label>
+              <input type="checkbox" checked={plainHttp} onChange={(e) => setPlainHttp((e.target as HTMLInputElement).checked)} data-testid="team-plain-http" /> {t('teamPlainHttp')}
+            </label>
+          </p>
+        )}
         <p class="field">
           <label for="team-user">{t('teamUser')}</label>
           <input id="team-user" type="text" autoComplete="username" spellcheck={false} value={user} onInput={(e) => setUser((e.target as HTMLInputElement).value)} />
@@ -180,6 +220,8 @@ export function TeamSettings() {
               <input id="team-tags" type="text" value={tags} onInput={(e) => setTags((e.target as HTMLInputElement).value)} />
             </p>
           )}
+          <br />
+          <label><input type="checkbox" checked={shareWatch} onChange={(e) => setShareWatch((e.target as HTMLInputElement).checked)} data-testid="team-share-watch" /> {t('teamShareWatch')}</label>
         </fieldset>
         <fieldset>
           <legend>{t('teamSchedule')}</legend>
@@ -207,6 +249,7 @@ export function TeamSettings() {
         </p>
       )}
       <TeamStatusLine />
+      {cfg.enabled && <TeamMembers />}
     </section>
   );
 }

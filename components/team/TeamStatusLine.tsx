@@ -8,7 +8,7 @@ import { formatDateTime } from '../format-date';
 /** Team sync status (popup and settings): last sync, progress, failures, queue, refused parts. */
 export function TeamStatusLine({ compact = false }: { compact?: boolean }) {
   const [status, setStatus] = useState<TeamStatus | null>(null);
-  const [members, setMembers] = useState<{ id: string; name: string; keyChanged: boolean }[]>([]);
+  const [members, setMembers] = useState<{ id: string; name: string }[]>([]);
   const [enabled, setEnabled] = useState(false);
   useEffect(() => {
     const load = async () => {
@@ -46,11 +46,6 @@ export function TeamStatusLine({ compact = false }: { compact?: boolean }) {
         </p>
       )}
       <p data-testid="team-queued">{status.pending || status.queuedParts ? t('teamQueued', [String(status.pending), String(status.queuedParts)]) : t('teamAllShared')}</p>
-      {members.some((m) => m.keyChanged) && (
-        <p class="error" role="alert">
-          {members.filter((m) => m.keyChanged).map((m) => `${m.name}: ${refusedText('key-changed')}`).join(' · ')}
-        </p>
-      )}
       {!compact && members.length > 0 && <p data-testid="team-members">{t('teamMembers', members.map((m) => m.name).join(', '))}</p>}
       {status.refused.length > 0 && (
         <details open={!compact} data-testid="team-refused">

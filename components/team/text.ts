@@ -22,6 +22,7 @@ export function teamFailureText(kind: string, status: number | null, message = '
   return t('teamErr_internal', message || kind);
 }
 
+/** Why a colleague's part was refused (utils/team/records.ts RefusalKind), in the reader's language. */
 export function refusedText(kind: string): string {
-  return t(kind === 'key-changed' ? 'teamRefused_keyChanged' : `teamRefused_${kind}`);
+  return t(`teamRefused_${kind.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase())}`);
 }

@@ -49,7 +49,7 @@ export function App() {
           )}
           {view.capture?.author && (
             <p class="muted" data-testid="saved-by">
-              {t('teamSavedBy', view.capture.author.name)}
+              {t(view.capture.author.unconfirmed ? 'teamSavedByUnconfirmed' : 'teamSavedBy', view.capture.author.name)}
             </p>
           )}
           <p class="muted">{t('popupClaimCount', String(view.annotations.length))}</p>

@@ -220,8 +220,9 @@ export class Toolbar {
 
   /** Team sync: a colleague's claim, read-only — who made it, their note and tags, and "copy as mine". */
   private renderColleague(claim: Annotation): HTMLElement {
-    const bar = h('div', { class: 'tb', role: 'dialog', 'aria-label': t('teamBy', claim.author!.name) });
-    bar.append(h('p', { class: 'by', 'data-k': 'author' }, t('teamBy', claim.author!.name)));
+    const by = t(claim.author!.unconfirmed ? 'teamByUnconfirmed' : 'teamBy', claim.author!.name);
+    const bar = h('div', { class: 'tb', role: 'dialog', 'aria-label': by });
+    bar.append(h('p', { class: 'by', 'data-k': 'author' }, by));
     bar.append(h('p', { class: 'quote' }, claim.target.selector.find((s) => s.type === 'TextQuoteSelector')?.exact ?? ''));
     if (claim.body.note) bar.append(h('p', { class: 'note', 'data-k': 'colleague-note' }, claim.body.note));
     if (claim.body.tags.length) {
@@ -231,7 +232,7 @@ export class Toolbar {
     }
     bar.append(h('p', { class: 'quote' }, t('teamReadOnly')));
     bar.append(
-      h('div', { class: 'row', role: 'toolbar', 'aria-label': t('teamBy', claim.author!.name) },
+      h('div', { class: 'row', role: 'toolbar', 'aria-label': by },
         h('button', { type: 'button', 'data-k': 'copy', onclick: () => this.actions.copy?.() }, t('teamCopyMine')),
         h('button', { type: 'button', 'data-k': 'close', 'aria-label': t('hlClose'), title: t('hlClose'), onclick: () => this.hide() }, '×'),
       ),

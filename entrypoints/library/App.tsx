@@ -450,7 +450,7 @@ export function App() {
                           <ClaimLink claim={r.claim} page={r.page} /> <LibraryCite db={db} claim={r.claim} onError={setError} />
                         </div>
                         <div class="meta muted" dir="auto">
-                          {r.claim.author && <span class="chip by" data-testid="claim-author">{t('teamBy', r.claim.author.name)}</span>}
+                          {r.claim.author && <span class="chip by" data-testid="claim-author">{t(r.claim.author.unconfirmed ? 'teamByUnconfirmed' : 'teamBy', r.claim.author.name)}</span>}
                           {r.claim.anchor === 'orphan' && <span class="chip orphan">{t('libOrphan')}</span>}
                           {r.claim.body.tags.map((tg) => <span class="chip">{tg}</span>)}
                           {r.claim.body.note && <span class="note">{r.claim.body.note}</span>} {r.page?.title} · {fmtDate(r.claim.created)}

@@ -10,6 +10,7 @@ const INTERVALS = [6, 12, 24, 48, 168];
 export function WatchSettings() {
   const [settings, setSettings] = useState<Settings | null>(null);
   const [tags, setTags] = useState('');
+  const [cookieSites, setCookieSites] = useState('');
   const [count, setCount] = useState<number | null>(null);
   const [message, setMessage] = useState('');
   const [error, setError] = useState('');
@@ -19,6 +20,7 @@ export function WatchSettings() {
     if (!res.ok) return setError(errorText(res.error));
     setSettings(res.value.settings);
     setTags(res.value.settings.tags.join(', '));
+    setCookieSites((res.value.settings.cookieSites ?? []).join(', '));
     setCount(res.value.watched);
   };
   useEffect(() => {
@@ -33,7 +35,8 @@ export function WatchSettings() {
     if (!settings) return;
     setMessage('');
     setError('');
-    const res = await send('watch.configure', { settings: { ...settings, tags: tags.split(',').map((s) => s.trim()).filter(Boolean) } });
+    const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+    const res = await send('watch.configure', { settings: { ...settings, tags: list(tags), cookieSites: list(cookieSites) } });
     if (!res.ok) return setError(errorText(res.error));
     setSettings(res.value.settings);
     setCount(res.value.watched);
@@ -65,6 +68,15 @@ export function WatchSettings() {
               <br />
               <input type="text" data-testid="watch-tags" value={tags} onInput={(e) => setTags((e.target as HTMLInputElement).value)} />
             </label>
+          </p>
+          <p>
+            <label>
+              {t('watchCookieSitesLabel')}
+              <br />
+              <input type="text" data-testid="watch-cookie-sites" value={cookieSites} aria-describedby="watch-cookie-help" onInput={(e) => setCookieSites((e.target as HTMLInputElement).value)} />
+            </label>
+            <br />
+            <small id="watch-cookie-help" class="muted">{t('watchCookieSitesHelp')}</small>
           </p>
           <p>
             <label>

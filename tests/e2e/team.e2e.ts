@@ -10,7 +10,10 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactPath, dbCounts, launch, restartWorker, serveFixtures, tabIdOf, type Session } from './harness';
 import { clickControl, makeClaim, settledAnchors, uiText, waitControl } from './highlight-helpers';
-import { startDav, type DavServer } from './dav-server';
+import { startDav, type DavKind, type DavServer } from './dav-server';
+
+/** The WebDAV server: Apache mod_dav here; team-nginx.e2e.ts runs this same file on nginx + dav-ext. */
+const KIND: DavKind = (globalThis as { SAQTA_DAV?: DavKind }).SAQTA_DAV ?? 'apache';
 import type { FixtureServer } from '../../scripts/server.mjs';
 import type { AnchorReport } from '../../utils/messages';
 
@@ -27,7 +30,7 @@ const Q3 = 'Брюссельдегі кездесу Қазақстан үшін 
 const QB = 'құқық қорғаушы Роза Ақылбековадан сұхбат алып';
 
 beforeAll(async () => {
-  [dav, site] = await Promise.all([startDav(), serveFixtures()]);
+  [dav, site] = await Promise.all([startDav(undefined, KIND), serveFixtures()]);
   seedUrl = `${site.origin}/seed/index.html`;
   [A, B] = await Promise.all([launch({ lang: 'en' }), launch({ lang: 'kk' })]);
 });
@@ -77,6 +80,22 @@ async function syncNow(page: Page): Promise<string> {
   return (await page.getByTestId('team-message-sync').textContent()) ?? '';
 }
 
+/**
+ * Settings → Team → keys: the reader compares the digits listed for a
+ * colleague with the digits that colleague's own settings show (read aloud in
+ * life), and presses Confirm.
+ */
+async function confirmColleague(reader: Page, colleague: Page, name: string): Promise<void> {
+  const own = (await colleague.getByTestId('team-own-digits').textContent())!.trim();
+  expect(own).toMatch(/^(\d{5} ){11}\d{5}$/);
+  const row = reader.getByTestId('team-member').filter({ hasText: name });
+  await row.getByTestId('team-member-state').waitFor();
+  expect(await row.getByTestId('team-member-digits').textContent()).toBe(own);
+  await row.getByTestId('team-member-confirm').click();
+  await reader.getByTestId('team-keys-message').waitFor();
+  await expect.poll(() => row.getByTestId('team-member-confirm').count()).toBe(0);
+}
+
 async function anchors(s: Session, page: Page): Promise<AnchorReport> {
   const tabId = await tabIdOf(s, page);
   return s.worker.evaluate((id) => chrome.tabs.sendMessage(id, { command: 'anchors' }), tabId) as Promise<AnchorReport>;
@@ -103,7 +122,7 @@ function memberFolderOf(name: string): string {
   throw new Error(`no folder for ${name}`);
 }
 
-describe('team sync through Apache mod_dav, two profiles', () => {
+describe(`team sync through ${KIND === 'nginx' ? 'nginx + dav-ext' : 'Apache mod_dav'}, two profiles`, () => {
   let aSettings: Page;
   let bSettings: Page;
   let aSeed: Page;
@@ -139,8 +158,20 @@ describe('team sync through Apache mod_dav, two profiles', () => {
     expect(report.claims.map((c) => c.text).sort()).toEqual([Q1, Q2].sort());
     await clickClaim(B, bSeed, Q1);
     await waitControl(bSeed, 'copy');
+    // Until B compares Aigerim's key, her claims say they are unconfirmed.
+    expect(await uiText(bSeed)).toContain('Aigerim дәйегі (расталмаған)');
+    expect(await bSettings.getByTestId('team-member').filter({ hasText: 'Aigerim' }).getByTestId('team-member-state').textContent()).toBe('Расталмаған');
+    await bSettings.bringToFront();
+    await confirmColleague(bSettings, aSettings, 'Aigerim');
+    expect(await bSettings.getByTestId('team-member').filter({ hasText: 'Aigerim' }).getByTestId('team-member-state').textContent()).toBe('Расталған');
+    await bSeed.bringToFront();
+    await bSeed.reload();
+    await settledAnchors(B, await tabIdOf(B, bSeed), 2);
+    await clickClaim(B, bSeed, Q1);
+    await waitControl(bSeed, 'copy');
     const card = await uiText(bSeed);
     expect(card).toContain('Aigerim дәйегі');
+    expect(card).not.toContain('расталмаған');
     expect(card).toContain('check the sum');
     expect(card).toContain('EU');
     expect(card).toContain('Өз дәйегім ретінде көшіру');
@@ -155,6 +186,8 @@ describe('team sync through Apache mod_dav, two profiles', () => {
     await makeClaim(bSeed, QB, 1, { color: 'green', tags: ['Азаттық'] });
     expect(await syncNow(bSettings)).toMatch(/^Синхрондалды: 1 бөлік жіберілді/);
     expect(await syncNow(aSettings)).toBe('Synced: 0 parts sent, 1 parts from colleagues merged.');
+    await confirmColleague(aSettings, bSettings, 'Болат');
+    await aSeed.bringToFront();
     await aSeed.reload();
     await settledAnchors(A, await tabIdOf(A, aSeed), 4);
     const panel = await A.openExtensionPage(`sidepanel.html?tab=${await tabIdOf(A, aSeed)}`);

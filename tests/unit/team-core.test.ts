@@ -64,8 +64,21 @@ describe('team part and manifest formats', () => {
   });
 
   it('checks manifests: names, hashes, sizes', () => {
-    const good = { format: 'saqta-team', version: 1, member: 'm-aaaa', name: 'A', updated: '2026-11-27T00:00:00Z', parts: [{ name: partName(1, 'ab'.repeat(32)), seq: 1, hash: `sha256:${'ab'.repeat(32)}`, bytes: 10, created: '' }] };
+    const good = {
+      format: 'saqta-team',
+      version: 2,
+      member: 'm-aaaa',
+      name: 'A',
+      updated: '2026-11-27T00:00:00Z',
+      publicKey: 'AAAA',
+      sig: 'BBBB',
+      parts: [{ name: partName(1, 'ab'.repeat(32)), seq: 1, hash: `sha256:${'ab'.repeat(32)}`, bytes: 10, created: '', prev: null, signedName: 'A', sig: 'CCCC' }],
+    };
     expect(checkManifest(good, 'm-aaaa').parts).toHaveLength(1);
+    // Unsigned (the format before issue 23, or a hand-made one): refused as such.
+    expect(() => checkManifest({ ...good, version: 1 }, 'm-aaaa')).toThrow(expect.objectContaining({ kind: 'unsigned' }));
+    expect(() => checkManifest({ ...good, sig: undefined }, 'm-aaaa')).toThrow(expect.objectContaining({ kind: 'unsigned' }));
+    expect(() => checkManifest({ ...good, parts: [{ ...good.parts[0], sig: undefined }] }, 'm-aaaa')).toThrow(expect.objectContaining({ kind: 'unsigned' }));
     expect(() => checkManifest({ ...good, parts: [{ ...good.parts[0], name: '../../etc/passwd' }] }, 'm-aaaa')).toThrow(/wrong name/);
     expect(() => checkManifest({ ...good, parts: [{ ...good.parts[0], hash: 'md5:x' }] }, 'm-aaaa')).toThrow(/SHA-256/);
     expect(() => checkManifest(good, 'm-other')).toThrow(/another member/);

@@ -3,21 +3,17 @@
  * The background's team requests through `handle()` (what Settings → Team, the
  * popup and the content script send), over a real Apache mod_dav.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handle, type HandlerDeps } from '../../utils/background/handle';
 import { EMPTY_STATUS, emptyConfig, type TeamConfig, type TeamStatus } from '../../utils/team/config';
 import type { Event } from '../../utils/messages';
-import { startDav, type DavServer } from '../e2e/dav-server';
-import { claim, freshDb } from './team-helpers';
+import { DAV_KINDS, startDav, type DavServer } from '../e2e/dav-server';
+import { claim, cleanInNode, freshDb } from './team-helpers';
 import { DavClient } from '../../utils/team/dav';
 
 let dav: DavServer;
-beforeAll(async () => {
-  dav = await startDav();
-});
-afterAll(async () => {
-  await dav?.close();
-});
 
 function depsFor(who: string) {
   let config: TeamConfig = emptyConfig();
@@ -34,6 +30,7 @@ function depsFor(who: string) {
       setConfig: async (c) => void (config = c),
       getStatus: async () => status,
       setStatus: async (s) => void (status = s),
+      clean: cleanInNode,
     },
   };
   return { deps, events, config: () => config };
@@ -41,7 +38,14 @@ function depsFor(who: string) {
 
 const ask = <T>(deps: HandlerDeps, msg: Record<string, unknown>) => handle(msg, deps) as Promise<{ ok: true; value: T } | { ok: false; error: { code: string; message: string } }>;
 
-describe('team requests', () => {
+describe.each(DAV_KINDS)('team requests (%s)', (kind) => {
+  beforeAll(async () => {
+    dav = await startDav(undefined, kind);
+  });
+  afterAll(async () => {
+    await dav?.close();
+  });
+
   it('configure hides secrets, test says what is wrong, sync shares, colleagues’ claims are read-only and copyable', async () => {
     const a = depsFor('alice');
     const b = depsFor('bob');
@@ -79,10 +83,48 @@ describe('team requests', () => {
     expect(copy.ok && copy.value.annotation.id).not.toBe(mine.id);
     expect(await b.deps.db.annotations.count()).toBe(2);
 
-    // Another folder: everything is published again there.
-    await ask(a.deps, { type: 'team.configure', patch: { url: `${dav.url}handlers-2/` } });
+    // Another folder: the saved password is not taken there; typed again, everything is published again there.
+    expect(await ask(a.deps, { type: 'team.configure', patch: { url: `${dav.url}handlers-2/` } })).toMatchObject({ ok: false, error: { code: 'bad-request', message: /password again/ } });
+    expect(a.config().url).toBe(url);
+    await ask(a.deps, { type: 'team.configure', patch: { url: `${dav.url}handlers-2/`, password: dav.users.alice } });
     expect(await a.deps.db.teamPublished.count()).toBe(0);
     const moved = await ask<{ report: { ok: boolean; uploaded: number; failure?: unknown } }>(a.deps, { type: 'team.sync' });
     expect(moved).toMatchObject({ ok: true, value: { report: { ok: true, uploaded: 1 } } });
+  });
+
+  it('the saved password goes only to the saved address: Test connection elsewhere asks for it; plain http:// needs a choice', async () => {
+    const a = depsFor('alice-creds');
+    await ask(a.deps, { type: 'team.configure', patch: { url: `${dav.url}`, user: 'alice', password: dav.users.alice, displayName: 'Aigerim' } });
+    // A server that records every Authorization header it is sent.
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(String(req.headers.authorization ?? '') + ' ' + String(req.headers.cookie ?? ''));
+      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="x"' }).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const other = `http://127.0.0.1:${(server.address() as AddressInfo).port}/dav/`;
+    try {
+      const res = await ask(a.deps, { type: 'team.test', url: other, user: 'alice' });
+      expect(res).toMatchObject({ ok: false, error: { code: 'bad-request', message: /Type the password/ } });
+      const asUser = await ask(a.deps, { type: 'team.test', url: dav.url, user: 'mallory' });
+      expect(asUser).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+      expect(seen).toEqual([]);
+      // Typed for that address: sent there (and only that one).
+      await ask(a.deps, { type: 'team.test', url: other, user: 'alice', password: 'typed-for-other' });
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.join('\n')).not.toContain(Buffer.from(`alice:${dav.users.alice}`).toString('base64'));
+      // The saved address still works with the saved password.
+      expect(await ask(a.deps, { type: 'team.test' })).toEqual({ ok: true, value: { result: { ok: true } } });
+    } finally {
+      server.close();
+    }
+    // Plain http:// to another computer: refused until the reader chooses to send the password unencrypted.
+    const clear = 'http://192.0.2.10/remote.php/dav/files/aigerim/Saqta/';
+    expect(await ask(a.deps, { type: 'team.configure', patch: { url: clear, password: 'pw' } })).toMatchObject({ ok: false, error: { message: /unencrypted/ } });
+    expect(await ask(a.deps, { type: 'team.test', url: clear, user: 'alice', password: 'pw' })).toMatchObject({ ok: false, error: { message: /unencrypted/ } });
+    expect(await ask(a.deps, { type: 'team.configure', patch: { url: clear, password: 'pw', plainHttp: true } })).toMatchObject({ ok: true });
+    // Loopback is this computer: no choice needed (the tests' Apache).
+    expect(await ask(a.deps, { type: 'team.configure', patch: { url: dav.url, password: dav.users.alice } })).toMatchObject({ ok: true });
+    expect(a.config().plainHttp).toBe(false);
   });
 });

@@ -45,3 +45,20 @@ let n = 0;
 export function freshDb(who: string): SaqtaDB {
   return new SaqtaDB(`team-${who}-${++n}-${Math.random().toString(36).slice(2)}`);
 }
+
+/** A member's signing key, made as the install makes it (utils/evidence/keys.ts: ECDSA P-384, private key non-extractable). */
+export async function newSigner() {
+  const { createKeyRecord } = await import('../../utils/evidence/keys');
+  const k = await createKeyRecord(crypto.subtle);
+  return { privateKey: k.privateKey, spki: k.spki, fingerprint: k.fingerprint };
+}
+
+let win: (Window & typeof globalThis) | null = null;
+/** The sync's sanitizer in Node: the save-time cleaner over jsdom's DOM (the extension: offscreen document / event page). */
+export async function cleanInNode(articles: import('../../utils/bundle/read').ParsedArticle[]): Promise<void> {
+  const { JSDOM } = await import('jsdom');
+  const { cleanPartArticles } = await import('../../utils/team/clean');
+  const { cleanSavedHtml } = await import('../../utils/bundle/clean-html');
+  win ??= new JSDOM('').window as unknown as Window & typeof globalThis;
+  await cleanPartArticles(articles, async (kind, html) => cleanSavedHtml(kind, html, win!));
+}

@@ -4,10 +4,10 @@
  * temporary folder (tests/e2e/dav-server.ts). Two (or three) libraries in
  * fake IndexedDB share one team folder through utils/team/.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startDav, type DavServer } from '../e2e/dav-server';
+import { DAV_KINDS, startDav, type DavServer } from '../e2e/dav-server';
 import { DavClient } from '../../utils/team/dav';
 import { syncTeam, type TeamIdentity } from '../../utils/team/sync';
 import { testConnection } from '../../utils/team/connection';
@@ -16,15 +16,9 @@ import { newSalt } from '../../utils/team/crypto';
 import { toBase64 } from '../../utils/team/part';
 import { updateAnnotation, deleteAnnotation } from '../../utils/store/annotations';
 import type { SaqtaDB } from '../../utils/db';
-import { claim, freshDb, saveCopy } from './team-helpers';
+import { claim, cleanInNode, freshDb, newSigner, saveCopy } from './team-helpers';
 
 let dav: DavServer;
-beforeAll(async () => {
-  dav = await startDav();
-});
-afterAll(async () => {
-  await dav?.close();
-});
 
 /** Each test has a team folder of its own on the server. */
 let folder = '';
@@ -38,8 +32,15 @@ beforeEach(newTeamFolder);
 const client = (user: 'alice' | 'bob', opts: { password?: string; url?: string; fetch?: typeof fetch } = {}) =>
   new DavClient({ url: opts.url ?? `${dav.url}${folder}`, user, password: opts.password ?? dav.users[user]!, fetch: opts.fetch });
 
-const who = (memberId: string, displayName: string, extra: Partial<TeamIdentity> = {}): TeamIdentity => ({ memberId, displayName, scope: { kind: 'all' }, ...extra });
-const sync = (db: SaqtaDB, c: DavClient, id: TeamIdentity) => syncTeam(db, c, id, { software: 'Saqta test' });
+/** One signing key per member id for the whole file (a member's install keeps its key). */
+const signers = new Map<string, Promise<Awaited<ReturnType<typeof newSigner>>>>();
+const signerOf = (memberId: string) => {
+  if (!signers.has(memberId)) signers.set(memberId, newSigner());
+  return signers.get(memberId)!;
+};
+const who = (memberId: string, displayName: string, extra: Partial<TeamIdentity> = {}) => ({ memberId, displayName, scope: { kind: 'all' } as const, ...extra });
+const sync = async (db: SaqtaDB, c: DavClient, id: Omit<TeamIdentity, 'signer'> & { signer?: TeamIdentity['signer'] }) =>
+  syncTeam(db, c, { ...id, signer: id.signer ?? (await signerOf(id.memberId)) }, { software: 'Saqta test', clean: cleanInNode });
 
 /** Every file under the team folder on disk, relative. */
 function serverFiles(): string[] {
@@ -54,7 +55,14 @@ function serverFiles(): string[] {
   return out.sort();
 }
 
-describe('team sync through Apache mod_dav', () => {
+describe.each(DAV_KINDS)('team sync through WebDAV (%s)', (kind) => {
+  beforeAll(async () => {
+    dav = await startDav(undefined, kind);
+  });
+  afterAll(async () => {
+    await dav?.close();
+  });
+
   it('shares claims, notes, deletions and saved copies; a sync with nothing new reads only manifests', async () => {
     const a = freshDb('alice');
     const b = freshDb('bob');
@@ -74,11 +82,12 @@ describe('team sync through Apache mod_dav', () => {
     expect(got.merged).toEqual([expect.objectContaining({ member: 'alice-1a2b3c', claims: 2, captures: 1 })]);
     const seen = await b.annotations.toArray();
     expect(seen.map((x) => x.id).sort()).toEqual([c1.id, c2.id].sort());
-    for (const x of seen) expect(x.author).toEqual({ id: 'alice-1a2b3c', name: 'Aigerim' });
+    // Unconfirmed until Bob compares Aigerim's fingerprint (Settings → Team).
+    for (const x of seen) expect(x.author).toEqual({ id: 'alice-1a2b3c', name: 'Aigerim', unconfirmed: true });
     expect((await b.annotations.get(c1.id))?.body).toMatchObject({ note: 'check the date', tags: ['court'] });
     const copies = await b.captures.toArray();
     expect(copies).toHaveLength(1);
-    expect(copies[0]!.author).toEqual({ id: 'alice-1a2b3c', name: 'Aigerim' });
+    expect(copies[0]!.author).toEqual({ id: 'alice-1a2b3c', name: 'Aigerim', unconfirmed: true, fingerprint: (await signerOf('alice-1a2b3c')).fingerprint });
     expect(await b.blobs.count()).toBe(2);
     // Bob publishes nothing of Alice's: nothing of his own is pending, nothing of his is on the server.
     expect((await pendingChanges(b, { kind: 'all' })).claims).toEqual([]);
@@ -92,8 +101,8 @@ describe('team sync through Apache mod_dav', () => {
     expect(idle.merged).toEqual([]);
     const idleA = await sync(a, client('alice'), alice);
     expect(idleA.uploaded).toBe(0);
-    // Only the folder listing: Bob has shared nothing, so there is no manifest of his to read.
-    expect(idleA.stats.requests).toBe(1);
+    // Her own folder's listing (is every part she listed still there?) and the team listing: Bob has shared nothing, so there is no manifest of his to read.
+    expect(idleA.stats.requests).toBe(2);
 
     // Alice edits a note: the next part carries that claim only; Bob sees the edit.
     await updateAnnotation(a, c1.id, { note: 'the court said 12 December' });
@@ -115,7 +124,7 @@ describe('team sync through Apache mod_dav', () => {
     const mine = await claim(b, 'postponed to December', { note: 'mine' });
     await sync(b, client('bob'), bob);
     await sync(a, client('alice'), alice);
-    expect((await a.annotations.get(mine.id))?.author).toEqual({ id: 'bob-4d5e6f', name: 'Bolat' });
+    expect((await a.annotations.get(mine.id))?.author).toEqual({ id: 'bob-4d5e6f', name: 'Bolat', unconfirmed: true });
     expect((await a.annotations.get(c1.id))?.author).toBeUndefined();
   });
 
@@ -183,7 +192,7 @@ describe('team sync through Apache mod_dav', () => {
 
     const got = await sync(c, client('bob'), who('carol-00001', 'Carol'));
     expect(got.ok).toBe(true);
-    expect(got.refused).toEqual([expect.objectContaining({ member: 'alice-bad001', memberName: 'Aigerim', part: parts[0]!.split('/').pop(), kind: 'hash', reason: expect.stringMatching(/does not match its hash/) })]);
+    expect(got.refused).toEqual([expect.objectContaining({ member: 'alice-bad001', memberName: 'Aigerim', part: parts[0]!.split('/').pop(), kind: 'hash', reason: expect.stringMatching(/does not match its signed hash/) })]);
     expect(got.merged).toEqual([expect.objectContaining({ name: parts[1]!.split('/').pop(), claims: 1 })]);
     expect(await c.annotations.get(one.id)).toBeUndefined();
     expect(await c.annotations.get(two.id)).toBeDefined();
@@ -252,20 +261,33 @@ describe('team sync through Apache mod_dav', () => {
     expect(await testConnection(client('alice', { url: 'http://127.0.0.1:9/dav/' }))).toMatchObject({ ok: false, kind: 'offline' });
   });
 
-  it('pins the first signing key seen per member and refuses parts under a changed key (signing hook)', async () => {
+  it('heals a folder that lost a part or the whole member folder: the next sync publishes again, and a colleague who joins later gets everything', async () => {
     const a = freshDb('alice');
-    const b = freshDb('bob');
-    const alice = who('alice-key001', 'Aigerim');
-    await claim(a, 'Signed claim one');
-    await syncTeam(a, client('alice'), alice, { software: 'Saqta test', publicKey: 'KEY-ONE' });
-    await sync(b, client('bob'), who('bob-key001', 'Bolat'));
-    expect(await b.annotations.count()).toBe(1);
-    expect((await b.teamMembers.get('alice-key001'))?.key).toBe('KEY-ONE');
-    const later = await claim(a, 'A claim under another key');
-    await syncTeam(a, client('alice'), alice, { software: 'Saqta test', publicKey: 'KEY-TWO' });
-    const got = await sync(b, client('bob'), who('bob-key001', 'Bolat'));
-    expect(got.refused).toEqual([expect.objectContaining({ member: 'alice-key001', kind: 'key-changed' })]);
-    expect(await b.annotations.get(later.id)).toBeUndefined();
-    expect((await b.teamMembers.get('alice-key001'))?.keyChanged).toBe('KEY-TWO');
+    const alice = who('alice-heal01', 'Aigerim');
+    const c1 = await claim(a, 'First claim before the loss');
+    await sync(a, client('alice'), alice);
+    const c2 = await claim(a, 'Second claim before the loss', { url: 'https://news.example.kz/heal' });
+    await sync(a, client('alice'), alice);
+    const parts = serverFiles().filter((f) => f.startsWith('saqta/alice-heal01/part-'));
+    expect(parts).toHaveLength(2);
+    // Someone deletes part 1 on the server.
+    rmSync(join(dav.root, folder, parts[0]!));
+    const healed = await sync(a, client('alice'), alice);
+    expect(healed.ok, JSON.stringify(healed.failure)).toBe(true);
+    expect(healed.uploaded).toBe(1);
+    const late = freshDb('late');
+    const got = await sync(late, client('bob'), who('late-0001', 'Late'));
+    expect(await late.annotations.get(c1.id)).toBeDefined();
+    expect(await late.annotations.get(c2.id)).toBeDefined();
+    expect(got.refused).toEqual([expect.objectContaining({ kind: 'hash', reason: expect.stringMatching(/missing/) })]);
+    // The whole member folder deleted: the next sync makes it again and publishes everything.
+    rmSync(join(dav.root, folder, 'saqta/alice-heal01'), { recursive: true, force: true });
+    const again = await sync(a, client('alice'), alice);
+    expect(again.ok, JSON.stringify(again.failure)).toBe(true);
+    expect(serverFiles().filter((f) => f.startsWith('saqta/alice-heal01/'))).toContain('saqta/alice-heal01/manifest.json');
+    const later = freshDb('later');
+    await sync(later, client('bob'), who('later-0001', 'Later'));
+    expect(await later.annotations.get(c1.id)).toBeDefined();
+    expect(await later.annotations.get(c2.id)).toBeDefined();
   });
 });

@@ -82,6 +82,9 @@ let good: Uint8Array;
 let full: Uint8Array;
 beforeAll(async () => {
   good = new Uint8Array(readFileSync(join(HOSTILE, 'good.zip')));
+  // The library page, which writes .zip exports, has a DOMParser: the writer parses a snapshot's
+  // policy with it (utils/snapshot/policy.ts); without one every HTML artifact travels as text.
+  (globalThis as { DOMParser?: unknown }).DOMParser ??= (await htmlWindow()).DOMParser;
   full = await exportBytes(await fullLibrary());
 }, 60_000);
 

@@ -64,7 +64,8 @@ async function viewOf(db: SaqtaDB, page: PageRecord | undefined): Promise<PageVi
   if (!page) return { page: null, annotations: [], capture: null };
   const [annotations, capture] = await Promise.all([
     annotationsOf(db, page.id),
-    db.captures.where('pageId').equals(page.id).reverse().sortBy('capturedAt').then((c) => c[0] ?? null),
+    // The reader's own newest copy; a colleague's (team sync) only when the reader has none (issue 23).
+    db.captures.where('pageId').equals(page.id).reverse().sortBy('capturedAt').then((c) => c.find((x) => !x.author) ?? c[0] ?? null),
   ]);
   return { page, annotations, capture };
 }

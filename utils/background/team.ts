@@ -5,16 +5,20 @@
  * Nothing here logs; the password and passphrase never leave the host except
  * as the Authorization header and the encryption key.
  */
-import { fail, ok, type TeamApi } from '../messages';
+import { fail, ok, type TeamApi, type TeamMemberView } from '../messages';
 import type { HandlerDeps, HandlerSet } from './handle';
 import { DavClient, DavError } from '../team/dav';
+import { folderUrl, sendsPasswordInClear } from '../team/folder';
 import { testConnection } from '../team/connection';
-import { syncTeam, type SyncReport } from '../team/sync';
+import { confirmMember, resetMember, syncTeam, type SyncReport } from '../team/sync';
+import { fingerprintDigits, keyFingerprint } from '../team/sign';
 import { pendingChanges } from '../team/publish';
 import { newSalt } from '../team/crypto';
 import { toBase64 } from '../team/part';
 import { ConfigError, EMPTY_STATUS, mergeConfig, viewOf, type TeamConfig, type TeamStatus } from '../team/config';
 import { createAnnotation } from '../store/annotations';
+import { installKey } from './evidence';
+import type { ParsedArticle } from '../bundle/read';
 
 export interface TeamHost {
   getConfig(): Promise<TeamConfig>;
@@ -27,6 +31,8 @@ export interface TeamHost {
   lastNetError?(url: string): string | undefined;
   /** Settings changed: set or clear the periodic alarm. */
   scheduleChanged?(c: TeamConfig): void;
+  /** Sanitize a colleague part's saved HTML with the save-time DOMPurify configuration (a DOM: offscreen document / event page / jsdom). */
+  clean(articles: ParsedArticle[]): Promise<void>;
 }
 
 const clientOf = (c: Pick<TeamConfig, 'url' | 'user' | 'password'>, host: TeamHost) =>
@@ -39,7 +45,7 @@ export const teamSyncRunning = () => !!running;
 
 /** Changes not on the server yet: those not in a part, and those in queued parts. */
 async function pendingCount(deps: HandlerDeps, c: TeamConfig): Promise<number> {
-  const p = await pendingChanges(deps.db, c.scope);
+  const p = await pendingChanges(deps.db, c.scope, { shareWatch: !!c.shareWatch });
   const queued = (await deps.db.teamOutbox.toArray()).reduce((n, q) => n + q.counts.claims + q.counts.deleted + q.counts.captures, 0);
   return p.claims.length + p.deleted.length + p.captures.length + queued;
 }
@@ -64,8 +70,11 @@ export function runTeamSync(deps: HandlerDeps): Promise<SyncReport> {
       deps.broadcast({ event: 'team.status', status: s });
     };
     publish(status);
-    const report = await syncTeam(deps.db, clientOf(c, host), { memberId: c.memberId, displayName: c.displayName, scope: c.scope, passphrase: c.passphrase || undefined, salt: c.salt || undefined }, {
+    const key = await installKey(deps.db, crypto.subtle);
+    const signer = { privateKey: key.privateKey, spki: key.spki };
+    const report = await syncTeam(deps.db, clientOf(c, host), { memberId: c.memberId, displayName: c.displayName, scope: c.scope, passphrase: c.passphrase || undefined, salt: c.salt || undefined, signer, shareWatch: !!c.shareWatch }, {
       software: host.software,
+      clean: (articles) => host.clean(articles),
       republishManifest: status.publishedName !== c.displayName,
       onProgress(p) {
         status = { ...status, progress: p };
@@ -126,7 +135,22 @@ export const teamHandlers: HandlerSet<TeamApi> = {
   async 'team.test'(req, { team }) {
     if (!team) return fail('unsupported', 'Team sync is not available here.');
     const cur = await team.getConfig();
-    const draft = { url: req.url ?? cur.url, user: req.user ?? cur.user, password: req.password || cur.password };
+    let url = req.url ?? cur.url;
+    try {
+      if (url) url = folderUrl(url).href;
+    } catch (err) {
+      if (err instanceof DavError) return ok({ result: { ok: false as const, kind: err.kind, status: null } });
+      throw err;
+    }
+    const user = (req.user ?? cur.user).trim();
+    // The stored password is paired only with the address and user it was saved for (issue 23).
+    const same = url === cur.url && user === cur.user;
+    const password = req.password || (same ? cur.password : '');
+    if (!password) return fail('bad-request', 'Type the password for this address: the saved one is sent only to the saved folder.');
+    if (sendsPasswordInClear(url) && !(same ? cur.plainHttp : req.plainHttp)) {
+      return fail('bad-request', 'This address starts with http://: the password would cross the network unencrypted. Use https://, or choose “send my password unencrypted”.');
+    }
+    const draft = { url, user, password };
     let dav: DavClient;
     try {
       dav = clientOf(draft, team);
@@ -144,8 +168,38 @@ export const teamHandlers: HandlerSet<TeamApi> = {
   },
   async 'team.status'(_req, deps) {
     if (!deps.team) return fail('unsupported', 'Team sync is not available here.');
-    const members = (await deps.db.teamMembers.toArray()).map((m) => ({ id: m.id, name: m.name, lastSeen: m.lastSeen, keyChanged: !!m.keyChanged }));
+    const members: TeamMemberView[] = (await deps.db.teamMembers.toArray()).map((m) => {
+      const fingerprint = m.key ? keyFingerprint(m.key) : '';
+      return {
+        id: m.id,
+        name: m.name,
+        lastSeen: m.lastSeen,
+        fingerprint,
+        digits: fingerprint ? fingerprintDigits(fingerprint) : '',
+        confirmed: !!fingerprint && m.confirmed === fingerprint,
+        otherKeys: (m.otherKeys ?? []).map((o) => ({ ...o, digits: fingerprintDigits(o.fingerprint) })),
+        forks: (m.forks ?? []).map((f) => f.seq),
+        keyChanged: false,
+      };
+    });
     return ok({ status: await teamStatus(deps), members });
+  },
+  async 'team.keys'(_req, { db }) {
+    const key = await installKey(db, crypto.subtle);
+    return ok({ fingerprint: key.fingerprint, digits: fingerprintDigits(key.fingerprint) });
+  },
+  async 'team.confirmMember'(req, { db, broadcast }) {
+    if (typeof req.member !== 'string' || typeof req.fingerprint !== 'string') return fail('bad-request', 'Which member?');
+    const confirmed = await confirmMember(db, req.member, req.fingerprint);
+    if (!confirmed) return fail('bad-request', 'This member’s key changed since the list was shown: compare the digits again.');
+    broadcast({ event: 'tags.changed' });
+    return ok({ confirmed });
+  },
+  async 'team.resetMember'(req, { db, broadcast }) {
+    if (typeof req.member !== 'string') return fail('bad-request', 'Which member?');
+    await resetMember(db, req.member, typeof req.useKey === 'string' ? req.useKey : undefined);
+    broadcast({ event: 'tags.changed' });
+    return ok({});
   },
   async 'team.copyClaim'(req, { db, broadcast }) {
     const a = await db.annotations.get(req.id);

@@ -28,6 +28,7 @@ import { runQueue } from '../watch/queue';
 import { quoteOf, nowIso } from '../annotation';
 import { pageKeys } from '../url';
 import { digestOf } from '../anchoring/fingerprint';
+import { cookiesFor, isPrivateTarget } from '../watch/targets';
 
 export const DEFAULT_WATCH: WatchSettings = { intervalHours: 24, tags: [], notify: true };
 export const INTERVALS = [6, 12, 24, 48, 168] as const;
@@ -45,8 +46,8 @@ export interface Extracted {
 }
 
 export interface WatchBridge {
-  /** GET the URL from this browser (cookies as a visit would send them), classifying a failure. */
-  fetchPage(url: string): Promise<FetchOutcome>;
+  /** GET the URL from this browser, classifying a failure; the browser's cookies only when `cookies` (the reader chose this site). */
+  fetchPage(url: string, opts?: { cookies: boolean }): Promise<FetchOutcome>;
   /** Readability and paragraphs of a page's HTML, off the page's main thread (offscreen document / event page). */
   extract(html: string, url: string, withSnapshot: boolean): Promise<Extracted>;
   /** Paragraphs of a saved article's HTML. */
@@ -160,11 +161,22 @@ export async function checkPage(
   const [base] = await capturesOf(db, pageId);
   const url = page.url;
   const at = nowIso();
-  const got = await bridge.fetchPage(url);
   const common = { pageId, url, at, via, ...(base ? { baseCaptureId: base.id } : {}) };
+  const settings = (await watch?.settings?.get()) ?? DEFAULT_WATCH;
+  // A page on this computer or a private network is checked only if the reader put that exact page on the watch list
+  // (never because of a tag, least of all a colleague's), and a redirect there from elsewhere is dropped unread.
+  const chosen = (await db.watches.get(pageId))?.watched === 1;
+  if (isPrivateTarget(url) && !chosen) {
+    const { check } = await recordCheck(db, { ...common, outcome: 'error', error: 'private-target' });
+    deps.broadcast({ event: 'watch.changed', pageId });
+    return check;
+  }
+  const got = await bridge.fetchPage(url, { cookies: cookiesFor(url, settings.cookieSites) });
   let input: NewCheck;
   let saved: CaptureRecord | null = null;
-  if (!got.ok) {
+  if (got.ok && got.finalUrl !== url && isPrivateTarget(got.finalUrl) && !(chosen && isPrivateTarget(url))) {
+    input = { ...common, outcome: 'error', httpStatus: got.status, finalUrl: got.finalUrl, error: 'private-redirect' };
+  } else if (!got.ok) {
     input = { ...common, outcome: 'blocked', errorClass: got.errorClass, error: got.error };
   } else {
     const sha256 = await sha256Hex(got.bytes);
@@ -333,6 +345,10 @@ export const watchHandlers: HandlerSet<WatchApi> = {
       patch.tags = [...new Set(req.settings.tags.map((t) => t.trim()).filter(Boolean))];
     }
     if (req.settings?.notify !== undefined) patch.notify = !!req.settings.notify;
+    if (req.settings?.cookieSites !== undefined) {
+      if (!Array.isArray(req.settings.cookieSites) || req.settings.cookieSites.some((t) => typeof t !== 'string')) return fail('bad-request', 'Sites must be host names.');
+      patch.cookieSites = [...new Set(req.settings.cookieSites.map((t) => t.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/.*$/, '')).filter(Boolean))].slice(0, 200);
+    }
     const settings = await watch.settings.set(patch);
     if (patch.intervalHours) await watch.reschedule?.(settings.intervalHours);
     return ok({ settings, watched: (await watchedPageIds(db, settings.tags)).length });

@@ -67,7 +67,9 @@ export async function* collectArticles(db: SaqtaDB, pageIds: string[], only?: Se
           return b ? [{ ref, data: b.data as Blob | Uint8Array }] : [];
         }),
       }));
-      return [{ page, annotations, captures, newest: captures.at(-1)?.files.find((f) => f.ref.kind === 'article'), checks: checks?.get(id) ?? [] }];
+      // The reader's own newest copy: a colleague's copy (team sync) is used only when the reader has none (issue 23).
+      const shown = captures.filter((c) => !c.record.author).at(-1) ?? captures.at(-1);
+      return [{ page, annotations, captures, newest: shown?.files.find((f) => f.ref.kind === 'article'), checks: checks?.get(id) ?? [] }];
     });
     // The newest saved copies of the batch read at once (each Blob read waits on the browser's blob store);
     // the writers then use these bytes instead of reading the Blob again.

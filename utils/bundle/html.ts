@@ -274,7 +274,9 @@ export function readerHtml(article: ReaderArticle, options: ReaderOptions | stri
   const lang = exportLang(opts.lang);
   const note = opts.note ?? '';
   const { page, annotations } = article;
-  const captured = article.captures.map((c) => c.record.capturedAt).sort().at(-1);
+  // The copy shown is the reader's own newest (collect.ts); its time is that copy's, never a colleague's later one.
+  const own = article.captures.filter((c) => !c.record.author);
+  const captured = (own.length ? own : article.captures).map((c) => c.record.capturedAt).sort().at(-1);
   const header = `<header class="saqta"><strong lang="${escapeHtml(page.lang ?? 'und')}" dir="auto">${escapeHtml(page.title)}</strong><br><a href="${escapeHtml(page.url)}" rel="noreferrer">${escapeHtml(page.url)}</a><br>${captured ? `<time datetime="${escapeHtml(captured)}">${escapeHtml(ex(lang, 'exp_saved', exportTime(captured, lang)))}</time>` : escapeHtml(ex(lang, 'exp_noCopy'))}${note ? `<br>${escapeHtml(note)}` : ''}</header>`;
   if (!article.articleHtml) return docShell(lang, page.title, header + claimList(annotations, new Set(), lang), lang);
   const { html, missing } = markClaims(inertBody(bodyOf(article.articleHtml)), annotations);

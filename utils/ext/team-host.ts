@@ -11,6 +11,9 @@ import type { HandlerDeps } from '../background/handle';
 import { runTeamSync, teamSyncRunning, type TeamHost } from '../background/team';
 import { DEBOUNCE_MS, EMPTY_STATUS, emptyConfig, type TeamConfig, type TeamStatus } from '../team/config';
 import type { Event } from '../messages';
+import { cleanPartArticles } from '../team/clean';
+import { cleanSavedHtml, type CleanResult } from '../bundle/clean-html';
+import { hasDom, offscreen } from './watch-bridge';
 
 const ALARM = 'team-sync';
 const SOON = 'team-sync-soon';
@@ -49,6 +52,13 @@ export function teamHost(): TeamHost {
     },
     scheduleChanged(c) {
       void schedule(c);
+    },
+    async clean(articles) {
+      const win = globalThis as unknown as Window & typeof globalThis;
+      // Firefox's event page has a DOM; Chrome's worker asks the offscreen document.
+      await cleanPartArticles(articles, (kind, html) =>
+        hasDom() ? Promise.resolve(cleanSavedHtml(kind, html, win)) : offscreen<CleanResult>({ op: 'clean', kind, html }),
+      );
     },
   };
 }

@@ -15,7 +15,7 @@ import { t } from './i18n';
 const FETCH_TIMEOUT_MS = 30_000;
 export const ALARM = 'saqta-watch';
 
-const hasDom = () => typeof DOMParser !== 'undefined' && typeof document !== 'undefined';
+export const hasDom = () => typeof DOMParser !== 'undefined' && typeof document !== 'undefined';
 
 /** Network errors by URL, from webRequest (fetch itself only says "Failed to fetch"). */
 const netErrors = new Map<string, string>();
@@ -24,13 +24,14 @@ const onError = (d: { url: string; error: string; tabId: number }) => {
   if (d.tabId === -1) netErrors.set(d.url, d.error);
 };
 
-async function fetchPage(url: string): Promise<FetchOutcome> {
+async function fetchPage(url: string, opts: { cookies: boolean } = { cookies: false }): Promise<FetchOutcome> {
   if (!/^https?:/i.test(url)) return { ok: false, errorClass: 'other', error: 'not an http(s) address' };
   if (listening++ === 0) browser.webRequest.onErrorOccurred.addListener(onError as never, { urls: ['<all_urls>'] });
   const ctl = new AbortController();
   const timer = setTimeout(() => ctl.abort(), FETCH_TIMEOUT_MS);
   try {
-    const res = await fetch(url, { cache: 'no-store', credentials: 'include', redirect: 'follow', signal: ctl.signal });
+    // Without the browser's cookies unless the reader turned them on for this site (Settings → Watch; issue 23).
+    const res = await fetch(url, { cache: 'no-store', credentials: opts.cookies ? 'include' : 'omit', redirect: 'follow', signal: ctl.signal });
     const bytes = await readCapped(res);
     const mime = (res.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
     return { ok: true, status: res.status, finalUrl: res.url || url, bytes, mime };
@@ -96,7 +97,7 @@ async function ensureOffscreen(): Promise<void> {
   await creating;
 }
 
-async function offscreen<T>(job: Record<string, unknown>): Promise<T> {
+export async function offscreen<T>(job: Record<string, unknown>): Promise<T> {
   await ensureOffscreen();
   const res = (await browser.runtime.sendMessage({ target: 'saqta-offscreen', ...job })) as { ok: boolean; value?: T; error?: string } | undefined;
   if (!res?.ok) throw new Error(res?.error ?? 'The extraction document did not answer.');

@@ -24,7 +24,8 @@ export async function setWatched(db: SaqtaDB, pageId: string, on: boolean): Prom
 export async function watchedPageIds(db: SaqtaDB, tags: string[]): Promise<string[]> {
   const [own, tagged] = await Promise.all([
     db.watches.where('watched').equals(1).primaryKeys(),
-    tags.length ? db.annotations.where('body.tags').anyOf(tags).toArray().then((a) => a.map((x) => x.pageId)) : Promise.resolve([]),
+    // The reader's own claims only: a colleague's tag never adds a page to the watch list (issue 23).
+    tags.length ? db.annotations.where('body.tags').anyOf(tags).toArray().then((a) => a.filter((x) => !x.author).map((x) => x.pageId)) : Promise.resolve([]),
   ]);
   return [...new Set([...own, ...tagged])];
 }

@@ -20,6 +20,7 @@ import { parseBundle } from '../bundle/read';
 import { cleanTagName, tagKey } from '../store/tags';
 import { newId, nowIso } from '../annotation';
 import type { PartHeader } from './part';
+import { PartRefused } from './refused';
 
 export interface AppliedSummary {
   claims: number;
@@ -40,17 +41,28 @@ export async function readPartBundle(bundle: Uint8Array) {
 export async function applyPart(
   db: SaqtaDB,
   author: ClaimAuthor,
-  part: { name: string; sha256: string; header: PartHeader; bundle: Awaited<ReturnType<typeof readPartBundle>> },
+  part: { name: string; seq: number; sha256: string; header: PartHeader; bundle: Awaited<ReturnType<typeof readPartBundle>> },
+  fingerprint?: string,
 ): Promise<AppliedSummary> {
   const { articles, claims } = part.bundle;
   return db.transaction('rw', [db.pages, db.annotations, db.tags, db.captures, db.blobs, db.teamApplied], async () => {
+    // A record id that is someone else's (the reader's own, another member's) is never taken over: the whole part is refused.
+    const captureIds = articles.flatMap((a) => a.captures.map((c) => c.record.id));
+    const had = (await db.captures.bulkGet(captureIds)).filter((c) => !!c);
+    const foreign = had.find((c) => c!.author?.id !== author.id);
+    if (foreign) throw new PartRefused('reused-id', `A saved copy in the part reuses the id of ${foreign.author ? 'another member’s' : 'your own'} copy (${foreign.id}).`);
+    const ownClaims = (await db.annotations.bulkGet([...claims.map((c) => c.id), ...part.header.deleted])).filter((a) => !!a);
+    const taken = ownClaims.find((a) => a!.author?.id !== author.id && claims.some((c) => c.id === a!.id));
+    if (taken) throw new PartRefused('reused-id', `A claim in the part reuses the id of ${taken.author ? 'another member’s' : 'your own'} claim (${taken.id}).`);
     const pageMap = new Map<string, string>();
     let merged: ImportSummary | null = null;
     if (articles.length) merged = await mergeIntoLibrary(db, articles, [], { pageMap });
-    // Copies this part brought are the colleague's (not re-shared by this reader, labelled in the fallback).
-    const captureIds = articles.flatMap((a) => a.captures.map((c) => c.record.id));
-    const fresh = (await db.captures.bulkGet(captureIds)).filter((c) => !!c && !c.author);
-    if (fresh.length) await db.captures.bulkUpdate(fresh.map((c) => ({ key: c!.id, changes: { author } })));
+    // Copies this part added are the colleague's (never re-shared by this reader, labelled as theirs); copies it already had stay as they are.
+    const before = new Set(had.map((c) => c!.id));
+    const fresh = captureIds.filter((cid) => !before.has(cid));
+    // The copy carries who captured it and their key's fingerprint: an export's capture.json says so.
+    const byWhom = fingerprint ? { ...author, fingerprint } : author;
+    if (fresh.length) await db.captures.bulkUpdate(fresh.map((key) => ({ key, changes: { author: byWhom } })));
 
     // Tags by key, made when missing (colleagues' tags can be filtered on).
     const names = new Set<string>();
@@ -81,8 +93,6 @@ export async function applyPart(
       const pageId = c.pageId ? pageMap.get(c.pageId) : undefined;
       if (!pageId) continue;
       const old = existing.get(c.id);
-      // Same id as one of the reader's own claims (they imported this colleague's bundle by hand): theirs stays.
-      if (old && (!old.author || old.author.id !== author.id)) continue;
       out.push({
         id: c.id,
         pageId,
@@ -103,7 +113,7 @@ export async function applyPart(
     for (const a of gone) touched.add(a.pageId);
     if (gone.length) await db.annotations.bulkDelete(gone.map((a) => a.id));
 
-    await db.teamApplied.put({ key: `${author.id}/${part.name}`, member: author.id, name: part.name, sha256: part.sha256, status: 'applied', at: nowIso() });
+    await db.teamApplied.put({ key: `${author.id}/${part.name}`, member: author.id, name: part.name, sha256: part.sha256, seq: part.seq, status: 'applied', at: nowIso() });
     return { claims: out.length, deleted: gone.length, captures: merged?.captures.added ?? 0, pages: merged?.pages.added ?? 0, pageIds: [...touched, ...pageMap.values()].filter((v, i, a) => a.indexOf(v) === i) };
   });
 }

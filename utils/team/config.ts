@@ -6,7 +6,7 @@
  */
 import type { ShareScope } from './publish';
 import type { DavFailure } from './folder';
-import { folderUrl } from './folder';
+import { folderUrl, sendsPasswordInClear } from './folder';
 import { MEMBER_ID } from './part';
 import type { SyncReport } from './sync';
 
@@ -29,6 +29,10 @@ export interface TeamConfig {
   passphrase: string;
   /** This member's PBKDF2 salt (base64), made once. */
   salt: string;
+  /** The reader chose to send the password over plain http:// (not loopback); asked again when the address changes. */
+  plainHttp?: boolean;
+  /** Share copies made by watch checks too (default: they stay in this browser). */
+  shareWatch?: boolean;
 }
 
 /** What extension pages get: everything but the secrets. */
@@ -54,7 +58,7 @@ export function viewOf(c: TeamConfig): TeamConfigView {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly field: 'url' | 'user' | 'password' | 'displayName' | 'scope' | 'schedule' | 'passphrase', message: string) {
+  constructor(readonly field: 'url' | 'user' | 'password' | 'displayName' | 'scope' | 'schedule' | 'passphrase' | 'plainHttp', message: string) {
     super(message);
     this.name = 'ConfigError';
   }
@@ -68,7 +72,19 @@ export function mergeConfig(cur: TeamConfig, patch: Partial<TeamConfig>): TeamCo
     if (next.url) next.url = folderUrl(next.url).href;
   }
   if (patch.user !== undefined) next.user = patch.user.trim().slice(0, 200);
+  // The stored password goes to the address and user it was typed for, never to another (issue 23).
+  const moved = (!!cur.url && next.url !== cur.url) || (!!cur.user && next.user !== cur.user);
+  if (moved) {
+    next.password = '';
+    next.plainHttp = false;
+  }
   if (patch.password !== undefined && patch.password !== '') next.password = patch.password.slice(0, 500);
+  if (patch.plainHttp !== undefined) next.plainHttp = !!patch.plainHttp;
+  if (patch.shareWatch !== undefined) next.shareWatch = !!patch.shareWatch;
+  if (moved && cur.password && !next.password) throw new ConfigError('password', 'Type the password again for the new folder address or user.');
+  if (next.url && sendsPasswordInClear(next.url) && !next.plainHttp) {
+    throw new ConfigError('plainHttp', 'This address starts with http://: the password would cross the network unencrypted. Use https://, or choose “send my password unencrypted”.');
+  }
   if (patch.displayName !== undefined) next.displayName = patch.displayName.trim().slice(0, 80);
   if (patch.passphrase !== undefined) next.passphrase = patch.passphrase.slice(0, 500);
   if (patch.scope !== undefined) {

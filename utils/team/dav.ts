@@ -37,6 +37,17 @@ export interface DavOptions {
   lastNetError?(url: string): string | undefined;
 }
 
+/** A PROPFIND answer larger than this is refused (a team folder of 20,000 members is ~10 MB). */
+export const MAX_LISTING_BYTES = 32 * 1024 * 1024;
+
+/** A body went past its allowed size; the download was cancelled there. */
+export class TooLargeError extends Error {
+  constructor(readonly max: number) {
+    super(`More than ${max} bytes.`);
+    this.name = 'TooLargeError';
+  }
+}
+
 const xml = new XMLParser({ removeNSPrefix: true, ignoreAttributes: true, parseTagValue: false, isArray: (name) => name === 'response' || name === 'propstat' });
 
 /** Base64 of UTF-8 text (btoa only takes Latin-1). */
@@ -91,9 +102,35 @@ export class DavClient {
     throw new DavError(kind, res.status, `${method} ${path || '/'}: HTTP ${res.status}`);
   }
 
-  private async bytes(res: Response): Promise<Uint8Array> {
-    const out = new Uint8Array(await res.arrayBuffer());
-    this.stats.bytesDown += out.length;
+  /** The body, streamed and cut off past `max` bytes (TooLargeError): a declared size is never trusted. */
+  private async bytes(res: Response, max: number): Promise<Uint8Array> {
+    const declared = Number(res.headers.get('Content-Length') ?? NaN);
+    if (Number.isFinite(declared) && declared > max) {
+      await res.body?.cancel().catch(() => undefined);
+      throw new TooLargeError(max);
+    }
+    if (!res.body) return new Uint8Array(0);
+    const reader = res.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.length;
+      this.stats.bytesDown += value.length;
+      if (size > max) {
+        await reader.cancel().catch(() => undefined);
+        throw new TooLargeError(max);
+      }
+      chunks.push(value);
+    }
+    if (chunks.length === 1) return chunks[0]!;
+    const out = new Uint8Array(size);
+    let at = 0;
+    for (const c of chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
     return out;
   }
 
@@ -113,7 +150,14 @@ export class DavClient {
       await res.body?.cancel().catch(() => undefined);
       throw new DavError('not-dav', res.status, `PROPFIND ${path || '/'}: HTTP ${res.status}, not a WebDAV answer`);
     }
-    const text = new TextDecoder().decode(await this.bytes(res));
+    let body: Uint8Array;
+    try {
+      body = await this.bytes(res, MAX_LISTING_BYTES);
+    } catch (err) {
+      if (err instanceof TooLargeError) throw new DavError('not-dav', 207, 'The server’s folder listing is too large.');
+      throw err;
+    }
+    const text = new TextDecoder().decode(body);
     let doc: { multistatus?: { response?: unknown[] } };
     try {
       doc = xml.parse(text) as typeof doc;
@@ -164,8 +208,9 @@ export class DavClient {
     await res.body?.cancel().catch(() => undefined);
   }
 
-  /** A file's bytes; null when it is not there. With an ETag: 'unchanged' on 304. */
-  async get(path: string, etag?: string): Promise<{ data: Uint8Array; etag?: string } | null | 'unchanged'> {
+  /** A file's bytes (at most `max`, else TooLargeError); null when it is not there. With an ETag: 'unchanged' on 304. */
+  async get(path: string, opts: { etag?: string; max: number }): Promise<{ data: Uint8Array; etag?: string } | null | 'unchanged'> {
+    const etag = opts.etag;
     let res: Response;
     try {
       res = await this.request('GET', path, { headers: etag ? { 'If-None-Match': etag } : {}, ok: [304] });
@@ -177,7 +222,7 @@ export class DavClient {
       await res.body?.cancel().catch(() => undefined);
       return 'unchanged';
     }
-    return { data: await this.bytes(res), etag: res.headers.get('ETag') ?? undefined };
+    return { data: await this.bytes(res, opts.max), etag: res.headers.get('ETag') ?? undefined };
   }
 
   async delete(path: string): Promise<void> {

@@ -67,3 +67,19 @@ export function folderUrl(raw: string): URL {
   if (!u.pathname.endsWith('/')) u.pathname += '/';
   return u;
 }
+
+/** Loopback: plain http:// never leaves this computer (Apache in the tests, a local Nextcloud). */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(h) || h === '::1';
+}
+
+/** The password would cross the network unencrypted: plain http:// to anything but this computer. */
+export function sendsPasswordInClear(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' && !isLoopbackHost(u.hostname);
+  } catch {
+    return false;
+  }
+}

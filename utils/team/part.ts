@@ -16,6 +16,7 @@
  * reader checks a part before decrypting it.
  */
 import type { PartCounts } from './records';
+import type { KeyChange } from './sign';
 
 export const TEAM_DIR = 'saqta/';
 export const MANIFEST_FILE = 'manifest.json';
@@ -43,26 +44,33 @@ export interface ManifestPart {
   hash: string;
   bytes: number;
   created: string;
+  /** The previous part's hash ("sha256:…"), null for part 1: the member's chain (sign.ts). */
+  prev: string | null;
+  /** The display name the part was signed under. */
+  signedName: string;
+  /** The member's signature of the part statement (sign.ts partStatementText). */
+  sig: string;
 }
 
 /** What a manifest says once read (and decrypted). */
 export interface TeamManifest {
   format: typeof TEAM_FORMAT;
-  version: 1;
+  version: 2;
   member: string;
   /** The name colleagues see. */
   name: string;
   updated: string;
   parts: ManifestPart[];
-  /**
-   * Signing hook (issue 14): the member's public key (base64 SPKI) when parts
-   * are signed; readers pin the first key seen per member and flag a change.
-   */
-  publicKey?: string;
+  /** The member's public key (base64 SPKI, ECDSA P-384): it signs every part and this manifest. */
+  publicKey: string;
+  /** A new key, signed by the old one (sign.ts KeyChange). */
+  keyChange?: KeyChange;
+  /** Signature of sign.ts manifestText by `publicKey`. */
+  sig: string;
 }
 
 /** The manifest as stored: readable, or with the body encrypted (`sealed`: base64 of crypto.ts bytes). */
-export type StoredManifest = TeamManifest | { format: typeof TEAM_FORMAT; version: 1; member: string; sealed: string };
+export type StoredManifest = TeamManifest | { format: typeof TEAM_FORMAT; version: 2; member: string; sealed: string };
 
 export const MEMBER_ID = /^[a-z0-9][a-z0-9-]{2,63}$/;
 
@@ -88,7 +96,10 @@ export function encodePart(header: PartHeader, bundle: Uint8Array): Uint8Array {
 }
 
 export class PartFormatError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly kind: 'format' | 'unsigned' = 'format',
+  ) {
     super(message);
     this.name = 'PartFormatError';
   }
@@ -126,26 +137,39 @@ export function decodePart(data: Uint8Array, member: string): { header: PartHead
   return { header, bundle: data.subarray(start + len) };
 }
 
-/** Check a manifest's shape (after decryption); throws PartFormatError. */
+/** Check a manifest's shape (after decryption); throws PartFormatError (signatures: sync.ts). */
 export function checkManifest(raw: unknown, member: string): TeamManifest {
-  if (!isObj(raw) || raw.format !== TEAM_FORMAT || raw.version !== 1) throw new PartFormatError('Not a Saqta team manifest.');
+  if (!isObj(raw) || raw.format !== TEAM_FORMAT) throw new PartFormatError('Not a Saqta team manifest.');
+  if (raw.version === 1) throw new PartFormatError('The manifest is not signed (an older Saqta, or written by someone else).', 'unsigned');
+  if (raw.version !== 2) throw new PartFormatError('Not a Saqta team manifest.');
   if (raw.member !== member) throw new PartFormatError('The manifest names another member than its folder.');
   if (typeof raw.name !== 'string' || typeof raw.updated !== 'string' || !Array.isArray(raw.parts)) throw new PartFormatError('The manifest has wrong fields.');
-  const parts: ManifestPart[] = [];
-  const seen = new Set<string>();
-  for (const p of raw.parts) {
-    if (!isObj(p) || typeof p.name !== 'string' || !PART_NAME.test(p.name) || seen.has(p.name)) throw new PartFormatError('The manifest lists a part with a wrong name.');
-    if (typeof p.hash !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(p.hash)) throw new PartFormatError(`The manifest’s hash of ${p.name} is not a SHA-256.`);
-    if (!Number.isSafeInteger(p.bytes) || (p.bytes as number) < 0 || (p.bytes as number) > MAX_PART_BYTES) throw new PartFormatError(`The manifest’s size of ${p.name} is wrong.`);
-    if (!Number.isSafeInteger(p.seq)) throw new PartFormatError(`The manifest’s number of ${p.name} is wrong.`);
-    seen.add(p.name);
-    parts.push({ name: p.name, seq: p.seq as number, hash: p.hash, bytes: p.bytes as number, created: String(p.created ?? '') });
+  if (typeof raw.publicKey !== 'string' || raw.publicKey.length > 4000 || typeof raw.sig !== 'string' || raw.sig.length > 400) {
+    throw new PartFormatError('The manifest is not signed.', 'unsigned');
   }
-  parts.sort((a, b) => a.seq - b.seq);
-  const out: TeamManifest = { format: TEAM_FORMAT, version: 1, member, name: raw.name.slice(0, 200), updated: raw.updated, parts };
-  if (typeof raw.publicKey === 'string' && raw.publicKey.length < 4000) out.publicKey = raw.publicKey;
+  if (raw.parts.length > 100_000) throw new PartFormatError('The manifest lists too many parts.');
+  const parts: ManifestPart[] = [];
+  const str = (v: unknown, max: number) => typeof v === 'string' && v.length <= max;
+  for (const p of raw.parts) {
+    if (!isObj(p) || typeof p.name !== 'string' || !PART_NAME.test(p.name)) throw new PartFormatError('The manifest lists a part with a wrong name.');
+    if (typeof p.hash !== 'string' || !HASH.test(p.hash)) throw new PartFormatError(`The manifest’s hash of ${p.name} is not a SHA-256.`);
+    if (!Number.isSafeInteger(p.bytes) || (p.bytes as number) < 0 || (p.bytes as number) > MAX_PART_BYTES) throw new PartFormatError(`The manifest’s size of ${p.name} is wrong.`);
+    if (!Number.isSafeInteger(p.seq) || (p.seq as number) < 1) throw new PartFormatError(`The manifest’s number of ${p.name} is wrong.`);
+    if (!(p.prev === null || (typeof p.prev === 'string' && HASH.test(p.prev))) || !str(p.signedName, 200) || !str(p.sig, 400) || !str(p.created, 64)) {
+      throw new PartFormatError(`The manifest’s entry of ${p.name} is not signed.`, 'unsigned');
+    }
+    parts.push({ name: p.name, seq: p.seq as number, hash: p.hash, bytes: p.bytes as number, created: p.created as string, prev: p.prev as string | null, signedName: p.signedName as string, sig: p.sig as string });
+  }
+  const out: TeamManifest = { format: TEAM_FORMAT, version: 2, member, name: raw.name.slice(0, 200), updated: raw.updated, parts, publicKey: raw.publicKey, sig: raw.sig };
+  const k = raw.keyChange;
+  if (k !== undefined) {
+    if (!isObj(k) || !str(k.from, 4000) || !str(k.to, 4000) || !str(k.at, 64) || !str(k.sig, 400)) throw new PartFormatError('The manifest’s key change has wrong fields.');
+    out.keyChange = { from: k.from as string, to: k.to as string, at: k.at as string, sig: k.sig as string };
+  }
   return out;
 }
+
+const HASH = /^sha256:[0-9a-f]{64}$/;
 
 export function toBase64(bytes: Uint8Array): string {
   let bin = '';

@@ -27,6 +27,8 @@ export interface PublishOptions {
   encryption?: { passphrase: string; salt: Uint8Array; iterations?: number };
   software: string;
   now?: Date;
+  /** Share copies made by watch checks too (default: no). */
+  shareWatch?: boolean;
 }
 
 const enc = new TextEncoder();
@@ -47,7 +49,7 @@ export interface PendingChanges {
 const isOwn = (r: { author?: unknown }) => !r.author;
 
 /** The reader's own claims and copies not yet published as they are now. */
-export async function pendingChanges(db: SaqtaDB, scope: ShareScope): Promise<PendingChanges> {
+export async function pendingChanges(db: SaqtaDB, scope: ShareScope, opts: { shareWatch?: boolean } = {}): Promise<PendingChanges> {
   const published = new Map((await db.teamPublished.toArray()).map((r) => [r.key, r.hash]));
   const wanted = scope.kind === 'tags' ? new Set(scope.tags.map(tagKey)) : null;
   const inScope = (a: Annotation) => !wanted || a.body.tags.some((t) => wanted.has(tagKey(t)));
@@ -60,7 +62,10 @@ export async function pendingChanges(db: SaqtaDB, scope: ShareScope): Promise<Pe
   }
   const deleted = [...published.keys()].filter((k) => k.startsWith('a:') && !seen.has(k)).map((k) => k.slice(2));
   const sharedPages = wanted ? new Set(own.map((a) => a.pageId)) : null;
-  const captures = (await db.captures.toArray()).filter((c) => isOwn(c) && (!sharedPages || sharedPages.has(c.pageId)) && !published.has(`c:${c.id}`));
+  // Copies a watch check made on its own are not shared unless the reader chose so (issue 23).
+  const captures = (await db.captures.toArray()).filter(
+    (c) => isOwn(c) && (opts.shareWatch || c.notes?.by !== 'watch') && (!sharedPages || sharedPages.has(c.pageId)) && !published.has(`c:${c.id}`),
+  );
   const pageIds = [...new Set([...claims.map((a) => a.pageId), ...captures.map((c) => c.pageId)])];
   return { claims, deleted, captures, pageIds };
 }
@@ -112,7 +117,7 @@ async function articlesFor(db: SaqtaDB, p: PendingChanges): Promise<BundleArticl
 
 /** Make the next part if anything changed; null when nothing did. */
 export async function buildPart(db: SaqtaDB, opts: PublishOptions): Promise<TeamOutboxRecord | null> {
-  const pending = await pendingChanges(db, opts.scope);
+  const pending = await pendingChanges(db, opts.scope, { shareWatch: opts.shareWatch });
   if (!pending.claims.length && !pending.deleted.length && !pending.captures.length) return null;
   const now = opts.now ?? new Date();
   const articles = await articlesFor(db, pending);

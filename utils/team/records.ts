@@ -20,6 +20,10 @@ export interface TeamOutboxRecord {
   uploaded?: boolean;
   attempts: number;
   lastError?: string;
+  /** Signed at upload (sign.ts): the previous part's hash, the name signed under, the signature. */
+  prev?: string | null;
+  signedName?: string;
+  sig?: string;
 }
 
 export interface PartCounts {
@@ -36,6 +40,9 @@ export interface TeamPartRecord {
   sha256: string;
   bytes: number;
   created: string;
+  prev?: string | null;
+  signedName?: string;
+  sig?: string;
 }
 
 /**
@@ -57,10 +64,27 @@ export interface TeamAppliedRecord {
   status: 'applied' | 'refused';
   /** Why it was refused (English, for the report; the UI shows the localized kind). */
   reason?: string;
-  /** What refused it: 'hash' (bytes differ from the manifest), 'decrypt', 'bundle' (the import refused it). */
-  kind?: 'hash' | 'decrypt' | 'bundle' | 'format';
+  /** What refused it (RefusalKind; the UI shows it localized). */
+  kind?: RefusalKind;
+  /** The part's number in its member's chain (signed statement). */
+  seq?: number;
   at: string;
 }
+
+/**
+ * Why a colleague's part or manifest was refused (docs/team-trust.md):
+ * - hash: the bytes differ from the signed hash, or are missing;
+ * - too-large: bigger than its signed size or the cap (download cut off);
+ * - decrypt, format, bundle: unreadable;
+ * - unsigned: no signature (an older Saqta, or not written by Saqta);
+ * - signature: a signature that does not verify (changed or forged);
+ * - unknown-key: signed by another key than the member's, without the old key's consent;
+ * - replay: a part number at or below one already read, or a chain link that does not match;
+ * - fork: two different parts with the same number from the same member;
+ * - reused-id: a record id that belongs to someone else's claim or copy;
+ * - future: a copy dated in the future.
+ */
+export type RefusalKind = 'hash' | 'too-large' | 'decrypt' | 'bundle' | 'format' | 'unsigned' | 'signature' | 'unknown-key' | 'replay' | 'fork' | 'reused-id' | 'future';
 
 /** A colleague seen in the team folder. */
 export interface TeamMemberRecord {
@@ -69,8 +93,22 @@ export interface TeamMemberRecord {
   lastSeen: string;
   /** ETag of their manifest as last read: unchanged manifests cost a 304. */
   etag?: string;
-  /** Signing hook (issue 14): the first public key seen for this member, pinned. */
+  /**
+   * The member's key (base64 SPKI) as first seen or as changed by a key
+   * change its old key signed. Not trusted until `confirmed` holds its
+   * fingerprint (the reader compared it out of band).
+   */
   key?: string;
-  /** Set when a later manifest carried another key: shown loudly, parts refused. */
+  /** Fingerprint (hex) of `key` when the reader confirmed it. */
+  confirmed?: string;
+  /** Other keys that claimed this member (refused; the reader may switch to one after comparing). */
+  otherKeys?: { key: string; fingerprint: string; seen: string }[];
+  /** `updated` of the last manifest accepted (an older one never renames the member). */
+  manifestUpdated?: string;
+  /** The last part of the member's chain read (applied or refused after its signature held). */
+  head?: { seq: number; hash: string };
+  /** Different parts with the same number (a fork), shown as a conflict. */
+  forks?: { seq: number; hashes: string[]; seen: string }[];
+  /** Legacy (before issue 23): kept so old records type-check; never set now. */
   keyChanged?: string;
 }
