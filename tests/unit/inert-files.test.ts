@@ -35,6 +35,9 @@ describe('the snapshot policy, parsed', () => {
     for (const f of fakes) expect(carriesPolicy(f, parser), f).toBe(false);
     // Reordered attributes are still the same element to a parser.
     expect(carriesPolicy(ours.replace(`http-equiv="Content-Security-Policy" content="${SNAPSHOT_CSP}"`, `content="${SNAPSHOT_CSP}" http-equiv="content-security-policy"`), parser)).toBe(true);
+    // Saqta's own snapshots put their saqta:* facts (metas without http-equiv) and the title first: still carrying it.
+    expect(carriesPolicy(ours.replace('<head>', '<head><meta name="saqta:url" content="https://x.example/">'), parser)).toBe(true);
+    expect(carriesPolicy(ours.replace('<head>', '<head><link rel="stylesheet" href="http://127.0.0.1:9/a.css">'), parser)).toBe(false);
     // Without a parser, nothing is taken as carrying it.
     expect(carriesPolicy(ours, undefined)).toBe(false);
   });

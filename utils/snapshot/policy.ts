@@ -45,13 +45,15 @@ export function policyIsInert(policy: string): boolean {
 
 /**
  * Does this HTML carry Saqta's policy where it counts: a `<meta http-equiv=Content-Security-Policy>`
- * that the parser puts first in `<head>` (before anything that loads), whose policy is inert, and
+ * that the parser puts in `<head>` before anything that loads (only the title and metas without
+ * http-equiv may come first), whose policy is inert, and
  * no meta refresh anywhere (a CSP does not stop navigation)?
  */
 export function carriesPolicy(html: string, parser: Parser | undefined): boolean {
   if (!parser) return false;
   const doc = parser.parseFromString(html, 'text/html');
-  const first = Array.from(doc.head?.children ?? []).find((el) => !(el.localName === 'meta' && el.hasAttribute('charset') && el.attributes.length === 1));
+  // Before the policy may come only what neither loads, runs nor navigates: the title and metas without http-equiv (charset, Saqta's own saqta:* facts).
+  const first = Array.from(doc.head?.children ?? []).find((el) => !(el.localName === 'title' || (el.localName === 'meta' && !el.hasAttribute('http-equiv'))));
   if (!first || first.localName !== 'meta' || first.getAttribute('http-equiv')?.trim().toLowerCase() !== 'content-security-policy') return false;
   if (!policyIsInert(first.getAttribute('content') ?? '')) return false;
   return !Array.from(doc.querySelectorAll('meta[http-equiv]')).some((m) => m.getAttribute('http-equiv')!.trim().toLowerCase() === 'refresh');
