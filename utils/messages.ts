@@ -344,6 +344,9 @@ export const SENDERS: { readonly [K in RequestType]: SenderScope } = {
   'team.test': 'extension',
   'team.sync': 'extension',
   'team.status': 'extension',
+  'team.keys': 'extension',
+  'team.confirmMember': 'extension',
+  'team.resetMember': 'extension',
   // A colleague's claim on the sender's page, copied as the reader's own (the toolbar's "Copy as mine").
   'team.copyClaim': 'content',
   // The revisit digest of the sender's own tab, for a page it has (by URL) in the library.

@@ -7,6 +7,7 @@ import type { SavedCopy } from '../../components/saved-copy';
 import { artifactLabelKey } from '../../utils/artifact-label';
 import { utcStamp } from '../../utils/cite';
 import { ScreenshotStatus } from '../../components/ScreenshotStatus';
+import type { ArtifactKind } from '../../utils/db';
 
 /** A URL that wraps after its separators (/ ? & = # .), never in the middle of a word. */
 function BreakableUrl({ url }: { url: string }) {
