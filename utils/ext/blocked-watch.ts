@@ -67,6 +67,11 @@ export function watchBlockedSites(deps: BlockedWatchDeps): { catchUp(): Promise<
     if (!(await browser.tabs.get(tabId).catch(() => null))) return;
     await keepOffer(offer);
     await showOfferBadge(tabId);
+    // The browser resets a tab's badge when its error page (or the 451 page) commits, which can come
+    // after this: set it again a little later while the offer still stands.
+    for (const ms of [400, 1500]) {
+      setTimeout(() => void offerFor(tabId).then((o) => (o && o.at === at && o.url === url ? showOfferBadge(tabId) : undefined)), ms);
+    }
     let host = url;
     try {
       host = new URL(url).host;
