@@ -8,7 +8,7 @@ export interface FixtureServer {
   log: LoggedRequest[];
   override(
     path: string,
-    spec: ({ file: string } | { status: number } | {}) & { headers?: Record<string, string>; delay?: number | Promise<unknown> } | null,
+    spec: ({ file: string } | { status: number; body?: string } | { drop: true } | {}) & { headers?: Record<string, string>; delay?: number | Promise<unknown> } | null,
   ): void;
   close(): Promise<void>;
 }

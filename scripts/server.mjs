@@ -51,9 +51,11 @@ export async function startServer(mounts, { port = 0 } = {}) {
   });
 
   function answer(req, res, url, override) {
+    // The connection dropped without an answer (as blocking equipment does).
+    if (override?.drop) return void req.socket.destroy();
     if (override?.status) {
       res.writeHead(override.status, { 'content-type': 'text/html; charset=utf-8', ...override.headers });
-      return res.end(`<!doctype html><title>${override.status}</title><h1>${override.status}</h1>`);
+      return res.end(override.body ?? `<!doctype html><title>${override.status}</title><h1>${override.status}</h1>`);
     }
     let file = override?.file;
     if (!file) {
@@ -97,7 +99,8 @@ export async function startServer(mounts, { port = 0 } = {}) {
     origin,
     log,
     /**
-     * Serve `file` (absolute) at `path`, or answer `status`, optionally with
+     * Serve `file` (absolute) at `path`, or answer `status` (with `body`, else a stub page), or `drop`
+     * the connection unanswered, optionally with
      * extra response `headers` (alone: the usual file with those headers,
      * e.g. a Content-Security-Policy) and a `delay` (ms, or a promise to wait
      * for: the request is logged at once, answered later); null removes the override.

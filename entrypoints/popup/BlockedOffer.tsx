@@ -4,6 +4,9 @@ import { t } from '../../utils/ext/i18n';
 import { targetTab } from '../../utils/ext/tabs';
 import { offerFor, openOffered } from '../../utils/ext/blocked-offer';
 import { offerMatches, type BlockedOffer as Offer } from '../../utils/blocked';
+import { send } from '../../utils/ext/client';
+import { formatDateTime } from '../../components/format-date';
+import type { PageView } from '../../utils/messages';
 
 /**
  * The tab's page could not be reached and Saqta holds a copy: say so, and
@@ -12,13 +15,16 @@ import { offerMatches, type BlockedOffer as Offer } from '../../utils/blocked';
  */
 export function BlockedOffer() {
   const [offer, setOffer] = useState<Offer | null>(null);
+  const [view, setView] = useState<PageView | null>(null);
 
   useEffect(() => {
     const load = async () => {
       const tab = await targetTab();
       if (tab?.id === undefined) return setOffer(null);
       const found = await offerFor(tab.id);
-      setOffer(offerMatches(found, tab.url) ? found : null);
+      const current = offerMatches(found, tab.url) ? found : null;
+      setOffer(current);
+      if (current) void send('page.byId', { pageId: current.pageId }).then((r) => setView(r.ok ? r.value : null));
     };
     void load();
     const onChanged = () => void load();
@@ -35,7 +41,15 @@ export function BlockedOffer() {
       <p class="page-title" dir="auto">
         {offer.title}
       </p>
-      <p class="muted">{t(`blockedReason_${offer.reason}`)}</p>
+      {view?.capture && <p class="muted">{t('blockedSavedOn', formatDateTime(view.capture.capturedAt))}</p>}
+      {view?.capture?.author && (
+        <p class="muted" data-testid="saved-by">
+          {t('teamSavedBy', view.capture.author.name)}
+        </p>
+      )}
+      <p class="muted" data-testid="offer-reason">
+        {t(`blockedReason_${offer.reason}`)}
+      </p>
       <button
         type="button"
         class="primary"

@@ -179,30 +179,6 @@ describe('the fallback from the first navigation after Firefox starts', () => {
         const seen = await until('the ↩ badge on Saqta’s button', async () => {
           const b = await toolbarButton(browser);
           return b.badge === '↩' ? b : null;
-        }).catch(async (e) => {
-          const h = await openSaqtaPage(browser, 'options.html');
-          console.log('DEBUG', await toolbarButton(browser), await h.evaluate(async () => {
-            const api = (globalThis as any).browser;
-            const tabs = await api.tabs.query({});
-            const out: unknown[] = [];
-            for (const t of tabs) out.push({ id: t.id, url: t.url, status: t.status, badge: await api.browserAction.getBadgeText({ tabId: t.id }), frames: await api.webNavigation.getAllFrames({ tabId: t.id }) });
-            return JSON.stringify({ out, session: await api.storage.session.get(null) });
-          }));
-          await h.evaluate(() => {
-            const api = (globalThis as any).browser;
-            (globalThis as any).log = [];
-            (globalThis as any).bg = api.extension.getBackgroundPage() ? 'bg-present' : 'no-bg';
-            api.webRequest.onErrorOccurred.addListener((d: any) => (globalThis as any).log.push(['wr', d.error, d.tabId, d.url]), { urls: ['<all_urls>'], types: ['main_frame'] });
-            api.webNavigation.onErrorOccurred.addListener((d: any) => (globalThis as any).log.push(['wn', d.error, d.tabId, d.frameId, d.url]));
-          });
-          await bidi(browser).send('browsingContext.navigate', { context: contextId(first), url: target + '&utm_medium=again', wait: 'none' }).catch(() => undefined);
-          await sleep(4000);
-          console.log('DEBUG2', await toolbarButton(browser), await h.evaluate(async () => {
-            const api = (globalThis as any).browser;
-            const counts = await new Promise((ok) => { const o = indexedDB.open('saqta'); o.onsuccess = () => { const db = o.result; const names = [...db.objectStoreNames]; const tx = db.transaction(names); const out: any = {}; for (const n of names) { const r = tx.objectStore(n).count(); r.onsuccess = () => (out[n] = r.result); } tx.oncomplete = () => ok(out); }; o.onerror = () => ok(String(o.error)); });
-            await api.extension.getBackgroundPage().browser.storage.session.set({ probe: 1 }).catch(() => undefined); return JSON.stringify({ fb: api.extension.getBackgroundPage().__fb, probe: await api.storage.session.get('probe'), probeErr: await api.storage.session.set({ p2: 1 }).then(() => 'ok', (e: any) => String(e)), k: await api.storage.session.get('blockedOffer:1'), kbg: await api.extension.getBackgroundPage().browser.storage.session.get('blockedOffer:1'), badge1: await api.browserAction.getBadgeText({ tabId: 1 }), counts, log: (globalThis as any).log, dbg: await api.storage.local.get(['DBG', 'DBG0', 'DBG1']), bg: (globalThis as any).bg, bg2: api.extension.getBackgroundPage() ? 'bg-present' : 'no-bg' });
-          }));
-          throw e;
         });
         expect(seen).toEqual({ badge: '↩', title: OFFER_TITLE });
         if (i === LAUNCHES) {

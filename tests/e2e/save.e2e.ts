@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { popupWithOffer } from './fallback-offer';
 import { chromium, type Page } from 'playwright-core';
 import { createHash } from 'node:crypto';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -210,11 +211,16 @@ describe('save, read offline, fall back when blocked (Chromium, kk)', () => {
     await reader.screenshot({ path: artifactPath('reader-rtl-1.png') });
     expect(network(requests)).toEqual([]);
 
-    // The site now answers 451 Unavailable For Legal Reasons: the fallback says so.
+    // The site now answers 451 Unavailable For Legal Reasons: the site's page stays, and the popup offers the copy and says why.
     server.override('/fixtures/readability/rtl-1/source.html', { status: 451 });
     await page.goto(url).catch(() => undefined);
-    await page.waitForURL(/blocked\.html/, { timeout: 15_000 });
-    expect(await page.getByTestId('reason').textContent()).toContain('451');
+    const offer = await popupWithOffer(session, url);
+    expect(await offer.getByTestId('offer-reason').textContent()).toContain('451');
+    expect(page.url()).toBe(url);
+    await offer.getByTestId('open-my-copy').click();
+    await page.waitForURL(/reader\.html/, { timeout: 15_000 });
+    await page.getByTestId('title').waitFor();
+    expect(await page.getByTestId('article').getAttribute('dir')).toBe('rtl');
     server.override('/fixtures/readability/rtl-1/source.html', null);
     await Promise.all([page.close(), reader.close()]);
   });
@@ -307,18 +313,20 @@ describe('save, read offline, fall back when blocked (Chromium, kk)', () => {
     }
   });
 
-  it('when the site is down, navigating to the article opens the fallback, and it opens the copy with claims and images', async () => {
+  it('when the site is down, navigating to the article offers the copy, and it opens the copy with claims and images', async () => {
     await server.close();
     const page = await session.context.newPage();
     const requests = requestLog(page);
     // Reached through a shared link with tracking parameters: the same article.
-    await page.goto(`${seedUrl}?utm_source=telegram&fbclid=abc`).catch(() => undefined);
-    await page.waitForURL(/blocked\.html/, { timeout: 15_000 });
-    await page.getByTestId('open-copy').waitFor();
-    expect(await page.getByTestId('reason').textContent()).toContain('бас тартты');
-    await page.screenshot({ path: artifactPath('blocked-kk.png') });
+    const link = `${seedUrl}?utm_source=telegram&fbclid=abc`;
+    await page.goto(link).catch(() => undefined);
+    // The browser's own error stays in the tab; Saqta's popup offers the copy.
+    const offer = await popupWithOffer(session, link);
+    expect(page.url()).toMatch(/^chrome-error:/);
+    expect(await offer.getByTestId('offer-reason').textContent()).toContain('бас тартты');
+    await offer.screenshot({ path: artifactPath('blocked-offer-kk.png'), clip: { x: 0, y: 0, width: 372, height: 420 } });
     const before = network(requests).length; // the one failed attempt at the site
-    await page.getByTestId('open-copy').click();
+    await offer.getByTestId('open-my-copy').click();
     await page.waitForURL(/reader\.html/);
     await page.getByTestId('title').waitFor();
     await page.locator('[data-testid=claims] li').nth(1).waitFor();

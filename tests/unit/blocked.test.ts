@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { blockedQuery, blockedReason, blockedStatus, isWebUrl } from '../../utils/blocked';
+import { blockedQuery, blockedReason, blockedStatus, fallbackMode, isWebUrl, offerKey, offerMatches, offerNotificationId, offerNotificationTab, offerStale } from '../../utils/blocked';
+import { DEFAULT_SETTINGS, validateSettings } from '../../utils/backup';
 import { diffParagraphs } from '../../utils/diff';
 
 describe('blocked-site detection', () => {
@@ -25,6 +26,43 @@ describe('blocked-site detection', () => {
     expect(q.get('reason')).toBe('tls');
     expect(isWebUrl('chrome-extension://abc/blocked.html')).toBe(false);
     expect(isWebUrl('https://a.kz/')).toBe(true);
+  });
+});
+
+describe('the offered copy (docs/fallback.md)', () => {
+  it('is offered by default; opened automatically only when the reader turned that on', () => {
+    expect(DEFAULT_SETTINGS.openCopyAutomatically).toBe(false);
+    expect(fallbackMode(DEFAULT_SETTINGS)).toBe('offer');
+    expect(fallbackMode({})).toBe('offer');
+    expect(fallbackMode({ openCopyAutomatically: true })).toBe('open');
+    expect(validateSettings({ openCopyAutomatically: true })).toEqual({ openCopyAutomatically: true });
+    expect(() => validateSettings({ openCopyAutomatically: 'yes' as unknown as boolean })).toThrow(/on or off/);
+  });
+
+  it('names one notification per tab and reads the tab back; other notifications are not ours', () => {
+    expect(offerNotificationId(42)).toBe('saqta-blocked:42');
+    expect(offerNotificationTab(offerNotificationId(42))).toBe(42);
+    expect(offerNotificationTab('saqta-watch:urn:uuid:1:1700000000000')).toBeNull();
+    expect(offerNotificationTab('saqta-blocked:')).toBeNull();
+    expect(offerKey(7)).not.toBe(offerKey(70));
+  });
+
+  it('describes the tab only while it shows that address (fragment aside), and a later request makes it stale', () => {
+    const offer = { url: 'https://a.kz/x?utm_source=probe', at: 1000 };
+    expect(offerMatches(offer, 'https://a.kz/x?utm_source=probe')).toBe(true);
+    expect(offerMatches(offer, 'https://a.kz/x?utm_source=probe#p2')).toBe(true);
+    expect(offerMatches(offer, 'https://a.kz/y')).toBe(false);
+    expect(offerMatches(null, 'https://a.kz/x')).toBe(false);
+    expect(offerMatches(offer, undefined)).toBe(false);
+    expect(offerStale(offer, 999)).toBe(false);
+    expect(offerStale(offer, 1000)).toBe(false);
+    expect(offerStale(offer, 1001)).toBe(true);
+    expect(offerStale(null, 5000)).toBe(false);
+  });
+
+  it('knows Firefox’s names for a refused and a reset connection', () => {
+    expect(blockedReason('NS_ERROR_CONNECTION_REFUSED')).toBe('refused');
+    expect(blockedReason('NS_ERROR_NET_RESET')).toBe('reset');
   });
 });
 

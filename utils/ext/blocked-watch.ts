@@ -67,6 +67,11 @@ export function watchBlockedSites(deps: BlockedWatchDeps): { catchUp(): Promise<
     if (!(await browser.tabs.get(tabId).catch(() => null))) return;
     await keepOffer(offer);
     await showOfferBadge(tabId);
+    // The browser resets a tab's badge when its error page (or the 451 page) commits, which can come
+    // after this: set it again a little later while the offer still stands.
+    for (const ms of [400, 1500]) {
+      setTimeout(() => void offerFor(tabId).then((o) => (o && o.at === at && o.url === url ? showOfferBadge(tabId) : undefined)), ms);
+    }
     let host = url;
     try {
       host = new URL(url).host;
@@ -141,10 +146,10 @@ export function watchBlockedSites(deps: BlockedWatchDeps): { catchUp(): Promise<
       const tabs = await browser.tabs.query({}).catch(() => []);
       for (const tab of tabs) {
         if (tab.id === undefined || !tab.url || !isWebUrl(tab.url)) continue;
-        if (tab.status !== 'complete' || (await offerFor(tab.id)) !== null) continue;
+        if ((await offerFor(tab.id)) !== null) continue;
         const frames = await browser.webNavigation.getAllFrames({ tabId: tab.id }).catch(() => null);
         const top = frames?.find((f) => f.frameId === 0) as { errorOccurred?: boolean } | undefined;
-        if (top?.errorOccurred === true || (top?.errorOccurred === undefined && (await showsErrorPage(tab.id)))) void meet(tab.id, tab.url, 'unreachable', Date.now());
+        if (top?.errorOccurred === true || (top?.errorOccurred === undefined && tab.status === 'complete' && (await showsErrorPage(tab.id)))) void meet(tab.id, tab.url, 'unreachable', Date.now());
       }
     },
   };
