@@ -21,7 +21,7 @@ function pagesCsp(): PluginOption {
   };
 }
 
-// See ARCHITECTURE.md for the map of contexts and why each permission is here.
+// See ARCHITECTURE.md for the map of contexts; each permission says why it is here, beside it.
 // SAQTA_PROFILE_BUILD=1: an unminified build in .output-profile/ (readable function names in CPU
 // profiles: bench/profile-content.ts), beside the real one.
 const profileBuild = !!process.env.SAQTA_PROFILE_BUILD;

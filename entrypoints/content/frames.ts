@@ -1,6 +1,6 @@
 /**
  * Embedded frames (iframes) Saqta cannot mark inside. The content script runs
- * in the top frame only (`all_frames` is off: see ARCHITECTURE.md, "Frames"),
+ * in the top frame only (`all_frames` is off: see docs/highlighting.md, "Frames"),
  * so text the reader selects in a frame never reaches the highlighter. This
  * module finds the frames that show content (big enough to read in), and tells
  * when the reader's focus — and so their selection — is inside one, so the

@@ -1,5 +1,5 @@
 /**
- * The Saqta bundle format, version 1 (see README "Bundles" and ARCHITECTURE.md).
+ * The Saqta bundle format, version 1 (see README "Bundles" and docs/library.md).
  *
  *   datapackage.json         manifest: format, created, software, every file's path, bytes, sha256
  *   annotations.jsonld       W3C Web Annotation AnnotationCollection of every claim

@@ -1,6 +1,6 @@
 /**
  * Full-text search over the library, on Dexie multi-entry indexes of folded
- * terms (see fold.ts and ARCHITECTURE.md, "Search"). Pure over the database.
+ * terms (see fold.ts and docs/library.md, "Search"). Pure over the database.
  *
  * Every word of the query must match (the last may be a prefix, so results
  * come while typing; others match as prefixes too, so `Ақылбеков` finds

@@ -7,7 +7,7 @@
  *
  * Why not the `webdav` npm package: it pulls 15 dependencies (node-fetch,
  * md5, minimatch, url-parse…) into a service worker for the five methods used
- * here; ARCHITECTURE.md "Dependencies and why".
+ * here; docs/dependencies.md.
  */
 import { XMLParser } from 'fast-xml-parser';
 import { DavError, failureOf, folderUrl, networkFailure } from './folder';

@@ -1,5 +1,5 @@
 /**
- * The WACZ 1.1.1 export of Saqta (see README "For archivists" and ARCHITECTURE.md).
+ * The WACZ 1.1.1 export of Saqta (see README "For archivists" and docs/library.md).
  *
  *   archive/<article>.warc.gz      WARC/1.1, one gzip member per record, STORED in the ZIP
  *   indexes/index.cdxj             one line per response/resource/metadata record, sorted (SURT key, time)
