@@ -19,6 +19,7 @@ import { quoteOf } from '../utils/annotation';
 import { t, uiLang } from '../utils/ext/i18n';
 import { send } from '../utils/ext/client';
 import { recordHash } from '../utils/evidence/record';
+import { groupFingerprint } from '../utils/evidence/keys';
 import { utcText } from '../utils/evidence/time';
 import { markClaims } from './evidence-marks';
 import { dirForLang } from '../utils/extract/meta';
@@ -119,6 +120,11 @@ export function EvidenceSheet({ copy }: { copy: SavedCopy }) {
         <dd>{c.browser}</dd>
         <dt>{t('readerExtension')}</dt>
         <dd>Saqta {c.extensionVersion}</dd>
+        <dt>{t('evidenceCapturedBy')}</dt>
+        <dd data-testid="ev-captured-by">
+          {c.author ? t('evidenceCapturedByColleague', c.author.name) : t('evidenceCapturedByYou')}
+          {c.author?.unconfirmed ? <> {t('evidenceColleagueUnconfirmed')}</> : null}
+        </dd>
         <dt>{t('evidenceCaptureId')}</dt>
         <dd class="ev-hash">{c.id}</dd>
         <dt>{t('evidenceRecordHash')}</dt>
@@ -127,8 +133,11 @@ export function EvidenceSheet({ copy }: { copy: SavedCopy }) {
 
       <h2>{t('evidenceProofHeading')}</h2>
       <dl class="ev-record">
-        <dt>{t('evidenceSheetKey')}</dt>
-        <dd class="ev-hash ev-fingerprint">{fingerprint ? <Groups text={fingerprint} /> : '—'}</dd>
+        {/* A colleague's copy names their key, never this install's (issue 23: who captured what). */}
+        <dt>{t(c.author ? 'evidenceColleagueKey' : 'evidenceSheetKey')}</dt>
+        <dd class="ev-hash ev-fingerprint">
+          {c.author ? (c.author.fingerprint ? <Groups text={groupFingerprint(c.author.fingerprint)} /> : '—') : fingerprint ? <Groups text={fingerprint} /> : '—'}
+        </dd>
         <dt>{t('evidenceTimestamp')}</dt>
         <dd data-state={stamp.state}>{stamp.text}</dd>
       </dl>

@@ -169,6 +169,9 @@ describe('signing key, trusted timestamps and the evidence sheet (Chromium)', ()
     expect(flat).toContain(c!.url);
     expect(flat).toContain(`${c!.capturedAt.slice(0, 19).replace('T', ' ')} UTC`);
     expect(text.replace(/\s+/g, '')).toContain(fingerprint);
+    // Who captured it: the reader's own copy says so, and the key printed is this install's (issue 23).
+    expect(flat).toContain('Captured by');
+    expect(flat).toContain('You, with this Saqta');
     // (pdftotext may break a line after a hyphen of the date.)
     expect(flat).toMatch(/captured no later than \d{4}-\s?\d\d-\s?\d\d \d\d:\d\d:\d\d UTC according to CN=Saqta Test TSA/);
     // Every page: its number of the total, and the capture's identity.

@@ -305,6 +305,8 @@ describe(`team sync through ${KIND === 'nginx' ? 'nginx + dav-ext' : 'Apache mod
     await page.waitForURL(/reader\.html/);
     await page.locator('[data-testid=claims] li').first().waitFor();
     expect(await page.getByTestId('claim-author').allTextContents()).toContain('Aigerim дәйегі');
+    // The printed evidence sheet says whose copy it is, and never signs it off with B's own key.
+    expect(await page.getByTestId('ev-captured-by').textContent()).toContain('Aigerim, командадағы әріптес');
     await page.screenshot({ path: artifactPath('team-colleague-reader-kk.png') });
     await page.close();
   });
