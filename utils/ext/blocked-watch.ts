@@ -137,23 +137,6 @@ export function watchBlockedSites(deps: BlockedWatchDeps): { catchUp(): Promise<
     });
   });
 
-  /**
-   * Firefox: its error page may still be loading when the background starts (a busy machine): wait
-   * for the tab to settle (up to 15 s), then meet it if it still shows the same address, as an error,
-   * and no event met it meanwhile.
-   */
-  const firefoxCatchUp = async (tabId: number, url: string) => {
-    for (let i = 0; i < 75; i++) {
-      const tab = await browser.tabs.get(tabId).catch(() => null);
-      if (!tab || tab.url !== url) return;
-      if (tab.status === 'complete') {
-        if ((await offerFor(tabId)) === null && (await showsErrorPage(tabId))) await meet(tabId, url, 'unreachable', Date.now());
-        return;
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  };
-
   return {
     /**
      * At start: a tab whose first load failed before the background ran (the
@@ -166,8 +149,7 @@ export function watchBlockedSites(deps: BlockedWatchDeps): { catchUp(): Promise<
         if ((await offerFor(tab.id)) !== null) continue;
         const frames = await browser.webNavigation.getAllFrames({ tabId: tab.id }).catch(() => null);
         const top = frames?.find((f) => f.frameId === 0) as { errorOccurred?: boolean } | undefined;
-        if (top?.errorOccurred === true) void meet(tab.id, tab.url, 'unreachable', Date.now());
-        else if (top?.errorOccurred === undefined) void firefoxCatchUp(tab.id, tab.url);
+        if (top?.errorOccurred === true || (top?.errorOccurred === undefined && tab.status === 'complete' && (await showsErrorPage(tab.id)))) void meet(tab.id, tab.url, 'unreachable', Date.now());
       }
     },
   };
