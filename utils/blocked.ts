@@ -20,9 +20,36 @@ const ERRORS: [RegExp, BlockReason][] = [
   [/NS_ERROR_NET_TIMEOUT/, 'timeout'],
 ];
 
+/**
+ * Firefox's webNavigation.onErrorOccurred names the failure by its nsresult
+ * number only ("Error code 2152398861"): the network module's codes
+ * (0x804B0000 + n, netwerk/base/nsNetError.h) that mean "unreachable".
+ * NS_BINDING_ABORTED (…0002, a load replaced by another) is not among them.
+ */
+const NETWORK = 0x804b0000;
+const FIREFOX_CODES = new Map<number, BlockReason>([
+  [NETWORK + 0x1e, 'dns'], // NS_ERROR_UNKNOWN_HOST
+  [NETWORK + 0x0d, 'refused'], // NS_ERROR_CONNECTION_REFUSED
+  [NETWORK + 0x14, 'reset'], // NS_ERROR_NET_RESET
+  [NETWORK + 0x47, 'reset'], // NS_ERROR_NET_INTERRUPT
+  [NETWORK + 0x0e, 'timeout'], // NS_ERROR_NET_TIMEOUT
+  [NETWORK + 0x55, 'timeout'], // NS_ERROR_NET_TIMEOUT_EXTERNAL
+  [NETWORK + 0x10, 'unreachable'], // NS_ERROR_OFFLINE
+  [NETWORK + 0x2a, 'unreachable'], // NS_ERROR_UNKNOWN_PROXY_HOST
+  [NETWORK + 0x48, 'unreachable'], // NS_ERROR_PROXY_CONNECTION_REFUSED
+]);
+/** NSS's certificate and TLS errors: the security module's range (0x805A0000–0x805AFFFF). */
+const SECURITY = 0x805a0000;
+
 /** The reason a top-level load failed, or null when it is not "the site is unreachable" (e.g. ERR_ABORTED). */
 export function blockedReason(error: string): BlockReason | null {
   for (const [re, reason] of ERRORS) if (re.test(error)) return reason;
+  const code = /^Error code (\d+)$/.exec(error.trim());
+  if (code) {
+    const n = Number(code[1]);
+    if (n >= SECURITY && n <= SECURITY + 0xffff) return 'tls';
+    return FIREFOX_CODES.get(n) ?? null;
+  }
   return null;
 }
 

@@ -9,9 +9,14 @@ import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Session } from './harness';
 
-/** The id of the tab showing `url` (an error page's Playwright URL is chrome-error://, the tab's is the address). */
-export async function tabShowing(session: Session, url: string): Promise<number> {
-  const find = () => session.worker.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)?.id ?? -1, url);
+/**
+ * The id of the tab showing `url` (an error page's Playwright URL is chrome-error://, the tab's is the
+ * address), other than the tabs in `besides` (the reader may still have the live page open in another
+ * tab, as in team.e2e.ts).
+ */
+export async function tabShowing(session: Session, url: string, besides: number[] = []): Promise<number> {
+  const find = () =>
+    session.worker.evaluate(async ([u, not]) => (await chrome.tabs.query({})).find((t) => t.url === u && !not.includes(t.id ?? -1))?.id ?? -1, [url, besides] as const);
   await expect.poll(find, { timeout: 15_000 }).toBeGreaterThan(0);
   return find();
 }
@@ -22,9 +27,14 @@ export async function toolbarOf(session: Session, tabId: number): Promise<{ badg
 }
 
 /** Open the popup for the tab that failed to load `url` once Saqta offers its copy there (the ↩ badge). */
-export async function popupWithOffer(session: Session, url: string): Promise<Page> {
-  const tabId = await tabShowing(session, url);
-  await expect.poll(async () => (await toolbarOf(session, tabId)).badge, { timeout: 15_000 }).toBe('↩');
+export async function popupWithOffer(session: Session, url: string, besides: number[] = []): Promise<Page> {
+  const tabId = await tabShowing(session, url, besides);
+  try {
+    await expect.poll(async () => (await toolbarOf(session, tabId)).badge, { timeout: 15_000 }).toBe('↩');
+  } catch (e) {
+    console.log('DEBUG', tabId, JSON.stringify(await session.worker.evaluate(async () => ({ l: (await chrome.storage.local.get('debugFallback')).debugFallback, s: await chrome.storage.session.get(null) })), null, 1));
+    throw e;
+  }
   const popup = await session.openExtensionPage(`popup.html?tab=${tabId}`);
   await popup.getByTestId('blocked-offer').waitFor({ timeout: 10_000 });
   return popup;

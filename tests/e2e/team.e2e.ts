@@ -296,10 +296,12 @@ describe(`team sync through ${KIND === 'nginx' ? 'nginx + dav-ext' : 'Apache mod
   });
 
   it('with the site stopped, B’s fallback offers A’s saved copy, and the reader shows A’s claims', async () => {
+    // B still has the live page open in its first tab; the offer is for the new one.
+    const liveTab = await tabIdOf(B, bSeed);
     await site.close();
     const page = await B.context.newPage();
     await page.goto(seedUrl).catch(() => undefined);
-    const offer = await popupWithOffer(B, seedUrl);
+    const offer = await popupWithOffer(B, seedUrl, [liveTab]);
     expect(await offer.getByTestId('saved-by').textContent()).toBe('Сақтаған: Aigerim');
     await offer.getByTestId('open-my-copy').click();
     await page.waitForURL(/reader\.html/);

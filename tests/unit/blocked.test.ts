@@ -63,6 +63,14 @@ describe('the offered copy (docs/fallback.md)', () => {
   it('knows Firefox’s names for a refused and a reset connection', () => {
     expect(blockedReason('NS_ERROR_CONNECTION_REFUSED')).toBe('refused');
     expect(blockedReason('NS_ERROR_NET_RESET')).toBe('reset');
+    // Firefox 153's webNavigation.onErrorOccurred gives the nsresult number only (seen in firefox-fallback-launch.e2e.ts).
+    expect(blockedReason('Error code 2152398861')).toBe('refused'); // NS_ERROR_CONNECTION_REFUSED
+    expect(blockedReason('Error code 2152398878')).toBe('dns'); // NS_ERROR_UNKNOWN_HOST
+    expect(blockedReason('Error code 2152398868')).toBe('reset'); // NS_ERROR_NET_RESET
+    expect(blockedReason('Error code 2152398862')).toBe('timeout'); // NS_ERROR_NET_TIMEOUT
+    expect(blockedReason('Error code 2153390067')).toBe('tls'); // SEC_ERROR_UNKNOWN_ISSUER
+    expect(blockedReason('Error code 2152398850')).toBeNull(); // NS_BINDING_ABORTED: a load replaced by another
+    expect(blockedReason('Error code 2147500037')).toBeNull(); // NS_ERROR_FAILURE
   });
 });
 

@@ -31,9 +31,10 @@ export async function dropOffer(tabId: number): Promise<void> {
 export async function showOfferBadge(tabId: number): Promise<void> {
   const a = toolbarAction();
   if (!a) return;
+  // The tooltip and colour first: when the ↩ shows, its tooltip already says what it means.
+  await a.setTitle({ tabId, title: t('blockedBadgeTitle') }).catch(() => undefined);
   await a.setBadgeBackgroundColor({ tabId, color: '#1d4ed8' }).catch(() => undefined);
   await a.setBadgeText({ tabId, text: '↩' }).catch(() => undefined);
-  await a.setTitle({ tabId, title: t('blockedBadgeTitle') }).catch(() => undefined);
 }
 
 export function readerUrl(pageId: string): string {

@@ -121,8 +121,16 @@ export function watchBlockedSites(deps: BlockedWatchDeps): { catchUp(): Promise<
   browser.webNavigation.onCommitted.addListener(reapply);
   browser.webNavigation.onCompleted.addListener(reapply);
   // Firefox's error page sends no webNavigation event of its own but resets the badge as it loads.
+  // Firefox tabs still loading when the background started (catchUp): met when they settle on an error page.
+  const pending = new Set<number>();
   browser.tabs.onUpdated.addListener((tabId, info, tab) => {
-    if (info.status === 'complete' && tab.url) reapply({ tabId, frameId: 0, url: tab.url });
+    if (info.status !== 'complete' || !tab.url) return;
+    reapply({ tabId, frameId: 0, url: tab.url });
+    if (!pending.delete(tabId) || !isWebUrl(tab.url)) return;
+    const url = tab.url;
+    void offerFor(tabId).then(async (offer) => {
+      if (offer === null && (await showsErrorPage(tabId))) await meet(tabId, url, 'unreachable', Date.now());
+    });
   });
 
   browser.tabs.onRemoved.addListener((tabId) => void dropOffer(tabId));
@@ -150,6 +158,7 @@ export function watchBlockedSites(deps: BlockedWatchDeps): { catchUp(): Promise<
         const frames = await browser.webNavigation.getAllFrames({ tabId: tab.id }).catch(() => null);
         const top = frames?.find((f) => f.frameId === 0) as { errorOccurred?: boolean } | undefined;
         if (top?.errorOccurred === true || (top?.errorOccurred === undefined && tab.status === 'complete' && (await showsErrorPage(tab.id)))) void meet(tab.id, tab.url, 'unreachable', Date.now());
+        else if (top?.errorOccurred === undefined && tab.status !== 'complete') pending.add(tab.id);
       }
     },
   };
