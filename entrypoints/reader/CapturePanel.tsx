@@ -61,9 +61,13 @@ const EXT: Record<string, string> = { 'text/html': 'html', 'image/png': 'png', '
  */
 function SafeDownload({ url, kind, mime, name }: { url: string; kind: ArtifactKind; mime: string; name: string }) {
   const html = /html/i.test(mime);
-  const [file, setFile] = useState<{ href: string; name: string } | null>(html ? null : { href: url, name: `${name}.${EXT[mime] ?? 'bin'}` });
+  // Only HTML is rebuilt (below); anything else links to the copy's current object URL, which the
+  // reader replaces (and revokes) whenever the copy is loaded again (a screenshot added later).
+  const [built, setFile] = useState<{ href: string; name: string } | null>(null);
+  const file = html ? built : { href: url, name: `${name}.${EXT[mime] ?? 'bin'}` };
   useEffect(() => {
     if (!html) return;
+    setFile(null);
     let made: string | null = null;
     let gone = false;
     void fetch(url)

@@ -51,7 +51,8 @@ type Answer = { ok: boolean; value?: unknown; error?: { code: string; message: s
 describe('the gate (issue 24): a content script’s world cannot sign, read the library or save another tab', () => {
   it('refuses what only Saqta’s pages may ask, and answers the page about itself', async () => {
     // Earlier, the reader made a claim on a private page (their webmail, say) and one on the news page.
-    const privateUrl = `${server.origin}/fixtures/readability/001/source.html`;
+    // Another site (localhost, not 127.0.0.1): the boundary is the sender's origin (utils/background/gate.ts).
+    const privateUrl = `${server.origin.replace("127.0.0.1", "localhost")}/fixtures/readability/001/source.html`;
     const newsUrl = `${server.origin}/seed/index.html`;
     for (const url of [privateUrl, newsUrl]) {
       const made = (await request(session, {

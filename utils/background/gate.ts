@@ -54,9 +54,18 @@ export const CONTENT_TYPES: readonly RequestType[] = (Object.keys(SENDERS) as Re
 
 const refuse = (what: string): Result<never> => fail('forbidden', what);
 
-/** Does this page record belong to the sender's address (its URL, a URL it was met at, or its canonical link)? */
+/**
+ * The host (and port) of a normalized address. The boundary is the sender's origin, not its exact
+ * address: a renderer holds every document of its site (it can load any of them), and Chrome's
+ * `sender.url` keeps the document's first address after the page's own `history.pushState`, so an
+ * exact match would refuse a single-page site its own stories.
+ */
+const hostOf = (normalized: string | undefined): string | null => (typeof normalized === 'string' && normalized ? normalized.split(/[/?]/)[0] : null);
+
+/** Does this page record belong to the sender's origin (its URL, a URL it was met at, or its canonical link)? */
 function pageIsAt(page: PageRecord | undefined, normalized: string): boolean {
-  return !!page && (page.normalizedUrl === normalized || page.aliases.includes(normalized) || page.normalizedCanonical === normalized);
+  const host = hostOf(normalized);
+  return !!page && !!host && [page.normalizedUrl, ...page.aliases, page.normalizedCanonical].some((k) => hostOf(k) === host);
 }
 
 async function ownsPage(db: SaqtaDB, pageId: unknown, normalized: string): Promise<boolean> {
@@ -90,10 +99,10 @@ export async function admit(msg: Request, caller: Caller, db: SaqtaDB): Promise<
     case 'tags.list':
       return { ok: true, msg };
     case 'page.get':
-      if (msg.keys?.normalizedUrl !== here) return no('A page may only ask about its own address.');
+      if (hostOf(msg.keys?.normalizedUrl) !== hostOf(here)) return no('A page may only ask about its own site.');
       return { ok: true, msg };
     case 'annotation.create':
-      if (msg.page?.keys?.normalizedUrl !== here) return no('A page may only make claims on its own address.');
+      if (hostOf(msg.page?.keys?.normalizedUrl) !== hostOf(here)) return no('A page may only make claims on its own site.');
       return { ok: true, msg };
     case 'annotation.update':
     case 'annotation.delete':
