@@ -220,8 +220,8 @@ describe('load', () => {
     expect(shown.top).toBeGreaterThanOrEqual(0);
     expect(shown.bottom).toBeLessThanOrEqual(shown.viewport);
 
-    // Keyboard: from the focused quote, Home goes to the first claim and the arrows walk on from there.
-    await quoteOf(990).locator('.quote').focus();
+    // Keyboard: from the quote just clicked, Home goes to the first claim and the arrows walk on from there.
+    await quoteOf(990).locator('.quote').click(); // a person clicks the quote they are on (a button: it takes the focus)
     await panel.keyboard.press('Home');
     await expect.poll(() => panel.evaluate(() => document.activeElement?.closest('article')?.textContent ?? '')).toContain(sentence(0));
     for (let k = 0; k < 3; k++) await panel.keyboard.press('ArrowDown');

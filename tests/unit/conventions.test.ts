@@ -114,4 +114,16 @@ describe('E2E helpers are people (issue 22)', () => {
     }
     expect(found).toEqual({});
   });
+
+  it('no E2E file at all focuses an element, sets a field’s value or dispatches a synthetic event', () => {
+    const all = readdirSync(join(root, 'tests', 'e2e')).filter((f) => f.endsWith('.ts')).map((f) => `tests/e2e/${f}`);
+    expect(all.length, 'the E2E files are read').toBeGreaterThan(30);
+    const found: Record<string, string[]> = {};
+    for (const f of all) {
+      const code = codeOf(readFileSync(join(root, f), 'utf8'));
+      const bad = NOT_A_PERSON.slice(0, 3).filter(([re]) => re.test(code)).map(([, why]) => why);
+      if (bad.length) found[f] = bad;
+    }
+    expect(found).toEqual({});
+  });
 });
