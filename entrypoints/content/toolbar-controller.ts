@@ -34,6 +34,8 @@ export class ToolbarController {
   private lastCreate = { at: 0, text: '' };
   /** A claim being made from the selection: a second press waits for it instead of making another. */
   private creating: Promise<Annotation | null> | null = null;
+  /** A tag or note field opened before its claim existed: what is typed there waits for the claim. */
+  private opening: Promise<void> | null = null;
 
   constructor(
     private anchoring: AnchorController,
@@ -45,7 +47,7 @@ export class ToolbarController {
       openPanel: (p) => void this.onPanel(p),
       addTag: (name) => void this.onAddTag(name),
       removeTag: (name) => void this.onRemoveTag(name),
-      saveNote: (note) => void this.update(this.editing, { note }),
+      saveNote: (note) => void this.onSaveNote(note),
       remove: () => void this.onDelete(),
       undo: () => void this.doUndo(),
       tags: async () => {
@@ -185,7 +187,7 @@ export class ToolbarController {
     const text = r.toString();
     if (Date.now() - this.lastCreate.at < 800 && this.lastCreate.text === text) return;
     const a = await this.create(r, this.lastColor);
-    if (a) this.openEdit(a.id, undefined, true);
+    if (a && !this.opening) this.openEdit(a.id, undefined, true);
   }
 
   async save(): Promise<void> {
@@ -257,6 +259,7 @@ export class ToolbarController {
   }
 
   private async onColor(color: Color): Promise<void> {
+    if (this.opening) await this.opening;
     if (this.creating) await this.creating;
     if (this.editing) {
       this.lastColor = color;
@@ -265,7 +268,7 @@ export class ToolbarController {
     }
     if (!this.selRange) return;
     const a = await this.create(this.selRange, color);
-    if (a) this.openEdit(a.id, undefined, true);
+    if (a && !this.opening) this.openEdit(a.id, undefined, true); // a field opened meanwhile opens with the claim
   }
 
   private async onCite(claim: Annotation, format: 'text' | 'markdown'): Promise<void> {
@@ -274,19 +277,48 @@ export class ToolbarController {
   }
 
   private async onPanel(panel: Panel): Promise<void> {
+    if (this.opening) await this.opening;
+    if (!this.editing && panel !== 'cite' && (this.selRange || this.creating)) {
+      // The tag or note field opens at once, before the claim exists: a person clicks "Tag" and
+      // types straight away, and those keys must land in the field (issue 22). The claim is made
+      // meanwhile; what was typed stays in the field, and Enter pressed sooner waits for it.
+      const range = this.selRange;
+      const open = this.toolbar.open;
+      const same = open?.mode === 'selection' && open.panel === panel;
+      if (open?.mode === 'selection') this.toolbar.show({ mode: 'selection', panel: same ? undefined : panel }, this.selectionRect(range), true);
+      this.opening = this.makeForPanel(range).finally(() => {
+        this.opening = null;
+      });
+      return this.opening;
+    }
     if (this.creating) await this.creating;
     if (this.editing) {
       const open = this.toolbar.open;
       const same = open?.mode === 'edit' && open.panel === panel;
       this.openEdit(this.editing, same ? undefined : panel, true);
-      return;
     }
-    if (!this.selRange) return;
-    const a = await this.create(this.selRange, this.lastColor);
-    if (a) this.openEdit(a.id, panel, true);
+  }
+
+  private async makeForPanel(range: Range | null): Promise<void> {
+    const a = this.creating ? await this.creating : range ? await this.create(range, this.lastColor) : null;
+    const open = this.toolbar.open;
+    // Closed meanwhile (× or Escape twice): the claim stays, with its undo toast; the toolbar does not come back.
+    if (!a || !open) return;
+    if (open.mode === 'selection') this.openEdit(a.id, open.panel, false);
+  }
+
+  private selectionRect(range: Range | null): DOMRect {
+    const rects = range?.getClientRects();
+    return rects?.length ? rects[rects.length - 1] : (range?.getBoundingClientRect() ?? new DOMRect());
+  }
+
+  private async onSaveNote(note: string): Promise<void> {
+    if (this.opening) await this.opening;
+    await this.update(this.editing, { note });
   }
 
   private async onAddTag(name: string): Promise<void> {
+    if (this.opening) await this.opening;
     const c = this.editing ? this.anchoring.claims.get(this.editing) : undefined;
     if (!c || !name.trim()) return;
     if (c.a.body.tags.some((x) => x.toLocaleLowerCase() === name.trim().toLocaleLowerCase())) return;

@@ -30,7 +30,8 @@ export interface ToolbarActions {
 }
 
 export type ToolbarState =
-  | { mode: 'selection' }
+  /** A panel here is open before its claim exists: the reader types while the claim is being made (issue 22). */
+  | { mode: 'selection'; panel?: 'tag' | 'note' }
   | { mode: 'edit'; claim: Annotation; panel?: Panel };
 
 export type Panel = 'tag' | 'note' | 'cite';
@@ -132,12 +133,16 @@ export class Toolbar {
   show(state: ToolbarState, at: DOMRect, focus = false): void {
     const root = this.ensure();
     const keep = this.root?.activeElement?.getAttribute('data-k') ?? null;
-    const was = this.state?.mode === 'edit' ? this.state.panel : undefined;
-    const now = state.mode === 'edit' ? state.panel : undefined;
+    const was = this.state?.panel;
+    const now = state.panel;
+    // The claim a panel was opened for has been made: what the reader typed meanwhile stays in the field.
+    const draft = this.state?.mode === 'selection' && state.mode === 'edit' && now && now === was ? this.fieldOf(this.bar) : null;
     this.state = state;
     this.at = at;
-    this.knownTags = state.mode === 'edit' && state.panel === 'tag' ? this.knownTags : null;
+    this.knownTags = now === 'tag' && was === 'tag' ? this.knownTags : null;
     const bar = this.render(state);
+    const into = draft && this.fieldOf(bar);
+    if (draft && into) into.value = draft.value;
     if (this.bar) this.bar.replaceWith(bar);
     else root.append(bar);
     this.bar = bar;
@@ -153,6 +158,11 @@ export class Toolbar {
       field ||
       (focus ? bar.querySelector<HTMLElement>('.row button') : null);
     if (target && (focus || keep || now)) target.focus();
+    if (draft && into && target === into) into.setSelectionRange(draft.selectionStart, draft.selectionEnd);
+  }
+
+  private fieldOf(bar: HTMLElement | null): HTMLInputElement | HTMLTextAreaElement | null {
+    return bar?.querySelector<HTMLInputElement | HTMLTextAreaElement>('[data-k="tag-input"], [data-k="note-input"]') ?? null;
   }
 
   /** Keep the toolbar beside its text (scroll, resize). */
@@ -206,7 +216,7 @@ export class Toolbar {
       e.preventDefault();
       // Escape closes the open panel first (focus back on its button), then the toolbar.
       const open = this.state;
-      if (open?.mode === 'edit' && open.panel && this.at) this.show({ ...open, panel: undefined }, this.at, true);
+      if (open?.panel && this.at) this.show({ ...open, panel: undefined }, this.at, true);
       else this.hide();
     } else if ((e.ctrlKey || e.metaKey) && !e.shiftKey && e.key.toLowerCase() === 'z') {
       const el = e.target as HTMLElement;
@@ -242,6 +252,7 @@ export class Toolbar {
 
   private render(state: ToolbarState): HTMLElement {
     const edit = state.mode === 'edit' ? state : null;
+    const panel = state.panel;
     if (edit?.claim.author) return this.renderColleague(edit.claim);
     const bar = h('div', { class: 'tb', role: 'dialog', 'aria-label': t('hlToolbarLabel') });
     const close = h('button', { type: 'button', 'data-k': 'close', 'aria-label': t('hlClose'), title: t('hlClose'), onclick: () => this.hide() }, '×');
@@ -267,8 +278,8 @@ export class Toolbar {
     }
     row.append(h('span', { class: 'sep', 'aria-hidden': 'true' }));
     row.append(
-      h('button', { type: 'button', 'data-k': 'tag', 'aria-expanded': String(edit?.panel === 'tag'), onclick: () => this.actions.openPanel('tag') }, t('hlTag')),
-      h('button', { type: 'button', 'data-k': 'note', 'aria-expanded': String(edit?.panel === 'note'), onclick: () => this.actions.openPanel('note') }, t('hlNote')),
+      h('button', { type: 'button', 'data-k': 'tag', 'aria-expanded': String(panel === 'tag'), onclick: () => this.actions.openPanel('tag') }, t('hlTag')),
+      h('button', { type: 'button', 'data-k': 'note', 'aria-expanded': String(panel === 'note'), onclick: () => this.actions.openPanel('note') }, t('hlNote')),
     );
     if (edit) {
       row.append(h('button', { type: 'button', 'data-k': 'cite', 'aria-expanded': String(edit.panel === 'cite'), title: t('citeCopy'), onclick: () => this.actions.openPanel('cite') }, t('citeButton')));
@@ -290,13 +301,13 @@ export class Toolbar {
       }
       bar.append(chips);
     }
-    if (edit?.panel === 'tag') bar.append(this.tagPanel(edit.claim));
-    if (edit?.panel === 'note') bar.append(this.notePanel(edit.claim));
+    if (panel === 'tag') bar.append(this.tagPanel(edit?.claim.body.tags ?? []));
+    if (panel === 'note') bar.append(this.notePanel(edit?.claim.body.note ?? ''));
     if (edit?.panel === 'cite') bar.append(this.citePanel(edit.claim));
     return bar;
   }
 
-  private tagPanel(claim: Annotation): HTMLElement {
+  private tagPanel(tags: string[]): HTMLElement {
     const input = h('input', {
       type: 'text',
       'data-k': 'tag-input',
@@ -314,7 +325,7 @@ export class Toolbar {
     let active = -1;
     const draw = () => {
       const q = input.value.trim().toLocaleLowerCase();
-      const have = new Set(claim.body.tags.map((x) => x.toLocaleLowerCase()));
+      const have = new Set(tags.map((x) => x.toLocaleLowerCase()));
       options = (this.knownTags ?? []).filter((x) => !have.has(x.toLocaleLowerCase()) && (!q || x.toLocaleLowerCase().includes(q))).slice(0, 8);
       const typed = input.value.trim();
       if (typed && !options.some((o) => o.toLocaleLowerCase() === typed.toLocaleLowerCase()) && !have.has(typed.toLocaleLowerCase())) {
@@ -384,9 +395,9 @@ export class Toolbar {
     );
   }
 
-  private notePanel(claim: Annotation): HTMLElement {
+  private notePanel(note: string): HTMLElement {
     const area = h('textarea', { 'data-k': 'note-input', 'aria-label': t('hlNoteInput'), maxlength: '20000' });
-    area.value = claim.body.note;
+    area.value = note;
     const save = () => this.actions.saveNote(area.value);
     area.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {

@@ -99,6 +99,20 @@ export async function focusedControl(page: Page): Promise<string | null> {
   return res.result.value;
 }
 
+/** What a Saqta field (by its data-k key) shows: the text a person reads in it, or null if it is not shown. */
+export async function fieldText(page: Page, key: string): Promise<string | null> {
+  const cdp = await cdpOf(page);
+  const { root } = (await cdp.send('DOM.getDocument', { depth: -1, pierce: true })) as { root: CdpNode };
+  const host = findNode(root, (n) => n.localName === 'saqta-ui');
+  const node = host && findNode(host, (n) => attr(n, 'data-k') === key);
+  if (!node) return null;
+  const { object } = (await cdp.send('DOM.resolveNode', { nodeId: node.nodeId })) as { object: { objectId: string } };
+  const res = (await cdp.send('Runtime.callFunctionOn', { objectId: object.objectId, functionDeclaration: 'function () { return this.value; }', returnByValue: true })) as {
+    result: { value: string | null };
+  };
+  return res.result.value;
+}
+
 /** Wait until the focus ring is on Saqta's control `key` (a person looks before typing). */
 export async function waitFocus(page: Page, key: string, timeout = 5000): Promise<void> {
   const end = Date.now() + timeout;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactPath, launch, serveFixtures, tabIdOf, type Session } from './harness';
 import type { FixtureServer } from '../../scripts/server.mjs';
-import { anchorsOf, clickControl, makeClaim, selectWithMouse, settledAnchors, uiText, waitControl } from './highlight-helpers';
+import { anchorsOf, clickControl, escapeToolbar, fieldText, makeClaim, selectWithMouse, settledAnchors, uiText, waitControl } from './highlight-helpers';
 
 let server: FixtureServer;
 let session: Session;
@@ -83,6 +83,84 @@ describe('undo and the context-menu command', () => {
     await clickControl(page, 'undo');
     await expect.poll(async () => (await mine()).length).toBe(1);
     expect((await mine())[0].boxes.length).toBeGreaterThan(0);
+    await page.close();
+  });
+});
+
+/**
+ * A busy disk: the service worker's database is held by a long write (as on a
+ * slow laptop or a large import), so making the claim takes a while. The hold
+ * is the machine's state, not the person's doing; the person only clicks and
+ * types at once.
+ */
+async function holdDatabase(s: Session): Promise<() => Promise<void>> {
+  await s.worker.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const g = globalThis as unknown as { __dbHeld?: boolean };
+        const open = indexedDB.open('saqta');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const names = [...db.objectStoreNames];
+          const tx = db.transaction(names, 'readwrite');
+          const store = tx.objectStore(names[0]);
+          g.__dbHeld = true;
+          const spin = () => {
+            if (!g.__dbHeld) return;
+            store.count().onsuccess = spin;
+          };
+          spin();
+          tx.oncomplete = () => db.close();
+          resolve();
+        };
+      }),
+  );
+  return async () => {
+    await s.worker.evaluate(() => {
+      (globalThis as unknown as { __dbHeld?: boolean }).__dbHeld = false;
+    });
+  };
+}
+
+describe('a busy machine', () => {
+  it('click Tag or Note and type at once: the keys land in the field while the claim is still being made, and are kept', async () => {
+    const page = await session.context.newPage();
+    await page.goto(`${server.origin}/fixtures/seed-article/index.html`);
+    await page.waitForTimeout(600);
+    const tabId = await tabIdOf(session, page);
+
+    await selectWithMouse(page, 'төзімсіздік пен өшпенділіктің', 1);
+    await waitControl(page, 'tag'); // the person sees the toolbar, then the machine gets busy
+    let release = await holdDatabase(session);
+    await clickControl(page, 'tag');
+    await page.keyboard.type('urgent');
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(300);
+    expect(await fieldText(page, 'tag-input'), 'what was typed is in the tag field while the claim waits').toBe('urgent');
+    await release();
+    await waitControl(page, 'rm-urgent'); // the tag's chip, once the claim exists
+    await escapeToolbar(page);
+
+    await selectWithMouse(page, 'қатыгез азаптаулардан', 1);
+    await waitControl(page, 'note');
+    release = await holdDatabase(session);
+    await clickControl(page, 'note');
+    await page.keyboard.type('Check with the ministry');
+    await page.waitForTimeout(300);
+    await release();
+    await page.keyboard.type('.');
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => uiText(page)).toContain('Claim changed.');
+    await escapeToolbar(page);
+
+    // Both claims are there; the note is in its field when the claim is opened again.
+    await expect.poll(async () => (await anchorsOf(session, tabId)).claims.map((c) => c.text).filter((x) => x === 'төзімсіздік пен өшпенділіктің' || x === 'қатыгез азаптаулардан')).toHaveLength(2);
+    const claim = (await anchorsOf(session, tabId)).claims.find((c) => c.text === 'қатыгез азаптаулардан')!;
+    const box = claim.boxes[0];
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await clickControl(page, 'note');
+    expect(await fieldText(page, 'note-input')).toBe('Check with the ministry.');
     await page.close();
   });
 });
