@@ -22,9 +22,8 @@ import { Overlay } from './layer';
 import type { Surfaces } from './surface';
 import { ToolbarController, type ToolbarHost } from './toolbar-controller';
 
-export type { PageSource } from './anchors';
-export type { Marks } from './painter';
-export { attachSurfaces, type Surfaces } from './surface';
+// What the reader page and the PDF viewer build it with.
+export { attachSurfaces } from './surface';
 export { HighlightMarks } from './marks';
 
 /** What the highlighter needs of its host: the content script's context, or the reader page's. */
