@@ -1,10 +1,9 @@
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
-import { Highlighter } from './content/highlighter';
+import { Highlighter } from '../components/highlighter';
 import { HIGHLIGHTER_HANDOFF, type HighlighterModule } from './content/lazy';
-import { onSaveRequested } from './content/save-hook';
 
 /**
- * The highlighter (anchoring, overlay, toolbar), injected by the background
+ * The highlighter (components/highlighter/: anchoring, overlay, toolbar), injected by the background
  * into a frame (`highlight.loadUi` → scripting.executeScript, files:
  * ['/highlighter.js']) when the page has claims or the reader first selects
  * text — never on a page load without claims. It runs in the content
@@ -14,5 +13,5 @@ import { onSaveRequested } from './content/save-hook';
  */
 export default defineUnlistedScript(() => {
   const take = (globalThis as Record<symbol, unknown>)[HIGHLIGHTER_HANDOFF] as ((m: HighlighterModule) => void) | undefined;
-  take?.({ Highlighter, onSaveRequested });
+  take?.({ Highlighter });
 });

@@ -1,6 +1,6 @@
 /**
  * From the client rects of a claim's text to the boxes the overlay paints
- * (entrypoints/content/layer.ts): one band per line.
+ * (components/highlighter/layer.ts): one band per line.
  *
  * Text written one element per word (`<span>word</span> <span>next</span>`)
  * keeps its spaces in text nodes of their own. Their rects are painted too,

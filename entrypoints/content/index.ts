@@ -7,21 +7,20 @@ import { send } from '../../utils/ext/client';
 import { capped, fingerprintCandidates } from '../../utils/anchoring/fingerprint-candidates';
 import { revisitNotice } from './revisit';
 import { LazyHighlighter } from './lazy';
-import { onSaveRequested } from './save-hook';
 import { savePage } from './save';
 import { contentFrames, watchFrameFocus } from './frames';
-import { attachSurfaces } from './surface';
+import { attachSurfaces } from '../../components/highlighter/surface';
 
 /**
  * The always-on content script. It stays small and does almost nothing on
  * load: it answers the background, asks once whether this page has claims,
  * and waits for the reader. The highlighter (anchoring, overlay, toolbar:
- * highlighter.ts, loaded by lazy.ts) comes only when the page has claims or
+ * components/highlighter/, loaded by lazy.ts) comes only when the page has claims or
  * the reader first selects text, presses Alt+Shift+H, or a command needs it.
  *
  * What the page can observe of Saqta must not depend on the claims: the two
  * hosts the highlighter paints in are added here, on every page, before
- * anything is known about claims (surface.ts).
+ * anything is known about claims (components/highlighter/surface.ts).
  */
 export default defineContentScript({
   matches: ['http://*/*', 'https://*/*'],
@@ -32,8 +31,7 @@ export default defineContentScript({
   main(ctx) {
     // First, on every page: the constant footprint (the same two empty hosts, claims or not).
     const surfaces = attachSurfaces(ctx);
-    // Alt+Shift+S (trusted key events only), the command and the menu save through the highlighter's hook.
-    onSaveRequested(() => savePage().then(() => undefined));
+    // Alt+Shift+S (trusted key events only; below, or in the loaded highlighter's keys), the command and the menu save the page.
     const ui = new LazyHighlighter(ctx, () => savePage().then(() => undefined), surfaces);
 
     /** Load the highlighter if this page (by URL, canonical link, then text fingerprint in idle time) has claims. */

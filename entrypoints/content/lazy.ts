@@ -7,16 +7,15 @@
  * isolated world (page scripts cannot see it).
  */
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
-import type { Highlighter } from './highlighter';
+import type { Highlighter } from '../../components/highlighter';
+import type { Surfaces } from '../../components/highlighter/surface';
 import { send } from '../../utils/ext/client';
-import type { Surfaces } from './surface';
+import { focusedFrame } from './frames';
 
 export const HIGHLIGHTER_HANDOFF = Symbol.for('saqta.highlighter');
 
 export interface HighlighterModule {
   Highlighter: typeof Highlighter;
-  /** The save hook of the injected bundle (its own copy of save-hook.ts): the loader registers the page's save there. */
-  onSaveRequested: (fn: () => void | Promise<void>) => void;
 }
 
 export class LazyHighlighter {
@@ -60,8 +59,8 @@ export class LazyHighlighter {
     const mod = await Promise.race([handed, new Promise<null>((r) => setTimeout(() => r(null), 5000))]);
     delete g[HIGHLIGHTER_HANDOFF];
     if (!mod || this.ctx.isInvalid) return null;
-    mod.onSaveRequested(this.save);
-    const h = new mod.Highlighter(this.ctx, this.surfaces);
+    // Alt+Shift+S in the toolbar's keys saves the page; a selection left in the page while the reader is in a frame is not theirs.
+    const h = new mod.Highlighter(this.ctx, this.surfaces, { save: this.save, inFrame: focusedFrame });
     await h.start();
     this.loaded = h;
     return h;

@@ -1,7 +1,7 @@
 /**
  * Saving from the page: the `save-page` command (context menu, commands
- * API) and Alt+Shift+S typed in the page (the highlighter's keys) reach
- * `savePage` through save-hook.ts. The content
+ * API) and Alt+Shift+S typed in the page (index.ts's keys, then the loaded
+ * highlighter's, which lazy.ts hands `savePage`) end here. The content
  * script only asks; the background injects the capture script and stores.
  * Nothing is added to the page; the toolbar badge says how it went.
  */

@@ -17,11 +17,7 @@ import { pdfPageKeys, pdfTitle } from '../../utils/pdf/identity';
 import type { PdfBytes } from '../../utils/pdf/api';
 import type { PageSelector } from '../../utils/annotation';
 import type { TabCommand } from '../../utils/messages';
-import { Highlighter, type HighlighterContext } from '../content/highlighter';
-import { attachSurfaces } from '../content/surface';
-import { onSaveRequested } from '../content/save-hook';
-import { HighlightMarks } from '../reader/marks';
-import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { attachSurfaces, Highlighter, HighlightMarks, type HighlighterContext } from '../../components/highlighter';
 import { openPdf, type OpenedPdf } from './document';
 import { blobOf } from '../../components/saved-copy';
 
@@ -124,27 +120,6 @@ async function main(): Promise<void> {
   say(doc.imageOnly.length ? t('pdfImageOnly', doc.imageOnly.join(', ')) : '');
   docEl.dataset.state = 'ready';
 
-  const keys = pdfPageKeys(file, hash);
-  const surfaces = attachSurfaces(pageContext as unknown as ContentScriptContext);
-  if (!surfaces) return;
-  const hl = new Highlighter(pageContext, surfaces, {
-    source: {
-      root: () => docEl,
-      pageInfo: () => ({ keys, title, ...(info.Language ? { lang: info.Language } : {}) }),
-      async view() {
-        const res = await send('page.get', { keys });
-        return res.ok ? res.value : null;
-      },
-      extraSelectors(range): PageSelector[] {
-        const n = Number((range.startContainer.parentElement ?? (range.startContainer as Element)).closest?.('.pdf-page')?.getAttribute('data-page-number'));
-        return Number.isInteger(n) && n > 0 ? [{ type: 'PageSelector', index: n - 1, label: String(n) }] : [];
-      },
-    },
-    marks: new HighlightMarks(),
-  });
-  await hl.start();
-  docEl.dataset.anchored = 'true';
-
   let saving: Promise<void> | null = null;
   const save = () =>
     (saving ??= (async () => {
@@ -166,13 +141,36 @@ async function main(): Promise<void> {
       saving = null;
       saveBtn.disabled = false;
     }));
+
+  const keys = pdfPageKeys(file, hash);
+  const surfaces = attachSurfaces(pageContext);
+  if (!surfaces) return;
+  const hl = new Highlighter(pageContext, surfaces, {
+    source: {
+      root: () => docEl,
+      pageInfo: () => ({ keys, title, ...(info.Language ? { lang: info.Language } : {}) }),
+      async view() {
+        const res = await send('page.get', { keys });
+        return res.ok ? res.value : null;
+      },
+      extraSelectors(range): PageSelector[] {
+        const n = Number((range.startContainer.parentElement ?? (range.startContainer as Element)).closest?.('.pdf-page')?.getAttribute('data-page-number'));
+        return Number.isInteger(n) && n > 0 ? [{ type: 'PageSelector', index: n - 1, label: String(n) }] : [];
+      },
+    },
+    marks: new HighlightMarks(),
+    // Alt+Shift+S typed here (the toolbar's keys).
+    save,
+  });
+  await hl.start();
+  docEl.dataset.anchored = 'true';
+
   // A saved copy is already kept: Save stays for the live PDF.
   saveBtn.disabled = !!saved;
   saveBtn.hidden = !!saved;
   if (saved) say(t('pdfSavedCopy', new Date(source.http.date).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')));
   saveBtn.addEventListener('click', () => void save());
-  // Alt+Shift+S typed here (the toolbar's keys) and the browser's save-page command.
-  onSaveRequested(save);
+  // The browser's save-page command (Alt+Shift+S typed here reaches `save` through the toolbar's keys).
   browser.runtime.onMessage.addListener((msg: unknown) => {
     const c = (msg as TabCommand)?.command;
     if (c === 'highlight-selection') void hl.highlightSelection();

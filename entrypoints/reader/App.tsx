@@ -8,11 +8,8 @@ import { dirForLang } from '../../utils/extract/meta';
 import { pageKeys } from '../../utils/url';
 import type { Annotation } from '../../utils/annotation';
 import type { AnchorReport, TabCommand } from '../../utils/messages';
-import { Highlighter, type HighlighterContext } from '../content/highlighter';
-import { attachSurfaces } from '../content/surface';
-import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { attachSurfaces, Highlighter, HighlightMarks, type HighlighterContext } from '../../components/highlighter';
 import { ClaimsView } from '../../components/ClaimsView';
-import { HighlightMarks } from './marks';
 import { CapturePanel } from './CapturePanel';
 import { Changes } from './Changes';
 import { EvidenceSheet, EvidenceStatus } from '../../components/EvidenceSheet';
@@ -120,7 +117,7 @@ export function App() {
       return;
     }
     // The toolbar's closed-shadow host, made as on live pages (attachSurfaces only needs onInvalidated).
-    const surfaces = attachSurfaces(pageContext as unknown as ContentScriptContext);
+    const surfaces = attachSurfaces(pageContext);
     if (!surfaces) return;
     const created = new Highlighter(pageContext, surfaces, {
       source: {

@@ -3,7 +3,12 @@
  * claims from the background, anchoring passes (utils/anchoring) over one
  * text map, the observers that re-anchor as the page changes, and the
  * anchor states reported to the background. Painting is painter.ts's job,
- * the toolbar toolbar-controller.ts's; highlighter.ts wires the three.
+ * the toolbar toolbar-controller.ts's; index.ts wires the three.
+ *
+ * The controller owns its state: the page's identity, the claims and what was
+ * last reported to the background change only through its methods (a load,
+ * `adopt` for a claim just made, `revise`, `forget`, `restore`); the others
+ * read it.
  */
 import { anchorAll, buildTextMap, textFingerprint, type Anchored } from '../../utils/anchoring';
 import type { AnchorState, Annotation, Selector } from '../../utils/annotation';
@@ -13,7 +18,14 @@ import { canonicalOf } from '../../utils/page-meta';
 import { pageKeys } from '../../utils/url';
 import { send } from '../../utils/ext/client';
 
+/** A claim and where it anchored (null: an orphan), as the others read it. */
 export interface Claim {
+  readonly a: Annotation;
+  readonly hit: Anchored | null;
+}
+
+/** The controller's own, changeable copy. */
+interface Held {
   a: Annotation;
   hit: Anchored | null;
 }
@@ -65,12 +77,12 @@ export const livePage: PageSource = {
 const MUTATION_DEBOUNCE_MS = 300;
 
 export class AnchorController {
-  pageId: string | null = null;
-  claims = new Map<string, Claim>();
-  reported = new Map<string, AnchorState>();
-  /** The page record and newest capture the last load brought (citations). */
-  page: PageRecord | null = null;
-  capture: CaptureRecord | null = null;
+  private id: string | null = null;
+  private held = new Map<string, Held>();
+  /** Each claim's anchor state as the background last heard it. */
+  private reported = new Map<string, AnchorState>();
+  private record: PageRecord | null = null;
+  private newest: CaptureRecord | null = null;
   private mutationTimer = 0;
   private observer: MutationObserver | null = null;
   private resizeObserver: ResizeObserver | null = null;
@@ -80,15 +92,68 @@ export class AnchorController {
     private source: PageSource = livePage,
   ) {}
 
+  /** The page record's id (null: this page has no claims yet). */
+  get pageId(): string | null {
+    return this.id;
+  }
+
+  /** The page record and newest capture the last load brought (citations). */
+  get page(): PageRecord | null {
+    return this.record;
+  }
+
+  get capture(): CaptureRecord | null {
+    return this.newest;
+  }
+
+  /** The page's claims by id, in the background's order. */
+  get claims(): ReadonlyMap<string, Claim> {
+    return this.held;
+  }
+
   root(): HTMLElement | null {
     return this.source.root();
+  }
+
+  // ── Changes made here (the toolbar, the bulk path) ───────────────────────
+
+  /**
+   * A claim this page just made (`annotation.create`'s answer), anchored where
+   * it was made (`hit`): hold it under its page, known to the background as
+   * the claim says, and watch the page from now on.
+   */
+  adopt(created: { annotation: Annotation; page: PageRecord }, hit: Anchored | null): void {
+    const a = created.annotation;
+    this.id = created.page.id;
+    this.record = created.page;
+    this.held.set(a.id, { a, hit });
+    this.reported.set(a.id, a.anchor);
+    this.watch();
+  }
+
+  /** A claim's new version (`annotation.update`'s answer); undefined if it is no longer held. */
+  revise(a: Annotation): Claim | undefined {
+    const c = this.held.get(a.id);
+    if (c) c.a = a;
+    return c;
+  }
+
+  /** A claim deleted here. */
+  forget(id: string): void {
+    this.held.delete(id);
+  }
+
+  /** A deleted claim brought back (`annotation.restore`'s answer): anchor it again. */
+  restore(a: Annotation): void {
+    this.held.set(a.id, { a, hit: null });
+    this.anchorPass([a.id]);
   }
 
   /**
    * Watch the page for changes (late content, reflow) — only once it has
    * claims: a page without any costs no observer callbacks at all.
    */
-  watch(): void {
+  private watch(): void {
     const root = this.root();
     if (this.observer || !root) return;
     this.observer = new MutationObserver(() => this.onMutation());
@@ -124,20 +189,20 @@ export class AnchorController {
     const view = await this.source.view();
     if (!view) return;
     if (navigated) {
-      this.claims.clear();
+      this.held.clear();
       this.reported.clear();
     }
     this.sync(view);
   }
 
   private sync(view: PageView): void {
-    this.pageId = view.page?.id ?? null;
-    this.page = view.page;
-    this.capture = view.capture;
-    const next = new Map<string, Claim>();
+    this.id = view.page?.id ?? null;
+    this.record = view.page;
+    this.newest = view.capture;
+    const next = new Map<string, Held>();
     const fresh: string[] = [];
     for (const incoming of view.annotations) {
-      const old = this.claims.get(incoming.id);
+      const old = this.held.get(incoming.id);
       // An answer that left the background before our own last change must not undo it locally.
       const a = old && old.a.modified > incoming.modified ? old.a : incoming;
       if (old && JSON.stringify(old.a.target) === JSON.stringify(a.target)) next.set(a.id, { a, hit: old.hit });
@@ -146,26 +211,26 @@ export class AnchorController {
         fresh.push(a.id);
       }
     }
-    this.claims = next;
+    this.held = next;
     if (fresh.length) this.anchorPass(fresh);
     else this.hooks.paint();
     this.hooks.synced();
   }
 
   /** Anchor these claims (or every claim still orphaned or weak) over one fresh text map, in one anchorAll pass. */
-  anchorPass(ids?: string[]): void {
-    if (this.claims.size) this.watch();
-    const todo = ids ?? [...this.claims.values()].filter((c) => !c.hit || c.hit.weak || !isLive(c.hit.range)).map((c) => c.a.id);
+  private anchorPass(ids?: string[]): void {
+    if (this.held.size) this.watch();
+    const todo = ids ?? [...this.held.values()].filter((c) => !c.hit || c.hit.weak || !isLive(c.hit.range)).map((c) => c.a.id);
     const root = this.root();
     if (todo.length && root) {
       const map = buildTextMap(root);
       const targets = todo.flatMap((id) => {
-        const c = this.claims.get(id);
+        const c = this.held.get(id);
         return c ? [{ id, selectors: c.a.target.selector }] : [];
       });
       const results = anchorAll(map, targets);
       for (const id of todo) {
-        const c = this.claims.get(id);
+        const c = this.held.get(id);
         if (!c) continue;
         const found = results.get(id) ?? null;
         // A weak match only moves to a better one; a live strong match stays.
@@ -182,7 +247,7 @@ export class AnchorController {
 
   private report(): void {
     const states: Record<string, AnchorState> = {};
-    for (const c of this.claims.values()) {
+    for (const c of this.held.values()) {
       const s: AnchorState = c.hit ? 'anchored' : 'orphan';
       if (this.reported.get(c.a.id) !== s && (c.a.anchor !== s || this.reported.has(c.a.id))) states[c.a.id] = s;
       this.reported.set(c.a.id, s);
@@ -193,8 +258,8 @@ export class AnchorController {
   private onMutation(): void {
     clearTimeout(this.mutationTimer);
     this.mutationTimer = window.setTimeout(() => {
-      if (this.claims.size === 0) return;
-      const needs = [...this.claims.values()].some((c) => !c.hit || c.hit.weak || !isLive(c.hit.range));
+      if (this.held.size === 0) return;
+      const needs = [...this.held.values()].some((c) => !c.hit || c.hit.weak || !isLive(c.hit.range));
       if (needs) this.anchorPass();
       else this.hooks.paint();
     }, MUTATION_DEBOUNCE_MS);

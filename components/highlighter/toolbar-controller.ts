@@ -9,15 +9,21 @@ import { send } from '../../utils/ext/client';
 import { t } from '../../utils/ext/i18n';
 import { citationText, copyText } from '../../utils/ext/cite';
 import { liveMetaOf } from '../../utils/extract/meta';
-
-/** On a live page, what it states about itself (author, date, canonical URL) fills a citation before it is saved. */
-const liveMeta = () => (/^https?:$/.test(location.protocol) ? liveMetaOf(document) : {});
 import { Toolbar, type Panel } from './toolbar';
-import { requestSave } from './save-hook';
-import { focusedFrame } from './frames';
 import type { AnchorController } from './anchors';
 import type { Painter } from './painter';
 import type { Surface } from './surface';
+
+/** On a live page, what it states about itself (author, date, canonical URL) fills a citation before it is saved. */
+const liveMeta = () => (/^https?:$/.test(location.protocol) ? liveMetaOf(document) : {});
+
+/** What the toolbar asks of the page it runs in (the content script, the reader, the PDF viewer). */
+export interface ToolbarHost {
+  /** Alt+Shift+S and the save command (none: the toolbar says saving is not available here). */
+  save?: () => Promise<void>;
+  /** The embedded frame that has the reader's focus, if any: the page's selection is then not what they mean (live pages). */
+  inFrame?: () => Element | null;
+}
 
 type Undo =
   | { kind: 'create'; id: string }
@@ -41,6 +47,7 @@ export class ToolbarController {
     private anchoring: AnchorController,
     private painter: Painter,
     ui: Surface,
+    private host: ToolbarHost = {},
   ) {
     this.toolbar = new Toolbar({
       color: (c) => void this.onColor(c),
@@ -169,7 +176,7 @@ export class ToolbarController {
   /** Alt+Shift+H, the command and the context menu: highlight the selection in the last colour. */
   async highlightSelection(): Promise<void> {
     // The command or menu came from inside an embedded frame: a selection left in the page is not what the reader meant.
-    if (focusedFrame()) {
+    if (this.host.inFrame?.()) {
       this.toolbar.toast(t('hlInFrame'), false);
       return;
     }
@@ -191,7 +198,8 @@ export class ToolbarController {
   }
 
   async save(): Promise<void> {
-    if (!(await requestSave())) this.toolbar.toast(t('hlSaveUnavailable'), false);
+    if (this.host.save) await this.host.save();
+    else this.toolbar.toast(t('hlSaveUnavailable'), false);
   }
 
   private create(range: Range, color: Color, tags: string[] = []): Promise<Annotation | null> {
@@ -219,11 +227,7 @@ export class ToolbarController {
       return null;
     }
     const a = res.value.annotation;
-    this.anchoring.pageId = res.value.page.id;
-    this.anchoring.page = res.value.page;
-    this.anchoring.claims.set(a.id, { a, hit: anchorInMap(map, selector) });
-    this.anchoring.watch();
-    this.anchoring.reported.set(a.id, 'anchored');
+    this.anchoring.adopt(res.value, anchorInMap(map, selector));
     this.lastColor = color;
     this.undo = { kind: 'create', id: a.id };
     this.painter.paint();
@@ -332,7 +336,7 @@ export class ToolbarController {
   }
 
   private async update(id: string | null, body: Partial<AnnotationBody>, panel?: Panel, recordUndo = true): Promise<void> {
-    const c = id ? this.anchoring.claims.get(id) : undefined;
+    let c = id ? this.anchoring.claims.get(id) : undefined;
     if (!c) return;
     const before: Partial<AnnotationBody> = {};
     for (const k of Object.keys(body) as (keyof AnnotationBody)[]) (before as Record<string, unknown>)[k] = c.a.body[k];
@@ -341,7 +345,7 @@ export class ToolbarController {
       this.toolbar.toast(t('hlError', res.error.message), false);
       return;
     }
-    c.a = res.value.annotation;
+    c = this.anchoring.revise(res.value.annotation) ?? { a: res.value.annotation, hit: c.hit };
     if (recordUndo) {
       this.undo = { kind: 'update', id: c.a.id, before };
       this.toolbar.toast(t('hlToastUpdated'), true);
@@ -361,7 +365,7 @@ export class ToolbarController {
       this.toolbar.toast(t('hlError', res.error.message), false);
       return;
     }
-    this.anchoring.claims.delete(c.a.id);
+    this.anchoring.forget(c.a.id);
     this.lastCreate = { at: 0, text: '' };
     this.undo = { kind: 'delete', annotation: res.value.annotation };
     this.toolbar.hide();
@@ -377,15 +381,12 @@ export class ToolbarController {
     if (u.kind === 'create') {
       const res = await send('annotation.delete', { id: u.id });
       if (res.ok) {
-        this.anchoring.claims.delete(u.id);
+        this.anchoring.forget(u.id);
         if (this.editing === u.id) this.toolbar.hide();
       }
     } else if (u.kind === 'delete') {
       const res = await send('annotation.restore', { annotation: u.annotation });
-      if (res.ok) {
-        this.anchoring.claims.set(u.annotation.id, { a: res.value.annotation, hit: null });
-        this.anchoring.anchorPass([u.annotation.id]);
-      }
+      if (res.ok) this.anchoring.restore(res.value.annotation);
     } else {
       await this.update(u.id, u.before, undefined, false);
     }

@@ -14,9 +14,9 @@
  * removes them, they are put back, whatever the claims (at most
  * REATTACH_LIMIT times per page, so a page cannot make Saqta loop).
  *
- * Keep this file small: it is part of the always-on content script.
+ * Keep this file small: it is part of the always-on content script (the
+ * reader page and the PDF viewer make their toolbar's host with it too).
  */
-import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 
 const HOST_CSS = `:host { all: initial !important; position: fixed !important; inset: 0 !important; overflow: hidden !important;
   pointer-events: none !important; z-index: 2147483647 !important; display: block !important; contain: strict !important;
@@ -61,7 +61,7 @@ function makeHost(tag: string, css: string): Surface {
  * Add both hosts to `<html>` now, and keep them there. Null on a document
  * that is not HTML (an SVG or XML page): Saqta paints nothing there.
  */
-export function attachSurfaces(ctx: ContentScriptContext): Surfaces | null {
+export function attachSurfaces(ctx: { onInvalidated(cb: () => void): void }): Surfaces | null {
   const html = document.documentElement;
   if (!html || html.namespaceURI !== 'http://www.w3.org/1999/xhtml') return null;
   let surfaces: Surfaces;

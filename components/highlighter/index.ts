@@ -1,9 +1,14 @@
 /**
- * The highlighting of a page, wired from three controllers: anchoring
- * (anchors.ts: page identity, loading claims, anchoring passes, observers),
- * painting (painter.ts, over layer.ts) and the toolbar (toolbar-controller.ts,
- * over toolbar.ts). This file listens to the reader and answers the
- * background's and the side panel's questions.
+ * The highlighter: claims anchored, painted and edited in a page. One module
+ * for the three places it runs — the live page (the content script loads it
+ * on demand: entrypoints/highlighter.ts, entrypoints/content/lazy.ts), the
+ * reader page (entrypoints/reader/) and the PDF viewer (entrypoints/pdf/) —
+ * wired here from three controllers: anchoring (anchors.ts: page identity,
+ * loading claims, anchoring passes, observers), painting (painter.ts, over
+ * layer.ts on live pages or marks.ts in extension pages) and the toolbar
+ * (toolbar-controller.ts, over toolbar.ts). This file listens to the reader
+ * and answers the background's and the side panel's questions. Design notes:
+ * docs/highlighting.md.
  */
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { anchorInMap, buildTextMap, describe, offsetsOf } from '../../utils/anchoring';
@@ -15,7 +20,11 @@ import { AnchorController, isLive, type PageSource } from './anchors';
 import { Painter, type Marks } from './painter';
 import { Overlay } from './layer';
 import type { Surfaces } from './surface';
-import { ToolbarController } from './toolbar-controller';
+import { ToolbarController, type ToolbarHost } from './toolbar-controller';
+
+// What the reader page and the PDF viewer build it with.
+export { attachSurfaces } from './surface';
+export { HighlightMarks } from './marks';
 
 /** What the highlighter needs of its host: the content script's context, or the reader page's. */
 export interface HighlighterContext {
@@ -24,8 +33,12 @@ export interface HighlighterContext {
   onInvalidated(cb: () => void): void;
 }
 
-/** The reader page's variant: its article as the page source, Custom Highlight API marks, a list to keep in step. */
-export interface HighlighterOptions {
+/**
+ * Where it runs. The live page passes its save and its frame check; the reader
+ * page and the PDF viewer their article as the page source, Custom Highlight API
+ * marks (marks.ts) and a list to keep in step.
+ */
+export interface HighlighterOptions extends ToolbarHost {
   source?: PageSource;
   marks?: Marks;
   /** The claims' order, places or contents changed. */
@@ -52,7 +65,7 @@ export class Highlighter {
       options.source,
     );
     this.painter = new Painter(this.anchoring, () => this.tools.placeToolbar(), options.marks ?? new Overlay(surfaces.overlay), options.onOrderChanged);
-    this.tools = new ToolbarController(this.anchoring, this.painter, surfaces.ui);
+    this.tools = new ToolbarController(this.anchoring, this.painter, surfaces.ui, options);
   }
 
   /** Listen to the reader and load the page's claims (resolves when they are anchored). */
@@ -168,11 +181,9 @@ export class Highlighter {
       if (!selector.length) continue;
       const res = await send('annotation.create', { page, selector, body: { color: this.tools.lastColor, tags, note: '' } });
       if (!res.ok) continue;
-      this.anchoring.pageId = res.value.page.id;
-      this.anchoring.claims.set(res.value.annotation.id, { a: res.value.annotation, hit: anchorInMap(map, selector) });
+      this.anchoring.adopt(res.value, anchorInMap(map, selector));
       created++;
     }
-    if (created) this.anchoring.watch();
     this.painter.paint();
     return created;
   }

@@ -1,12 +1,12 @@
 /**
  * Marks in the reader page: the Custom Highlight API (an extension page has
  * no page scripts to hide from, and highlights print with the article). The
- * same interface as the live page's overlay (entrypoints/content/painter.ts
- * `Marks`), so the reader runs the live page's controllers.
+ * same interface as the live page's overlay (painter.ts `Marks`), so the
+ * reader page and the PDF viewer run the live page's controllers.
  */
 import type { Color } from '../../utils/annotation';
-import type { Box, PaintItem } from '../content/layer';
-import type { Marks } from '../content/painter';
+import type { Box, PaintItem } from './layer';
+import type { Marks } from './painter';
 
 type HighlightCtor = new (...ranges: Range[]) => unknown;
 const registry = () => (CSS as unknown as { highlights?: Map<string, unknown> }).highlights;
