@@ -400,6 +400,17 @@ export type TabCommand =
   /** Is a content script alive in this tab? Answers TabStatus. */
   | { command: 'status' };
 
+/** What each tab command answers (the content script's switch in entrypoints/content/index.ts; `sendTab` in utils/ext/tabs.ts). */
+export interface TabAnswers {
+  'highlight-selection': true;
+  'save-page': true;
+  /** Whether the claim was found on the page. */
+  'scroll-to': boolean;
+  anchors: AnchorReport;
+  'highlight-spans': { created: number };
+  status: TabStatus;
+}
+
 export interface TabStatus {
   alive: true;
   url: string;
