@@ -2,7 +2,7 @@ import { defineBackground } from 'wxt/utils/define-background';
 import { browser } from 'wxt/browser';
 import { getDb } from '../utils/db';
 import { handle } from '../utils/background/handle';
-import type { HandlerDeps } from '../utils/background/types';
+import type { ClaimDelta, HandlerDeps } from '../utils/background/types';
 import { createServices } from '../utils/background/services';
 import { callerOf } from '../utils/background/gate';
 import type { Event, TabCommand } from '../utils/messages';
@@ -33,10 +33,10 @@ export default defineBackground({
     const startedAt = new Date().toISOString();
     const db = getDb();
 
-    const broadcastAll = (event: Event) => {
-      // Extension pages (popup, side panel, library) …
-      browser.runtime.sendMessage(event).catch(() => undefined);
-      // … and content scripts in every tab.
+    const broadcastAll = (event: Event, delta?: ClaimDelta) => {
+      // Extension pages (popup, side panel, library), with the claim that changed …
+      browser.runtime.sendMessage(delta ? { ...event, ...delta } : event).catch(() => undefined);
+      // … and content scripts in every tab, without it (a page's renderer never sees another page's claims).
       browser.tabs
         .query({})
         .then((tabs) => {
@@ -49,8 +49,8 @@ export default defineBackground({
 
     // Team sync hears every change (debounced sync on change; utils/ext/team-host.ts).
     let team: ReturnType<typeof wireTeamSync> | undefined;
-    const broadcast = (event: Event) => {
-      broadcastAll(event);
+    const broadcast = (event: Event, delta?: ClaimDelta) => {
+      broadcastAll(event, delta);
       team?.changed(event);
     };
 

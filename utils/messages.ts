@@ -370,7 +370,11 @@ export type Response<K extends RequestType> = Result<Api[K]['res']>;
 
 /** Sent by the background to every tab and extension page when data changes. */
 export type Event =
-  | { event: 'annotations.changed'; pageId: string }
+  /**
+   * Claims of a page changed. Saqta's own pages also get the claim that changed (`claim`, `deleted` when it
+   * went), to update it in place (the side panel); content scripts never do (utils/background/types.ts `broadcast`).
+   */
+  | { event: 'annotations.changed'; pageId: string; claim?: Annotation; deleted?: true }
   | { event: 'page.saved'; pageId: string }
   | { event: 'tags.changed' }
   /** A capture of this page got its timestamp token, or its request failed and waits again (issue 14). */

@@ -67,7 +67,7 @@ const coreHandlers: HandlerSet<CoreApi> = {
   async 'annotation.create'(req, { db, broadcast }) {
     if (!req.page?.keys?.normalizedUrl) return fail('bad-request', 'The page has no URL.');
     const value = await createAnnotation(db, req.page, req.selector, req.body);
-    broadcast({ event: 'annotations.changed', pageId: value.page.id });
+    broadcast({ event: 'annotations.changed', pageId: value.page.id }, { claim: value.annotation });
     return ok(value);
   },
   async 'annotation.update'(req, deps) {
@@ -75,7 +75,7 @@ const coreHandlers: HandlerSet<CoreApi> = {
     if (await readOnlyClaim(deps, req.id)) return fail('bad-request', 'This is a colleague’s claim: copy it as yours to change it.');
     const annotation = await updateAnnotation(db, req.id, req.body ?? {});
     if (!annotation) return fail('not-found', 'This claim no longer exists.');
-    broadcast({ event: 'annotations.changed', pageId: annotation.pageId });
+    broadcast({ event: 'annotations.changed', pageId: annotation.pageId }, { claim: annotation });
     if (req.body?.tags) broadcast({ event: 'tags.changed' });
     return ok({ annotation });
   },
@@ -87,12 +87,12 @@ const coreHandlers: HandlerSet<CoreApi> = {
     if (await readOnlyClaim(deps, req.id)) return fail('bad-request', 'This is a colleague’s claim: it stays until they delete it.');
     const annotation = await deleteAnnotation(db, req.id);
     if (!annotation) return fail('not-found', 'This claim no longer exists.');
-    broadcast({ event: 'annotations.changed', pageId: annotation.pageId });
+    broadcast({ event: 'annotations.changed', pageId: annotation.pageId }, { claim: annotation, deleted: true });
     return ok({ annotation });
   },
   async 'annotation.restore'(req, { db, broadcast }) {
     const annotation = await restoreAnnotation(db, req.annotation);
-    broadcast({ event: 'annotations.changed', pageId: annotation.pageId });
+    broadcast({ event: 'annotations.changed', pageId: annotation.pageId }, { claim: annotation });
     return ok({ annotation });
   },
   async 'library.pages'(req, { db }) {

@@ -193,7 +193,7 @@ export const teamHandlers: HandlerSet<TeamApi> = {
       a.target.selector,
       { color: a.body.color, note: a.body.note, tags: a.body.tags },
     );
-    broadcast({ event: 'annotations.changed', pageId: annotation.pageId });
+    broadcast({ event: 'annotations.changed', pageId: annotation.pageId }, { claim: annotation });
     return ok({ annotation });
   },
 };

@@ -7,6 +7,7 @@
  */
 import type { SaqtaDB } from '../db';
 import type { Api, Event, Request, RequestType, Result, WatchSettings } from '../messages';
+import type { Annotation } from '../annotation';
 import type { Settings } from '../backup';
 import type { ExtractedArticle } from '../extract';
 import type { PageSnapshot } from '../snapshot/types';
@@ -22,8 +23,11 @@ import type { Services } from './services';
 export interface HandlerDeps {
   db: SaqtaDB;
   version: string;
-  /** Tell every tab and extension page that something changed. */
-  broadcast(event: Event): void;
+  /**
+   * Tell every tab and extension page that something changed. `delta` (the claim that changed) goes to Saqta's own
+   * pages only, merged into the event, so a side panel updates that claim instead of reloading.
+   */
+  broadcast(event: Event, delta?: ClaimDelta): void;
   storageStatus(): Promise<Api['storage.status']['res']>;
   /** What runs across requests (screenshot queue, one sync, one watch round, the key, the stamp queue; ./services.ts). Built in `main()`; made on first use where absent (tests). */
   services?: Services;
@@ -42,6 +46,9 @@ export interface HandlerDeps {
   /** PDFs: bytes held from navigations, refetching, letting a URL through (utils/ext/pdf-open.ts). Absent in tests without PDFs. */
   pdf?: PdfHost;
 }
+
+/** The claim an `annotations.changed` event is about (utils/messages.ts `Event`). */
+export type ClaimDelta = { claim: Annotation; deleted?: true };
 
 export type Handler<K extends RequestType> = (req: Request<K>, deps: HandlerDeps) => Promise<Result<Api[K]['res']>>;
 /** Handlers for a subset of the requests (each feature module exports one). */
