@@ -31,6 +31,7 @@ export default defineBackground({
     void blocked.catchUp().catch(() => undefined);
 
     const startedAt = new Date().toISOString();
+    const extensionOrigin = browser.runtime.getURL('/').replace(/\/+$/, '');
     const db = getDb();
 
     const broadcastAll = (event: Event, delta?: ClaimDelta) => {
@@ -41,7 +42,8 @@ export default defineBackground({
         .query({})
         .then((tabs) => {
           for (const tab of tabs) {
-            if (tab.id !== undefined) browser.tabs.sendMessage(tab.id, event).catch(() => undefined);
+            // Saqta's own pages in tabs (library, reader) heard it above: not twice.
+            if (tab.id !== undefined && !tab.url?.startsWith(extensionOrigin)) browser.tabs.sendMessage(tab.id, event).catch(() => undefined);
           }
         })
         .catch(() => undefined);
@@ -88,7 +90,6 @@ export default defineBackground({
 
     // The one gate (issue 24, utils/background/gate.ts): Saqta's own pages by sender.url's origin;
     // content scripts get the allowlist of utils/messages.ts, for their own tab and page only.
-    const extensionOrigin = browser.runtime.getURL('/').replace(/\/+$/, '');
     browser.runtime.onMessage.addListener((msg: unknown, sender) => {
       // Events are for pages and content scripts; requests are ours.
       if (!msg || typeof msg !== 'object' || !('type' in msg)) return undefined;

@@ -376,7 +376,8 @@ export type Event =
    */
   | { event: 'annotations.changed'; pageId: string; claim?: Annotation; deleted?: true }
   | { event: 'page.saved'; pageId: string }
-  | { event: 'tags.changed' }
+  /** Tags changed; `claim` (Saqta's own pages only): by this claim's edit alone, already sent in its `annotations.changed`. */
+  | { event: 'tags.changed'; claim?: Annotation }
   /** A capture of this page got its timestamp token, or its request failed and waits again (issue 14). */
   | { event: 'capture.stamped'; pageId: string }
   /** A capture's screenshot arrived after its save, or will not come (`notes.screenshot`). */

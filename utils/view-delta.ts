@@ -24,7 +24,8 @@ export function viewNeed(e: Event, pageId: string | null): ViewNeed {
     case 'anchors.changed':
       return e.pageId === null || mine ? { kind: 'anchors' } : { kind: 'none' };
     case 'tags.changed':
-      return { kind: 'view' };
+      // A claim's own edit (its delta came with annotations.changed), or a rename, merge or deletion of a tag.
+      return e.claim ? { kind: 'none' } : { kind: 'view' };
     case 'page.saved':
     case 'capture.stamped':
     case 'capture.screenshot':

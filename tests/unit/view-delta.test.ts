@@ -27,6 +27,7 @@ describe('side panel deltas', () => {
     expect(viewNeed({ event: 'anchors.changed', pageId: null }, 'p1')).toEqual({ kind: 'anchors' });
     expect(viewNeed({ event: 'anchors.changed', pageId: 'p2' }, 'p1')).toEqual({ kind: 'none' });
     expect(viewNeed({ event: 'tags.changed' }, 'p1')).toEqual({ kind: 'view' });
+    expect(viewNeed({ event: 'tags.changed', claim: claim('a', '2026-01-01') }, 'p1')).toEqual({ kind: 'none' });
     expect(viewNeed({ event: 'page.saved', pageId: 'p1' }, 'p1')).toEqual({ kind: 'view' });
     expect(viewNeed({ event: 'page.saved', pageId: 'p2' }, 'p1')).toEqual({ kind: 'none' });
     expect(viewNeed({ event: 'watch.changed', pageId: 'p1' }, 'p1')).toEqual({ kind: 'none' });

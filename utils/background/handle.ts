@@ -76,7 +76,7 @@ const coreHandlers: HandlerSet<CoreApi> = {
     const annotation = await updateAnnotation(db, req.id, req.body ?? {});
     if (!annotation) return fail('not-found', 'This claim no longer exists.');
     broadcast({ event: 'annotations.changed', pageId: annotation.pageId }, { claim: annotation });
-    if (req.body?.tags) broadcast({ event: 'tags.changed' });
+    if (req.body?.tags) broadcast({ event: 'tags.changed' }, { claim: annotation });
     return ok({ annotation });
   },
   async 'annotation.anchorStates'(req, { db }) {
