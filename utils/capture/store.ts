@@ -45,7 +45,7 @@ export async function saveCapture(
   // The reader saved the page again: it is no longer "changed since saved".
   if (by === 'reader') {
     void clearChanged(db, page.id)
-      .then(() => broadcast({ event: 'watch.changed', pageId: page.id }))
+      .then((cleared) => cleared && broadcast({ event: 'watch.changed', pageId: page.id }))
       .catch(() => undefined);
   }
   const versions = await db.captures.where('pageId').equals(page.id).count();
