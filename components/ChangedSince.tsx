@@ -82,8 +82,9 @@ export function ChangedSince({ pageId, tabId, annotations, compact = false }: { 
 
   useEffect(() => {
     void load();
+    // What a check, a revisit or a save of this page says; a claim or anchoring change does not touch it.
     return onEvent((e) => {
-      if ('pageId' in e && e.pageId === pageId) void load();
+      if ((e.event === 'watch.changed' || e.event === 'page.saved' || e.event === 'capture.screenshot') && e.pageId === pageId) void load();
     });
   }, [load, pageId]);
 

@@ -1,78 +1,59 @@
 import { defineBackground } from 'wxt/utils/define-background';
 import { browser } from 'wxt/browser';
 import { getDb } from '../utils/db';
-import { handle, type HandlerDeps } from '../utils/background/handle';
+import { handle } from '../utils/background/handle';
+import type { ClaimDelta, HandlerDeps } from '../utils/background/types';
+import { createServices } from '../utils/background/services';
 import { callerOf } from '../utils/background/gate';
 import type { Event, TabCommand } from '../utils/messages';
-import { storage } from 'wxt/utils/storage';
-import { DEFAULT_SETTINGS, type Settings } from '../utils/backup';
-import { captureBridge, showSaved } from '../utils/ext/capture-bridge';
+import { DEFAULT_SETTINGS } from '../utils/backup';
+import { captureBridge } from '../utils/ext/capture-bridge';
 import { watchBlockedSites } from '../utils/ext/blocked-watch';
 import { evidenceDeps, STAMP_ALARM } from '../utils/ext/evidence';
-import { captureSaved, runStamps } from '../utils/background/evidence';
+import { runStamps } from '../utils/background/evidence';
 import { teamHost, wireTeamSync } from '../utils/ext/team-host';
 import { ALARM, openTimelineOnClick, scheduleWatch, watchBridge } from '../utils/ext/watch-bridge';
 import { checkDue, DEFAULT_WATCH } from '../utils/background/watch';
-import { clearChanged } from '../utils/store/watch';
 import { settleInterrupted } from '../utils/store/captures';
-import type { WatchSettings } from '../utils/messages';
 import { wirePdfOpening } from '../utils/ext/pdf-open';
+import { mergedStore, storageItems } from '../utils/ext/storage-items';
+import { sendTab } from '../utils/ext/tabs';
 
 export default defineBackground({
   type: 'module',
   main() {
     // Saving: offer the saved copy when a site cannot be reached. First, and synchronously: the blocked
     // navigation itself must wake Saqta after a browser start (utils/ext/blocked-watch.ts, docs/fallback.md).
-    const blocked = watchBlockedSites({
-      db: () => getDb(),
-      settings: async () => ({ ...DEFAULT_SETTINGS, ...(await storage.getItem<Settings>('local:settings')) }),
-    });
+    // Settings (backup reminder, watching) in extension storage, not the database (utils/ext/storage-items.ts).
+    const settings = mergedStore(storageItems.settings, DEFAULT_SETTINGS);
+    const watchSettings = mergedStore(storageItems.watch, DEFAULT_WATCH);
+    const blocked = watchBlockedSites({ db: () => getDb(), settings: settings.get });
     void blocked.catchUp().catch(() => undefined);
 
     const startedAt = new Date().toISOString();
+    const extensionOrigin = browser.runtime.getURL('/').replace(/\/+$/, '');
     const db = getDb();
 
-    const broadcastAll = (event: Event) => {
-      // Extension pages (popup, side panel, library) …
-      browser.runtime.sendMessage(event).catch(() => undefined);
-      // … and content scripts in every tab.
+    const broadcastAll = (event: Event, delta?: ClaimDelta) => {
+      // Extension pages (popup, side panel, library), with the claim that changed …
+      browser.runtime.sendMessage(delta ? { ...event, ...delta } : event).catch(() => undefined);
+      // … and content scripts in every tab, without it (a page's renderer never sees another page's claims).
       browser.tabs
         .query({})
         .then((tabs) => {
           for (const tab of tabs) {
-            if (tab.id !== undefined) browser.tabs.sendMessage(tab.id, event).catch(() => undefined);
+            // Saqta's own pages in tabs (library, reader) heard it above: not twice.
+            if (tab.id !== undefined && !tab.url?.startsWith(extensionOrigin)) browser.tabs.sendMessage(tab.id, event).catch(() => undefined);
           }
         })
         .catch(() => undefined);
     };
 
-    // Settings (backup reminder) in extension storage, not the database.
-    const settingsItem = storage.defineItem<Settings>('local:settings', { fallback: DEFAULT_SETTINGS });
-    const settings = {
-      get: async () => ({ ...DEFAULT_SETTINGS, ...(await settingsItem.getValue()) }),
-      async set(patch: Partial<Settings>) {
-        const next = { ...(await settings.get()), ...patch };
-        await settingsItem.setValue(next);
-        return next;
-      },
-    };
-
     // Team sync hears every change (debounced sync on change; utils/ext/team-host.ts).
     let team: ReturnType<typeof wireTeamSync> | undefined;
-    const broadcast = (event: Event) => {
-      broadcastAll(event);
+    const broadcast = (event: Event, delta?: ClaimDelta) => {
+      broadcastAll(event, delta);
       team?.changed(event);
-    };
-
-    // Watching (opt-in): settings in extension storage, like the backup reminder's.
-    const watchItem = storage.defineItem<WatchSettings>('local:watch', { fallback: DEFAULT_WATCH });
-    const watchSettings = {
-      get: async () => ({ ...DEFAULT_WATCH, ...(await watchItem.getValue()) }),
-      async set(patch: Partial<WatchSettings>) {
-        const next = { ...(await watchSettings.get()), ...patch };
-        await watchItem.setValue(next);
-        return next;
-      },
     };
 
     const deps: HandlerDeps = {
@@ -80,6 +61,8 @@ export default defineBackground({
       db,
       version: browser.runtime.getManifest().version,
       broadcast,
+      // What runs across requests: the screenshot queue, one team sync, one watch round, the key, the stamp queue.
+      services: createServices(),
       team: teamHost(),
       async storageStatus() {
         const persisted = (await navigator.storage?.persisted?.()) ?? false;
@@ -107,23 +90,12 @@ export default defineBackground({
 
     // The one gate (issue 24, utils/background/gate.ts): Saqta's own pages by sender.url's origin;
     // content scripts get the allowlist of utils/messages.ts, for their own tab and page only.
-    const extensionOrigin = browser.runtime.getURL('/').replace(/\/+$/, '');
     browser.runtime.onMessage.addListener((msg: unknown, sender) => {
       // Events are for pages and content scripts; requests are ours.
       if (!msg || typeof msg !== 'object' || !('type' in msg)) return undefined;
       const caller = callerOf(sender, browser.runtime.id, extensionOrigin);
       if (!caller) return undefined;
-      if ((msg as { type: unknown }).type === 'save.page') {
-        const tabId = caller.kind === 'content' ? caller.tabId : (msg as { tabId?: number }).tabId;
-        return handle(msg, deps, caller).then((res) => {
-          if (tabId !== undefined && (res.ok || res.error.code !== 'forbidden')) void showSaved(tabId, res.ok);
-          // Evidence: queue the new capture's record hash for a trusted timestamp (when on).
-          if (res.ok) void captureSaved(deps, (res.value as { capture: { id: string } }).capture.id).catch(() => undefined);
-          // The reader saved the article again: it is no longer "changed since saved".
-          if (res.ok) void clearChanged(db, (res.value as { pageId: string }).pageId).then(() => broadcast({ event: 'watch.changed', pageId: (res.value as { pageId: string }).pageId }));
-          return res;
-        });
-      }
+      // A save's effects (badge, timestamp queue, "changed since" reset) are the capture pipeline's (utils/capture/).
       return handle(msg, deps, caller);
     });
 
@@ -149,7 +121,7 @@ export default defineBackground({
 
     const toActiveTab = async (command: TabCommand, tabId?: number) => {
       const id = tabId ?? (await browser.tabs.query({ active: true, currentWindow: true }))[0]?.id;
-      if (id !== undefined) await browser.tabs.sendMessage(id, command).catch(() => undefined);
+      if (id !== undefined) await sendTab(id, command);
     };
 
     browser.commands?.onCommand.addListener((name) => {

@@ -2,7 +2,7 @@ import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
 import { extractArticle } from '../utils/extract';
 import { snapshotDocument } from '../utils/snapshot/serialize';
 import { canonicalOf } from '../utils/page-meta';
-import type { CapturePayload } from '../utils/background/save';
+import type { CapturePayload } from '../utils/background/types';
 
 /**
  * Injected on demand by the background when the reader saves

@@ -370,9 +370,14 @@ export type Response<K extends RequestType> = Result<Api[K]['res']>;
 
 /** Sent by the background to every tab and extension page when data changes. */
 export type Event =
-  | { event: 'annotations.changed'; pageId: string }
+  /**
+   * Claims of a page changed. Saqta's own pages also get the claim that changed (`claim`, `deleted` when it
+   * went), to update it in place (the side panel); content scripts never do (utils/background/types.ts `broadcast`).
+   */
+  | { event: 'annotations.changed'; pageId: string; claim?: Annotation; deleted?: true }
   | { event: 'page.saved'; pageId: string }
-  | { event: 'tags.changed' }
+  /** Tags changed; `claim` (Saqta's own pages only): by this claim's edit alone, already sent in its `annotations.changed`. */
+  | { event: 'tags.changed'; claim?: Annotation }
   /** A capture of this page got its timestamp token, or its request failed and waits again (issue 14). */
   | { event: 'capture.stamped'; pageId: string }
   /** A capture's screenshot arrived after its save, or will not come (`notes.screenshot`). */
@@ -399,6 +404,17 @@ export type TabCommand =
   | { command: 'highlight-spans'; spans: { start: number; end: number }[]; tags?: string[] }
   /** Is a content script alive in this tab? Answers TabStatus. */
   | { command: 'status' };
+
+/** What each tab command answers (the content script's switch in entrypoints/content/index.ts; `sendTab` in utils/ext/tabs.ts). */
+export interface TabAnswers {
+  'highlight-selection': true;
+  'save-page': true;
+  /** Whether the claim was found on the page. */
+  'scroll-to': boolean;
+  anchors: AnchorReport;
+  'highlight-spans': { created: number };
+  status: TabStatus;
+}
 
 export interface TabStatus {
   alive: true;

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import { browser } from 'wxt/browser';
 import { t } from '../../utils/ext/i18n';
+import { sendTab } from '../../utils/ext/tabs';
 import { useActivePage } from '../../components/useActivePage';
 import { FramesNotice } from '../../components/FramesNotice';
 import { ClaimsView } from '../../components/ClaimsView';
@@ -36,7 +36,7 @@ export function App() {
         <ClaimsView
           view={view}
           report={report}
-          onShow={(id) => void browser.tabs.sendMessage(tabId, { command: 'scroll-to', annotationId: id }).catch(() => undefined)}
+          onShow={(id) => void sendTab(tabId, { command: 'scroll-to', annotationId: id })}
           onError={setError}
         />
       )}

@@ -101,6 +101,45 @@ for (const lang of ['en', 'kk'] as const) {
         await claims.nth(1).getByRole('button', { name: { en: 'Delete', kk: 'Жою' }[lang] }).click();
         await expect.poll(() => claims.count()).toBe(2);
         await expect.poll(async () => (await anchorsOf(session, tabId)).claims.length).toBe(2);
+
+        // A new claim made in the page reaches the panel as a delta (issue 26): no full reload (the tab's status, its
+        // anchors and the page, three round trips), no reading of the claims; the tab is asked only where it landed.
+        await panel.evaluate(() => {
+          type Api = Record<string, { sendMessage: ((...a: unknown[]) => unknown) & { counted?: true } }>;
+          const w = window as unknown as { sent: string[]; chrome?: Api; browser?: Api };
+          w.sent = [];
+          for (const api of new Set([w.chrome, w.browser].filter(Boolean) as Api[])) {
+            for (const area of ['runtime', 'tabs']) {
+              const orig = api[area]?.sendMessage;
+              if (!orig || orig.counted) continue;
+              const counted = Object.assign(
+                function (this: unknown, ...args: unknown[]) {
+                  const msg = args.find((x) => x && typeof x === 'object') as { type?: string; command?: string } | undefined;
+                  w.sent.push(msg?.type ?? msg?.command ?? '?');
+                  return orig.apply(this, args);
+                },
+                { counted: true as const },
+              );
+              api[area]!.sendMessage = counted;
+            }
+          }
+        });
+        const sent = () => panel.evaluate(() => (window as unknown as { sent: string[] }).sent.slice());
+        const NEW = 'құқық қорғаушы Роза Ақылбековадан сұхбат алып';
+        await makeClaim(page, NEW, 1, { color: 'green', tags: ['Сұхбат'] });
+        await expect.poll(() => claims.count()).toBe(3);
+        await expect.poll(() => claims.locator('.quote').allTextContents()).toContainEqual(expect.stringContaining(NEW));
+        await expect.poll(() => claims.filter({ hasText: NEW }).locator('.chip').allTextContents()).toEqual(['Сұхбат']);
+        // The tab was asked where the claim landed (the count sees the panel's messages) …
+        await expect.poll(sent).toContain('anchors');
+        await page.waitForTimeout(500);
+        // … and nothing else: no status, no page, no claims read again.
+        expect((await sent()).filter((m) => m !== 'anchors')).toEqual([]);
+        // The panel still shows the right claims, in document order: what the tab reports.
+        const order = (await anchorsOf(session, tabId)).claims.map((c) => c.text);
+        expect(order).toHaveLength(3);
+        expect((await claims.locator('.quote').allTextContents()).map((q) => q.replace(/^.*?: /, ''))).toEqual(order.map((t) => expect.stringContaining(t.slice(0, 20))));
+        expect(await orphans.locator('article').count()).toBe(1);
         await panel.close();
         await page.close();
       } finally {

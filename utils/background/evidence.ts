@@ -8,21 +8,15 @@
 import type { EvidenceApi, Event } from '../messages';
 import { fail, ok } from '../messages';
 import type { SaqtaDB } from '../db';
-import type { HandlerDeps, HandlerSet } from './handle';
+import type { HandlerDeps, HandlerSet } from './types';
+import { servicesOf, type Services } from './services';
 import { ensureKey, groupFingerprint, publicKeyPem, type KeyRecord, type KeyStore } from '../evidence/keys';
 import { fromBase64, hexToBytes, utf8 } from '../evidence/bytes';
 import { hashString, signHash } from '../evidence/sign';
 import { checkDatapackage } from '../evidence/package';
-import { checkTsaUrl, DEFAULT_EVIDENCE_SETTINGS, type EvidenceSettings } from '../evidence/settings';
-import { enqueueCapture, requestTokenFor, runQueue, type TsaPost } from '../evidence/queue';
-
-export interface EvidenceDeps {
-  subtle: SubtleCrypto;
-  settings: { get(): Promise<EvidenceSettings>; set(next: EvidenceSettings): Promise<EvidenceSettings> };
-  post: TsaPost;
-  /** Wake the queue at this time (an alarm), or stop waking it (null). */
-  schedule(at: string | null): void;
-}
+import { checkTsaUrl, DEFAULT_EVIDENCE_SETTINGS } from '../evidence/settings';
+import { enqueueCapture, requestTokenFor, runQueue } from '../evidence/queue';
+export type { EvidenceDeps } from './types';
 
 export function keyStore(db: SaqtaDB): KeyStore {
   return {
@@ -37,20 +31,16 @@ export function keyStore(db: SaqtaDB): KeyStore {
   };
 }
 
-let keyPromise: Promise<KeyRecord> | null = null;
-/** The install's key, made on first use (one in flight per background). */
-export function installKey(db: SaqtaDB, subtle: SubtleCrypto): Promise<KeyRecord> {
-  keyPromise ??= ensureKey(keyStore(db), subtle).catch((e) => {
-    keyPromise = null;
-    throw e;
-  });
-  return keyPromise;
+/** The install's key, made on first use (one in flight per background: `services.key`). */
+export function installKey(deps: { db: SaqtaDB; services?: Services }, subtle: SubtleCrypto): Promise<KeyRecord> {
+  return servicesOf(deps).key.get(() => ensureKey(keyStore(deps.db), subtle));
 }
 
 export const evidenceHandlers: HandlerSet<EvidenceApi> = {
-  async 'evidence.status'(_req, { db, evidence }) {
+  async 'evidence.status'(_req, deps) {
+    const { db, evidence } = deps;
     if (!evidence) return fail('unsupported', 'Signing is not available here.');
-    const key = await installKey(db, evidence.subtle);
+    const key = await installKey(deps, evidence.subtle);
     const [settings, waiting] = await Promise.all([evidence.settings.get(), db.stamps.count()]);
     return ok({
       fingerprint: key.fingerprint,
@@ -75,12 +65,13 @@ export const evidenceHandlers: HandlerSet<EvidenceApi> = {
     else evidence.schedule(null);
     return ok({ settings });
   },
-  async 'evidence.signPackage'(req, { db, evidence, version }) {
+  async 'evidence.signPackage'(req, deps) {
+    const { evidence, version } = deps;
     if (!evidence) return fail('unsupported', 'Signing is not available here.');
     if (typeof req.datapackage !== 'string') return fail('bad-request', 'Only an export’s datapackage.json can be signed.');
     const checked = checkDatapackage(req.datapackage);
     if (typeof checked === 'string') return fail('bad-request', checked);
-    const key = await installKey(db, evidence.subtle);
+    const key = await installKey(deps, evidence.subtle);
     const hash = hashString(utf8(req.datapackage));
     // The signing time is the datapackage's own `created` (covered by the hash), as ArchiveWeb.page writes it.
     return ok({ hash, signedData: await signHash(evidence.subtle, key, hash, `Saqta ${version}`, new Date(checked.created), checked.created) });
@@ -102,11 +93,11 @@ export const evidenceHandlers: HandlerSet<EvidenceApi> = {
   },
 };
 
-let chain: Promise<unknown> = Promise.resolve();
+type StampDeps = Pick<HandlerDeps, 'db' | 'evidence' | 'broadcast' | 'services'>;
 
-/** Run the due timestamp jobs (one run at a time, in order of asking), tell pages, and set the next alarm. */
-export function runStamps(deps: Pick<HandlerDeps, 'db' | 'evidence' | 'broadcast'>, opts: { all?: boolean } = {}): Promise<{ stamped: number; waiting: number }> {
-  const run = chain.then(async () => {
+/** Run the due timestamp jobs (one run at a time, in order of asking: `services.stamps`), tell pages, and set the next alarm. */
+export function runStamps(deps: StampDeps, opts: { all?: boolean } = {}): Promise<{ stamped: number; waiting: number }> {
+  return servicesOf(deps).stamps.then(async () => {
     const { db, evidence, broadcast } = deps;
     if (!evidence) return { stamped: 0, waiting: 0 };
     const settings = await evidence.settings.get();
@@ -119,12 +110,10 @@ export function runStamps(deps: Pick<HandlerDeps, 'db' | 'evidence' | 'broadcast
     evidence.schedule(done.nextDue);
     return { stamped: done.stamped.length, waiting: await db.stamps.count() };
   });
-  chain = run.catch(() => undefined);
-  return run;
 }
 
 /** A capture was just saved: queue its record hash when timestamps are on, and try at once. */
-export async function captureSaved(deps: Pick<HandlerDeps, 'db' | 'evidence' | 'broadcast'>, captureId: string): Promise<void> {
+export async function captureSaved(deps: StampDeps, captureId: string): Promise<void> {
   const { evidence, db } = deps;
   if (!evidence) return;
   const settings = await evidence.settings.get();

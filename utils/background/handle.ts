@@ -5,13 +5,13 @@
  * entrypoints/background.ts only wires it to `runtime.onMessage`.
  */
 import type { SaqtaDB } from '../db';
-import { fail, ok, type Api, type CoreApi, type Event, type Request, type RequestType, type Result } from '../messages';
-import { highlightHandlers, type HighlighterInjector } from './highlights';
-import { saveHandlers, type CaptureBridge } from './save';
+import { fail, ok, type CoreApi, type Request, type RequestType, type Result } from '../messages';
+import { highlightHandlers } from './highlights';
+import { saveHandlers } from './save';
 import { libraryHandlers } from './library';
-import { settingsHandlers, type SettingsStore } from './settings';
-import { evidenceHandlers, type EvidenceDeps } from './evidence';
-import { readOnlyClaim, teamHandlers, type TeamHost } from './team';
+import { settingsHandlers } from './settings';
+import { evidenceHandlers } from './evidence';
+import { readOnlyClaim, teamHandlers } from './team';
 import { findPage } from '../store/pages';
 import { fingerprintOf } from '../anchoring/fingerprint';
 import {
@@ -24,40 +24,16 @@ import {
 } from '../store/annotations';
 import { listTags } from '../store/tags';
 import { errorNames, errorResult } from './errors';
-import { watchHandlers, type WatchDeps } from './watch';
+import { watchHandlers } from './watch';
 import { admit, rememberAddress, type Caller } from './gate';
 export type { Caller } from './gate';
 import { pdfHandlers } from './pdf';
-import type { PdfHost } from '../pdf/api';
+import type { Handler, HandlerDeps, HandlerSet } from './types';
+export type { Handler, HandlerDeps, HandlerSet } from './types';
 export { errorResult } from './errors';
 import type { PageView } from '../messages';
 import type { PageRecord } from '../db';
 
-export interface HandlerDeps {
-  db: SaqtaDB;
-  version: string;
-  /** Tell every tab and extension page that something changed. */
-  broadcast(event: Event): void;
-  storageStatus(): Promise<Api['storage.status']['res']>;
-  /** Settings and backup reminder (utils/background/settings.ts); absent where there is no storage. */
-  settings?: SettingsStore;
-  /** Saving: what the background can do in tabs (inject, fetch, screenshot). Absent in tests that do not save. */
-  capture?: CaptureBridge;
-  /** Highlighting: loads the highlighter into a frame. Absent in tests that do not highlight. */
-  highlighter?: HighlighterInjector;
-  /** Signing and trusted timestamps (utils/background/evidence.ts). Absent in tests that do not sign. */
-  evidence?: EvidenceDeps;
-  /** Team sync: settings, status and network (utils/background/team.ts). Absent in tests that do not sync. */
-  team?: TeamHost;
-  /** Watching: fetch/extract/notify bridge and watch settings. Absent in tests that do not watch. */
-  watch?: WatchDeps;
-  /** PDFs: bytes held from navigations, refetching, letting a URL through (utils/ext/pdf-open.ts). Absent in tests without PDFs. */
-  pdf?: PdfHost;
-}
-
-export type Handler<K extends RequestType> = (req: Request<K>, deps: HandlerDeps) => Promise<Result<Api[K]['res']>>;
-/** Handlers for a subset of the requests (each feature module exports one). */
-export type HandlerSet<A> = { [K in keyof A & RequestType]: Handler<K> };
 type Handlers = { [K in RequestType]: Handler<K> };
 
 async function viewOf(db: SaqtaDB, page: PageRecord | undefined): Promise<PageView> {
@@ -91,7 +67,7 @@ const coreHandlers: HandlerSet<CoreApi> = {
   async 'annotation.create'(req, { db, broadcast }) {
     if (!req.page?.keys?.normalizedUrl) return fail('bad-request', 'The page has no URL.');
     const value = await createAnnotation(db, req.page, req.selector, req.body);
-    broadcast({ event: 'annotations.changed', pageId: value.page.id });
+    broadcast({ event: 'annotations.changed', pageId: value.page.id }, { claim: value.annotation });
     return ok(value);
   },
   async 'annotation.update'(req, deps) {
@@ -99,8 +75,8 @@ const coreHandlers: HandlerSet<CoreApi> = {
     if (await readOnlyClaim(deps, req.id)) return fail('bad-request', 'This is a colleague’s claim: copy it as yours to change it.');
     const annotation = await updateAnnotation(db, req.id, req.body ?? {});
     if (!annotation) return fail('not-found', 'This claim no longer exists.');
-    broadcast({ event: 'annotations.changed', pageId: annotation.pageId });
-    if (req.body?.tags) broadcast({ event: 'tags.changed' });
+    broadcast({ event: 'annotations.changed', pageId: annotation.pageId }, { claim: annotation });
+    if (req.body?.tags) broadcast({ event: 'tags.changed' }, { claim: annotation });
     return ok({ annotation });
   },
   async 'annotation.anchorStates'(req, { db }) {
@@ -111,12 +87,12 @@ const coreHandlers: HandlerSet<CoreApi> = {
     if (await readOnlyClaim(deps, req.id)) return fail('bad-request', 'This is a colleague’s claim: it stays until they delete it.');
     const annotation = await deleteAnnotation(db, req.id);
     if (!annotation) return fail('not-found', 'This claim no longer exists.');
-    broadcast({ event: 'annotations.changed', pageId: annotation.pageId });
+    broadcast({ event: 'annotations.changed', pageId: annotation.pageId }, { claim: annotation, deleted: true });
     return ok({ annotation });
   },
   async 'annotation.restore'(req, { db, broadcast }) {
     const annotation = await restoreAnnotation(db, req.annotation);
-    broadcast({ event: 'annotations.changed', pageId: annotation.pageId });
+    broadcast({ event: 'annotations.changed', pageId: annotation.pageId }, { claim: annotation });
     return ok({ annotation });
   },
   async 'library.pages'(req, { db }) {

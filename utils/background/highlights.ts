@@ -1,12 +1,6 @@
 /** Background handlers for the requests in `HighlightApi` (utils/messages.ts). */
 import { fail, ok, type HighlightApi } from '../messages';
-import type { HandlerSet } from './handle';
-
-/** What the background can do in a tab for highlighting (entrypoints/background.ts implements it). */
-export interface HighlighterInjector {
-  /** Run `/highlighter.js` in one frame of a tab, in the content scripts' isolated world. */
-  inject(tabId: number, frameId: number): Promise<void>;
-}
+import type { HandlerSet } from './types';
 
 export const highlightHandlers: HandlerSet<HighlightApi> = {
   async 'highlight.loadUi'(req, { highlighter }) {

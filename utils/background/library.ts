@@ -1,6 +1,6 @@
 /** Background handlers for the requests in `LibraryApi` (utils/messages.ts). */
 import { ok, type LibraryApi } from '../messages';
-import type { HandlerSet } from './handle';
+import type { HandlerSet } from './types';
 import { bulkTag, deleteTag, mergeTags, recolorTag, renameTag } from '../store/tag-admin';
 
 export const libraryHandlers: HandlerSet<LibraryApi> = {

@@ -5,10 +5,12 @@
  */
 import { fail, ok } from '../messages';
 import type { PdfApi } from '../pdf/api';
-import type { HandlerSet } from './handle';
+import type { HandlerSet } from './types';
 import { fromBase64 } from '../evidence/bytes';
-import { sha256Hex, storeCapture } from '../store/captures';
+import { sha256Hex } from '../store/captures';
 import { pdfCapture } from '../capture/pdf';
+import { saveCapture } from '../capture/store';
+import { captureEffects } from './effects';
 import { nowIso } from '../annotation';
 
 /** Largest PDF Saqta keeps (the WARC and IndexedDB take it whole). */
@@ -36,7 +38,7 @@ export const pdfHandlers: HandlerSet<PdfApi> = {
   },
 
   async 'pdf.save'(req, deps) {
-    const { db, version, broadcast, capture: bridge } = deps;
+    const { version, capture: bridge } = deps;
     if (typeof req.url !== 'string' || !/^(https?|file):/i.test(req.url)) return fail('bad-request', 'Which PDF?');
     let bytes: Uint8Array;
     let firstPage: { bytes: Uint8Array; mime: string } | null = null;
@@ -73,9 +75,7 @@ export const pdfHandlers: HandlerSet<PdfApi> = {
       browser: bridge ? await bridge.browser() : 'unknown',
       extensionVersion: version,
     });
-    const { capture, page } = await storeCapture(db, input);
-    broadcast({ event: 'page.saved', pageId: page.id });
-    const versions = await db.captures.where('pageId').equals(page.id).count();
+    const { capture, page, versions } = await saveCapture(captureEffects(deps), input, 'reader');
     return ok({ pageId: page.id, capture, title: page.title, versions });
   },
 

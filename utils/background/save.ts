@@ -15,51 +15,15 @@
  * stopped first, `settleInterrupted` at the next start).
  */
 import { fail, ok, type SaveApi } from '../messages';
-import type { HandlerSet } from './handle';
-import type { ExtractedArticle } from '../extract';
-import type { PageSnapshot } from '../snapshot/types';
-import { credentialsFor, inlineSnapshot, type Fetched, type Fetcher } from '../snapshot/inline';
-import { attachScreenshot, capturesOf, settleScreenshot, storeCapture, type NewArtifact } from '../store/captures';
+import type { CaptureBridge, HandlerDeps, HandlerSet } from './types';
+import { attachScreenshot, capturesOf, settleScreenshot } from '../store/captures';
 import type { CaptureRecord } from '../db';
-import type { HandlerDeps } from './handle';
-import { pageKeys } from '../url';
 import { nowIso } from '../annotation';
-import { Recorder, planExchanges } from '../wacz/capture';
-
-/** What the capture script (entrypoints/capture.ts) returns from the page. */
-export interface CapturePayload {
-  url: string;
-  title: string;
-  canonical: string | null;
-  lang?: string;
-  article: ExtractedArticle | null;
-  snapshot: PageSnapshot;
-  /** URLs of every resource the page loaded (resource timing), for the web archive. */
-  resources?: string[];
-}
-
-export interface CaptureBridge {
-  /** Inject the capture script into the tab and return what it found. */
-  capture(tabId: number): Promise<CapturePayload>;
-  /** Fetch a resource (images, stylesheets, fonts) with the extension's permissions. */
-  fetch: Fetcher;
-  /** The page's HTML as the server sends it (cache first), and the URL after redirects. */
-  fetchRaw(url: string): Promise<(Fetched & { finalUrl: string }) | null>;
-  /**
-   * Full-page screenshot of the tab, still showing `url`, with `label` drawn on it (PNG), or null
-   * when the platform cannot. Throws `TabGone` when the tab was closed or left `url` first.
-   */
-  screenshot(tabId: number, label: string, url: string): Promise<Uint8Array | null>;
-  /** "Chromium 142.0.7444.59" and the like. */
-  browser(): Promise<string>;
-}
-
-const enc = new TextEncoder();
-
-/** How many URLs of other origins were fetched without cookies (the capture record says so). */
-function withoutCookies(recorder: Recorder, pageUrl: string): number {
-  return [...recorder.answers.keys()].filter((u) => credentialsFor(u, pageUrl).credentials === 'omit').length;
-}
+import { capturePage } from '../capture/record';
+import { saveCapture } from '../capture/store';
+import { servicesOf } from './services';
+import { captureEffects } from './effects';
+export type { CaptureBridge, CapturePayload } from './types';
 
 /** The tab to screenshot was closed, or shows another page, before the screenshot was taken. */
 export class TabGone extends Error {
@@ -68,15 +32,6 @@ export class TabGone extends Error {
     this.name = 'TabGone';
   }
 }
-
-/**
- * Screenshots under way after their save's ✓, by tab. A new save of the same tab waits for the
- * one before it: the screenshot scrolls the page and hides its fixed bars, which the next
- * capture script must not see.
- */
-const shooting = new Map<number, Promise<unknown>>();
-/** One screenshot at a time, whatever the tab: each makes its tab the active one while it captures. */
-let screenshots: Promise<unknown> = Promise.resolve();
 
 /** Longest a screenshot may take (a 16,000 px page is 18 frames at two a second, ≈ 12 s). */
 const SCREENSHOT_LIMIT_MS = 180_000;
@@ -114,107 +69,77 @@ async function screenshotLater(deps: HandlerDeps, tabId: number, capture: Captur
   return (await db.captures.get(capture.id).catch(() => undefined)) ?? null;
 }
 
-export const saveHandlers: HandlerSet<SaveApi> = {
-  async 'save.page'(req, deps) {
-    const { db, capture: bridge, version, broadcast } = deps;
-    if (!bridge) return fail('unsupported', 'Saving is not available here.');
-    if (!Number.isInteger(req.tabId)) return fail('bad-request', 'Which tab should be saved?');
-    const t0 = Date.now();
-    await shooting.get(req.tabId!);
-    const timings: Record<string, number> = {};
-    const lap = (name: string, since: number) => (timings[name] = Date.now() - since);
+/**
+ * Save the tab's page. A new save of the same tab waits for the screenshot before it (`services.shots`): the
+ * screenshot scrolls the page and hides its fixed bars, which the next capture script must not see.
+ */
+async function savePage(req: Parameters<SaveHandlers['save.page']>[0], deps: HandlerDeps, bridge: CaptureBridge, tabId: number) {
+  const { version } = deps;
+  const shots = servicesOf(deps).shots;
+  const t0 = Date.now();
+  await shots.byTab.get(tabId);
+  const timings: Record<string, number> = {};
+  const lap = (name: string, since: number) => (timings[name] = Date.now() - since);
 
-    let payload: CapturePayload;
-    try {
-      payload = await bridge.capture(req.tabId!);
-    } catch (err) {
-      return fail('unsupported', `Saqta cannot read this page (${err instanceof Error ? err.message : String(err)}).`);
-    }
-    lap('extract', t0);
-    const capturedAt = nowIso();
-    const [browserName] = await Promise.all([bridge.browser()]);
+  let payload;
+  try {
+    payload = await bridge.capture(tabId);
+  } catch (err) {
+    return fail('unsupported', `Saqta cannot read this page (${err instanceof Error ? err.message : String(err)}).`);
+  }
+  lap('extract', t0);
+  const capturedAt = nowIso();
+  const browserName = await bridge.browser();
 
-    const t1 = Date.now();
-    const article = payload.article;
-    // Every URL is fetched once, whoever asks; the answers become the save's HTTP exchanges (WARC).
-    // Each as the page fetched it: cookies for the page's own origin only (issue 24: no other site's private answers).
-    const recorder = new Recorder((url) => bridge.fetch(url, credentialsFor(url, payload.url)));
-    const [images, raw, snapshot] = await Promise.all([
-      Promise.all((article?.images ?? []).map(async (url) => ({ url, got: await recorder.fetch(url) }))),
-      bridge.fetchRaw(payload.url).catch(() => null),
-      inlineSnapshot(payload.snapshot, recorder.fetch, {
-        url: payload.url,
-        title: payload.title,
-        capturedAt,
-        browser: browserName,
-        extensionVersion: version,
-      }),
-    ]);
-    const restFailed = await recorder.fetchRest(payload.resources ?? []);
-    lap('resources', t1);
-
-    const label = `${payload.url} · ${capturedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} · Saqta ${version}`;
-
-    const artifacts: NewArtifact[] = [];
-    if (article) artifacts.push({ kind: 'article', bytes: enc.encode(article.html), mime: 'text/html' });
-    for (const { url, got } of images) {
-      if (got && /^image\//.test(got.mime)) artifacts.push({ kind: 'image', bytes: got.bytes, mime: got.mime, sourceUrl: url });
-    }
-    artifacts.push({ kind: 'snapshot', bytes: enc.encode(snapshot.html), mime: 'text/html' });
-    if (raw) artifacts.push({ kind: 'raw', bytes: raw.bytes, mime: raw.mime || 'text/html', sourceUrl: raw.finalUrl });
-    const imageAt = new Map(artifacts.flatMap((a, i) => (a.kind === 'image' && a.sourceUrl ? [[a.sourceUrl, i] as const] : [])));
-    const rawAt = raw ? artifacts.findIndex((a) => a.kind === 'raw') : -1;
-    const exchanges = await planExchanges(recorder, raw, rawAt >= 0 ? rawAt : undefined, (u) => imageAt.get(u), artifacts);
-
-    const t3 = Date.now();
-    const failed = [...snapshot.stats.failed, ...images.filter((i) => !i.got).map((i) => i.url), ...restFailed];
-    const { capture, page } = await storeCapture(db, {
-      page: {
-        keys: pageKeys(payload.url, article?.canonicalUrl ?? payload.canonical),
-        title: article?.title || payload.title,
-        lang: article?.lang ?? payload.lang,
-        siteName: article?.siteName,
-      },
-      meta: article
-        ? {
-            title: article.title || payload.title,
-            byline: article.byline,
-            siteName: article.siteName,
-            lang: article.lang,
-            dir: article.dir,
-            publishedTime: article.publishedTime,
-            excerpt: article.excerpt,
-            wordCount: article.wordCount,
-            canonicalUrl: article.canonicalUrl,
-          }
-        : { title: payload.title },
-      url: payload.url,
-      finalUrl: raw?.finalUrl ?? payload.url,
+  const t1 = Date.now();
+  const input = await capturePage(
+    { ...payload, raw: bridge.fetchRaw(payload.url) },
+    {
+      fetch: bridge.fetch,
+      cookies: true,
       capturedAt,
       browser: browserName,
       extensionVersion: version,
-      artifacts,
-      exchanges,
-      notes: {
-        ...(failed.length ? { failedResources: [...new Set(failed)] } : {}),
-        ...(withoutCookies(recorder, payload.url) ? { withoutCookies: withoutCookies(recorder, payload.url) } : {}),
-        screenshot: 'pending',
-        timingsMs: { ...timings, store: 0, total: 0 },
-      },
-    });
+      screenshot: 'pending',
+      fetched: () => lap('resources', t1),
+    },
+  );
+  input.notes = { ...input.notes, timingsMs: { ...timings, store: 0, total: 0 } };
+  const label = `${payload.url} · ${capturedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} · Saqta ${version}`;
+
+  const t3 = Date.now();
+  const { capture, page, versions } = await saveCapture(captureEffects(deps), input, 'reader', async (capture) => {
     capture.notes!.timingsMs!.store = Date.now() - t3;
     capture.notes!.timingsMs!.total = Date.now() - t0;
-    await db.captures.update(capture.id, { notes: capture.notes });
-    broadcast({ event: 'page.saved', pageId: page.id });
-    // The screenshot follows the ✓: the reader sees its state where the capture is shown.
-    const shot = screenshots.then(() => screenshotLater(deps, req.tabId!, capture, label));
-    screenshots = shot.catch(() => undefined);
-    const done = shot.then(() => undefined, () => undefined);
-    shooting.set(req.tabId!, done);
-    void done.then(() => shooting.get(req.tabId!) === done && shooting.delete(req.tabId!));
-    const versions = await db.captures.where('pageId').equals(page.id).count();
-    const settled = req.wait === 'screenshot' ? await shot : null;
-    return ok({ pageId: page.id, capture: settled ?? capture, title: page.title, versions });
+    await deps.db.captures.update(capture.id, { notes: capture.notes });
+  });
+  // The screenshot follows the ✓: the reader sees its state where the capture is shown. One at a time, whatever
+  // the tab: each makes its tab the active one while it captures.
+  const shot = shots.queue.then(() => screenshotLater(deps, tabId, capture, label));
+  const done = shot.then(() => undefined, () => undefined);
+  shots.byTab.set(tabId, done);
+  void done.then(() => shots.byTab.get(tabId) === done && shots.byTab.delete(tabId));
+  const settled = req.wait === 'screenshot' ? await shot : null;
+  return ok({ pageId: page.id, capture: settled ?? capture, title: page.title, versions });
+}
+
+type SaveHandlers = HandlerSet<SaveApi>;
+
+export const saveHandlers: SaveHandlers = {
+  async 'save.page'(req, deps) {
+    const { capture: bridge } = deps;
+    if (!bridge) return fail('unsupported', 'Saving is not available here.');
+    if (!Number.isInteger(req.tabId)) return fail('bad-request', 'Which tab should be saved?');
+    const tabId = req.tabId!;
+    // The toolbar badge says how it went (✓ or !), a failure thrown below included.
+    let saved = false;
+    try {
+      const res = await savePage(req, deps, bridge, tabId);
+      saved = res.ok;
+      return res;
+    } finally {
+      void bridge.badge?.(tabId, saved).catch(() => undefined);
+    }
   },
 
   async 'save.captures'(req, { db }) {

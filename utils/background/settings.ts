@@ -8,13 +8,8 @@
 import type { SettingsApi } from '../messages';
 import { fail, ok } from '../messages';
 import { backupStatus, validateSettings, type Settings } from '../backup';
-import type { HandlerSet } from './handle';
-
-/** Where the background keeps settings (entrypoints/background.ts: WXT storage). */
-export interface SettingsStore {
-  get(): Promise<Settings>;
-  set(patch: Partial<Settings>): Promise<Settings>;
-}
+import type { HandlerSet } from './types';
+export type { SettingsStore } from './types';
 
 export const settingsHandlers: HandlerSet<SettingsApi> = {
   async 'settings.get'(_req, { settings }) {

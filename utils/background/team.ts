@@ -6,7 +6,8 @@
  * as the Authorization header and the encryption key.
  */
 import { fail, ok, type TeamApi, type TeamMemberView } from '../messages';
-import type { HandlerDeps, HandlerSet } from './handle';
+import type { HandlerDeps, HandlerSet, TeamHost } from './types';
+import { servicesOf } from './services';
 import { DavClient, DavError } from '../team/dav';
 import { folderUrl, sendsPasswordInClear } from '../team/folder';
 import { testConnection } from '../team/connection';
@@ -16,32 +17,15 @@ import { pendingChanges } from '../team/publish';
 import { newSalt } from '../team/crypto';
 import { toBase64 } from '../team/part';
 import { ConfigError, EMPTY_STATUS, mergeConfig, viewOf, type TeamConfig, type TeamStatus } from '../team/config';
+export type { TeamHost } from './types';
 import { createAnnotation } from '../store/annotations';
 import { installKey } from './evidence';
-import type { ParsedArticle } from '../bundle/read';
-
-export interface TeamHost {
-  getConfig(): Promise<TeamConfig>;
-  setConfig(c: TeamConfig): Promise<void>;
-  getStatus(): Promise<TeamStatus>;
-  setStatus(s: TeamStatus): Promise<void>;
-  software: string;
-  fetch?: typeof fetch;
-  /** The browser's net::ERR_ name for a failed request to this URL, if it saw one (webRequest). */
-  lastNetError?(url: string): string | undefined;
-  /** Settings changed: set or clear the periodic alarm. */
-  scheduleChanged?(c: TeamConfig): void;
-  /** Sanitize a colleague part's saved HTML with the save-time DOMPurify configuration (a DOM: offscreen document / event page / jsdom). */
-  clean(articles: ParsedArticle[]): Promise<void>;
-}
 
 const clientOf = (c: Pick<TeamConfig, 'url' | 'user' | 'password'>, host: TeamHost) =>
   new DavClient({ url: c.url, user: c.user, password: c.password, fetch: host.fetch, lastNetError: host.lastNetError });
 
-let running: Promise<SyncReport> | null = null;
-
 /** A sync is in progress (its own change events must not schedule another). */
-export const teamSyncRunning = () => !!running;
+export const teamSyncRunning = (deps: HandlerDeps) => servicesOf(deps).teamSync.running;
 
 /** Changes not on the server yet: those not in a part, and those in queued parts. */
 async function pendingCount(deps: HandlerDeps, c: TeamConfig): Promise<number> {
@@ -54,14 +38,14 @@ async function pendingCount(deps: HandlerDeps, c: TeamConfig): Promise<number> {
 export async function teamStatus(deps: HandlerDeps): Promise<TeamStatus> {
   const host = deps.team!;
   const [s, c] = await Promise.all([host.getStatus(), host.getConfig()]);
-  const status = { ...EMPTY_STATUS, ...s, running: !!running };
+  const status = { ...EMPTY_STATUS, ...s, running: teamSyncRunning(deps) };
   if (!c.enabled) return status;
   return { ...status, queuedParts: await deps.db.teamOutbox.count(), pending: await pendingCount(deps, c) };
 }
 
 /** Run one sync (or join the one running). */
 export function runTeamSync(deps: HandlerDeps): Promise<SyncReport> {
-  running ??= (async () => {
+  return servicesOf(deps).teamSync.run(async () => {
     const host = deps.team!;
     const c = await host.getConfig();
     if (!c.enabled) throw new ConfigError('url', 'Team sync is off.');
@@ -70,7 +54,7 @@ export function runTeamSync(deps: HandlerDeps): Promise<SyncReport> {
       deps.broadcast({ event: 'team.status', status: s });
     };
     publish(status);
-    const key = await installKey(deps.db, crypto.subtle);
+    const key = await installKey(deps, crypto.subtle);
     const signer = { privateKey: key.privateKey, spki: key.spki };
     const report = await syncTeam(deps.db, clientOf(c, host), { memberId: c.memberId, displayName: c.displayName, scope: c.scope, passphrase: c.passphrase || undefined, salt: c.salt || undefined, signer, shareWatch: !!c.shareWatch }, {
       software: host.software,
@@ -101,10 +85,7 @@ export function runTeamSync(deps: HandlerDeps): Promise<SyncReport> {
     for (const pageId of report.pageIds) deps.broadcast({ event: 'annotations.changed', pageId });
     if (report.merged.length) deps.broadcast({ event: 'tags.changed' });
     return report;
-  })().finally(() => {
-    running = null;
   });
-  return running;
 }
 
 export const teamHandlers: HandlerSet<TeamApi> = {
@@ -184,8 +165,8 @@ export const teamHandlers: HandlerSet<TeamApi> = {
     });
     return ok({ status: await teamStatus(deps), members });
   },
-  async 'team.keys'(_req, { db }) {
-    const key = await installKey(db, crypto.subtle);
+  async 'team.keys'(_req, deps) {
+    const key = await installKey(deps, crypto.subtle);
     return ok({ fingerprint: key.fingerprint, digits: fingerprintDigits(key.fingerprint) });
   },
   async 'team.confirmMember'(req, { db, broadcast }) {
@@ -212,7 +193,7 @@ export const teamHandlers: HandlerSet<TeamApi> = {
       a.target.selector,
       { color: a.body.color, note: a.body.note, tags: a.body.tags },
     );
-    broadcast({ event: 'annotations.changed', pageId: annotation.pageId });
+    broadcast({ event: 'annotations.changed', pageId: annotation.pageId }, { claim: annotation });
     return ok({ annotation });
   },
 };

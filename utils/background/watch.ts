@@ -14,65 +14,26 @@
  * its resources (no screenshot: no tab); every check is a hashed record.
  */
 import { fail, ok, type WatchApi, type WatchSettings } from '../messages';
-import type { HandlerDeps, HandlerSet } from './handle';
+import type { Extracted, FetchOutcome, HandlerDeps, HandlerSet, WatchBridge } from './types';
 import type { CaptureRecord, SaqtaDB } from '../db';
-import type { ExtractedArticle } from '../extract';
-import type { PageSnapshot } from '../snapshot/types';
-import { inlineSnapshot, type Fetcher } from '../snapshot/inline';
-import { capturesOf, sha256Hex, storeCapture, type NewArtifact } from '../store/captures';
+import { capturesOf, sha256Hex } from '../store/captures';
 import { annotationsOf } from '../store/annotations';
 import { checksOf, recordCheck, setWatched, timelineOf, watchOf, watchedPageIds, type NewCheck } from '../store/watch';
 import { compareArticles, unchanged, type ChangeReport } from '../watch/compare';
-import { outcomeOfStatus, type CheckRecord, type NetErrorClass } from '../watch/record';
+import { outcomeOfStatus, type CheckRecord } from '../watch/record';
 import { runQueue } from '../watch/queue';
 import { quoteOf, nowIso } from '../annotation';
 import { pageKeys } from '../url';
 import { digestOf } from '../anchoring/fingerprint';
 import { cookiesFor, isPrivateTarget } from '../watch/targets';
+import { capturePage } from '../capture/record';
+import { saveCapture } from '../capture/store';
+import { servicesOf } from './services';
+import { captureEffects } from './effects';
+export type { Extracted, FetchOutcome, WatchBridge, WatchDeps, WatchSettingsStore } from './types';
 
 export const DEFAULT_WATCH: WatchSettings = { intervalHours: 24, tags: [], notify: true };
 export const INTERVALS = [6, 12, 24, 48, 168] as const;
-
-/** What one fetch of a watched URL gave. */
-export type FetchOutcome =
-  | { ok: true; status: number; finalUrl: string; bytes: Uint8Array; mime: string }
-  | { ok: false; errorClass: NetErrorClass; error: string };
-
-/** An article extracted from HTML, with its paragraphs (and the page snapshot when asked). */
-export interface Extracted {
-  article: ExtractedArticle | null;
-  paragraphs: string[];
-  snapshot?: PageSnapshot;
-}
-
-export interface WatchBridge {
-  /** GET the URL from this browser, classifying a failure; the browser's cookies only when `cookies` (the reader chose this site). */
-  fetchPage(url: string, opts?: { cookies: boolean }): Promise<FetchOutcome>;
-  /** Readability and paragraphs of a page's HTML, off the page's main thread (offscreen document / event page). */
-  extract(html: string, url: string, withSnapshot: boolean): Promise<Extracted>;
-  /** Paragraphs of a saved article's HTML. */
-  paragraphs(articleHtml: string): Promise<string[]>;
-  /** The HTML of the page shown in a tab, as it is now. */
-  tabHtml(tabId: number): Promise<{ html: string; url: string }>;
-  /** Resources (images, stylesheets) for the capture. */
-  fetchResource: Fetcher;
-  notify(pageId: string, title: string, message: string): Promise<void>;
-  browser(): Promise<string>;
-  /** Localized notification texts (the background has i18n). */
-  text(key: string, ...args: string[]): string;
-}
-
-export interface WatchSettingsStore {
-  get(): Promise<WatchSettings>;
-  set(patch: Partial<WatchSettings>): Promise<WatchSettings>;
-}
-
-export interface WatchDeps {
-  bridge?: WatchBridge;
-  settings?: WatchSettingsStore;
-  /** Tell the scheduler the interval changed (alarms). */
-  reschedule?(hours: number): Promise<void>;
-}
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -99,43 +60,43 @@ async function compareWith(db: SaqtaDB, bridge: WatchBridge, pageId: string, bas
   return compareArticles(before, after, await claimsOf(db, pageId));
 }
 
-/** Save a capture from fetched HTML: article + images, snapshot with inlined resources, raw bytes; no screenshot. */
+/**
+ * Save a capture from fetched HTML through the one pipeline (utils/capture/): article + images, snapshot with
+ * inlined resources, raw bytes, HTTP exchanges and the article's metadata, as a save from the tab has; no
+ * screenshot (no tab). Resources go without cookies unless the reader chose the site (Settings → Watch).
+ */
 async function captureFetched(
-  db: SaqtaDB,
+  deps: HandlerDeps,
   bridge: WatchBridge,
-  version: string,
   pageId: string,
   got: Extract<FetchOutcome, { ok: true }>,
   ex: Extracted,
+  cookies: boolean,
 ): Promise<CaptureRecord> {
-  const page = await db.pages.get(pageId);
-  const capturedAt = nowIso();
-  const browserName = await bridge.browser();
-  const article = ex.article;
-  const [images, snapshot] = await Promise.all([
-    Promise.all((article?.images ?? []).map(async (url) => ({ url, got: await bridge.fetchResource(url).catch(() => null) }))),
-    ex.snapshot
-      ? inlineSnapshot(ex.snapshot, bridge.fetchResource, { url: got.finalUrl, title: ex.snapshot.title, capturedAt, browser: browserName, extensionVersion: version })
-      : Promise.resolve(null),
-  ]);
-  const artifacts: NewArtifact[] = [];
-  if (article) artifacts.push({ kind: 'article', bytes: enc.encode(article.html), mime: 'text/html' });
-  for (const { url, got: g } of images) if (g && /^image\//.test(g.mime)) artifacts.push({ kind: 'image', bytes: g.bytes, mime: g.mime, sourceUrl: url });
-  if (snapshot) artifacts.push({ kind: 'snapshot', bytes: enc.encode(snapshot.html), mime: 'text/html' });
-  artifacts.push({ kind: 'raw', bytes: got.bytes, mime: got.mime || 'text/html', sourceUrl: got.finalUrl });
-  const failed = [...(snapshot?.stats.failed ?? []), ...images.filter((i) => !i.got).map((i) => i.url)];
-  const { capture } = await storeCapture(db, {
-    page: { keys: pageKeys(page?.url ?? got.finalUrl, page?.canonicalUrl ?? null), title: page?.title ?? article?.title ?? '' },
-    meta: article ? { byline: article.byline, publishedTime: article.publishedTime, excerpt: article.excerpt, wordCount: article.wordCount } : {},
-    url: page?.url ?? got.finalUrl,
-    finalUrl: got.finalUrl,
-    capturedAt,
-    browser: browserName,
-    extensionVersion: version,
-    artifacts,
-    notes: { ...(failed.length ? { failedResources: [...new Set(failed)] } : {}), screenshot: 'none', by: 'watch' },
-  });
-  return capture;
+  const page = await deps.db.pages.get(pageId);
+  const url = page?.url ?? got.finalUrl;
+  const input = await capturePage(
+    {
+      url,
+      title: ex.snapshot?.title || page?.title || '',
+      canonical: ex.article?.canonicalUrl ?? null,
+      article: ex.article,
+      snapshot: ex.snapshot ?? null,
+      raw: { bytes: got.bytes, mime: got.mime, finalUrl: got.finalUrl, ...(got.http ? { http: got.http } : {}) },
+      // The capture joins the watched page's record, whatever canonical the fetched copy names.
+      keys: pageKeys(url, page?.canonicalUrl ?? null),
+    },
+    {
+      fetch: bridge.fetchResource,
+      cookies,
+      capturedAt: nowIso(),
+      browser: await bridge.browser(),
+      extensionVersion: deps.version,
+      screenshot: 'none',
+      by: 'watch',
+    },
+  );
+  return (await saveCapture(captureEffects(deps), input, 'watch')).capture;
 }
 
 const host = (url: string) => {
@@ -171,7 +132,8 @@ export async function checkPage(
     deps.broadcast({ event: 'watch.changed', pageId });
     return check;
   }
-  const got = await bridge.fetchPage(url, { cookies: cookiesFor(url, settings.cookieSites) });
+  const cookies = cookiesFor(url, settings.cookieSites);
+  const got = await bridge.fetchPage(url, { cookies });
   let input: NewCheck;
   let saved: CaptureRecord | null = null;
   if (got.ok && got.finalUrl !== url && isPrivateTarget(got.finalUrl) && !(chosen && isPrivateTarget(url))) {
@@ -191,13 +153,12 @@ export async function checkPage(
       if (!ex.article) input = { ...answer, outcome: 'error', error: 'no-article' };
       else if (report && unchanged(report)) input = { ...answer, outcome: 'unchanged' };
       else {
-        saved = await captureFetched(db, bridge, deps.version, pageId, got, ex);
+        saved = await captureFetched(deps, bridge, pageId, got, ex, cookies);
         input = { ...answer, outcome: 'changed', captureId: saved.id, ...(report ? { changes: report } : {}) };
       }
     }
   }
   const { check } = await recordCheck(db, input);
-  if (saved) deps.broadcast({ event: 'page.saved', pageId });
   deps.broadcast({ event: 'watch.changed', pageId });
   if (collect) collect(page.title, check);
   else if ((await watch?.settings?.get())?.notify !== false) await notifyCheck(bridge, page.title, check).catch(() => undefined);
@@ -227,12 +188,9 @@ export const MAX_NOTIFICATIONS = 3;
 /** Limits of a round of checks: a few at a time, one request per site every few seconds. */
 export const ROUND = { concurrency: 4, perHostGapMs: 5000 };
 
-let round: Promise<{ checked: number }> | null = null;
-
-/** Check every watched article whose last check is older than the interval (all of them with `force`). */
+/** Check every watched article whose last check is older than the interval (all of them with `force`); one round at a time (`services.watchRound`). */
 export function checkDue(deps: HandlerDeps, opts: { force?: boolean; now?: number } = {}): Promise<{ checked: number }> {
-  if (round) return round;
-  round = (async () => {
+  return servicesOf(deps).watchRound.run(async () => {
     const { db, watch } = deps;
     const s = (await watch?.settings?.get()) ?? DEFAULT_WATCH;
     const ids = await watchedPageIds(db, s.tags);
@@ -259,10 +217,7 @@ export function checkDue(deps: HandlerDeps, opts: { force?: boolean; now?: numbe
       }
     }
     return { checked: stats.done };
-  })().finally(() => {
-    round = null;
   });
-  return round;
 }
 
 /** Revisit: what the tab shows against the newest capture. */

@@ -1,6 +1,6 @@
 /**
- * The capture record of a PDF (docs/pdf.md, *Save*). One function, pure over
- * the record types web pages use (utils/store/captures.ts `NewCapture`): the
+ * The capture record of a PDF (docs/pdf.md, *Save*), built by the pipeline's one
+ * `captureRecord` (./record.ts) as web pages' are: the
  * PDF's bytes are the `raw` artifact and the main HTTP exchange (the WARC
  * `response` record for the PDF's URL on export), the first page rendered as
  * an image is the `screenshot`, and `notes.pdf` says where the bytes came from
@@ -10,6 +10,7 @@ import type { NewCapture, NewArtifact } from '../store/captures';
 import type { HttpInfo } from '../snapshot/inline';
 import { storedHeaders } from '../wacz/capture';
 import { pdfPageKeys } from '../pdf/identity';
+import { captureRecord } from './record';
 
 export interface PdfCaptureInput {
   url: string;
@@ -31,8 +32,9 @@ export interface PdfCaptureInput {
 export function pdfCapture(input: PdfCaptureInput): NewCapture {
   const artifacts: NewArtifact[] = [{ kind: 'raw', bytes: input.bytes, mime: 'application/pdf', sourceUrl: input.http.url || input.url }];
   if (input.firstPage) artifacts.push({ kind: 'screenshot', bytes: input.firstPage.bytes, mime: input.firstPage.mime });
-  return {
-    page: { keys: pdfPageKeys(input.url, input.sha256), title: input.title },
+  return captureRecord({
+    keys: pdfPageKeys(input.url, input.sha256),
+    title: input.title,
     meta: { title: input.title, ...(input.lang ? { lang: input.lang } : {}) },
     url: input.url,
     finalUrl: input.http.url || input.url,
@@ -57,5 +59,5 @@ export function pdfCapture(input: PdfCaptureInput): NewCapture {
       screenshot: input.firstPage ? 'ok' : 'none',
       pdf: { sha256: input.sha256, source: input.source, ids: input.ids.slice(0, 2), pages: input.pages },
     },
-  };
+  });
 }

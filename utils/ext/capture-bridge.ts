@@ -6,7 +6,8 @@
  * and stitching captureVisibleTab frames on an OffscreenCanvas.
  */
 import { browser } from 'wxt/browser';
-import { TabGone, type CaptureBridge, type CapturePayload } from '../background/save';
+import { TabGone } from '../background/save';
+import type { CaptureBridge, CapturePayload } from '../background/types';
 import type { Fetched, FetchInit, HttpInfo } from '../snapshot/inline';
 
 const mimeOf = (res: Response) => (res.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
@@ -259,7 +260,7 @@ async function browserName(): Promise<string> {
 }
 
 /** The toolbar badge after a save: ✓ or !, with a readable title. */
-export async function showSaved(tabId: number, ok: boolean): Promise<void> {
+async function showSaved(tabId: number, ok: boolean): Promise<void> {
   const action = browser.action ?? (browser as unknown as { browserAction: typeof browser.action }).browserAction;
   await action.setBadgeBackgroundColor({ tabId, color: ok ? '#1a7f37' : '#b42318' }).catch(() => undefined);
   await action.setBadgeText({ tabId, text: ok ? '✓' : '!' }).catch(() => undefined);
@@ -282,5 +283,6 @@ export function captureBridge(): CaptureBridge {
     },
     screenshot: fullPageScreenshot,
     browser: browserName,
+    badge: showSaved,
   };
 }

@@ -4,16 +4,16 @@
  * host permission for the TSA's origin, so no CORS), and the queue's alarm.
  */
 import { browser } from 'wxt/browser';
-import { storage } from 'wxt/utils/storage';
-import type { EvidenceDeps } from '../background/evidence';
-import { DEFAULT_EVIDENCE_SETTINGS, originPattern, type EvidenceSettings } from '../evidence/settings';
+import type { EvidenceDeps } from '../background/types';
+import { storageItems } from './storage-items';
+import { DEFAULT_EVIDENCE_SETTINGS, originPattern } from '../evidence/settings';
 import type { DigestTimestamp, SignedData } from '../evidence/sign';
 import { send } from './client';
 
 export const STAMP_ALARM = 'saqta-stamps';
 
 export function evidenceDeps(): EvidenceDeps {
-  const item = storage.defineItem<EvidenceSettings>('local:evidence', { fallback: DEFAULT_EVIDENCE_SETTINGS });
+  const item = storageItems.evidence;
   return {
     subtle: crypto.subtle,
     settings: {

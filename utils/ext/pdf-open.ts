@@ -13,12 +13,11 @@
  * The setting `local:pdf` (Settings page) turns it all off.
  */
 import { browser } from 'wxt/browser';
-import { storage } from 'wxt/utils/storage';
 import { isPdfResponse, pdfRedirectRules, PDF_RULE_IDS, viewerUrl } from '../pdf/detect';
 import type { PdfBytes, PdfHost } from '../pdf/api';
-import { DEFAULT_PDF_SETTINGS, PDF_SETTINGS_KEY, type PdfSettings } from '../pdf/settings';
 import { toBase64 } from '../evidence/bytes';
 import { MAX_PDF } from '../background/pdf';
+import { storageItems } from './storage-items';
 
 /** Held bytes wait this long for their viewer. */
 const HOLD_MS = 5 * 60_000;
@@ -33,7 +32,7 @@ function viewer(): string {
 }
 
 export function pdfSettingsItem() {
-  return storage.defineItem<PdfSettings>(PDF_SETTINGS_KEY, { fallback: DEFAULT_PDF_SETTINGS });
+  return storageItems.pdf;
 }
 
 export function wirePdfOpening(): PdfHost {

@@ -1,5 +1,18 @@
 /** Browser glue: which tab an extension view is about. */
 import { browser, type Browser } from 'wxt/browser';
+import type { TabAnswers, TabCommand } from '../messages';
+
+/**
+ * Send a command to a tab's content script and get its typed answer (`TabAnswers` in utils/messages.ts), or null
+ * when no content script answers (a page Saqta cannot run in, a tab still loading, a closed tab).
+ */
+export async function sendTab<C extends TabCommand>(tabId: number, command: C): Promise<TabAnswers[C['command']] | null> {
+  try {
+    return ((await browser.tabs.sendMessage(tabId, command)) as TabAnswers[C['command']] | undefined) ?? null;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * The tab named by `?tab=ID` in the view's URL (a view opened for a given tab,

@@ -6,21 +6,21 @@
  * which `fetch` hides behind "Failed to fetch".
  */
 import { browser } from 'wxt/browser';
-import { storage } from 'wxt/utils/storage';
-import type { HandlerDeps } from '../background/handle';
-import { runTeamSync, teamSyncRunning, type TeamHost } from '../background/team';
-import { DEBOUNCE_MS, EMPTY_STATUS, emptyConfig, type TeamConfig, type TeamStatus } from '../team/config';
+import type { HandlerDeps, TeamHost } from '../background/types';
+import { runTeamSync, teamSyncRunning } from '../background/team';
+import { DEBOUNCE_MS, EMPTY_STATUS, emptyConfig, type TeamConfig } from '../team/config';
 import type { Event } from '../messages';
 import { cleanPartArticles } from '../team/clean';
 import { cleanSavedHtml, type CleanResult } from '../bundle/clean-html';
 import { hasDom, offscreen } from './watch-bridge';
+import { storageItems } from './storage-items';
 
 const ALARM = 'team-sync';
 const SOON = 'team-sync-soon';
 
 export function teamHost(): TeamHost {
-  const configItem = storage.defineItem<TeamConfig | null>('local:team.config', { fallback: null });
-  const statusItem = storage.defineItem<TeamStatus>('local:team.status', { fallback: EMPTY_STATUS });
+  const configItem = storageItems.teamConfig;
+  const statusItem = storageItems.teamStatus;
   const netErrors = new Map<string, { error: string; at: number }>();
   try {
     browser.webRequest.onErrorOccurred.addListener(
@@ -93,7 +93,7 @@ export function wireTeamSync(deps: HandlerDeps): { changed(e: Event): void } {
   });
   return {
     changed(e) {
-      if (teamSyncRunning()) return;
+      if (teamSyncRunning(deps)) return;
       if (e.event !== 'annotations.changed' && e.event !== 'page.saved' && e.event !== 'tags.changed') return;
       void host.getConfig().then((c) => {
         if (!c.enabled || c.schedule.kind !== 'change') return;

@@ -5,7 +5,7 @@
  * (Firefox's event page has one), read a tab's HTML, notify, schedule alarms.
  */
 import { browser } from 'wxt/browser';
-import type { Extracted, FetchOutcome, WatchBridge } from '../background/watch';
+import type { Extracted, FetchOutcome, WatchBridge } from '../background/types';
 import { errorClassOf } from '../watch/record';
 import { extractHtml, paragraphsOfHtml } from '../watch/extract-html';
 import { captureBridge } from './capture-bridge';
@@ -34,7 +34,16 @@ async function fetchPage(url: string, opts: { cookies: boolean } = { cookies: fa
     const res = await fetch(url, { cache: 'no-store', credentials: opts.cookies ? 'include' : 'omit', redirect: 'follow', signal: ctl.signal });
     const bytes = await readCapped(res);
     const mime = (res.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
-    return { ok: true, status: res.status, finalUrl: res.url || url, bytes, mime };
+    // The exchange, for the capture a change makes (the WARC response of the page; utils/capture/record.ts).
+    const http = {
+      url: res.url || url,
+      status: res.status,
+      statusText: res.statusText,
+      headers: [...res.headers.entries()] as [string, string][],
+      requestHeaders: [['User-Agent', navigator.userAgent]] as [string, string][],
+      date: new Date().toISOString(),
+    };
+    return { ok: true, status: res.status, finalUrl: res.url || url, bytes, mime, http };
   } catch (err) {
     if (ctl.signal.aborted) return { ok: false, errorClass: 'timeout', error: `no answer in ${FETCH_TIMEOUT_MS / 1000} s` };
     // webRequest reports the error a moment after fetch rejects.

@@ -60,11 +60,13 @@ export async function recordCheck(db: SaqtaDB, input: NewCheck): Promise<{ check
   });
 }
 
-/** The reader saved the article again: it is no longer "changed since saved". */
-export async function clearChanged(db: SaqtaDB, pageId: string): Promise<void> {
-  await db.transaction('rw', db.watches, async () => {
+/** The reader saved the article again: it is no longer "changed since saved" (true when it was). */
+export async function clearChanged(db: SaqtaDB, pageId: string): Promise<boolean> {
+  return db.transaction('rw', db.watches, async () => {
     const w = await db.watches.get(pageId);
-    if (w?.state === 'changed') await db.watches.put({ ...w, state: 'ok', stateSince: new Date().toISOString() });
+    if (w?.state !== 'changed') return false;
+    await db.watches.put({ ...w, state: 'ok', stateSince: new Date().toISOString() });
+    return true;
   });
 }
 

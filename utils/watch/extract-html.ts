@@ -8,7 +8,7 @@
 import { extractArticle, paragraphsOf } from '../extract';
 import { sanitizeArticle } from '../extract/sanitize';
 import { snapshotDocument } from '../snapshot/serialize';
-import type { Extracted } from '../background/watch';
+import type { Extracted } from '../background/types';
 
 export function parseAt(html: string, url: string, win: Window & typeof globalThis): Document {
   const doc = new win.DOMParser().parseFromString(html, 'text/html');
