@@ -20,9 +20,9 @@ import type { TabCommand } from '../../utils/messages';
 import { Highlighter, type HighlighterContext } from '../content/highlighter';
 import { attachSurfaces } from '../content/surface';
 import { onSaveRequested } from '../content/save-hook';
-import { HighlightMarks } from '../reader/marks';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { openPdf, type OpenedPdf } from './document';
+import { drawAreas, PdfMarks, placeArea } from './areas';
 import { blobOf } from '../../components/saved-copy';
 
 /**
@@ -139,10 +139,13 @@ async function main(): Promise<void> {
         const n = Number((range.startContainer.parentElement ?? (range.startContainer as Element)).closest?.('.pdf-page')?.getAttribute('data-page-number'));
         return Number.isInteger(n) && n > 0 ? [{ type: 'PageSelector', index: n - 1, label: String(n) }] : [];
       },
+      // Area claims (scanned pages): a box on their page.
+      place: (a) => placeArea(a, doc.pages),
     },
-    marks: new HighlightMarks(),
+    marks: new PdfMarks(docEl),
   });
   await hl.start();
+  drawAreas(doc, docEl, (selectors) => hl.createPlaced(selectors));
   docEl.dataset.anchored = 'true';
 
   let saving: Promise<void> | null = null;
