@@ -16,7 +16,7 @@ import { viewerParams } from '../../utils/pdf/detect';
 import { pdfPageKeys, pdfTitle } from '../../utils/pdf/identity';
 import type { PdfBytes } from '../../utils/pdf/api';
 import type { PageSelector } from '../../utils/annotation';
-import type { TabCommand } from '../../utils/messages';
+import type { TabCommand, TabStatus } from '../../utils/messages';
 import { Highlighter, type HighlighterContext } from '../content/highlighter';
 import { attachSurfaces } from '../content/surface';
 import { onSaveRequested } from '../content/save-hook';
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
   $('pdf-name').textContent = title;
   document.title = `${title} — Saqta`;
   $('pdf-pages').textContent = t('pdfPageCount', String(doc.pdf.numPages));
-  say(doc.imageOnly.length ? t('pdfImageOnly', doc.imageOnly.join(', ')) : '');
+  say(doc.imageOnly.length ? t('pdfImageOnlyArea', doc.imageOnly.join(', ')) : '');
   docEl.dataset.state = 'ready';
 
   const keys = pdfPageKeys(file, hash);
@@ -177,9 +177,15 @@ async function main(): Promise<void> {
   // Alt+Shift+S typed here (the toolbar's keys) and the browser's save-page command.
   onSaveRequested(save);
   browser.runtime.onMessage.addListener((msg: unknown) => {
-    const c = (msg as TabCommand)?.command;
+    const command = msg as TabCommand;
+    const c = command?.command;
     if (c === 'highlight-selection') void hl.highlightSelection();
     else if (c === 'save-page') void save();
+    // The side panel asks this tab what a content script would answer: the page (the PDF's address as
+    // its canonical URL), where its claims are, and to show one.
+    else if (c === 'status') return Promise.resolve({ alive: true, url: location.href, title: document.title, canonical: /^https?:/i.test(file) ? file : null } satisfies TabStatus);
+    else if (c === 'anchors') return Promise.resolve(hl.anchors());
+    else if (command.command === 'scroll-to') return Promise.resolve(hl.scrollTo(command.annotationId));
     return undefined;
   });
   onEvent((e) => {
