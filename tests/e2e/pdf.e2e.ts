@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { launch, artifactPath, tabIdOf, type Session } from './harness';
 import { startServer, type FixtureServer } from '../../scripts/server.mjs';
 import { clickControl, controlBox, waitControl } from './highlight-helpers';
+import { popupWithOffer } from './fallback-offer';
 import { brokenPdf, scriptedPdf, textPdf, TEXT_PDF } from '../support/pdf-fixtures';
 import type { Annotation } from '../../utils/annotation';
 import type { CaptureRecord } from '../../utils/db';
@@ -49,7 +50,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await session?.close();
-  await server?.close();
+  await server?.close().catch(() => undefined);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -396,5 +397,23 @@ describe('PDFs in Saqta’s viewer (Chromium)', () => {
     await box.click();
     await options.waitForTimeout(500);
     (await openPdf('/pdf/report.pdf?third')).close();
+  });
+  it('stop the server → the fallback offers the saved PDF; it opens in Saqta’s viewer with its claims and the area box', async () => {
+    await viewer.close(); // it shows the live PDF in the browser's viewer (the test before): one tab at this address
+    await server.close();
+    const url = `${server.origin}/pdf/report.pdf`;
+    const page = await session.context.newPage();
+    await page.goto(url).catch(() => undefined);
+    const offer = await popupWithOffer(session, url);
+    expect(await offer.getByTestId('blocked-offer').textContent()).toContain(TEXT_PDF.title);
+    await offer.getByTestId('open-my-copy').click();
+    await page.waitForURL((u) => u.pathname === '/pdf.html' && !!u.searchParams.get('saved'), { timeout: 15_000, waitUntil: 'commit' });
+    await page.waitForSelector('#pdf-doc[data-anchored="true"]', { timeout: 20_000 });
+    await expect.poll(() => page.locator('#pdf-status').textContent()).toContain('Saved copy of');
+    await expect.poll(async () => (await paintedTexts(page)).filter(Boolean).map(squash).sort()).toEqual(['Министрлік бұл шешімге шағым берді', TEXT_PDF.acrossBreak].map(squash).sort());
+    await expect.poll(() => page.locator('.pdf-area:not(.pdf-area-draft)').count()).toBe(1);
+    expect(await page.getByRole('img', { name: 'Area on page 3' }).count()).toBe(1);
+    await offer.close();
+    await page.close();
   });
 });
