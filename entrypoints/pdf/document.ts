@@ -16,6 +16,8 @@ export interface OpenedPdf {
   pages: HTMLElement[];
   /** Pages whose text layer holds no text (scanned images). */
   imageOnly: number[];
+  /** Each page's text, a line per text run that ends a line (saved for the library's search). */
+  texts: string[];
   /** Render a page to an image (the first page for the capture record). */
   snapshot(pageNumber: number, maxWidth: number): Promise<Blob | null>;
   /** Render an area of a page (PDF points from its top-left corner) to a PNG at most `maxWidth` px wide (an area claim's picture). */
@@ -48,6 +50,7 @@ export async function openPdf(bytes: Uint8Array, container: HTMLElement): Promis
   const pdf = await task.promise;
   const pages: HTMLElement[] = [];
   const imageOnly: number[] = [];
+  const texts: string[] = [];
   const painted = new Set<number>();
   const proxies = new Map<number, PDFPageProxy>();
 
@@ -97,6 +100,7 @@ export async function openPdf(bytes: Uint8Array, container: HTMLElement): Promis
     container.append(box);
     pages.push(box);
     const content = await page.getTextContent();
+    texts.push(content.items.map((i) => ('str' in i ? i.str + (i.hasEOL ? '\n' : '') : '')).join(''));
     if (!content.items.some((i) => 'str' in i && i.str.trim())) {
       imageOnly.push(n);
       box.dataset.imageOnly = 'true';
@@ -109,6 +113,7 @@ export async function openPdf(bytes: Uint8Array, container: HTMLElement): Promis
     pdf,
     pages,
     imageOnly,
+    texts,
     async snapshot(n, maxWidth) {
       const page = proxies.get(n);
       if (!page) return null;

@@ -160,6 +160,7 @@ async function main(): Promise<void> {
         ...(info.Language ? { lang: info.Language } : {}),
         ids: (doc.pdf.fingerprints ?? []).filter((x): x is string => typeof x === 'string'),
         pages: doc.pdf.numPages,
+        text: doc.texts,
         firstPage: shot ? toBase64(new Uint8Array(await shot.arrayBuffer())) : null,
         firstPageMime: 'image/png',
       });

@@ -416,4 +416,38 @@ describe('PDFs in Saqta’s viewer (Chromium)', () => {
     await offer.close();
     await page.close();
   });
+  it('the library lists the PDF with a PDF mark, finds its text and claims typed in Kazakh Latin, with page numbers', async () => {
+    const lib = await session.openExtensionPage('library.html');
+    const row = lib.getByTestId('articles').locator('.row', { hasText: TEXT_PDF.title });
+    await row.waitFor({ timeout: 15_000 });
+    expect(await row.getByTestId('pdf-mark').textContent()).toBe('PDF');
+    const search = async (q: string) => {
+      await lib.getByTestId('search').click();
+      await lib.keyboard.press('Control+A');
+      await lib.keyboard.type(q);
+      const results = lib.locator(`[data-testid="search-results"][data-query="${q}"]`);
+      await results.locator('li').first().waitFor({ timeout: 60_000 });
+      return results;
+    };
+    // Text on page 1 that no claim quotes («Сот келісімшартты заңсыз деп тапты»), typed in Latin letters.
+    let results = await search('kelisimshartty zansyz');
+    expect(await results.locator('li').first().textContent()).toContain(TEXT_PDF.title);
+    expect(await results.locator('li').first().locator('mark').textContent()).toBe('келісімшартты заңсыз');
+    // A claim's quote, in Latin letters: the claim, with its page.
+    results = await search('shagym berdi');
+    const hit = results.locator('li', { hasText: 'Министрлік бұл шешімге шағым берді' }).first();
+    await hit.waitFor();
+    // The Claims tab lists the PDF's claims with their page numbers, the area claim by its page.
+    await lib.getByTestId('search').click();
+    await lib.keyboard.press('Control+A');
+    await lib.keyboard.press('Backspace');
+    await lib.getByTestId('tab-claims').click();
+    const claims = lib.getByTestId('claims');
+    await claims.locator('.row', { hasText: 'Министрлік бұл шешімге шағым берді' }).waitFor({ timeout: 15_000 });
+    expect(await claims.locator('.row', { hasText: 'Министрлік бұл шешімге шағым берді' }).textContent()).toContain('p. 2');
+    expect(await claims.locator('.row', { hasText: 'ministry had signed' }).textContent()).toContain('p. 1');
+    expect(await claims.locator('.row', { hasText: 'Area on page 3' }).textContent()).toContain('p. 3');
+    await lib.screenshot({ path: artifactPath('pdf-library-claims.png') });
+    await lib.close();
+  });
 });

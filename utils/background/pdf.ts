@@ -23,6 +23,15 @@ function isPdfBytes(b: Uint8Array): boolean {
   return head.includes('%PDF-');
 }
 
+function boundedText(pages: unknown[]): string[] {
+  let room = 5 * 1024 * 1024;
+  return pages.slice(0, 20_000).map((p) => {
+    const s = typeof p === 'string' ? p.slice(0, Math.max(0, room)) : '';
+    room -= s.length;
+    return s;
+  });
+}
+
 export const pdfHandlers: HandlerSet<PdfApi> = {
   async 'pdf.load'(req, { pdf }) {
     if (!pdf) return fail('unsupported', 'PDFs cannot be opened here.');
@@ -72,6 +81,8 @@ export const pdfHandlers: HandlerSet<PdfApi> = {
       ids: Array.isArray(req.ids) ? req.ids.filter((x) => typeof x === 'string').map((x) => x.slice(0, 200)) : [],
       pages: Number.isInteger(req.pages) ? req.pages : 0,
       firstPage,
+      // Each page's text (searchable in the library), bounded: 20,000 pages, 5 MB in all.
+      text: Array.isArray(req.text) ? boundedText(req.text) : [],
       capturedAt: nowIso(),
       browser: bridge ? await bridge.browser() : 'unknown',
       extensionVersion: version,

@@ -31,7 +31,7 @@ export interface PdfApi {
    * the first page as an image, its /ID. // extension pages only
    */
   'pdf.save': {
-    req: PdfBytes & { title: string; lang?: string; ids: string[]; pages: number; firstPage: string | null; firstPageMime?: string };
+    req: PdfBytes & { title: string; lang?: string; ids: string[]; pages: number; firstPage: string | null; firstPageMime?: string; text?: string[] };
     res: SaveResult;
   };
   /**
