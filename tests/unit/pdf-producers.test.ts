@@ -117,7 +117,7 @@ async function produce(o: { size: number; width: number; perPage: number; produc
 
 /** The viewer's text layers for a PDF (entrypoints/pdf/document.ts with PDF.js's TextLayer): its text map. */
 async function textLayers(bytes: Uint8Array): Promise<{ map: TextMap; root: HTMLElement }> {
-  const pdf = await getDocument({ data: bytes, useWorkerFetch: false, isEvalSupported: false, disableFontFace: true }).promise;
+  const pdf = await getDocument({ data: bytes, useWorkerFetch: false, disableFontFace: true }).promise;
   const { document } = new JSDOM('<!doctype html><main id="pdf-doc"></main>').window;
   const root = document.getElementById('pdf-doc')!;
   for (let n = 1; n <= pdf.numPages; n++) {
