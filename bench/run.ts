@@ -22,8 +22,9 @@ import { library } from './suites/library';
 import { bundle } from './suites/bundle';
 import { team } from './suites/team';
 import { watch } from './suites/watch';
+import { pdf } from './suites/pdf';
 
-const SUITES: Suite[] = [contentScript, anchoring, extraction, snapshot, save, library, bundle, team, watch];
+const SUITES: Suite[] = [contentScript, anchoring, extraction, snapshot, save, library, bundle, team, watch, pdf];
 
 async function main() {
   const args = process.argv.slice(2);

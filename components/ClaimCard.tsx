@@ -1,10 +1,32 @@
 import { memo } from 'preact/compat';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { COLORS, quoteOf, type Annotation, type Color } from '../utils/annotation';
-import type { CaptureRecord, PageRecord } from '../utils/db';
+import { getDb, type CaptureRecord, type PageRecord } from '../utils/db';
 import { t } from '../utils/ext/i18n';
 import { send } from '../utils/ext/client';
 import { CiteButtons } from './CiteButtons';
+import { areaImageId, areaOf } from '../utils/pdf/area';
+
+/** The kept picture of an area claim (an object URL while the card shows), read again when the claim's record changes. */
+function useAreaPicture(a: Annotation | null): string | null {
+  const [url, setUrl] = useState<string | null>(null);
+  useEffect(() => {
+    if (!a) return;
+    let made: string | null = null;
+    let gone = false;
+    void getDb().blobs.get(areaImageId(a.id)).then((rec) => {
+      const b = rec?.data;
+      if (!b || gone) return;
+      made = URL.createObjectURL(b);
+      setUrl(made);
+    }).catch(() => undefined);
+    return () => {
+      gone = true;
+      if (made) URL.revokeObjectURL(made);
+    };
+  }, [a]);
+  return url;
+}
 
 /** Where the page has a claim: 'anchored', 'weak' (approximate), 'orphan', or 'pending' (no answer from the page). */
 export type Place = 'anchored' | 'weak' | 'orphan' | 'pending';
@@ -45,7 +67,10 @@ function ClaimCardView({ annotation: a, place, page, capture, onShow, onError, o
   const [color, setColor] = useState<Color>(a.body.color);
   const [tags, setTags] = useState(a.body.tags.join(', '));
   const [note, setNote] = useState(a.body.note);
-  const quote = quoteOf(a)?.exact ?? '';
+  // An area of a scanned PDF page has no quote: its card names the page and shows the picture kept with it.
+  const area = areaOf(a);
+  const quote = quoteOf(a)?.exact ?? (area ? t('pdfAreaOnPage', String(area.page)) : '');
+  const picture = useAreaPicture(area ? a : null);
 
   // The Edit button gives way to the form, and Done to the Edit button: the focus follows
   // (else it falls to the page's start and a keyboard user must Tab back from the top; issue 22).
@@ -106,6 +131,7 @@ function ClaimCardView({ annotation: a, place, page, capture, onShow, onError, o
           </blockquote>
         )}
       </div>
+      {area && picture && <img class="area-picture" src={picture} alt={t('pdfAreaPicture', String(area.page))} />}
       {place === 'weak' && <p class="muted small">{t('spWeak')}</p>}
       {place === 'pending' && <p class="muted small">{t('spPending')}</p>}
       {!editing && a.body.tags.length > 0 && (

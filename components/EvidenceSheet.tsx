@@ -15,7 +15,8 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { SavedCopy } from './saved-copy';
 import type { CaptureRecord, CaptureTimestamp } from '../utils/db';
-import { quoteOf } from '../utils/annotation';
+import { pageOf, quoteOf } from '../utils/annotation';
+import { areaOf } from '../utils/pdf/area';
 import { t, uiLang } from '../utils/ext/i18n';
 import { send } from '../utils/ext/client';
 import { recordHash } from '../utils/evidence/record';
@@ -162,9 +163,10 @@ export function EvidenceSheet({ copy }: { copy: SavedCopy }) {
             <li key={a.id} class="ev-claim" value={num?.n}>
               {open}
               <span lang={lang} dir={dir}>
-                {quoteOf(a)?.exact}
+                {quoteOf(a)?.exact ?? (areaOf(a) ? t('pdfAreaOnPage', String(areaOf(a)!.page)) : '')}
               </span>
               {close}
+              {pageOf(a) && <span class="ev-small"> ({t('pdfPageNo', pageOf(a)!.label ?? String(pageOf(a)!.index + 1))})</span>}
               {num && !num.found && <span class="ev-small"> ({t('readerOrphan')})</span>}
               {a.body.tags.length > 0 && (
                 <div>

@@ -24,7 +24,14 @@ export interface PageSelector {
   label?: string;
 }
 
-export type Selector = TextQuoteSelector | TextPositionSelector | PageSelector;
+/** PDFs: an area of a page (RFC 3778 `page=…&viewrect=…`, utils/pdf/area.ts), for scanned pages without text. */
+export interface FragmentSelector {
+  type: 'FragmentSelector';
+  conformsTo: string;
+  value: string;
+}
+
+export type Selector = TextQuoteSelector | TextPositionSelector | PageSelector | FragmentSelector;
 
 /** The highlight colours a reader can pick; the names are stable ids, not UI text. */
 export const COLORS = ['yellow', 'green', 'blue', 'pink', 'purple'] as const;

@@ -51,6 +51,11 @@ export interface PageSource {
   view(): Promise<PageView | null>;
   /** Selectors beyond text position and quote for a new claim (the PDF viewer's page number). */
   extraSelectors?(range: Range): Selector[];
+  /**
+   * A place for a claim that is not a quote (the PDF viewer's area claims), or null: the text
+   * anchoring takes the others. The range must be live and not collapsed.
+   */
+  place?(a: Annotation): Range | null;
 }
 
 /** The live page in a tab (the content script). */
@@ -184,6 +189,11 @@ export class AnchorController {
     return this.source.extraSelectors?.(range) ?? [];
   }
 
+  /** The place of a claim that is not a quote (an area of a PDF page), if the page source has one. */
+  place(a: Annotation): Range | null {
+    return this.source.place?.(a) ?? null;
+  }
+
   /** Ask the background for this page's claims and anchor them. */
   async reload(navigated: boolean): Promise<void> {
     const view = await this.source.view();
@@ -223,15 +233,23 @@ export class AnchorController {
     const todo = ids ?? [...this.held.values()].filter((c) => !c.hit || c.hit.weak || !isLive(c.hit.range)).map((c) => c.a.id);
     const root = this.root();
     if (todo.length && root) {
+      const placed = new Set<string>();
+      for (const id of todo) {
+        const c = this.held.get(id);
+        const range = c && this.source.place?.(c.a);
+        if (!c || !range) continue;
+        c.hit = { range, start: 0, end: 0, score: 1, quality: 'exact', weak: false };
+        placed.add(id);
+      }
       const map = buildTextMap(root);
       const targets = todo.flatMap((id) => {
-        const c = this.held.get(id);
+        const c = placed.has(id) ? undefined : this.held.get(id);
         return c ? [{ id, selectors: c.a.target.selector }] : [];
       });
       const results = anchorAll(map, targets);
       for (const id of todo) {
         const c = this.held.get(id);
-        if (!c) continue;
+        if (!c || placed.has(id)) continue;
         const found = results.get(id) ?? null;
         // A weak match only moves to a better one; a live strong match stays.
         if (!found) {

@@ -15,7 +15,7 @@ import { anchorInMap, buildTextMap, describe, offsetsOf } from '../../utils/anch
 import type { AnchorReport, PageInfo } from '../../utils/messages';
 import { send } from '../../utils/ext/client';
 import { t } from '../../utils/ext/i18n';
-import type { Annotation } from '../../utils/annotation';
+import type { Annotation, Selector } from '../../utils/annotation';
 import { AnchorController, isLive, type PageSource } from './anchors';
 import { Painter, type Marks } from './painter';
 import { Overlay } from './layer';
@@ -130,6 +130,11 @@ export class Highlighter {
     return this.tools.save();
   }
 
+  /** A claim that is not a quote (the PDF viewer's area claims), placed by the page source's `place`. */
+  createPlaced(selector: Selector[]): Promise<Annotation | null> {
+    return this.tools.createPlaced(selector);
+  }
+
   // ── Questions from the background / side panel ──────────────────────────
 
   /** The claims as the background last gave them (the reader page's list). */
@@ -142,7 +147,9 @@ export class Highlighter {
     const claims: AnchorReport['claims'] = [];
     const orphans: string[] = [];
     for (const c of this.anchoring.claims.values()) {
-      const at = c.hit && isLive(c.hit.range) ? offsetsOf(map, c.hit.range) : null;
+      const live = !!c.hit && isLive(c.hit.range);
+      // A placed claim (an area of a PDF page) has no text: it stands at the start of its place's text.
+      const at = live ? (offsetsOf(map, c.hit!.range) ?? (this.anchoring.place(c.a) ? placeAt(map, c.hit!.range) : null)) : null;
       if (!c.hit || !at) {
         orphans.push(c.a.id);
         continue;
@@ -195,4 +202,10 @@ export class Highlighter {
     clearTimeout(this.changedTimer);
     this.changedTimer = window.setTimeout(() => void this.reload(false), 150);
   }
+}
+
+/** A text offset for a claim without text: where its place's start falls in the text map. */
+function placeAt(map: ReturnType<typeof buildTextMap>, range: Range): { start: number; end: number } {
+  const at = map.offsetAt(range.startContainer, range.startOffset);
+  return { start: at, end: at };
 }

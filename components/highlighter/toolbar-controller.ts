@@ -4,7 +4,7 @@
  * recolour, tag, note, delete, undo — sent to the background, then painted.
  */
 import { anchorInMap, buildTextMap, describe } from '../../utils/anchoring';
-import type { Annotation, AnnotationBody, Color } from '../../utils/annotation';
+import type { Annotation, AnnotationBody, Color, Selector } from '../../utils/annotation';
 import { send } from '../../utils/ext/client';
 import { t } from '../../utils/ext/i18n';
 import { citationText, copyText } from '../../utils/ext/cite';
@@ -200,6 +200,27 @@ export class ToolbarController {
   async save(): Promise<void> {
     if (this.host.save) await this.host.save();
     else this.toolbar.toast(t('hlSaveUnavailable'), false);
+  }
+
+  /**
+   * A claim that is not a quote (an area of a PDF page: the viewer's selectors), placed by the
+   * page source; then the toolbar opens on it as after Alt+Shift+H, for tags and a note.
+   */
+  async createPlaced(selector: Selector[]): Promise<Annotation | null> {
+    if (this.creating) return null;
+    const res = await send('annotation.create', { page: this.anchoring.pageInfo(), selector, body: { color: this.lastColor, tags: [], note: '' } });
+    if (!res.ok) {
+      this.toolbar.toast(t('hlError', res.error.message), false);
+      return null;
+    }
+    const a = res.value.annotation;
+    const range = this.anchoring.place(a);
+    this.anchoring.adopt(res.value, range ? { range, start: 0, end: 0, score: 1, quality: 'exact', weak: false } : null);
+    this.undo = { kind: 'create', id: a.id };
+    this.painter.paint();
+    this.toolbar.toast(t('hlToastCreated'), true);
+    this.openEdit(a.id, undefined, true);
+    return a;
   }
 
   private create(range: Range, color: Color, tags: string[] = []): Promise<Annotation | null> {

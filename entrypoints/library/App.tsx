@@ -4,6 +4,7 @@ import { send, onEvent } from '../../utils/ext/client';
 import { getDb, type PageRecord, type TagRecord } from '../../utils/db';
 import { COLORS, type Annotation, type Color } from '../../utils/annotation';
 import { claimList, pageList, siteNames, type Filters, type ListSource } from '../../utils/library/query';
+import { isPdfKey } from '../../utils/pdf/identity';
 import { search, type SearchHit } from '../../utils/search/query';
 import { indexArticleTexts } from '../../utils/search/articles';
 import { BundleError, headlineKey } from '../../utils/bundle/errors';
@@ -418,6 +419,7 @@ export function App() {
                     {r?.page ? (
                       <div class="main">
                         <div class="title" dir="auto" lang={r.page.lang}>
+                          {isPdfKey(r.page.fingerprint) && <span class="chip pdf-mark" data-testid="pdf-mark" title={t('pdfMarkTitle')}>PDF</span>}
                           {r.page.savedAt ? <a href={`reader.html?page=${encodeURIComponent(id)}`}>{r.page.title}</a> : <span>{r.page.title}</span>}
                         </div>
                         <div class="meta muted split">

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../utils/ext/i18n';
-import { quoteOf, type Annotation } from '../../utils/annotation';
+import { pageOf, quoteOf, type Annotation } from '../../utils/annotation';
+import { areaOf } from '../../utils/pdf/area';
 import type { CaptureRecord, PageRecord, SaqtaDB } from '../../utils/db';
 import { CiteButtons } from '../../components/CiteButtons';
 import './claim-links.css';
@@ -15,9 +16,12 @@ export function claimHref(a: Annotation, page: PageRecord | undefined): { href: 
 export function ClaimLink({ claim, page }: { claim: Annotation; page: PageRecord | undefined }) {
   const { href, external } = claimHref(claim, page);
   return (
+    <>
     <a href={href} data-testid="open-claim" dir="auto" title={external ? t('libOpenLive') : t('libOpenInReader')} {...(external ? { target: '_blank', rel: 'noreferrer' } : {})}>
-      {quoteOf(claim)?.exact}
+      {quoteOf(claim)?.exact ?? (areaOf(claim) ? t('pdfAreaOnPage', String(areaOf(claim)!.page)) : '')}
     </a>
+    {pageOf(claim) && <span class="muted pdf-page-no"> · {t('pdfPageNo', pageOf(claim)!.label ?? String(pageOf(claim)!.index + 1))}</span>}
+    </>
   );
 }
 

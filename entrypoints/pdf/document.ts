@@ -16,8 +16,12 @@ export interface OpenedPdf {
   pages: HTMLElement[];
   /** Pages whose text layer holds no text (scanned images). */
   imageOnly: number[];
+  /** Each page's text, a line per text run that ends a line (saved for the library's search). */
+  texts: string[];
   /** Render a page to an image (the first page for the capture record). */
   snapshot(pageNumber: number, maxWidth: number): Promise<Blob | null>;
+  /** Render an area of a page (PDF points from its top-left corner) to a PNG at most `maxWidth` px wide (an area claim's picture). */
+  crop(area: { page: number; left: number; top: number; width: number; height: number }, maxWidth: number): Promise<Blob | null>;
   destroy(): void;
 }
 
@@ -46,6 +50,7 @@ export async function openPdf(bytes: Uint8Array, container: HTMLElement): Promis
   const pdf = await task.promise;
   const pages: HTMLElement[] = [];
   const imageOnly: number[] = [];
+  const texts: string[] = [];
   const painted = new Set<number>();
   const proxies = new Map<number, PDFPageProxy>();
 
@@ -82,6 +87,8 @@ export async function openPdf(bytes: Uint8Array, container: HTMLElement): Promis
     box.className = 'pdf-page';
     box.dataset.pageNumber = String(n);
     box.dataset.scale = String(scale);
+    // The page's size in PDF points as shown (area claims are in points: utils/pdf/area.ts).
+    box.dataset.points = `${base.width},${base.height}`;
     box.style.width = `${Math.floor(viewport.width)}px`;
     box.style.height = `${Math.floor(viewport.height)}px`;
     box.style.setProperty('--scale-factor', String(scale));
@@ -93,6 +100,7 @@ export async function openPdf(bytes: Uint8Array, container: HTMLElement): Promis
     container.append(box);
     pages.push(box);
     const content = await page.getTextContent();
+    texts.push(content.items.map((i) => ('str' in i ? i.str + (i.hasEOL ? '\n' : '') : '')).join(''));
     if (!content.items.some((i) => 'str' in i && i.str.trim())) {
       imageOnly.push(n);
       box.dataset.imageOnly = 'true';
@@ -105,6 +113,7 @@ export async function openPdf(bytes: Uint8Array, container: HTMLElement): Promis
     pdf,
     pages,
     imageOnly,
+    texts,
     async snapshot(n, maxWidth) {
       const page = proxies.get(n);
       if (!page) return null;
@@ -113,6 +122,20 @@ export async function openPdf(bytes: Uint8Array, container: HTMLElement): Promis
       const canvas = document.createElement('canvas');
       canvas.width = Math.floor(viewport.width);
       canvas.height = Math.floor(viewport.height);
+      const ctx = canvas.getContext('2d')!;
+      ctx.fillStyle = '#fff';
+      ctx.fillRect(0, 0, canvas.width, canvas.height);
+      await page.render({ canvas, canvasContext: ctx, viewport }).promise;
+      return new Promise((done) => canvas.toBlob((b) => done(b), 'image/png'));
+    },
+    async crop(area, maxWidth) {
+      const page = proxies.get(area.page);
+      if (!page) return null;
+      const scale = Math.min(3, Math.max(1, maxWidth / area.width));
+      const viewport = page.getViewport({ scale, offsetX: -area.left * scale, offsetY: -area.top * scale });
+      const canvas = document.createElement('canvas');
+      canvas.width = Math.max(1, Math.floor(area.width * scale));
+      canvas.height = Math.max(1, Math.floor(area.height * scale));
       const ctx = canvas.getContext('2d')!;
       ctx.fillStyle = '#fff';
       ctx.fillRect(0, 0, canvas.width, canvas.height);

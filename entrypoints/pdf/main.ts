@@ -16,9 +16,10 @@ import { viewerParams } from '../../utils/pdf/detect';
 import { pdfPageKeys, pdfTitle } from '../../utils/pdf/identity';
 import type { PdfBytes } from '../../utils/pdf/api';
 import type { PageSelector } from '../../utils/annotation';
-import type { TabCommand } from '../../utils/messages';
-import { attachSurfaces, Highlighter, HighlightMarks, type HighlighterContext } from '../../components/highlighter';
+import type { TabCommand, TabStatus } from '../../utils/messages';
+import { attachSurfaces, Highlighter, type HighlighterContext } from '../../components/highlighter';
 import { openPdf, type OpenedPdf } from './document';
+import { drawAreas, PdfMarks, placeArea } from './areas';
 import { blobOf } from '../../components/saved-copy';
 
 /**
@@ -117,7 +118,7 @@ async function main(): Promise<void> {
   $('pdf-name').textContent = title;
   document.title = `${title} — Saqta`;
   $('pdf-pages').textContent = t('pdfPageCount', String(doc.pdf.numPages));
-  say(doc.imageOnly.length ? t('pdfImageOnly', doc.imageOnly.join(', ')) : '');
+  say(doc.imageOnly.length ? t('pdfImageOnlyArea', doc.imageOnly.join(', ')) : '');
   docEl.dataset.state = 'ready';
 
   let saving: Promise<void> | null = null;
@@ -132,6 +133,7 @@ async function main(): Promise<void> {
         ...(info.Language ? { lang: info.Language } : {}),
         ids: (doc.pdf.fingerprints ?? []).filter((x): x is string => typeof x === 'string'),
         pages: doc.pdf.numPages,
+        text: doc.texts,
         firstPage: shot ? toBase64(new Uint8Array(await shot.arrayBuffer())) : null,
         firstPageMime: 'image/png',
       });
@@ -157,12 +159,15 @@ async function main(): Promise<void> {
         const n = Number((range.startContainer.parentElement ?? (range.startContainer as Element)).closest?.('.pdf-page')?.getAttribute('data-page-number'));
         return Number.isInteger(n) && n > 0 ? [{ type: 'PageSelector', index: n - 1, label: String(n) }] : [];
       },
+      // Area claims (scanned pages): a box on their page.
+      place: (a) => placeArea(a, doc.pages),
     },
-    marks: new HighlightMarks(),
+    marks: new PdfMarks(docEl),
     // Alt+Shift+S typed here (the toolbar's keys).
     save,
   });
   await hl.start();
+  drawAreas(doc, docEl, (selectors) => hl.createPlaced(selectors));
   docEl.dataset.anchored = 'true';
 
   // A saved copy is already kept: Save stays for the live PDF.
@@ -172,9 +177,15 @@ async function main(): Promise<void> {
   saveBtn.addEventListener('click', () => void save());
   // The browser's save-page command (Alt+Shift+S typed here reaches `save` through the toolbar's keys).
   browser.runtime.onMessage.addListener((msg: unknown) => {
-    const c = (msg as TabCommand)?.command;
+    const command = msg as TabCommand;
+    const c = command?.command;
     if (c === 'highlight-selection') void hl.highlightSelection();
     else if (c === 'save-page') void save();
+    // The side panel asks this tab what a content script would answer: the page (the PDF's address as
+    // its canonical URL), where its claims are, and to show one.
+    else if (c === 'status') return Promise.resolve({ alive: true, url: location.href, title: document.title, canonical: /^https?:/i.test(file) ? file : null } satisfies TabStatus);
+    else if (c === 'anchors') return Promise.resolve(hl.anchors());
+    else if (command.command === 'scroll-to') return Promise.resolve(hl.scrollTo(command.annotationId));
     return undefined;
   });
   onEvent((e) => {

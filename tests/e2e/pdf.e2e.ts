@@ -3,7 +3,8 @@
  * a served PDF opens in Saqta's viewer; a claim with a tag and a note on page
  * 2; a claim across the page break; reload → both re-anchor; Alt+Shift+S →
  * the capture's bytes have the served file's SHA-256; a script in a PDF never
- * runs; a broken PDF says so; the setting and "Open in the browser's viewer"
+ * runs; a broken PDF says so; an area claim on the scanned page (a dragged rectangle) is
+ * kept, re-placed on reload and shown with its picture in the side panel; the setting and "Open in the browser's viewer"
  * leave PDFs to the browser. The test PDFs are made here (tests/support/pdf-fixtures.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,9 +13,10 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, artifactPath, type Session } from './harness';
+import { launch, artifactPath, tabIdOf, type Session } from './harness';
 import { startServer, type FixtureServer } from '../../scripts/server.mjs';
 import { clickControl, controlBox, waitControl } from './highlight-helpers';
+import { popupWithOffer } from './fallback-offer';
 import { brokenPdf, scriptedPdf, textPdf, TEXT_PDF } from '../support/pdf-fixtures';
 import type { Annotation } from '../../utils/annotation';
 import type { CaptureRecord } from '../../utils/db';
@@ -48,7 +50,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await session?.close();
-  await server?.close();
+  await server?.close().catch(() => undefined);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -173,7 +175,7 @@ describe('PDFs in Saqta’s viewer (Chromium)', () => {
     // The text layer holds the document's words, Kazakh letters included.
     const text = fold((await viewer.locator('.pdf-page[data-page-number="2"] .textLayer').textContent()) ?? '');
     expect(text).toContain('Министрлік бұл шешімге шағым берді.');
-    expect(await viewer.locator('#pdf-status').textContent()).toContain('Pages without text (scanned images): 3');
+    expect(await viewer.locator('#pdf-status').textContent()).toContain('Pages without text (scanned images): 3. Drag a rectangle');
     // The first page is painted (a canvas with ink on it).
     await viewer.waitForSelector('.pdf-page[data-page-number="1"][data-painted="true"]');
     await viewer.screenshot({ path: artifactPath('pdf-viewer.png') });
@@ -275,6 +277,90 @@ describe('PDFs in Saqta’s viewer (Chromium)', () => {
     await reader.close();
   });
 
+  it('an area claim on the scanned page: a rectangle dragged with the mouse, tag and note; reload → its box is back; the side panel shows its picture', async () => {
+    const page3 = viewer.locator('.pdf-page[data-page-number="3"]');
+    await wheelTo(viewer, async () => {
+      const b = await page3.boundingBox();
+      return b ? { top: b.y } : null;
+    }, 60, 200);
+    await viewer.waitForSelector('.pdf-page[data-page-number="3"][data-painted="true"]');
+    const b = (await page3.boundingBox())!;
+    const scale = Number(await page3.getAttribute('data-scale'));
+    await viewer.mouse.move(b.x + 100, b.y + 100);
+    await viewer.mouse.down();
+    await viewer.mouse.move(b.x + 250, b.y + 250, { steps: 6 });
+    await viewer.mouse.move(b.x + 400, b.y + 400, { steps: 6 });
+    await viewer.mouse.up();
+    // The box shows where it was drawn, and the toolbar opens on the new claim.
+    const box = viewer.locator('.pdf-area:not(.pdf-area-draft)');
+    await expect.poll(() => box.count()).toBe(1);
+    const drawn = (await box.boundingBox())!;
+    expect(Math.abs(drawn.x - (b.x + 100))).toBeLessThan(2);
+    expect(Math.abs(drawn.width - 300)).toBeLessThan(2);
+    await waitControl(viewer, 'delete');
+    if (!(await controlBox(viewer, 'tag-input'))) await clickControl(viewer, 'tag');
+    await clickControl(viewer, 'tag-input');
+    await viewer.keyboard.type('мөр');
+    await viewer.keyboard.press('Enter');
+    await waitControl(viewer, 'rm-мөр');
+    await clickControl(viewer, 'note');
+    await clickControl(viewer, 'note-input');
+    await viewer.keyboard.type('Сканерленген бет, мөр');
+    await clickControl(viewer, 'note-save');
+    await viewer.waitForTimeout(300);
+    await viewer.keyboard.press('Escape');
+    await expect.poll(async () => (await storedClaims()).find((a) => a.body.note === 'Сканерленген бет, мөр')?.body.tags).toEqual(['мөр']);
+    const a = (await storedClaims()).find((x) => x.body.note === 'Сканерленген бет, мөр')!;
+    expect(a.target.selector).toContainEqual({ type: 'PageSelector', index: 2, label: '3' });
+    const frag = a.target.selector.find((s) => s.type === 'FragmentSelector') as { conformsTo: string; value: string };
+    expect(frag.conformsTo).toBe('http://tools.ietf.org/rfc/rfc3778');
+    const [, l, t, w, h] = /^page=3&viewrect=([\d.]+),([\d.]+),([\d.]+),([\d.]+)$/.exec(frag.value)!.map(Number);
+    for (const [got, px] of [[l, 100], [t, 100], [w, 300], [h, 300]] as const) expect(Math.abs(got! - px / scale)).toBeLessThan(1);
+    expect(a.target.selector.some((s) => s.type === 'TextQuoteSelector')).toBe(false);
+    await expect.poll(() => box.getAttribute('data-claim-id')).toBe(a.id);
+    await viewer.screenshot({ path: artifactPath('pdf-area.png') });
+
+    // Reload: the box is back in the same place, with the claim's colour; the text claims too.
+    await viewer.reload();
+    await viewer.waitForSelector('#pdf-doc[data-anchored="true"]', { timeout: 20_000 });
+    const again = viewer.locator(`.pdf-area[data-claim-id="${a.id}"]`);
+    await expect.poll(() => again.count()).toBe(1);
+    const b2 = (await viewer.locator('.pdf-page[data-page-number="3"]').boundingBox())!;
+    const d2 = (await again.boundingBox())!;
+    expect(Math.abs(d2.x - b2.x - 100)).toBeLessThan(2);
+    expect(Math.abs(d2.y - b2.y - 100)).toBeLessThan(2);
+    expect(Math.abs(d2.height - 300)).toBeLessThan(2);
+    expect(await again.getAttribute('data-color')).toBe(a.body.color);
+    await expect.poll(async () => (await paintedTexts(viewer)).filter(Boolean).map(squash).sort()).toEqual(['Министрлік бұл шешімге шағым берді', TEXT_PDF.acrossBreak].map(squash).sort());
+
+    // The side panel beside the viewer: the card names the page and shows the cropped picture of the scan.
+    const tabId = await tabIdOf(session, viewer);
+    const panel = await session.openExtensionPage(`sidepanel.html?tab=${tabId}`);
+    const card = panel.locator(`[data-claim-id="${a.id}"]`);
+    await expect.poll(() => card.count(), { timeout: 15_000 }).toBe(1);
+    expect(await card.textContent()).toContain('Area on page 3');
+    expect(await card.textContent()).toContain('Сканерленген бет, мөр');
+    const pic = card.getByRole('img', { name: 'Picture of the area on page 3' });
+    await expect.poll(() => pic.count(), { timeout: 10_000 }).toBe(1);
+    const ink = await pic.evaluate(async (img: HTMLImageElement) => {
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.naturalWidth;
+      c.height = img.naturalHeight;
+      const ctx = c.getContext('2d')!;
+      ctx.drawImage(img, 0, 0);
+      const d = ctx.getImageData(0, 0, c.width, c.height).data;
+      let dark = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i]! < 100) dark++;
+      return { w: img.naturalWidth, h: img.naturalHeight, dark: dark / (d.length / 4) };
+    });
+    // The crop is the area's shape (300×300 px drawn: square) and holds the scan's dark lines.
+    expect(Math.abs(ink.w / ink.h - 1)).toBeLessThan(0.02);
+    expect(ink.dark).toBeGreaterThan(0.05);
+    await panel.screenshot({ path: artifactPath('pdf-area-sidepanel.png') });
+    await panel.close();
+  });
+
   it('a PDF’s JavaScript and Launch actions never run', async () => {
     const page = await openPdf('/pdf/scripted.pdf');
     expect(await page.locator('#pdf-doc').getAttribute('data-state')).toBe('ready');
@@ -311,5 +397,57 @@ describe('PDFs in Saqta’s viewer (Chromium)', () => {
     await box.click();
     await options.waitForTimeout(500);
     (await openPdf('/pdf/report.pdf?third')).close();
+  });
+  it('stop the server → the fallback offers the saved PDF; it opens in Saqta’s viewer with its claims and the area box', async () => {
+    await viewer.close(); // it shows the live PDF in the browser's viewer (the test before): one tab at this address
+    await server.close();
+    const url = `${server.origin}/pdf/report.pdf`;
+    const page = await session.context.newPage();
+    await page.goto(url).catch(() => undefined);
+    const offer = await popupWithOffer(session, url);
+    expect(await offer.getByTestId('blocked-offer').textContent()).toContain(TEXT_PDF.title);
+    await offer.getByTestId('open-my-copy').click();
+    await page.waitForURL((u) => u.pathname === '/pdf.html' && !!u.searchParams.get('saved'), { timeout: 15_000, waitUntil: 'commit' });
+    await page.waitForSelector('#pdf-doc[data-anchored="true"]', { timeout: 20_000 });
+    await expect.poll(() => page.locator('#pdf-status').textContent()).toContain('Saved copy of');
+    await expect.poll(async () => (await paintedTexts(page)).filter(Boolean).map(squash).sort()).toEqual(['Министрлік бұл шешімге шағым берді', TEXT_PDF.acrossBreak].map(squash).sort());
+    await expect.poll(() => page.locator('.pdf-area:not(.pdf-area-draft)').count()).toBe(1);
+    expect(await page.getByRole('img', { name: 'Area on page 3' }).count()).toBe(1);
+    await offer.close();
+    await page.close();
+  });
+  it('the library lists the PDF with a PDF mark, finds its text and claims typed in Kazakh Latin, with page numbers', async () => {
+    const lib = await session.openExtensionPage('library.html');
+    const row = lib.getByTestId('articles').locator('.row', { hasText: TEXT_PDF.title });
+    await row.waitFor({ timeout: 15_000 });
+    expect(await row.getByTestId('pdf-mark').textContent()).toBe('PDF');
+    const search = async (q: string) => {
+      await lib.getByTestId('search').click();
+      await lib.keyboard.press('Control+A');
+      await lib.keyboard.type(q);
+      const results = lib.locator(`[data-testid="search-results"][data-query="${q}"]`);
+      await results.locator('li').first().waitFor({ timeout: 60_000 });
+      return results;
+    };
+    // Text on page 1 that no claim quotes («Сот келісімшартты заңсыз деп тапты»), typed in Latin letters.
+    let results = await search('kelisimshartty zansyz');
+    expect(await results.locator('li').first().textContent()).toContain(TEXT_PDF.title);
+    expect(await results.locator('li').first().locator('mark').textContent()).toBe('келісімшартты заңсыз');
+    // A claim's quote, in Latin letters: the claim, with its page.
+    results = await search('shagym berdi');
+    const hit = results.locator('li', { hasText: 'Министрлік бұл шешімге шағым берді' }).first();
+    await hit.waitFor();
+    // The Claims tab lists the PDF's claims with their page numbers, the area claim by its page.
+    await lib.getByTestId('search').click();
+    await lib.keyboard.press('Control+A');
+    await lib.keyboard.press('Backspace');
+    await lib.getByTestId('tab-claims').click();
+    const claims = lib.getByTestId('claims');
+    await claims.locator('.row', { hasText: 'Министрлік бұл шешімге шағым берді' }).waitFor({ timeout: 15_000 });
+    expect(await claims.locator('.row', { hasText: 'Министрлік бұл шешімге шағым берді' }).textContent()).toContain('p. 2');
+    expect(await claims.locator('.row', { hasText: 'ministry had signed' }).textContent()).toContain('p. 1');
+    expect(await claims.locator('.row', { hasText: 'Area on page 3' }).textContent()).toContain('p. 3');
+    await lib.screenshot({ path: artifactPath('pdf-library-claims.png') });
+    await lib.close();
   });
 });

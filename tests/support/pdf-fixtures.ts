@@ -127,3 +127,22 @@ export async function scriptedPdf(probeUrl: string): Promise<Uint8Array> {
 export function brokenPdf(): Uint8Array {
   return new TextEncoder().encode('%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R\nstream garbage that ends here');
 }
+
+/**
+ * A long report (`pages` pages of Kazakh/Russian/English text, page number at the foot): the
+ * 300-page PDF of the issue, for the bench (bench/suites/pdf.ts). `claimText(n)` is a sentence
+ * on page n only, to claim and find.
+ */
+export async function longPdf(pages = 300): Promise<Uint8Array> {
+  const { doc, font } = await withFont();
+  doc.setTitle(`Long report (${pages} pages)`);
+  for (let n = 1; n <= pages; n++) {
+    const page = doc.addPage([595, 842]);
+    const lines = [longPdfClaimText(n), ...TEXT_PDF.page1.slice(1, 4), ...TEXT_PDF.page2, ...TEXT_PDF.page1.slice(1, 4), ...TEXT_PDF.page2, ...TEXT_PDF.page1.slice(1, 4)];
+    lines.forEach((line, i) => page.drawText(line, { x: 50, y: 790 - i * 24, size: 11, font, color: rgb(0, 0, 0) }));
+    page.drawText(`— ${n} —`, { x: 280, y: 30, size: 9, font });
+  }
+  return doc.save({ useObjectStreams: false });
+}
+
+export const longPdfClaimText = (n: number) => `Finding number ${n} of the long report is stated on page ${n}.`;

@@ -143,6 +143,38 @@ describe('saving a PDF and its claims', () => {
     expect(main.spec.httpHeaders).toContainEqual(['Content-Type', 'application/pdf']);
   });
 
+  it('the pages’ text becomes the capture’s article (escaped), which the library’s search indexes', async () => {
+    const url = 'https://a.kz/t.pdf';
+    const res = await handle({ type: 'pdf.save', url, data: toBase64(served), source: 'served', title: 'T', ids: [], pages: 2, firstPage: null, text: ['Сот келісімшартты\n<script>alert(1)</script>', ''], http: { url, status: 200, statusText: 'OK', headers: [], requestHeaders: [], date: '2026-12-05T01:00:00.000Z' } }, deps);
+    expect(res.ok).toBe(true);
+    const c = (res as { value: SaveResult }).value.capture;
+    const ref = c.artifacts.find((a) => a.kind === 'article')!;
+    const html = await (await deps.db.blobs.get(ref.blobId))!.data.text();
+    expect(html).toBe('<section data-pdf-page="1"><p>Сот келісімшартты</p><p>&#60;script&#62;alert(1)&#60;/script&#62;</p></section>\n<section data-pdf-page="2"></section>');
+    // A scanned PDF (no text at all) has no article.
+    const scan = await handle({ type: 'pdf.save', url: 'https://a.kz/s.pdf', data: toBase64(served), source: 'served', title: 'S', ids: [], pages: 1, firstPage: null, text: ['  '], http: { url, status: 200, statusText: 'OK', headers: [], requestHeaders: [], date: '2026-12-05T01:00:00.000Z' } }, deps);
+    expect(scan.ok && (scan.value as SaveResult).capture.artifacts.some((a) => a.kind === 'article')).toBe(false);
+  });
+
+  it('pdf.areaImage keeps a PNG for an area claim only, and says so when it cannot', async () => {
+    const page = { keys: pdfPageKeys('https://a.kz/r.pdf', sha(served)), title: 'R' };
+    const area = [{ type: 'FragmentSelector' as const, conformsTo: 'http://tools.ietf.org/rfc/rfc3778', value: 'page=3&viewrect=10,10,100,50' }, { type: 'PageSelector' as const, index: 2, label: '3' }];
+    const made = await handle({ type: 'annotation.create', page, selector: area, body: { color: 'blue', tags: [], note: '' } }, deps);
+    expect(made.ok).toBe(true);
+    const id = (made as { value: { annotation: { id: string; pageId: string } } }).value.annotation;
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+    expect((await handle({ type: 'pdf.areaImage', annotationId: id.id, png: toBase64(new TextEncoder().encode('<svg onload=alert(1)>')) }, deps)).ok).toBe(false);
+    expect((await handle({ type: 'pdf.areaImage', annotationId: 'urn:uuid:nope', png: toBase64(png) }, deps)).ok).toBe(false);
+    expect((await handle({ type: 'pdf.areaImage', annotationId: id.id, png: toBase64(png) }, deps)).ok).toBe(true);
+    const blob = await deps.db.blobs.get(`pdf-area:${id.id}`);
+    expect(blob).toMatchObject({ pageId: id.pageId, mime: 'image/png', size: png.length });
+    expect(deps.events).toContainEqual({ event: 'annotations.changed', pageId: id.pageId });
+    // A text claim gets no picture.
+    const text = await handle({ type: 'annotation.create', page, selector: [{ type: 'TextQuoteSelector', exact: 'court', prefix: '', suffix: '' }], body: { color: 'blue', tags: [], note: '' } }, deps);
+    const textId = (text as { value: { annotation: { id: string } } }).value.annotation.id;
+    expect((await handle({ type: 'pdf.areaImage', annotationId: textId, png: toBase64(png) }, deps)).ok).toBe(false);
+  });
+
   it('claims follow the bytes: a mirror of the same file finds them; another PDF with the same /ID does not', async () => {
     const page = { keys: pdfPageKeys('https://a.kz/r.pdf', sha(served)), title: 'Court ruling report' };
     const selector = [

@@ -12,14 +12,26 @@ import { pdfCapture } from '../capture/pdf';
 import { saveCapture } from '../capture/store';
 import { captureEffects } from './effects';
 import { nowIso } from '../annotation';
+import { areaImageId, areaOf } from '../pdf/area';
 
 /** Largest PDF Saqta keeps (the WARC and IndexedDB take it whole). */
 export const MAX_PDF = 200 * 1024 * 1024;
+/** Largest picture of an area claim (the viewer makes them at most 1200 px wide). */
+export const MAX_AREA_IMAGE = 4 * 1024 * 1024;
 
 function isPdfBytes(b: Uint8Array): boolean {
   // "%PDF-" within the first KiB (the PDF spec allows leading junk; PDF.js accepts it too).
   const head = new TextDecoder('latin1').decode(b.subarray(0, 1024));
   return head.includes('%PDF-');
+}
+
+function boundedText(pages: unknown[]): string[] {
+  let room = 5 * 1024 * 1024;
+  return pages.slice(0, 20_000).map((p) => {
+    const s = typeof p === 'string' ? p.slice(0, Math.max(0, room)) : '';
+    room -= s.length;
+    return s;
+  });
 }
 
 export const pdfHandlers: HandlerSet<PdfApi> = {
@@ -71,12 +83,33 @@ export const pdfHandlers: HandlerSet<PdfApi> = {
       ids: Array.isArray(req.ids) ? req.ids.filter((x) => typeof x === 'string').map((x) => x.slice(0, 200)) : [],
       pages: Number.isInteger(req.pages) ? req.pages : 0,
       firstPage,
+      // Each page's text (searchable in the library), bounded: 20,000 pages, 5 MB in all.
+      text: Array.isArray(req.text) ? boundedText(req.text) : [],
       capturedAt: nowIso(),
       browser: bridge ? await bridge.browser() : 'unknown',
       extensionVersion: version,
     });
     const { capture, page, versions } = await saveCapture(captureEffects(deps), input, 'reader');
     return ok({ pageId: page.id, capture, title: page.title, versions });
+  },
+
+  async 'pdf.areaImage'(req, { db, broadcast }) {
+    if (typeof req.annotationId !== 'string' || typeof req.png !== 'string') return fail('bad-request', 'Which claim?');
+    const a = await db.annotations.get(req.annotationId);
+    if (!a || !areaOf(a)) return fail('not-found', 'That area claim is gone.');
+    let bytes: Uint8Array;
+    try {
+      bytes = fromBase64(req.png);
+    } catch {
+      return fail('bad-request', 'The picture is not readable.');
+    }
+    const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+    if (bytes.length > MAX_AREA_IMAGE || !PNG.every((b, i) => bytes[i] === b)) return fail('bad-request', 'The picture is not a PNG image of a usable size.');
+    const data = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/png' });
+    // No capture owns it (captureId ''): exports and imports go by captures' artifacts, so it stays here.
+    await db.blobs.put({ id: areaImageId(a.id), pageId: a.pageId, captureId: '', kind: 'image', sha256: await sha256Hex(bytes), size: bytes.length, mime: 'image/png', data });
+    broadcast({ event: 'annotations.changed', pageId: a.pageId });
+    return ok({});
   },
 
   async 'pdf.bypass'(req, { pdf }) {

@@ -6,6 +6,7 @@
  * `saqta:color`, and the times. `fromJsonLd` reads that back, and also the
  * shape Hypothesis exports (uri, text, tags, target[].selector).
  */
+import { isAreaSelector } from '../pdf/area';
 import { parseIsoDate } from './dates';
 import { COLORS, type Annotation, type Color, type Selector } from '../annotation';
 import { BundleError } from './errors';
@@ -107,10 +108,14 @@ function cleanSelectors(raw: unknown, where: string): Selector[] {
       if (Number.isInteger(index) && (index as number) >= 0 && (index as number) < 1e6) {
         out.push({ type: 'PageSelector', index: index as number, ...(typeof label === 'string' ? { label: label.slice(0, 100) } : {}) });
       }
+    } else if (s.type === 'FragmentSelector') {
+      // An area of a PDF page (RFC 3778), kept only in the form Saqta writes.
+      const f = { type: 'FragmentSelector' as const, conformsTo: str(s.conformsTo) ?? '', value: str(s.value) ?? '' };
+      if (isAreaSelector(f)) out.push(f);
     }
     // Other selector types (RangeSelector, XPath, CSS) are not kept: the quote anchors.
   }
-  if (!out.some((s) => s.type === 'TextQuoteSelector')) throw new BundleError('annotation-invalid', 'annNoQuote', [where]);
+  if (!out.some((s) => s.type === 'TextQuoteSelector' || s.type === 'FragmentSelector')) throw new BundleError('annotation-invalid', 'annNoQuote', [where]);
   return out;
 }
 

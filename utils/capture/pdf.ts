@@ -24,6 +24,8 @@ export interface PdfCaptureInput {
   ids: string[];
   pages: number;
   firstPage: { bytes: Uint8Array; mime: string } | null;
+  /** The text of each page as PDF.js reads it (the `article` artifact: the library searches it). */
+  text?: string[];
   capturedAt: string;
   browser: string;
   extensionVersion: string;
@@ -32,6 +34,8 @@ export interface PdfCaptureInput {
 export function pdfCapture(input: PdfCaptureInput): NewCapture {
   const artifacts: NewArtifact[] = [{ kind: 'raw', bytes: input.bytes, mime: 'application/pdf', sourceUrl: input.http.url || input.url }];
   if (input.firstPage) artifacts.push({ kind: 'screenshot', bytes: input.firstPage.bytes, mime: input.firstPage.mime });
+  const html = pdfTextHtml(input.text ?? []);
+  if (html) artifacts.push({ kind: 'article', bytes: new TextEncoder().encode(html), mime: 'text/html' });
   return captureRecord({
     keys: pdfPageKeys(input.url, input.sha256),
     title: input.title,
@@ -60,4 +64,21 @@ export function pdfCapture(input: PdfCaptureInput): NewCapture {
       pdf: { sha256: input.sha256, source: input.source, ids: input.ids.slice(0, 2), pages: input.pages },
     },
   });
+}
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * The pages' text as a plain HTML article (a section per page, a paragraph per line; nothing
+ * but escaped text), or '' when the PDF has no text (scanned): the library's full-text search
+ * (utils/search/articles.ts, Kazakh Cyrillic↔Latin folding) indexes it like a web page's article.
+ */
+export function pdfTextHtml(pages: string[]): string {
+  if (!pages.some((p) => typeof p === 'string' && p.trim())) return '';
+  return pages
+    .map((text, i) => {
+      const lines = String(text ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+      return `<section data-pdf-page="${i + 1}">${lines.map((l) => `<p>${esc(l)}</p>`).join('')}</section>`;
+    })
+    .join('\n');
 }

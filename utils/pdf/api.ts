@@ -31,9 +31,14 @@ export interface PdfApi {
    * the first page as an image, its /ID. // extension pages only
    */
   'pdf.save': {
-    req: PdfBytes & { title: string; lang?: string; ids: string[]; pages: number; firstPage: string | null; firstPageMime?: string };
+    req: PdfBytes & { title: string; lang?: string; ids: string[]; pages: number; firstPage: string | null; firstPageMime?: string; text?: string[] };
     res: SaveResult;
   };
+  /**
+   * The picture of an area claim (a scanned page's rectangle, cropped by the viewer), kept beside
+   * the claim for its card in the side panel and library. // extension pages only
+   */
+  'pdf.areaImage': { req: { annotationId: string; png: string }; res: {} };
   /** "Open in the browser's viewer": let the next load of this URL through untouched. // extension pages only */
   'pdf.bypass': { req: { url: string }; res: {} };
 }

@@ -4,6 +4,7 @@ import { COLORS, newId, nowIso } from '../annotation';
 import type { PageInfo } from '../messages';
 import { ensurePage } from './pages';
 import { ensureTags } from './tags';
+import { isAreaSelector } from '../pdf/area';
 
 export const MAX_QUOTE = 20_000;
 export const MAX_NOTE = 20_000;
@@ -23,11 +24,14 @@ export function validateSelectors(selector: Selector[]): void {
     } else if (s.type === 'PageSelector') {
       if (!Number.isInteger(s.index) || s.index < 0 || s.index > 1e6) throw new BadInput('A page number is out of range.');
       if (s.label !== undefined && (typeof s.label !== 'string' || s.label.length > 100)) throw new BadInput('A page label is too long.');
+    } else if (s.type === 'FragmentSelector') {
+      if (!isAreaSelector(s)) throw new BadInput('An area of a PDF page is out of range.');
     } else {
       throw new BadInput('Unknown selector type.');
     }
   }
-  if (!selector.some((s) => s.type === 'TextQuoteSelector')) throw new BadInput('A claim needs its quote.');
+  // A claim is a quote, or an area of a PDF page (scanned pages have no text to quote; docs/pdf.md).
+  if (!selector.some((s) => s.type === 'TextQuoteSelector' || isAreaSelector(s))) throw new BadInput('A claim needs its quote.');
 }
 
 export class BadInput extends Error {}

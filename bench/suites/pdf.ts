@@ -1,0 +1,145 @@
+/**
+ * PDFs (issue 27, docs/pdf.md): a 300-page PDF served as `application/pdf`,
+ * opened by navigating the tab to its address. Saqta: navigation → the first
+ * page painted in Saqta's viewer (`data-painted` on page 1's box) and → the
+ * claims painted (`data-anchored`: three claims, on pages 1, 150 and 300, are
+ * anchored and painted); the viewer tab's JS heap and the browser's resident
+ * memory with the PDF open. Peer in the same run: Chromium's built-in viewer in
+ * a browser launched without the extension (same binary and flags): navigation
+ * → the tab's `load` event, which fires once the viewer's plugin frame has
+ * loaded the document (its first paint is not observable from outside its
+ * frame: the nearest signal) — and the same resident memory.
+ *
+ * Saqta's claims are made once before timing, as a person does (text selected
+ * on the text layer, Alt+Shift+H).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { startServer } from '../../scripts/server.mjs';
+import { longPdf, longPdfClaimText } from '../../tests/support/pdf-fixtures';
+import { launchBrowser, type Browser } from '../lib/browser';
+import { median, round } from '../lib/stats';
+import { figure, type Figure, type NotMeasured, type Suite } from '../lib/types';
+
+const PAGES = 300;
+const CLAIM_PAGES = [1, 150, 300];
+
+/** Resident memory (KB) of the browser whose profile is `profile` and its children. */
+function browserRssKb(profile: string): number {
+  try {
+    const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,rss=,args='], { encoding: 'utf8', maxBuffer: 64 << 20 })
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => {
+        const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(.*)$/.exec(l)!;
+        return { pid: +m[1]!, ppid: +m[2]!, rss: +m[3]!, args: m[4]! };
+      });
+    const root = rows.find((r) => r.args.includes(profile) && !r.args.includes('--type='));
+    if (!root) return NaN;
+    const tree = new Set([root.pid]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const r of rows) if (!tree.has(r.pid) && tree.has(r.ppid)) (tree.add(r.pid), (grew = true));
+    }
+    return rows.filter((r) => tree.has(r.pid)).reduce((s, r) => s + r.rss, 0);
+  } catch {
+    return NaN;
+  }
+}
+
+async function rulesSet(b: Browser): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if ((await b.worker!.evaluate(async () => (await chrome.declarativeNetRequest.getSessionRules()).length)) >= 3) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the PDF rules were not set');
+}
+
+/** Make a claim on page n as a person does: select the page's finding sentence with the mouse, Alt+Shift+H. */
+async function claimOnPage(page: Page, n: number): Promise<void> {
+  const box = page.locator(`.pdf-page[data-page-number="${n}"] .textLayer span`, { hasText: longPdfClaimText(n) }).first();
+  await box.scrollIntoViewIfNeeded();
+  const b = (await box.boundingBox())!;
+  await page.mouse.move(b.x + 1, b.y + b.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(b.x + b.width - 1, b.y + b.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await page.keyboard.press('Alt+Shift+H');
+  await page.waitForTimeout(400);
+}
+
+export const pdf: Suite = {
+  id: 'pdf',
+  title: 'PDFs: the 300-page PDF in Saqta’s viewer vs Chromium’s built-in viewer',
+  async run(ctx) {
+    const reps = ctx.quick ? 1 : 5;
+    const dir = mkdtempSync(join(tmpdir(), 'saqta-bench-pdf-'));
+    const file = join(dir, 'long.pdf');
+    writeFileSync(file, await longPdf(PAGES));
+    const server = await startServer({ '/pdf/': dir });
+    server.override('/pdf/long.pdf', { file, headers: { 'content-type': 'application/pdf' } });
+    const url = `${server.origin}/pdf/long.pdf`;
+    const figures: Figure[] = [];
+    const notMeasured: NotMeasured[] = [];
+    const samples = { firstPage: [] as number[], claims: [] as number[], heapMB: [] as number[], rssMB: [] as number[], peerLoad: [] as number[], peerRssMB: [] as number[] };
+    try {
+      const saqta = await launchBrowser({ extension: true });
+      try {
+        await rulesSet(saqta);
+        // The claims, made once.
+        const first = await saqta.newPage();
+        await first.goto(url, { waitUntil: 'commit' }).catch(() => undefined);
+        await first.waitForSelector('#pdf-doc[data-anchored="true"]', { timeout: 120_000 });
+        for (const n of CLAIM_PAGES) await claimOnPage(first, n);
+        await first.close();
+        for (let i = 0; i < reps; i++) {
+          const page = await saqta.newPage();
+          const t0 = performance.now();
+          await page.goto(`${url}?r=${i}`, { waitUntil: 'commit' }).catch(() => undefined);
+          await page.waitForSelector('.pdf-page[data-page-number="1"][data-painted="true"]', { timeout: 120_000 });
+          samples.firstPage.push(performance.now() - t0);
+          await page.waitForSelector('#pdf-doc[data-anchored="true"]', { timeout: 120_000 });
+          samples.claims.push(performance.now() - t0);
+          const painted = await page.evaluate(() => [...((CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights.values())].reduce((s, h) => s + h.size, 0));
+          if (painted < CLAIM_PAGES.length) throw new Error(`only ${painted} claims painted`);
+          const cdp = await page.context().newCDPSession(page);
+          await cdp.send('Performance.enable');
+          const { metrics } = await cdp.send('Performance.getMetrics');
+          samples.heapMB.push((metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN) / 1048576);
+          samples.rssMB.push(browserRssKb(saqta.profile) / 1024);
+          await page.close();
+        }
+      } finally {
+        await saqta.close();
+      }
+      const chrome = await launchBrowser({ extension: false });
+      try {
+        for (let i = 0; i < reps; i++) {
+          const page = await chrome.newPage();
+          const t0 = performance.now();
+          await page.goto(`${url}?r=${i}`, { waitUntil: 'load', timeout: 120_000 }).catch(() => undefined);
+          samples.peerLoad.push(performance.now() - t0);
+          await page.waitForTimeout(500);
+          samples.peerRssMB.push(browserRssKb(chrome.profile) / 1024);
+          await page.close();
+        }
+      } finally {
+        await chrome.close();
+      }
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const on = `${PAGES}-page PDF, ${CLAIM_PAGES.length} claims`;
+    const peer = 'Chromium’s built-in viewer (tab load)';
+    const note = `median of ${reps}`;
+    figures.push(figure({ suite: 'pdf', measure: 'navigation → first page shown', on, unit: 'ms', saqta: round(median(samples.firstPage)), peer, peerValue: round(median(samples.peerLoad)), note }));
+    figures.push(figure({ suite: 'pdf', measure: 'navigation → claims painted', on, unit: 'ms', saqta: round(median(samples.claims)), peer, peerValue: round(median(samples.peerLoad)), note: `${note}; the peer has no claims` }));
+    figures.push(figure({ suite: 'pdf', measure: 'browser resident memory with the PDF open', on, unit: 'MB', saqta: round(median(samples.rssMB)), peer: 'Chromium’s built-in viewer', peerValue: round(median(samples.peerRssMB)), note }));
+    notMeasured.push({ suite: 'pdf', measure: `viewer tab JS heap: ${round(median(samples.heapMB), 1)} MB (Saqta)`, reason: 'the built-in viewer’s heap is in its own extension frame, not comparable' });
+    return { figures, notMeasured, details: samples };
+  },
+};
