@@ -60,7 +60,8 @@ function imagesSettled(root: HTMLElement): Promise<void> {
 export function App() {
   const params = new URLSearchParams(location.search);
   const pageId = params.get('page') ?? '';
-  const captureId = params.get('capture');
+  // The version read (?capture=); choosing which copy to use (CapturePanel) may change it without a reload.
+  const [captureId, setCaptureId] = useState(() => params.get('capture'));
   const claimId = params.get('claim');
   const [copy, setCopy] = useState<SavedCopy | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -92,7 +93,7 @@ export function App() {
     const stop = onEvent((e) => {
       if (!('pageId' in e) || e.pageId !== pageId) return;
       // A capture got its trusted timestamp (or waits again): the record is read again.
-      if (e.event === 'page.saved' || e.event === 'capture.stamped' || e.event === 'capture.screenshot') void load();
+      if (e.event === 'page.saved' || e.event === 'capture.stamped' || e.event === 'capture.screenshot' || e.event === 'copy.chosen') void load();
       else if (e.event === 'annotations.changed') hlRef.current?.onChanged(pageId);
     });
     // The browser's Alt+Shift+H and the context menu reach this tab as they reach a live page's.
@@ -247,7 +248,15 @@ export function App() {
               />
             )}
           </section>
-          <CapturePanel copy={copy} />
+          <CapturePanel
+            copy={copy}
+            onChosen={(id) => {
+              // A colleague's copy chosen: keep reading it; back to "my newest": read that one.
+              history.replaceState(null, '', `?page=${encodeURIComponent(pageId)}${id ? `&capture=${encodeURIComponent(id)}` : ''}${claimId ? `&claim=${encodeURIComponent(claimId)}` : ''}`);
+              if (id === captureId) void load();
+              else setCaptureId(id);
+            }}
+          />
           <Changes copy={copy} />
           <EvidenceStatus copy={copy} />
         </aside>
