@@ -236,7 +236,9 @@ export function App() {
         </main>
         <aside class="side">
           <section aria-labelledby="claims-h" class="reader-claims">
-            <h2 id="claims-h">{t('readerClaims', String(annotations.length))}</h2>
+            <h2 id="claims-h" tabIndex={-1}>
+              {t('readerClaims', String(annotations.length))}
+            </h2>
             {annotations.length === 0 ? (
               <p class="muted" data-testid="empty">{t('readerNoClaims')}</p>
             ) : (
@@ -245,6 +247,7 @@ export function App() {
                 report={claims?.report ?? null}
                 onShow={(id) => void hlRef.current?.scrollTo(id)}
                 onError={setMessage}
+                heading="claims-h"
               />
             )}
           </section>

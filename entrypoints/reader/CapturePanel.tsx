@@ -9,7 +9,7 @@ import { utcStamp } from '../../utils/cite';
 import { ScreenshotStatus } from '../../components/ScreenshotStatus';
 import type { ArtifactKind, CaptureRecord } from '../../utils/db';
 import { canChoose, choiceInForce } from '../../utils/team/copy-choice';
-import { groupFingerprint } from '../../utils/evidence/keys';
+import { fingerprintDigits } from '../../utils/team/sign';
 import { send } from '../../utils/ext/client';
 
 /** A URL that wraps after its separators (/ ? & = # .), never in the middle of a word. */
@@ -27,11 +27,11 @@ function BreakableUrl({ url }: { url: string }) {
   );
 }
 
-/** A hash in groups of eight (a key fingerprint: of four, as Settings → Team shows it), readable aloud and by eye; copies as one string. */
-function Hash({ hex, testId, groups = 8 }: { hex: string; testId: string; groups?: 4 | 8 }) {
+/** A hash in groups of eight, readable aloud and by eye; copies as one string. */
+function Hash({ hex, testId }: { hex: string; testId: string }) {
   return (
     <code class="hash" data-testid={testId} title={hex}>
-      {(groups === 4 ? groupFingerprint(hex).split(' ') : hex.match(/.{1,8}/g)!).map((g) => (
+      {hex.match(/.{1,8}/g)!.map((g) => (
         <span class="hash-group">{g}</span>
       ))}
     </code>
@@ -222,7 +222,16 @@ export function CapturePanel({ copy, onChosen }: { copy: SavedCopy; onChosen: (c
               </dd>
               <dt>{t('copyKeyLabel')}</dt>
               <dd>
-                {c.author.fingerprint ? <Hash hex={c.author.fingerprint} testId="copy-fingerprint" groups={4} /> : '—'}
+                {/* The digits Settings → Team shows for this member, to compare with them (the hex is in the title). */}
+                {c.author.fingerprint ? (
+                  <code class="hash" data-testid="copy-fingerprint" title={c.author.fingerprint}>
+                    {fingerprintDigits(c.author.fingerprint).split(' ').map((g) => (
+                      <span class="hash-group">{g}</span>
+                    ))}
+                  </code>
+                ) : (
+                  '—'
+                )}
               </dd>
             </>
           )}
