@@ -303,7 +303,8 @@ describe(`team sync through ${KIND === 'nginx' ? 'nginx + dav-ext' : 'Apache mod
     await bSeed.bringToFront();
     const popup = await B.openExtensionPage(`popup.html?tab=${await tabIdOf(B, bSeed)}`);
     await popup.getByTestId('save-page').click();
-    await popup.getByTestId('open-copy').waitFor({ timeout: 60_000 });
+    // "Open my copy" is there already (Aigerim's copy): B waits for the save's own ✓ and screenshot.
+    await popup.locator('[data-testid=screenshot-state][data-state=ok]').waitFor({ timeout: 90_000 });
     const reader = await opensTab(popup, () => popup.getByTestId('open-copy').click());
     await popup.close().catch(() => undefined);
     await reader.getByTestId('versions').waitFor();
