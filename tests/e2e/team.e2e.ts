@@ -13,6 +13,7 @@ import { ROOT, artifactPath, dbCounts, launch, restartWorker, serveFixtures, tab
 import { clickControl, makeClaim, settledAnchors, uiText, waitControl } from './highlight-helpers';
 import { startDav, type DavKind, type DavServer } from './dav-server';
 import { hasFocus, opensTab, words } from './person';
+import { axeViolations } from './axe';
 import { spawnSync } from 'node:child_process';
 
 /** The WebDAV server: Apache mod_dav here; team-nginx.e2e.ts runs this same file on nginx + dav-ext. */
@@ -322,11 +323,16 @@ describe(`team sync through ${KIND === 'nginx' ? 'nginx + dav-ext' : 'Apache mod
     const digits = (await aSettings.getByTestId('team-own-digits').textContent())!.trim();
     expect(await reader.getByTestId('copy-fingerprint').textContent()).toBe(digits.replace(/ /g, ''));
     expect(await reader.getByTestId('use-copy').textContent()).toBe(kk('copyUse'));
+    // The new controls pass the same accessibility audit as every page (a11y.e2e.ts), light and dark.
+    expect([...(await axeViolations(reader, 'light')), ...(await axeViolations(reader, 'dark'))]).toEqual([]);
+    await reader.emulateMedia({ colorScheme: null });
     await reader.getByTestId('use-copy').click();
     await reader.getByTestId('copy-in-use').waitFor();
     expect(await reader.getByTestId('copy-in-use').textContent()).toMatch(new RegExp(`^${kk('copyInUse', 'Aigerim', 'XX').split('XX')[0]}`));
     // The button pressed is gone; the focus is on the one that undoes it, not lost.
     expect(await hasFocus(reader.getByTestId('use-mine'))).toBe(true);
+    expect(await axeViolations(reader, 'light')).toEqual([]);
+    await reader.emulateMedia({ colorScheme: null });
     // What B sees, light and dark (the reader's own theme switch).
     const record = reader.getByTestId('capture');
     await record.scrollIntoViewIfNeeded();
