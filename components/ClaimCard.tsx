@@ -41,6 +41,8 @@ interface Props {
   onError(message: string): void;
   /** The card opened or closed its edit form (the virtualized list keeps an open form rendered). */
   onEditing?(editing: boolean): void;
+  /** Its Delete was pressed ('start'), and the claim is gone ('done') or stays ('failed'): the list moves the focus on (issue 22). */
+  onDelete?(id: string, phase: 'start' | 'done' | 'failed'): void;
 }
 
 /** One claim in the side panel and the reader: quote (click → show on page), tags, note, colour; edit, cite and delete in place. */
@@ -52,7 +54,7 @@ export const ClaimCard = memo(
     prev.annotation === next.annotation && prev.place === next.place && !prev.onShow === !next.onShow && prev.page === next.page && prev.capture === next.capture,
 );
 
-function ClaimCardView({ annotation: a, place, page, capture, onShow, onError, onEditing }: Props) {
+function ClaimCardView({ annotation: a, place, page, capture, onShow, onError, onEditing, onDelete }: Props) {
   const [editing, setEditingState] = useState(false);
   const open = useRef(false);
   const report = useRef(onEditing);
@@ -102,7 +104,9 @@ function ClaimCardView({ annotation: a, place, page, capture, onShow, onError, o
     setEditing(false);
   };
   const remove = async () => {
+    onDelete?.(a.id, 'start');
     const res = await send('annotation.delete', { id: a.id });
+    onDelete?.(a.id, res.ok ? 'done' : 'failed');
     if (!res.ok) onError(res.error.message);
   };
 

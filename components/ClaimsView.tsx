@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { t } from '../utils/ext/i18n';
 import type { Annotation } from '../utils/annotation';
 import type { CaptureRecord, PageRecord } from '../utils/db';
@@ -17,7 +17,20 @@ interface Row {
  * Orphans apart; both lists virtualized; a filter by tag. The side panel
  * (the tab's report) and the reader page (its own highlighter's) show it.
  */
-export function ClaimsView({ view, report, onShow, onError }: { view: PageView; report: AnchorReport | null; onShow(id: string): void; onError(m: string): void }) {
+export function ClaimsView({
+  view,
+  report,
+  onShow,
+  onError,
+  heading,
+}: {
+  view: PageView;
+  report: AnchorReport | null;
+  onShow(id: string): void;
+  onError(m: string): void;
+  /** The id of the heading above the claims (tabindex -1): the focus goes there when the last card it was on is deleted. */
+  heading?: string;
+}) {
   const [filter, setFilter] = useState('');
   // Team sync: '' everyone, 'me' the reader's own, else a colleague's member id.
   const [member, setMember] = useState('');
@@ -69,14 +82,14 @@ export function ClaimsView({ view, report, onShow, onError }: { view: PageView; 
       )}
       {list.length === 0 && orphanList.length === 0 && <p class="muted">{t('spNoMatch')}</p>}
       <p id="claims-keys" class="visually-hidden">{t('spKeysHint')}</p>
-      <ClaimList rows={list} ordered label={t('claimsLabel')} testId="claims" cite={cite} onShow={onShow} onError={onError} />
+      <ClaimList rows={list} ordered label={t('claimsLabel')} testId="claims" cite={cite} onShow={onShow} onError={onError} heading={heading} />
       {orphanList.length > 0 && (
         <section class="orphans" aria-labelledby="orphans-h" data-testid="orphans">
           <h2 id="orphans-h">
             {t('spOrphans')} <span class="count">({orphanList.length})</span>
           </h2>
           <p class="muted small">{t('spOrphansHelp')}</p>
-          <ClaimList rows={orphanList} testId="orphan-claims" cite={cite} onError={onError} />
+          <ClaimList rows={orphanList} testId="orphan-claims" cite={cite} onError={onError} heading={heading} />
         </section>
       )}
     </>
@@ -99,6 +112,7 @@ function ClaimList(props: {
   cite: { page: PageRecord | null; capture: CaptureRecord | null };
   onShow?(id: string): void;
   onError(m: string): void;
+  heading?: string;
 }) {
   const { rows } = props;
   const [editing, setEditing] = useState<ReadonlySet<string>>(new Set());
@@ -131,6 +145,45 @@ function ClaimList(props: {
     };
     requestAnimationFrame(step);
   };
+
+  // A deleted card takes the focus with it (to <body>): it goes to the next card, else the previous,
+  // else the heading above the list (issue 22). Decided when Delete is pressed, done once the card is gone.
+  const rowsNow = useRef(rows);
+  rowsNow.current = rows;
+  const focusRowNow = useRef(focusRow);
+  focusRowNow.current = focusRow;
+  const headingId = useRef(props.heading);
+  headingId.current = props.heading;
+  const afterDelete = useRef<{ deleted: string; target: string | null; hadFocus: boolean } | null>(null);
+  const focusHeading = () => {
+    const h = headingId.current ? document.getElementById(headingId.current) : null;
+    h?.focus();
+  };
+  const onDelete = useRef((id: string, phase: 'start' | 'done' | 'failed') => {
+    if (phase === 'failed') afterDelete.current = null;
+    if (phase !== 'start') {
+      // The last card: the list may go away with it, so the heading takes the focus now.
+      if (phase === 'done' && afterDelete.current?.deleted === id && !afterDelete.current.target && afterDelete.current.hadFocus) {
+        afterDelete.current = null;
+        focusHeading();
+      }
+      return;
+    }
+    const all = rowsNow.current;
+    const at = all.findIndex((r) => r.a.id === id);
+    const card = list.ref.current?.querySelector(`[data-claim-id="${CSS.escape(id)}"]`);
+    afterDelete.current = { deleted: id, target: all[at + 1]?.a.id ?? all[at - 1]?.a.id ?? null, hadFocus: !!card?.contains(document.activeElement) };
+  }).current;
+  useEffect(() => {
+    const p = afterDelete.current;
+    if (!p || rows.some((r) => r.a.id === p.deleted)) return;
+    afterDelete.current = null;
+    // Only when the person was on that card (a claim deleted from the page's toolbar leaves the focus where it is).
+    if (!p.hadFocus) return;
+    const i = p.target ? rows.findIndex((r) => r.a.id === p.target) : -1;
+    if (i >= 0) focusRowNow.current(i);
+    else focusHeading();
+  }, [rows]);
 
   const onKeyDown = (e: KeyboardEvent) => {
     const target = e.target as HTMLElement;
@@ -182,6 +235,7 @@ function ClaimList(props: {
               onShow={place === 'pending' || place === 'orphan' || !props.onShow ? undefined : () => props.onShow!(a.id)}
               onError={props.onError}
               onEditing={(on) => onEditing(a.id, on)}
+              onDelete={onDelete}
             />
           </li>
         );

@@ -11,6 +11,7 @@ import { send } from '../utils/ext/client';
 import { sanitizeArticle } from '../utils/extract/sanitize';
 import { cleanSnapshotHtml } from '../utils/bundle/clean-html';
 import { paragraphsOf } from '../utils/extract';
+import { shownCopy } from '../utils/team/copy-choice';
 
 export interface SavedCopy {
   page: PageRecord;
@@ -81,7 +82,8 @@ export async function loadCopy(pageId: string, captureId: string | null, missing
   if (!view.ok) return { error: view.error.message };
   if (!list.ok) return { error: list.error.message };
   const captures = list.value.captures;
-  const capture = captures.find((c) => c.id === captureId) ?? captures[0];
+  // The version asked for, else the copy the reader uses: their own newest unless they chose a colleague's (issue 23).
+  const capture = captures.find((c) => c.id === captureId) ?? shownCopy(captures, view.value.page?.chosenCopy);
   if (!view.value.page || !capture) return { error: 'not-found' };
   const urls = new Map<string, string>();
   await Promise.all(

@@ -37,6 +37,11 @@ export interface PageRecord {
   updatedAt: string;
   /** Time of the newest capture, if the page was ever saved. */
   savedAt?: string;
+  /**
+   * The colleague's copy (capture id) the reader chose to use for this article instead of their own
+   * newest (issue 23; utils/team/copy-choice.ts). The reader's alone: never exported, published or imported.
+   */
+  chosenCopy?: string;
 }
 
 /** `resource`: the body of a resource the page loaded (script, style, font…), held for its WARC response record. */

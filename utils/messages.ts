@@ -78,6 +78,11 @@ export interface CoreApi {
   };
   /** A page by id (extension pages). */
   'page.byId': { req: { pageId: string }; res: PageView };
+  /**
+   * Use a colleague's copy of this article for the reader's views, exports and signatures instead of
+   * their own newest (captureId), or go back to their own newest (null). Issue 23, utils/team/copy-choice.ts.
+   */
+  'page.chooseCopy': { req: { pageId: string; captureId: string | null }; res: PageView };
   /** Create a claim; creates the page record on first use. */
   'annotation.create': {
     req: { page: PageInfo; selector: Selector[]; body: AnnotationBody };
@@ -312,6 +317,7 @@ export const SENDERS: { readonly [K in RequestType]: SenderScope } = {
   // The content script's own page: its claims and newest capture (keys.normalizedUrl must be the sender's URL).
   'page.get': 'content',
   'page.byId': 'extension',
+  'page.chooseCopy': 'extension',
   'annotation.create': 'content',
   'annotation.update': 'content',
   'annotation.anchorStates': 'content',
@@ -379,6 +385,8 @@ export type Event =
   | { event: 'page.saved'; pageId: string }
   /** Tags changed; `claim` (Saqta's own pages only): by this claim's edit alone, already sent in its `annotations.changed`. */
   | { event: 'tags.changed'; claim?: Annotation }
+  /** The reader chose which copy of the page to use (page.chooseCopy). */
+  | { event: 'copy.chosen'; pageId: string }
   /** A capture of this page got its timestamp token, or its request failed and waits again (issue 14). */
   | { event: 'capture.stamped'; pageId: string }
   /** A capture's screenshot arrived after its save, or will not come (`notes.screenshot`). */

@@ -29,6 +29,7 @@ export function viewNeed(e: Event, pageId: string | null): ViewNeed {
     case 'page.saved':
     case 'capture.stamped':
     case 'capture.screenshot':
+    case 'copy.chosen': // the copy the view shows is another one now
       return mine ? { kind: 'view' } : { kind: 'none' };
     default:
       return { kind: 'none' };

@@ -64,6 +64,7 @@ export function Timeline({ pageId, title, onClose }: { pageId: string; title: st
   }, [load, pageId]);
 
   const checkNow = async () => {
+    if (busy) return;
     setBusy(true);
     setError('');
     const res = await send('watch.checkNow', { pageId });
@@ -78,7 +79,8 @@ export function Timeline({ pageId, title, onClose }: { pageId: string; title: st
         {t('watchTimelineOf', title)}
       </h2>
       <div class="actions">
-        <button type="button" data-testid="check-now" disabled={busy} onClick={() => void checkNow()}>
+        {/* aria-disabled, not disabled: a disabled button drops the focus to <body> while the check runs (issue 22). */}
+        <button type="button" data-testid="check-now" aria-disabled={busy ? 'true' : undefined} aria-busy={busy ? 'true' : undefined} onClick={() => void checkNow()}>
           {busy ? t('watchChecking') : t('watchCheckNow')}
         </button>
         <button type="button" onClick={onClose}>

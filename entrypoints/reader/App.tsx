@@ -57,7 +57,8 @@ function imagesSettled(root: HTMLElement): Promise<void> {
 export function App() {
   const params = new URLSearchParams(location.search);
   const pageId = params.get('page') ?? '';
-  const captureId = params.get('capture');
+  // The version read (?capture=); choosing which copy to use (CapturePanel) may change it without a reload.
+  const [captureId, setCaptureId] = useState(() => params.get('capture'));
   const claimId = params.get('claim');
   const [copy, setCopy] = useState<SavedCopy | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -89,7 +90,7 @@ export function App() {
     const stop = onEvent((e) => {
       if (!('pageId' in e) || e.pageId !== pageId) return;
       // A capture got its trusted timestamp (or waits again): the record is read again.
-      if (e.event === 'page.saved' || e.event === 'capture.stamped' || e.event === 'capture.screenshot') void load();
+      if (e.event === 'page.saved' || e.event === 'capture.stamped' || e.event === 'capture.screenshot' || e.event === 'copy.chosen') void load();
       else if (e.event === 'annotations.changed') hlRef.current?.onChanged(pageId);
     });
     // The browser's Alt+Shift+H and the context menu reach this tab as they reach a live page's.
@@ -232,7 +233,9 @@ export function App() {
         </main>
         <aside class="side">
           <section aria-labelledby="claims-h" class="reader-claims">
-            <h2 id="claims-h">{t('readerClaims', String(annotations.length))}</h2>
+            <h2 id="claims-h" tabIndex={-1}>
+              {t('readerClaims', String(annotations.length))}
+            </h2>
             {annotations.length === 0 ? (
               <p class="muted" data-testid="empty">{t('readerNoClaims')}</p>
             ) : (
@@ -241,10 +244,19 @@ export function App() {
                 report={claims?.report ?? null}
                 onShow={(id) => void hlRef.current?.scrollTo(id)}
                 onError={setMessage}
+                heading="claims-h"
               />
             )}
           </section>
-          <CapturePanel copy={copy} />
+          <CapturePanel
+            copy={copy}
+            onChosen={(id) => {
+              // A colleague's copy chosen: keep reading it; back to "my newest": read that one.
+              history.replaceState(null, '', `?page=${encodeURIComponent(pageId)}${id ? `&capture=${encodeURIComponent(id)}` : ''}${claimId ? `&claim=${encodeURIComponent(claimId)}` : ''}`);
+              if (id === captureId) void load();
+              else setCaptureId(id);
+            }}
+          />
           <Changes copy={copy} />
           <EvidenceStatus copy={copy} />
         </aside>

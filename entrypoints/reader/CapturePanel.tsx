@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../../utils/ext/i18n';
 import { withPolicy } from '../../utils/snapshot/policy';
 import { formatDateTime } from '../../components/format-date';
@@ -7,7 +7,10 @@ import type { SavedCopy } from '../../components/saved-copy';
 import { artifactLabelKey } from '../../utils/artifact-label';
 import { utcStamp } from '../../utils/cite';
 import { ScreenshotStatus } from '../../components/ScreenshotStatus';
-import type { ArtifactKind } from '../../utils/db';
+import type { ArtifactKind, CaptureRecord } from '../../utils/db';
+import { canChoose, choiceInForce } from '../../utils/team/copy-choice';
+import { fingerprintDigits } from '../../utils/team/sign';
+import { send } from '../../utils/ext/client';
 
 /** A URL that wraps after its separators (/ ? & = # .), never in the middle of a word. */
 function BreakableUrl({ url }: { url: string }) {
@@ -91,8 +94,78 @@ function SafeDownload({ url, kind, mime, name }: { url: string; kind: ArtifactKi
   );
 }
 
+/** Whose copy a version is, after its date: nothing for the reader's own. */
+function ByWhom({ v }: { v: CaptureRecord }) {
+  return v.author ? <span class="by"> · {t('copyByColleague', v.author.name)}</span> : null;
+}
+
+/**
+ * Which copy the reader's views, exports and signatures use (issue 23): a colleague's copy being read
+ * offers "Use this copy"; a choice in force says so and offers "Use my newest copy". `onChosen` is told
+ * the chosen capture (or null) once the background stored it.
+ */
+function CopyChoice({ copy, onChosen }: { copy: SavedCopy; onChosen: (captureId: string | null) => void }) {
+  const c = copy.capture;
+  const chosen = copy.page.chosenCopy;
+  const inForce = choiceInForce(copy.captures, chosen);
+  const picked = inForce ? copy.captures.find((v) => v.id === chosen) : undefined;
+  const [status, setStatus] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  // The button pressed goes away with the choice: focus moves to what replaces it, never to <body>.
+  const mine = useRef<HTMLButtonElement>(null);
+  const [refocus, setRefocus] = useState<'mine' | 'heading' | null>(null);
+  useEffect(() => {
+    if (!refocus) return;
+    if (refocus === 'mine' && mine.current) mine.current.focus();
+    else if (refocus === 'heading') document.getElementById('capture-h')?.focus();
+    else return;
+    setRefocus(null);
+  }, [copy, refocus]);
+  const choose = async (captureId: string | null) => {
+    setBusy(true);
+    setError(null);
+    const res = await send('page.chooseCopy', { pageId: copy.page.id, captureId });
+    setBusy(false);
+    if (!res.ok) return setError(res.error.message);
+    setStatus(captureId ? null : t('copyMineAgain'));
+    setRefocus(captureId ? 'mine' : 'heading');
+    onChosen(captureId);
+  };
+  return (
+    <div class="copy-choice" data-testid="copy-choice">
+      {picked?.author && (
+        <p data-testid="copy-in-use">{t('copyInUse', [picked.author.name, formatDateTime(picked.capturedAt)])}</p>
+      )}
+      {canChoose(c) && c.id !== chosen && (
+        <>
+          <button type="button" data-testid="use-copy" aria-describedby="use-copy-hint" disabled={busy} onClick={() => void choose(c.id)}>
+            {t('copyUse')}
+          </button>
+          <p class="muted small" id="use-copy-hint">
+            {t('copyUseHint')}
+          </p>
+        </>
+      )}
+      {inForce && (
+        <button type="button" ref={mine} data-testid="use-mine" disabled={busy} onClick={() => void choose(null)}>
+          {t('copyUseMine')}
+        </button>
+      )}
+      <p class="small" role="status" aria-live="polite" data-testid="copy-status">
+        {status}
+      </p>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
 /** The capture record (proof) and the list of versions. */
-export function CapturePanel({ copy }: { copy: SavedCopy }) {
+export function CapturePanel({ copy, onChosen }: { copy: SavedCopy; onChosen: (captureId: string | null) => void }) {
   const c = copy.capture;
   const stamp = c.capturedAt.replace(/[:.]/g, '-');
   const fmt = (iso: string) => formatDateTime(iso);
@@ -106,16 +179,22 @@ export function CapturePanel({ copy }: { copy: SavedCopy }) {
               {v.id === c.id ? (
                 <strong aria-current="true">
                   {fmt(v.capturedAt)} ({t('readerViewing')})
+                  <ByWhom v={v} />
                 </strong>
               ) : (
-                <a href={`?page=${encodeURIComponent(copy.page.id)}&capture=${encodeURIComponent(v.id)}`}>{fmt(v.capturedAt)}</a>
+                <a href={`?page=${encodeURIComponent(copy.page.id)}&capture=${encodeURIComponent(v.id)}`}>
+                  {fmt(v.capturedAt)}
+                  <ByWhom v={v} />
+                </a>
               )}
             </li>
           ))}
         </ol>
       </section>
       <section aria-labelledby="capture-h" class="capture" data-testid="capture">
-        <h2 id="capture-h">{t('readerCapture')}</h2>
+        <h2 id="capture-h" tabIndex={-1}>
+          {t('readerCapture')}
+        </h2>
         <dl>
           <dt>{t('readerOriginal')}</dt>
           <dd>
@@ -135,11 +214,33 @@ export function CapturePanel({ copy }: { copy: SavedCopy }) {
           <dd>
             <CaptureTime iso={c.capturedAt} />
           </dd>
+          {c.author && (
+            <>
+              <dt>{t('evidenceCapturedBy')}</dt>
+              <dd data-testid="copy-member">
+                {c.author.name} <span class="muted">({t(c.author.unconfirmed ? 'copyKeyUnconfirmed' : 'copyKeyConfirmed')})</span>
+              </dd>
+              <dt>{t('copyKeyLabel')}</dt>
+              <dd>
+                {/* The digits Settings → Team shows for this member, to compare with them (the hex is in the title). */}
+                {c.author.fingerprint ? (
+                  <code class="hash" data-testid="copy-fingerprint" title={c.author.fingerprint}>
+                    {fingerprintDigits(c.author.fingerprint).split(' ').map((g) => (
+                      <span class="hash-group">{g}</span>
+                    ))}
+                  </code>
+                ) : (
+                  '—'
+                )}
+              </dd>
+            </>
+          )}
           <dt>{t('readerBrowser')}</dt>
           <dd>{c.browser}</dd>
           <dt>{t('readerExtension')}</dt>
           <dd>{c.extensionVersion}</dd>
         </dl>
+        <CopyChoice copy={copy} onChosen={onChosen} />
         <h3>{t('readerArtifacts')}</h3>
         <ul class="artifacts">
           {c.artifacts.filter((a) => a.kind !== 'resource').map((a) => {

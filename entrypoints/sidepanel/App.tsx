@@ -25,7 +25,10 @@ export function App() {
   const { view, report, tabId } = state;
   return (
     <main>
-      <h1>{t('sidepanelTitle')}</h1>
+      {/* Focusable by script only: where the focus goes when the last claim card it was on is deleted (issue 22). */}
+      <h1 id="sp-title" tabIndex={-1}>
+        {t('sidepanelTitle')}
+      </h1>
       <p class="page-title">{view.page?.title ?? state.status.title}</p>
       {error && <p class="error" role="alert">{error}</p>}
       <FramesNotice frames={state.status.frames} />
@@ -38,6 +41,7 @@ export function App() {
           report={report}
           onShow={(id) => void sendTab(tabId, { command: 'scroll-to', annotationId: id })}
           onError={setError}
+          heading="sp-title"
         />
       )}
     </main>

@@ -9,9 +9,12 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { popupWithOffer } from './fallback-offer';
-import { artifactPath, dbCounts, launch, restartWorker, serveFixtures, tabIdOf, type Session } from './harness';
+import { ROOT, artifactPath, dbCounts, launch, restartWorker, serveFixtures, tabIdOf, type Session } from './harness';
 import { clickControl, makeClaim, settledAnchors, uiText, waitControl } from './highlight-helpers';
 import { startDav, type DavKind, type DavServer } from './dav-server';
+import { hasFocus, opensTab, words } from './person';
+import { axeViolations } from './axe';
+import { spawnSync } from 'node:child_process';
 
 /** The WebDAV server: Apache mod_dav here; team-nginx.e2e.ts runs this same file on nginx + dav-ext. */
 const KIND: DavKind = (globalThis as { SAQTA_DAV?: DavKind }).SAQTA_DAV ?? 'apache';
@@ -295,7 +298,98 @@ describe(`team sync through ${KIND === 'nginx' ? 'nginx + dav-ext' : 'Apache mod
     await expect.poll(() => readdirSync(folder).filter((f) => f.startsWith('part-')).length, { timeout: 30_000, interval: 500 }).toBe(before + 1);
   });
 
-  it('with the site stopped, B’s fallback offers A’s saved copy, and the reader shows A’s claims', async () => {
+  it('B saves the article too, then chooses Aigerim’s copy in the reader: the reader and B’s signed export use it, labelled; undone and chosen again', async () => {
+    const kk = words('kk');
+    // B's own copy, saved after Aigerim's: the newest copy B made.
+    await bSeed.bringToFront();
+    const popup = await B.openExtensionPage(`popup.html?tab=${await tabIdOf(B, bSeed)}`);
+    await popup.getByTestId('save-page').click();
+    // "Open my copy" is there already (Aigerim's copy): B waits for the save's own ✓ and screenshot.
+    await popup.locator('[data-testid=screenshot-state][data-state=ok]').waitFor({ timeout: 90_000 });
+    const reader = await opensTab(popup, () => popup.getByTestId('open-copy').click());
+    await popup.close().catch(() => undefined);
+    await reader.getByTestId('versions').waitFor();
+    // B's own copy is the one read; Aigerim's is listed as hers.
+    const versions = reader.getByTestId('versions');
+    expect(await versions.locator('[aria-current=true]').textContent()).not.toContain('Aigerim');
+    const hers = versions.locator('a').filter({ hasText: kk('copyByColleague', 'Aigerim') });
+    expect(await hers.count()).toBe(1);
+    expect(await reader.getByTestId('use-copy').count()).toBe(0);
+
+    // B opens Aigerim's copy: who captured it, her key's digits (as Aigerim's own settings show them), confirmed.
+    await hers.click();
+    await reader.getByTestId('copy-member').waitFor();
+    expect(await reader.getByTestId('copy-member').textContent()).toBe(`Aigerim (${kk('copyKeyConfirmed')})`);
+    const digits = (await aSettings.getByTestId('team-own-digits').textContent())!.trim();
+    expect(await reader.getByTestId('copy-fingerprint').textContent()).toBe(digits.replace(/ /g, ''));
+    expect(await reader.getByTestId('use-copy').textContent()).toBe(kk('copyUse'));
+    // The new controls pass the same accessibility audit as every page (a11y.e2e.ts), light and dark.
+    expect([...(await axeViolations(reader, 'light')), ...(await axeViolations(reader, 'dark'))]).toEqual([]);
+    await reader.emulateMedia({ colorScheme: null });
+    await reader.getByTestId('use-copy').click();
+    await reader.getByTestId('copy-in-use').waitFor();
+    expect(await reader.getByTestId('copy-in-use').textContent()).toMatch(new RegExp(`^${kk('copyInUse', 'Aigerim', 'XX').split('XX')[0]}`));
+    // The button pressed is gone; the focus is on the one that undoes it, not lost.
+    expect(await hasFocus(reader.getByTestId('use-mine'))).toBe(true);
+    expect(await axeViolations(reader, 'light')).toEqual([]);
+    await reader.emulateMedia({ colorScheme: null });
+    // What B sees, light and dark (the reader's own theme switch).
+    const record = reader.getByTestId('capture');
+    await record.scrollIntoViewIfNeeded();
+    await record.screenshot({ path: artifactPath('team-copy-chosen-kk-light.png') });
+    await reader.getByTestId('theme').selectOption('dark');
+    await record.screenshot({ path: artifactPath('team-copy-chosen-kk-dark.png') });
+    await reader.getByTestId('theme').selectOption('auto');
+    await reader.getByTestId('versions').screenshot({ path: artifactPath('team-copy-versions-kk.png') });
+
+    // A fresh reader tab (no version named) reads Aigerim's copy: the choice is kept for this article.
+    const again = await B.openExtensionPage(`reader.html?page=${new URL(reader.url()).searchParams.get('page')}`);
+    await again.getByTestId('copy-member').waitFor();
+    expect(await again.getByTestId('versions').locator('[aria-current=true]').textContent()).toContain('Aigerim');
+    expect(await again.getByTestId('ev-captured-by').textContent()).toContain('Aigerim, командадағы әріптес');
+
+    // B's export (signed with B's key) holds Aigerim's copy as the article read, labelled with her name and key.
+    const lib = await B.openExtensionPage('library.html');
+    const [download] = await Promise.all([lib.waitForEvent('download'), lib.getByTestId('export-all').click()]);
+    const file = artifactPath('team-copy-chosen.wacz');
+    await download.saveAs(file);
+    const readerFile = spawnSync('unzip', ['-p', file, 'articles/*/reader.html'], { encoding: 'utf8' }).stdout;
+    const fp = (await again.getByTestId('copy-fingerprint').getAttribute('title'))!;
+    expect(readerFile).toContain(`Көшірмені командадағы әріптес Aigerim сақтаған; кілттің саусақ ізі ${fp.match(/.{4}/g)!.join(' ')} (экспорттаушы растаған)`);
+    const digest = JSON.parse(spawnSync('unzip', ['-p', file, 'datapackage-digest.json'], { encoding: 'utf8' }).stdout);
+    expect(digest.signedData).toBeTruthy();
+    // Signed by B, and every file (the labelled reader.html too) listed with its SHA-256 under that signature.
+    // (Not "intact" as a whole: a colleague's copy arrives without its page resources, yet its capture.json
+    // lists them — verify flags those; a team-sync defect of its own, outside the choice of copy.)
+    const check = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite-node/dist/cli.mjs'), 'scripts/verify.ts', file], { cwd: ROOT, encoding: 'utf8' });
+    expect(check.stdout).toMatch(/ok {3}Every file is listed with its size and SHA-256, none is missing or extra/);
+    expect(check.stdout).toMatch(/ok {3}datapackage-digest\.json: Signed by key [0-9A-F]{64} /);
+    expect(check.stdout).toMatch(/ok {3}\d+ quotes found in their saved articles/);
+    await lib.close();
+    await again.close();
+
+    // Undone: back to B's newest copy, with a word on it; the focus goes to the capture record's heading.
+    await reader.bringToFront();
+    await reader.getByTestId('use-mine').click();
+    await expect.poll(() => reader.getByTestId('copy-status').textContent()).toBe(kk('copyMineAgain'));
+    await expect.poll(() => reader.getByTestId('versions').locator('[aria-current=true]').textContent()).not.toContain('Aigerim');
+    expect(await reader.getByTestId('copy-member').count()).toBe(0);
+    expect(await hasFocus(reader.locator('#capture-h'))).toBe(true);
+    const lib2 = await B.openExtensionPage('library.html');
+    const [download2] = await Promise.all([lib2.waitForEvent('download'), lib2.getByTestId('export-all').click()]);
+    const file2 = artifactPath('team-copy-mine.wacz');
+    await download2.saveAs(file2);
+    expect(spawnSync('unzip', ['-p', file2, 'articles/*/reader.html'], { encoding: 'utf8' }).stdout).not.toContain('командадағы әріптес');
+    await lib2.close();
+
+    // B picks Aigerim's copy again (the fallback below offers the copy B uses).
+    await reader.getByTestId('versions').locator('a').filter({ hasText: kk('copyByColleague', 'Aigerim') }).click();
+    await reader.getByTestId('use-copy').click();
+    await reader.getByTestId('copy-in-use').waitFor();
+    await reader.close();
+  });
+
+  it('with the site stopped, B’s fallback offers A’s saved copy (the one B chose), and the reader shows A’s claims', async () => {
     // B still has the live page open in its first tab; the offer is for the new one.
     const liveTab = await tabIdOf(B, bSeed);
     await site.close();

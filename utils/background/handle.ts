@@ -26,6 +26,7 @@ import { listTags } from '../store/tags';
 import { errorNames, errorResult } from './errors';
 import { watchHandlers } from './watch';
 import { admit, rememberAddress, type Caller } from './gate';
+import { canChoose, shownCopy } from '../team/copy-choice';
 export type { Caller } from './gate';
 import { pdfHandlers } from './pdf';
 import type { Handler, HandlerDeps, HandlerSet } from './types';
@@ -40,8 +41,8 @@ async function viewOf(db: SaqtaDB, page: PageRecord | undefined): Promise<PageVi
   if (!page) return { page: null, annotations: [], capture: null };
   const [annotations, capture] = await Promise.all([
     annotationsOf(db, page.id),
-    // The reader's own newest copy; a colleague's (team sync) only when the reader has none (issue 23).
-    db.captures.where('pageId').equals(page.id).reverse().sortBy('capturedAt').then((c) => c.find((x) => !x.author) ?? c[0] ?? null),
+    // The reader's own newest copy unless they chose a colleague's; a colleague's (team sync) only when the reader has none (issue 23).
+    db.captures.where('pageId').equals(page.id).toArray().then((c) => shownCopy(c, page.chosenCopy) ?? null),
   ]);
   return { page, annotations, capture };
 }
@@ -63,6 +64,21 @@ const coreHandlers: HandlerSet<CoreApi> = {
     const page = await db.pages.get(req.pageId);
     if (!page) return fail('not-found', 'This page is not in your library.');
     return ok(await viewOf(db, page));
+  },
+  async 'page.chooseCopy'(req, { db, broadcast }) {
+    if (typeof req.pageId !== 'string' || (req.captureId !== null && typeof req.captureId !== 'string')) return fail('bad-request', 'Which page and copy?');
+    const page = await db.pages.get(req.pageId);
+    if (!page) return fail('not-found', 'This page is not in your library.');
+    if (req.captureId !== null) {
+      const copy = await db.captures.get(req.captureId);
+      if (!copy || copy.pageId !== page.id) return fail('not-found', 'This copy is not one of this article’s.');
+      // Only a colleague's copy is chosen; the reader's own newest is what "no choice" means.
+      if (!canChoose(copy)) return fail('bad-request', 'This is your own copy: your newest copy is used unless you choose a colleague’s.');
+    }
+    // Not an edit of the article: updatedAt stays, and nothing here is published to the team.
+    await db.pages.update(page.id, { chosenCopy: req.captureId ?? undefined });
+    broadcast({ event: 'copy.chosen', pageId: page.id });
+    return ok(await viewOf(db, await db.pages.get(page.id)));
   },
   async 'annotation.create'(req, { db, broadcast }) {
     if (!req.page?.keys?.normalizedUrl) return fail('bad-request', 'The page has no URL.');

@@ -5,6 +5,7 @@
 import type { SaqtaDB } from '../db';
 import { blobText } from '../search/articles';
 import type { BundleArticle } from './format';
+import { shownCopy } from '../team/copy-choice';
 
 export type Selection =
   | { kind: 'all' }
@@ -67,9 +68,10 @@ export async function* collectArticles(db: SaqtaDB, pageIds: string[], only?: Se
           return b ? [{ ref, data: b.data as Blob | Uint8Array }] : [];
         }),
       }));
-      // The reader's own newest copy: a colleague's copy (team sync) is used only when the reader has none (issue 23).
-      const shown = captures.filter((c) => !c.record.author).at(-1) ?? captures.at(-1);
-      return [{ page, annotations, captures, newest: shown?.files.find((f) => f.ref.kind === 'article'), checks: checks?.get(id) ?? [] }];
+      // The reader's own newest copy unless they chose a colleague's; a colleague's copy (team sync) is used only when the reader has none (issue 23).
+      const shownRecord = shownCopy(captures.map((c) => c.record), page.chosenCopy);
+      const shown = captures.find((c) => c.record === shownRecord);
+      return [{ page, annotations, captures, shownId: shown?.record.id, newest: shown?.files.find((f) => f.ref.kind === 'article'), checks: checks?.get(id) ?? [] }];
     });
     // The newest saved copies of the batch read at once (each Blob read waits on the browser's blob store);
     // the writers then use these bytes instead of reading the Blob again.
@@ -82,8 +84,8 @@ export async function* collectArticles(db: SaqtaDB, pageIds: string[], only?: Se
         return blobText(bytes);
       }),
     );
-    for (const [k, { page, annotations, captures, checks: own }] of batch.entries()) {
-      const article: BundleArticle = { page, annotations, captures, articleHtml: texts[k] };
+    for (const [k, { page, annotations, captures, shownId, checks: own }] of batch.entries()) {
+      const article: BundleArticle = { page, annotations, captures, articleHtml: texts[k], ...(shownId ? { shown: shownId } : {}) };
       yield opts.checks && own.length ? { ...article, checks: own } : article;
     }
   }

@@ -44,8 +44,10 @@ export interface BundleArticle {
   page: PageRecord;
   annotations: Annotation[];
   captures: { record: CaptureRecord; files: { ref: ArtifactRef; data: Blob | Uint8Array }[] }[];
-  /** The newest saved article HTML (sanitized by the save feature), if any. */
+  /** The newest saved article HTML (sanitized by the save feature), if any: of the copy `shown` names. */
   articleHtml?: string;
+  /** The capture whose article `articleHtml` is (utils/team/copy-choice.ts): the reader's own newest unless they chose a colleague's. */
+  shown?: string;
   /** Check records of the live article (watching), written to checks.json (utils/watch/bundle.ts). */
   checks?: CheckRecord[];
 }
@@ -84,7 +86,8 @@ export function escapeHtml(s: string): string {
 
 /** Strip the search index and other local-only fields from a page before it travels. */
 export function portablePage(p: PageRecord & { terms?: unknown }): PageRecord {
-  const { terms: _t, ...rest } = p;
+  // The reader's choice of a colleague's copy is theirs: the file says which copy it shows another way (reader.html).
+  const { terms: _t, chosenCopy: _c, ...rest } = p;
   return rest;
 }
 

@@ -8,7 +8,9 @@
  */
 import createDOMPurify from 'dompurify';
 import { quoteOf, type Annotation } from '../annotation';
-import type { PageRecord } from '../db';
+import type { CaptureRecord, PageRecord } from '../db';
+import { groupFingerprint } from '../evidence/keys';
+import { shownCopy } from '../team/copy-choice';
 import { decodeEntities } from '../search/html-text';
 import { escapeHtml, type BundleArticle } from './format';
 import { ex, exportLang, exportTime, type ExportLang } from './i18n';
@@ -208,7 +210,24 @@ function claimList(annotations: Annotation[], missing: Set<string>, lang: Export
   return `<h2>${escapeHtml(ex(lang, 'exp_claims'))}</h2>\n<ol class="saqta-claims">${items.join('\n')}</ol>`;
 }
 
-type ReaderArticle = Pick<BundleArticle, 'page' | 'annotations' | 'articleHtml' | 'captures'>;
+type ReaderArticle = Pick<BundleArticle, 'page' | 'annotations' | 'articleHtml' | 'captures' | 'shown'>;
+
+/**
+ * The capture an export shows (its article, its time): the one `shown` names (collect.ts, which applies
+ * the reader's choice), else the rule of utils/team/copy-choice.ts without a choice.
+ */
+export function shownCapture(article: Pick<BundleArticle, 'captures' | 'shown'>): BundleArticle['captures'][number]['record'] | undefined {
+  const records = article.captures.map((c) => c.record);
+  return (article.shown ? records.find((r) => r.id === article.shown) : undefined) ?? shownCopy(records);
+}
+
+/** "Copy captured by Aigerim, a team colleague, key 3F2A 9C01 … (not confirmed by you)" for a colleague's copy; '' for the reader's own. */
+export function copyByline(record: Pick<CaptureRecord, 'author'> | undefined, lang: ExportLang): string {
+  const by = record?.author;
+  if (!by) return '';
+  const key = by.fingerprint ? groupFingerprint(by.fingerprint) : ex(lang, 'exp_copyNoKey');
+  return ex(lang, 'exp_copyBy', by.name, key, ex(lang, by.unconfirmed ? 'exp_copyKeyUnconfirmed' : 'exp_copyKeyConfirmed'));
+}
 
 export interface ReaderOptions {
   /** The reader's language (en, kk, ru) for Saqta's own words in the file; English if absent. */
@@ -274,10 +293,12 @@ export function readerHtml(article: ReaderArticle, options: ReaderOptions | stri
   const lang = exportLang(opts.lang);
   const note = opts.note ?? '';
   const { page, annotations } = article;
-  // The copy shown is the reader's own newest (collect.ts); its time is that copy's, never a colleague's later one.
-  const own = article.captures.filter((c) => !c.record.author);
-  const captured = (own.length ? own : article.captures).map((c) => c.record.capturedAt).sort().at(-1);
-  const header = `<header class="saqta"><strong lang="${escapeHtml(page.lang ?? 'und')}" dir="auto">${escapeHtml(page.title)}</strong><br><a href="${escapeHtml(page.url)}" rel="noreferrer">${escapeHtml(page.url)}</a><br>${captured ? `<time datetime="${escapeHtml(captured)}">${escapeHtml(ex(lang, 'exp_saved', exportTime(captured, lang)))}</time>` : escapeHtml(ex(lang, 'exp_noCopy'))}${note ? `<br>${escapeHtml(note)}` : ''}</header>`;
+  // The copy shown is the reader's own newest unless they chose a colleague's (collect.ts); its time is that copy's,
+  // never a colleague's later one, and a colleague's copy says whose it is and their key (issue 23).
+  const shown = shownCapture(article);
+  const captured = shown?.capturedAt;
+  const by = copyByline(shown, lang);
+  const header = `<header class="saqta"><strong lang="${escapeHtml(page.lang ?? 'und')}" dir="auto">${escapeHtml(page.title)}</strong><br><a href="${escapeHtml(page.url)}" rel="noreferrer">${escapeHtml(page.url)}</a><br>${captured ? `<time datetime="${escapeHtml(captured)}">${escapeHtml(ex(lang, 'exp_saved', exportTime(captured, lang)))}</time>` : escapeHtml(ex(lang, 'exp_noCopy'))}${by ? `<br><span class="saqta-copy-by">${escapeHtml(by)}</span>` : ''}${note ? `<br>${escapeHtml(note)}` : ''}</header>`;
   if (!article.articleHtml) return docShell(lang, page.title, header + claimList(annotations, new Set(), lang), lang);
   const { html, missing } = markClaims(inertBody(bodyOf(article.articleHtml)), annotations);
   return docShell(lang, page.title, `${header}\n<article lang="${escapeHtml(page.lang ?? 'und')}" dir="auto">${inlineImages(html, opts.images ?? new Map(), lang)}</article>\n${claimList(annotations, new Set(missing), lang)}`, lang);

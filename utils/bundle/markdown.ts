@@ -6,6 +6,7 @@
 import { quoteOf } from '../annotation';
 import type { BundleArticle } from './format';
 import { ex, exportLang, exportTime } from './i18n';
+import { copyByline, shownCapture } from './html';
 
 /** Every Markdown punctuation that can start markup (links, images `![x](…)`, HTML, entities, emphasis, code) is escaped: a quote stays text. */
 export const mdEscape = (s: string) =>
@@ -13,15 +14,19 @@ export const mdEscape = (s: string) =>
 const tagOf = (t: string) => '#' + t.trim().replace(/\s+/g, '-').replace(/[^\p{L}\p{N}_\-/]/gu, '');
 
 /** `uiLang`: the reader's language (en, kk, ru) for Saqta's own words; English if absent. */
-export function claimsMarkdown(articles: Pick<BundleArticle, 'page' | 'annotations' | 'captures'>[], title: string, created: string, uiLang?: string): string {
+export function claimsMarkdown(articles: Pick<BundleArticle, 'page' | 'annotations' | 'captures' | 'shown'>[], title: string, created: string, uiLang?: string): string {
   const lang = exportLang(uiLang);
   const out: string[] = [`# ${mdEscape(title)}`, '', ex(lang, 'exp_exportedBy', exportTime(created, lang)), ''];
-  for (const { page, annotations, captures } of articles) {
+  for (const article of articles) {
+    const { page, annotations } = article;
     out.push(`## ${mdEscape(page.title || page.url)}`, '');
     out.push(`- ${ex(lang, 'exp_url')}: <${page.url.replace(/>/g, '%3E')}>`);
     if (page.siteName) out.push(`- ${ex(lang, 'exp_site')}: ${mdEscape(page.siteName)}`);
-    const captured = captures.map((c) => c.record.capturedAt).sort().at(-1) ?? page.savedAt;
-    out.push(`- ${ex(lang, 'exp_captured')}: ${captured ? exportTime(captured, lang) : ex(lang, 'exp_notSaved')}`, '');
+    // The copy the export shows (the reader's own newest unless they chose a colleague's), and whose it is.
+    const shown = shownCapture(article);
+    const captured = shown?.capturedAt ?? page.savedAt;
+    const by = copyByline(shown, lang);
+    out.push(`- ${ex(lang, 'exp_captured')}: ${captured ? exportTime(captured, lang) : ex(lang, 'exp_notSaved')}${by ? ` · ${mdEscape(by)}` : ''}`, '');
     for (const a of annotations) {
       const quote = quoteOf(a)?.exact ?? '';
       out.push(...quote.split(/\r?\n/).map((l) => `> ${mdEscape(l)}`));

@@ -62,7 +62,7 @@ export async function writeBundle(
 
   const index: { page: BundleArticle['page']; dir: string; annotations: Annotation[]; files: string[] }[] = [];
   const all: Annotation[] = [];
-  const forMarkdown: Pick<BundleArticle, 'page' | 'annotations' | 'captures'>[] = [];
+  const forMarkdown: Pick<BundleArticle, 'page' | 'annotations' | 'captures' | 'shown'>[] = [];
   let n = 0;
   for await (const article of articles) {
     const dir = articleDir(article.page, n);
@@ -97,7 +97,7 @@ export async function writeBundle(
     }
     if (article.checks?.length) await put(CHECKS_FILE, checksJson(article.checks), 'application/json');
     index.push({ page, dir, annotations, files });
-    forMarkdown.push({ page, annotations, captures: article.captures });
+    forMarkdown.push({ page, annotations, captures: article.captures, shown: article.shown });
     all.push(...annotations);
     n++;
     opts.onProgress?.(n, opts.total ?? n, dir);

@@ -10,6 +10,7 @@ import { newId } from '../annotation';
 import { normalizeUrl } from '../url';
 import { ensurePage, findPage } from './pages';
 import type { PageKeys } from '../url';
+import { shownCopy } from '../team/copy-choice';
 
 export interface NewArtifact {
   kind: ArtifactKind;
@@ -162,12 +163,12 @@ export async function capturesOf(db: SaqtaDB, pageId: string): Promise<CaptureRe
   return (await db.captures.where('pageId').equals(pageId).sortBy('capturedAt')).reverse();
 }
 
-/** The page with a saved copy known under any of these keys, with its newest capture. */
+/** The page with a saved copy known under any of these keys, with the copy the reader uses (their own newest unless they chose a colleague's; utils/team/copy-choice.ts). */
 export async function savedCopyFor(db: SaqtaDB, keys: PageKeys): Promise<{ page: PageRecord; capture: CaptureRecord } | null> {
   // Also the article reached at its canonical URL when it was saved from another one.
   const page =
     (await findPage(db, keys)) ?? (await db.pages.where('normalizedCanonical').equals(keys.normalizedUrl).first());
   if (!page) return null;
-  const [capture] = await capturesOf(db, page.id);
+  const capture = shownCopy(await capturesOf(db, page.id), page.chosenCopy);
   return capture ? { page, capture } : null;
 }

@@ -93,7 +93,7 @@ export async function writeWacz(
 
   const index: { page: BundleArticle['page']; dir: string; annotations: Annotation[]; files: string[] }[] = [];
   const all: Annotation[] = [];
-  const forMarkdown: Pick<BundleArticle, 'page' | 'annotations' | 'captures'>[] = [];
+  const forMarkdown: Pick<BundleArticle, 'page' | 'annotations' | 'captures' | 'shown'>[] = [];
   let mainPage: { url: string; ts: string } | undefined;
   let n = 0;
   for await (const article of articles) {
@@ -156,7 +156,7 @@ export async function writeWacz(
     // Watching's hashed check records of the live article (utils/watch/bundle.ts), as in a bundle.
     if (article.checks?.length) await put(CHECKS_FILE, checksJson(article.checks), 'application/json');
     index.push({ page, dir, annotations, files });
-    forMarkdown.push({ page, annotations, captures: article.captures });
+    forMarkdown.push({ page, annotations, captures: article.captures, shown: article.shown });
     all.push(...annotations);
     n++;
     opts.onProgress?.(n, opts.total ?? n, dir);
