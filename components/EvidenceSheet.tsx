@@ -27,6 +27,8 @@ import { formatDateTime } from './format-date';
 import { formatBytes } from './format-bytes';
 import { artifactLabelKey } from '../utils/artifact-label';
 import { quoteMarks } from '../utils/cite';
+import { captureVerdict } from '../utils/evidence/trust';
+import { useTrustedKeys, verdictText } from './trust';
 import './evidence-sheet.css';
 
 export { utcText };
@@ -75,6 +77,9 @@ function useFingerprint(): string | null {
 export function EvidenceSheet({ copy }: { copy: SavedCopy }) {
   const { page, capture: c, annotations } = copy;
   const fingerprint = useFingerprint();
+  // Whose proof (issue 24): the same three states as `verify` and the import message.
+  const trusted = useTrustedKeys();
+  const verdict = trusted ? captureVerdict(c, trusted) : null;
   const articleRef = useRef<HTMLDivElement>(null);
   const hash = useMemo(() => recordHash(c), [c]);
   // A marked copy of the article (the reader's own article is left as it is).
@@ -138,6 +143,8 @@ export function EvidenceSheet({ copy }: { copy: SavedCopy }) {
         <dd class="ev-hash ev-fingerprint">
           {c.author ? (c.author.fingerprint ? <Groups text={groupFingerprint(c.author.fingerprint)} /> : '—') : fingerprint ? <Groups text={fingerprint} /> : '—'}
         </dd>
+        <dt>{t('proofWhose')}</dt>
+        <dd data-testid="ev-trust" data-trust={verdict?.state ?? 'loading'}>{verdict ? verdictText(verdict) : '—'}</dd>
         <dt>{t('evidenceTimestamp')}</dt>
         <dd data-state={stamp.state}>{stamp.text}</dd>
       </dl>

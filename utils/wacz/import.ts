@@ -42,5 +42,8 @@ export async function readWaczForImport(src: ByteSource, opts: ImportOptions = {
   const ids = new Set(contents.articles.map((a) => a.page.id));
   const orphan = contents.claims.find((c) => !c.pageId || !ids.has(c.pageId));
   if (orphan) throw refusal({ file: 'annotations.jsonld', message: `claim ${orphan.id} belongs to no article of the package` });
+  // Each capture remembers whose signature the file carried (issue 24): its evidence sheet says so.
+  const imported = evidence.signature === 'valid' && evidence.fingerprint ? { signature: 'valid' as const, fingerprint: evidence.fingerprint } : { signature: 'unsigned' as const };
+  for (const a of contents.articles) for (const c of a.captures) c.record.imported = imported;
   return { ...contents, evidence };
 }
