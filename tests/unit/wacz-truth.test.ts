@@ -15,6 +15,7 @@ import { concatBytes, memorySource, unzipStrict } from '../../utils/bundle/zip-r
 import { collectArticles, selectionPages } from '../../utils/bundle/collect';
 import { importBytes } from '../../utils/bundle/import';
 import { BundleError } from '../../utils/bundle/errors';
+import { reasonText, sayIn, type Reason } from '../../utils/wacz/reasons';
 import { writeWacz } from '../../utils/wacz/write';
 import { verifyWacz } from '../../utils/wacz/verify';
 import { digestHolds, base32 } from '../../utils/wacz/record-read';
@@ -392,6 +393,17 @@ describe('hostile WACZ corpus (issue 25): import and verify agree on every case'
         expect(report.lines.filter((l) => l.level === 'fail').map((l) => l.message).join('\n')).toMatch(c.refused);
         // Nothing of the refused file reached the library.
         expect(await db.captures.get(CAPTURE_ID)).toBeUndefined();
+        // The reason is a code with parameters (issue 25): said in Kazakh and Russian, not English in a localized frame.
+        const be = err as BundleError;
+        if (be.key === 'wacz') {
+          expect(be.reason, be.message).toBeDefined();
+          expect(reasonText(be.reason as Reason, sayIn('en')), 'its English text is the message').toBe(be.args[1]);
+          for (const lang of ['kk', 'ru'] as const) {
+            const said = reasonText(be.reason as Reason, sayIn(lang));
+            expect(said).not.toBe(be.args[1]);
+            expect(said, `${lang}: ${said}`).toMatch(lang === 'kk' ? /[әғқңөұүһі]/i : /[а-яё]{3}/i);
+          }
+        }
       } else {
         expect(report.ok, `${text}\nimport: ${(err as Error)?.message}`).toBe(true);
         await c.accepted!(db, summary!, text);

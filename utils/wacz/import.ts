@@ -14,13 +14,14 @@ import { isSaqtaWacz, readSaqtaContents, refusal, type SaqtaContents } from './s
 import { foreignContents } from './foreign';
 import { checkEvidence, importEvidence, type ImportEvidence } from '../evidence/check';
 import { checkLines } from '../watch/bundle';
+import type { Reason } from './reasons';
 
 /** The first check record chain verify would fail, as a problem (the same checkLines verify prints). */
-export function brokenChecks(contents: SaqtaContents): { file: string; message: string } | null {
+export function brokenChecks(contents: SaqtaContents): { file: string; message: string; reason?: Reason } | null {
   for (const a of contents.articles) {
     if (a.checks === undefined) continue;
     const fail = checkLines(a.checks, `${a.dir}/checks.json`, a.page.id, new Set(a.captures.map((c) => c.record.id))).find((l) => l.level === 'fail');
-    if (fail) return { file: fail.file, message: fail.message };
+    if (fail) return { file: fail.file, message: fail.message, ...(fail.reason ? { reason: fail.reason } : {}) };
   }
   return null;
 }

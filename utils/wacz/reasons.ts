@@ -42,3 +42,8 @@ export function reasonOf(err: unknown): Reason | undefined {
   const r = (err as { reason?: unknown } | null)?.reason;
   return r && typeof r === 'object' && typeof (r as Reason).code === 'string' ? (r as Reason) : undefined;
 }
+
+/** `say` in one of Saqta's languages, from the templates themselves (Node: tests, scripts). */
+export function sayIn(lang: 'en' | 'kk' | 'ru'): Say {
+  return (key, args) => fillMessage((strings as Record<string, Record<'en' | 'kk' | 'ru', string>>)[key]![lang], args);
+}

@@ -7,6 +7,7 @@
  */
 import type { CheckRecord } from './record';
 import { verifyChain } from './chain';
+import { why, type Reason } from '../wacz/reasons';
 
 export const CHECKS_FILE = 'checks.json';
 
@@ -20,15 +21,15 @@ export function checkLines(
   file: string,
   pageId: string,
   captureIds: Set<string>,
-): { level: 'ok' | 'fail'; file: string; message: string }[] {
+): { level: 'ok' | 'fail'; file: string; message: string; reason?: Reason }[] {
   if (raw === undefined) return [];
   // The strict chain (issue 24, utils/watch/chain.ts): file order, first record starts the chain.
   const chain = verifyChain(raw, pageId);
-  if (!Array.isArray(raw)) return chain.problems.map((message) => ({ level: 'fail', file, message }));
+  if (!Array.isArray(raw)) return chain.problems.map((message, i) => ({ level: 'fail', file, message, reason: chain.reasons[i] }));
   const records = raw as CheckRecord[];
-  const out: { level: 'ok' | 'fail'; file: string; message: string }[] = chain.problems.map((message) => ({ level: 'fail', file, message }));
+  const out: { level: 'ok' | 'fail'; file: string; message: string; reason?: Reason }[] = chain.problems.map((message, i) => ({ level: 'fail', file, message, reason: chain.reasons[i] }));
   for (const r of records) {
-    if (r?.captureId && !captureIds.has(r.captureId)) out.push({ level: 'fail', file, message: `Check ${r.id} names capture ${r.captureId}, which is not in the bundle.` });
+    if (r?.captureId && !captureIds.has(r.captureId)) out.push({ level: 'fail', file, ...why('chainCapture', [r.id, r.captureId]) });
   }
   if (!out.length) {
     const blocked = records.filter((r) => r.outcome === 'blocked' || r.outcome === 'gone').length;
