@@ -172,6 +172,9 @@ describe('signing key, trusted timestamps and the evidence sheet (Chromium)', ()
     // Who captured it: the reader's own copy says so, and the key printed is this install's (issue 23).
     expect(flat).toContain('Captured by');
     expect(flat).toContain('You, with this Saqta');
+    // Whose proof (issue 24), in verify's words: the reader's own key, the one Settings shows.
+    expect(flat).toContain('Whose proof');
+    expect(flat).toContain('PROVED: signed by your own key');
     // (pdftotext may break a line after a hyphen of the date.)
     expect(flat).toMatch(/captured no later than \d{4}-\s?\d\d-\s?\d\d \d\d:\d\d:\d\d UTC according to CN=Saqta Test TSA/);
     // Every page: its number of the total, and the capture's identity.
@@ -209,7 +212,9 @@ describe('signing key, trusted timestamps and the evidence sheet (Chromium)', ()
     // Both captures, each with its own token.
     expect(out.match(/; captured \(articles\/[^)]*capture-\d\/capture\.json\) no later than/g)).toHaveLength(2);
 
-    await lib.getByTestId('import-file').setInputFiles(file);
+    // The person clicks Import… and picks the file in the dialog.
+    const [chooser] = await Promise.all([lib.waitForEvent('filechooser'), lib.getByText('Import…', { exact: true }).click()]);
+    await chooser.setFiles(file);
     const signer = lib.getByTestId('import-signer');
     await signer.waitFor({ timeout: 60_000 });
     expect(await signer.getAttribute('data-signature')).toBe('valid');
