@@ -127,7 +127,7 @@ export function EvidenceSheet({ copy }: { copy: SavedCopy }) {
         <dd>Saqta {c.extensionVersion}</dd>
         <dt>{t('evidenceCapturedBy')}</dt>
         <dd data-testid="ev-captured-by">
-          {c.author ? t('evidenceCapturedByColleague', c.author.name) : t('evidenceCapturedByYou')}
+          {c.author ? t('evidenceCapturedByColleague', c.author.name) : c.imported ? t('proofCapturedImported') : t('evidenceCapturedByYou')}
           {c.author?.unconfirmed ? <> {t('evidenceColleagueUnconfirmed')}</> : null}
         </dd>
         <dt>{t('evidenceCaptureId')}</dt>
@@ -139,9 +139,12 @@ export function EvidenceSheet({ copy }: { copy: SavedCopy }) {
       <h2>{t('evidenceProofHeading')}</h2>
       <dl class="ev-record">
         {/* A colleague's copy names their key, never this install's (issue 23: who captured what). */}
-        <dt>{t(c.author ? 'evidenceColleagueKey' : 'evidenceSheetKey')}</dt>
-        <dd class="ev-hash ev-fingerprint">
-          {c.author ? (c.author.fingerprint ? <Groups text={groupFingerprint(c.author.fingerprint)} /> : '—') : fingerprint ? <Groups text={fingerprint} /> : '—'}
+        {/* An imported copy names the key that signed its file (or none), never this install's (issue 24). */}
+        <dt>{t(c.author ? 'evidenceColleagueKey' : c.imported ? 'proofFileKey' : 'evidenceSheetKey')}</dt>
+        <dd class="ev-hash ev-fingerprint" data-testid="ev-key">
+          {c.author ? (c.author.fingerprint ? <Groups text={groupFingerprint(c.author.fingerprint)} /> : '—')
+            : c.imported ? (c.imported.fingerprint ? <Groups text={groupFingerprint(c.imported.fingerprint)} /> : '—')
+            : fingerprint ? <Groups text={fingerprint} /> : '—'}
         </dd>
         <dt>{t('proofWhose')}</dt>
         <dd data-testid="ev-trust" data-trust={verdict?.state ?? 'loading'}>{verdict ? verdictText(verdict) : '—'}</dd>

@@ -218,6 +218,8 @@ for (const lang of ['kk', 'ru'] as const) {
   describe(`whose proof and why refused, said in ${lang} (issues 24, 25)`, () => {
     let s: Session;
     let langDir = '';
+    /** The signing key the printed sheet named, digits only ('—' for none). */
+    let keyShown = '';
     beforeAll(async () => {
       langDir = mkdtempSync(join(tmpdir(), `saqta-proof-${lang}-`));
       s = await launch({ lang });
@@ -241,6 +243,9 @@ for (const lang of ['kk', 'ru'] as const) {
       await expect.poll(() => el.getAttribute('data-trust'), { timeout: 20_000 }).not.toBe('loading');
       await lib.emulateMedia({ media: 'print' });
       const out = { text: ((await el.textContent()) ?? '').replace(/\s+/g, ' '), state: await el.getAttribute('data-trust'), visible: await el.isVisible() };
+      // Not "you, with this Saqta", and not this install's key: the copy came from a file.
+      expect(((await lib.getByTestId('ev-captured-by').textContent()) ?? '').trim()).toBe(proofStrings.proofCapturedImported[lang]);
+      keyShown = ((await lib.getByTestId('ev-key').textContent()) ?? '').replace(/\s+/g, '');
       await lib.screenshot({ path: artifactPath(`proof-sheet-${lang}-${out.state}.png`) });
       await lib.emulateMedia({ media: null });
       return out;
@@ -258,6 +263,7 @@ for (const lang of ['kk', 'ru'] as const) {
       expect((await signer.textContent())!).toContain(trustStrings.trustNotSigned[lang]);
       const sheet = await sheetTrust(lib, title);
       expect(sheet).toEqual({ text: trustStrings.trustNotSigned[lang], state: 'not-signed', visible: true });
+      expect(keyShown).toBe('—');
       await lib.close();
     });
 
@@ -279,6 +285,7 @@ for (const lang of ['kk', 'ru'] as const) {
       await lib.getByTestId('import-summary').screenshot({ path: artifactPath(`proof-import-unknown-${lang}.png`) });
       const sheet = await sheetTrust(lib, title);
       expect(sheet).toEqual({ text: said, state: 'unknown-key', visible: true });
+      expect(keyShown).toBe(fingerprint);
       await lib.close();
     });
 

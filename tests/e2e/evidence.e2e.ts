@@ -21,6 +21,7 @@ import { fromBase64, fromPem } from '../../utils/evidence/bytes';
 import { recordBytes } from '../../utils/evidence/record';
 import { verifyToken } from '../../utils/evidence/tsp';
 import { pageKeys } from '../../utils/url';
+import { pageFill } from './page-fill';
 
 let server: FixtureServer;
 let session: Session;
@@ -184,6 +185,10 @@ describe('signing key, trusted timestamps and the evidence sheet (Chromium)', ()
       expect(p).toMatch(new RegExp(`\\b${i + 1}\\s*/\\s*${pages.length}\\s*$`, 'm'));
       expect(p).toContain(c!.id);
     });
+    // No page but the last is left half empty (issue 24: a reviewer found page 2 so): pictures and text count.
+    const fill = pageFill(pdfPath);
+    console.log(`[evidence] sheet pages filled: ${fill.map((f) => f.toFixed(2)).join(' ')}`);
+    fill.slice(0, -1).forEach((f, i) => expect(f, `page ${i + 1} of ${fill.length} is filled to ${f.toFixed(2)} of its height`).toBeGreaterThan(0.6));
     // A picture of the first page for people (and the issue's closing note).
     // Pictures of the first two pages for people (the record; the article with its claims marked).
     execFileSync('pdftoppm', ['-png', '-r', '70', '-f', '1', '-l', '2', pdfPath, artifactPath('evidence-sheet-page')]);
