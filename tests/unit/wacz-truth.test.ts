@@ -16,6 +16,7 @@ import { collectArticles, selectionPages } from '../../utils/bundle/collect';
 import { importBytes } from '../../utils/bundle/import';
 import { BundleError } from '../../utils/bundle/errors';
 import { reasonText, sayIn, type Reason } from '../../utils/wacz/reasons';
+import { sealCheck } from '../../utils/watch/record';
 import { writeWacz } from '../../utils/wacz/write';
 import { verifyWacz } from '../../utils/wacz/verify';
 import { digestHolds, base32 } from '../../utils/wacz/record-read';
@@ -273,6 +274,20 @@ const cases: Case[] = [
       return repack(b.files);
     },
     refused: /Check urn:\S+ \([^)]*\): its hash does not match its contents/,
+  },
+  {
+    // Issue 24's daily head stamp, moved: a token (here the capture's own, over its record) pinned on a check record it is not over.
+    name: 'check-head-stamp-moved',
+    stamped: true,
+    make(b) {
+      const dir = b.capture.replace(/\/capture-\d+\/capture\.json$/, '');
+      const pageId = json(b, b.capture).pageId as string;
+      const token = json(b, b.capture).timestamp.token as string;
+      const head = sealCheck({ id: 'urn:uuid:00000000-0000-4000-8000-0000000c0002', pageId, url: PAGE, at: '2026-06-26T07:00:00.000Z', via: 'watch', outcome: 'unchanged', httpStatus: 200, prevHash: null });
+      b.files.set(`${dir}/checks.json`, enc.encode(JSON.stringify([{ ...head, stamp: { tsa: 'http://127.0.0.1/', token, genTime: '2026-06-26T07:00:01.000Z', tsaName: 'CN=Saqta Test TSA' } }])));
+      return repack(b.files);
+    },
+    refused: /its time-stamp token is over another record/,
   },
   {
     name: 'domain-signature-empty',

@@ -48,7 +48,7 @@ export function checkLines(
  * a token, checked to be over that record's hash, with the time and TSA read from the token itself.
  * The TSA's signature and chain: the openssl command printed (its CA is the reader's to choose).
  */
-function headStampLines(records: CheckRecord[], file: string): { level: 'ok' | 'fail'; file: string; message: string }[] {
+function headStampLines(records: CheckRecord[], file: string): { level: 'ok' | 'fail'; file: string; message: string; reason?: Reason }[] {
   const i = records.findLastIndex((r) => !!r.stamp);
   if (i < 0) return [{ level: 'ok', file, message: 'The check records carry no time-stamp (time-stamping was off, or none was due yet).' }];
   const r = records[i]!;
@@ -56,9 +56,9 @@ function headStampLines(records: CheckRecord[], file: string): { level: 'ok' | '
   try {
     facts = inspectToken(fromBase64(r.stamp!.token));
   } catch (e) {
-    return [{ level: 'fail', file, message: `Check ${r.id}: its time-stamp token cannot be read (${(e as Error).message}).` }];
+    return [{ level: 'fail', file, ...why('chainStampUnread', [r.id, (e as Error).message]) }];
   }
-  if (facts.imprint.toLowerCase() !== r.hash.toLowerCase()) return [{ level: 'fail', file, message: `Check ${r.id}: its time-stamp token is over another record (imprint ${facts.imprint.slice(0, 16)}…, the record's hash ${r.hash.slice(0, 16)}…).` }];
+  if (facts.imprint.toLowerCase() !== r.hash.toLowerCase()) return [{ level: 'fail', file, ...why('chainStampOther', [r.id, facts.imprint.slice(0, 16), r.hash.slice(0, 16)]) }];
   const after = records.length - 1 - i;
   return [{
     level: 'ok',
