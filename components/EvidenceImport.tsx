@@ -1,35 +1,21 @@
 /**
- * After an import: who signed the file (issue 14). The fingerprint is shown in
- * full, grouped, so the reader can compare it with the one its owner
- * published; a file signed by this install's own key says so. Files whose
- * signature or tokens do not hold never get here: import refuses them.
+ * After an import: whose proof the file is (issues 14, 24), in the three states `verify` prints:
+ * PROVED only for a key the reader trusts (their own, or a colleague's they confirmed), SIGNED BY
+ * AN UNKNOWN KEY with its full fingerprint, grouped, to compare with the one its owner published,
+ * or NOT SIGNED. Files whose signature or tokens do not hold never get here: import refuses them.
  */
-import { useEffect, useState } from 'preact/hooks';
 import { t } from '../utils/ext/i18n';
-import { send } from '../utils/ext/client';
-import { groupFingerprint } from '../utils/evidence/keys';
 import type { ImportEvidence } from '../utils/evidence/check';
-import { trustOf } from '../utils/evidence/trust';
+import { verdictFor } from '../utils/evidence/trust';
+import { useTrustedKeys, verdictText } from './trust';
 
 export function ImportSigner({ evidence }: { evidence: ImportEvidence | undefined }) {
-  /** This install's key fingerprint ('' when unknown); undefined while asking. */
-  const [own, setOwn] = useState<string | undefined>(undefined);
-  useEffect(() => {
-    if (evidence?.signature === 'valid') void send('evidence.status', {}).then((r) => setOwn(r.ok ? r.value.fingerprint : ''));
-  }, [evidence]);
-  if (!evidence || (evidence.signature === 'valid' && own === undefined)) return null;
-  const fp = evidence.fingerprint ? groupFingerprint(evidence.fingerprint) : '';
-  // Whose proof (issue 24): PROVED only for a key this reader knows (their own); any other is an unknown key.
-  const state = trustOf(evidence.signature, evidence.fingerprint, own ? [own] : []);
+  const trusted = useTrustedKeys();
+  if (!evidence || !trusted) return null;
+  const verdict = verdictFor(evidence.signature === 'valid' ? 'valid' : 'unsigned', evidence.fingerprint, trusted);
   return (
-    <div data-testid="import-signer" data-signature={evidence.signature} data-trust={state}>
-      {state === 'proved'
-        ? t('trustProved', fp)
-        : state === 'not-signed'
-          ? t('trustNotSigned')
-          : evidence.signature === 'domain'
-            ? `${t('trustUnknownKey', evidence.domain ?? '')} ${t('evidenceImportDomain', evidence.domain ?? '')}`
-            : t('trustUnknownKey', fp)}
+    <div data-testid="import-signer" data-signature={evidence.signature} data-trust={verdict.state}>
+      {verdictText(verdict)}
       {evidence.stamped > 0 && <> {t('evidenceImportStamps', String(evidence.stamped))}</>}
       {(evidence.unchecked ?? []).map((name) => (
         <span key={name} data-testid="import-stamp-unchecked"> {t('truthImportUnchecked', name)}</span>

@@ -28,6 +28,8 @@ import { formatDateTime } from './format-date';
 import { formatBytes } from './format-bytes';
 import { artifactLabelKey } from '../utils/artifact-label';
 import { quoteMarks } from '../utils/cite';
+import { captureVerdict } from '../utils/evidence/trust';
+import { useTrustedKeys, verdictText } from './trust';
 import './evidence-sheet.css';
 
 export { utcText };
@@ -76,6 +78,9 @@ function useFingerprint(): string | null {
 export function EvidenceSheet({ copy }: { copy: SavedCopy }) {
   const { page, capture: c, annotations } = copy;
   const fingerprint = useFingerprint();
+  // Whose proof (issue 24): the same three states as `verify` and the import message.
+  const trusted = useTrustedKeys();
+  const verdict = trusted ? captureVerdict(c, trusted) : null;
   const articleRef = useRef<HTMLDivElement>(null);
   const hash = useMemo(() => recordHash(c), [c]);
   // A marked copy of the article (the reader's own article is left as it is).
@@ -123,7 +128,7 @@ export function EvidenceSheet({ copy }: { copy: SavedCopy }) {
         <dd>Saqta {c.extensionVersion}</dd>
         <dt>{t('evidenceCapturedBy')}</dt>
         <dd data-testid="ev-captured-by">
-          {c.author ? t('evidenceCapturedByColleague', c.author.name) : t('evidenceCapturedByYou')}
+          {c.author ? t('evidenceCapturedByColleague', c.author.name) : c.imported ? t('proofCapturedImported') : t('evidenceCapturedByYou')}
           {c.author?.unconfirmed ? <> {t('evidenceColleagueUnconfirmed')}</> : null}
         </dd>
         <dt>{t('evidenceCaptureId')}</dt>
@@ -135,10 +140,15 @@ export function EvidenceSheet({ copy }: { copy: SavedCopy }) {
       <h2>{t('evidenceProofHeading')}</h2>
       <dl class="ev-record">
         {/* A colleague's copy names their key, never this install's (issue 23: who captured what). */}
-        <dt>{t(c.author ? 'evidenceColleagueKey' : 'evidenceSheetKey')}</dt>
-        <dd class="ev-hash ev-fingerprint">
-          {c.author ? (c.author.fingerprint ? <Groups text={groupFingerprint(c.author.fingerprint)} /> : '—') : fingerprint ? <Groups text={fingerprint} /> : '—'}
+        {/* An imported copy names the key that signed its file (or none), never this install's (issue 24). */}
+        <dt>{t(c.author ? 'evidenceColleagueKey' : c.imported ? 'proofFileKey' : 'evidenceSheetKey')}</dt>
+        <dd class="ev-hash ev-fingerprint" data-testid="ev-key">
+          {c.author ? (c.author.fingerprint ? <Groups text={groupFingerprint(c.author.fingerprint)} /> : '—')
+            : c.imported ? (c.imported.fingerprint ? <Groups text={groupFingerprint(c.imported.fingerprint)} /> : '—')
+            : fingerprint ? <Groups text={fingerprint} /> : '—'}
         </dd>
+        <dt>{t('proofWhose')}</dt>
+        <dd data-testid="ev-trust" data-trust={verdict?.state ?? 'loading'}>{verdict ? verdictText(verdict) : '—'}</dd>
         <dt>{t('evidenceTimestamp')}</dt>
         <dd data-state={stamp.state}>{stamp.text}</dd>
       </dl>

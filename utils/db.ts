@@ -107,6 +107,12 @@ export interface CaptureRecord {
      */
     pdf?: { sha256: string; source: 'served' | 'refetched'; ids: string[]; pages: number };
   };
+  /**
+   * Imported from a file (issue 24): whose signature the file carried — a key (its hex fingerprint) or
+   * none. The evidence sheet says PROVED / SIGNED BY AN UNKNOWN KEY / NOT SIGNED from it. Not indexed;
+   * not in the record's hash (utils/evidence/record.ts).
+   */
+  imported?: { signature: 'valid' | 'unsigned'; fingerprint?: string };
   /** RFC 3161 timestamp of the record's hash (utils/evidence/): waiting in the queue, or the token. */
   timestamp?: CaptureTimestamp;
   /** The HTTP exchanges recorded at save time (WARC request/response pairs on export; utils/wacz/records.ts). Not indexed. */

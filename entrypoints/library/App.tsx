@@ -8,6 +8,7 @@ import { isPdfKey } from '../../utils/pdf/identity';
 import { search, type SearchHit } from '../../utils/search/query';
 import { indexArticleTexts } from '../../utils/search/articles';
 import { BundleError, headlineKey } from '../../utils/bundle/errors';
+import { reasonText, type Reason } from '../../utils/wacz/reasons';
 import type { ImportSummary } from '../../utils/bundle/merge';
 import type { Selection } from '../../utils/bundle/collect';
 import { VirtualList, type ListRow } from './VirtualList';
@@ -488,6 +489,10 @@ export function App() {
 
 /** A refusal in the reader's language: the headline of its family, then the detail (which file, what) from its code and parameters. */
 function importErrorText(err: unknown, db: ReturnType<typeof getDb>): string {
+  if (err instanceof BundleError && err.reason) {
+    // A WACZ refusal by its code (issue 25): the reason in the reader's language, not the English detail.
+    return `${t(headlineKey(err.code))} ${t(err.messageKey, [err.file ?? 'WACZ', reasonText(err.reason as Reason, (k, a) => t(k, a))])}`;
+  }
   if (err instanceof BundleError) {
     const detail = t(err.messageKey, err.args);
     return `${t(headlineKey(err.code))} ${err.prefixed && err.file ? `${err.file}: ` : ''}${detail === err.messageKey ? err.message : detail}`;

@@ -24,7 +24,13 @@ import { memorySource } from '../../utils/bundle/zip-read';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launch, artifactPath, type Session } from './harness';
-import { pyWacz, zeroBombMember } from '../wacz-doctor';
+import { pyWacz, zeroBombMember, recordBytes as warcRecordBytes, repack, sha1Base32, type Rec } from '../wacz-doctor';
+import { gzipSync, unzipSync } from 'fflate';
+import { createKeyRecord } from '../../utils/evidence/keys';
+import { makeDigestFile } from '../../utils/evidence/sign';
+import libraryStrings from '../../locales/library.json';
+import trustStrings from '../../locales/evidence-trust.json';
+import proofStrings from '../../locales/proof.json';
 
 const PAGE = 'https://news.example/story/2026/page.html';
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
@@ -180,3 +186,129 @@ describe('one truth per archive, in the library page', () => {
     expect({ reader: readerSha, verify: verifySha, replay: replaySha }).toEqual({ reader: htmlSha, verify: htmlSha, replay: htmlSha });
   });
 });
+
+/**
+ * Issues 24 and 25 for a reader in Kazakh and in Russian: the import message and the printed evidence
+ * sheet of what was imported say whose proof it is in verify's three states (here: NOT SIGNED, and
+ * SIGNED BY AN UNKNOWN KEY with its fingerprint — PROVED is evidence.e2e's, for the reader's own key),
+ * and a doctored archive is refused with its reason in the reader's language, not English. The person
+ * clicks Import…, picks the file in the file dialog, then clicks the article's title and prints.
+ */
+const storyHtml = (title: string, para: string) => `<!doctype html><html lang="kk"><head><meta charset="utf-8"><title>${title}</title></head><body><article><h1>${title}</h1><p>${para}</p><p>${PARAS[1]}</p><p>${PARAS[2]}</p></article></body></html>`;
+
+/** A py-wacz WACZ signed by a key nobody named (made here, thrown away): its fingerprint and bytes. */
+async function signedByStranger(pages: Parameters<typeof pyWacz>[0]): Promise<{ bytes: Uint8Array; fingerprint: string }> {
+  const files = new Map(Object.entries(unzipSync(await pyWacz(pages))));
+  const key = await createKeyRecord(crypto.subtle);
+  const digest = await makeDigestFile(crypto.subtle, key, files.get('datapackage.json')!, 'a stranger’s tool 1.0');
+  files.set('datapackage-digest.json', new TextEncoder().encode(JSON.stringify(digest)));
+  return { bytes: repack(files, { keepDigest: true }), fingerprint: key.fingerprint };
+}
+
+/** A page record whose body was changed after its SHA-1 digest was written: the record was changed. */
+function doctoredMember(url: string, html: string): Uint8Array {
+  const body = new TextEncoder().encode(html);
+  const http = new TextEncoder().encode(`HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: ${body.length}\r\n\r\n`);
+  const block = new Uint8Array([...http, ...body]);
+  const r: Rec = { headers: [['WARC-Type', 'response'], ['WARC-Record-ID', '<urn:uuid:00000000-0000-4000-8000-00000000d0c7>'], ['WARC-Target-URI', url], ['WARC-Date', '2026-06-20T10:00:00Z'], ['Content-Type', 'application/http; msgtype=response'], ['WARC-Payload-Digest', `sha1:${sha1Base32(new TextEncoder().encode(html.replace('Тоқаев', 'Токаев')))}`]], block };
+  return gzipSync(warcRecordBytes(r));
+}
+
+for (const lang of ['kk', 'ru'] as const) {
+  describe(`whose proof and why refused, said in ${lang} (issues 24, 25)`, () => {
+    let s: Session;
+    let langDir = '';
+    /** The signing key the printed sheet named, digits only ('—' for none). */
+    let keyShown = '';
+    beforeAll(async () => {
+      langDir = mkdtempSync(join(tmpdir(), `saqta-proof-${lang}-`));
+      s = await launch({ lang });
+    }, 60_000);
+    afterAll(async () => {
+      await s?.close();
+      if (langDir) rmSync(langDir, { recursive: true, force: true });
+    });
+
+    /** Click Import…, pick the file in the dialog. */
+    async function importByHand(lib: Page, file: string): Promise<void> {
+      const [chooser] = await Promise.all([lib.waitForEvent('filechooser'), lib.getByText(libraryStrings.libImport[lang], { exact: true }).click()]);
+      await chooser.setFiles(file);
+    }
+
+    /** Open the imported article from the library by its title and read its printed sheet's "whose proof". */
+    async function sheetTrust(lib: Page, title: string): Promise<{ text: string; state: string | null; visible: boolean }> {
+      await lib.getByRole('link', { name: title }).first().click();
+      await lib.waitForURL(/reader\.html/);
+      const el = lib.getByTestId('ev-trust');
+      await expect.poll(() => el.getAttribute('data-trust'), { timeout: 20_000 }).not.toBe('loading');
+      await lib.emulateMedia({ media: 'print' });
+      const out = { text: ((await el.textContent()) ?? '').replace(/\s+/g, ' '), state: await el.getAttribute('data-trust'), visible: await el.isVisible() };
+      // Not "you, with this Saqta", and not this install's key: the copy came from a file.
+      expect(((await lib.getByTestId('ev-captured-by').textContent()) ?? '').trim()).toBe(proofStrings.proofCapturedImported[lang]);
+      keyShown = ((await lib.getByTestId('ev-key').textContent()) ?? '').replace(/\s+/g, '');
+      await lib.screenshot({ path: artifactPath(`proof-sheet-${lang}-${out.state}.png`) });
+      await lib.emulateMedia({ media: null });
+      return out;
+    }
+
+    it('an unsigned archive: the import message and the printed sheet say NOT SIGNED', { timeout: 120_000 }, async () => {
+      const title = lang === 'kk' ? 'Қол қойылмаған мақала' : 'Неподписанная статья';
+      const file = join(langDir, 'unsigned.wacz');
+      writeFileSync(file, await pyWacz([{ url: `https://news.example/${lang}/unsigned.html`, html: storyHtml(title, PARAS[0]!) }]));
+      const lib = await s.openExtensionPage('library.html');
+      await importByHand(lib, file);
+      const signer = lib.getByTestId('import-signer');
+      await signer.waitFor({ timeout: 60_000 });
+      expect(await signer.getAttribute('data-trust')).toBe('not-signed');
+      expect((await signer.textContent())!).toContain(trustStrings.trustNotSigned[lang]);
+      const sheet = await sheetTrust(lib, title);
+      expect(sheet).toEqual({ text: trustStrings.trustNotSigned[lang], state: 'not-signed', visible: true });
+      expect(keyShown).toBe('—');
+      await lib.close();
+    });
+
+    it('an archive signed by a key nobody named: SIGNED BY AN UNKNOWN KEY and its fingerprint, on import and on the sheet', { timeout: 120_000 }, async () => {
+      const title = lang === 'kk' ? 'Бейтаныс кілтпен қол қойылған мақала' : 'Статья с неизвестной подписью';
+      const { bytes, fingerprint } = await signedByStranger([{ url: `https://news.example/${lang}/stranger.html`, html: storyHtml(title, PARAS[3]!) }]);
+      const file = join(langDir, 'stranger.wacz');
+      writeFileSync(file, bytes);
+      const grouped = fingerprint.match(/.{4}/g)!.join(' ');
+      const said = trustStrings.trustUnknownKey[lang].replace('$1', grouped);
+      const lib = await s.openExtensionPage('library.html');
+      await importByHand(lib, file);
+      const signer = lib.getByTestId('import-signer');
+      await signer.waitFor({ timeout: 60_000 });
+      expect(await signer.getAttribute('data-trust')).toBe('unknown-key');
+      const shown = (await signer.textContent())!;
+      expect(shown).toContain(said);
+      expect(shown).not.toMatch(/PROVED|ДӘЛЕЛДЕНДІ|ДОКАЗАНО/);
+      await lib.getByTestId('import-summary').screenshot({ path: artifactPath(`proof-import-unknown-${lang}.png`) });
+      const sheet = await sheetTrust(lib, title);
+      expect(sheet).toEqual({ text: said, state: 'unknown-key', visible: true });
+      expect(keyShown).toBe(fingerprint);
+      await lib.close();
+    });
+
+    it('a doctored archive is refused with its reason in the reader’s language, and nothing is imported', { timeout: 120_000 }, async () => {
+      const url = `https://news.example/${lang}/doctored.html`;
+      const html = storyHtml('Өзгертілген', PARAS[0]!);
+      const file = join(langDir, 'doctored.wacz');
+      writeFileSync(file, await pyWacz([{ url, html, member: doctoredMember(url, html) }]));
+      const lib = await s.openExtensionPage('library.html');
+      await importByHand(lib, file);
+      const error = lib.getByTestId('error');
+      await error.waitFor({ timeout: 60_000 });
+      const text = ((await error.textContent()) ?? '').replace(/\s+/g, ' ');
+      await error.screenshot({ path: artifactPath(`proof-refused-${lang}.png`) });
+      expect(text).toContain(libraryStrings.libImportRefused[lang]);
+      // The reason itself in the reader's language: which record, and that its content's SHA-1 is not its digest.
+      const reason = proofStrings.waczWhy_digestPayload[lang].replace('$1', 'SHA-1').replace('$2', 'WARC-Payload-Digest');
+      expect(text).toContain(reason);
+      expect(text).toContain(lang === 'kk' ? '1-жол (ығысу 0, ұзындық' : 'строка 1 (смещение 0, длина');
+      // No English sentence inside the localized frame.
+      expect(text).not.toMatch(/the record was changed|offset \d+, length|line \d+ \(/);
+      expect(await lib.getByRole('link', { name: 'Өзгертілген' }).count()).toBe(0);
+      await lib.close();
+    });
+  });
+}

@@ -21,6 +21,7 @@ import { fromBase64, fromPem } from '../../utils/evidence/bytes';
 import { recordBytes } from '../../utils/evidence/record';
 import { verifyToken } from '../../utils/evidence/tsp';
 import { pageKeys } from '../../utils/url';
+import { pageFill } from './page-fill';
 
 let server: FixtureServer;
 let session: Session;
@@ -172,6 +173,9 @@ describe('signing key, trusted timestamps and the evidence sheet (Chromium)', ()
     // Who captured it: the reader's own copy says so, and the key printed is this install's (issue 23).
     expect(flat).toContain('Captured by');
     expect(flat).toContain('You, with this Saqta');
+    // Whose proof (issue 24), in verify's words: the reader's own key, the one Settings shows.
+    expect(flat).toContain('Whose proof');
+    expect(flat).toContain('PROVED: signed by your own key');
     // (pdftotext may break a line after a hyphen of the date.)
     expect(flat).toMatch(/captured no later than \d{4}-\s?\d\d-\s?\d\d \d\d:\d\d:\d\d UTC according to CN=Saqta Test TSA/);
     // Every page: its number of the total, and the capture's identity.
@@ -181,6 +185,10 @@ describe('signing key, trusted timestamps and the evidence sheet (Chromium)', ()
       expect(p).toMatch(new RegExp(`\\b${i + 1}\\s*/\\s*${pages.length}\\s*$`, 'm'));
       expect(p).toContain(c!.id);
     });
+    // No page but the last is left half empty (issue 24: a reviewer found page 2 so): pictures and text count.
+    const fill = pageFill(pdfPath);
+    console.log(`[evidence] sheet pages filled: ${fill.map((f) => f.toFixed(2)).join(' ')}`);
+    fill.slice(0, -1).forEach((f, i) => expect(f, `page ${i + 1} of ${fill.length} is filled to ${f.toFixed(2)} of its height`).toBeGreaterThan(0.6));
     // A picture of the first page for people (and the issue's closing note).
     // Pictures of the first two pages for people (the record; the article with its claims marked).
     execFileSync('pdftoppm', ['-png', '-r', '70', '-f', '1', '-l', '2', pdfPath, artifactPath('evidence-sheet-page')]);
@@ -209,7 +217,9 @@ describe('signing key, trusted timestamps and the evidence sheet (Chromium)', ()
     // Both captures, each with its own token.
     expect(out.match(/; captured \(articles\/[^)]*capture-\d\/capture\.json\) no later than/g)).toHaveLength(2);
 
-    await lib.getByTestId('import-file').setInputFiles(file);
+    // The person clicks Import… and picks the file in the dialog.
+    const [chooser] = await Promise.all([lib.waitForEvent('filechooser'), lib.getByText('Import…', { exact: true }).click()]);
+    await chooser.setFiles(file);
     const signer = lib.getByTestId('import-signer');
     await signer.waitFor({ timeout: 60_000 });
     expect(await signer.getAttribute('data-signature')).toBe('valid');

@@ -15,6 +15,8 @@ import { concatBytes, memorySource, unzipStrict } from '../../utils/bundle/zip-r
 import { collectArticles, selectionPages } from '../../utils/bundle/collect';
 import { importBytes } from '../../utils/bundle/import';
 import { BundleError } from '../../utils/bundle/errors';
+import { reasonText, sayIn, type Reason } from '../../utils/wacz/reasons';
+import { sealCheck } from '../../utils/watch/record';
 import { writeWacz } from '../../utils/wacz/write';
 import { verifyWacz } from '../../utils/wacz/verify';
 import { digestHolds, base32 } from '../../utils/wacz/record-read';
@@ -274,6 +276,20 @@ const cases: Case[] = [
     refused: /Check urn:\S+ \([^)]*\): its hash does not match its contents/,
   },
   {
+    // Issue 24's daily head stamp, moved: a token (here the capture's own, over its record) pinned on a check record it is not over.
+    name: 'check-head-stamp-moved',
+    stamped: true,
+    make(b) {
+      const dir = b.capture.replace(/\/capture-\d+\/capture\.json$/, '');
+      const pageId = json(b, b.capture).pageId as string;
+      const token = json(b, b.capture).timestamp.token as string;
+      const head = sealCheck({ id: 'urn:uuid:00000000-0000-4000-8000-0000000c0002', pageId, url: PAGE, at: '2026-06-26T07:00:00.000Z', via: 'watch', outcome: 'unchanged', httpStatus: 200, prevHash: null });
+      b.files.set(`${dir}/checks.json`, enc.encode(JSON.stringify([{ ...head, stamp: { tsa: 'http://127.0.0.1/', token, genTime: '2026-06-26T07:00:01.000Z', tsaName: 'CN=Saqta Test TSA' } }])));
+      return repack(b.files);
+    },
+    refused: /its time-stamp token is over another record/,
+  },
+  {
     name: 'domain-signature-empty',
     make(b) {
       repack(b.files);
@@ -392,6 +408,17 @@ describe('hostile WACZ corpus (issue 25): import and verify agree on every case'
         expect(report.lines.filter((l) => l.level === 'fail').map((l) => l.message).join('\n')).toMatch(c.refused);
         // Nothing of the refused file reached the library.
         expect(await db.captures.get(CAPTURE_ID)).toBeUndefined();
+        // The reason is a code with parameters (issue 25): said in Kazakh and Russian, not English in a localized frame.
+        const be = err as BundleError;
+        if (be.key === 'wacz') {
+          expect(be.reason, be.message).toBeDefined();
+          expect(reasonText(be.reason as Reason, sayIn('en')), 'its English text is the message').toBe(be.args[1]);
+          for (const lang of ['kk', 'ru'] as const) {
+            const said = reasonText(be.reason as Reason, sayIn(lang));
+            expect(said).not.toBe(be.args[1]);
+            expect(said, `${lang}: ${said}`).toMatch(lang === 'kk' ? /[әғқңөұүһі]/i : /[а-яё]{3}/i);
+          }
+        }
       } else {
         expect(report.ok, `${text}\nimport: ${(err as Error)?.message}`).toBe(true);
         await c.accepted!(db, summary!, text);

@@ -16,6 +16,7 @@ import { hashString, signHash } from '../evidence/sign';
 import { checkDatapackage } from '../evidence/package';
 import { checkTsaUrl, DEFAULT_EVIDENCE_SETTINGS } from '../evidence/settings';
 import { enqueueCapture, requestTokenFor, runQueue } from '../evidence/queue';
+import { stampChainHeads } from '../watch/chain-stamp';
 export type { EvidenceDeps } from './types';
 
 export function keyStore(db: SaqtaDB): KeyStore {
@@ -107,7 +108,10 @@ export function runStamps(deps: StampDeps, opts: { all?: boolean } = {}): Promis
     }
     const done = await runQueue(db, { post: evidence.post, tsa: settings.tsaUrl, all: opts.all });
     for (const pageId of done.pages) broadcast({ event: 'capture.stamped', pageId } satisfies Event);
-    evidence.schedule(done.nextDue);
+    // The check records' heads, at least once a day (issue 24, utils/watch/chain-stamp.ts).
+    const heads = await stampChainHeads(db, { post: evidence.post, tsa: settings.tsaUrl });
+    const next = [done.nextDue, heads.nextDue].filter((d): d is string => !!d).sort()[0] ?? null;
+    evidence.schedule(next);
     return { stamped: done.stamped.length, waiting: await db.stamps.count() };
   });
 }

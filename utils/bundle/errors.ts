@@ -46,6 +46,8 @@ export function refusalText(key: RefusalKey, args: readonly string[], lang: Lang
 export class BundleError extends Error {
   /** Parameters of the text, in order ($1, $2, …): file names, sizes, fields. */
   readonly args: string[];
+  /** A WACZ refusal's own code and parameters (utils/wacz/reasons.ts), said in the reader's language. */
+  reason?: { code: string; args: string[]; inner?: BundleError['reason'] };
   constructor(
     readonly code: BundleErrorCode,
     readonly key: RefusalKey,

@@ -117,6 +117,8 @@ export async function importSource(db: SaqtaDB, src: ByteSource, opts: ImportOpt
   const parsed: ParsedParts = file && opts.worker
     ? await parseInWorker(opts.worker, file, opts)
     : await parseBundle(src, { signal: opts.signal, onProgress: (d, t) => opts.onProgress?.('check', d, t) });
+  // A bundle carries no signature (issue 24): its captures' evidence sheets say NOT SIGNED.
+  for (const a of parsed.articles) for (const c of a.captures) c.record.imported = { signature: 'unsigned' };
   return cleanAndMerge(db, parsed.articles, parsed.claims, parsed.notes, win, opts);
 }
 

@@ -75,3 +75,49 @@ export function signingTime(pkgCreated: unknown, signedCreated: unknown): { cove
   const side = typeof signedCreated === 'string' ? signedCreated.slice(0, 64) : undefined;
   return { covered, ...(side !== undefined && side !== covered ? { disagreeing: side } : {}) };
 }
+
+/** A key the reader trusts in the app (issue 24): their own (no name) or a colleague's whose fingerprint they confirmed. */
+export interface TrustedKey {
+  fingerprint: string;
+  /** The colleague's name; absent for the reader's own key. */
+  name?: string;
+}
+
+/** The keys the app trusts: the install's own and the confirmed team members' (`team.status` members). */
+export function appTrustedKeys(own: string | undefined, members: readonly { name: string; fingerprint: string; confirmed: boolean }[] = []): TrustedKey[] {
+  const keys: TrustedKey[] = own ? [{ fingerprint: own.toUpperCase() }] : [];
+  for (const m of members) if (m.confirmed && m.fingerprint && normalFingerprint(m.fingerprint)) keys.push({ fingerprint: m.fingerprint.toUpperCase(), name: m.name });
+  return keys;
+}
+
+/** What a person is told about whose proof a file or a capture is: the state, the key's fingerprint, and whose key it is when trusted. */
+export interface TrustVerdict {
+  state: Exclude<TrustState, 'broken'>;
+  fingerprint?: string;
+  /** PROVED by a colleague's confirmed key: their name (absent: the reader's own key). */
+  colleague?: string;
+}
+
+/** The verdict for a key (or none) against the keys the reader trusts. */
+export function verdictFor(signature: 'valid' | 'unsigned', fingerprint: string | undefined, trusted: readonly TrustedKey[]): TrustVerdict {
+  if (signature !== 'valid' || !fingerprint) return { state: 'not-signed' };
+  const fp = fingerprint.toUpperCase();
+  const key = trusted.find((k) => k.fingerprint === fp);
+  if (!key) return { state: 'unknown-key', fingerprint: fp };
+  return { state: 'proved', fingerprint: fp, ...(key.name ? { colleague: key.name } : {}) };
+}
+
+/**
+ * The verdict the evidence sheet prints for a capture in the library: the reader's own save is theirs
+ * (their key signs it on export); a colleague's copy (team sync: its parts are signed) is PROVED only
+ * when the reader confirmed that colleague's key; an imported capture is as its file was signed.
+ */
+export function captureVerdict(
+  c: { author?: { name: string; fingerprint?: string }; imported?: { signature: 'valid' | 'unsigned'; fingerprint?: string } },
+  trusted: readonly TrustedKey[],
+): TrustVerdict {
+  if (c.author) return verdictFor(c.author.fingerprint ? 'valid' : 'unsigned', c.author.fingerprint, trusted);
+  if (c.imported) return verdictFor(c.imported.signature, c.imported.fingerprint, trusted);
+  const own = trusted.find((k) => !k.name);
+  return own ? { state: 'proved', fingerprint: own.fingerprint } : { state: 'not-signed' };
+}

@@ -14,13 +14,14 @@ import { isSaqtaWacz, readSaqtaContents, refusal, type SaqtaContents } from './s
 import { foreignContents } from './foreign';
 import { checkEvidence, importEvidence, type ImportEvidence } from '../evidence/check';
 import { checkLines } from '../watch/bundle';
+import type { Reason } from './reasons';
 
 /** The first check record chain verify would fail, as a problem (the same checkLines verify prints). */
-export function brokenChecks(contents: SaqtaContents): { file: string; message: string } | null {
+export function brokenChecks(contents: SaqtaContents): { file: string; message: string; reason?: Reason } | null {
   for (const a of contents.articles) {
     if (a.checks === undefined) continue;
     const fail = checkLines(a.checks, `${a.dir}/checks.json`, a.page.id, new Set(a.captures.map((c) => c.record.id))).find((l) => l.level === 'fail');
-    if (fail) return { file: fail.file, message: fail.message };
+    if (fail) return { file: fail.file, message: fail.message, ...(fail.reason ? { reason: fail.reason } : {}) };
   }
   return null;
 }
@@ -42,5 +43,8 @@ export async function readWaczForImport(src: ByteSource, opts: ImportOptions = {
   const ids = new Set(contents.articles.map((a) => a.page.id));
   const orphan = contents.claims.find((c) => !c.pageId || !ids.has(c.pageId));
   if (orphan) throw refusal({ file: 'annotations.jsonld', message: `claim ${orphan.id} belongs to no article of the package` });
+  // Each capture remembers whose signature the file carried (issue 24): its evidence sheet says so.
+  const imported = evidence.signature === 'valid' && evidence.fingerprint ? { signature: 'valid' as const, fingerprint: evidence.fingerprint } : { signature: 'unsigned' as const };
+  for (const a of contents.articles) for (const c of a.captures) c.record.imported = imported;
   return { ...contents, evidence };
 }

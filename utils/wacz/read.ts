@@ -22,6 +22,7 @@ import { getSurt } from 'warcio/utils';
 import { concatBytes, memorySource, readAhead } from '../bundle/zip-read';
 import { listArchive, storedRange, streamEntry, type ArchiveEntry, type ByteSource } from './archive';
 import { CDXJ, DATAPACKAGE, DIGEST, cdxTimestamp, compareCdx, isWarcPath, type CdxEntry, type DataPackage } from './format';
+import { why, reasonOf, type Reason, type ReasonCode } from './reasons';
 
 export interface WaczFile {
   size: number;
@@ -39,6 +40,8 @@ export interface WaczFile {
 export interface WaczProblem {
   file?: string;
   message: string;
+  /** Its stable code and parameters (utils/wacz/reasons.ts): the library says it in the reader's language. */
+  reason?: Reason;
 }
 
 export interface ReadWacz {
@@ -91,7 +94,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export function parseJson(files: Map<string, WaczFile>, path: string, problems: WaczProblem[]): unknown {
   const f = files.get(path);
   if (!f?.bytes) {
-    problems.push({ file: path, message: f ? 'too large to read' : 'missing' });
+    problems.push({ file: path, ...(f ? { message: 'too large to read' } : why('missing')) });
     return undefined;
   }
   try {
@@ -145,7 +148,7 @@ export async function readWacz(src: ByteSource, opts: ReadWaczOptions = {}): Pro
 function checkDataPackage(files: Map<string, WaczFile>, problems: WaczProblem[]): DataPackage | undefined {
   const f = DATAPACKAGE;
   if (!files.has(f)) {
-    problems.push({ file: f, message: 'missing: this is not a WACZ' });
+    problems.push({ file: f, ...why('notWacz') });
     return undefined;
   }
   const raw = parseJson(files, f, problems);
@@ -169,30 +172,30 @@ function checkDataPackage(files: Map<string, WaczFile>, problems: WaczProblem[])
     listed.add(r.path);
     const file = files.get(r.path);
     if (!file) {
-      problems.push({ file: r.path, message: `listed in ${f} but not in the archive` });
+      problems.push({ file: r.path, ...why('notInArchive', [f]) });
       continue;
     }
-    if (file.size !== r.bytes) problems.push({ file: r.path, message: `${file.size} bytes, ${f} says ${r.bytes}` });
+    if (file.size !== r.bytes) problems.push({ file: r.path, ...why('sizeDiffers', [file.size, f, String(r.bytes)]) });
     const m = /^sha256:([0-9a-f]{64})$/i.exec(r.hash);
     if (!m) problems.push({ file: r.path, message: `hash ${JSON.stringify(r.hash).slice(0, 80)} in ${f} is not sha256:<hex>` });
-    else if (m[1]!.toLowerCase() !== file.sha256) problems.push({ file: r.path, message: `its SHA-256 is not the one ${f} lists: the file was changed` });
+    else if (m[1]!.toLowerCase() !== file.sha256) problems.push({ file: r.path, ...why('fileChanged', [f]) });
   }
   for (const name of files.keys()) {
-    if (name !== DATAPACKAGE && name !== DIGEST && !listed.has(name)) problems.push({ file: name, message: `in the archive but not listed in ${f}` });
+    if (name !== DATAPACKAGE && name !== DIGEST && !listed.has(name)) problems.push({ file: name, ...why('notListed', [f]) });
   }
   return raw as unknown as DataPackage;
 }
 
 function checkDigest(files: Map<string, WaczFile>, problems: WaczProblem[]): void {
   if (!files.has(DIGEST)) {
-    problems.push({ file: DIGEST, message: 'missing' });
+    problems.push({ file: DIGEST, ...why('missing') });
     return;
   }
   const raw = parseJson(files, DIGEST, problems);
   if (!isObj(raw)) return;
   if (raw.path !== DATAPACKAGE) problems.push({ file: DIGEST, message: `path is ${JSON.stringify(raw.path)}, not "${DATAPACKAGE}"` });
   const pkg = files.get(DATAPACKAGE);
-  if (pkg && raw.hash !== `sha256:${pkg.sha256}`) problems.push({ file: DIGEST, message: `the hash of ${DATAPACKAGE} is not ${JSON.stringify(raw.hash)}: the package was changed` });
+  if (pkg && raw.hash !== `sha256:${pkg.sha256}`) problems.push({ file: DIGEST, ...why('packageChanged', [DATAPACKAGE, JSON.stringify(raw.hash)]) });
 }
 
 function parseCdxj(files: Map<string, WaczFile>, problems: WaczProblem[]): ReadWacz['cdx'] {
@@ -295,24 +298,25 @@ export async function checkRecords(read: ReadWacz, opts: { signal?: AbortSignal;
     const path = `archive/${e.filename}`;
     const warc = read.files.get(path);
     if (!warc?.range) {
-      problems.push({ file: e.file, message: `line ${e.line}: ${JSON.stringify(e.filename)} is not a readable WARC file of the archive` });
+      problems.push({ file: e.file, ...why('notWarcFile', [e.line, JSON.stringify(e.filename)]) });
       continue;
     }
     let got: ReadRecord;
     try {
       got = await readRecord(warc.range, Number(e.offset), Number(e.length), read);
     } catch (err) {
-      problems.push({ file: path, message: `${where} (offset ${e.offset}, length ${e.length}): ${(err as Error).message}` });
+      const inner = reasonOf(err);
+      problems.push(inner ? { file: path, ...why('recordAt', [e.file, e.line, e.offset, e.length], inner) } : { file: path, message: `${where} (offset ${e.offset}, length ${e.length}): ${(err as Error).message}` });
       continue;
     }
     const { record, payload } = got;
-    const bad = (what: string) => problems.push({ file: path, message: `the record at offset ${e.offset} (${where}) ${what}` });
-    if (got.length !== Number(e.length)) bad(`is ${got.length} bytes long, the index says ${e.length}`);
-    if (record.warcTargetURI !== e.url) bad(`is for ${JSON.stringify(record.warcTargetURI)}, the index says ${JSON.stringify(e.url)}`);
+    const bad = (code: ReasonCode, more: (string | number | undefined)[] = []) => problems.push({ file: path, ...why(code, [e.offset, e.file, e.line, ...more.map(String)]) });
+    if (got.length !== Number(e.length)) bad('lengthDiffers', [got.length, e.length]);
+    if (record.warcTargetURI !== e.url) bad('uriDiffers', [JSON.stringify(record.warcTargetURI), JSON.stringify(e.url)]);
     // SURT details vary between tools (percent-encoding): compare the decoded keys.
-    if (keyForm(getSurt(e.url)) !== keyForm(e.urlkey)) bad(`has the key ${JSON.stringify(e.urlkey)}, not the SURT of its URL (${JSON.stringify(getSurt(e.url))})`);
-    if (cdxTimestamp(record.warcDate ?? '') !== e.timestamp.slice(0, 14)) bad(`is dated ${record.warcDate}, the index says ${e.timestamp}`);
-    if (record.warcType === 'request' || record.warcType === 'warcinfo') bad(`is a ${record.warcType} record, which an index does not point to`);
+    if (keyForm(getSurt(e.url)) !== keyForm(e.urlkey)) bad('keyDiffers', [JSON.stringify(e.urlkey), JSON.stringify(getSurt(e.url))]);
+    if (cdxTimestamp(record.warcDate ?? '') !== e.timestamp.slice(0, 14)) bad('dateDiffers', [String(record.warcDate), e.timestamp]);
+    if (record.warcType === 'request' || record.warcType === 'warcinfo') bad('typeIndexed', [record.warcType]);
     const digest = bytesToHex(sha256(payload));
     if (warc.kept && cached + payload.length <= RECORD_CACHE) {
       cached += payload.length;
@@ -321,10 +325,10 @@ export async function checkRecords(read: ReadWacz, opts: { signal?: AbortSignal;
     // The record's own digests were checked by the reader; the index's digest (any form) must hold too.
     if (e.digest && record.warcType !== 'revisit') {
       const holds = digestHolds(withAlgorithm(String(e.digest)), payload);
-      if (holds === 'unknown') bad(`is listed with a digest in a form Saqta cannot check (${JSON.stringify(String(e.digest).slice(0, 80))})`);
-      else if (!holds) bad(`has a payload whose hash is not the digest in the index`);
+      if (holds === 'unknown') bad('indexDigestForm', [JSON.stringify(String(e.digest).slice(0, 80))]);
+      else if (!holds) bad('indexDigestWrong');
     }
-    if (e.status && record.httpHeaders?.statusCode !== undefined && String(record.httpHeaders.statusCode) !== String(e.status)) bad(`answers ${record.httpHeaders.statusCode}, the index says ${e.status}`);
+    if (e.status && record.httpHeaders?.statusCode !== undefined && String(record.httpHeaders.statusCode) !== String(e.status)) bad('statusDiffers', [record.httpHeaders.statusCode, e.status]);
     done++;
     opts.onRecord?.(done, read.cdx.length);
   }

@@ -25,6 +25,7 @@ import { sha1 } from '@noble/hashes/legacy.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { WARCParser, type WARCRecord } from 'warcio';
 import { concatBytes, type ByteSource } from '../bundle/zip-read';
+import { why, type Reason } from './reasons';
 
 /** Most bytes one record may inflate to (its whole WARC record, headers included). */
 export const MAX_RECORD_BYTES = 256 * 1024 * 1024;
@@ -59,12 +60,15 @@ export interface RecordReadOptions {
 }
 
 export class RecordError extends Error {
+  /** Its stable code and parameters (utils/wacz/reasons.ts), said in the reader's language by the library. */
+  readonly reason: Reason;
   constructor(
-    message: string,
+    what: { message: string; reason: Reason },
     /** `bomb`: a size cap; `digest`: a digest that does not hold or cannot be checked; `shape`: anything else. */
     readonly kind: 'bomb' | 'digest' | 'shape' = 'shape',
   ) {
-    super(message);
+    super(what.message);
+    this.reason = what.reason;
     this.name = 'RecordError';
   }
 }
@@ -78,9 +82,9 @@ function indexOfCrlf2(b: Uint8Array, from = 0, to = b.length): number {
 /** Content-Length of a WARC header (its bytes up to the blank line), or throws. */
 function headerLength(head: Uint8Array): number {
   const text = new TextDecoder('latin1').decode(head);
-  if (!/^WARC\/1\.[01]\r\n/.test(text)) throw new RecordError('no WARC record starts there');
+  if (!/^WARC\/1\.[01]\r\n/.test(text)) throw new RecordError(why('noRecord'));
   const m = /\r\ncontent-length:[ \t]*(\d{1,15})[ \t]*(\r\n|$)/i.exec(text);
-  if (!m) throw new RecordError('the record has no Content-Length');
+  if (!m) throw new RecordError(why('noLength'));
   return Number(m[1]);
 }
 
@@ -97,8 +101,8 @@ async function inflateMember(bytes: Uint8Array, cap: number, budget: InflateBudg
   inf.onData = (chunk: Uint8Array) => {
     if (overflow) return;
     size += chunk.length;
-    if (budget && budget.used + size > budget.max) overflow = new RecordError(`the archive's records inflate to more than ${budget.max} bytes (the limit)`, 'bomb');
-    else if (size > cap) overflow = new RecordError(`its gzip member inflates to more than ${cap} bytes (the limit per record)`, 'bomb');
+    if (budget && budget.used + size > budget.max) overflow = new RecordError(why('budget', [budget.max]), 'bomb');
+    else if (size > cap) overflow = new RecordError(why('memberCap', [cap]), 'bomb');
     else out.push(chunk);
     if (want < 0 && !overflow) {
       const all = out.length === 1 ? out[0]! : concatBytes(out);
@@ -109,10 +113,10 @@ async function inflateMember(bytes: Uint8Array, cap: number, budget: InflateBudg
         } catch (e) {
           overflow = e as RecordError;
         }
-        if (want > cap) overflow = new RecordError(`its record declares ${want} bytes, more than the limit per record (${cap})`, 'bomb');
-      } else if (all.length >= MAX_HEADER) overflow = new RecordError('no WARC record starts there');
+        if (want > cap) overflow = new RecordError(why('declaresCap', [want, cap]), 'bomb');
+      } else if (all.length >= MAX_HEADER) overflow = new RecordError(why('noRecord'));
     }
-    if (want >= 0 && size > want && !overflow) overflow = new RecordError('its gzip member holds more bytes than its one record (a second record or trailing data)');
+    if (want >= 0 && size > want && !overflow) overflow = new RecordError(why('memberExtra'));
     // pako calls back synchronously inside push(): stop it there.
     if (overflow) throw overflow;
   };
@@ -121,7 +125,7 @@ async function inflateMember(bytes: Uint8Array, cap: number, budget: InflateBudg
     while (at < bytes.length && !inf.ended) {
       const end = Math.min(bytes.length, at + SLICE);
       inf.push(bytes.subarray(at, end), end === bytes.length);
-      if (inf.err) throw new RecordError(`its gzip data is corrupt (${String(inf.msg) || inf.err})`);
+      if (inf.err) throw new RecordError(why('gzipCorrupt', [String(inf.msg) || inf.err]));
       if (inf.ended) {
         const left = (inf as unknown as { strm: { avail_in: number } }).strm.avail_in;
         at = end - left;
@@ -132,11 +136,11 @@ async function inflateMember(bytes: Uint8Array, cap: number, budget: InflateBudg
     }
   } catch (e) {
     if (e instanceof RecordError) throw e;
-    throw new RecordError(`its gzip data is corrupt (${(e as Error).message})`);
+    throw new RecordError(why('gzipCorrupt', [(e as Error).message]));
   }
-  if (!inf.ended) throw new RecordError('its gzip member ends before the range does (truncated)');
-  if (inf.err) throw new RecordError(`its gzip data is corrupt (${String(inf.msg) || inf.err})`);
-  if (at !== bytes.length) throw new RecordError(`the range holds ${bytes.length - at} bytes after its gzip member (more than one record, or trailing data)`);
+  if (!inf.ended) throw new RecordError(why('gzipTruncated'));
+  if (inf.err) throw new RecordError(why('gzipCorrupt', [String(inf.msg) || inf.err]));
+  if (at !== bytes.length) throw new RecordError(why('afterMember', [bytes.length - at]));
   if (budget) budget.used += size;
   return concatBytes(out);
 }
@@ -176,39 +180,39 @@ export function digestHolds(declared: string, bytes: Uint8Array): boolean | 'unk
 
 /** One record at `offset`/`length` of a WARC file, checked as the header of this file says. */
 export async function readCheckedRecord(range: ByteSource, offset: number, length: number, opts: RecordReadOptions = {}): Promise<ReadRecord> {
-  if (offset + length > range.size) throw new RecordError(`the range ${offset}+${length} ends past the file (${range.size} bytes)`);
+  if (offset + length > range.size) throw new RecordError(why('pastFile', [offset, length, range.size]));
   const cap = opts.maxRecord ?? MAX_RECORD_BYTES;
   const bytes = await range.read(offset, length);
   let raw: Uint8Array;
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) raw = await inflateMember(bytes, cap, opts.budget, opts.turn);
   else {
-    if (bytes.length > cap) throw new RecordError(`its record is ${bytes.length} bytes, more than the limit per record (${cap})`, 'bomb');
+    if (bytes.length > cap) throw new RecordError(why('recordCap', [bytes.length, cap]), 'bomb');
     raw = bytes;
   }
   const end = indexOfCrlf2(raw, 0, Math.min(raw.length, MAX_HEADER));
-  if (end < 0) throw new RecordError('no WARC record starts there');
+  if (end < 0) throw new RecordError(why('noRecord'));
   const blockLength = headerLength(raw.subarray(0, end + 2));
   const blockStart = end + 4;
-  if (raw.length < blockStart + blockLength + 4) throw new RecordError(`the record is shorter than its Content-Length (${blockLength})`);
-  if (!CRLF2.every((c, i) => raw[blockStart + blockLength + i] === c)) throw new RecordError('the record does not end where its Content-Length says');
-  if (raw.length !== blockStart + blockLength + 4) throw new RecordError('more than one record in the range (bytes after the record)');
+  if (raw.length < blockStart + blockLength + 4) throw new RecordError(why('shortRecord', [blockLength]));
+  if (!CRLF2.every((c, i) => raw[blockStart + blockLength + i] === c)) throw new RecordError(why('recordEnd'));
+  if (raw.length !== blockStart + blockLength + 4) throw new RecordError(why('bytesAfter'));
   const block = raw.subarray(blockStart, blockStart + blockLength);
 
   const parser = new WARCParser([raw]);
   const record = await parser.parse().catch(() => null);
-  if (!record || !/^WARC\/1\.[01]$/.test(record.warcHeaders.statusline ?? '') || !record.warcType) throw new RecordError('no WARC record starts there');
+  if (!record || !/^WARC\/1\.[01]$/.test(record.warcHeaders.statusline ?? '') || !record.warcType) throw new RecordError(why('noRecord'));
   const payload = (await record.readFully(false)) ?? new Uint8Array(0);
-  if (await parser.parse().catch(() => null)) throw new RecordError('more than one record in the range');
+  if (await parser.parse().catch(() => null)) throw new RecordError(why('twoRecords'));
 
-  const check = (name: string, value: string | null | undefined, over: Uint8Array, what: string) => {
+  const check = (name: string, value: string | null | undefined, over: Uint8Array, what: 'digestPayload' | 'digestBlock') => {
     if (!value) return;
     const holds = digestHolds(value, over);
-    if (holds === 'unknown') throw new RecordError(`has a ${name} in a form Saqta cannot check (${JSON.stringify(value.slice(0, 80))})`, 'digest');
-    if (!holds) throw new RecordError(`has a ${what} whose ${/^sha-?1:/i.test(value) ? 'SHA-1' : 'SHA-256'} is not its ${name}: the record was changed`, 'digest');
+    if (holds === 'unknown') throw new RecordError(why('digestForm', [name, JSON.stringify(value.slice(0, 80))]), 'digest');
+    if (!holds) throw new RecordError(why(what, [/^sha-?1:/i.test(value) ? 'SHA-1' : 'SHA-256', name]), 'digest');
   };
   // A revisit record's WARC-Payload-Digest is the digest of the payload it revisits (WARC 1.1 §6.7), not of its own.
-  if (record.warcType !== 'revisit') check('WARC-Payload-Digest', record.warcPayloadDigest, payload, 'payload');
-  check('WARC-Block-Digest', record.warcHeader('WARC-Block-Digest'), block, 'block (HTTP headers and body)');
+  if (record.warcType !== 'revisit') check('WARC-Payload-Digest', record.warcPayloadDigest, payload, 'digestPayload');
+  check('WARC-Block-Digest', record.warcHeader('WARC-Block-Digest'), block, 'digestBlock');
   return { record, payload, length: bytes.length };
 }
 

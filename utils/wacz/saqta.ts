@@ -18,6 +18,7 @@ import { saqtaUrn } from './format';
 import { parseIsoDate } from '../bundle/dates';
 import { recordBytes } from '../evidence/record';
 import type { Exchange } from './records';
+import { why, reasonOf, type Reason } from './reasons';
 
 /** Every `notes.screenshot` a record may carry (older exports: 'ok' and 'failed' only). */
 const SCREENSHOT_STATES: readonly ScreenshotState[] = ['ok', 'failed', 'none', 'pending', 'tab-closed', 'interrupted'];
@@ -90,13 +91,13 @@ export const CAPTURE_SKEW_MS = 1000;
  * holds must be the one capture.json holds (same fields its proof covers), and dated within CAPTURE_SKEW_MS of it.
  * Returns the problem, or null.
  */
-async function checkCaptureAgainstWarc(read: ReadWacz, raw: Record<string, unknown>, capturedAt: number): Promise<string | null> {
+async function checkCaptureAgainstWarc(read: ReadWacz, raw: Record<string, unknown>, capturedAt: number): Promise<{ message: string; reason?: Reason } | null> {
   const urn = saqtaUrn('capture', String(raw.id));
   const entries = read.cdx.filter((e) => e.url === urn);
-  if (entries.length !== 1) return entries.length ? `the index lists ${entries.length} capture records for ${urn}` : `the index lists no WARC capture record (${urn}) for it`;
+  if (entries.length !== 1) return entries.length ? why('captureRecordCount', [entries.length, urn]) : why('captureRecordNone', [urn]);
   const e = entries[0]!;
   const warc = read.files.get(`archive/${e.filename}`);
-  if (!warc?.range) return `its WARC capture record is in ${JSON.stringify(e.filename)}, not a WARC file of the archive`;
+  if (!warc?.range) return why('captureRecordFile', [JSON.stringify(e.filename)]);
   let meta: unknown;
   let date: number;
   try {
@@ -105,10 +106,10 @@ async function checkCaptureAgainstWarc(read: ReadWacz, raw: Record<string, unkno
     date = Date.parse(got.record.warcDate ?? '');
     meta = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(got.payload));
   } catch (err) {
-    return `its WARC capture record cannot be read (${(err as Error).message})`;
+    return reasonOf(err) ? why('captureRecordUnread', [], reasonOf(err)) : { message: `its WARC capture record cannot be read (${(err as Error).message})` };
   }
-  if (!Number.isFinite(date) || Math.abs(date - capturedAt) > CAPTURE_SKEW_MS) return `capturedAt is ${String(raw.capturedAt)}, but its WARC records are dated ${Number.isFinite(date) ? new Date(date).toISOString() : 'with no valid date'}`;
-  if (!isObj(meta) || !Array.isArray(meta.artifacts)) return 'its WARC capture record is not a capture record';
+  if (!Number.isFinite(date) || Math.abs(date - capturedAt) > CAPTURE_SKEW_MS) return Number.isFinite(date) ? why('captureVsWarc', [String(raw.capturedAt), new Date(date).toISOString()]) : why('captureVsWarcNoDate', [String(raw.capturedAt)]);
+  if (!isObj(meta) || !Array.isArray(meta.artifacts)) return why('captureRecordShape');
   const canon = (r: Record<string, unknown>) => {
     try {
       return new TextDecoder().decode(recordBytes(r as never));
@@ -116,23 +117,23 @@ async function checkCaptureAgainstWarc(read: ReadWacz, raw: Record<string, unkno
       return '';
     }
   };
-  if (!canon(meta) || canon(meta) !== canon(raw)) return 'it disagrees with the capture record in its WARC file (time, addresses, browser or artifacts)';
+  if (!canon(meta) || canon(meta) !== canon(raw)) return why('captureDisagrees');
   return null;
 }
 
 async function readCapture(read: ReadWacz, path: string, pageId: string, problems: WaczProblem[], indexed: Set<string>): Promise<ParsedCapture | null> {
   const raw = parseJson(read.files, path, problems);
-  const bad = (message: string) => {
-    problems.push({ file: path, message });
+  const bad = (what: string | { message: string; reason?: Reason }) => {
+    problems.push({ file: path, ...(typeof what === 'string' ? { message: what } : what) });
     return null;
   };
-  if (!isObj(raw) || typeof raw.id !== 'string' || raw.pageId !== pageId || !Array.isArray(raw.artifacts)) return bad('not a capture record of its article');
+  if (!isObj(raw) || typeof raw.id !== 'string' || raw.pageId !== pageId || !Array.isArray(raw.artifacts)) return bad(why('notCapture'));
   // ISO 8601 only (as in a .zip bundle): "03/04/2019 10:00" is not a date anyone can read one way.
   const iso = parseIsoDate(raw.capturedAt);
-  if (!iso || iso.assumedUtc) return bad(`capturedAt ${JSON.stringify(String(raw.capturedAt).slice(0, 40))} is not an ISO 8601 date-time with a zone`);
+  if (!iso || iso.assumedUtc) return bad(why('captureNotIso', [JSON.stringify(String(raw.capturedAt).slice(0, 40))]));
   const capturedMs = Date.parse(iso.iso);
   const urlOk = (u: unknown) => typeof u === 'string' && /^https?:\/\//i.test(u);
-  if (!urlOk(raw.url)) return bad('url is not http(s)');
+  if (!urlOk(raw.url)) return bad(why('urlNotHttp'));
   // The time shown is the WARC's: capture.json must agree with its capture record in the WARC file.
   const disagree = await checkCaptureAgainstWarc(read, raw, capturedMs);
   if (disagree) return bad(disagree);
@@ -141,19 +142,19 @@ async function readCapture(read: ReadWacz, path: string, pageId: string, problem
   const exchanges: Exchange[] = [];
   for (const [i, a] of raw.artifacts.entries()) {
     if (!isObj(a) || !KINDS.includes(a.kind as ArtifactKind) || typeof a.blobId !== 'string' || typeof a.sha256 !== 'string' || typeof a.mime !== 'string' || !isObj(a.warc)) {
-      problems.push({ file: path, message: `artifact ${i + 1} lacks kind, blobId, sha256, mime or its WARC record` });
+      problems.push({ file: path, ...why('artifactFields', [i + 1]) });
       continue;
     }
     const w = a.warc;
     const warc = read.files.get(String(w.file));
     if (!warc?.range || !Number.isSafeInteger(w.offset) || !Number.isSafeInteger(w.length)) {
-      problems.push({ file: path, message: `artifact ${i + 1} points to ${JSON.stringify(w.file)}, not a WARC file of the archive` });
+      problems.push({ file: path, ...why('artifactFile', [i + 1, JSON.stringify(w.file)]) });
       continue;
     }
     // Only a record the index points at: the one replay tools show for it (no second, unindexed truth).
     const key = recordKey(String(w.file), w.offset as number, w.length as number);
     if (!indexed.has(key)) {
-      problems.push({ file: path, message: `artifact ${i + 1} points at a record the index does not list (offset ${String(w.offset)} of ${String(w.file)}): replay tools would show another` });
+      problems.push({ file: path, ...why('artifactUnindexed', [i + 1, String(w.offset), String(w.file)]) });
       continue;
     }
     // The record as checkRecords parsed it (same bytes, same parse), else read now.
@@ -161,23 +162,24 @@ async function readCapture(read: ReadWacz, path: string, pageId: string, problem
     try {
       got ??= { ...(await readRecord(warc.range, w.offset as number, w.length as number, read)), sha256: '' };
     } catch (err) {
-      problems.push({ file: String(w.file), message: `record of artifact ${i + 1} of ${path}: ${(err as Error).message}` });
+      const inner = reasonOf(err);
+      problems.push({ file: String(w.file), ...(inner ? why('artifactRecord', [i + 1, path], inner) : { message: `record of artifact ${i + 1} of ${path}: ${(err as Error).message}` }) });
       continue;
     }
     if (got.record.warcHeader('WARC-Record-ID') !== w.recordId) {
-      problems.push({ file: String(w.file), message: `the record at offset ${w.offset} is not ${String(w.recordId)} (${path}, artifact ${i + 1})` });
+      problems.push({ file: String(w.file), ...why('artifactRecordId', [String(w.offset), String(w.recordId), path, i + 1]) });
       continue;
     }
     // Saqta's own artifact records carry the capture's time: a record dated otherwise is not this capture's.
     const uri = got.record.warcTargetURI ?? '';
     const recDate = Date.parse(got.record.warcDate ?? '');
     if (uri.startsWith('urn:saqta:') && !(Math.abs(recDate - capturedMs) <= CAPTURE_SKEW_MS)) {
-      problems.push({ file: path, message: `capturedAt is ${String(raw.capturedAt)}, but the record of its ${String(a.kind)} is dated ${got.record.warcDate ?? 'nothing'}` });
+      problems.push({ file: path, ...why('artifactDated', [String(raw.capturedAt), String(a.kind), got.record.warcDate ?? 'nothing']) });
       continue;
     }
     const digest = got.sha256 || bytesToHex(sha256(got.payload));
     if (digest !== a.sha256) {
-      problems.push({ file: String(w.file), message: `the ${String(a.kind)} of ${path} in record ${String(w.recordId)} has another SHA-256 than the capture record lists` });
+      problems.push({ file: String(w.file), ...why('artifactHash', [String(a.kind), path, String(w.recordId)]) });
       continue;
     }
     const ref: ArtifactRef = { kind: a.kind as ArtifactKind, blobId: a.blobId.slice(0, 300), sha256: digest, size: got.payload.length, mime: a.mime.slice(0, 200) };
@@ -185,7 +187,7 @@ async function readCapture(read: ReadWacz, path: string, pageId: string, problem
     if (a.addedAt !== undefined) {
       const added = parseIsoDate(a.addedAt);
       if (!added || added.assumedUtc) {
-        problems.push({ file: path, message: `artifact ${i + 1}: addedAt ${JSON.stringify(String(a.addedAt).slice(0, 40))} is not an ISO 8601 date-time with a zone` });
+        problems.push({ file: path, ...why('addedAtNotIso', [i + 1, JSON.stringify(String(a.addedAt).slice(0, 40))]) });
         continue;
       }
       ref.addedAt = String(a.addedAt);
@@ -236,5 +238,8 @@ async function readCapture(read: ReadWacz, path: string, pageId: string, problem
 
 /** Import wants all or nothing: the first problem as a refusal. */
 export function refusal(p: WaczProblem): BundleError {
-  return new BundleError('wacz-invalid', 'wacz', [p.file ?? 'WACZ', p.message], p.file);
+  const err = new BundleError('wacz-invalid', 'wacz', [p.file ?? 'WACZ', p.message], p.file);
+  // Its code and parameters travel along: the library says the reason in the reader's language (issue 25).
+  if (p.reason) err.reason = p.reason;
+  return err;
 }

@@ -11,37 +11,49 @@
  * Pure.
  */
 import { checkHash, type CheckRecord } from './record';
+import { why, type Reason, type ReasonCode } from '../wacz/reasons';
 
 export interface ChainReport {
   problems: string[];
+  /** The same problems by code and parameters (utils/wacz/reasons.ts), for the library to say in the reader's language. */
+  reasons: Reason[];
   count: number;
   first?: CheckRecord;
   last?: CheckRecord;
 }
 
 export function verifyChain(raw: unknown, pageId?: string): ChainReport {
-  if (!Array.isArray(raw)) return { problems: ['The check records are not a list.'], count: 0 };
+  if (!Array.isArray(raw)) {
+    const w = why('chainNotList');
+    return { problems: [w.message], reasons: [w.reason], count: 0 };
+  }
   const records = raw as CheckRecord[];
   const problems: string[] = [];
+  const reasons: Reason[] = [];
+  const say = (code: ReasonCode, args: string[]) => {
+    const w = why(code, args);
+    problems.push(w.message);
+    reasons.push(w.reason);
+  };
   records.forEach((r, i) => {
     if (!r || typeof r !== 'object' || typeof r.id !== 'string' || typeof r.hash !== 'string' || typeof r.at !== 'string') {
-      problems.push(`Check record ${i + 1} is not a check record.`);
+      say('chainNotRecord', [String(i + 1)]);
       return;
     }
-    if (checkHash(r) !== r.hash) problems.push(`Check ${r.id} (${r.at}): its hash does not match its contents (changed after it was recorded).`);
-    if (pageId !== undefined && r.pageId !== pageId) problems.push(`Check ${r.id} belongs to another article.`);
+    if (checkHash(r) !== r.hash) say('chainHash', [r.id, r.at]);
+    if (pageId !== undefined && r.pageId !== pageId) say('chainOtherArticle', [r.id]);
     if (i === 0) {
-      if (r.prevHash !== null) problems.push(`Check ${r.id} (${r.at}) names an earlier check that is not here: the oldest check records were removed.`);
+      if (r.prevHash !== null) say('chainTail', [r.id, r.at]);
       return;
     }
     const before = records[i - 1];
     if (!before || r.prevHash !== before.hash) {
-      problems.push(`Check ${r.id} (${r.at}): the check before it is missing, changed or out of order.`);
+      say('chainGap', [r.id, r.at]);
     } else if (r.at < before.at) {
-      problems.push(`Check ${r.id} (${r.at}) is dated before the check it follows: out of order.`);
+      say('chainBackwards', [r.id, r.at]);
     }
   });
-  return { problems, count: records.length, first: records[0], last: records.at(-1) };
+  return { problems, reasons, count: records.length, first: records[0], last: records.at(-1) };
 }
 
 /**

@@ -43,8 +43,13 @@ export interface CheckRecord {
   changes?: ChangeReport;
   /** The `hash` of the page's previous check, or null for its first. */
   prevHash: string | null;
-  /** SHA-256 (hex) of this record's canonical JSON without `hash`. */
+  /** SHA-256 (hex) of this record's canonical JSON without `hash` (and without `stamp`). */
   hash: string;
+  /**
+   * An RFC 3161 token over `hash` (issue 24: the chain's head is time-stamped at least once a day,
+   * utils/watch/chain-stamp.ts). Added after the record was sealed, so not in its hash.
+   */
+  stamp?: { tsa: string; token: string; genTime: string; tsaName: string };
 }
 
 /** Each article's watch flag and what Saqta last learned about the live article. */
@@ -78,7 +83,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function checkHash(record: Omit<CheckRecord, 'hash'> & { hash?: string }): string {
-  const { hash: _drop, ...rest } = record;
+  const { hash: _drop, stamp: _stamp, ...rest } = record;
   return bytesToHex(sha256(utf8ToBytes(canonicalJson(rest))));
 }
 
