@@ -9,7 +9,7 @@ import { getDb, type CaptureRecord, type PageRecord } from '../utils/db';
 import type { Annotation } from '../utils/annotation';
 import { send } from '../utils/ext/client';
 import { sanitizeArticle } from '../utils/extract/sanitize';
-import { cleanSnapshotHtml } from '../utils/bundle/clean-html';
+import { cleanSnapshotHtml } from '../utils/extract/clean-html';
 import { paragraphsOf } from '../utils/extract';
 
 export interface SavedCopy {

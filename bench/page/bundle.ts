@@ -14,7 +14,7 @@
  */
 import { SaqtaDB } from '../../utils/db';
 import { buildExport } from '../../entrypoints/library/export';
-import { importFile } from '../../utils/bundle/import';
+import { importFile } from '../../utils/import/import';
 import { currentDb } from './library';
 
 export { seed, clear } from './library';

@@ -6,9 +6,9 @@ import { COLORS, type Annotation, type Color } from '../../utils/annotation';
 import { claimList, pageList, siteNames, type Filters, type ListSource } from '../../utils/library/query';
 import { search, type SearchHit } from '../../utils/search/query';
 import { indexArticleTexts } from '../../utils/search/articles';
-import { BundleError, headlineKey } from '../../utils/bundle/errors';
+import { BundleError, headlineKey } from '../../utils/zip/errors';
 import type { ImportSummary } from '../../utils/bundle/merge';
-import type { Selection } from '../../utils/bundle/collect';
+import type { Selection } from '../../utils/export/collect';
 import { VirtualList, type ListRow } from './VirtualList';
 import { TagsPanel } from './TagsPanel';
 import { DateField } from './DateField';
@@ -193,7 +193,7 @@ export function App() {
     setImporting({ name: file.name, phase: 'check', done: 0, total: file.size, abort });
     try {
       // Checked in a worker, read from the File by slices: the archive is never whole in memory, the page never freezes.
-      const [{ importFile }, { default: ParseWorker }] = await Promise.all([import('../../utils/bundle/import'), import('./parse-worker?worker')]);
+      const [{ importFile }, { default: ParseWorker }] = await Promise.all([import('../../utils/import/import'), import('./parse-worker?worker')]);
       const s = await importFile(db, file, { signal: abort.signal, worker: () => new ParseWorker(), onProgress: (phase, done, total) => setImporting({ name: file.name, phase, done, total, abort }) });
       setSummary(s);
       setStatus('');

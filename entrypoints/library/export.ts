@@ -6,11 +6,11 @@
  */
 import type { SaqtaDB } from '../../utils/db';
 import { writeWacz } from '../../utils/wacz/write';
-import { collectArticles, selectionPages, type Selection } from '../../utils/bundle/collect';
-import { bundleFileName, portableAnnotation } from '../../utils/bundle/format';
-import { readerFile } from '../../utils/bundle/html';
-import { claimsMarkdown } from '../../utils/bundle/markdown';
-import { toCollection } from '../../utils/bundle/jsonld';
+import { collectArticles, selectionPages, type Selection } from '../../utils/export/collect';
+import { bundleFileName, portableAnnotation } from '../../utils/export/portable';
+import { readerFile } from '../../utils/export/html';
+import { claimsMarkdown } from '../../utils/export/markdown';
+import { toCollection } from '../../utils/export/jsonld';
 import { newId } from '../../utils/annotation';
 import { exportEvidence } from '../../utils/ext/evidence';
 

@@ -58,7 +58,7 @@ let win: (Window & typeof globalThis) | null = null;
 export async function cleanInNode(articles: import('../../utils/bundle/read').ParsedArticle[]): Promise<void> {
   const { JSDOM } = await import('jsdom');
   const { cleanPartArticles } = await import('../../utils/team/clean');
-  const { cleanSavedHtml } = await import('../../utils/bundle/clean-html');
+  const { cleanSavedHtml } = await import('../../utils/extract/clean-html');
   win ??= new JSDOM('').window as unknown as Window & typeof globalThis;
   await cleanPartArticles(articles, async (kind, html) => cleanSavedHtml(kind, html, win!));
 }

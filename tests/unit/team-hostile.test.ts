@@ -19,8 +19,8 @@ import { keyChangeText, keyFingerprint, signText } from '../../utils/team/sign';
 import { deleteAnnotation } from '../../utils/store/annotations';
 import type { SaqtaDB } from '../../utils/db';
 import { claim, cleanInNode, freshDb, newSigner, saveCopy } from './team-helpers';
-import { collectArticles } from '../../utils/bundle/collect';
-import { readerHtml } from '../../utils/bundle/html';
+import { collectArticles } from '../../utils/export/collect';
+import { readerHtml } from '../../utils/export/html';
 import { handle } from '../../utils/background/handle';
 import { pageKeys } from '../../utils/url';
 

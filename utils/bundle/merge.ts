@@ -20,7 +20,7 @@ import { newId, nowIso, quoteOf, type Annotation } from '../annotation';
 import type { ImportEvidence } from '../evidence/check';
 import { pageKeys, type PageKeys } from '../url';
 import { cleanTagName, tagKey } from '../store/tags';
-import type { ImportedClaim } from './jsonld';
+import type { ImportedClaim } from '../export/jsonld';
 import { Cancelled, type ImportNote, type ParsedArticle } from './read';
 
 export interface ImportSummary {

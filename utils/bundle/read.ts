@@ -15,12 +15,12 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { ArtifactKind, ArtifactRef, CaptureRecord, PageRecord } from '../db';
 import { normalizeUrl } from '../url';
-import { BundleError, q } from './errors';
-import { ANNOTATIONS, FORMAT, MANIFEST, type Manifest } from './format';
-import { fromJsonLd, type ImportedClaim } from './jsonld';
-import { parseIsoDate } from './dates';
-import { sliceYield } from './yield';
-import { LIMITS, concatBytes, memorySource, openZip, pathProblem, readAhead, readEntry, type ByteSource, type ZipEntry } from './zip-read';
+import { BundleError, q } from '../zip/errors';
+import { ANNOTATIONS, FORMAT, MANIFEST, type Manifest } from '../export/portable';
+import { fromJsonLd, type ImportedClaim } from '../export/jsonld';
+import { parseIsoDate } from '../export/dates';
+import { sliceYield } from '../zip/yield';
+import { LIMITS, concatBytes, memorySource, openZip, pathProblem, readAhead, readEntry, type ByteSource, type ZipEntry } from '../zip/read';
 
 export interface ParsedCapture {
   record: CaptureRecord;

@@ -9,7 +9,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { ParsedArticle } from '../bundle/read';
-import type { CleanResult } from '../bundle/clean-html';
+import type { CleanResult } from '../extract/clean-html';
 
 export type HtmlCleaner = (kind: 'article' | 'snapshot', html: string) => Promise<CleanResult>;
 

@@ -10,7 +10,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import type { Annotation } from '../annotation';
 import type { CaptureRecord, PageRecord, SaqtaDB } from '../db';
 import { writeBundle } from '../bundle/write';
-import type { BundleArticle } from '../bundle/format';
+import type { BundleArticle } from '../export/portable';
 import { blobText } from '../search/articles';
 import { tagKey } from '../store/tags';
 import { encrypt } from './crypto';

@@ -15,7 +15,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { SaqtaDB } from '../db';
-import { BundleError } from '../bundle/errors';
+import { BundleError } from '../zip/errors';
 import { nowIso } from '../annotation';
 import { DavClient, DavError, type DavFailure, type DavStats } from './dav';
 import { decrypt, DecryptError, encrypt, isEncrypted } from './crypto';

@@ -14,12 +14,12 @@ import { getSurt } from 'warcio/utils';
 import type { ArtifactRef, CaptureRecord, PageRecord } from '../db';
 import { extractArticle } from '../extract';
 import { normalizeUrl } from '../url';
-import { escapeHtml } from '../bundle/format';
+import { escapeHtml } from '../export/portable';
 import type { ParsedArticle } from '../bundle/read';
 import { readRecord, type ReadWacz, type WaczProblem } from './read';
 import type { SaqtaContents } from './saqta';
 import { cdxTimestamp, DATAPACKAGE } from './format';
-import { parseIsoDate } from '../bundle/dates';
+import { parseIsoDate } from '../export/dates';
 
 export interface ForeignOptions {
   /** Parse HTML at a URL (default: the platform's DOMParser, with a <base>). */

@@ -17,10 +17,10 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import pako from 'pako';
 import { readCheckedRecord, newBudget, digestHolds, type InflateBudget, type ReadRecord } from './record-read';
-import { sliceYield } from '../bundle/yield';
+import { sliceYield } from '../zip/yield';
 import { getSurt } from 'warcio/utils';
-import { concatBytes, memorySource, readAhead } from '../bundle/zip-read';
-import { listArchive, storedRange, streamEntry, type ArchiveEntry, type ByteSource } from './archive';
+import { concatBytes, memorySource, readAhead } from '../zip/read';
+import { listArchive, storedRange, streamEntry, type ArchiveEntry, type ByteSource } from '../zip/archive';
 import { CDXJ, DATAPACKAGE, DIGEST, cdxTimestamp, compareCdx, isWarcPath, type CdxEntry, type DataPackage } from './format';
 
 export interface WaczFile {

@@ -24,7 +24,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { WARCParser, type WARCRecord } from 'warcio';
-import { concatBytes, type ByteSource } from '../bundle/zip-read';
+import { concatBytes, type ByteSource } from '../zip/read';
 
 /** Most bytes one record may inflate to (its whole WARC record, headers included). */
 export const MAX_RECORD_BYTES = 256 * 1024 * 1024;

@@ -10,12 +10,12 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { ArtifactKind, ArtifactRef, CaptureRecord, ScreenshotState } from '../db';
 import { checkPage, type ParsedArticle, type ParsedCapture } from '../bundle/read';
-import { fromJsonLd, type ImportedClaim } from '../bundle/jsonld';
-import { ANNOTATIONS } from '../bundle/format';
-import { BundleError } from '../bundle/errors';
+import { fromJsonLd, type ImportedClaim } from '../export/jsonld';
+import { ANNOTATIONS } from '../export/portable';
+import { BundleError } from '../zip/errors';
 import { indexedKeys, parseJson, readRecord, recordKey, type ReadWacz, type WaczProblem } from './read';
 import { saqtaUrn } from './format';
-import { parseIsoDate } from '../bundle/dates';
+import { parseIsoDate } from '../export/dates';
 import { recordBytes } from '../evidence/record';
 import type { Exchange } from './records';
 

@@ -7,11 +7,11 @@
  * (utils/wacz/foreign.ts). Progress: `check` (bytes read). `utils/bundle/import.ts`
  * then cleans the saved HTML and merges, as for a bundle.
  */
-import type { ImportOptions } from '../bundle/import';
-import type { ArchiveEntry, ByteSource } from './archive';
-import { checkRecords, readWacz } from './read';
-import { isSaqtaWacz, readSaqtaContents, refusal, type SaqtaContents } from './saqta';
-import { foreignContents } from './foreign';
+import type { ImportOptions } from './import';
+import type { ArchiveEntry, ByteSource } from '../zip/archive';
+import { checkRecords, readWacz } from '../wacz/read';
+import { isSaqtaWacz, readSaqtaContents, refusal, type SaqtaContents } from '../wacz/saqta';
+import { foreignContents } from '../wacz/foreign';
 import { checkEvidence, importEvidence, type ImportEvidence } from '../evidence/check';
 import { checkLines } from '../watch/bundle';
 

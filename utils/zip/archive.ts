@@ -4,7 +4,7 @@
  * stream one entry's bytes (size and CRC-32 checked), and read a STORED
  * entry's bytes by range, as replay tools do.
  */
-import { checkLayout, openZip, readEntry, type ByteSource, type ZipEntry } from '../bundle/zip-read';
+import { checkLayout, openZip, readEntry, type ByteSource, type ZipEntry } from './read';
 
 export type { ByteSource };
 

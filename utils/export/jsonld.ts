@@ -8,7 +8,7 @@
  */
 import { parseIsoDate } from './dates';
 import { COLORS, type Annotation, type Color, type Selector } from '../annotation';
-import { BundleError } from './errors';
+import { BundleError } from '../zip/errors';
 
 export const CONTEXT = ['http://www.w3.org/ns/anno.jsonld', { saqta: 'https://saqta.app/ns#' }] as const;
 

@@ -6,17 +6,17 @@
  * library as it was.
  */
 import type { SaqtaDB } from '../db';
-import { BundleError, type BundleErrorCode, type RefusalKey } from './errors';
-import { fromJsonLd } from './jsonld';
-import { mergeIntoLibrary, type ImportSummary } from './merge';
-import { Cancelled, parseBundle, sha256Hex, type ImportNote, type ParsedArticle, type ParsedBundle } from './read';
-import { cleanSavedHtml } from './clean-html';
-import { sliceYield } from './yield';
-import { blobSource, memorySource, type ByteSource } from './zip-read';
-import { readWaczForImport } from '../wacz/import';
+import { BundleError, type BundleErrorCode, type RefusalKey } from '../zip/errors';
+import { fromJsonLd } from '../export/jsonld';
+import { mergeIntoLibrary, type ImportSummary } from '../bundle/merge';
+import { Cancelled, parseBundle, sha256Hex, type ImportNote, type ParsedArticle, type ParsedBundle } from '../bundle/read';
+import { cleanSavedHtml } from '../extract/clean-html';
+import { sliceYield } from '../zip/yield';
+import { blobSource, memorySource, type ByteSource } from '../zip/read';
+import { readWaczForImport } from './wacz';
 import { keepChecks, verifyChain } from '../watch/chain';
 import { refusal } from '../wacz/saqta';
-import { listArchive, type ArchiveEntry } from '../wacz/archive';
+import { listArchive, type ArchiveEntry } from '../zip/archive';
 import { looksLikeWacz } from '../wacz/verify';
 
 /**

@@ -10,7 +10,7 @@ import createDOMPurify from 'dompurify';
 import { quoteOf, type Annotation } from '../annotation';
 import type { PageRecord } from '../db';
 import { decodeEntities } from '../search/html-text';
-import { escapeHtml, type BundleArticle } from './format';
+import { escapeHtml, type BundleArticle } from './portable';
 import { ex, exportLang, exportTime, type ExportLang } from './i18n';
 
 export const CSP = "default-src 'none'; img-src data: blob:; style-src 'unsafe-inline'; media-src data:; font-src data:; form-action 'none'; base-uri 'none'";

@@ -4,7 +4,7 @@
  * headings per article, block ids (^claim-…) to link a claim from a note.
  */
 import { quoteOf } from '../annotation';
-import type { BundleArticle } from './format';
+import type { BundleArticle } from './portable';
 import { ex, exportLang, exportTime } from './i18n';
 
 /** Every Markdown punctuation that can start markup (links, images `![x](…)`, HTML, entities, emphasis, code) is escaped: a quote stays text. */
