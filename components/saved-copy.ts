@@ -27,7 +27,7 @@ export interface SavedCopy {
 
 /**
  * What the reader is given of a stored artifact: a saved page snapshot is cleaned when shown (issue 25: import keeps
- * an archive's bytes and hash as they are; utils/bundle/clean-html.ts takes out whatever could run or load here).
+ * an archive's bytes and hash as they are; utils/extract/clean-html.ts takes out whatever could run or load here).
  */
 async function shownBlob(a: CaptureRecord['artifacts'][number], blob: Blob): Promise<Blob> {
   if (a.kind !== 'snapshot' || !/html/i.test(a.mime)) return blob;

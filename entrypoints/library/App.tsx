@@ -34,7 +34,7 @@ import { ClaimCount } from './ClaimCount';
 const exportCode = () => import('./export');
 const exportAllClaims: typeof import('./export').exportAllClaims = (...a) => exportCode().then((m) => m.exportAllClaims(...a));
 const exportArticleHtml: typeof import('./export').exportArticleHtml = (...a) => exportCode().then((m) => m.exportArticleHtml(...a));
-const exportBundle: typeof import('./export').exportBundle = (...a) => exportCode().then((m) => m.exportBundle(...a));
+const exportWacz: typeof import('./export').exportWacz = (...a) => exportCode().then((m) => m.exportWacz(...a));
 const Timeline = lazyView(() => import('./Timeline').then((m) => m.Timeline));
 const ImportSigner = lazyView(() => import('../../components/EvidenceImport').then((m) => m.ImportSigner));
 
@@ -173,7 +173,7 @@ export function App() {
     try {
       const ping = await send('ping', {});
       const software = ping.ok ? `Saqta ${ping.value.version}` : 'Saqta';
-      const res = await exportBundle(db, sel, what, software, (done, total) => setProgress({ done, total, abort }), abort.signal, { title: bundleTitle(sel), lang: uiLang() });
+      const res = await exportWacz(db, sel, what, software, (done, total) => setProgress({ done, total, abort }), abort.signal, { title: bundleTitle(sel), lang: uiLang() });
       setStatus(t('libExported', [res.name]));
       // Everything as of the start is now in a file: the backup reminder counts from here.
       if (sel.kind === 'all') await send('backup.exported', { at: startedAt });

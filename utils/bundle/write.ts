@@ -17,10 +17,8 @@ import { zipStream } from '../zip/write';
 
 export { Cancelled } from '../zip/write';
 import { newId, type Annotation } from '../annotation';
-import {
-  ANNOTATIONS, FORMAT, FORMAT_VERSION, MANIFEST, articleDir, extensionOf, portableAnnotation, portablePage,
-  type BundleArticle, type Manifest, type ManifestResource,
-} from '../export/portable';
+import { ANNOTATIONS, articleDir, extensionOf, portableAnnotation, portablePage, type BundleArticle } from '../export/portable';
+import { FORMAT, FORMAT_VERSION, MANIFEST, type Manifest, type ManifestResource } from './format';
 import { toCollection } from '../export/jsonld';
 import { claimsMarkdown } from '../export/markdown';
 import { indexHtml, readerFile } from '../export/html';

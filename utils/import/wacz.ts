@@ -4,10 +4,10 @@
  * the whole file and changes nothing. A Saqta WACZ gives back its articles,
  * captures (artifacts read from their WARC records) and claims; a WACZ from
  * another tool (ArchiveWeb.page, Browsertrix…) gives one saved copy per page
- * (utils/wacz/foreign.ts). Progress: `check` (bytes read). `utils/bundle/import.ts`
+ * (utils/wacz/foreign.ts). Progress: `check` (bytes read). `./import.ts`
  * then cleans the saved HTML and merges, as for a bundle.
  */
-import type { ImportOptions } from './import';
+import type { ImportOptions } from './options';
 import type { ArchiveEntry, ByteSource } from '../zip/archive';
 import { checkRecords, readWacz } from '../wacz/read';
 import { isSaqtaWacz, readSaqtaContents, refusal, type SaqtaContents } from '../wacz/saqta';

@@ -1,7 +1,7 @@
 /**
  * A colleague part's saved HTML, sanitized before anything is stored (issue
  * 23): every article copy and snapshot goes through the same cleaner as
- * saving and file import (utils/bundle/clean-html.ts, the save-time DOMPurify
+ * saving and file import (utils/extract/clean-html.ts, the save-time DOMPurify
  * configuration). The cleaner runs where a DOM is (the caller says how: jsdom
  * in Node, the event page in Firefox, the offscreen document in Chrome); a
  * copy that changed gets its new bytes, size and SHA-256. Pure.
