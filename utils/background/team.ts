@@ -18,7 +18,7 @@ import { toBase64 } from '../team/part';
 import { ConfigError, EMPTY_STATUS, mergeConfig, viewOf, type TeamConfig, type TeamStatus } from '../team/config';
 import { createAnnotation } from '../store/annotations';
 import { installKey } from './evidence';
-import type { ParsedArticle } from '../bundle/read';
+import type { ParsedArticle } from '../export/records';
 
 export interface TeamHost {
   getConfig(): Promise<TeamConfig>;

@@ -21,7 +21,8 @@ import type { ImportEvidence } from '../evidence/check';
 import { pageKeys, type PageKeys } from '../url';
 import { cleanTagName, tagKey } from '../store/tags';
 import type { ImportedClaim } from '../export/jsonld';
-import { Cancelled, type ImportNote, type ParsedArticle } from './read';
+import { Cancelled } from './read';
+import { type ImportNote, type ParsedArticle } from '../export/records';
 
 export interface ImportSummary {
   pages: { added: number; merged: number };

@@ -8,7 +8,8 @@
 import { quoteOf } from '../annotation';
 import { htmlToText, normalizeText } from '../search/html-text';
 import { BundleError } from '../zip/errors';
-import { fileProblems, readArchive, readContents, type Files, type ParsedArticle } from './read';
+import { fileProblems, readArchive, readContents } from './read';
+import { type Files, type ParsedArticle } from '../export/records';
 import { cleanSavedHtml, cleanSnapshotHtml } from '../extract/clean-html';
 import type { ByteSource } from '../zip/read';
 import { checkLines } from '../watch/bundle';

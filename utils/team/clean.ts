@@ -8,7 +8,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import type { ParsedArticle } from '../bundle/read';
+import type { ParsedArticle } from '../export/records';
 import type { CleanResult } from '../extract/clean-html';
 
 export type HtmlCleaner = (kind: 'article' | 'snapshot', html: string) => Promise<CleanResult>;

@@ -27,7 +27,7 @@ import {
 } from './part';
 import type { RefusalKind, TeamMemberRecord } from './records';
 import type { ClaimAuthor } from '../annotation';
-import type { ParsedArticle } from '../bundle/read';
+import type { ParsedArticle } from '../export/records';
 import { TooLargeError } from './dav';
 import { PartRefused } from './refused';
 export { PartRefused } from './refused';

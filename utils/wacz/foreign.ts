@@ -15,7 +15,7 @@ import type { ArtifactRef, CaptureRecord, PageRecord } from '../db';
 import { extractArticle } from '../extract';
 import { normalizeUrl } from '../url';
 import { escapeHtml } from '../export/portable';
-import type { ParsedArticle } from '../bundle/read';
+import type { ParsedArticle } from '../export/records';
 import { readRecord, type ReadWacz, type WaczProblem } from './read';
 import type { SaqtaContents } from './saqta';
 import { cdxTimestamp, DATAPACKAGE } from './format';

@@ -9,7 +9,7 @@ import { importedTimestamp } from '../evidence/check';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { ArtifactKind, ArtifactRef, CaptureRecord, ScreenshotState } from '../db';
-import { checkPage, type ParsedArticle, type ParsedCapture } from '../bundle/read';
+import { checkPage, type ParsedArticle, type ParsedCapture } from '../export/records';
 import { fromJsonLd, type ImportedClaim } from '../export/jsonld';
 import { ANNOTATIONS } from '../export/portable';
 import { BundleError } from '../zip/errors';
