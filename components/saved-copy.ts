@@ -47,7 +47,7 @@ async function articleHtml(capture: CaptureRecord): Promise<string | null> {
 }
 
 /** Sanitized, inert article nodes with images swapped for stored blobs (missing ones become their alt text). */
-export function articleFragment(html: string, capture: CaptureRecord, urls: Map<string, string>, missingLabel: string): DocumentFragment {
+function articleFragment(html: string, capture: CaptureRecord, urls: Map<string, string>, missingLabel: string): DocumentFragment {
   const clean = sanitizeArticle(html, window);
   const inert = new DOMParser().parseFromString(`<!doctype html><body>${clean}`, 'text/html');
   const bySource = new Map(capture.artifacts.filter((a) => a.kind === 'image' && a.sourceUrl).map((a) => [a.sourceUrl!, a.blobId]));

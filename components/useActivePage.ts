@@ -5,7 +5,7 @@ import { targetTab } from '../utils/ext/tabs';
 import { pageKeys } from '../utils/url';
 import type { AnchorReport, PageView, TabStatus } from '../utils/messages';
 
-export type ActivePage =
+type ActivePage =
   | { kind: 'loading' }
   | { kind: 'unsupported' }
   | { kind: 'error'; message: string }

@@ -30,7 +30,7 @@ export type Selector = TextQuoteSelector | TextPositionSelector | PageSelector;
 export const COLORS = ['yellow', 'green', 'blue', 'pink', 'purple'] as const;
 export type Color = (typeof COLORS)[number];
 
-export interface AnnotationTarget {
+interface AnnotationTarget {
   /** URL of the page the claim was made on. */
   source: string;
   selector: Selector[];
@@ -73,14 +73,6 @@ export interface ClaimAuthor {
 
 export function quoteOf(a: Pick<Annotation, 'target'>): TextQuoteSelector | undefined {
   return a.target.selector.find((s): s is TextQuoteSelector => s.type === 'TextQuoteSelector');
-}
-
-export function positionOf(a: Pick<Annotation, 'target'>): TextPositionSelector | undefined {
-  return a.target.selector.find((s): s is TextPositionSelector => s.type === 'TextPositionSelector');
-}
-
-export function pageOf(a: Pick<Annotation, 'target'>): PageSelector | undefined {
-  return a.target.selector.find((s): s is PageSelector => s.type === 'PageSelector');
 }
 
 export function newId(): string {

@@ -20,7 +20,7 @@ import type { CheckRecord, WatchRecord } from './watch/record';
 import type { TimelineEntry } from './store/watch';
 import type { PdfApi } from './pdf/api';
 
-export type ErrorCode =
+type ErrorCode =
   | 'bad-request'
   | 'unknown-type'
   | 'not-found'
@@ -306,7 +306,7 @@ export type RequestType = keyof Api;
  *
  * A new request type must be declared here (tsc fails otherwise); when in doubt, `extension`.
  */
-export type SenderScope = 'content' | 'extension';
+type SenderScope = 'content' | 'extension';
 export const SENDERS: { readonly [K in RequestType]: SenderScope } = {
   ping: 'content',
   // The content script's own page: its claims and newest capture (keys.normalizedUrl must be the sender's URL).
@@ -366,7 +366,6 @@ export const SENDERS: { readonly [K in RequestType]: SenderScope } = {
 export type Request<K extends RequestType = RequestType> = K extends RequestType
   ? { type: K } & Api[K]['req']
   : never;
-export type Response<K extends RequestType> = Result<Api[K]['res']>;
 
 /** Sent by the background to every tab and extension page when data changes. */
 export type Event =
@@ -416,6 +415,3 @@ export interface FrameInfo {
   title: string | null;
 }
 
-export function isRequest(msg: unknown): msg is Request {
-  return typeof msg === 'object' && msg !== null && typeof (msg as { type?: unknown }).type === 'string';
-}

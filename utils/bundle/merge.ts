@@ -35,7 +35,7 @@ export interface ImportSummary {
   evidence?: ImportEvidence;
 }
 
-export interface MergeOptions {
+interface MergeOptions {
   signal?: AbortSignal;
   /** Records written so far, of all. */
   onProgress?(done: number, total: number): void;

@@ -10,11 +10,11 @@ import { parseIsoDate } from './dates';
 import { COLORS, type Annotation, type Color, type Selector } from '../annotation';
 import { BundleError } from '../zip/errors';
 
-export const CONTEXT = ['http://www.w3.org/ns/anno.jsonld', { saqta: 'https://saqta.app/ns#' }] as const;
+const CONTEXT = ['http://www.w3.org/ns/anno.jsonld', { saqta: 'https://saqta.app/ns#' }] as const;
 
 const CSS: Record<Color, string> = { yellow: '#ffe066', green: '#8ce99a', blue: '#a5d8ff', pink: '#fcc2d7', purple: '#d0bfff' };
 
-export interface WebAnnotation {
+interface WebAnnotation {
   '@context'?: unknown;
   id: string;
   type: 'Annotation';
@@ -28,7 +28,7 @@ export interface WebAnnotation {
   'saqta:anchor': string;
 }
 
-export function toWebAnnotation(a: Annotation): WebAnnotation {
+function toWebAnnotation(a: Annotation): WebAnnotation {
   return {
     id: a.id,
     type: 'Annotation',
@@ -145,7 +145,7 @@ function cleanNote(v: string, where: string): string {
 }
 
 /** One W3C or Hypothesis annotation to a claim. Throws BundleError naming it. */
-export function claimFrom(raw: unknown, index: number, now: string): ImportedClaim {
+function claimFrom(raw: unknown, index: number, now: string): ImportedClaim {
   const where = String(index + 1);
   if (!isObj(raw)) throw new BundleError('annotation-invalid', 'annNotObject', [where]);
   const id = str(raw.id);

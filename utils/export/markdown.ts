@@ -8,7 +8,7 @@ import type { BundleArticle } from './portable';
 import { ex, exportLang, exportTime } from './i18n';
 
 /** Every Markdown punctuation that can start markup (links, images `![x](…)`, HTML, entities, emphasis, code) is escaped: a quote stays text. */
-export const mdEscape = (s: string) =>
+const mdEscape = (s: string) =>
   s.replace(/([\\`*_[\]{}()<>#|!&~])/g, '\\$1').replace(/^(\s*)([-+=]|\d+[.)])/, (_m, sp: string, mark: string) => `${sp}${mark.replace(/([-+=.)])$/, '\\$1')}`);
 const tagOf = (t: string) => '#' + t.trim().replace(/\s+/g, '-').replace(/[^\p{L}\p{N}_\-/]/gu, '');
 

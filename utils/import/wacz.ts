@@ -16,7 +16,7 @@ import { checkEvidence, importEvidence, type ImportEvidence } from '../evidence/
 import { checkLines } from '../watch/bundle';
 
 /** The first check record chain verify would fail, as a problem (the same checkLines verify prints). */
-export function brokenChecks(contents: SaqtaContents): { file: string; message: string } | null {
+function brokenChecks(contents: SaqtaContents): { file: string; message: string } | null {
   for (const a of contents.articles) {
     if (a.checks === undefined) continue;
     const fail = checkLines(a.checks, `${a.dir}/checks.json`, a.page.id, new Set(a.captures.map((c) => c.record.id))).find((l) => l.level === 'fail');

@@ -11,16 +11,11 @@
  */
 import { pageKeys, type PageKeys } from '../url';
 
-export const PDF_KEY_PREFIX = 'pdf-sha256:';
+const PDF_KEY_PREFIX = 'pdf-sha256:';
 
 export function pdfPageKeys(url: string, sha256: string): PageKeys {
   if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error('A PDF key needs the SHA-256 of its bytes (64 hex digits).');
   return pageKeys(url, null, `${PDF_KEY_PREFIX}${sha256}`);
-}
-
-/** Is this page record (or its keys) a PDF's? */
-export function isPdfKey(fingerprint: string | undefined): boolean {
-  return !!fingerprint?.startsWith(PDF_KEY_PREFIX);
 }
 
 /** The title a PDF is listed under: its /Title, else the file name from its URL, else the URL. */

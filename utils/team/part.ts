@@ -21,9 +21,9 @@ import type { KeyChange } from './sign';
 export const TEAM_DIR = 'saqta/';
 export const MANIFEST_FILE = 'manifest.json';
 export const TEAM_FORMAT = 'saqta-team';
-export const PART_MAGIC = new TextEncoder().encode('SAQTA-PART/1\n');
+const PART_MAGIC = new TextEncoder().encode('SAQTA-PART/1\n');
 /** Parts and manifests larger than this are refused before download (a hostile folder). */
-export const MAX_PART_BYTES = 512 * 1024 * 1024;
+const MAX_PART_BYTES = 512 * 1024 * 1024;
 export const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
 
 export interface PartHeader {
@@ -37,7 +37,7 @@ export interface PartHeader {
   counts: PartCounts;
 }
 
-export interface ManifestPart {
+interface ManifestPart {
   name: string;
   seq: number;
   /** "sha256:" + hex of the stored bytes. */
@@ -83,7 +83,7 @@ export function partName(seq: number, sha256Hex: string): string {
   return `part-${String(seq).padStart(6, '0')}-${sha256Hex.slice(0, 8)}.saqta`;
 }
 
-export const PART_NAME = /^part-(\d{6,})-[0-9a-f]{8}\.saqta$/;
+const PART_NAME = /^part-(\d{6,})-[0-9a-f]{8}\.saqta$/;
 
 export function encodePart(header: PartHeader, bundle: Uint8Array): Uint8Array {
   const head = new TextEncoder().encode(JSON.stringify(header));

@@ -30,7 +30,6 @@ import type { ClaimAuthor } from '../annotation';
 import type { ParsedArticle } from '../export/records';
 import { TooLargeError } from './dav';
 import { PartRefused } from './refused';
-export { PartRefused } from './refused';
 import { fingerprintDigits, keyChangeText, keyFingerprint, manifestText, partStatementText, signText, verifyText, type PartStatement } from './sign';
 
 export interface TeamIdentity {
@@ -48,13 +47,13 @@ export interface TeamIdentity {
   signer: { privateKey: CryptoKey; spki: string };
 }
 
-export interface SyncProgress {
+interface SyncProgress {
   phase: 'publish' | 'upload' | 'read';
   done: number;
   total: number;
 }
 
-export interface Refusal {
+interface Refusal {
   member: string;
   memberName: string;
   part: string;
@@ -81,7 +80,7 @@ export interface SyncReport {
   pageIds: string[];
 }
 
-export interface SyncOptions {
+interface SyncOptions {
   software: string;
   onProgress?(p: SyncProgress): void;
   now?: () => Date;
@@ -99,7 +98,7 @@ const hex = (b: Uint8Array) => bytesToHex(sha256(b));
 /** Colleagues' manifests fetched at once (conditional GETs, mostly 304). */
 const MANIFEST_CONCURRENCY = 6;
 /** A colleague's copy dated later than now by more than this is refused. */
-export const CLOCK_SKEW_MS = 10 * 60 * 1000;
+const CLOCK_SKEW_MS = 10 * 60 * 1000;
 
 type SignedPart = { seq: number; name: string; sha256: string; bytes: number; created: string; prev?: string | null; signedName?: string; sig?: string };
 

@@ -23,7 +23,7 @@ import { concatBytes, memorySource, readAhead } from '../zip/read';
 import { listArchive, storedRange, streamEntry, type ArchiveEntry, type ByteSource } from '../zip/archive';
 import { CDXJ, DATAPACKAGE, DIGEST, cdxTimestamp, compareCdx, isWarcPath, type CdxEntry, type DataPackage } from './format';
 
-export interface WaczFile {
+interface WaczFile {
   size: number;
   /** Hex SHA-256 of the unpacked bytes. */
   sha256: string;
@@ -61,14 +61,14 @@ const RECORD_CACHE = 64 * 1024 * 1024;
 /** The key of a record in `ReadWacz.records`. */
 export const recordKey = (path: string, offset: number, length: number) => `${path}#${offset}+${length}`;
 
-export interface ReadWaczOptions {
+interface ReadWaczOptions {
   signal?: AbortSignal;
   /** The archive's checked listing (listArchive) when the caller already made it for this source. */
   entries?: ArchiveEntry[];
   onProgress?(done: number, total: number): void;
 }
 
-export class Cancelled extends Error {
+class Cancelled extends Error {
   constructor() {
     super('Import cancelled.');
     this.name = 'AbortError';
@@ -257,7 +257,6 @@ function gunzipAll(bytes: Uint8Array): Uint8Array {
   return concatBytes(out);
 }
 
-export type { ReadRecord };
 
 /**
  * One record at `offset`/`length` of a WARC file: the one checked reader (record-read.ts), with the archive's

@@ -27,9 +27,9 @@ import { WARCParser, type WARCRecord } from 'warcio';
 import { concatBytes, type ByteSource } from '../zip/read';
 
 /** Most bytes one record may inflate to (its whole WARC record, headers included). */
-export const MAX_RECORD_BYTES = 256 * 1024 * 1024;
+const MAX_RECORD_BYTES = 256 * 1024 * 1024;
 /** Most bytes all records of one archive may inflate to, over one read (import or verify). */
-export const MAX_ARCHIVE_INFLATED = 2 * 1024 * 1024 * 1024;
+const MAX_ARCHIVE_INFLATED = 2 * 1024 * 1024 * 1024;
 /** Compressed bytes given to the inflater between turns (a zero bomb inflates ~1000×: ~4 MB a slice). */
 const SLICE = 4 * 1024;
 /** Most bytes of a WARC header. */
@@ -50,7 +50,7 @@ export interface ReadRecord {
   length: number;
 }
 
-export interface RecordReadOptions {
+interface RecordReadOptions {
   budget?: InflateBudget;
   /** Give the page a turn (chunked async); called between slices. */
   turn?: () => Promise<void> | void;
@@ -58,7 +58,7 @@ export interface RecordReadOptions {
   maxRecord?: number;
 }
 
-export class RecordError extends Error {
+class RecordError extends Error {
   constructor(
     message: string,
     /** `bomb`: a size cap; `digest`: a digest that does not hold or cannot be checked; `shape`: anything else. */
@@ -212,5 +212,3 @@ export async function readCheckedRecord(range: ByteSource, offset: number, lengt
   return { record, payload, length: bytes.length };
 }
 
-/** The payload's hex SHA-256 (what capture records and CDXJ digests list). */
-export const sha256HexOf = (b: Uint8Array) => bytesToHex(sha256(b));

@@ -83,7 +83,7 @@ export async function readSaqtaContents(read: ReadWacz, problems: WaczProblem[])
  * How far a capture record's time may be from the WARC-Date of its records (Saqta writes the same instant; WARC/1.0
  * dates have whole seconds).
  */
-export const CAPTURE_SKEW_MS = 1000;
+const CAPTURE_SKEW_MS = 1000;
 
 /**
  * The capture's own metadata record (`urn:saqta:capture:<id>`), found through the index: the capture record the WARC

@@ -37,7 +37,7 @@ async function activeHtmlLines(contents: SaqtaContents, win: (Window & typeof gl
   return out;
 }
 
-export interface VerifyWaczOptions {
+interface VerifyWaczOptions {
   /** The DOM that checks saved HTML for active content (jsdom's in Node). */
   window?: Window & typeof globalThis;
   /** More checks over the read package (utils/evidence/check.ts: signature and timestamps). */

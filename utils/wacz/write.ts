@@ -27,7 +27,7 @@ import { writeRecord } from './warc';
 
 export { Cancelled };
 
-export interface WaczOptions {
+interface WaczOptions {
   title: string;
   created: Date;
   software: string;

@@ -12,7 +12,7 @@
  */
 import { checkHash, type CheckRecord } from './record';
 
-export interface ChainReport {
+interface ChainReport {
   problems: string[];
   count: number;
   first?: CheckRecord;

@@ -81,7 +81,7 @@ export interface OpenOptions {
 }
 
 export const u16 = (b: Uint8Array, o: number) => b[o]! | (b[o + 1]! << 8);
-export const u32 = (b: Uint8Array, o: number) => (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+const u32 = (b: Uint8Array, o: number) => (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
 
 export const SIG = { local: 0x04034b50, central: 0x02014b50, end: 0x06054b50, end64: 0x06064b50, locator64: 0x07064b50, descriptor: 0x08074b50 };
 /** Bit 3: CRC and sizes follow the data (data descriptor). Bit 11: the name is UTF-8. */
@@ -147,7 +147,7 @@ export function checkStart(head: Uint8Array, size: number): void {
   if (size < 22 || (u32(head, 0) !== SIG.local && u32(head, 0) !== SIG.end)) throw refuse('not-zip', 'notZip');
 }
 
-export interface Eocd {
+interface Eocd {
   count: number;
   cdSize: number;
   cdOffset: number;
