@@ -19,6 +19,9 @@ import type { SyncReport } from './team/sync';
 import type { CheckRecord, WatchRecord } from './watch/record';
 import type { TimelineEntry } from './store/watch';
 import type { PdfApi } from './pdf/api';
+import type { SaveApi, SaveResult } from './save-api';
+
+export type { SaveApi, SaveResult };
 
 type ErrorCode =
   | 'bad-request'
@@ -141,30 +144,6 @@ export interface AnchorReport {
   orphans: string[];
   /** Length of the page's rendered text (offsets for the 'highlight-spans' command). */
   textLength: number;
-}
-
-/** Requests of saving, reading offline and the blocked-site fallback. */
-export interface SaveApi {
-  /**
-   * Save the page in a tab: article (+ images), archival snapshot, raw HTML,
-   * screenshot and one capture record. A content script sends it without
-   * tabId; the background fills in the sender's tab.
-   */
-  'save.page': {
-    /** The answer comes once the capture is stored (the ✓); the screenshot follows (`notes.screenshot: 'pending'`). `wait: 'screenshot'`: answer when it has settled too. */
-    req: { tabId?: number; wait?: 'screenshot' };
-    res: SaveResult;
-  };
-  /** Every capture of a page, newest first. */
-  'save.captures': { req: { pageId: string }; res: { captures: CaptureRecord[] } };
-}
-
-export interface SaveResult {
-  pageId: string;
-  capture: CaptureRecord;
-  title: string;
-  /** Captures of this page now stored (2+ means a new version was kept beside the old). */
-  versions: number;
 }
 
 /** Requests of the library, search, tags, export and import. */

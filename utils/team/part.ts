@@ -15,8 +15,7 @@
  * encrypted (crypto.ts); the manifest's hash is over the stored bytes, so a
  * reader checks a part before decrypting it.
  */
-import type { PartCounts } from './records';
-import type { KeyChange } from './sign';
+import type { KeyChange, PartCounts } from './records';
 
 export const TEAM_DIR = 'saqta/';
 export const MANIFEST_FILE = 'manifest.json';
@@ -63,7 +62,7 @@ export interface TeamManifest {
   parts: ManifestPart[];
   /** The member's public key (base64 SPKI, ECDSA P-384): it signs every part and this manifest. */
   publicKey: string;
-  /** A new key, signed by the old one (sign.ts KeyChange). */
+  /** A new key, signed by the old one (records.ts KeyChange). */
   keyChange?: KeyChange;
   /** Signature of sign.ts manifestText by `publicKey`. */
   sig: string;
