@@ -15,7 +15,7 @@ import type { EvidenceSettings } from './evidence/settings';
 import type { SignedData } from './evidence/sign';
 import type { TeamConfig, TeamConfigView, TeamStatus } from './team/config';
 import type { ConnectionResult } from './team/connection';
-import type { SyncReport } from './team/sync';
+import type { SyncReport } from './team/sync-types';
 import type { CheckRecord, WatchRecord } from './watch/record';
 import type { TimelineEntry } from './store/watch';
 import type { PdfApi } from './pdf/api';

@@ -8,7 +8,7 @@ import type { ShareScope } from './publish';
 import type { DavFailure } from './folder';
 import { folderUrl, sendsPasswordInClear } from './folder';
 import { MEMBER_ID } from './part';
-import type { SyncReport } from './sync';
+import type { SyncReport } from './sync-types';
 
 type SyncSchedule = { kind: 'change' } | { kind: 'interval'; minutes: number } | { kind: 'manual' };
 
