@@ -29,7 +29,6 @@ import { artifactLabelKey } from '../utils/artifact-label';
 import { quoteMarks } from '../utils/cite';
 import './evidence-sheet.css';
 
-
 /** The local time in the sheet's language, unambiguous, its zone named once ("05.12.2026, 04:10:29 UTC+05:00"). */
 function localText(iso: string): string {
   return formatDateTime(iso, false, { seconds: true, zone: true });

@@ -11,7 +11,7 @@ import { pageTitle, searchWithPages, tagsByName, teamMembers, type Hits } from '
 import { indexArticleTexts } from '../../utils/search/articles';
 
 export type Tab = 'articles' | 'claims' | 'tags';
-export type ListState = { source: ListSource; tab: Tab; key: number } | null;
+type ListState = { source: ListSource; tab: Tab; key: number } | null;
 
 /** Team sync: colleagues met in the team folder (a member filter when there are any). */
 export function useMembers(db: SaqtaDB, version: number) {

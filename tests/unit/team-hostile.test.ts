@@ -14,7 +14,7 @@ import { DAV_KINDS, startDav, type DavServer } from '../e2e/dav-server';
 import { DavClient } from '../../utils/team/dav';
 import { syncTeam } from '../../utils/team/sync';
 import { confirmMember, resetMember } from '../../utils/team/colleagues';
-import { type TeamIdentity } from '../../utils/team/sync-types';
+import type { TeamIdentity } from '../../utils/team/sync-types';
 import { newSalt } from '../../utils/team/crypto';
 import { fromBase64, partName, toBase64 } from '../../utils/team/part';
 import { keyChangeText, keyFingerprint, signText } from '../../utils/team/sign';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DAV_KINDS, startDav, type DavServer } from '../e2e/dav-server';
 import { DavClient } from '../../utils/team/dav';
 import { syncTeam } from '../../utils/team/sync';
-import { type TeamIdentity } from '../../utils/team/sync-types';
+import type { TeamIdentity } from '../../utils/team/sync-types';
 import { testConnection } from '../../utils/team/connection';
 import { pendingChanges } from '../../utils/team/publish';
 import { newSalt } from '../../utils/team/crypto';

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDav, type DavServer } from '../e2e/dav-server';
 import { DavClient } from '../../utils/team/dav';
 import { syncTeam } from '../../utils/team/sync';
-import { type TeamIdentity } from '../../utils/team/sync-types';
+import type { TeamIdentity } from '../../utils/team/sync-types';
 import { handle, type HandlerDeps } from '../../utils/background/handle';
 import { checkDue, DEFAULT_WATCH, type FetchOutcome, type WatchBridge } from '../../utils/background/watch';
 import { extractHtml, paragraphsOfHtml } from '../../utils/watch/extract-html';

@@ -12,7 +12,7 @@ import { folderUrl, sendsPasswordInClear } from '../team/folder';
 import { testConnection } from '../team/connection';
 import { syncTeam } from '../team/sync';
 import { confirmMember, resetMember } from '../team/colleagues';
-import { type SyncReport } from '../team/sync-types';
+import type { SyncReport } from '../team/sync-types';
 import { fingerprintDigits, keyFingerprint } from '../team/sign';
 import { pendingChanges } from '../team/publish';
 import { newSalt } from '../team/crypto';
