@@ -7,12 +7,12 @@
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { SaqtaDB } from '../utils/db';
-import { importBytes } from '../utils/bundle/import';
-import { collectArticles } from '../utils/bundle/collect';
+import { importBytes } from '../utils/import/import';
+import { collectArticles } from '../utils/export/collect';
 import { writeBundle } from '../utils/bundle/write';
 import { writeWacz } from '../utils/wacz/write';
 import { verifyAny } from '../utils/wacz/verify';
-import { memorySource } from '../utils/bundle/zip-read';
+import { memorySource } from '../utils/zip/read';
 
 async function size(write: (sink: (c: Uint8Array) => void) => Promise<unknown>): Promise<number> {
   let n = 0;

@@ -13,7 +13,7 @@ import './watch.css';
 type Status = WatchApi['watch.status']['res'];
 
 /** "24 June 2026" (Kazakh: 24.06.2026 — Chromium's ICU has no long Kazakh month names). */
-export function formatDay(iso: string): string {
+function formatDay(iso: string): string {
   const lang = uiLang();
   const d = new Date(iso);
   return lang === 'kk' ? formatDate(iso) : d.toLocaleDateString(lang, { day: 'numeric', month: 'long', year: 'numeric' });

@@ -32,8 +32,6 @@ import { captureVerdict } from '../utils/evidence/trust';
 import { useTrustedKeys, verdictText } from './trust';
 import './evidence-sheet.css';
 
-export { utcText };
-
 /** The local time in the sheet's language, unambiguous, its zone named once ("05.12.2026, 04:10:29 UTC+05:00"). */
 function localText(iso: string): string {
   return formatDateTime(iso, false, { seconds: true, zone: true });
@@ -55,7 +53,7 @@ function Groups({ text }: { text: string }) {
 }
 
 /** The timestamp status of a capture, in words. */
-export function stampText(ts: CaptureTimestamp | undefined): { state: 'stamped' | 'waiting' | 'none'; text: string } {
+function stampText(ts: CaptureTimestamp | undefined): { state: 'stamped' | 'waiting' | 'none'; text: string } {
   if (!ts) return { state: 'none', text: t('evidenceNotStamped') };
   if (ts.state === 'stamped' && ts.genTime && ts.unchecked) return { state: 'stamped', text: t('truthStampUnchecked', [utcText(ts.genTime), ts.tsaName ?? ts.tsa]) };
   if (ts.state === 'stamped' && ts.genTime) return { state: 'stamped', text: t('evidenceStamped', [utcText(ts.genTime), ts.tsaName ?? ts.tsa]) };

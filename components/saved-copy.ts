@@ -9,7 +9,7 @@ import { getDb, type CaptureRecord, type PageRecord } from '../utils/db';
 import type { Annotation } from '../utils/annotation';
 import { send } from '../utils/ext/client';
 import { sanitizeArticle } from '../utils/extract/sanitize';
-import { cleanSnapshotHtml } from '../utils/bundle/clean-html';
+import { cleanSnapshotHtml } from '../utils/extract/clean-html';
 import { paragraphsOf } from '../utils/extract';
 import { shownCopy } from '../utils/team/copy-choice';
 
@@ -28,7 +28,7 @@ export interface SavedCopy {
 
 /**
  * What the reader is given of a stored artifact: a saved page snapshot is cleaned when shown (issue 25: import keeps
- * an archive's bytes and hash as they are; utils/bundle/clean-html.ts takes out whatever could run or load here).
+ * an archive's bytes and hash as they are; utils/extract/clean-html.ts takes out whatever could run or load here).
  */
 async function shownBlob(a: CaptureRecord['artifacts'][number], blob: Blob): Promise<Blob> {
   if (a.kind !== 'snapshot' || !/html/i.test(a.mime)) return blob;
@@ -48,7 +48,7 @@ async function articleHtml(capture: CaptureRecord): Promise<string | null> {
 }
 
 /** Sanitized, inert article nodes with images swapped for stored blobs (missing ones become their alt text). */
-export function articleFragment(html: string, capture: CaptureRecord, urls: Map<string, string>, missingLabel: string): DocumentFragment {
+function articleFragment(html: string, capture: CaptureRecord, urls: Map<string, string>, missingLabel: string): DocumentFragment {
   const clean = sanitizeArticle(html, window);
   const inert = new DOMParser().parseFromString(`<!doctype html><body>${clean}`, 'text/html');
   const bySource = new Map(capture.artifacts.filter((a) => a.kind === 'image' && a.sourceUrl).map((a) => [a.sourceUrl!, a.blobId]));

@@ -6,7 +6,7 @@ import { pageKeys } from '../utils/url';
 import { viewNeed, withClaim } from '../utils/view-delta';
 import type { AnchorReport, PageView, TabStatus } from '../utils/messages';
 
-export type ActivePage =
+type ActivePage =
   | { kind: 'loading' }
   | { kind: 'unsupported' }
   | { kind: 'error'; message: string }

@@ -9,7 +9,6 @@ import {
   type VirtualItem,
 } from '@tanstack/virtual-core';
 
-export type { VirtualItem };
 
 /**
  * A list that scrolls with the page (the window) and renders only the rows

@@ -10,10 +10,10 @@ import 'fake-indexeddb/auto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync, zipSync, strToU8 } from 'fflate';
-import { crc32 } from '../utils/bundle/zip-read';
+import { crc32 } from '../utils/zip/read';
 import { parseBundle, sha256Hex } from '../utils/bundle/read';
 import { seedLibrary, exportBytes, HOSTILE_ARTICLE_HTML } from '../tests/unit/bundle-helpers';
-import { unzipStrict } from '../utils/bundle/zip-read';
+import { unzipStrict } from '../utils/zip/read';
 
 const OUT = join(import.meta.dirname ?? __dirname, '..', 'tests', 'fixtures', 'hostile');
 

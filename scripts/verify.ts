@@ -11,7 +11,7 @@ import { open, readFile } from 'node:fs/promises';
 import { JSDOM } from 'jsdom';
 import { formatReport } from '../utils/bundle/verify';
 import { verifyAny } from '../utils/wacz/verify';
-import type { ByteSource } from '../utils/bundle/zip-read';
+import type { ByteSource } from '../utils/zip/read';
 import { checkEvidence, type EvidenceReport } from '../utils/evidence/check';
 import { fromPem } from '../utils/evidence/bytes';
 import { keyFingerprint, trustedKeysFrom } from '../utils/evidence/trust';

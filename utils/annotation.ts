@@ -37,7 +37,7 @@ export type Selector = TextQuoteSelector | TextPositionSelector | PageSelector |
 export const COLORS = ['yellow', 'green', 'blue', 'pink', 'purple'] as const;
 export type Color = (typeof COLORS)[number];
 
-export interface AnnotationTarget {
+interface AnnotationTarget {
   /** URL of the page the claim was made on. */
   source: string;
   selector: Selector[];
@@ -82,10 +82,7 @@ export function quoteOf(a: Pick<Annotation, 'target'>): TextQuoteSelector | unde
   return a.target.selector.find((s): s is TextQuoteSelector => s.type === 'TextQuoteSelector');
 }
 
-export function positionOf(a: Pick<Annotation, 'target'>): TextPositionSelector | undefined {
-  return a.target.selector.find((s): s is TextPositionSelector => s.type === 'TextPositionSelector');
-}
-
+/** The page number selector of a claim on a PDF (docs/pdf.md), if it has one. */
 export function pageOf(a: Pick<Annotation, 'target'>): PageSelector | undefined {
   return a.target.selector.find((s): s is PageSelector => s.type === 'PageSelector');
 }

@@ -7,7 +7,7 @@
  * such claim is older than the reader's number of days; 0 days turns it off.
  */
 
-export const DEFAULT_REMINDER_DAYS = 7;
+const DEFAULT_REMINDER_DAYS = 7;
 export const MAX_REMINDER_DAYS = 365;
 const DAY = 24 * 60 * 60 * 1000;
 

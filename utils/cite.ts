@@ -12,7 +12,7 @@ import { formatDate } from './format-date';
 
 export type CitationFormat = 'text' | 'markdown';
 
-export interface CitationSource {
+interface CitationSource {
   quote: string;
   title: string;
   site?: string;
@@ -85,7 +85,7 @@ export function quoteMarks(lang: string): [string, string] {
 }
 
 /** A date in the reader's language (Kazakh numeric: Chromium's ICU has no Kazakh month names). */
-export function citeDate(iso: string, lang: string): string {
+function citeDate(iso: string, lang: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.valueOf())) return iso;
   const dateOnly = /^\d{4}-\d\d-\d\d$/.test(iso);

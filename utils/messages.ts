@@ -15,12 +15,15 @@ import type { EvidenceSettings } from './evidence/settings';
 import type { SignedData } from './evidence/sign';
 import type { TeamConfig, TeamConfigView, TeamStatus } from './team/config';
 import type { ConnectionResult } from './team/connection';
-import type { SyncReport } from './team/sync';
+import type { SyncReport } from './team/sync-types';
 import type { CheckRecord, WatchRecord } from './watch/record';
 import type { TimelineEntry } from './store/watch';
 import type { PdfApi } from './pdf/api';
+import type { SaveApi, SaveResult } from './save-api';
 
-export type ErrorCode =
+export type { SaveApi, SaveResult };
+
+type ErrorCode =
   | 'bad-request'
   | 'unknown-type'
   | 'not-found'
@@ -146,30 +149,6 @@ export interface AnchorReport {
   orphans: string[];
   /** Length of the page's rendered text (offsets for the 'highlight-spans' command). */
   textLength: number;
-}
-
-/** Requests of saving, reading offline and the blocked-site fallback. */
-export interface SaveApi {
-  /**
-   * Save the page in a tab: article (+ images), archival snapshot, raw HTML,
-   * screenshot and one capture record. A content script sends it without
-   * tabId; the background fills in the sender's tab.
-   */
-  'save.page': {
-    /** The answer comes once the capture is stored (the ✓); the screenshot follows (`notes.screenshot: 'pending'`). `wait: 'screenshot'`: answer when it has settled too. */
-    req: { tabId?: number; wait?: 'screenshot' };
-    res: SaveResult;
-  };
-  /** Every capture of a page, newest first. */
-  'save.captures': { req: { pageId: string }; res: { captures: CaptureRecord[] } };
-}
-
-export interface SaveResult {
-  pageId: string;
-  capture: CaptureRecord;
-  title: string;
-  /** Captures of this page now stored (2+ means a new version was kept beside the old). */
-  versions: number;
 }
 
 /** Requests of the library, search, tags, export and import. */
@@ -311,7 +290,7 @@ export type RequestType = keyof Api;
  *
  * A new request type must be declared here (tsc fails otherwise); when in doubt, `extension`.
  */
-export type SenderScope = 'content' | 'extension';
+type SenderScope = 'content' | 'extension';
 export const SENDERS: { readonly [K in RequestType]: SenderScope } = {
   ping: 'content',
   // The content script's own page: its claims and newest capture (keys.normalizedUrl must be the sender's URL).
@@ -373,7 +352,6 @@ export const SENDERS: { readonly [K in RequestType]: SenderScope } = {
 export type Request<K extends RequestType = RequestType> = K extends RequestType
   ? { type: K } & Api[K]['req']
   : never;
-export type Response<K extends RequestType> = Result<Api[K]['res']>;
 
 /** Sent by the background to every tab and extension page when data changes. */
 export type Event =
@@ -441,6 +419,3 @@ export interface FrameInfo {
   title: string | null;
 }
 
-export function isRequest(msg: unknown): msg is Request {
-  return typeof msg === 'object' && msg !== null && typeof (msg as { type?: unknown }).type === 'string';
-}

@@ -4,17 +4,17 @@
  * import of its articles the way the library page does them, and the plain
  * way of doing the same (the peer).
  *
- * Export: `buildExport` (entrypoints/library/export.ts), what the Export
+ * Export: `buildWacz` (entrypoints/library/export.ts), what the Export
  * button runs minus the download: a signed WACZ (WARC records, CDXJ, pages,
  * reader copies, datapackage and its signed digest) into a Blob folded every
- * 8 MiB. Import: `importFile` (utils/bundle/import.ts), what the Import
+ * 8 MiB. Import: `importFile` (utils/import/import.ts), what the Import
  * button runs minus the file picker: the WACZ checked (ZIP, hashes,
  * signature, every CDXJ entry against its record), its saved HTML sanitized,
  * then merged in one transaction.
  */
 import { SaqtaDB } from '../../utils/db';
-import { buildExport } from '../../entrypoints/library/export';
-import { importFile } from '../../utils/bundle/import';
+import { buildWacz } from '../../entrypoints/library/export';
+import { importFile } from '../../utils/import/import';
 import { currentDb } from './library';
 
 export { seed, clear } from './library';
@@ -25,7 +25,7 @@ let lastBundle: Blob | null = null;
 export async function exportBundle(count: number) {
   const t0 = performance.now();
   let shown = 0;
-  const { blob } = await buildExport(currentDb(), { kind: 'all' }, 'Saqta bench', (done) => void (shown = done), undefined, { title: 'bench', lang: 'en' });
+  const { blob } = await buildWacz(currentDb(), { kind: 'all' }, 'Saqta bench', (done) => void (shown = done), undefined, { title: 'bench', lang: 'en' });
   const ms = performance.now() - t0;
   // Imported as one contiguous file, as a File the reader picks is (not the export's chain of folded parts).
   lastBundle = new Blob([await blob.arrayBuffer()], { type: blob.type });

@@ -5,7 +5,8 @@
  * bench/page/bundle.ts), and
  * the plain way of doing the same (the peer).
  */
-import { SaqtaDB, withSameText, type BlobRecord, type CaptureRecord, type ClaimTermsRecord, type PageRecord } from '../../utils/db';
+import { withSameText } from '../../utils/search/terms-middleware';
+import { SaqtaDB, type BlobRecord, type CaptureRecord, type ClaimTermsRecord, type PageRecord } from '../../utils/db';
 import type { Annotation } from '../../utils/annotation';
 import { search } from '../../utils/search/query';
 import { fold, terms } from '../../utils/search/fold';

@@ -3,7 +3,7 @@
  * generated library of 1,000 articles (10,000 claims), every one with a saved
  * copy; export them all as the library's Export button does (a signed WACZ,
  * entrypoints/library/export.ts `buildExport`), then import that file into an
- * empty database as its Import button does (utils/bundle/import.ts
+ * empty database as its Import button does (utils/import/import.ts
  * `importFile`: checked, sanitized, merged). Peers: a plain JSON dump of the
  * same rows; `JSON.parse` + `bulkAdd`. Saqta and its peer alternate, REPS
  * times each (the machine is noisy): the figures are medians, the note gives

@@ -1,14 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
+import type { ListRow } from '../../utils/library/rows';
 
 /** Rows fetched per request, and blocks kept in memory. */
 const BLOCK = 50;
 const KEEP_BLOCKS = 40;
-
-export interface ListRow<T> {
-  id: string;
-  item: T | undefined;
-}
 
 /**
  * A windowed list over `total` rows: only the rows on screen (plus a few)

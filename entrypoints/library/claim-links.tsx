@@ -7,7 +7,7 @@ import { CiteButtons } from '../../components/CiteButtons';
 import './claim-links.css';
 
 /** Where a claim opens: the saved copy in the reader, scrolled to the claim; the live page when nothing was saved. */
-export function claimHref(a: Annotation, page: PageRecord | undefined): { href: string; external: boolean } {
+function claimHref(a: Annotation, page: PageRecord | undefined): { href: string; external: boolean } {
   if (page?.savedAt) return { href: `reader.html?page=${encodeURIComponent(a.pageId)}&claim=${encodeURIComponent(a.id)}`, external: false };
   return { href: page?.url ?? a.target.source, external: true };
 }
@@ -26,7 +26,7 @@ export function ClaimLink({ claim, page }: { claim: Annotation; page: PageRecord
 }
 
 /** The page and its newest capture, read when a citation is copied. */
-export async function citeSourceOf(db: SaqtaDB, a: Annotation): Promise<{ page: PageRecord | null; capture: CaptureRecord | null }> {
+async function citeSourceOf(db: SaqtaDB, a: Annotation): Promise<{ page: PageRecord | null; capture: CaptureRecord | null }> {
   const [page, captures] = await Promise.all([db.pages.get(a.pageId), db.captures.where('pageId').equals(a.pageId).toArray()]);
   captures.sort((x, y) => y.capturedAt.localeCompare(x.capturedAt));
   return { page: page ?? null, capture: captures[0] ?? null };

@@ -2,15 +2,15 @@
  * Export glue for the library page: stream a WACZ (utils/wacz/write.ts) from the database into a
  * Blob built from chunks (the browser can keep big Blobs on disk), then hand
  * it to the browser as a download. The single-file exports (HTML, Markdown,
- * JSON-LD) are built the same way from the pure modules in utils/bundle/.
+ * JSON-LD) are built the same way from the export layer, utils/export/.
  */
 import type { SaqtaDB } from '../../utils/db';
 import { writeWacz } from '../../utils/wacz/write';
-import { collectArticles, selectionPages, type Selection } from '../../utils/bundle/collect';
-import { bundleFileName, portableAnnotation } from '../../utils/bundle/format';
-import { readerFile } from '../../utils/bundle/html';
-import { claimsMarkdown } from '../../utils/bundle/markdown';
-import { toCollection } from '../../utils/bundle/jsonld';
+import { collectArticles, selectionPages, type Selection } from '../../utils/export/collect';
+import { bundleFileName, portableAnnotation } from '../../utils/export/portable';
+import { readerFile } from '../../utils/export/html';
+import { claimsMarkdown } from '../../utils/export/markdown';
+import { toCollection } from '../../utils/export/jsonld';
 import { newId } from '../../utils/annotation';
 import { exportEvidence } from '../../utils/ext/evidence';
 
@@ -52,7 +52,7 @@ class BlobSink {
  * (signed, time-stamped when timestamps are on), without the download: the
  * bundle benchmark (bench/page/bundle.ts) times this.
  */
-export async function buildExport(
+export async function buildWacz(
   db: SaqtaDB,
   sel: Selection,
   software: string,
@@ -69,17 +69,17 @@ export async function buildExport(
   return { blob: sink.blob('application/wacz'), created };
 }
 
-export async function exportBundle(
+export async function exportWacz(
   db: SaqtaDB,
   sel: Selection,
   what: string,
   software: string,
   onProgress: (done: number, total: number) => void,
   signal: AbortSignal,
-  /** The bundle's title and language (the reader's). */
+  /** The WACZ's title and language (the reader's). */
   label: { title: string; lang: string } = { title: `Saqta: ${what}`, lang: 'en' },
 ): Promise<{ name: string; size: number }> {
-  const { blob, created } = await buildExport(db, sel, software, onProgress, signal, label);
+  const { blob, created } = await buildWacz(db, sel, software, onProgress, signal, label);
   const name = bundleFileName(what, created, 'wacz');
   download(blob, name);
   return { name, size: blob.size };

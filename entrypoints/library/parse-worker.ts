@@ -8,9 +8,9 @@
  * The page sanitizes saved HTML (it has the DOM) and merges.
  */
 import { parseBundle } from '../../utils/bundle/read';
-import { blobSource } from '../../utils/bundle/zip-read';
-import { BundleError } from '../../utils/bundle/errors';
-import type { WorkerReply } from '../../utils/bundle/import';
+import { blobSource } from '../../utils/zip/read';
+import { BundleError } from '../../utils/zip/errors';
+import type { WorkerReply } from '../../utils/import/import';
 
 const post = (m: WorkerReply) => (self as unknown as { postMessage(m: unknown): void }).postMessage(m);
 

@@ -6,7 +6,7 @@
  */
 import { browser } from 'wxt/browser';
 import { extractHtml, paragraphsOfHtml } from '../../utils/watch/extract-html';
-import { cleanSavedHtml } from '../../utils/bundle/clean-html';
+import { cleanSavedHtml } from '../../utils/extract/clean-html';
 
 type Job =
   | { target: 'saqta-offscreen'; op: 'extract'; html: string; url: string; withSnapshot: boolean }

@@ -39,7 +39,7 @@ function Hash({ hex, testId }: { hex: string; testId: string }) {
 }
 
 /** A capture time in the reader's language and zone (named), and in UTC (what proofs quote) when the zone is another. */
-export function CaptureTime({ iso }: { iso: string }) {
+function CaptureTime({ iso }: { iso: string }) {
   const local = formatDateTime(iso, false, { zone: true });
   return (
     <time dateTime={iso}>

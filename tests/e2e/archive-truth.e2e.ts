@@ -20,7 +20,7 @@ import { startServer, type FixtureServer } from '../../scripts/server.mjs';
 import { ROOT } from './harness';
 import { verifyWacz } from '../../utils/wacz/verify';
 import { readWacz, readRecord } from '../../utils/wacz/read';
-import { memorySource } from '../../utils/bundle/zip-read';
+import { memorySource } from '../../utils/zip/read';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launch, artifactPath, type Session } from './harness';

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { JSDOM } from 'jsdom';
 import { verifyAny } from '../../utils/wacz/verify';
-import { memorySource } from '../../utils/bundle/zip-read';
+import { memorySource } from '../../utils/zip/read';
 import { extractEverywhere, listedBy } from '../differential';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import { launch, artifactPath, dbCounts, ROOT, type Session } from './harness';
-import { LIMITS, unzipStrict } from '../../utils/bundle/zip-read';
+import { LIMITS, unzipStrict } from '../../utils/zip/read';
 import { sha256Hex } from '../../utils/bundle/read';
 
 /** The good test bundle plus small listed files up to `entries` entries in all. */

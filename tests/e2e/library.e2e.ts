@@ -12,9 +12,9 @@ import type { Page } from 'playwright-core';
 import { launch, serveFixtures, artifactPath, tabIdOf, ROOT, type Session } from './harness';
 import type { FixtureServer } from '../../scripts/server.mjs';
 import { pageKeys } from '../../utils/url';
-import { listEntries } from '../../utils/bundle/zip-read';
+import { listEntries } from '../../utils/zip/read';
 import { verifyAny } from '../../utils/wacz/verify';
-import { memorySource } from '../../utils/bundle/zip-read';
+import { memorySource } from '../../utils/zip/read';
 import { JSDOM } from 'jsdom';
 import { extractEverywhere, listedBy } from '../differential';
 

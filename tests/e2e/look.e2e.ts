@@ -13,7 +13,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { SEED } from '../paths';
 import { pathToFileURL } from 'node:url';
 import { artifactPath, launch, request, serveFixtures, tabIdOf, type Session } from './harness';
-import { unzipStrict } from '../../utils/bundle/zip-read';
+import { unzipStrict } from '../../utils/zip/read';
 import { selectWithMouse, uiText, waitControl } from './highlight-helpers';
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';

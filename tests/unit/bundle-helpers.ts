@@ -5,8 +5,8 @@ import { createAnnotation } from '../../utils/store/annotations';
 import { pageKeys } from '../../utils/url';
 import { sha256Hex } from '../../utils/bundle/read';
 import { writeBundle } from '../../utils/bundle/write';
-import { concatBytes as concat } from '../../utils/bundle/zip-read';
-import { collectArticles, selectionPages, type Selection } from '../../utils/bundle/collect';
+import { concatBytes as concat } from '../../utils/zip/read';
+import { collectArticles, selectionPages, type Selection } from '../../utils/export/collect';
 
 /** A saved article copy as the save feature stores it (already sanitized: no scripts, no handlers). */
 export const ARTICLE_HTML = `<h1>«Мақсат – кінәлау емес». Роза Ақылбековамен сұхбат</h1>

@@ -9,9 +9,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SaqtaDB } from '../../utils/db';
-import { BundleError, refusalText, type RefusalKey } from '../../utils/bundle/errors';
-import { importBytes, importSource } from '../../utils/bundle/import';
-import { memorySource, type ByteSource } from '../../utils/bundle/zip-read';
+import { BundleError, refusalText, type RefusalKey } from '../../utils/zip/errors';
+import { importBytes, importSource } from '../../utils/import/import';
+import { memorySource, type ByteSource } from '../../utils/zip/read';
 import { seedLibrary, exportBytes, dump, htmlWindow } from './bundle-helpers';
 import { createAnnotation } from '../../utils/store/annotations';
 import { pageKeys } from '../../utils/url';
@@ -96,7 +96,7 @@ describe('streamed import', () => {
 
 describe('export speed choices', () => {
   it('stores already-compressed artifacts as they are and deflates text, and the result verifies', async () => {
-    const { listEntries } = await import('../../utils/bundle/zip-read');
+    const { listEntries } = await import('../../utils/zip/read');
     const { verifyBundle } = await import('../../utils/bundle/verify');
     const bytes = await exportBytes(await bigLibrary(2, 64));
     const entries = await listEntries(bytes);

@@ -2,11 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { SaqtaDB } from '../../utils/db';
 import { parseBundle, readArchive } from '../../utils/bundle/read';
-import { listEntries, unzipStrict } from '../../utils/bundle/zip-read';
+import { listEntries, unzipStrict } from '../../utils/zip/read';
 import { mergeIntoLibrary } from '../../utils/bundle/merge';
-import { fromJsonLd } from '../../utils/bundle/jsonld';
-import { markClaims } from '../../utils/bundle/html';
-import { bundleFileName } from '../../utils/bundle/format';
+import { fromJsonLd } from '../../utils/export/jsonld';
+import { markClaims } from '../../utils/export/html';
+import { bundleFileName } from '../../utils/export/portable';
 import { seedLibrary, exportBytes, dump } from './bundle-helpers';
 
 const text = (files: Map<string, Uint8Array>, path: string) => new TextDecoder().decode(files.get(path));
@@ -135,7 +135,7 @@ describe('verify', () => {
 describe('export cancel', () => {
   it('stops with an AbortError and writes nothing more once cancelled', async () => {
     const { writeBundle } = await import('../../utils/bundle/write');
-    const { collectArticles, selectionPages } = await import('../../utils/bundle/collect');
+    const { collectArticles, selectionPages } = await import('../../utils/export/collect');
     const db = await seedLibrary();
     const { pageIds } = await selectionPages(db, { kind: 'all' });
     const abort = new AbortController();

@@ -2,6 +2,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { SOURCE_DIRS, cycles, loopIn, readGraph, unusedExports } from './import-graph';
 
 const root = join(__dirname, '..', '..');
 
@@ -125,5 +126,76 @@ describe('E2E helpers are people (issue 22)', () => {
       if (bad.length) found[f] = bad;
     }
     expect(found).toEqual({});
+  });
+});
+
+/**
+ * The house in order (issue 26): no import cycle (type imports count), no
+ * file over 400 lines, no export nothing imports, in entrypoints/,
+ * components/ and utils/. The graph is read with the TypeScript parser
+ * (tests/unit/import-graph.ts). Each rule lists every violation, so one run
+ * says all that is left to do.
+ */
+describe('the house in order (issue 26)', () => {
+  const graph = readGraph(root);
+  const source = [...graph.files.keys()].filter((f) => SOURCE_DIRS.some((d) => f.startsWith(`${d}/`)) && /\.(ts|tsx)$/.test(f));
+
+  it('the graph is read: source files, their imports, their exports', () => {
+    expect(source.length).toBeGreaterThan(150);
+    // A known edge each way of a known file, so a parser that reads nothing cannot pass the rules below.
+    expect([...graph.files.get('utils/db.ts')!.imports]).toContain('utils/search/terms-middleware.ts');
+    expect(graph.files.get('utils/zip/read.ts')!.exports.has('openZip')).toBe(true);
+    expect(graph.used.get('utils/zip/read.ts')?.has('openZip')).toBe(true);
+  });
+
+  it('the rules catch what they name (a made-up graph)', () => {
+    const files = new Map(
+      [
+        ['utils/a.ts', ['utils/b.ts'], ['a', 'unusedA']],
+        ['utils/b.ts', ['utils/c.ts'], ['b']],
+        ['utils/c.ts', ['utils/a.ts'], ['c']],
+        ['utils/d.ts', ['utils/a.ts'], []],
+      ].map(([file, imports, exports]) => [file as string, { file: file as string, imports: new Set(imports as string[]), lazy: new Set<string>(), exports: new Set(exports as string[]), starFrom: [] }]),
+    );
+    const used = new Map([['utils/a.ts', new Set(['a'])], ['utils/b.ts', new Set(['b'])], ['utils/c.ts', new Set(['c'])]]);
+    const g = { root, files, used };
+    expect(cycles(g)).toEqual([['utils/a.ts', 'utils/b.ts', 'utils/c.ts']]);
+    expect(loopIn(g, ['utils/a.ts', 'utils/b.ts', 'utils/c.ts'])).toEqual(['utils/a.ts', 'utils/b.ts', 'utils/c.ts', 'utils/a.ts']);
+    expect(unusedExports(g)).toEqual(['utils/a.ts: unusedA']);
+  });
+
+  it('no import cycle in entrypoints/, components/, utils/ (type imports count)', () => {
+    const found = cycles(graph).map((comp) => `${comp.length} files: ${comp.join(', ')}\n    e.g. ${loopIn(graph, comp).join(' → ')}`);
+    expect(found, `import cycles:\n  ${found.join('\n  ')}`).toEqual([]);
+  });
+
+  it('no file over 400 lines in entrypoints/, components/, utils/', () => {
+    const long = source
+      .map((f) => [f, readFileSync(join(root, f), 'utf8').split('\n').length - 1] as const)
+      .filter(([, n]) => n > 400)
+      .map(([f, n]) => `${f}: ${n} lines`);
+    expect(long, `files over 400 lines:\n  ${long.join('\n  ')}`).toEqual([]);
+  });
+
+  it('no export that nothing imports (source, tests, bench and scripts count as importers)', () => {
+    const unused = unusedExports(graph);
+    expect(unused, `exports nothing imports (drop the export, or the code):\n  ${unused.join('\n  ')}`).toEqual([]);
+  });
+
+  it('archive formats in layers: no folder imports a folder above it', () => {
+    // Lowest first: the ZIP layer, the export layer (what every package carries), the .zip bundle,
+    // WACZ, the team part format and sync, and the one import dispatcher above them all.
+    const LAYERS = ['utils/zip/', 'utils/export/', 'utils/bundle/', 'utils/wacz/', 'utils/team/', 'utils/import/'];
+    const layerOf = (f: string) => LAYERS.findIndex((l) => f.startsWith(l));
+    const upward: string[] = [];
+    for (const info of graph.files.values()) {
+      const from = layerOf(info.file);
+      if (from < 0) continue;
+      for (const to of [...info.imports, ...info.lazy]) {
+        const level = layerOf(to);
+        if (level > from) upward.push(`${info.file} → ${to}`);
+      }
+    }
+    expect(upward, `imports from a lower archive layer to a higher one:\n  ${upward.join('\n  ')}`).toEqual([]);
   });
 });

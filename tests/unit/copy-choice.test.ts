@@ -7,11 +7,11 @@
 import { describe, expect, it } from 'vitest';
 import { canChoose, choiceInForce, shownCopy, type CopyLike } from '../../utils/team/copy-choice';
 import { handle, type HandlerDeps } from '../../utils/background/handle';
-import { collectArticles } from '../../utils/bundle/collect';
-import { readerHtml } from '../../utils/bundle/html';
-import { claimsMarkdown } from '../../utils/bundle/markdown';
-import { checkPage } from '../../utils/bundle/read';
-import { portablePage } from '../../utils/bundle/format';
+import { collectArticles } from '../../utils/export/collect';
+import { readerHtml } from '../../utils/export/html';
+import { claimsMarkdown } from '../../utils/export/markdown';
+import { checkPage } from '../../utils/export/records';
+import { portablePage } from '../../utils/export/portable';
 import type { Event } from '../../utils/messages';
 import type { SaqtaDB } from '../../utils/db';
 import { freshDb, saveCopy } from './team-helpers';

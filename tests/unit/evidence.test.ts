@@ -17,7 +17,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { zipSync } from 'fflate';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { startTsa, type TestTsa } from '../support/tsa';
-import { unzipStrict } from '../../utils/bundle/zip-read';
+import { unzipStrict } from '../../utils/zip/read';
 import { ROOT } from '../paths';
 
 const subtle = globalThis.crypto.subtle;

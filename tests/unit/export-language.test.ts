@@ -7,12 +7,12 @@
 import { describe, expect, it } from 'vitest';
 import { Blob as NodeBlob } from 'node:buffer';
 import { writeBundle } from '../../utils/bundle/write';
-import { collectArticles, selectionPages } from '../../utils/bundle/collect';
-import { concatBytes, unzipStrict } from '../../utils/bundle/zip-read';
+import { collectArticles, selectionPages } from '../../utils/export/collect';
+import { concatBytes, unzipStrict } from '../../utils/zip/read';
 import { sha256Hex } from '../../utils/bundle/read';
-import { readerFile, inlineImages, CSP } from '../../utils/bundle/html';
-import { claimsMarkdown } from '../../utils/bundle/markdown';
-import { exportLang, exportTime } from '../../utils/bundle/i18n';
+import { readerFile, inlineImages, CSP } from '../../utils/export/html';
+import { claimsMarkdown } from '../../utils/export/markdown';
+import { exportLang, exportTime } from '../../utils/export/i18n';
 import { seedLibrary, exportBytes } from './bundle-helpers';
 import { formatReport, verifyBundle } from '../../utils/bundle/verify';
 import type { SaqtaDB } from '../../utils/db';

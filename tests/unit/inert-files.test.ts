@@ -7,8 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { carriesPolicy, parseCsp, policyIsInert, withPolicy } from '../../utils/snapshot/policy';
 import { SNAPSHOT_CSP } from '../../utils/snapshot/types';
-import { inertBody, readerHtml, stripActive } from '../../utils/bundle/html';
-import { claimsMarkdown } from '../../utils/bundle/markdown';
+import { inertBody, readerHtml, stripActive } from '../../utils/export/html';
+import { claimsMarkdown } from '../../utils/export/markdown';
 
 const parser = new DOMParser();
 const ours = `<!DOCTYPE html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${SNAPSHOT_CSP}"><title>t</title></head><body><p>hi</p></body></html>`;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { areaFromDrag, areaOf, areaSelector, areaSelectors, isAreaSelector, parseArea, PDF_FRAGMENT } from '../../utils/pdf/area';
 import { validateSelectors } from '../../utils/store/annotations';
-import { claimFrom, toWebAnnotation } from '../../utils/bundle/jsonld';
+import { claimFrom, toWebAnnotation } from '../../utils/export/jsonld';
 import type { Annotation } from '../../utils/annotation';
 
 describe('area claims: RFC 3778 fragment selectors (utils/pdf/area.ts)', () => {

@@ -92,7 +92,7 @@ describe('quota exhausted mid-write', () => {
 describe('quota exhausted mid-import', () => {
   it('a bundle import that hits a full disk at any write is refused and leaves the library unchanged', async () => {
     const { seedLibrary, exportBytes, htmlWindow } = await import('./bundle-helpers');
-    const { importBytes } = await import('../../utils/bundle/import');
+    const { importBytes } = await import('../../utils/import/import');
     const source = await seedLibrary();
     const bytes = await exportBytes(source);
     // Count the writes of a clean import.

@@ -55,10 +55,10 @@ export async function newSigner() {
 
 let win: (Window & typeof globalThis) | null = null;
 /** The sync's sanitizer in Node: the save-time cleaner over jsdom's DOM (the extension: offscreen document / event page). */
-export async function cleanInNode(articles: import('../../utils/bundle/read').ParsedArticle[]): Promise<void> {
+export async function cleanInNode(articles: import('../../utils/export/records').ParsedArticle[]): Promise<void> {
   const { JSDOM } = await import('jsdom');
   const { cleanPartArticles } = await import('../../utils/team/clean');
-  const { cleanSavedHtml } = await import('../../utils/bundle/clean-html');
+  const { cleanSavedHtml } = await import('../../utils/extract/clean-html');
   win ??= new JSDOM('').window as unknown as Window & typeof globalThis;
   await cleanPartArticles(articles, async (kind, html) => cleanSavedHtml(kind, html, win!));
 }

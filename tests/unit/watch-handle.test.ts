@@ -18,9 +18,9 @@ import { writeWacz } from '../../utils/wacz/write';
 import { verifyWacz } from '../../utils/wacz/verify';
 import { verifyBundle } from '../../utils/bundle/verify';
 import { writeBundle } from '../../utils/bundle/write';
-import { collectArticles } from '../../utils/bundle/collect';
+import { collectArticles } from '../../utils/export/collect';
 import { withChecks } from '../../utils/store/watch';
-import { concatBytes, memorySource } from '../../utils/bundle/zip-read';
+import { concatBytes, memorySource } from '../../utils/zip/read';
 import { pageKeys } from '../../utils/url';
 import type { Event, WatchSettings } from '../../utils/messages';
 import { SEED, fixture } from '../paths';
@@ -220,7 +220,7 @@ describe('watching', () => {
     expect(bad.ok).toBe(false);
     expect(bad.lines.filter((l) => l.level === 'fail').map((l) => l.message)).toEqual([expect.stringMatching(/its hash does not match its contents/)]);
     // A bundle with check records imports into another library (the records stay in the bundle).
-    const { importBytes } = await import('../../utils/bundle/import');
+    const { importBytes } = await import('../../utils/import/import');
     const other = new SaqtaDB(`watch-import-${Math.random()}`);
     const summary = await importBytes(other, await write(false), { window: await htmlWindow() });
     expect(await other.pages.count()).toBe(1);

@@ -23,18 +23,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { strToU8, zipSync } from 'fflate';
 import type { SaqtaDB } from '../../utils/db';
-import { BundleError, headlineKey, refusalText } from '../../utils/bundle/errors';
-import { importBytes } from '../../utils/bundle/import';
+import { BundleError, headlineKey, refusalText } from '../../utils/zip/errors';
+import { importBytes } from '../../utils/import/import';
 import { parseBundle, sha256Hex } from '../../utils/bundle/read';
 import { verifyBundle } from '../../utils/bundle/verify';
-import { readerHtml, CSP } from '../../utils/bundle/html';
-import { parseIsoDate } from '../../utils/bundle/dates';
+import { readerHtml, CSP } from '../../utils/export/html';
+import { parseIsoDate } from '../../utils/export/dates';
 import {
   LIMITS, checkLayout, concatBytes, diskKey, entryStream, listEntries, memorySource, openZip, readEntryBytes, readStoredRange, unzipStrict,
-} from '../../utils/bundle/zip-read';
+} from '../../utils/zip/read';
 import { SNAPSHOT_CSP } from '../../utils/snapshot/types';
 import { seedLibrary, exportBytes, htmlWindow, dump } from './bundle-helpers';
-import { collectArticles, selectionPages } from '../../utils/bundle/collect';
+import { collectArticles, selectionPages } from '../../utils/export/collect';
 import { writeWacz } from '../../utils/wacz/write';
 import zipStrings from '../../locales/zip.json';
 import libraryStrings from '../../locales/library.json';
@@ -380,7 +380,7 @@ describe('dates and typed fields on import', () => {
 
 describe('saved HTML on import', () => {
   it('a script only in an article copy’s <head> is found and removed too; a clean copy keeps its bytes', async () => {
-    const { cleanArticleHtml, cleanSnapshotHtml } = await import('../../utils/bundle/clean-html');
+    const { cleanArticleHtml, cleanSnapshotHtml } = await import('../../utils/extract/clean-html');
     const win = await htmlWindow();
     const headOnly = cleanArticleHtml('<html><head><script>alert(1)</script><meta http-equiv="refresh" content="0;url=https://evil.example/"></head><body><p>Text</p></body></html>', win);
     expect(headOnly.removed.join(' ')).toMatch(/<script> ×1/);

@@ -30,12 +30,11 @@ import { displayOf, keyOf, normalizeText } from './normalize';
 import { TextMap, buildTextMap, type TextMapOptions } from './text-map';
 import { finish, locate, locateNear, searchBetween, MIN_SCORE, type Match, type Query } from './match';
 
-export { TextMap, buildTextMap, normalizeText, displayOf, MIN_SCORE };
-export type { TextMapOptions };
+export { TextMap, buildTextMap, normalizeText };
 export { textFingerprint } from './fingerprint';
 
 /** Characters of context stored on each side of a quote. */
-export const CONTEXT_LENGTH = 32;
+const CONTEXT_LENGTH = 32;
 
 export interface Anchored {
   range: Range;

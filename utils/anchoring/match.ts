@@ -15,15 +15,15 @@ const W_POS = 2;
 const W_TOTAL = W_QUOTE + W_PREFIX + W_SUFFIX + W_POS;
 
 /** A fuzzy match must keep at least this share of the quote (1 − errors/length). */
-export const MIN_QUOTE_SIMILARITY = 0.75;
+const MIN_QUOTE_SIMILARITY = 0.75;
 /** Below this total score a claim is an orphan. */
 export const MIN_SCORE = 0.7;
 /** An exact quote with no context is still accepted (weak) when it occurs once and is at least this long. */
-export const MIN_UNIQUE_QUOTE = 20;
+const MIN_UNIQUE_QUOTE = 20;
 /** Quotes shorter than this need their context to fit, exact or not. */
-export const SHORT_QUOTE = 24;
+const SHORT_QUOTE = 24;
 /** Context similarity at or above which a match is strong (no further looking). */
-export const STRONG_CONTEXT = 0.75;
+const STRONG_CONTEXT = 0.75;
 
 export interface Match {
   start: number;
@@ -52,7 +52,7 @@ export interface Query {
  * touches its end (`atEnd`) or its start: a prefix must end where the quote
  * starts; a suffix must start where it ends.
  */
-export function affixDistance(pattern: string, text: string, atEnd: boolean): number {
+function affixDistance(pattern: string, text: string, atEnd: boolean): number {
   const m = pattern.length;
   const n = text.length;
   if (m === 0) return 0;
@@ -99,7 +99,7 @@ function affixSimilarity(pattern: string, text: string, atEnd: boolean, atBounda
   return 1 - affixDistance(pattern, window, atEnd) / pattern.length;
 }
 
-export function contextSimilarity(key: string, q: Query, start: number, end: number): number {
+function contextSimilarity(key: string, q: Query, start: number, end: number): number {
   const before = key.slice(Math.max(0, start - q.prefix.length - 16), start);
   const after = key.slice(end, end + q.suffix.length + 16);
   // An empty prefix/suffix means the quote was at the very start/end of the text.
@@ -156,7 +156,7 @@ function ceilingOf(quoteSim: number): number {
 }
 
 /** The best match found so far for one query, and the exact spots masked from fuzzy searches. */
-export interface Search {
+interface Search {
   key: string;
   q: Query;
   best: Match | null;
@@ -204,7 +204,7 @@ function exactAt(key: string, q: Query, at: number): boolean {
 }
 
 /** How far either side of the (drifted) position hint the first fuzzy search looks. */
-export function windowSpan(quoteLength: number): number {
+function windowSpan(quoteLength: number): number {
   return Math.max(512, quoteLength * 2);
 }
 

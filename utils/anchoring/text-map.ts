@@ -35,7 +35,7 @@ export interface TextMapOptions {
   useCheckVisibility?: boolean;
 }
 
-export function defaultIsHidden(el: Element, useCheckVisibility = true): boolean {
+function defaultIsHidden(el: Element, useCheckVisibility = true): boolean {
   if (el.hasAttribute('hidden')) return true;
   const style = (el as HTMLElement).style;
   if (style && (style.display === 'none' || style.visibility === 'hidden')) return true;

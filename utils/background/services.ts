@@ -5,7 +5,7 @@
  * watch round, the install's key, the timestamp queue.
  */
 import type { KeyRecord } from '../evidence/keys';
-import type { SyncReport } from '../team/sync';
+import type { SyncReport } from '../team/sync-types';
 
 /** One run at a time: a call while one runs joins it. */
 export class Single<T> {

@@ -15,7 +15,7 @@ import type { Fetched, Fetcher, HttpInfo } from '../snapshot/inline';
 import type { EvidenceSettings } from '../evidence/settings';
 import type { TsaPost } from '../evidence/queue';
 import type { TeamConfig, TeamStatus } from '../team/config';
-import type { ParsedArticle } from '../bundle/read';
+import type { ParsedArticle } from '../export/records';
 import type { NetErrorClass } from '../watch/record';
 import type { PdfHost } from '../pdf/api';
 import type { Services } from './services';

@@ -20,8 +20,9 @@ import { newId, nowIso, quoteOf, type Annotation } from '../annotation';
 import type { ImportEvidence } from '../evidence/check';
 import { pageKeys, type PageKeys } from '../url';
 import { cleanTagName, tagKey } from '../store/tags';
-import type { ImportedClaim } from './jsonld';
-import { Cancelled, type ImportNote, type ParsedArticle } from './read';
+import type { ImportedClaim } from '../export/jsonld';
+import { Cancelled } from './read';
+import { type ImportNote, type ParsedArticle } from '../export/records';
 
 export interface ImportSummary {
   pages: { added: number; merged: number };
@@ -34,7 +35,7 @@ export interface ImportSummary {
   evidence?: ImportEvidence;
 }
 
-export interface MergeOptions {
+interface MergeOptions {
   signal?: AbortSignal;
   /** Records written so far, of all. */
   onProgress?(done: number, total: number): void;

@@ -7,10 +7,11 @@
  */
 import { quoteOf } from '../annotation';
 import { htmlToText, normalizeText } from '../search/html-text';
-import { BundleError } from './errors';
-import { fileProblems, readArchive, readContents, type Files, type ParsedArticle } from './read';
-import { cleanSavedHtml, cleanSnapshotHtml } from './clean-html';
-import type { ByteSource } from './zip-read';
+import { BundleError } from '../zip/errors';
+import { fileProblems, readArchive, readContents } from './read';
+import { type Files, type ParsedArticle } from '../export/records';
+import { cleanSavedHtml, cleanSnapshotHtml } from '../extract/clean-html';
+import type { ByteSource } from '../zip/read';
 import { checkLines } from '../watch/bundle';
 
 export interface VerifyLine {

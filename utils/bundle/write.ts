@@ -13,17 +13,15 @@
  * per file, which made it most of an export's time.
  */
 import { CHECKS_FILE, checksJson } from '../watch/bundle';
-import { zipStream } from './zip-write';
+import { zipStream } from '../zip/write';
 
-export { Cancelled } from './zip-write';
+export { Cancelled } from '../zip/write';
 import { newId, type Annotation } from '../annotation';
-import {
-  ANNOTATIONS, FORMAT, FORMAT_VERSION, MANIFEST, articleDir, extensionOf, portableAnnotation, portablePage,
-  type BundleArticle, type Manifest, type ManifestResource,
-} from './format';
-import { toCollection } from './jsonld';
-import { claimsMarkdown } from './markdown';
-import { indexHtml, readerFile } from './html';
+import { ANNOTATIONS, articleDir, extensionOf, portableAnnotation, portablePage, type BundleArticle } from '../export/portable';
+import { FORMAT, FORMAT_VERSION, MANIFEST, type Manifest, type ManifestResource } from './format';
+import { toCollection } from '../export/jsonld';
+import { claimsMarkdown } from '../export/markdown';
+import { indexHtml, readerFile } from '../export/html';
 import { carriesPolicy as parsedPolicy } from '../snapshot/policy';
 
 export interface WriteOptions {

@@ -18,13 +18,13 @@ import { signingTime, trustOfCheck, type TrustState } from './trust';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 
-export interface EvidenceLine {
+interface EvidenceLine {
   level: 'ok' | 'warn' | 'fail';
   file?: string;
   message: string;
 }
 
-export interface TokenResult extends TokenCheck {
+interface TokenResult extends TokenCheck {
   /** What the token is over: the package, or a capture (its record file). */
   file: string;
   what: 'package' | 'capture';

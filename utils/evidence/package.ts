@@ -6,7 +6,7 @@
  */
 const RESOURCE_HASH = /^sha256:[0-9a-f]{64}$/;
 /** An export may run for hours on a large library; `created` is set when it starts. */
-export const MAX_EXPORT_AGE_MS = 6 * 3600_000;
+const MAX_EXPORT_AGE_MS = 6 * 3600_000;
 const CLOCK_SKEW_MS = 5 * 60_000;
 
 /** `{ created }` of a datapackage Saqta may sign, or why not (a sentence). */

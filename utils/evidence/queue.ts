@@ -18,7 +18,7 @@ import { makeRequest, readResponse, type TokenInfo } from './tsp';
 export type TsaPost = (url: string, request: Uint8Array<ArrayBuffer>) => Promise<Uint8Array>;
 
 export const FIRST_RETRY_MS = 60_000;
-export const MAX_RETRY_MS = 6 * 60 * 60_000;
+const MAX_RETRY_MS = 6 * 60 * 60_000;
 
 export function retryDelay(attempts: number): number {
   return Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1));
@@ -47,7 +47,7 @@ export async function enqueueCapture(db: SaqtaDB, captureId: string, tsa: string
   });
 }
 
-export interface QueueRun {
+interface QueueRun {
   stamped: string[];
   failed: { id: string; error: string }[];
   /** Page ids whose captures changed (for the `capture.stamped` event). */

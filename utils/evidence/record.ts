@@ -10,7 +10,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import type { CaptureRecord } from '../db';
 import { bytesToHex, utf8 } from './bytes';
 
-export type RecordFields = Pick<CaptureRecord, 'id' | 'pageId' | 'url' | 'finalUrl' | 'capturedAt' | 'browser' | 'extensionVersion' | 'artifacts'>;
+type RecordFields = Pick<CaptureRecord, 'id' | 'pageId' | 'url' | 'finalUrl' | 'capturedAt' | 'browser' | 'extensionVersion' | 'artifacts'>;
 
 /** Canonical JSON (fixed key order, no spaces) of the fields a capture's proof covers. */
 export function recordBytes(c: RecordFields): Uint8Array {

@@ -17,7 +17,7 @@ export type TrustState = 'proved' | 'unknown-key' | 'not-signed' | 'broken';
 const HEX64 = /^[0-9A-F]{64}$/;
 
 /** A fingerprint as typed ("3F2A 9C01 …", lower or upper case, colons), or null if it is not 64 hex digits. */
-export function normalFingerprint(text: string): string | null {
+function normalFingerprint(text: string): string | null {
   const hex = text.replace(/[\s:]/g, '').toUpperCase();
   return HEX64.test(hex) ? hex : null;
 }

@@ -25,7 +25,7 @@ export class TimestampError extends Error {
   }
 }
 
-export interface TimestampRequest {
+interface TimestampRequest {
   der: Uint8Array<ArrayBuffer>;
   nonce: Uint8Array;
   imprint: Uint8Array;

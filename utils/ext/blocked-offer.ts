@@ -37,7 +37,7 @@ export async function showOfferBadge(tabId: number): Promise<void> {
   await a.setBadgeText({ tabId, text: '↩' }).catch(() => undefined);
 }
 
-export function readerUrl(pageId: string): string {
+function readerUrl(pageId: string): string {
   return browser.runtime.getURL(`/reader.html?page=${encodeURIComponent(pageId)}` as '/reader.html');
 }
 

@@ -33,7 +33,7 @@ import { pageKeys } from '../url';
 import { t } from './i18n';
 import { dropOffer, keepOffer, offerFor, openOffered, showOfferBadge, toolbarAction } from './blocked-offer';
 
-export interface BlockedWatchDeps {
+interface BlockedWatchDeps {
   db: () => SaqtaDB;
   settings: () => Promise<{ openCopyAutomatically?: boolean }>;
 }

@@ -8,7 +8,7 @@ import type { CaptureRecord, PageRecord } from '../db';
 import { citation, citationSource, type CitationFormat, type CitationLabels, type LiveMeta } from '../cite';
 import { t, uiLang } from './i18n';
 
-export function citationLabels(): CitationLabels {
+function citationLabels(): CitationLabels {
   return {
     published: t('citePublished', '$1'),
     captured: t('citeCaptured', '$1'),

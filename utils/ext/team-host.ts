@@ -11,7 +11,7 @@ import { runTeamSync, teamSyncRunning } from '../background/team';
 import { DEBOUNCE_MS, EMPTY_STATUS, emptyConfig, type TeamConfig } from '../team/config';
 import type { Event } from '../messages';
 import { cleanPartArticles } from '../team/clean';
-import { cleanSavedHtml, type CleanResult } from '../bundle/clean-html';
+import { cleanSavedHtml, type CleanResult } from '../extract/clean-html';
 import { hasDom, offscreen } from './watch-bridge';
 import { storageItems } from './storage-items';
 

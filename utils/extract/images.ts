@@ -10,10 +10,10 @@
  */
 
 /** Attributes lazy loaders keep the real URL in, most common first. */
-export const LAZY_ATTRS = ['data-src', 'data-lazy-src', 'data-original', 'data-url', 'data-lazy', 'data-hi-res-src'];
+const LAZY_ATTRS = ['data-src', 'data-lazy-src', 'data-original', 'data-url', 'data-lazy', 'data-hi-res-src'];
 
 /** A tiny placeholder (data: GIF, blank SVG…) rather than the picture. */
-export function isPlaceholder(url: string | null | undefined): boolean {
+function isPlaceholder(url: string | null | undefined): boolean {
   if (!url) return true;
   if (/^data:/i.test(url)) return url.length < 512;
   return /^(about:blank|javascript:)/i.test(url);

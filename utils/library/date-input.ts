@@ -6,7 +6,7 @@
  * year-month-day in English. ISO is accepted in every language.
  */
 
-export type DateOrder = 'dmy' | 'ymd';
+type DateOrder = 'dmy' | 'ymd';
 
 /** The day order of the interface language. */
 export function dateOrder(lang: string): DateOrder {

@@ -3,7 +3,7 @@
  * joined into `Api` in utils/messages.ts. Every one is sent by extension pages
  * only (the viewer): a content script has no business asking for them.
  */
-import type { SaveResult } from '../messages';
+import type { SaveResult } from '../save-api';
 import type { HttpInfo } from '../snapshot/inline';
 
 /** A PDF's bytes as the viewer gets them from the background. */

@@ -5,7 +5,7 @@
  */
 
 /** A response header's value, case-insensitively by name (first one wins). */
-export function headerOf(headers: { name: string; value?: string }[] | [string, string][], name: string): string | undefined {
+function headerOf(headers: { name: string; value?: string }[] | [string, string][], name: string): string | undefined {
   const low = name.toLowerCase();
   for (const h of headers) {
     const [k, v] = Array.isArray(h) ? h : [h.name, h.value];
@@ -83,7 +83,7 @@ interface HeaderCondition {
 }
 
 /** The part of a declarativeNetRequest rule Saqta writes (the platform's type, without the platform). */
-export interface DnrRule {
+interface DnrRule {
   id: number;
   priority: number;
   action: { type: 'redirect' | 'allow'; redirect?: { regexSubstitution: string } };

@@ -11,14 +11,14 @@
  */
 import { pageKeys, type PageKeys } from '../url';
 
-export const PDF_KEY_PREFIX = 'pdf-sha256:';
+const PDF_KEY_PREFIX = 'pdf-sha256:';
 
 export function pdfPageKeys(url: string, sha256: string): PageKeys {
   if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error('A PDF key needs the SHA-256 of its bytes (64 hex digits).');
   return pageKeys(url, null, `${PDF_KEY_PREFIX}${sha256}`);
 }
 
-/** Is this page record (or its keys) a PDF's? */
+/** Is this page fingerprint a PDF's (`pdf-sha256:<hex>`)? The library's PDF mark. */
 export function isPdfKey(fingerprint: string | undefined): boolean {
   return !!fingerprint?.startsWith(PDF_KEY_PREFIX);
 }

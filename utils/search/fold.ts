@@ -95,7 +95,7 @@ export function words(text: string): string[] {
 }
 
 /** Longest token kept in the index (longer words are cut: a prefix still finds them). */
-export const MAX_TERM = 32;
+const MAX_TERM = 32;
 
 /** The distinct folded words of a text: what the index stores. */
 export function terms(text: string): string[] {

@@ -20,9 +20,9 @@ import type { Indexed, PageRecord, SaqtaDB, TextRecord } from '../db';
 import { quoteOf, type Annotation } from '../annotation';
 import { fold, foldWithMap, terms } from './fold';
 
-export type HitKind = 'claim' | 'page' | 'text';
+type HitKind = 'claim' | 'page' | 'text';
 
-export interface Snippet {
+interface Snippet {
   before: string;
   match: string;
   after: string;

@@ -1,6 +1,6 @@
 /** What each record contributes to the search index (pure). */
 import type { Annotation } from '../annotation';
-import type { PageRecord } from '../db';
+import type { PageRecord } from '../records';
 import { terms } from './fold';
 
 export function annotationTerms(a: Pick<Annotation, 'target' | 'body'>): string[] {
@@ -12,11 +12,6 @@ export function annotationTerms(a: Pick<Annotation, 'target' | 'body'>): string[
 export function claimTextTerms(a: Pick<Annotation, 'target' | 'body'>): string[] {
   const quote = a.target?.selector?.find((s) => s.type === 'TextQuoteSelector');
   return terms(`${quote && 'exact' in quote ? quote.exact : ''}\n${a.body?.note ?? ''}`);
-}
-
-/** The terms of a list of tag names. */
-export function tagTerms(tags: readonly string[]): string[] {
-  return terms(tags.join('\n'));
 }
 
 export function pageTerms(p: Pick<PageRecord, 'title' | 'siteName' | 'byline' | 'url'>): string[] {

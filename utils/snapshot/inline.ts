@@ -49,7 +49,7 @@ export function credentialsFor(url: string, pageUrl: string): FetchInit {
   }
 }
 
-export interface SnapshotHeader {
+interface SnapshotHeader {
   url: string;
   finalUrl?: string;
   title: string;
@@ -58,21 +58,21 @@ export interface SnapshotHeader {
   extensionVersion: string;
 }
 
-export interface InlineStats {
+interface InlineStats {
   resources: number;
   failed: string[];
 }
 
 const MAX_RESOURCE = 25 * 1024 * 1024;
 
-export function toBase64(bytes: Uint8Array): string {
+function toBase64(bytes: Uint8Array): string {
   let s = '';
   const CHUNK = 0x8000;
   for (let i = 0; i < bytes.length; i += CHUNK) s += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
   return btoa(s);
 }
 
-export function dataUrl(f: Fetched): string {
+function dataUrl(f: Fetched): string {
   return `data:${f.mime || 'application/octet-stream'};base64,${toBase64(f.bytes)}`;
 }
 
@@ -147,7 +147,7 @@ async function replaceAsync(s: string, re: RegExp, fn: (...m: string[]) => Promi
 }
 
 /** A stylesheet made self-contained: @imports inlined, url()s as data: URLs. */
-export async function inlineCss(css: string, base: string, cache: Cache, depth = 0): Promise<string> {
+async function inlineCss(css: string, base: string, cache: Cache, depth = 0): Promise<string> {
   let out = await replaceAsync(css, IMPORT_RE, async (_m, href, media) => {
     const abs = absolute(href, base);
     if (!abs || depth > 4) return '';
@@ -187,7 +187,7 @@ async function inlineOne(snap: PageSnapshot, cache: Cache): Promise<string> {
 }
 
 /** The proof header: a comment above <html> and <meta name="saqta:*"> in <head>. */
-export function withHeader(html: string, h: SnapshotHeader): string {
+function withHeader(html: string, h: SnapshotHeader): string {
   const lines = [
     'Archived with Saqta — https://github.com/saqta',
     `URL: ${h.url}`,

@@ -12,7 +12,7 @@
 import { shownSrc } from '../extract/images';
 import { FRAME, RES, SHEET, SNAPSHOT_CSP, type PageSnapshot } from './types';
 
-export interface SnapshotOptions {
+interface SnapshotOptions {
   /** Shadow root of an element, open or (where the platform allows) closed. */
   shadowRootOf?: (el: Element) => ShadowRoot | null;
   /** Elements to leave out (e.g. Saqta's own UI host). */

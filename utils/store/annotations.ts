@@ -6,8 +6,8 @@ import { ensurePage } from './pages';
 import { ensureTags } from './tags';
 import { isAreaSelector } from '../pdf/area';
 
-export const MAX_QUOTE = 20_000;
-export const MAX_NOTE = 20_000;
+const MAX_QUOTE = 20_000;
+const MAX_NOTE = 20_000;
 
 /** Throws a readable Error when a selector list or body is not something Saqta made. */
 export function validateSelectors(selector: Selector[]): void {

@@ -3,7 +3,8 @@
  * bulk-tag. Each runs in one transaction over tags and claims, so a claim
  * never points at a tag that is gone.
  */
-import { withSameText, type SaqtaDB } from '../db';
+import type { SaqtaDB } from '../db';
+import { withSameText } from '../search/terms-middleware';
 import { COLORS, nowIso, type Annotation, type Color } from '../annotation';
 import { BadInput } from './annotations';
 import { cleanTagName, ensureTags, tagKey } from './tags';

@@ -4,7 +4,7 @@
  * one transaction, the check chained to the page's previous one.
  */
 import type { CaptureRecord, SaqtaDB } from '../db';
-import type { BundleArticle } from '../bundle/format';
+import type { BundleArticle } from '../export/portable';
 import { newId } from '../annotation';
 import { sealCheck, type CheckRecord, type WatchRecord } from '../watch/record';
 

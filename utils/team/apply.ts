@@ -22,7 +22,7 @@ import { newId, nowIso } from '../annotation';
 import type { PartHeader } from './part';
 import { PartRefused } from './refused';
 
-export interface AppliedSummary {
+interface AppliedSummary {
   claims: number;
   deleted: number;
   captures: number;

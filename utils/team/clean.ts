@@ -1,15 +1,15 @@
 /**
  * A colleague part's saved HTML, sanitized before anything is stored (issue
  * 23): every article copy and snapshot goes through the same cleaner as
- * saving and file import (utils/bundle/clean-html.ts, the save-time DOMPurify
+ * saving and file import (utils/extract/clean-html.ts, the save-time DOMPurify
  * configuration). The cleaner runs where a DOM is (the caller says how: jsdom
  * in Node, the event page in Firefox, the offscreen document in Chrome); a
  * copy that changed gets its new bytes, size and SHA-256. Pure.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import type { ParsedArticle } from '../bundle/read';
-import type { CleanResult } from '../bundle/clean-html';
+import type { ParsedArticle } from '../export/records';
+import type { CleanResult } from '../extract/clean-html';
 
 export type HtmlCleaner = (kind: 'article' | 'snapshot', html: string) => Promise<CleanResult>;
 

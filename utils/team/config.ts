@@ -8,9 +8,9 @@ import type { ShareScope } from './publish';
 import type { DavFailure } from './folder';
 import { folderUrl, sendsPasswordInClear } from './folder';
 import { MEMBER_ID } from './part';
-import type { SyncReport } from './sync';
+import type { SyncReport } from './sync-types';
 
-export type SyncSchedule = { kind: 'change' } | { kind: 'interval'; minutes: number } | { kind: 'manual' };
+type SyncSchedule = { kind: 'change' } | { kind: 'interval'; minutes: number } | { kind: 'manual' };
 
 export interface TeamConfig {
   enabled: boolean;
@@ -38,13 +38,13 @@ export interface TeamConfig {
 /** What extension pages get: everything but the secrets. */
 export type TeamConfigView = Omit<TeamConfig, 'password' | 'passphrase'> & { hasPassword: boolean; hasPassphrase: boolean };
 
-export const DEFAULT_SCHEDULE: SyncSchedule = { kind: 'change' };
+const DEFAULT_SCHEDULE: SyncSchedule = { kind: 'change' };
 export const MIN_INTERVAL = 5;
 export const MAX_INTERVAL = 24 * 60;
 /** Changes wait this long for more before an on-change sync. */
 export const DEBOUNCE_MS = 5000;
 
-export function newMemberId(): string {
+function newMemberId(): string {
   return `m-${crypto.randomUUID().replace(/-/g, '').slice(0, 16)}`;
 }
 

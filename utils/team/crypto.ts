@@ -8,8 +8,8 @@
  *
  * File layout: "SQTE1" (5 bytes) | salt (16) | iv (12) | ciphertext+tag.
  */
-export const MAGIC = new TextEncoder().encode('SQTE1');
-export const ITERATIONS = 600_000;
+const MAGIC = new TextEncoder().encode('SQTE1');
+const ITERATIONS = 600_000;
 const SALT = 16;
 const IV = 12;
 
@@ -33,7 +33,7 @@ function hex(b: Uint8Array): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }
 
-export function deriveKey(passphrase: string, salt: Uint8Array, iterations = ITERATIONS): Promise<CryptoKey> {
+function deriveKey(passphrase: string, salt: Uint8Array, iterations = ITERATIONS): Promise<CryptoKey> {
   const id = `${iterations}:${hex(salt)}:${passphrase}`;
   let key = cache.get(id);
   if (!key) {

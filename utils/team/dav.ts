@@ -11,9 +11,9 @@
  */
 import { XMLParser } from 'fast-xml-parser';
 import { DavError, failureOf, folderUrl, networkFailure } from './folder';
-export { DavError, failureOf, folderUrl, networkFailure, type DavFailure } from './folder';
+export { DavError, failureOf, folderUrl, type DavFailure } from './folder';
 
-export interface DavEntry {
+interface DavEntry {
   /** Path relative to the client's base URL, decoded; folders end with '/'. */
   path: string;
   isDir: boolean;
@@ -27,7 +27,7 @@ export interface DavStats {
   bytesDown: number;
 }
 
-export interface DavOptions {
+interface DavOptions {
   /** The team folder, with a trailing slash. */
   url: string;
   user: string;
@@ -38,7 +38,7 @@ export interface DavOptions {
 }
 
 /** A PROPFIND answer larger than this is refused (a team folder of 20,000 members is ~10 MB). */
-export const MAX_LISTING_BYTES = 32 * 1024 * 1024;
+const MAX_LISTING_BYTES = 32 * 1024 * 1024;
 
 /** A body went past its allowed size; the download was cancelled there. */
 export class TooLargeError extends Error {

@@ -69,7 +69,7 @@ export function folderUrl(raw: string): URL {
 }
 
 /** Loopback: plain http:// never leaves this computer (Apache in the tests, a local Nextcloud). */
-export function isLoopbackHost(host: string): boolean {
+function isLoopbackHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
   return h === 'localhost' || h.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(h) || h === '::1';
 }

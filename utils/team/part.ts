@@ -15,15 +15,14 @@
  * encrypted (crypto.ts); the manifest's hash is over the stored bytes, so a
  * reader checks a part before decrypting it.
  */
-import type { PartCounts } from './records';
-import type { KeyChange } from './sign';
+import type { KeyChange, PartCounts } from './records';
 
 export const TEAM_DIR = 'saqta/';
 export const MANIFEST_FILE = 'manifest.json';
 export const TEAM_FORMAT = 'saqta-team';
-export const PART_MAGIC = new TextEncoder().encode('SAQTA-PART/1\n');
+const PART_MAGIC = new TextEncoder().encode('SAQTA-PART/1\n');
 /** Parts and manifests larger than this are refused before download (a hostile folder). */
-export const MAX_PART_BYTES = 512 * 1024 * 1024;
+const MAX_PART_BYTES = 512 * 1024 * 1024;
 export const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
 
 export interface PartHeader {
@@ -37,7 +36,7 @@ export interface PartHeader {
   counts: PartCounts;
 }
 
-export interface ManifestPart {
+interface ManifestPart {
   name: string;
   seq: number;
   /** "sha256:" + hex of the stored bytes. */
@@ -63,7 +62,7 @@ export interface TeamManifest {
   parts: ManifestPart[];
   /** The member's public key (base64 SPKI, ECDSA P-384): it signs every part and this manifest. */
   publicKey: string;
-  /** A new key, signed by the old one (sign.ts KeyChange). */
+  /** A new key, signed by the old one (records.ts KeyChange). */
   keyChange?: KeyChange;
   /** Signature of sign.ts manifestText by `publicKey`. */
   sig: string;
@@ -83,7 +82,7 @@ export function partName(seq: number, sha256Hex: string): string {
   return `part-${String(seq).padStart(6, '0')}-${sha256Hex.slice(0, 8)}.saqta`;
 }
 
-export const PART_NAME = /^part-(\d{6,})-[0-9a-f]{8}\.saqta$/;
+const PART_NAME = /^part-(\d{6,})-[0-9a-f]{8}\.saqta$/;
 
 export function encodePart(header: PartHeader, bundle: Uint8Array): Uint8Array {
   const head = new TextEncoder().encode(JSON.stringify(header));

@@ -10,7 +10,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import type { Annotation } from '../annotation';
 import type { CaptureRecord, PageRecord, SaqtaDB } from '../db';
 import { writeBundle } from '../bundle/write';
-import type { BundleArticle } from '../bundle/format';
+import type { BundleArticle } from '../export/portable';
 import { blobText } from '../search/articles';
 import { tagKey } from '../store/tags';
 import { encrypt } from './crypto';
@@ -20,7 +20,7 @@ import type { PartCounts, TeamOutboxRecord } from './records';
 /** What is shared: everything, or claims carrying one of these tags (and the saved copies of their articles). */
 export type ShareScope = { kind: 'all' } | { kind: 'tags'; tags: string[] };
 
-export interface PublishOptions {
+interface PublishOptions {
   member: string;
   scope: ShareScope;
   /** Team passphrase and this member's salt, when files are encrypted. */
@@ -35,11 +35,11 @@ const enc = new TextEncoder();
 const hashOf = (v: unknown) => bytesToHex(sha256(enc.encode(JSON.stringify(v)))).slice(0, 32);
 
 /** What a colleague sees of a claim: a change to any of it makes a new part. */
-export function claimHash(a: Annotation): string {
+function claimHash(a: Annotation): string {
   return hashOf([a.target, a.body.tags, a.body.note, a.body.color, a.created]);
 }
 
-export interface PendingChanges {
+interface PendingChanges {
   claims: Annotation[];
   deleted: string[];
   captures: CaptureRecord[];
@@ -70,7 +70,7 @@ export async function pendingChanges(db: SaqtaDB, scope: ShareScope, opts: { sha
   return { claims, deleted, captures, pageIds };
 }
 
-export function countsOf(p: PendingChanges): PartCounts {
+function countsOf(p: PendingChanges): PartCounts {
   return { claims: p.claims.length, deleted: p.deleted.length, captures: p.captures.length, pages: p.pageIds.length };
 }
 

@@ -112,3 +112,13 @@ export interface TeamMemberRecord {
   /** Legacy (before issue 23): kept so old records type-check; never set now. */
   keyChanged?: string;
 }
+
+/** A member's new key, signed by the old one (utils/team/sign.ts), as a part carries it. */
+export interface KeyChange {
+  /** base64 SPKI of the old and the new key. */
+  from: string;
+  to: string;
+  at: string;
+  /** By the OLD key. */
+  sig: string;
+}

@@ -14,6 +14,7 @@
  */
 import { SIGNATURE_PARAMS, SIGNING_ALGORITHM, fingerprintOf } from '../evidence/keys';
 import { fromBase64, toBase64 } from './part';
+import type { KeyChange } from './records';
 
 export interface PartStatement {
   member: string;
@@ -26,15 +27,6 @@ export interface PartStatement {
   hash: string;
   bytes: number;
   created: string;
-}
-
-export interface KeyChange {
-  /** base64 SPKI of the old and the new key. */
-  from: string;
-  to: string;
-  at: string;
-  /** By the OLD key. */
-  sig: string;
 }
 
 const enc = new TextEncoder();

@@ -55,13 +55,6 @@ export function storedHeaders(headers: [string, string][], bodyLength: number): 
   return out;
 }
 
-export interface PlannedArtifact {
-  kind: 'resource';
-  bytes: Uint8Array;
-  mime: string;
-  sourceUrl: string;
-}
-
 export type NewExchange = Omit<Exchange, 'blobId'> & { artifact: number };
 
 /**

@@ -14,14 +14,14 @@ import { getSurt } from 'warcio/utils';
 import type { ArtifactRef, CaptureRecord, PageRecord } from '../db';
 import { extractArticle } from '../extract';
 import { normalizeUrl } from '../url';
-import { escapeHtml } from '../bundle/format';
-import type { ParsedArticle } from '../bundle/read';
+import { escapeHtml } from '../export/portable';
+import type { ParsedArticle } from '../export/records';
 import { readRecord, type ReadWacz, type WaczProblem } from './read';
 import type { SaqtaContents } from './saqta';
 import { cdxTimestamp, DATAPACKAGE } from './format';
-import { parseIsoDate } from '../bundle/dates';
+import { parseIsoDate } from '../export/dates';
 
-export interface ForeignOptions {
+interface ForeignOptions {
   /** Parse HTML at a URL (default: the platform's DOMParser, with a <base>). */
   parse?(html: string, url: string): { doc: Document; win: Window & typeof globalThis } | null;
   /** Most pages taken from one file. */
@@ -49,7 +49,7 @@ const SRCSET_ATTRS = ['srcset', 'data-srcset'];
  * itself read against the record's URL), as replay tools and the site resolved them. Done here, not with a <base>
  * element: in an extension page the page's `base-uri` CSP refuses <base>, and relative images were lost.
  */
-export function absolutizeUrls(doc: Document, recordUrl: string): void {
+function absolutizeUrls(doc: Document, recordUrl: string): void {
   let base = recordUrl;
   const declared = doc.querySelector('base[href]')?.getAttribute('href');
   if (declared) {

@@ -45,12 +45,6 @@ export interface DataPackage {
   resources: DataPackageResource[];
 }
 
-export interface DataPackageDigest {
-  path: string;
-  hash: string;
-  [k: string]: unknown;
-}
-
 /** One line of the CDXJ index (the JSON part; `urlkey` and `timestamp` lead the line). */
 export interface CdxEntry {
   urlkey: string;

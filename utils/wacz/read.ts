@@ -17,14 +17,14 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import pako from 'pako';
 import { readCheckedRecord, newBudget, digestHolds, type InflateBudget, type ReadRecord } from './record-read';
-import { sliceYield } from '../bundle/yield';
+import { sliceYield } from '../zip/yield';
 import { getSurt } from 'warcio/utils';
-import { concatBytes, memorySource, readAhead } from '../bundle/zip-read';
-import { listArchive, storedRange, streamEntry, type ArchiveEntry, type ByteSource } from './archive';
+import { concatBytes, memorySource, readAhead } from '../zip/read';
+import { listArchive, storedRange, streamEntry, type ArchiveEntry, type ByteSource } from '../zip/archive';
 import { CDXJ, DATAPACKAGE, DIGEST, cdxTimestamp, compareCdx, isWarcPath, type CdxEntry, type DataPackage } from './format';
 import { why, reasonOf, type Reason, type ReasonCode } from './reasons';
 
-export interface WaczFile {
+interface WaczFile {
   size: number;
   /** Hex SHA-256 of the unpacked bytes. */
   sha256: string;
@@ -64,14 +64,14 @@ const RECORD_CACHE = 64 * 1024 * 1024;
 /** The key of a record in `ReadWacz.records`. */
 export const recordKey = (path: string, offset: number, length: number) => `${path}#${offset}+${length}`;
 
-export interface ReadWaczOptions {
+interface ReadWaczOptions {
   signal?: AbortSignal;
   /** The archive's checked listing (listArchive) when the caller already made it for this source. */
   entries?: ArchiveEntry[];
   onProgress?(done: number, total: number): void;
 }
 
-export class Cancelled extends Error {
+class Cancelled extends Error {
   constructor() {
     super('Import cancelled.');
     this.name = 'AbortError';
@@ -260,7 +260,6 @@ function gunzipAll(bytes: Uint8Array): Uint8Array {
   return concatBytes(out);
 }
 
-export type { ReadRecord };
 
 /**
  * One record at `offset`/`length` of a WARC file: the one checked reader (record-read.ts), with the archive's

@@ -8,7 +8,7 @@
  * Templates: `waczWhy_<code>` in locales/proof.json (en/kk/ru, `$1`… parameters). Pure.
  */
 import strings from '../../locales/proof.json';
-import { fillMessage } from '../bundle/errors';
+import { fillMessage } from '../zip/errors';
 
 type Keys = keyof typeof strings;
 export type ReasonCode = { [K in Keys]: K extends `waczWhy_${infer C}` ? C : never }[Keys];

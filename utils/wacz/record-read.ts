@@ -24,13 +24,13 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { WARCParser, type WARCRecord } from 'warcio';
-import { concatBytes, type ByteSource } from '../bundle/zip-read';
+import { concatBytes, type ByteSource } from '../zip/read';
 import { why, type Reason } from './reasons';
 
 /** Most bytes one record may inflate to (its whole WARC record, headers included). */
-export const MAX_RECORD_BYTES = 256 * 1024 * 1024;
+const MAX_RECORD_BYTES = 256 * 1024 * 1024;
 /** Most bytes all records of one archive may inflate to, over one read (import or verify). */
-export const MAX_ARCHIVE_INFLATED = 2 * 1024 * 1024 * 1024;
+const MAX_ARCHIVE_INFLATED = 2 * 1024 * 1024 * 1024;
 /** Compressed bytes given to the inflater between turns (a zero bomb inflates ~1000×: ~4 MB a slice). */
 const SLICE = 4 * 1024;
 /** Most bytes of a WARC header. */
@@ -51,7 +51,7 @@ export interface ReadRecord {
   length: number;
 }
 
-export interface RecordReadOptions {
+interface RecordReadOptions {
   budget?: InflateBudget;
   /** Give the page a turn (chunked async); called between slices. */
   turn?: () => Promise<void> | void;
@@ -59,7 +59,7 @@ export interface RecordReadOptions {
   maxRecord?: number;
 }
 
-export class RecordError extends Error {
+class RecordError extends Error {
   /** Its stable code and parameters (utils/wacz/reasons.ts), said in the reader's language by the library. */
   readonly reason: Reason;
   constructor(
@@ -216,5 +216,3 @@ export async function readCheckedRecord(range: ByteSource, offset: number, lengt
   return { record, payload, length: bytes.length };
 }
 
-/** The payload's hex SHA-256 (what capture records and CDXJ digests list). */
-export const sha256HexOf = (b: Uint8Array) => bytesToHex(sha256(b));

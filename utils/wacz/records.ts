@@ -19,14 +19,14 @@ import type { ArtifactRef, CaptureRecord, Exchange } from '../db';
 import { recordIdFor, saqtaUrn } from './format';
 import { warcDate, type RecordSpec } from './warc';
 
-export interface CaptureFile {
+interface CaptureFile {
   ref: ArtifactRef;
   data: Blob | Uint8Array;
 }
 
 export type { Exchange };
 
-export interface Planned {
+interface Planned {
   spec: Omit<RecordSpec, 'body'>;
   body(): Promise<Uint8Array>;
   /** The artifact this record holds, if any. */

@@ -9,13 +9,13 @@ import { importedTimestamp } from '../evidence/check';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { ArtifactKind, ArtifactRef, CaptureRecord, ScreenshotState } from '../db';
-import { checkPage, type ParsedArticle, type ParsedCapture } from '../bundle/read';
-import { fromJsonLd, type ImportedClaim } from '../bundle/jsonld';
-import { ANNOTATIONS } from '../bundle/format';
-import { BundleError } from '../bundle/errors';
+import { checkPage, type ParsedArticle, type ParsedCapture } from '../export/records';
+import { fromJsonLd, type ImportedClaim } from '../export/jsonld';
+import { ANNOTATIONS } from '../export/portable';
+import { BundleError } from '../zip/errors';
 import { indexedKeys, parseJson, readRecord, recordKey, type ReadWacz, type WaczProblem } from './read';
 import { saqtaUrn } from './format';
-import { parseIsoDate } from '../bundle/dates';
+import { parseIsoDate } from '../export/dates';
 import { recordBytes } from '../evidence/record';
 import type { Exchange } from './records';
 import { why, reasonOf, type Reason } from './reasons';
@@ -84,7 +84,7 @@ export async function readSaqtaContents(read: ReadWacz, problems: WaczProblem[])
  * How far a capture record's time may be from the WARC-Date of its records (Saqta writes the same instant; WARC/1.0
  * dates have whole seconds).
  */
-export const CAPTURE_SKEW_MS = 1000;
+const CAPTURE_SKEW_MS = 1000;
 
 /**
  * The capture's own metadata record (`urn:saqta:capture:<id>`), found through the index: the capture record the WARC

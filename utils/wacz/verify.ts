@@ -8,12 +8,12 @@
 import { checkLines } from '../watch/bundle';
 import { quoteOf } from '../annotation';
 import { htmlToText, normalizeText } from '../search/html-text';
-import { BundleError } from '../bundle/errors';
+import { BundleError } from '../zip/errors';
 import { count, verifyBundle, type VerifyLine, type VerifyOptions, type VerifyReport } from '../bundle/verify';
-import { listArchive, type ByteSource } from './archive';
+import { listArchive, type ByteSource } from '../zip/archive';
 import { checkRecords, readWacz } from './read';
 import { isSaqtaWacz, readSaqtaContents, type SaqtaContents } from './saqta';
-import { cleanSavedHtml } from '../bundle/clean-html';
+import { cleanSavedHtml } from '../extract/clean-html';
 
 /**
  * Saved HTML in a Saqta WACZ that holds what could run or load (issue 25): import keeps it byte for byte (its hash is
@@ -37,7 +37,7 @@ async function activeHtmlLines(contents: SaqtaContents, win: (Window & typeof gl
   return out;
 }
 
-export interface VerifyWaczOptions {
+interface VerifyWaczOptions {
   /** The DOM that checks saved HTML for active content (jsdom's in Node). */
   window?: Window & typeof globalThis;
   /** More checks over the read package (utils/evidence/check.ts: signature and timestamps). */

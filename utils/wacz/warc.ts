@@ -27,7 +27,7 @@ export interface RecordSpec {
   body: Uint8Array;
 }
 
-export interface WrittenRecord {
+interface WrittenRecord {
   /** The gzip member. */
   bytes: Uint8Array;
   payloadDigest?: string;

@@ -12,11 +12,11 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { getSurt } from 'warcio/utils';
 import { newId, type Annotation } from '../annotation';
-import { ANNOTATIONS, articleDir, portableAnnotation, portablePage, type BundleArticle } from '../bundle/format';
-import { toCollection } from '../bundle/jsonld';
-import { claimsMarkdown } from '../bundle/markdown';
-import { indexHtml, readerFile } from '../bundle/html';
-import { zipStream, Cancelled, type Written } from '../bundle/zip-write';
+import { ANNOTATIONS, articleDir, portableAnnotation, portablePage, type BundleArticle } from '../export/portable';
+import { toCollection } from '../export/jsonld';
+import { claimsMarkdown } from '../export/markdown';
+import { indexHtml, readerFile } from '../export/html';
+import { zipStream, Cancelled, type Written } from '../zip/write';
 import { htmlToText } from '../search/html-text';
 import {
   CDXJ, DATAPACKAGE, DIGEST, PAGES, SAQTA_FORMAT, WACZ_VERSION, cdxLine, cdxTimestamp, compareCdx,
@@ -27,7 +27,7 @@ import { writeRecord } from './warc';
 
 export { Cancelled };
 
-export interface WaczOptions {
+interface WaczOptions {
   title: string;
   created: Date;
   software: string;

@@ -1,8 +1,8 @@
 /**
- * Check records in bundles: each article folder gets `checks.json` (its check
- * records, oldest first, as stored: hashed and chained), and `npm run verify`
- * recomputes every hash and follows the chain. Kept apart from the bundle
- * writer so it moves with the export format (ZIP today, WACZ next);
+ * Check records in exports: each article folder of a WACZ (and of the older
+ * .zip bundle) gets `checks.json` (its check records, oldest first, as
+ * stored: hashed and chained), and `npm run verify` recomputes every hash and
+ * follows the chain. One module for both writers and both verifiers;
  * `withChecks` (utils/store/watch.ts) adds the records to the articles of an export.
  */
 import type { CheckRecord } from './record';

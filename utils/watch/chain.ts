@@ -13,7 +13,7 @@
 import { checkHash, type CheckRecord } from './record';
 import { why, type Reason, type ReasonCode } from '../wacz/reasons';
 
-export interface ChainReport {
+interface ChainReport {
   problems: string[];
   /** The same problems by code and parameters (utils/wacz/reasons.ts), for the library to say in the reader's language. */
   reasons: Reason[];

@@ -13,7 +13,7 @@
 import { diffSeq, type DiffOp } from '../diff';
 import { displayOf, keyOf } from '../anchoring/normalize';
 
-export interface ClaimQuote {
+interface ClaimQuote {
   id: string;
   /** The claim's TextQuoteSelector `exact`. */
   exact: string;
@@ -30,12 +30,12 @@ export interface ClaimChange {
   words: DiffOp<string>[];
 }
 
-export type ParagraphFate =
+type ParagraphFate =
   | { kind: 'changed'; words: DiffOp<string>[] }
   | { kind: 'removed'; text: string }
   | { kind: 'added'; text: string };
 
-export interface ChangeSummary {
+interface ChangeSummary {
   changed: number;
   removed: number;
   added: number;

@@ -10,7 +10,7 @@ import { sanitizeArticle } from '../extract/sanitize';
 import { snapshotDocument } from '../snapshot/serialize';
 import type { Extracted } from '../background/types';
 
-export function parseAt(html: string, url: string, win: Window & typeof globalThis): Document {
+function parseAt(html: string, url: string, win: Window & typeof globalThis): Document {
   const doc = new win.DOMParser().parseFromString(html, 'text/html');
   // Relative links and images resolve against the article's URL, not ours (the snapshot drops <base> again).
   const base = doc.createElement('base');

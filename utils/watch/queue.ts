@@ -4,7 +4,7 @@
  * `perHostGapMs` (the next article of a host that was just asked waits, and
  * an article of another host goes first). Pure (timers only).
  */
-export interface QueueOptions {
+interface QueueOptions {
   concurrency: number;
   perHostGapMs: number;
   /** Stop starting new work (already started work finishes). */
@@ -13,7 +13,7 @@ export interface QueueOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export interface QueueStats {
+interface QueueStats {
   done: number;
   maxActive: number;
   /** Shortest time between two starts on the same host (Infinity with one per host). */

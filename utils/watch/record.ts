@@ -17,7 +17,7 @@ export type NetErrorClass = 'dns' | 'refused' | 'reset' | 'tls' | 'timeout' | 'u
  * gone: 404 or 410; blocked: 451 or the connection failed (DNS, refused, reset, TLS, timeout…);
  * error: any other HTTP status, or the page had no article to compare.
  */
-export type CheckOutcome = 'unchanged' | 'changed' | 'gone' | 'blocked' | 'error';
+type CheckOutcome = 'unchanged' | 'changed' | 'gone' | 'blocked' | 'error';
 
 export interface CheckRecord {
   id: string;

@@ -4,20 +4,20 @@
  * the whole file and changes nothing. A Saqta WACZ gives back its articles,
  * captures (artifacts read from their WARC records) and claims; a WACZ from
  * another tool (ArchiveWeb.page, Browsertrix…) gives one saved copy per page
- * (utils/wacz/foreign.ts). Progress: `check` (bytes read). `utils/bundle/import.ts`
+ * (utils/wacz/foreign.ts). Progress: `check` (bytes read). `./import.ts`
  * then cleans the saved HTML and merges, as for a bundle.
  */
-import type { ImportOptions } from '../bundle/import';
-import type { ArchiveEntry, ByteSource } from './archive';
-import { checkRecords, readWacz } from './read';
-import { isSaqtaWacz, readSaqtaContents, refusal, type SaqtaContents } from './saqta';
-import { foreignContents } from './foreign';
+import type { ImportOptions } from './options';
+import type { ArchiveEntry, ByteSource } from '../zip/archive';
+import { checkRecords, readWacz } from '../wacz/read';
+import { isSaqtaWacz, readSaqtaContents, refusal, type SaqtaContents } from '../wacz/saqta';
+import { foreignContents } from '../wacz/foreign';
 import { checkEvidence, importEvidence, type ImportEvidence } from '../evidence/check';
 import { checkLines } from '../watch/bundle';
-import type { Reason } from './reasons';
+import type { Reason } from '../wacz/reasons';
 
 /** The first check record chain verify would fail, as a problem (the same checkLines verify prints). */
-export function brokenChecks(contents: SaqtaContents): { file: string; message: string; reason?: Reason } | null {
+function brokenChecks(contents: SaqtaContents): { file: string; message: string; reason?: Reason } | null {
   for (const a of contents.articles) {
     if (a.checks === undefined) continue;
     const fail = checkLines(a.checks, `${a.dir}/checks.json`, a.page.id, new Set(a.captures.map((c) => c.record.id))).find((l) => l.level === 'fail');

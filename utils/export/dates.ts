@@ -8,7 +8,7 @@
  */
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 
-export interface IsoDate {
+interface IsoDate {
   /** The same instant as Saqta stores it (`toISOString()`). */
   iso: string;
   /** The text differed from that (another zone, no time, no zone, fewer digits). */

@@ -4,7 +4,7 @@
  */
 import type { SaqtaDB } from '../db';
 import { blobText } from '../search/articles';
-import type { BundleArticle } from './format';
+import type { BundleArticle } from './portable';
 import { shownCopy } from '../team/copy-choice';
 
 export type Selection =

@@ -4,12 +4,12 @@
  * headings per article, block ids (^claim-…) to link a claim from a note.
  */
 import { quoteOf } from '../annotation';
-import type { BundleArticle } from './format';
+import type { BundleArticle } from './portable';
 import { ex, exportLang, exportTime } from './i18n';
 import { copyByline, shownCapture } from './html';
 
 /** Every Markdown punctuation that can start markup (links, images `![x](…)`, HTML, entities, emphasis, code) is escaped: a quote stays text. */
-export const mdEscape = (s: string) =>
+const mdEscape = (s: string) =>
   s.replace(/([\\`*_[\]{}()<>#|!&~])/g, '\\$1').replace(/^(\s*)([-+=]|\d+[.)])/, (_m, sp: string, mark: string) => `${sp}${mark.replace(/([-+=.)])$/, '\\$1')}`);
 const tagOf = (t: string) => '#' + t.trim().replace(/\s+/g, '-').replace(/[^\p{L}\p{N}_\-/]/gu, '');
 

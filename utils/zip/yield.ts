@@ -12,7 +12,7 @@
 /** In a worker nothing waits for a turn: no yields at all. */
 const inWorker = typeof window === 'undefined' && typeof (globalThis as { importScripts?: unknown }).importScripts === 'function';
 
-export function yieldToPage(): Promise<void> {
+function yieldToPage(): Promise<void> {
   const s = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
   if (typeof s?.yield === 'function') return s.yield();
   if (typeof MessageChannel === 'function' && typeof window !== 'undefined') {

@@ -1,22 +1,25 @@
 /**
- * Import a file the reader picked: a WACZ (utils/wacz/import.ts), an older Saqta bundle (.zip, read by slices from
+ * Import a file the reader picked: a WACZ (./wacz.ts), an older Saqta bundle (.zip, read by slices from
  * the File, never whole in memory) or Web Annotation JSON-LD / Hypothesis JSON.
  * Progress has two phases: `check` (bytes of the archive read, inflated and
  * hashed) and `write` (records written); cancelling in either leaves the
  * library as it was.
  */
 import type { SaqtaDB } from '../db';
-import { BundleError, type BundleErrorCode, type RefusalKey } from './errors';
-import { fromJsonLd } from './jsonld';
-import { mergeIntoLibrary, type ImportSummary } from './merge';
-import { Cancelled, parseBundle, sha256Hex, type ImportNote, type ParsedArticle, type ParsedBundle } from './read';
-import { cleanSavedHtml } from './clean-html';
-import { sliceYield } from './yield';
-import { blobSource, memorySource, type ByteSource } from './zip-read';
-import { readWaczForImport } from '../wacz/import';
+import { BundleError, type BundleErrorCode, type RefusalKey } from '../zip/errors';
+import { fromJsonLd } from '../export/jsonld';
+import { mergeIntoLibrary, type ImportSummary } from '../bundle/merge';
+import { Cancelled, parseBundle, sha256Hex, type ParsedBundle } from '../bundle/read';
+import { type ImportNote, type ParsedArticle } from '../export/records';
+import { cleanSavedHtml } from '../extract/clean-html';
+import { sliceYield } from '../zip/yield';
+import { blobSource, memorySource, type ByteSource } from '../zip/read';
+import { readWaczForImport } from './wacz';
+import type { ImportOptions } from './options';
+
 import { keepChecks, verifyChain } from '../watch/chain';
 import { refusal } from '../wacz/saqta';
-import { listArchive, type ArchiveEntry } from '../wacz/archive';
+import { listArchive, type ArchiveEntry } from '../zip/archive';
 import { looksLikeWacz } from '../wacz/verify';
 
 /**
@@ -38,14 +41,6 @@ const utf8 = new TextDecoder();
 
 export const MAX_JSON_IMPORT = 256 * 1024 * 1024;
 
-export interface ImportOptions {
-  signal?: AbortSignal;
-  onProgress?(phase: 'check' | 'write', done: number, total: number): void;
-  /** The window whose DOM sanitizes saved HTML (default: the page's; Node callers pass jsdom's). */
-  window?: Window & typeof globalThis;
-  /** Check the archive in a worker (the library page): a function that starts one. */
-  worker?: () => Worker;
-}
 
 /** What the check hands the import: articles with their artifacts, claims, notes. */
 export type ParsedParts = Pick<ParsedBundle, 'articles' | 'claims' | 'notes'>;

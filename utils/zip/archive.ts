@@ -1,10 +1,10 @@
 /**
- * The one place the WACZ code touches the ZIP reader (utils/bundle/zip-read.ts
- * today; the strict reader that replaces it plugs in here): list the entries,
- * stream one entry's bytes (size and CRC-32 checked), and read a STORED
- * entry's bytes by range, as replay tools do.
+ * Archives by entry, as the WACZ code and the import dispatcher read them
+ * (through the strict reader, ./read.ts): list the entries, stream one
+ * entry's bytes (size and CRC-32 checked), and read a STORED entry's bytes by
+ * range, as replay tools do.
  */
-import { checkLayout, openZip, readEntry, type ByteSource, type ZipEntry } from '../bundle/zip-read';
+import { checkLayout, openZip, readEntry, type ByteSource, type ZipEntry } from './read';
 
 export type { ByteSource };
 

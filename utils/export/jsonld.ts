@@ -9,13 +9,13 @@
 import { isAreaSelector } from '../pdf/area';
 import { parseIsoDate } from './dates';
 import { COLORS, type Annotation, type Color, type Selector } from '../annotation';
-import { BundleError } from './errors';
+import { BundleError } from '../zip/errors';
 
-export const CONTEXT = ['http://www.w3.org/ns/anno.jsonld', { saqta: 'https://saqta.app/ns#' }] as const;
+const CONTEXT = ['http://www.w3.org/ns/anno.jsonld', { saqta: 'https://saqta.app/ns#' }] as const;
 
 const CSS: Record<Color, string> = { yellow: '#ffe066', green: '#8ce99a', blue: '#a5d8ff', pink: '#fcc2d7', purple: '#d0bfff' };
 
-export interface WebAnnotation {
+interface WebAnnotation {
   '@context'?: unknown;
   id: string;
   type: 'Annotation';

@@ -20,7 +20,7 @@
  * Pure: takes the window DOMPurify works in (the library page's, or jsdom's).
  */
 import createDOMPurify from 'dompurify';
-import { sanitizeArticleReport, type RemovedItem } from '../extract/sanitize';
+import { sanitizeArticleReport, type RemovedItem } from './sanitize';
 import { SNAPSHOT_CSP } from '../snapshot/types';
 
 type Win = Window & typeof globalThis;

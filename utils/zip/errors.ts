@@ -31,7 +31,7 @@ export type BundleErrorCode =
 type Strings = typeof bundleStrings & typeof zipStrings & typeof truthStrings;
 /** The refusal texts: `bundleErr_<RefusalKey>` in locales/bundle.json. */
 export type RefusalKey = { [K in keyof Strings]: K extends `bundleErr_${infer R}` ? R : never }[keyof Strings];
-export type Lang = 'en' | 'kk' | 'ru';
+type Lang = 'en' | 'kk' | 'ru';
 
 /** Fill `$1`…`$9` (and `$$` → `$`) the way browser.i18n.getMessage does. */
 export function fillMessage(template: string, args: readonly string[]): string {

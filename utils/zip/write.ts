@@ -84,7 +84,7 @@ export interface Written {
 }
 
 /** An entry being written chunk by chunk. */
-export interface OpenEntry {
+interface OpenEntry {
   /** Bytes written so far (the next chunk's offset in the entry). */
   readonly size: number;
   write(chunk: Uint8Array): Promise<void>;

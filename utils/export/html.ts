@@ -12,14 +12,14 @@ import type { CaptureRecord, PageRecord } from '../db';
 import { groupFingerprint } from '../evidence/keys';
 import { shownCopy } from '../team/copy-choice';
 import { decodeEntities } from '../search/html-text';
-import { escapeHtml, type BundleArticle } from './format';
+import { escapeHtml, type BundleArticle } from './portable';
 import { ex, exportLang, exportTime, type ExportLang } from './i18n';
 
 export const CSP = "default-src 'none'; img-src data: blob:; style-src 'unsafe-inline'; media-src data:; font-src data:; form-action 'none'; base-uri 'none'";
 
 const HL: Record<string, string> = { yellow: '#ffe066', green: '#8ce99a', blue: '#a5d8ff', pink: '#fcc2d7', purple: '#d0bfff' };
 
-export const MARK_CSS = `
+const MARK_CSS = `
 body { font: 17px/1.6 Georgia, 'Noto Serif', 'DejaVu Serif', serif; max-width: 44rem; margin: 2rem auto; padding: 0 1rem; color: #1b1f24; background: #fff; }
 header.saqta { font: 14px/1.45 system-ui, sans-serif; border-bottom: 1px solid #d0d7de; margin-bottom: 1.5rem; padding-bottom: .75rem; color: #57606a; }
 mark.saqta-claim { color: inherit; border-radius: 2px; }
@@ -229,7 +229,7 @@ export function copyByline(record: Pick<CaptureRecord, 'author'> | undefined, la
   return ex(lang, 'exp_copyBy', by.name, key, ex(lang, by.unconfirmed ? 'exp_copyKeyUnconfirmed' : 'exp_copyKeyConfirmed'));
 }
 
-export interface ReaderOptions {
+interface ReaderOptions {
   /** The reader's language (en, kk, ru) for Saqta's own words in the file; English if absent. */
   lang?: string;
   /** A line added under the header. */
@@ -250,7 +250,7 @@ function base64(bytes: Uint8Array): string {
  * save stored (every capture; the newest wins), so a copy opened from disk
  * shows them under its own policy (img-src data:) without the network.
  */
-export async function imageSources(article: Pick<BundleArticle, 'captures'>): Promise<Map<string, string>> {
+async function imageSources(article: Pick<BundleArticle, 'captures'>): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const { files } of article.captures) {
     for (const { ref, data } of files) {
