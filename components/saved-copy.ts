@@ -11,7 +11,7 @@ import { send } from '../utils/ext/client';
 import { sanitizeArticle } from '../utils/extract/sanitize';
 import { cleanSnapshotHtml } from '../utils/extract/clean-html';
 import { paragraphsOf } from '../utils/extract';
-import { shownCopy } from '../utils/team/copy-choice';
+import { shownCopy } from '../utils/store/copy-choice';
 
 export interface SavedCopy {
   page: PageRecord;

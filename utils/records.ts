@@ -30,7 +30,7 @@ export interface PageRecord {
   savedAt?: string;
   /**
    * The colleague's copy (capture id) the reader chose to use for this article instead of their own
-   * newest (issue 23; utils/team/copy-choice.ts). The reader's alone: never exported, published or imported.
+   * newest (issue 23; utils/store/copy-choice.ts). The reader's alone: never exported, published or imported.
    */
   chosenCopy?: string;
 }

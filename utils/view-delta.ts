@@ -13,7 +13,7 @@ import type { Event, PageView } from './messages';
  * - `anchors`: ask the tab where the claims landed (one request);
  * - `none`: the event is about something else.
  */
-export type ViewNeed = { kind: 'claim'; claim: Annotation; deleted: boolean } | { kind: 'view' } | { kind: 'anchors' } | { kind: 'none' };
+type ViewNeed = { kind: 'claim'; claim: Annotation; deleted: boolean } | { kind: 'view' } | { kind: 'anchors' } | { kind: 'none' };
 
 export function viewNeed(e: Event, pageId: string | null): ViewNeed {
   const mine = 'pageId' in e && (pageId === null || e.pageId === pageId);

@@ -31,7 +31,7 @@ interface Held {
 }
 
 /** What the anchoring controller asks of the others (painter, toolbar). */
-export interface AnchorHooks {
+interface AnchorHooks {
   paint(): void;
   schedulePaint(): void;
   /** Claims were (re)loaded from the background: the toolbar may need to follow a change made elsewhere. */
@@ -59,7 +59,7 @@ export interface PageSource {
 }
 
 /** The live page in a tab (the content script). */
-export const livePage: PageSource = {
+const livePage: PageSource = {
   root: () => document.body,
   pageInfo(withFingerprint) {
     const keys = pageKeys(location.href, canonicalOf(document), withFingerprint ? textFingerprint(document.body) : null);

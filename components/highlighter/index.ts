@@ -38,7 +38,7 @@ export interface HighlighterContext {
  * page and the PDF viewer their article as the page source, Custom Highlight API
  * marks (marks.ts) and a list to keep in step.
  */
-export interface HighlighterOptions extends ToolbarHost {
+interface HighlighterOptions extends ToolbarHost {
   source?: PageSource;
   marks?: Marks;
   /** The claims' order, places or contents changed. */

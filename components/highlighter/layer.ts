@@ -36,7 +36,7 @@ export interface PaintItem {
 }
 
 /** A stable hue per colleague, so each one's claims look alike and differ from the reader's. */
-export function authorHue(id: string): number {
+function authorHue(id: string): number {
   let h = 0;
   for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) % 360;
   return h;
@@ -161,7 +161,7 @@ export class Overlay {
  * spaces of text written one element per word) come apart in `spaces`:
  * `lineBoxes` paints them only between text on the same line.
  */
-export function textRects(range: Range): { text: DOMRect[]; spaces: DOMRect[] } {
+function textRects(range: Range): { text: DOMRect[]; spaces: DOMRect[] } {
   const text: DOMRect[] = [];
   const spaces: DOMRect[] = [];
   const rootNode = range.commonAncestorContainer;

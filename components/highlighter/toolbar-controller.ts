@@ -10,6 +10,7 @@ import { t } from '../../utils/ext/i18n';
 import { citationText, copyText } from '../../utils/ext/cite';
 import { liveMetaOf } from '../../utils/extract/meta';
 import { Toolbar, type Panel } from './toolbar';
+import { releaseSelection, selectionIn, selectionRect } from './selection';
 import type { AnchorController } from './anchors';
 import type { Painter } from './painter';
 import type { Surface } from './surface';
@@ -110,22 +111,13 @@ export class ToolbarController {
 
   // ── Reader input ─────────────────────────────────────────────────────────
 
-  private currentSelection(): Range | null {
-    const sel = document.getSelection();
-    if (!sel || sel.isCollapsed || sel.rangeCount === 0) return null;
-    const r = sel.getRangeAt(0);
-    if (!this.anchoring.root()?.contains(r.commonAncestorContainer)) return null;
-    return r.cloneRange();
-  }
-
   showSelectionToolbar(): void {
     if (this.toolbar.hasFocus()) return;
-    const r = this.currentSelection();
+    const r = selectionIn(this.anchoring.root());
     if (!r || !r.toString().trim()) return;
     this.selRange = r;
     this.editing = null;
-    const rects = r.getClientRects();
-    this.toolbar.show({ mode: 'selection' }, rects.length ? rects[rects.length - 1] : r.getBoundingClientRect());
+    this.toolbar.show({ mode: 'selection' }, selectionRect(r));
   }
 
   // Page scripts can dispatch synthetic events (isTrusted === false): only a
@@ -144,7 +136,7 @@ export class ToolbarController {
   }
 
   onSelectionChange(): void {
-    if (this.toolbar.open?.mode === 'selection' && !this.toolbar.hasFocus() && !this.currentSelection()) this.toolbar.hide();
+    if (this.toolbar.open?.mode === 'selection' && !this.toolbar.hasFocus() && !selectionIn(this.anchoring.root())) this.toolbar.hide();
   }
 
   onKeyDown(e: Event): void {
@@ -165,7 +157,7 @@ export class ToolbarController {
   onClick(e: Event): void {
     if (!e.isTrusted || this.toolbar.owns(e.target)) return;
     const m = e as MouseEvent;
-    if (this.currentSelection()) return;
+    if (selectionIn(this.anchoring.root())) return;
     const [id] = this.painter.overlay.hit(m.clientX, m.clientY);
     if (id) this.openEdit(id, undefined, false);
     else if (this.toolbar.open?.mode === 'edit') this.toolbar.hide();
@@ -180,7 +172,7 @@ export class ToolbarController {
       this.toolbar.toast(t('hlInFrame'), false);
       return;
     }
-    const r = this.currentSelection() ?? this.selRange;
+    const r = selectionIn(this.anchoring.root()) ?? this.selRange;
     if (!r || !r.toString().trim()) {
       // The same Alt+Shift+H arriving again as the browser command after its key event made the
       // claim (which let go of the selection): not a second request, and "select text first" would
@@ -252,27 +244,9 @@ export class ToolbarController {
     this.lastColor = color;
     this.undo = { kind: 'create', id: a.id };
     this.painter.paint();
-    this.releaseSelection(range);
+    releaseSelection(range);
     this.toolbar.toast(t('hlToastCreated'), true);
     return a;
-  }
-
-  /**
-   * The claim is made: let the reader see it, not the selection over it (the
-   * selection's colours mixed with the claim's looked like neither). The
-   * selection collapses to its end, where a caret would continue; a selection
-   * the reader has moved elsewhere meanwhile is left alone.
-   */
-  private releaseSelection(made: Range): void {
-    const sel = document.getSelection();
-    if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return;
-    const now = sel.getRangeAt(0);
-    try {
-      if (now.compareBoundaryPoints(Range.START_TO_START, made) !== 0 || now.compareBoundaryPoints(Range.END_TO_END, made) !== 0) return;
-    } catch {
-      return; // in another document or tree
-    }
-    sel.collapseToEnd();
   }
 
   openEdit(id: string, panel: Panel | undefined, focus: boolean): void {
@@ -310,7 +284,7 @@ export class ToolbarController {
       const range = this.selRange;
       const open = this.toolbar.open;
       const same = open?.mode === 'selection' && open.panel === panel;
-      if (open?.mode === 'selection') this.toolbar.show({ mode: 'selection', panel: same ? undefined : panel }, this.selectionRect(range), true);
+      if (open?.mode === 'selection') this.toolbar.show({ mode: 'selection', panel: same ? undefined : panel }, selectionRect(range), true);
       this.opening = this.makeForPanel(range).finally(() => {
         this.opening = null;
       });
@@ -330,11 +304,6 @@ export class ToolbarController {
     // Closed meanwhile (× or Escape twice): the claim stays, with its undo toast; the toolbar does not come back.
     if (!a || !open) return;
     if (open.mode === 'selection') this.openEdit(a.id, open.panel, false);
-  }
-
-  private selectionRect(range: Range | null): DOMRect {
-    const rects = range?.getClientRects();
-    return rects?.length ? rects[rects.length - 1] : (range?.getBoundingClientRect() ?? new DOMRect());
   }
 
   private async onSaveNote(note: string): Promise<void> {

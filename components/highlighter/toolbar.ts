@@ -10,7 +10,7 @@ import { HL_FILL } from './layer';
 import type { Surface } from './surface';
 import { CSS } from './toolbar-css';
 
-export interface ToolbarActions {
+interface ToolbarActions {
   /** Selection mode: make a claim in this colour. Edit mode: recolour it. */
   color(color: Color): void;
   /** Selection mode: make a claim first, then open the tag/note field. */
@@ -30,7 +30,7 @@ export interface ToolbarActions {
   copy?(): void;
 }
 
-export type ToolbarState =
+type ToolbarState =
   /** A panel here is open before its claim exists: the reader types while the claim is being made (issue 22). */
   | { mode: 'selection'; panel?: 'tag' | 'note' }
   | { mode: 'edit'; claim: Annotation; panel?: Panel };

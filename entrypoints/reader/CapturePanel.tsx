@@ -8,7 +8,7 @@ import { artifactLabelKey } from '../../utils/artifact-label';
 import { utcStamp } from '../../utils/cite';
 import { ScreenshotStatus } from '../../components/ScreenshotStatus';
 import type { ArtifactKind, CaptureRecord } from '../../utils/db';
-import { canChoose, choiceInForce } from '../../utils/team/copy-choice';
+import { canChoose, choiceInForce } from '../../utils/store/copy-choice';
 import { fingerprintDigits } from '../../utils/team/sign';
 import { send } from '../../utils/ext/client';
 

@@ -1,11 +1,11 @@
 // @vitest-environment node
 /**
  * Issue 23, "colleagues' copies stay theirs": which copy the reader's views, exports and signatures use.
- * The pure rule (utils/team/copy-choice.ts), the background's page.chooseCopy, and exports that label a
+ * The pure rule (utils/store/copy-choice.ts), the background's page.chooseCopy, and exports that label a
  * chosen colleague's copy with its member and key fingerprint.
  */
 import { describe, expect, it } from 'vitest';
-import { canChoose, choiceInForce, shownCopy, type CopyLike } from '../../utils/team/copy-choice';
+import { canChoose, choiceInForce, shownCopy, type CopyLike } from '../../utils/store/copy-choice';
 import { handle, type HandlerDeps } from '../../utils/background/handle';
 import { collectArticles } from '../../utils/export/collect';
 import { readerHtml } from '../../utils/export/html';

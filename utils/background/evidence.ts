@@ -19,7 +19,7 @@ import { enqueueCapture, requestTokenFor, runQueue } from '../evidence/queue';
 import { stampChainHeads } from '../watch/chain-stamp';
 export type { EvidenceDeps } from './types';
 
-export function keyStore(db: SaqtaDB): KeyStore {
+function keyStore(db: SaqtaDB): KeyStore {
   return {
     get: (id) => db.keys.get(id),
     addIfAbsent: (record) =>

@@ -22,7 +22,7 @@ export type Caller =
   | { kind: 'content'; tabId: number; frameId: number; url: string };
 
 /** The parts of `runtime.MessageSender` the gate reads. */
-export interface SenderFacts {
+interface SenderFacts {
   id?: string;
   url?: string;
   frameId?: number;

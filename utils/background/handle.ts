@@ -26,7 +26,7 @@ import { listTags } from '../store/tags';
 import { errorNames, errorResult } from './errors';
 import { watchHandlers } from './watch';
 import { admit, rememberAddress, type Caller } from './gate';
-import { canChoose, shownCopy } from '../team/copy-choice';
+import { canChoose, shownCopy } from '../store/copy-choice';
 export type { Caller } from './gate';
 import { pdfHandlers } from './pdf';
 import type { Handler, HandlerDeps, HandlerSet } from './types';

@@ -17,7 +17,7 @@ import { areaImageId, areaOf } from '../pdf/area';
 /** Largest PDF Saqta keeps (the WARC and IndexedDB take it whole). */
 export const MAX_PDF = 200 * 1024 * 1024;
 /** Largest picture of an area claim (the viewer makes them at most 1200 px wide). */
-export const MAX_AREA_IMAGE = 4 * 1024 * 1024;
+const MAX_AREA_IMAGE = 4 * 1024 * 1024;
 
 function isPdfBytes(b: Uint8Array): boolean {
   // "%PDF-" within the first KiB (the PDF spec allows leading junk; PDF.js accepts it too).

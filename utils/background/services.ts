@@ -8,7 +8,7 @@ import type { KeyRecord } from '../evidence/keys';
 import type { SyncReport } from '../team/sync-types';
 
 /** One run at a time: a call while one runs joins it. */
-export class Single<T> {
+class Single<T> {
   private current: Promise<T> | null = null;
   get running(): boolean {
     return this.current !== null;
@@ -24,7 +24,7 @@ export class Single<T> {
 }
 
 /** Jobs one after the other, in order of asking; a failed one does not stop the next. */
-export class Serial {
+class Serial {
   private tail: Promise<unknown> = Promise.resolve();
   then<T>(job: () => Promise<T>): Promise<T> {
     const run = this.tail.then(job);
@@ -34,7 +34,7 @@ export class Serial {
 }
 
 /** A value made once, on first use (made again after a failure). */
-export class Once<T> {
+class Once<T> {
   private value: Promise<T> | null = null;
   get(make: () => Promise<T>): Promise<T> {
     this.value ??= make().catch((e: unknown) => {

@@ -19,7 +19,6 @@ import { pendingChanges } from '../team/publish';
 import { newSalt } from '../team/crypto';
 import { toBase64 } from '../team/part';
 import { ConfigError, EMPTY_STATUS, mergeConfig, viewOf, type TeamConfig, type TeamStatus } from '../team/config';
-export type { TeamHost } from './types';
 import { createAnnotation } from '../store/annotations';
 import { installKey } from './evidence';
 
@@ -37,7 +36,7 @@ async function pendingCount(deps: HandlerDeps, c: TeamConfig): Promise<number> {
 }
 
 /** Status with the queue counted now. */
-export async function teamStatus(deps: HandlerDeps): Promise<TeamStatus> {
+async function teamStatus(deps: HandlerDeps): Promise<TeamStatus> {
   const host = deps.team!;
   const [s, c] = await Promise.all([host.getStatus(), host.getConfig()]);
   const status = { ...EMPTY_STATUS, ...s, running: teamSyncRunning(deps) };
@@ -201,7 +200,7 @@ export const teamHandlers: HandlerSet<TeamApi> = {
 };
 
 /** Forget what was published to and read from the old folder (colleagues' claims already merged stay). */
-export async function resetTeamState(db: HandlerDeps['db']): Promise<void> {
+async function resetTeamState(db: HandlerDeps['db']): Promise<void> {
   await db.transaction('rw', [db.teamOutbox, db.teamParts, db.teamPublished, db.teamApplied, db.teamMembers], async () => {
     await Promise.all([db.teamOutbox.clear(), db.teamParts.clear(), db.teamPublished.clear(), db.teamApplied.clear(), db.teamMembers.clear()]);
   });

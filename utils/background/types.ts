@@ -61,7 +61,7 @@ export interface SettingsStore {
 }
 
 /** What the background can do in a tab for highlighting (entrypoints/background.ts implements it). */
-export interface HighlighterInjector {
+interface HighlighterInjector {
   /** Run `/highlighter.js` in one frame of a tab, in the content scripts' isolated world. */
   inject(tabId: number, frameId: number): Promise<void>;
 }

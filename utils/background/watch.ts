@@ -30,10 +30,10 @@ import { capturePage } from '../capture/record';
 import { saveCapture } from '../capture/store';
 import { servicesOf } from './services';
 import { captureEffects } from './effects';
-export type { Extracted, FetchOutcome, WatchBridge, WatchDeps, WatchSettingsStore } from './types';
+export type { FetchOutcome, WatchBridge } from './types';
 
 export const DEFAULT_WATCH: WatchSettings = { intervalHours: 24, tags: [], notify: true };
-export const INTERVALS = [6, 12, 24, 48, 168] as const;
+const INTERVALS = [6, 12, 24, 48, 168] as const;
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -108,7 +108,7 @@ const host = (url: string) => {
 };
 
 /** Check one article now: fetch, hash, compare, record; a change is saved as a new capture. */
-export async function checkPage(
+async function checkPage(
   deps: HandlerDeps,
   pageId: string,
   via: 'watch' | 'manual',
@@ -183,7 +183,7 @@ function notifyCheck(bridge: WatchBridge, title: string, c: CheckRecord): Promis
 }
 
 /** More news than this in one round make one summary notification. */
-export const MAX_NOTIFICATIONS = 3;
+const MAX_NOTIFICATIONS = 3;
 
 /** Limits of a round of checks: a few at a time, one request per site every few seconds. */
 export const ROUND = { concurrency: 4, perHostGapMs: 5000 };

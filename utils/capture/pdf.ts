@@ -12,7 +12,7 @@ import { storedHeaders } from '../wacz/capture';
 import { pdfPageKeys } from '../pdf/identity';
 import { captureRecord } from './record';
 
-export interface PdfCaptureInput {
+interface PdfCaptureInput {
   url: string;
   bytes: Uint8Array;
   sha256: string;
@@ -73,7 +73,7 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
  * but escaped text), or '' when the PDF has no text (scanned): the library's full-text search
  * (utils/search/articles.ts, Kazakh Cyrillic↔Latin folding) indexes it like a web page's article.
  */
-export function pdfTextHtml(pages: string[]): string {
+function pdfTextHtml(pages: string[]): string {
   if (!pages.some((p) => typeof p === 'string' && p.trim())) return '';
   return pages
     .map((text, i) => {

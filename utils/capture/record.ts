@@ -15,14 +15,14 @@ import { pageKeys, type PageKeys } from '../url';
 import { Recorder, planExchanges, type NewExchange } from '../wacz/capture';
 
 /** Who made a capture, when, with what. */
-export interface Provenance {
+interface Provenance {
   capturedAt: string;
   browser: string;
   extensionVersion: string;
 }
 
 /** The parts of one capture record, whatever was captured. */
-export interface CaptureParts extends Provenance {
+interface CaptureParts extends Provenance {
   keys: PageKeys;
   title: string;
   lang?: string;
@@ -52,10 +52,10 @@ export function captureRecord(p: CaptureParts): NewCapture {
 }
 
 /** A page's HTML as the server sent it, and the URL after redirects. */
-export type RawPage = Fetched & { finalUrl: string };
+type RawPage = Fetched & { finalUrl: string };
 
 /** What was fetched or extracted for one web page. */
-export interface PageSource {
+interface PageSource {
   /** The page's address (the tab's; for a watch check, the watched page's). */
   url: string;
   /** The document's own title, canonical link and language (the article's win when there is one). */
@@ -72,7 +72,7 @@ export interface PageSource {
   keys?: PageKeys;
 }
 
-export interface PageOptions extends Provenance {
+interface PageOptions extends Provenance {
   /** Fetches images and resources (once each, through a Recorder). */
   fetch: Fetcher;
   /** Cookies for the page's own origin (a tab save); a watch check sends none unless the reader chose the site. */

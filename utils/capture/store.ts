@@ -18,7 +18,7 @@ export interface CaptureEffects {
   stamp?(captureId: string): Promise<void>;
 }
 
-export interface Stored {
+interface Stored {
   capture: CaptureRecord;
   page: PageRecord;
   /** How many captures the page has now. */

@@ -55,7 +55,7 @@ export function keyFingerprint(value: string): string | null {
 }
 
 /** Map a signature check to what a person is told, given the keys they trust. */
-export function trustOf(state: SignatureState, fingerprint: string | undefined, trusted: Iterable<string>): TrustState {
+function trustOf(state: SignatureState, fingerprint: string | undefined, trusted: Iterable<string>): TrustState {
   if (state === 'unsigned') return 'not-signed';
   if (state !== 'valid' && state !== 'domain') return 'broken';
   if (state === 'valid' && fingerprint && new Set(trusted).has(fingerprint.toUpperCase())) return 'proved';

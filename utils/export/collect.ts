@@ -5,7 +5,7 @@
 import type { SaqtaDB } from '../db';
 import { blobText } from '../search/articles';
 import type { BundleArticle } from './portable';
-import { shownCopy } from '../team/copy-choice';
+import { shownCopy } from '../store/copy-choice';
 
 export type Selection =
   | { kind: 'all' }

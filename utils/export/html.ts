@@ -10,7 +10,7 @@ import createDOMPurify from 'dompurify';
 import { quoteOf, type Annotation } from '../annotation';
 import type { CaptureRecord, PageRecord } from '../db';
 import { groupFingerprint } from '../evidence/keys';
-import { shownCopy } from '../team/copy-choice';
+import { shownCopy } from '../store/copy-choice';
 import { decodeEntities } from '../search/html-text';
 import { escapeHtml, type BundleArticle } from './portable';
 import { ex, exportLang, exportTime, type ExportLang } from './i18n';
@@ -214,7 +214,7 @@ type ReaderArticle = Pick<BundleArticle, 'page' | 'annotations' | 'articleHtml' 
 
 /**
  * The capture an export shows (its article, its time): the one `shown` names (collect.ts, which applies
- * the reader's choice), else the rule of utils/team/copy-choice.ts without a choice.
+ * the reader's choice), else the rule of utils/store/copy-choice.ts without a choice.
  */
 export function shownCapture(article: Pick<BundleArticle, 'captures' | 'shown'>): BundleArticle['captures'][number]['record'] | undefined {
   const records = article.captures.map((c) => c.record);

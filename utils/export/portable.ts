@@ -17,7 +17,7 @@ export interface BundleArticle {
   captures: { record: CaptureRecord; files: { ref: ArtifactRef; data: Blob | Uint8Array }[] }[];
   /** The newest saved article HTML (sanitized by the save feature), if any: of the copy `shown` names. */
   articleHtml?: string;
-  /** The capture whose article `articleHtml` is (utils/team/copy-choice.ts): the reader's own newest unless they chose a colleague's. */
+  /** The capture whose article `articleHtml` is (utils/store/copy-choice.ts): the reader's own newest unless they chose a colleague's. */
   shown?: string;
   /** Check records of the live article (watching), written to checks.json (utils/watch/bundle.ts). */
   checks?: CheckRecord[];

@@ -20,7 +20,7 @@ export interface PdfArea {
 }
 
 /** Smallest side of an area claim, in points (a click is not an area). */
-export const MIN_AREA_SIDE = 4;
+const MIN_AREA_SIDE = 4;
 
 const round = (n: number) => Math.round(n * 100) / 100;
 

@@ -10,7 +10,7 @@ import { newId } from '../annotation';
 import { normalizeUrl } from '../url';
 import { ensurePage, findPage } from './pages';
 import type { PageKeys } from '../url';
-import { shownCopy } from '../team/copy-choice';
+import { shownCopy } from '../store/copy-choice';
 
 export interface NewArtifact {
   kind: ArtifactKind;
@@ -163,7 +163,7 @@ export async function capturesOf(db: SaqtaDB, pageId: string): Promise<CaptureRe
   return (await db.captures.where('pageId').equals(pageId).sortBy('capturedAt')).reverse();
 }
 
-/** The page with a saved copy known under any of these keys, with the copy the reader uses (their own newest unless they chose a colleague's; utils/team/copy-choice.ts). */
+/** The page with a saved copy known under any of these keys, with the copy the reader uses (their own newest unless they chose a colleague's; utils/store/copy-choice.ts). */
 export async function savedCopyFor(db: SaqtaDB, keys: PageKeys): Promise<{ page: PageRecord; capture: CaptureRecord } | null> {
   // Also the article reached at its canonical URL when it was saved from another one.
   const page =

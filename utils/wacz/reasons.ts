@@ -21,7 +21,7 @@ export interface Reason {
 }
 
 /** Says a message by its name and parameters (browser.i18n in the extension pages). */
-export type Say = (key: string, args: string[]) => string;
+type Say = (key: string, args: string[]) => string;
 
 const english: Say = (key, args) => fillMessage((strings as Record<string, { en: string }>)[key]!.en, args);
 

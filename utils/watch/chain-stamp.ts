@@ -18,7 +18,7 @@ import type { CheckRecord } from './record';
 export const HEAD_STAMP_EVERY_MS = 24 * 60 * 60_000;
 export const HEAD_STAMP_RETRY_MS = 60 * 60_000;
 
-export interface HeadStampRun {
+interface HeadStampRun {
   /** Ids of the check records stamped now. */
   stamped: string[];
   failed: { pageId: string; error: string }[];
