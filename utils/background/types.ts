@@ -148,12 +148,12 @@ export interface WatchBridge {
   text(key: string, ...args: string[]): string;
 }
 
-export interface WatchSettingsStore {
+interface WatchSettingsStore {
   get(): Promise<WatchSettings>;
   set(patch: Partial<WatchSettings>): Promise<WatchSettings>;
 }
 
-export interface WatchDeps {
+interface WatchDeps {
   bridge?: WatchBridge;
   settings?: WatchSettingsStore;
   /** Tell the scheduler the interval changed (alarms). */
