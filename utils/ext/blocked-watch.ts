@@ -59,7 +59,14 @@ export function watchBlockedSites(deps: BlockedWatchDeps): { catchUp(): Promise<
     const settings = await deps.settings().catch(() => ({}));
     if (fallbackMode(settings) === 'open') {
       const target = browser.runtime.getURL(`/blocked.html?${blockedQuery({ pageId: found.page.id, reason, url, error })}` as '/blocked.html');
-      await browser.tabs.update(tabId, { url: target }).catch(() => undefined);
+      const open = () => browser.tabs.update(tabId, { url: target }).catch(() => undefined);
+      await open();
+      // Firefox's error page is a navigation of its own after the failure: when it lands after Saqta's
+      // page (a busy machine at start-up), it replaces it. Look again; a tab still on the failed
+      // address gets the copy's page once more (one the reader took elsewhere is left alone).
+      for (const ms of [700, 2000, 5000]) {
+        setTimeout(() => void browser.tabs.get(tabId).then((tab) => (tab.url === url ? open() : undefined)).catch(() => undefined), ms);
+      }
       return;
     }
     const offer: BlockedOffer = { tabId, url, pageId: found.page.id, title: found.page.title, reason, at, ...(error ? { error } : {}) };
