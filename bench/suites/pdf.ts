@@ -60,15 +60,44 @@ async function rulesSet(b: Browser): Promise<void> {
 
 /** Make a claim on page n as a person does: select the page's finding sentence with the mouse, Alt+Shift+H. */
 async function claimOnPage(page: Page, n: number): Promise<void> {
-  const box = page.locator(`.pdf-page[data-page-number="${n}"] .textLayer span`, { hasText: longPdfClaimText(n) }).first();
-  await box.scrollIntoViewIfNeeded();
-  const b = (await box.boundingBox())!;
-  await page.mouse.move(b.x + 1, b.y + b.height / 2);
+  // PDF.js may lay a line out as several spans: find the sentence across the page's text nodes.
+  const layer = page.locator(`.pdf-page[data-page-number="${n}"] .textLayer`);
+  await layer.scrollIntoViewIfNeeded();
+  await layer.locator('span').first().waitFor();
+  const b = await layer.evaluate((el, want) => {
+    const nodes: Text[] = [];
+    const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let t = walk.nextNode(); t; t = walk.nextNode()) nodes.push(t as Text);
+    const all = nodes.map((t) => t.data).join('');
+    const at = all.indexOf(want);
+    if (at < 0) return null;
+    const spot = (offset: number) => {
+      for (const t of nodes) {
+        if (offset <= t.data.length) return { node: t, offset };
+        offset -= t.data.length;
+      }
+      return null;
+    };
+    const s = spot(at)!;
+    const e = spot(at + want.length)!;
+    const r = document.createRange();
+    r.setStart(s.node, s.offset);
+    r.setEnd(e.node, e.offset);
+    const rects = [...r.getClientRects()].filter((x) => x.width > 0);
+    const first = rects[0];
+    const last = rects[rects.length - 1];
+    return { x1: first.left + 1, y1: first.top + first.height / 2, x2: last.right - 1, y2: last.top + last.height / 2 };
+  }, longPdfClaimText(n));
+  if (!b) throw new Error(`the sentence of page ${n} is not in its text layer`);
+  await page.mouse.move(b.x1, b.y1);
   await page.mouse.down();
-  await page.mouse.move(b.x + b.width - 1, b.y + b.height / 2, { steps: 5 });
+  await page.mouse.move(b.x2, b.y2, { steps: 5 });
   await page.mouse.up();
   await page.keyboard.press('Alt+Shift+H');
   await page.waitForTimeout(400);
+  // The toolbar opens on the new claim; close it as a person does before the next one.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Escape');
 }
 
 export const pdf: Suite = {
