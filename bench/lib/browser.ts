@@ -68,3 +68,24 @@ export async function launchBrowser({ extension, extensionDir = EXTENSION_DIR }:
     },
   };
 }
+
+/** Resident memory (KB) of the browser whose profile is `profile`, and all its children. */
+export function browserRssKb(profile: string): number {
+  try {
+    const out = execFileSync('ps', ['-eo', 'pid=,ppid=,rss=,args='], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const rows = out.split('\n').filter(Boolean).map((l) => {
+      const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(.*)$/.exec(l)!;
+      return { pid: +m[1], ppid: +m[2], rss: +m[3], args: m[4] };
+    });
+    const root = rows.find((r) => r.args.includes(profile) && !r.args.includes('--type='));
+    if (!root) return NaN;
+    const tree = new Set([root.pid]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const r of rows) if (!tree.has(r.pid) && tree.has(r.ppid)) (tree.add(r.pid), (grew = true));
+    }
+    return rows.filter((r) => tree.has(r.pid)).reduce((s, r) => s + r.rss, 0);
+  } catch {
+    return NaN;
+  }
+}

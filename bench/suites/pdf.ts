@@ -13,42 +13,18 @@
  * Saqta's claims are made once before timing, as a person does (text selected
  * on the text layer, Alt+Shift+H).
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startServer } from '../../scripts/server.mjs';
 import { longPdf, longPdfClaimText } from '../../tests/support/pdf-fixtures';
-import { launchBrowser, type Browser } from '../lib/browser';
+import { browserRssKb, launchBrowser, type Browser } from '../lib/browser';
 import { median, round } from '../lib/stats';
 import { figure, type Figure, type NotMeasured, type Suite } from '../lib/types';
 
 const PAGES = 300;
 const CLAIM_PAGES = [1, 150, 300];
-
-/** Resident memory (KB) of the browser whose profile is `profile` and its children. */
-function browserRssKb(profile: string): number {
-  try {
-    const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,rss=,args='], { encoding: 'utf8', maxBuffer: 64 << 20 })
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => {
-        const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(.*)$/.exec(l)!;
-        return { pid: +m[1]!, ppid: +m[2]!, rss: +m[3]!, args: m[4]! };
-      });
-    const root = rows.find((r) => r.args.includes(profile) && !r.args.includes('--type='));
-    if (!root) return NaN;
-    const tree = new Set([root.pid]);
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const r of rows) if (!tree.has(r.pid) && tree.has(r.ppid)) (tree.add(r.pid), (grew = true));
-    }
-    return rows.filter((r) => tree.has(r.pid)).reduce((s, r) => s + r.rss, 0);
-  } catch {
-    return NaN;
-  }
-}
 
 async function rulesSet(b: Browser): Promise<void> {
   for (let i = 0; i < 100; i++) {

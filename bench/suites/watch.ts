@@ -14,11 +14,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { JSDOM } from 'jsdom';
 import type { Page } from 'playwright-core';
 import { startServer } from '../../scripts/server.mjs';
-import { launchBrowser, type Browser } from '../lib/browser';
+import { browserRssKb, launchBrowser, type Browser } from '../lib/browser';
 import { FIXTURE_MOUNTS, SEED } from '../lib/paths';
 import { round } from '../lib/stats';
 import { figure, type Figure, type Suite } from '../lib/types';
@@ -28,27 +27,6 @@ import { ROUND } from '../../utils/background/watch';
 const SITES = 50;
 const PER_SITE = 10;
 const CHANGED_EVERY = 10;
-
-/** Resident memory (KB) of the browser whose profile is `profile`, and all its children. */
-function browserRssKb(profile: string): number {
-  try {
-    const out = execFileSync('ps', ['-eo', 'pid=,ppid=,rss=,args='], { encoding: 'utf8', maxBuffer: 64 << 20 });
-    const rows = out.split('\n').filter(Boolean).map((l) => {
-      const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(.*)$/.exec(l)!;
-      return { pid: +m[1], ppid: +m[2], rss: +m[3], args: m[4] };
-    });
-    const root = rows.find((r) => r.args.includes(profile) && !r.args.includes('--type='));
-    if (!root) return NaN;
-    const tree = new Set([root.pid]);
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const r of rows) if (!tree.has(r.pid) && tree.has(r.ppid)) (tree.add(r.pid), (grew = true));
-    }
-    return rows.filter((r) => tree.has(r.pid)).reduce((s, r) => s + r.rss, 0);
-  } catch {
-    return NaN;
-  }
-}
 
 /** Watch a page's timer lateness and the background's ping time until stopped. */
 async function monitors(reader: Page, ext: Page) {
