@@ -78,6 +78,16 @@ async function toolbarButton(b: Browser): Promise<{ badge: string; title: string
   return JSON.parse(json) as { badge: string; title: string };
 }
 
+/** For a failure's message: what the selected tab shows and what Saqta's button says. */
+async function whatTheTabShows(b: Browser): Promise<string> {
+  const tab = await inFirefoxWindow(
+    b,
+    `JSON.stringify({ uri: gBrowser.selectedBrowser.currentURI.spec, doc: gBrowser.selectedBrowser.documentURI?.spec, busy: gBrowser.selectedTab.hasAttribute('busy'), tabs: gBrowser.tabs.length })`,
+  ).catch((e: Error) => e.message);
+  const button = await toolbarButton(b).then(JSON.stringify, (e: Error) => e.message);
+  return `tab ${tab}, button ${button}`;
+}
+
 /**
  * Open one of Saqta's pages in a new tab, as the toolbar button's menu or
  * about:addons would (BiDi refuses to navigate a tab to moz-extension://).
@@ -178,7 +188,10 @@ describe('the fallback from the first navigation after Firefox starts', () => {
         expect(navigatedAfterMs).toBeLessThan(100);
         const seen = await until('the ↩ badge on Saqta’s button', async () => {
           const b = await toolbarButton(browser);
-          return b.badge === '↩' ? b : null;
+          // Both settle together: Firefox resets a tab's badge and tooltip as its error page loads, and Saqta sets them again.
+          return b.badge === '↩' && b.title === OFFER_TITLE ? b : null;
+        }).catch(async (e: Error) => {
+          throw new Error(`launch ${i}: ${e.message}; ${await whatTheTabShows(browser)}`);
         });
         expect(seen).toEqual({ badge: '↩', title: OFFER_TITLE });
         if (i === LAUNCHES) {

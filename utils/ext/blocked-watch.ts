@@ -76,7 +76,7 @@ export function watchBlockedSites(deps: BlockedWatchDeps): { catchUp(): Promise<
     await showOfferBadge(tabId);
     // The browser resets a tab's badge when its error page (or the 451 page) commits, which can come
     // after this: set it again a little later while the offer still stands.
-    for (const ms of [400, 1500]) {
+    for (const ms of [400, 1500, 4000]) {
       setTimeout(() => void offerFor(tabId).then((o) => (o && o.at === at && o.url === url ? showOfferBadge(tabId) : undefined)), ms);
     }
     let host = url;
@@ -130,15 +130,34 @@ export function watchBlockedSites(deps: BlockedWatchDeps): { catchUp(): Promise<
   // Firefox's error page sends no webNavigation event of its own but resets the badge as it loads.
   // Firefox tabs still loading when the background started (catchUp): met when they settle on an error page.
   const pending = new Set<number>();
+  /** A tab from before the background ran, once it has settled: met if it shows the browser's error page. */
+  const settle = async (tabId: number, url: string) => {
+    if (!pending.has(tabId) || !isWebUrl(url)) return;
+    if ((await offerFor(tabId)) !== null) return void pending.delete(tabId);
+    // Firefox's error page is a navigation of its own after the failed one: a tab may complete first on
+    // something else, so it stays pending (until the last look, below) rather than being judged once.
+    if (!(await showsErrorPage(tabId)) || !pending.delete(tabId)) return;
+    await meet(tabId, url, 'unreachable', Date.now());
+  };
   browser.tabs.onUpdated.addListener((tabId, info, tab) => {
     if (info.status !== 'complete' || !tab.url) return;
     reapply({ tabId, frameId: 0, url: tab.url });
-    if (!pending.delete(tabId) || !isWebUrl(tab.url)) return;
-    const url = tab.url;
-    void offerFor(tabId).then(async (offer) => {
-      if (offer === null && (await showsErrorPage(tabId))) await meet(tabId, url, 'unreachable', Date.now());
-    });
+    void settle(tabId, tab.url);
   });
+  /** The tab may have settled between the query and `pending.add` (its "complete" then went unheard): look again. */
+  const recheck = (tabId: number) => {
+    for (const ms of [0, 1000, 3000, 8000, 15000]) {
+      setTimeout(
+        () =>
+          void browser.tabs
+            .get(tabId)
+            .then((tab) => (tab.status === 'complete' && tab.url ? settle(tabId, tab.url) : undefined))
+            .catch(() => undefined)
+            .finally(() => ms === 15000 && pending.delete(tabId)),
+        ms,
+      );
+    }
+  };
 
   browser.tabs.onRemoved.addListener((tabId) => void dropOffer(tabId));
 
@@ -160,12 +179,19 @@ export function watchBlockedSites(deps: BlockedWatchDeps): { catchUp(): Promise<
     async catchUp() {
       const tabs = await browser.tabs.query({}).catch(() => []);
       for (const tab of tabs) {
-        if (tab.id === undefined || !tab.url || !isWebUrl(tab.url)) continue;
+        if (tab.id === undefined) continue;
         if ((await offerFor(tab.id)) !== null) continue;
-        const frames = await browser.webNavigation.getAllFrames({ tabId: tab.id }).catch(() => null);
+        const web = !!tab.url && isWebUrl(tab.url);
+        const frames = web ? await browser.webNavigation.getAllFrames({ tabId: tab.id }).catch(() => null) : null;
         const top = frames?.find((f) => f.frameId === 0) as { errorOccurred?: boolean } | undefined;
-        if (top?.errorOccurred === true || (top?.errorOccurred === undefined && tab.status === 'complete' && (await showsErrorPage(tab.id)))) void meet(tab.id, tab.url, 'unreachable', Date.now());
-        else if (top?.errorOccurred === undefined && tab.status !== 'complete') pending.add(tab.id);
+        if (web && (top?.errorOccurred === true || (top?.errorOccurred === undefined && tab.status === 'complete' && (await showsErrorPage(tab.id))))) {
+          void meet(tab.id, tab.url!, 'unreachable', Date.now());
+        } else if (!web || (top?.errorOccurred === undefined && tab.status !== 'complete')) {
+          // Still loading, or not yet on the address the browser was started with (a first tab is
+          // about:blank until its navigation commits, and that may fail before Saqta hears of it).
+          pending.add(tab.id);
+          recheck(tab.id);
+        }
       }
     },
   };
