@@ -358,10 +358,10 @@ describe(`team sync through ${KIND === 'nginx' ? 'nginx + dav-ext' : 'Apache mod
     expect(readerFile).toContain(`Көшірмені командадағы әріптес Aigerim сақтаған; кілттің саусақ ізі ${fp.match(/.{4}/g)!.join(' ')} (экспорттаушы растаған)`);
     const digest = JSON.parse(spawnSync('unzip', ['-p', file, 'datapackage-digest.json'], { encoding: 'utf8' }).stdout);
     expect(digest.signedData).toBeTruthy();
-    // Signed by B, and every file (the labelled reader.html too) listed with its SHA-256 under that signature.
-    // (Not "intact" as a whole: a colleague's copy arrives without its page resources, yet its capture.json
-    // lists them — verify flags those; a team-sync defect of its own, outside the choice of copy.)
+    // Signed by B, and every file (the labelled reader.html too) listed with its SHA-256 under that signature;
+    // intact as a whole: the colleague's copy came with its HTTP exchanges, so every page resource has its record.
     const check = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite-node/dist/cli.mjs'), 'scripts/verify.ts', file], { cwd: ROOT, encoding: 'utf8' });
+    expect(check.stdout).toContain('RESULT: the bundle is intact.');
     expect(check.stdout).toMatch(/ok {3}Every file is listed with its size and SHA-256, none is missing or extra/);
     expect(check.stdout).toMatch(/ok {3}datapackage-digest\.json: Signed by key [0-9A-F]{64} /);
     expect(check.stdout).toMatch(/ok {3}\d+ quotes found in their saved articles/);

@@ -174,6 +174,42 @@ describe('WACZ export', () => {
     expect((await verifyWacz(memorySource(bytes))).lines.filter((l) => l.level === 'fail')).toEqual([]);
   });
 
+  it('a copy that travelled in a .zip bundle (a team part) keeps its HTTP exchanges, and a page resource without one still gets its record: the export verifies', async () => {
+    const src = await library();
+    const cap = (await src.captures.get('urn:uuid:00000000-0000-4000-8000-0000000000c2'))!;
+    const css = new TextEncoder().encode('p{}');
+    const svg = new TextEncoder().encode('<svg/>');
+    await src.blobs.bulkAdd([
+      { id: 'b-css', pageId: cap.pageId, captureId: cap.id, kind: 'resource', sha256: sha256Hex(css), size: 3, mime: 'text/css', data: new NodeBlob([css], { type: 'text/css' }) as unknown as Blob },
+      { id: 'b-svg', pageId: cap.pageId, captureId: cap.id, kind: 'resource', sha256: sha256Hex(svg), size: svg.length, mime: 'image/svg+xml', data: new NodeBlob([svg], { type: 'image/svg+xml' }) as unknown as Blob },
+    ]);
+    await src.captures.update(cap.id, {
+      artifacts: [
+        ...cap.artifacts,
+        { kind: 'resource', blobId: 'b-css', sha256: sha256Hex(css), size: 3, mime: 'text/css', sourceUrl: 'https://cdn.example/s.css' },
+        { kind: 'resource', blobId: 'b-svg', sha256: sha256Hex(svg), size: svg.length, mime: 'image/svg+xml', sourceUrl: 'https://cdn.example/logo.svg' },
+      ],
+      exchanges: [
+        { url: PAGE, method: 'GET', date: cap.capturedAt, status: 200, statusText: 'OK', requestHeaders: [], responseHeaders: [['Content-Type', 'text/html; charset=utf-8']], blobId: 'b-raw', main: true },
+        { url: 'https://cdn.example/s.css', method: 'GET', date: cap.capturedAt, status: 200, statusText: 'OK', requestHeaders: [], responseHeaders: [['Content-Type', 'text/css']], blobId: 'b-css' },
+      ],
+    });
+    // Through the .zip format (what a team part carries) into another library.
+    const other = new SaqtaDB(`zip-exchanges-${Math.random()}`);
+    await importBytes(other, await exportBytes(src), { window: await htmlWindow() });
+    const got = (await other.captures.get(cap.id))!;
+    expect(got.exchanges?.map((x) => `${x.status} ${x.url}`)).toEqual([`200 ${PAGE}`, '200 https://cdn.example/s.css']);
+    const bytes = await wacz(other);
+    const warc = (await unzipStrict(bytes)).get([...(await unzipStrict(bytes)).keys()].find((n) => n.startsWith('archive/'))!)!;
+    const uris: string[] = [];
+    for await (const r of new WARCParser([warc])) uris.push(`${r.warcType} ${r.warcTargetURI}`);
+    expect(uris).toEqual(expect.arrayContaining(['response https://cdn.example/s.css', 'resource urn:saqta:resource:00000000-0000-4000-8000-0000000000c2:4']));
+    expect((await verifyWacz(memorySource(bytes))).lines.filter((l) => l.level === 'fail')).toEqual([]);
+    // Without any exchange (an older copy): still a record for every artifact, still intact.
+    await other.captures.update(cap.id, { exchanges: undefined });
+    expect((await verifyWacz(memorySource(await wacz(other)))).lines.filter((l) => l.level === 'fail')).toEqual([]);
+  });
+
   it('datapackage-digest.json takes extra fields (where signatures go) and still verifies', async () => {
     const db = await library();
     const { pageIds } = await selectionPages(db, { kind: 'all' });

@@ -4,7 +4,7 @@
  * captures and files, the notes import shows, and the checks of the page and
  * capture records every package carries (refusals are BundleErrors).
  */
-import type { ArtifactKind, ArtifactRef, CaptureRecord, PageRecord } from '../db';
+import type { ArtifactKind, ArtifactRef, CaptureRecord, Exchange, PageRecord } from '../db';
 import { normalizeUrl } from '../url';
 import { BundleError, q } from '../zip/errors';
 import { pathProblem } from '../zip/checks';
@@ -153,6 +153,35 @@ export function checkCapture(raw: unknown, where: string, pageId: string, dir: s
     extensionVersion: str(raw.extensionVersion, 100, 'extensionVersion', where, code) ?? '',
     artifacts: refs,
   };
+  // The HTTP exchanges travel too (a team part is a .zip bundle): without them a copy's page resources have no WARC record.
+  if (Array.isArray(raw.exchanges)) {
+    const exchanges = checkExchanges(raw.exchanges, refs, record.capturedAt);
+    if (!Array.isArray(exchanges)) throw new BundleError(code, 'fieldNotTime', [where, 'exchanges.date', JSON.stringify(exchanges.badDate)], where);
+    if (exchanges.length) record.exchanges = exchanges;
+  }
   return { record, files: out };
+}
+
+/**
+ * A capture record's HTTP exchanges, each kept only when its body is one of the capture's artifacts;
+ * headers as [name, value] pairs. A date that is not ISO 8601 with a zone refuses the capture (`badDate`).
+ */
+export function checkExchanges(list: unknown[], refs: ArtifactRef[], capturedAt: string): Exchange[] | { badDate: string } {
+  const blobs = new Set(refs.map((r) => r.blobId));
+  const pairs = (v: unknown): [string, string][] =>
+    Array.isArray(v) ? v.filter((h): h is [string, string] => Array.isArray(h) && h.length === 2 && typeof h[0] === 'string' && typeof h[1] === 'string').slice(0, 500) : [];
+  const out: Exchange[] = [];
+  for (const x of list.slice(0, 10_000)) {
+    if (!isObj(x) || typeof x.url !== 'string' || typeof x.blobId !== 'string' || !blobs.has(x.blobId)) continue;
+    const xDate = x.date === undefined ? undefined : parseIsoDate(x.date);
+    if (xDate !== undefined && (!xDate || xDate.assumedUtc)) return { badDate: String(x.date).slice(0, 40) };
+    out.push({
+      url: x.url.slice(0, 8000), method: typeof x.method === 'string' ? x.method.slice(0, 20) : 'GET',
+      date: typeof x.date === 'string' ? x.date : capturedAt,
+      status: Number.isInteger(x.status) ? (x.status as number) : 200, statusText: typeof x.statusText === 'string' ? x.statusText.slice(0, 200) : '',
+      requestHeaders: pairs(x.requestHeaders), responseHeaders: pairs(x.responseHeaders), blobId: x.blobId, ...(x.main === true ? { main: true } : {}),
+    });
+  }
+  return out;
 }
 

@@ -113,7 +113,7 @@ export function recordIdFor(seed: string): string {
 }
 
 /** `urn:saqta:<what>:<uuid>` for Saqta's own records of a capture. */
-export function saqtaUrn(what: 'article' | 'snapshot' | 'screenshot' | 'capture' | 'raw' | 'image', captureId: string, n?: number): string {
+export function saqtaUrn(what: 'article' | 'snapshot' | 'screenshot' | 'capture' | 'raw' | 'image' | 'resource', captureId: string, n?: number): string {
   const id = captureId.replace(/^urn:uuid:/, '');
   return `urn:saqta:${what}:${id}${n !== undefined ? `:${n}` : ''}`;
 }

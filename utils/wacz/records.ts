@@ -51,6 +51,7 @@ export function planCapture(record: CaptureRecord, files: CaptureFile[]): Planne
     mainId ? [['WARC-Concurrent-To', mainId], ['WARC-Refers-To', mainId], ['WARC-Refers-To-Target-URI', mainUri], ['WARC-Refers-To-Date', date]] : [];
 
   const exchanges = record.exchanges ?? [];
+  const exchangeBodies = new Set(exchanges.filter((x) => byBlob.has(x.blobId)).map((x) => x.blobId));
   if (exchanges.length) {
     for (const [i, x] of exchanges.entries()) {
       const file = byBlob.get(x.blobId);
@@ -118,16 +119,16 @@ export function planCapture(record: CaptureRecord, files: CaptureFile[]): Planne
       });
     }
   }
-  // Saqta's own artifacts (and any image not written above).
+  // Saqta's own artifacts (and any image or page resource not written above: a copy that came without
+  // its HTTP exchanges still has a record for every artifact its capture.json lists).
   let n = 0;
   for (const f of files) {
-    if (used.has(f.ref.blobId) || f.ref.kind === 'resource') continue;
+    if (used.has(f.ref.blobId) || exchangeBodies.has(f.ref.blobId)) continue;
     const kind = f.ref.kind;
-    const what = kind === 'article' || kind === 'snapshot' || kind === 'screenshot' || kind === 'raw' || kind === 'image' ? kind : 'raw';
     n++;
     out.push({
       spec: {
-        type: 'resource', uri: saqtaUrn(what, record.id, kind === 'image' || kind === 'raw' ? n : undefined), date,
+        type: 'resource', uri: saqtaUrn(kind, record.id, kind === 'image' || kind === 'raw' || kind === 'resource' ? n : undefined), date,
         recordId: id(`artifact:${f.ref.blobId}`), contentType: f.ref.mime || 'application/octet-stream',
         warcHeaders: [['WARC-Saqta-Kind', kind], ...(f.ref.sourceUrl ? ([['WARC-Saqta-Source-URI', f.ref.sourceUrl]] as [string, string][]) : []), ...related()],
       },

@@ -9,7 +9,7 @@ import { importedTimestamp } from '../evidence/check';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { ArtifactKind, ArtifactRef, CaptureRecord, ScreenshotState } from '../db';
-import { checkPage, type ParsedArticle, type ParsedCapture } from '../export/records';
+import { checkExchanges, checkPage, type ParsedArticle, type ParsedCapture } from '../export/records';
 import { fromJsonLd, type ImportedClaim } from '../export/jsonld';
 import { ANNOTATIONS } from '../export/portable';
 import { BundleError } from '../zip/errors';
@@ -214,20 +214,9 @@ async function readCapture(read: ReadWacz, path: string, pageId: string, problem
     };
   }
   if (Array.isArray(raw.exchanges)) {
-    const blobs = new Set(refs.map((r) => r.blobId));
-    const pairs = (v: unknown): [string, string][] =>
-      Array.isArray(v) ? v.filter((h): h is [string, string] => Array.isArray(h) && h.length === 2 && typeof h[0] === 'string' && typeof h[1] === 'string').slice(0, 500) : [];
-    for (const x of raw.exchanges.slice(0, 10_000)) {
-      if (!isObj(x) || typeof x.url !== 'string' || typeof x.blobId !== 'string' || !blobs.has(x.blobId)) continue;
-      const xDate = x.date === undefined ? undefined : parseIsoDate(x.date);
-      if (xDate !== undefined && (!xDate || xDate.assumedUtc)) return bad(`an exchange's date ${JSON.stringify(String(x.date).slice(0, 40))} is not an ISO 8601 date-time with a zone`);
-      exchanges.push({
-        url: x.url.slice(0, 8000), method: typeof x.method === 'string' ? x.method.slice(0, 20) : 'GET',
-        date: typeof x.date === 'string' ? x.date : record.capturedAt,
-        status: Number.isInteger(x.status) ? (x.status as number) : 200, statusText: typeof x.statusText === 'string' ? x.statusText.slice(0, 200) : '',
-        requestHeaders: pairs(x.requestHeaders), responseHeaders: pairs(x.responseHeaders), blobId: x.blobId, ...(x.main === true ? { main: true } : {}),
-      });
-    }
+    const got = checkExchanges(raw.exchanges, refs, record.capturedAt);
+    if (!Array.isArray(got)) return bad(`an exchange's date ${JSON.stringify(got.badDate)} is not an ISO 8601 date-time with a zone`);
+    exchanges.push(...got);
   }
   if (exchanges.length) record.exchanges = exchanges;
   // Its trusted timestamp travels with it (checked by utils/evidence/check.ts before import).
