@@ -161,6 +161,15 @@ describe('library: claims → search → export → verify → import elsewhere'
       await lib.getByTestId('tab-tags').click();
       await lib.getByTestId('tags').locator('tr[data-tag="Еуроодақ"]').waitFor();
       await lib.screenshot({ path: artifactPath('library-tags-kk-dark.png') });
+      // Each tag's six colour dots sit in one row, and nothing runs off the page, down to 900 px.
+      for (const width of [1280, 900]) {
+        await lib.setViewportSize({ width, height: 800 });
+        const tops = await lib.getByTestId('tags').locator('tr[data-tag="Еуроодақ"] .tag-colors .dot').evaluateAll((dots) => dots.map((d) => Math.round(d.getBoundingClientRect().top)));
+        expect(tops.length).toBe(6);
+        expect(new Set(tops).size, `colour dots at ${width} px`).toBe(1);
+        expect(await lib.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth), `page width at ${width} px`).toBe(true);
+      }
+      await lib.setViewportSize({ width: 1280, height: 900 });
 
       // Importing the same bundle again duplicates nothing.
       await lib.getByTestId('import-file').setInputFiles(bundlePath);
