@@ -13,7 +13,7 @@
  * The setting `local:pdf` (Settings page) turns it all off.
  */
 import { browser } from 'wxt/browser';
-import { isPdfResponse, pdfRedirectRules, PDF_RULE_IDS, viewerUrl } from '../pdf/detect';
+import { isLocalPdf, isPdfResponse, pdfRedirectRules, PDF_RULE_IDS, viewerUrl } from '../pdf/detect';
 import type { PdfBytes, PdfHost } from '../pdf/api';
 import { toBase64 } from '../evidence/bytes';
 import { MAX_PDF } from '../background/pdf';
@@ -149,6 +149,23 @@ export function wirePdfOpening(): PdfHost {
     );
   }
 
+  // Local PDFs (Chrome): a `file://…pdf` opened in a tab goes to the viewer, which reads the file itself, when
+  // the reader allowed Saqta file access ("Allow access to file URLs"); otherwise the browser's viewer stays.
+  // No DNR rule can match file: URLs; the navigation event can (as PDF.js's own extension does).
+  if (!isFirefox) {
+    const ext = (globalThis as unknown as { chrome?: typeof chrome }).chrome?.extension;
+    browser.webNavigation?.onBeforeNavigate.addListener(
+      (d) => {
+        if (d.frameId !== 0 || d.tabId < 0 || !isLocalPdf(d.url) || isBypassed(d.url)) return;
+        void settings.then(async () => {
+          if (!autoOpen || !(await ext?.isAllowedFileSchemeAccess?.().catch(() => false))) return;
+          await browser.tabs.update(d.tabId, { url: viewerUrl(viewer(), d.url) }).catch(() => undefined);
+        });
+      },
+      { url: [{ schemes: ['file'] }] },
+    );
+  }
+
   let bypassId = 0;
   return {
     take(token) {
@@ -179,7 +196,7 @@ export function wirePdfOpening(): PdfHost {
     async bypass(url) {
       bypassed.set(url, Date.now() + BYPASS_MS);
       const api = dnrApi();
-      if (isFirefox || !api?.updateSessionRules) return;
+      if (isFirefox || !api?.updateSessionRules || url.startsWith('file:')) return;
       const id = BYPASS_RULE_BASE + (bypassId++ % 100);
       const escaped = url.replace(/[|*^]/g, (c) => encodeURIComponent(c));
       await api.updateSessionRules({

@@ -20,7 +20,7 @@ export interface PdfBytes {
    * (Chrome redirects before the body): the background fetched the URL again, and
    * `http` is that second fetch's.
    */
-  source: 'served' | 'refetched';
+  source: 'served' | 'refetched' | 'file';
 }
 
 export interface PdfApi {
