@@ -119,7 +119,10 @@ async function main(): Promise<void> {
     source = saved.source;
     docEl.dataset.saved = 'true';
   } else if (/^file:/i.test(file)) {
-    // A local PDF (file access allowed): read here, the exact bytes of the file.
+    // A local PDF (file access allowed): read here, the exact bytes of the file — only when Saqta itself
+    // opened this viewer from the file's navigation (its token), never for an address a web page wrote.
+    const allowed = held ? await send('pdf.local', { url: file, token: held }) : null;
+    if (!allowed?.ok) return say(t('pdfLocalRefused'), true);
     const local = await readLocal(file);
     if (typeof local === 'string') return say(t('pdfFetchFailed', local), true);
     source = local;

@@ -134,7 +134,7 @@ afterAll(async () => {
 });
 
 describe('PDFs in Firefox', () => {
-  it('the served bytes open in Saqta’s viewer; a claim with the mouse and Alt+Shift+H; Alt+Shift+S keeps the bytes served', async () => {
+  it('the served bytes open in Saqta’s viewer; a claim with the mouse and Alt+Shift+H; a page-2 claim with a tag and a note; Alt+Shift+S keeps the bytes served; reload re-anchors both', async () => {
     const page = await browser.newPage();
     await page.setViewport({ width: 1100, height: 900 });
     await sleep(1000); // the background has started (a person does not open a PDF in the first second)

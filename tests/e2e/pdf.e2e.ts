@@ -573,7 +573,9 @@ describe('PDFs in Saqta’s viewer (Chromium)', () => {
     const page = await session.context.newPage();
     await page.goto(fileUrl, { waitUntil: 'commit' }).catch(() => undefined);
     await expect.poll(() => page.url(), { timeout: 15_000 }).toMatch(`chrome-extension://${session.extensionId}/pdf.html`);
-    expect(new URL(page.url()).search).toBe(`?file=${fileUrl}`);
+    const query = new URL(page.url()).search;
+    expect(query).toMatch(/^\?held=[0-9a-f-]{36}&file=/);
+    expect(query.slice(query.indexOf('&file=') + 6)).toBe(fileUrl);
     await page.waitForSelector('#pdf-doc[data-state="ready"]', { timeout: 20_000 });
     expect(fold((await page.locator('.pdf-page[data-page-number="2"] .textLayer').textContent()) ?? '')).toContain('Министрлік бұл шешімге шағым берді.');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
@@ -591,6 +593,11 @@ describe('PDFs in Saqta’s viewer (Chromium)', () => {
       fileUrl,
     );
     expect(notes).toMatchObject({ sha256: sha(served), source: 'file' });
+    // A web page sending the reader to the viewer with a local file's address of its choosing (pdf.html is
+    // web-accessible): the viewer does not read the file.
+    await page.goto(`chrome-extension://${session.extensionId}/pdf.html?file=${fileUrl}`);
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('Saqta opens a PDF file from this computer only when you open the file yourself.');
+    expect(await page.locator('.pdf-page').count()).toBe(0);
     await page.close();
   });
 });

@@ -112,6 +112,12 @@ export const pdfHandlers: HandlerSet<PdfApi> = {
     return ok({});
   },
 
+  async 'pdf.local'(req, { pdf }) {
+    if (!pdf) return fail('unsupported', 'PDFs cannot be opened here.');
+    if (typeof req.url !== 'string' || typeof req.token !== 'string' || !/^file:/i.test(req.url)) return fail('bad-request', 'Which file?');
+    return pdf.local(req.token, req.url) ? ok({}) : fail('forbidden', 'Saqta opens a file on this computer only when you open it yourself.');
+  },
+
   async 'pdf.bypass'(req, { pdf }) {
     if (!pdf) return fail('unsupported', 'PDFs cannot be opened here.');
     if (typeof req.url !== 'string' || !/^(https?|file):/i.test(req.url)) return fail('bad-request', 'Which PDF?');

@@ -152,6 +152,7 @@ export function wirePdfOpening(): PdfHost {
   // Local PDFs (Chrome): a `file://…pdf` opened in a tab goes to the viewer, which reads the file itself, when
   // the reader allowed Saqta file access ("Allow access to file URLs"); otherwise the browser's viewer stays.
   // No DNR rule can match file: URLs; the navigation event can (as PDF.js's own extension does).
+  const localTokens = new Map<string, string>();
   if (!isFirefox) {
     const ext = (globalThis as unknown as { chrome?: typeof chrome }).chrome?.extension;
     browser.webNavigation?.onBeforeNavigate.addListener(
@@ -159,7 +160,11 @@ export function wirePdfOpening(): PdfHost {
         if (d.frameId !== 0 || d.tabId < 0 || !isLocalPdf(d.url) || isBypassed(d.url)) return;
         void settings.then(async () => {
           if (!autoOpen || !(await ext?.isAllowedFileSchemeAccess?.().catch(() => false))) return;
-          await browser.tabs.update(d.tabId, { url: viewerUrl(viewer(), d.url) }).catch(() => undefined);
+          // A token only Saqta knows: the viewer reads a local file only under it (never for an address a page wrote).
+          const token = crypto.randomUUID();
+          localTokens.set(token, d.url);
+          if (localTokens.size > 200) localTokens.delete(localTokens.keys().next().value!);
+          await browser.tabs.update(d.tabId, { url: viewerUrl(viewer(), d.url, token) }).catch(() => undefined);
         });
       },
       { url: [{ schemes: ['file'] }] },
@@ -168,6 +173,9 @@ export function wirePdfOpening(): PdfHost {
 
   let bypassId = 0;
   return {
+    local(token, url) {
+      return localTokens.get(token) === url;
+    },
     take(token) {
       const h = held.get(token);
       if (!h) return null;
