@@ -10,7 +10,7 @@ import { EvidenceSheet } from '../../components/EvidenceSheet';
 import { loadCopy, release, type SavedCopy } from '../../components/saved-copy';
 import { t } from '../../utils/ext/i18n';
 
-export interface Sheet {
+interface Sheet {
   /** Read the copy again (claims changed) and render the sheet anew. */
   refresh(): Promise<void>;
 }
