@@ -3,7 +3,8 @@
  * rectangle on a page without text; it becomes a claim whose place is a box
  * on that page (`place`), with the highlighter's toolbar for colour, tags,
  * note, undo and delete. The page's picture under the box is cropped and kept
- * for the claim's card (`pdf.areaImage`).
+ * for the claim's card and exports (`pdf.areaImage`). Without a mouse: "Mark an
+ * area on page N", arrow keys, Shift+arrow keys, Enter (`keyboardAreas`).
  */
 import type { Annotation } from '../../utils/annotation';
 import { areaFromDrag, areaOf, areaSelectors, nudgeArea, startArea, type AreaKey, type PdfArea } from '../../utils/pdf/area';

@@ -10,6 +10,8 @@
  *   `filterResponseData`, keeps the exact bytes served in memory under a token
  *   (`source: 'served'`), gives the tab an empty text body, and opens the viewer,
  *   which takes the bytes once.
+ * - Local `file://` PDFs (Chrome, with file access allowed): the navigation is sent
+ *   to the viewer under a token (`pdf.local`); the viewer reads the file itself.
  * The setting `local:pdf` (Settings page) turns it all off.
  */
 import { browser } from 'wxt/browser';
