@@ -3,7 +3,7 @@ import preact from '@preact/preset-vite';
 import type { PluginOption } from 'vite';
 import { fileURLToPath } from 'node:url';
 import { readdirSync } from 'node:fs';
-import { cspString, WORKER_CONNECT } from './utils/csp';
+import { cspString, VIEWER_CONNECT, WORKER_CONNECT } from './utils/csp';
 
 /**
  * Every built extension page carries the strict page policy in a <meta> tag,
@@ -15,8 +15,9 @@ function pagesCsp(): PluginOption {
   return {
     name: 'saqta-pages-csp',
     apply: 'build',
-    transformIndexHtml: () => [
-      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: cspString() }, injectTo: 'head-prepend' },
+    transformIndexHtml: (_html, ctx) => [
+      // The PDF viewer's page also reads local PDFs (`file:`, when file access is allowed: utils/csp.ts).
+      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: cspString(/entrypoints\/pdf\/index\.html$/.test(ctx.filename) ? VIEWER_CONNECT : {}) }, injectTo: 'head-prepend' },
     ],
   };
 }

@@ -6,7 +6,8 @@
  * the quotation marks, labels and dates follow the reader's language.
  * Pure: the caller passes the localized labels (utils/ext/cite.ts).
  */
-import { quoteOf, type Annotation } from './annotation';
+import { pageOf, quoteOf, type Annotation } from './annotation';
+import { areaOf } from './pdf/area';
 import type { ArtifactKind, CaptureRecord, PageRecord } from './db';
 import { formatDate } from './format-date';
 
@@ -14,6 +15,10 @@ export type CitationFormat = 'text' | 'markdown';
 
 interface CitationSource {
   quote: string;
+  /** A PDF claim's page label (its `PageSelector`: "2"). */
+  page?: string;
+  /** An area claim (a rectangle on a scanned PDF page) has no quote: its page number is said instead. */
+  areaPage?: number;
   title: string;
   site?: string;
   author?: string;
@@ -37,6 +42,10 @@ export interface CitationLabels {
   hash: string;
   archive: string;
   notSaved: string;
+  /** "p. $1": a PDF claim's page. */
+  page: string;
+  /** "Area on page $1": an area claim, in place of a quote. */
+  area: string;
   /** Names of artifact kinds, for `hash`. */
   kinds: Partial<Record<ArtifactKind, string>>;
 }
@@ -63,8 +72,12 @@ export type LiveMeta = Partial<Pick<PageRecord, 'title' | 'siteName' | 'byline' 
  */
 export function citationSource(a: Annotation, page: PageRecord | null | undefined, capture: CaptureRecord | null | undefined, live: LiveMeta = {}): CitationSource {
   const art = capture ? HASH_ORDER.map((k) => capture.artifacts.find((x) => x.kind === k)).find((x) => !!x) : undefined;
+  const pageSel = pageOf(a);
+  const area = areaOf(a);
   return {
     quote: quoteOf(a)?.exact ?? '',
+    page: pageSel ? (pageSel.label ?? String(pageSel.index + 1)) : area ? String(area.page) : undefined,
+    areaPage: !quoteOf(a) && area ? area.page : undefined,
     title: page?.title || live.title || '',
     site: page?.siteName || live.siteName || undefined,
     author: page?.byline || live.byline || undefined,
@@ -112,7 +125,7 @@ export function citation(src: CitationSource, format: CitationFormat, lang: stri
   const md = format === 'markdown';
   const title = src.title ? (md ? `*${mdEscape(src.title)}*` : src.title) : '';
   const esc = (s: string) => (md ? mdEscape(s) : s);
-  const source = [title, src.site && esc(src.site), src.author && esc(src.author), src.published && sub(labels.published, citeDate(src.published, lang))]
+  const source = [title, src.site && esc(src.site), src.author && esc(src.author), src.published && sub(labels.published, citeDate(src.published, lang)), src.page && sub(labels.page, src.page)]
     .filter(Boolean)
     .join(', ');
   const url = md ? `<${src.url}>` : src.url;
@@ -124,6 +137,11 @@ export function citation(src: CitationSource, format: CitationFormat, lang: stri
     proof.push(sub(labels.hash, kind, md ? `\`${src.sha256}\`` : src.sha256));
   }
   if (src.archiveUrl) proof.push(sub(labels.archive, md ? `<${src.archiveUrl}>` : src.archiveUrl));
+  // An area claim: "[Area on page 3]" where a quote would stand (the picture is in the saved copy).
+  if (src.areaPage !== undefined && !src.quote) {
+    const area = `[${sub(labels.area, String(src.areaPage))}]`;
+    return md ? `${mdEscape(area)}\n\n— ${source ? `${source}. ` : ''}${url}${proof.length ? `  \n${proof.join('. ')}` : ''}\n` : `${area}\n— ${source ? `${source}. ` : ''}${url}\n${proof.length ? `${proof.join('. ')}\n` : ''}`;
+  }
   if (md) {
     const quote = src.quote.split(/\r?\n/).map((l) => `> ${mdEscape(l)}`).join('\n');
     return `${quote}\n\n— ${source ? `${source}. ` : ''}${url}${proof.length ? `  \n${proof.join('. ')}` : ''}\n`;

@@ -46,7 +46,13 @@ export const EXTENSION_PAGES_CSP: Record<string, string[]> = {
  * by tests/unit/csp.test.ts. Nothing that renders (images, fonts, media,
  * frames, styles, scripts) may come from the network anywhere.
  */
-export const WORKER_CONNECT: Record<string, string[]> = { 'connect-src': ['http:', 'https:'] };
+export const WORKER_CONNECT: Record<string, string[]> = { 'connect-src': ['http:', 'https:', 'file:'] };
+
+/**
+ * The PDF viewer (pdf.html) alone reads local PDFs (`file:` XHR; docs/pdf.md), which Chrome allows only when
+ * the reader turned on "Allow access to file URLs" for Saqta. Every other page's policy keeps no `file:`.
+ */
+export const VIEWER_CONNECT: Record<string, string[]> = { 'connect-src': ['file:'] };
 
 /** The policy as a header value; `extra` adds sources (the worker's fetches, the dev server in `wxt dev`). */
 export function cspString(extra: Record<string, string[]> = {}): string {

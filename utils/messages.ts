@@ -321,6 +321,7 @@ export const SENDERS: { readonly [K in RequestType]: SenderScope } = {
   'pdf.load': 'extension',
   'pdf.save': 'extension',
   'pdf.bypass': 'extension',
+  'pdf.local': 'extension',
   'pdf.areaImage': 'extension',
   'watch.configure': 'extension',
   'watch.checkNow': 'extension',

@@ -96,7 +96,7 @@ export interface CaptureRecord {
      * served for the navigation ('served') or a second fetch's ('refetched': the main exchange holds
      * that fetch's headers), its /ID pair and page count. Not indexed: no schema change.
      */
-    pdf?: { sha256: string; source: 'served' | 'refetched'; ids: string[]; pages: number };
+    pdf?: { sha256: string; source: 'served' | 'refetched' | 'file'; ids: string[]; pages: number };
   };
   /**
    * Imported from a file (issue 24): whose signature the file carried — a key (its hex fingerprint) or

@@ -19,8 +19,9 @@ import type { PageSelector } from '../../utils/annotation';
 import type { TabCommand, TabStatus } from '../../utils/messages';
 import { attachSurfaces, Highlighter, type HighlighterContext } from '../../components/highlighter';
 import { openPdf, type OpenedPdf } from './document';
-import { drawAreas, PdfMarks, placeArea } from './areas';
+import { drawAreas, keyboardAreas, PdfMarks, placeArea } from './areas';
 import { blobOf } from '../../components/saved-copy';
+import { evidenceSheet } from './sheet';
 
 /**
  * A saved PDF (`?saved=<pageId>[&capture=<id>]`: the reader page and the library send saved PDFs
@@ -43,6 +44,26 @@ async function savedSource(pageId: string, captureId: string | null): Promise<{ 
   return { source, file: capture.url };
 }
 
+/**
+ * A local PDF's bytes (`file://`): an XHR from this page (fetch() has no file: scheme), which Chrome allows
+ * only when the reader allowed Saqta file access; this page's policy names `file:` for it (wxt.config.ts).
+ */
+function readLocal(file: string): Promise<PdfBytes | string> {
+  return new Promise((done) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('GET', file);
+    xhr.responseType = 'arraybuffer';
+    xhr.onload = () => {
+      const bytes = new Uint8Array(xhr.response as ArrayBuffer);
+      if (!bytes.length) return done(t('pdfNoFile'));
+      const date = new Date().toISOString();
+      done({ url: file, data: toBase64(bytes), http: { url: file, status: 200, statusText: '', headers: [['content-type', 'application/pdf']], requestHeaders: [], date }, source: 'file' });
+    };
+    xhr.onerror = () => done(t('pdfNoFile'));
+    xhr.send();
+  });
+}
+
 const pageContext: HighlighterContext = {
   addEventListener: (target, type, handler, options) => target.addEventListener(type, handler, options),
   setTimeout: (handler, ms) => window.setTimeout(handler, ms),
@@ -54,6 +75,7 @@ const status = $('pdf-status');
 const docEl = $('pdf-doc');
 const saveBtn = $<HTMLButtonElement>('pdf-save');
 const nativeBtn = $<HTMLButtonElement>('pdf-native');
+const printBtn = $<HTMLButtonElement>('pdf-print');
 
 function say(text: string, error = false): void {
   status.textContent = text;
@@ -70,6 +92,7 @@ async function main(): Promise<void> {
   localizeDocument();
   saveBtn.textContent = t('pdfSave');
   nativeBtn.textContent = t('pdfOpenNative');
+  printBtn.textContent = t('pdfPrintSheet');
   docEl.setAttribute('aria-label', t('pdfDocument'));
   document.querySelector('.pdf-bar')!.setAttribute('aria-label', t('pdfViewerTitle'));
 
@@ -84,7 +107,7 @@ async function main(): Promise<void> {
   const file = saved?.file ?? viewerParams(location.search).file;
   if (!file) return say(t('pdfNoFile'), true);
   $('pdf-name').textContent = pdfTitle(file);
-  nativeBtn.hidden = !/^https?:/i.test(file);
+  nativeBtn.hidden = !/^(https?|file):/i.test(file);
   nativeBtn.addEventListener('click', async () => {
     await send('pdf.bypass', { url: file });
     location.href = file;
@@ -95,6 +118,14 @@ async function main(): Promise<void> {
   if (saved) {
     source = saved.source;
     docEl.dataset.saved = 'true';
+  } else if (/^file:/i.test(file)) {
+    // A local PDF (file access allowed): read here, the exact bytes of the file — only when Saqta itself
+    // opened this viewer from the file's navigation (its token), never for an address a web page wrote.
+    const allowed = held ? await send('pdf.local', { url: file, token: held }) : null;
+    if (!allowed?.ok) return say(t('pdfLocalRefused'), true);
+    const local = await readLocal(file);
+    if (typeof local === 'string') return say(t('pdfFetchFailed', local), true);
+    source = local;
   } else {
     const got = await send('pdf.load', { url: file, ...(held ? { held } : {}) });
     if (!got.ok) return say(t('pdfFetchFailed', got.error.message), true);
@@ -168,11 +199,19 @@ async function main(): Promise<void> {
   });
   await hl.start();
   drawAreas(doc, docEl, (selectors) => hl.createPlaced(selectors));
+  keyboardAreas(doc, (selectors) => hl.createPlaced(selectors), (text) => say(text));
   docEl.dataset.anchored = 'true';
 
   // A saved copy is already kept: Save stays for the live PDF.
   saveBtn.disabled = !!saved;
   saveBtn.hidden = !!saved;
+  // A saved copy has its evidence sheet (claims with their page numbers), printed from here.
+  const sheet = saved && savedPage ? evidenceSheet($('pdf-sheet'), savedPage, query.get('capture')) : null;
+  if (sheet) {
+    await sheet.refresh();
+    printBtn.hidden = false;
+    printBtn.addEventListener('click', () => window.print());
+  }
   if (saved) say(t('pdfSavedCopy', new Date(source.http.date).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')));
   saveBtn.addEventListener('click', () => void save());
   // The browser's save-page command (Alt+Shift+S typed here reaches `save` through the toolbar's keys).
@@ -189,7 +228,9 @@ async function main(): Promise<void> {
     return undefined;
   });
   onEvent((e) => {
-    if (e.event === 'annotations.changed') hl.onChanged(e.pageId);
+    if (e.event !== 'annotations.changed') return;
+    hl.onChanged(e.pageId);
+    void sheet?.refresh();
   });
 }
 

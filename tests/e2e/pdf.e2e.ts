@@ -10,12 +10,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { unzipStrict } from '../../utils/zip/read';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, artifactPath, tabIdOf, type Session } from './harness';
+import { pathToFileURL } from 'node:url';
+import { launch, artifactPath, tabIdOf, ROOT, type Session } from './harness';
 import { startServer, type FixtureServer } from '../../scripts/server.mjs';
-import { clickControl, controlBox, waitControl } from './highlight-helpers';
+import { clickControl, controlBox, escapeToolbar, focusedControl, uiText, waitControl } from './highlight-helpers';
 import { popupWithOffer } from './fallback-offer';
 import { brokenPdf, scriptedPdf, textPdf, TEXT_PDF } from '../support/pdf-fixtures';
 import type { Annotation } from '../../utils/annotation';
@@ -201,8 +204,10 @@ describe('PDFs in Saqta’s viewer (Chromium)', () => {
     await clickControl(viewer, 'note-input');
     await viewer.keyboard.type('Шағым 2-бетте');
     await clickControl(viewer, 'note-save');
-    await viewer.waitForTimeout(300);
-    await viewer.keyboard.press('Escape');
+    // Its citation names the page.
+    await clickControl(viewer, 'cite');
+    await expect.poll(() => uiText(viewer)).toContain(`“Министрлік бұл шешімге шағым берді”\n— ${TEXT_PDF.title}, p. 2. ${server.origin}/pdf/report.pdf`);
+    await escapeToolbar(viewer);
     await expect.poll(async () => (await storedClaims()).find((a) => a.body.note === 'Шағым 2-бетте')?.body.tags).toEqual(['сот']);
     const a = (await storedClaims()).find((x) => x.body.note === 'Шағым 2-бетте')!;
     expect(a.target.source).toBe(`${server.origin}/pdf/report.pdf`);
@@ -274,6 +279,21 @@ describe('PDFs in Saqta’s viewer (Chromium)', () => {
     await expect.poll(() => reader.locator('#pdf-status').textContent()).toContain('Saved copy of');
     await expect.poll(async () => (await paintedTexts(reader)).map(squash).sort()).toEqual(['Министрлік бұл шешімге шағым берді', TEXT_PDF.acrossBreak].map(squash).sort());
     expect(server.log.length).toBe(asked);
+    // Its evidence sheet, printed from the viewer's bar: the claims with their page numbers, and nothing of the pages.
+    const print = reader.getByRole('button', { name: 'Print evidence sheet' });
+    await print.waitFor();
+    await reader.waitForSelector('#pdf-sheet[data-ready="true"]', { state: 'attached' });
+    await reader.emulateMedia({ media: 'print' });
+    const sheet = reader.getByTestId('evidence-sheet');
+    expect(await sheet.isVisible()).toBe(true);
+    expect(await reader.locator('#pdf-doc').isVisible()).toBe(false);
+    const claimsText = fold((await sheet.locator('.ev-claims').textContent()) ?? '');
+    expect(claimsText).toContain('“Министрлік бұл шешімге шағым берді” (p. 2)');
+    expect(claimsText).toContain('(p. 1)');
+    expect(claimsText).toContain('сот');
+    expect(fold((await sheet.locator('.ev-artifacts').textContent()) ?? '')).toContain(`SHA-256 ${sha(served)}`);
+    await reader.screenshot({ path: artifactPath('pdf-evidence-sheet.png'), fullPage: true });
+    await reader.emulateMedia({ media: null });
     await reader.close();
   });
 
@@ -315,7 +335,7 @@ describe('PDFs in Saqta’s viewer (Chromium)', () => {
     const frag = a.target.selector.find((s) => s.type === 'FragmentSelector') as { conformsTo: string; value: string };
     expect(frag.conformsTo).toBe('http://tools.ietf.org/rfc/rfc3778');
     const [, l, t, w, h] = /^page=3&viewrect=([\d.]+),([\d.]+),([\d.]+),([\d.]+)$/.exec(frag.value)!.map(Number);
-    for (const [got, px] of [[l, 100], [t, 100], [w, 300], [h, 300]] as const) expect(Math.abs(got! - px / scale)).toBeLessThan(1);
+    for (const [got, px] of [[l, 100], [t, 100], [w, 300], [h, 300]] as const) expect(Math.abs(got! - px / scale), `${frag.value} at scale ${scale}`).toBeLessThan(1);
     expect(a.target.selector.some((s) => s.type === 'TextQuoteSelector')).toBe(false);
     await expect.poll(() => box.getAttribute('data-claim-id')).toBe(a.id);
     await viewer.screenshot({ path: artifactPath('pdf-area.png') });
@@ -359,6 +379,40 @@ describe('PDFs in Saqta’s viewer (Chromium)', () => {
     expect(ink.dark).toBeGreaterThan(0.05);
     await panel.screenshot({ path: artifactPath('pdf-area-sidepanel.png') });
     await panel.close();
+  });
+
+  it('an area claim with the keyboard only: Tab to “Mark an area”, arrows move, Shift+arrows resize, Enter marks it', async () => {
+    await viewer.bringToFront();
+    const button = viewer.getByRole('button', { name: 'Mark an area on page 3' });
+    let tabs = 0;
+    while (!(await button.evaluate((b) => b === document.activeElement)) && tabs++ < 20) await viewer.keyboard.press('Tab');
+    expect(tabs).toBeLessThan(20);
+    await viewer.keyboard.press('Enter');
+    const draft = viewer.locator('.pdf-area-keys');
+    await expect.poll(() => draft.evaluate((d) => d === document.activeElement)).toBe(true);
+    expect(await draft.getAttribute('aria-label')).toContain('Arrow keys move it');
+    for (const key of ['ArrowRight', 'ArrowRight', 'ArrowRight', 'ArrowDown', 'ArrowDown', 'Shift+ArrowLeft', 'Shift+ArrowLeft', 'Shift+ArrowLeft', 'Shift+ArrowLeft', 'Shift+ArrowLeft', 'Shift+ArrowUp', 'Shift+ArrowUp'])
+      await viewer.keyboard.press(key);
+    // Where it is, said in the status line (a live region) after every press.
+    await expect.poll(() => viewer.getByRole('status').textContent()).toMatch(/^Rectangle on page 3: \d+% from the left, \d+% from the top, \d+% wide, \d+% high\.$/);
+    await viewer.screenshot({ path: artifactPath('pdf-area-keyboard.png') });
+    await viewer.emulateMedia({ colorScheme: 'dark' });
+    await viewer.screenshot({ path: artifactPath('pdf-area-keyboard-dark.png') });
+    await viewer.emulateMedia({ colorScheme: 'light' });
+    const before = new Set((await storedClaims()).map((x) => x.id));
+    await viewer.keyboard.press('Enter');
+    // The claim is made and the toolbar opens on it with the keyboard in it.
+    await expect.poll(async () => (await storedClaims()).length).toBe(before.size + 1);
+    await expect.poll(() => focusedControl(viewer)).not.toBeNull();
+    await escapeToolbar(viewer);
+    const [w, h] = ((await viewer.locator('.pdf-page[data-page-number="3"]').getAttribute('data-points')) ?? '').split(',').map(Number);
+    const made = (await storedClaims()).find((x) => !before.has(x.id))!;
+    const frag = made.target.selector.find((s) => s.type === 'FragmentSelector') as { value: string };
+    const got = /^page=3&viewrect=([\d.]+),([\d.]+),([\d.]+),([\d.]+)$/.exec(frag.value)!.slice(1).map(Number);
+    const want = [w! / 4 + 30, (h! * 3) / 8 + 20, w! / 2 - 50, h! / 4 - 20];
+    got.forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThan(0.01));
+    await expect.poll(() => viewer.locator(`.pdf-area[data-claim-id="${made.id}"]`).count()).toBe(1);
+    expect(await draft.count()).toBe(0);
   });
 
   it('a PDF’s JavaScript and Launch actions never run', async () => {
@@ -411,8 +465,8 @@ describe('PDFs in Saqta’s viewer (Chromium)', () => {
     await page.waitForSelector('#pdf-doc[data-anchored="true"]', { timeout: 20_000 });
     await expect.poll(() => page.locator('#pdf-status').textContent()).toContain('Saved copy of');
     await expect.poll(async () => (await paintedTexts(page)).filter(Boolean).map(squash).sort()).toEqual(['Министрлік бұл шешімге шағым берді', TEXT_PDF.acrossBreak].map(squash).sort());
-    await expect.poll(() => page.locator('.pdf-area:not(.pdf-area-draft)').count()).toBe(1);
-    expect(await page.getByRole('img', { name: 'Area on page 3' }).count()).toBe(1);
+    await expect.poll(() => page.locator('.pdf-area:not(.pdf-area-draft)').count()).toBe(2);
+    expect(await page.getByRole('img', { name: 'Area on page 3' }).count()).toBe(2);
     await offer.close();
     await page.close();
   });
@@ -446,8 +500,104 @@ describe('PDFs in Saqta’s viewer (Chromium)', () => {
     await claims.locator('.row', { hasText: 'Министрлік бұл шешімге шағым берді' }).waitFor({ timeout: 15_000 });
     expect(await claims.locator('.row', { hasText: 'Министрлік бұл шешімге шағым берді' }).textContent()).toContain('p. 2');
     expect(await claims.locator('.row', { hasText: 'ministry had signed' }).textContent()).toContain('p. 1');
-    expect(await claims.locator('.row', { hasText: 'Area on page 3' }).textContent()).toContain('p. 3');
+    expect(await claims.locator('.row', { hasText: 'Area on page 3' }).count()).toBe(2);
+    expect(await claims.locator('.row', { hasText: 'Area on page 3' }).first().textContent()).toContain('p. 3');
     await lib.screenshot({ path: artifactPath('pdf-library-claims.png') });
     await lib.close();
+  });
+
+  it('export → a WACZ that verifies, its reader.html with the area pictures; ReplayWeb.page replays the PDF’s served bytes from it', async () => {
+    const lib = await session.openExtensionPage('library.html');
+    const row = lib.locator('[data-page-id]').filter({ hasText: TEXT_PDF.title });
+    await row.getByTestId('export-article-wacz').waitFor({ timeout: 15_000 });
+    const [download] = await Promise.all([lib.waitForEvent('download', { timeout: 60_000 }), row.getByTestId('export-article-wacz').click()]);
+    const wacz = artifactPath('pdf-export.wacz');
+    await download.saveAs(wacz);
+    await lib.close();
+    const check = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite-node/dist/cli.mjs'), 'scripts/verify.ts', wacz], { cwd: ROOT, encoding: 'utf8' });
+    expect(check.stdout).toContain('RESULT: the bundle is intact.');
+    expect(check.status).toBe(0);
+    // reader.html shows each claim with its page, the two area claims with their cropped pictures.
+    const files = await unzipStrict(new Uint8Array(readFileSync(wacz)));
+    const reader = new TextDecoder().decode([...files].find(([name]) => name.endsWith('/reader.html'))![1]);
+    expect(reader.match(/<img class="saqta-area" src="data:image\/png;base64,/g)?.length).toBe(2);
+    expect(reader).toContain('Министрлік бұл шешімге шағым берді</mark> <small class="saqta-page">(p. 2)</small>');
+
+    // ReplayWeb.page (the replay test's set-up: its npm files served on 127.0.0.1) opens the WACZ at the PDF's address.
+    const url = `${server.origin}/pdf/report.pdf`;
+    const rdir = join(dir, 'replay-site');
+    const rwp = join(ROOT, 'node_modules', 'replaywebpage');
+    mkdirSync(join(rdir, 'replay'), { recursive: true });
+    mkdirSync(join(rdir, 'archives'));
+    copyFileSync(join(rwp, 'ui.js'), join(rdir, 'ui.js'));
+    copyFileSync(join(rwp, 'sw.js'), join(rdir, 'replay', 'sw.js'));
+    copyFileSync(join(rwp, 'ui.js'), join(rdir, 'replay', 'ui.js'));
+    copyFileSync(wacz, join(rdir, 'archives', 'pdf.wacz'));
+    writeFileSync(
+      join(rdir, 'index.html'),
+      `<!doctype html><meta charset="utf-8"><title>Replay</title><script src="./ui.js"></script><style>html,body{margin:0;height:100%}replay-web-page{display:block;height:100vh}</style><replay-web-page source="./archives/pdf.wacz" replayBase="./replay/" url="${url}" embed="replayonly"></replay-web-page>`,
+    );
+    const replay = await startServer({ '/': rdir });
+    try {
+      const page = await session.context.newPage();
+      await page.goto(`${replay.origin}/index.html`);
+      const isArchived = (u: string) => /\/replay\/w\/.+\/\d{14}mp_\//.test(u) && u.endsWith(url);
+      await expect.poll(() => page.frames().some((f) => isArchived(f.url())), { timeout: 60_000 }).toBe(true).catch(async (err) => {
+        await page.screenshot({ path: artifactPath('pdf-replay-failed.png') });
+        throw new Error(`${err}; frames: ${page.frames().map((f) => f.url()).join(', ')}`);
+      });
+      const frame = page.frames().find((f) => isArchived(f.url()))!;
+      const archived = frame.url();
+      // The archived PDF's response, as ReplayWeb.page's service worker serves it to that frame (asked from its
+      // parent, ReplayWeb.page's own frame): the served bytes, as a PDF.
+      const app = frame.parentFrame()!;
+      expect(new URL(app.url()).pathname.startsWith('/replay/')).toBe(true);
+      const got = await app.evaluate(async (u) => {
+        const r = await fetch(u);
+        const d = new Uint8Array(await crypto.subtle.digest('SHA-256', await r.arrayBuffer()));
+        return { type: r.headers.get('content-type'), sha: [...d].map((x) => x.toString(16).padStart(2, '0')).join('') };
+      }, archived);
+      expect(got.type).toContain('application/pdf');
+      expect(got.sha).toBe(sha(served));
+      await page.screenshot({ path: artifactPath('pdf-replay.png') });
+      await page.close();
+    } finally {
+      await replay.close();
+    }
+  });
+
+  it('a local file:// PDF opens in Saqta’s viewer when file access is allowed, and saves the file’s exact bytes', async () => {
+    // The harness loads the unpacked build, which Chrome gives file access ("Allow access to file URLs" on).
+    expect(await session.worker.evaluate(() => chrome.extension.isAllowedFileSchemeAccess())).toBe(true);
+    const fileUrl = pathToFileURL(join(dir, 'report.pdf')).href;
+    const page = await session.context.newPage();
+    await page.goto(fileUrl, { waitUntil: 'commit' }).catch(() => undefined);
+    await expect.poll(() => page.url(), { timeout: 15_000 }).toMatch(`chrome-extension://${session.extensionId}/pdf.html`);
+    const query = new URL(page.url()).search;
+    expect(query).toMatch(/^\?held=[0-9a-f-]{36}&file=/);
+    expect(query.slice(query.indexOf('&file=') + 6)).toBe(fileUrl);
+    await page.waitForSelector('#pdf-doc[data-state="ready"]', { timeout: 20_000 });
+    expect(fold((await page.locator('.pdf-page[data-page-number="2"] .textLayer').textContent()) ?? '')).toContain('Министрлік бұл шешімге шағым берді.');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => page.locator('#pdf-status').textContent(), { timeout: 20_000 }).toMatch(/Saved/);
+    const notes = await session.worker.evaluate(
+      (url) =>
+        new Promise<unknown>((resolve, reject) => {
+          const open = indexedDB.open('saqta');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const req = open.result.transaction('captures').objectStore('captures').getAll();
+            req.onsuccess = () => resolve((req.result as CaptureRecord[]).find((c) => c.url === url)?.notes?.pdf);
+          };
+        }),
+      fileUrl,
+    );
+    expect(notes).toMatchObject({ sha256: sha(served), source: 'file' });
+    // A web page sending the reader to the viewer with a local file's address of its choosing (pdf.html is
+    // web-accessible): the viewer does not read the file.
+    await page.goto(`chrome-extension://${session.extensionId}/pdf.html?file=${fileUrl}`);
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('Saqta opens a PDF file from this computer only when you open the file yourself.');
+    expect(await page.locator('.pdf-page').count()).toBe(0);
+    await page.close();
   });
 });

@@ -9,6 +9,8 @@ const labels: CitationLabels = {
   hash: 'SHA-256 of the $1: $2',
   archive: 'Archived copy: $1',
   notSaved: 'Not saved in Saqta yet',
+  page: 'p. $1',
+  area: 'Area on page $1',
   kinds: { snapshot: 'archival snapshot', raw: 'source HTML', article: 'saved article' },
 };
 const claim = {
@@ -76,5 +78,25 @@ describe('citations', () => {
     );
     // The toolbar (live) and the library (saved) give the same citation of a saved page.
     expect(citation(citationSource(claim, page, capture, live), 'text', 'en', labels)).toBe(citation(citationSource(claim, page, capture), 'text', 'en', labels));
+  });
+
+  it('a PDF claim says its page; an area claim says which page instead of a quote', () => {
+    const pdfPage = { id: 'p2', url: 'https://court.example/ruling.pdf', title: 'Ruling 12/2026' } as PageRecord;
+    const onPage2 = { ...claim, target: { source: 'https://court.example/ruling.pdf', selector: [...claim.target.selector, { type: 'PageSelector', index: 1, label: '2' }] } } as Annotation;
+    expect(citation(citationSource(onPage2, pdfPage, null), 'text', 'en', labels)).toBe('“The minister *denied* it”\n— Ruling 12/2026, p. 2. https://court.example/ruling.pdf\n');
+    expect(citation(citationSource(onPage2, pdfPage, null), 'markdown', 'en', labels)).toContain('— *Ruling 12/2026*, p. 2. <https://court.example/ruling.pdf>');
+    const area = {
+      ...claim,
+      target: {
+        source: 'https://court.example/ruling.pdf',
+        selector: [
+          { type: 'FragmentSelector', conformsTo: 'http://tools.ietf.org/rfc/rfc3778', value: 'page=3&viewrect=10,10,100,50' },
+          { type: 'PageSelector', index: 2, label: '3' },
+        ],
+      },
+    } as Annotation;
+    expect(citation(citationSource(area, pdfPage, null), 'text', 'kk', { ...labels, page: '$1-бет', area: '$1-беттегі аймақ' })).toBe('[3-беттегі аймақ]\n— Ruling 12/2026, 3-бет. https://court.example/ruling.pdf\n');
+    // A web page's claim has no page.
+    expect(citation(citationSource(claim, page, null), 'text', 'en', labels)).not.toContain('p. ');
   });
 });

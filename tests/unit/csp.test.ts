@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cspString, EXTENSION_PAGES_CSP, WORKER_CONNECT } from '../../utils/csp';
+import { cspString, EXTENSION_PAGES_CSP, WORKER_CONNECT, VIEWER_CONNECT } from '../../utils/csp';
 
 describe('extension pages CSP', () => {
   it('allows no remote origin, no eval, no inline script, no plugins', () => {
@@ -19,7 +19,13 @@ describe('extension pages CSP', () => {
   });
 
   it('gives the background, and only it, http(s) fetches for saving', () => {
-    expect(cspString(WORKER_CONNECT)).toContain("connect-src 'self' blob: data: http: https:;");
+    expect(cspString(WORKER_CONNECT)).toContain("connect-src 'self' blob: data: http: https: file:;");
     expect(cspString(WORKER_CONNECT).replace(/connect-src[^;]*/, '')).not.toMatch(/https?:/);
+  });
+
+  it('the PDF viewer’s page alone may read file: (local PDFs, when file access is allowed), nothing from the network', () => {
+    expect(cspString(VIEWER_CONNECT)).toContain("connect-src 'self' blob: data: file:;");
+    expect(cspString(VIEWER_CONNECT)).not.toMatch(/https?:|wss?:/);
+    expect(cspString()).not.toContain('file:');
   });
 });

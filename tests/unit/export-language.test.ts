@@ -101,6 +101,34 @@ describe('reader.html carries its images', () => {
   });
 });
 
+describe('a PDF’s claims in reader.html (docs/pdf.md)', () => {
+  it('each claim says its page; an area claim is named by its page and shows its cropped picture, and is not "not found"', async () => {
+    const db = await seedLibrary();
+    const a0 = (await db.annotations.toArray())[0]!;
+    const area = {
+      ...a0,
+      id: 'urn:uuid:00000000-0000-4000-8000-0000000000a1',
+      created: '2030-01-01T00:00:00.000Z',
+      target: {
+        source: a0.target.source,
+        selector: [
+          { type: 'FragmentSelector' as const, conformsTo: 'http://tools.ietf.org/rfc/rfc3778', value: 'page=3&viewrect=10,10,100,50' },
+          { type: 'PageSelector' as const, index: 2, label: '3' },
+        ],
+      },
+    };
+    await db.annotations.put(area);
+    await db.annotations.update(a0.id, { target: { ...a0.target, selector: [...a0.target.selector, { type: 'PageSelector', index: 1, label: '2' }] } });
+    await db.blobs.add({ id: `pdf-area:${area.id}`, pageId: a0.pageId, captureId: '', kind: 'image', sha256: sha256Hex(PNG), size: PNG.length, mime: 'image/png', data: new NodeBlob([PNG], { type: 'image/png' }) as unknown as Blob });
+    let html = '';
+    for await (const article of collectArticles(db, [a0.pageId])) html = await readerFile(article, 'ru');
+    const item = html.slice(html.indexOf(`<li id="${area.id}"`));
+    expect(item).toMatch(/^<li id="[^"]+"><mark class="saqta-claim saqta-\w+">Область на странице 3<\/mark> <small class="saqta-page">\(с\. 3\)<\/small><br><img class="saqta-area" src="data:image\/png;base64,iVBORw0KGgo/);
+    expect(item.slice(0, item.indexOf('</li>'))).not.toContain('не найден');
+    expect(html).toContain('<small class="saqta-page">(с. 2)</small>');
+  });
+});
+
 describe('npm run verify counts in good English', () => {
   it('says "1 article", "1 quote", never "1 articles"', async () => {
     const db = await seedLibrary();

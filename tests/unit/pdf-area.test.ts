@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { areaFromDrag, areaOf, areaSelector, areaSelectors, isAreaSelector, parseArea, PDF_FRAGMENT } from '../../utils/pdf/area';
+import { areaFromDrag, areaOf, nudgeArea, startArea, areaSelector, areaSelectors, isAreaSelector, parseArea, PDF_FRAGMENT } from '../../utils/pdf/area';
 import { validateSelectors } from '../../utils/store/annotations';
 import { claimFrom, toWebAnnotation } from '../../utils/export/jsonld';
 import type { Annotation } from '../../utils/annotation';
@@ -47,5 +47,31 @@ describe('area claims: RFC 3778 fragment selectors (utils/pdf/area.ts)', () => {
     const back = claimFrom(JSON.parse(JSON.stringify(toWebAnnotation(a))), 0, a.created);
     expect(back.selector).toEqual(a.target.selector);
     expect(areaOf({ target: { source: '', selector: back.selector } })).toEqual({ page: 3, left: 10, top: 10, width: 100, height: 50 });
+  });
+});
+
+describe('area claims by keyboard: the rectangle the arrow keys move and resize', () => {
+  const size = { width: 600, height: 800 };
+  it('starts in the middle of the page and moves 10 points a press, never off the page', () => {
+    const a = startArea(3, size);
+    expect(a).toEqual({ page: 3, left: 150, top: 300, width: 300, height: 200 });
+    expect(nudgeArea(a, 'ArrowRight', false, size)).toMatchObject({ left: 160, top: 300, width: 300, height: 200 });
+    expect(nudgeArea(a, 'ArrowUp', false, size)).toMatchObject({ left: 150, top: 290 });
+    let b = a;
+    for (let i = 0; i < 100; i++) b = nudgeArea(b, 'ArrowLeft', false, size);
+    expect(b.left).toBe(0);
+    for (let i = 0; i < 100; i++) b = nudgeArea(b, 'ArrowDown', false, size);
+    expect(b.top).toBe(600);
+    expect(parseArea(areaSelector(b).value)).toEqual(b);
+  });
+  it('Shift resizes: never past the page’s edge, never under 4 points', () => {
+    const a = startArea(1, size);
+    expect(nudgeArea(a, 'ArrowRight', true, size)).toMatchObject({ left: 150, width: 310 });
+    expect(nudgeArea(a, 'ArrowUp', true, size)).toMatchObject({ top: 300, height: 190 });
+    let b = a;
+    for (let i = 0; i < 100; i++) b = nudgeArea(b, 'ArrowLeft', true, size);
+    expect(b.width).toBe(4);
+    for (let i = 0; i < 100; i++) b = nudgeArea(b, 'ArrowDown', true, size);
+    expect(b.top + b.height).toBe(800);
   });
 });

@@ -96,6 +96,7 @@ describe('saving a PDF and its claims', () => {
       return { url, data: toBase64(served), source: 'refetched', http: { url, status: 200, statusText: 'OK', headers: [['Content-Type', 'application/pdf'], ['Content-Encoding', 'gzip']], requestHeaders: [], date: '2026-12-05T01:00:00.000Z' } };
     },
     bypass: async () => undefined,
+    local: (token, url) => token === 'opened-by-saqta' && url === 'file:///home/me/ruling.pdf',
   };
   beforeEach(async () => {
     served = await textPdf({ id: 'SAMEID' });
@@ -121,6 +122,15 @@ describe('saving a PDF and its claims', () => {
     const c = await handle({ type: 'pdf.load', url: 'https://evil.kz/x.pdf', held: 't2' }, deps);
     expect(c.ok && (c.value as PdfBytes)).toMatchObject({ url: 'https://evil.kz/x.pdf', source: 'refetched' });
     expect((await handle({ type: 'pdf.load', url: 'file:///etc/passwd' }, deps)).ok).toBe(false);
+  });
+
+  it('pdf.local: a local file is read only under the token Saqta gave its own file:// navigation', async () => {
+    expect((await handle({ type: 'pdf.local', url: 'file:///home/me/ruling.pdf', token: 'opened-by-saqta' }, deps)).ok).toBe(true);
+    // An address a web page wrote into the viewer's URL: no token, or another file under Saqta's token.
+    const guessed = await handle({ type: 'pdf.local', url: 'file:///home/me/ruling.pdf', token: 'guess' }, deps);
+    expect(!guessed.ok && guessed.error.code).toBe('forbidden');
+    expect((await handle({ type: 'pdf.local', url: 'file:///home/me/secret.pdf', token: 'opened-by-saqta' }, deps)).ok).toBe(false);
+    expect((await handle({ type: 'pdf.local', url: 'https://a.kz/r.pdf', token: 'opened-by-saqta' }, deps)).ok).toBe(false);
   });
 
   it('the capture holds the exact bytes, their SHA-256, the exchange, the first page, and says where the bytes came from', async () => {

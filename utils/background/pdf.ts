@@ -77,7 +77,7 @@ export const pdfHandlers: HandlerSet<PdfApi> = {
         requestHeaders: (http.requestHeaders ?? []).map(([k, v]) => [String(k), String(v)] as [string, string]),
         date: typeof http.date === 'string' ? http.date : nowIso(),
       },
-      source: req.source === 'served' ? 'served' : 'refetched',
+      source: req.source === 'served' || req.source === 'file' ? req.source : 'refetched',
       title: String(req.title ?? '').slice(0, 1000) || req.url,
       lang: typeof req.lang === 'string' ? req.lang.slice(0, 35) : undefined,
       ids: Array.isArray(req.ids) ? req.ids.filter((x) => typeof x === 'string').map((x) => x.slice(0, 200)) : [],
@@ -112,9 +112,15 @@ export const pdfHandlers: HandlerSet<PdfApi> = {
     return ok({});
   },
 
+  async 'pdf.local'(req, { pdf }) {
+    if (!pdf) return fail('unsupported', 'PDFs cannot be opened here.');
+    if (typeof req.url !== 'string' || typeof req.token !== 'string' || !/^file:/i.test(req.url)) return fail('bad-request', 'Which file?');
+    return pdf.local(req.token, req.url) ? ok({}) : fail('forbidden', 'Saqta opens a file on this computer only when you open it yourself.');
+  },
+
   async 'pdf.bypass'(req, { pdf }) {
     if (!pdf) return fail('unsupported', 'PDFs cannot be opened here.');
-    if (typeof req.url !== 'string' || !/^https?:/i.test(req.url)) return fail('bad-request', 'Which PDF?');
+    if (typeof req.url !== 'string' || !/^(https?|file):/i.test(req.url)) return fail('bad-request', 'Which PDF?');
     await pdf.bypass(req.url);
     return ok({});
   },

@@ -17,7 +17,7 @@ interface PdfCaptureInput {
   bytes: Uint8Array;
   sha256: string;
   http: HttpInfo;
-  source: 'served' | 'refetched';
+  source: 'served' | 'refetched' | 'file';
   title: string;
   lang?: string;
   /** The PDF's /ID pair as PDF.js reports it (never a lookup key: utils/pdf/identity.ts). */

@@ -6,6 +6,7 @@ import type { SaqtaDB } from '../db';
 import { blobText } from '../search/articles';
 import type { BundleArticle } from './portable';
 import { shownCopy } from '../store/copy-choice';
+import { areaImageId, areaOf } from '../pdf/area';
 
 export type Selection =
   | { kind: 'all' }
@@ -71,7 +72,13 @@ export async function* collectArticles(db: SaqtaDB, pageIds: string[], only?: Se
       // The reader's own newest copy unless they chose a colleague's; a colleague's copy (team sync) is used only when the reader has none (issue 23).
       const shownRecord = shownCopy(captures.map((c) => c.record), page.chosenCopy);
       const shown = captures.find((c) => c.record === shownRecord);
-      return [{ page, annotations, captures, shownId: shown?.record.id, newest: shown?.files.find((f) => f.ref.kind === 'article'), checks: checks?.get(id) ?? [] }];
+      // Area claims' pictures (kept by the PDF viewer, owned by no capture): they travel in reader.html.
+      const areaImages = new Map<string, Blob | Uint8Array>();
+      for (const a of annotations) {
+        const b = areaOf(a) ? blobs.get(areaImageId(a.id)) : undefined;
+        if (b) areaImages.set(a.id, b.data as Blob | Uint8Array);
+      }
+      return [{ page, annotations, captures, shownId: shown?.record.id, newest: shown?.files.find((f) => f.ref.kind === 'article'), checks: checks?.get(id) ?? [], areaImages }];
     });
     // The newest saved copies of the batch read at once (each Blob read waits on the browser's blob store);
     // the writers then use these bytes instead of reading the Blob again.
@@ -84,8 +91,8 @@ export async function* collectArticles(db: SaqtaDB, pageIds: string[], only?: Se
         return blobText(bytes);
       }),
     );
-    for (const [k, { page, annotations, captures, shownId, checks: own }] of batch.entries()) {
-      const article: BundleArticle = { page, annotations, captures, articleHtml: texts[k], ...(shownId ? { shown: shownId } : {}) };
+    for (const [k, { page, annotations, captures, shownId, checks: own, areaImages }] of batch.entries()) {
+      const article: BundleArticle = { page, annotations, captures, articleHtml: texts[k], ...(shownId ? { shown: shownId } : {}), ...(areaImages.size ? { areaImages } : {}) };
       yield opts.checks && own.length ? { ...article, checks: own } : article;
     }
   }

@@ -7,7 +7,8 @@
  * taken out (the tags go, their text stays).
  */
 import createDOMPurify from 'dompurify';
-import { quoteOf, type Annotation } from '../annotation';
+import { pageOf, quoteOf, type Annotation } from '../annotation';
+import { areaOf } from '../pdf/area';
 import type { CaptureRecord, PageRecord } from '../db';
 import { groupFingerprint } from '../evidence/keys';
 import { shownCopy } from '../store/copy-choice';
@@ -26,6 +27,7 @@ mark.saqta-claim { color: inherit; border-radius: 2px; }
 ${Object.entries(HL).map(([c, v]) => `mark.saqta-${c} { background: ${v}; }`).join('\n')}
 img { max-width: 100%; height: auto; }
 ol.saqta-claims { font: 15px/1.5 system-ui, sans-serif; }
+img.saqta-area { border: 1px solid #8c959f; max-height: 24rem; margin-top: .3rem; }
 .saqta-missing-image { display: block; padding: .6em; border: 1px dashed #8c959f; font: 14px/1.45 system-ui, sans-serif; color: #57606a; }
 header.saqta .verify { display: block; margin-top: .4rem; }
 @media (prefers-color-scheme: dark) { body { background: #15181c; color: #e6e9ed; } header.saqta, .saqta-missing-image { color: #a3acb6; } mark.saqta-claim { color: #111; } a { color: #6cb6ff; } }
@@ -200,17 +202,22 @@ ${body}
 `;
 }
 
-function claimList(annotations: Annotation[], missing: Set<string>, lang: ExportLang): string {
+function claimList(annotations: Annotation[], missing: Set<string>, lang: ExportLang, areas: Map<string, string> = new Map()): string {
   if (!annotations.length) return '';
   const items = annotations.map((a) => {
-    const q = quoteOf(a)?.exact ?? '';
+    // A PDF's area claim (a rectangle on a scanned page) has no quote: its page and its cropped picture.
+    const area = quoteOf(a) ? null : areaOf(a);
+    const q = quoteOf(a)?.exact ?? (area ? ex(lang, 'pdfAreaOnPage', String(area.page)) : '');
+    const page = pageOf(a);
+    const pageNo = page ? ` <small class="saqta-page">(${escapeHtml(ex(lang, 'pdfPageNo', page.label ?? String(page.index + 1)))})</small>` : '';
+    const pic = area && areas.get(a.id) ? `<br><img class="saqta-area" src="${escapeHtml(areas.get(a.id)!)}" alt="${escapeHtml(ex(lang, 'pdfAreaPicture', String(area.page)))}">` : '';
     const tags = a.body.tags.map((t) => `<span class="tag">#${escapeHtml(t)}</span>`).join(' ');
-    return `<li id="${escapeHtml(a.id)}"><mark class="saqta-claim saqta-${a.body.color}">${escapeHtml(q)}</mark>${missing.has(a.id) ? ` <em>${escapeHtml(ex(lang, 'exp_notFound'))}</em>` : ''}${tags ? `<br>${tags}` : ''}${a.body.note ? `<br><small>${escapeHtml(a.body.note)}</small>` : ''}</li>`;
+    return `<li id="${escapeHtml(a.id)}"><mark class="saqta-claim saqta-${a.body.color}">${escapeHtml(q)}</mark>${pageNo}${missing.has(a.id) ? ` <em>${escapeHtml(ex(lang, 'exp_notFound'))}</em>` : ''}${pic}${tags ? `<br>${tags}` : ''}${a.body.note ? `<br><small>${escapeHtml(a.body.note)}</small>` : ''}</li>`;
   });
   return `<h2>${escapeHtml(ex(lang, 'exp_claims'))}</h2>\n<ol class="saqta-claims">${items.join('\n')}</ol>`;
 }
 
-type ReaderArticle = Pick<BundleArticle, 'page' | 'annotations' | 'articleHtml' | 'captures' | 'shown'>;
+type ReaderArticle = Pick<BundleArticle, 'page' | 'annotations' | 'articleHtml' | 'captures' | 'shown' | 'areaImages'>;
 
 /**
  * The capture an export shows (its article, its time): the one `shown` names (collect.ts, which applies
@@ -236,6 +243,8 @@ interface ReaderOptions {
   note?: string;
   /** Saved image bytes as data: URLs, by the URL the article's <img src> names (`imageSources`). */
   images?: Map<string, string>;
+  /** Area claims' pictures as data: URLs, by claim id (`areaSources`). */
+  areas?: Map<string, string>;
 }
 
 /** Base64 of bytes, in slices (no call with millions of arguments). */
@@ -299,14 +308,26 @@ export function readerHtml(article: ReaderArticle, options: ReaderOptions | stri
   const captured = shown?.capturedAt;
   const by = copyByline(shown, lang);
   const header = `<header class="saqta"><strong lang="${escapeHtml(page.lang ?? 'und')}" dir="auto">${escapeHtml(page.title)}</strong><br><a href="${escapeHtml(page.url)}" rel="noreferrer">${escapeHtml(page.url)}</a><br>${captured ? `<time datetime="${escapeHtml(captured)}">${escapeHtml(ex(lang, 'exp_saved', exportTime(captured, lang)))}</time>` : escapeHtml(ex(lang, 'exp_noCopy'))}${by ? `<br><span class="saqta-copy-by">${escapeHtml(by)}</span>` : ''}${note ? `<br>${escapeHtml(note)}` : ''}</header>`;
-  if (!article.articleHtml) return docShell(lang, page.title, header + claimList(annotations, new Set(), lang), lang);
-  const { html, missing } = markClaims(inertBody(bodyOf(article.articleHtml)), annotations);
-  return docShell(lang, page.title, `${header}\n<article lang="${escapeHtml(page.lang ?? 'und')}" dir="auto">${inlineImages(html, opts.images ?? new Map(), lang)}</article>\n${claimList(annotations, new Set(missing), lang)}`, lang);
+  if (!article.articleHtml) return docShell(lang, page.title, header + claimList(annotations, new Set(), lang, opts.areas), lang);
+  // Area claims mark no text: they are not "not found".
+  const { html, missing } = markClaims(inertBody(bodyOf(article.articleHtml)), annotations.filter((a) => quoteOf(a) || !areaOf(a)));
+  return docShell(lang, page.title, `${header}\n<article lang="${escapeHtml(page.lang ?? 'und')}" dir="auto">${inlineImages(html, opts.images ?? new Map(), lang)}</article>\n${claimList(annotations, new Set(missing), lang, opts.areas)}`, lang);
+}
+
+/** Area claims' pictures as data: URLs (PNG only), by claim id. */
+async function areaSources(article: Pick<BundleArticle, 'areaImages'>): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const [id, data] of article.areaImages ?? []) {
+    const bytes = data instanceof Uint8Array ? data : new Uint8Array(await data.arrayBuffer());
+    const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+    if (PNG.every((b, i) => bytes[i] === b)) out.set(id, `data:image/png;base64,${base64(bytes)}`);
+  }
+  return out;
 }
 
 /** readerHtml with the saved images inlined: the file a bundle and the library's "HTML file" hold. */
 export async function readerFile(article: ReaderArticle, lang?: string): Promise<string> {
-  return readerHtml(article, { lang, images: await imageSources(article) });
+  return readerHtml(article, { lang, images: await imageSources(article), areas: await areaSources(article) });
 }
 
 /** index.html of a bundle: every article, its claims and files, as links that work from the unzipped folder. */

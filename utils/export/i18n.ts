@@ -8,6 +8,7 @@
 import strings from '../../locales/export.json';
 import core from '../../locales/core.json';
 import colleague from '../../locales/colleague.json';
+import pdf from '../../locales/pdf2.json';
 
 export type ExportLang = 'en' | 'kk' | 'ru';
 type Entry = { en: string; kk: string; ru: string };
@@ -20,7 +21,7 @@ export function exportLang(lang?: string): ExportLang {
 
 /** A string of locales/export.json (or a colour name, `color_<c>`) with $1, $2… filled in. */
 export function ex(lang: ExportLang, key: string, ...subs: string[]): string {
-  const entry = ((strings as Record<string, Entry>)[key] ?? (core as Record<string, Entry>)[key] ?? (colleague as Record<string, Entry>)[key]) as Entry | undefined;
+  const entry = ((strings as Record<string, Entry>)[key] ?? (core as Record<string, Entry>)[key] ?? (colleague as Record<string, Entry>)[key] ?? (pdf as Record<string, Entry>)[key]) as Entry | undefined;
   const text = entry ? entry[lang] : key;
   return text.replace(/\$(\d)/g, (m, n: string) => subs[Number(n) - 1] ?? m);
 }

@@ -21,6 +21,8 @@ export interface BundleArticle {
   shown?: string;
   /** Check records of the live article (watching), written to checks.json (utils/watch/bundle.ts). */
   checks?: CheckRecord[];
+  /** The cropped picture (PNG) of each area claim on a PDF's scanned page, by claim id (docs/pdf.md): shown with the claim in reader.html. */
+  areaImages?: Map<string, Blob | Uint8Array>;
 }
 
 const EXT: Record<string, string> = {

@@ -15,6 +15,8 @@ function citationLabels(): CitationLabels {
     hash: t('citeHash', ['$1', '$2']),
     archive: t('citeArchive', '$1'),
     notSaved: t('citeNotSaved'),
+    page: t('pdfPageNo', '$1'),
+    area: t('pdfAreaOnPage', '$1'),
     kinds: { snapshot: t('citeKindSnapshot'), raw: t('citeKindRaw'), article: t('citeKindArticle') },
   };
 }

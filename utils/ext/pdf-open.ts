@@ -10,10 +10,12 @@
  *   `filterResponseData`, keeps the exact bytes served in memory under a token
  *   (`source: 'served'`), gives the tab an empty text body, and opens the viewer,
  *   which takes the bytes once.
+ * - Local `file://` PDFs (Chrome, with file access allowed): the navigation is sent
+ *   to the viewer under a token (`pdf.local`); the viewer reads the file itself.
  * The setting `local:pdf` (Settings page) turns it all off.
  */
 import { browser } from 'wxt/browser';
-import { isPdfResponse, pdfRedirectRules, PDF_RULE_IDS, viewerUrl } from '../pdf/detect';
+import { isLocalPdf, isPdfResponse, pdfRedirectRules, PDF_RULE_IDS, viewerUrl } from '../pdf/detect';
 import type { PdfBytes, PdfHost } from '../pdf/api';
 import { toBase64 } from '../evidence/bytes';
 import { MAX_PDF } from '../background/pdf';
@@ -149,8 +151,33 @@ export function wirePdfOpening(): PdfHost {
     );
   }
 
+  // Local PDFs (Chrome): a `file://…pdf` opened in a tab goes to the viewer, which reads the file itself, when
+  // the reader allowed Saqta file access ("Allow access to file URLs"); otherwise the browser's viewer stays.
+  // No DNR rule can match file: URLs; the navigation event can (as PDF.js's own extension does).
+  const localTokens = new Map<string, string>();
+  if (!isFirefox) {
+    const ext = (globalThis as unknown as { chrome?: typeof chrome }).chrome?.extension;
+    browser.webNavigation?.onBeforeNavigate.addListener(
+      (d) => {
+        if (d.frameId !== 0 || d.tabId < 0 || !isLocalPdf(d.url) || isBypassed(d.url)) return;
+        void settings.then(async () => {
+          if (!autoOpen || !(await ext?.isAllowedFileSchemeAccess?.().catch(() => false))) return;
+          // A token only Saqta knows: the viewer reads a local file only under it (never for an address a page wrote).
+          const token = crypto.randomUUID();
+          localTokens.set(token, d.url);
+          if (localTokens.size > 200) localTokens.delete(localTokens.keys().next().value!);
+          await browser.tabs.update(d.tabId, { url: viewerUrl(viewer(), d.url, token) }).catch(() => undefined);
+        });
+      },
+      { url: [{ schemes: ['file'] }] },
+    );
+  }
+
   let bypassId = 0;
   return {
+    local(token, url) {
+      return localTokens.get(token) === url;
+    },
     take(token) {
       const h = held.get(token);
       if (!h) return null;
@@ -179,7 +206,7 @@ export function wirePdfOpening(): PdfHost {
     async bypass(url) {
       bypassed.set(url, Date.now() + BYPASS_MS);
       const api = dnrApi();
-      if (isFirefox || !api?.updateSessionRules) return;
+      if (isFirefox || !api?.updateSessionRules || url.startsWith('file:')) return;
       const id = BYPASS_RULE_BASE + (bypassId++ % 100);
       const escaped = url.replace(/[|*^]/g, (c) => encodeURIComponent(c));
       await api.updateSessionRules({

@@ -20,7 +20,7 @@ export interface PdfBytes {
    * (Chrome redirects before the body): the background fetched the URL again, and
    * `http` is that second fetch's.
    */
-  source: 'served' | 'refetched';
+  source: 'served' | 'refetched' | 'file';
 }
 
 export interface PdfApi {
@@ -41,6 +41,12 @@ export interface PdfApi {
   'pdf.areaImage': { req: { annotationId: string; png: string }; res: {} };
   /** "Open in the browser's viewer": let the next load of this URL through untouched. // extension pages only */
   'pdf.bypass': { req: { url: string }; res: {} };
+  /**
+   * May the viewer read this local file (`file:`)? Only when Saqta itself sent a `file://` navigation there
+   * (the token it put in the viewer's address), never for an address a web page wrote into the viewer's
+   * URL (pdf.html is web-accessible on Chrome). // extension pages only
+   */
+  'pdf.local': { req: { url: string; token: string }; res: {} };
 }
 
 /** What the background's browser glue does for the viewer (utils/ext/pdf-open.ts). */
@@ -50,4 +56,6 @@ export interface PdfHost {
   /** Fetch the URL again with the extension's permissions (Chrome). */
   fetch(url: string): Promise<PdfBytes>;
   bypass(url: string): Promise<void>;
+  /** Whether Saqta opened this local file's viewer under this token (a file:// navigation it redirected). */
+  local(token: string, url: string): boolean;
 }

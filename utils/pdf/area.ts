@@ -74,3 +74,28 @@ export function areaFromDrag(page: number, scale: number, size: { width: number;
 
 /** Id of the stored crop of an area claim (blobs table; shown in the claim cards). */
 export const areaImageId = (annotationId: string) => `pdf-area:${annotationId}`;
+
+/** The rectangle a person starts from when marking an area with the keyboard: the middle of the page, half its width, a quarter of its height. */
+export function startArea(page: number, size: { width: number; height: number }): PdfArea {
+  return { page, left: size.width / 4, top: (size.height * 3) / 8, width: size.width / 2, height: size.height / 4 };
+}
+
+export type AreaKey = 'ArrowLeft' | 'ArrowRight' | 'ArrowUp' | 'ArrowDown';
+
+/**
+ * An arrow key on the keyboard's rectangle (points): moves it `step` points, or with `resize` (Shift) makes it
+ * narrower/wider (left/right) or shorter/taller (up/down); always inside the page and at least MIN_AREA_SIDE a side.
+ */
+export function nudgeArea(area: PdfArea, key: AreaKey, resize: boolean, size: { width: number; height: number }, step = 10): PdfArea {
+  const a = { ...area };
+  const dx = key === 'ArrowLeft' ? -step : key === 'ArrowRight' ? step : 0;
+  const dy = key === 'ArrowUp' ? -step : key === 'ArrowDown' ? step : 0;
+  if (resize) {
+    a.width = Math.min(Math.max(a.width + dx, MIN_AREA_SIDE), size.width - a.left);
+    a.height = Math.min(Math.max(a.height + dy, MIN_AREA_SIDE), size.height - a.top);
+  } else {
+    a.left = Math.min(Math.max(a.left + dx, 0), size.width - a.width);
+    a.top = Math.min(Math.max(a.top + dy, 0), size.height - a.height);
+  }
+  return a;
+}

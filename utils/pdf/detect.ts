@@ -132,3 +132,16 @@ export function pdfRedirectRules(viewer: string): DnrRule[] {
     },
   ];
 }
+
+/**
+ * A local PDF the viewer may open (`file://…/name.pdf`, any case; docs/pdf.md): only when the reader
+ * allowed Saqta file access (Chrome's "Allow access to file URLs"), which the caller checks.
+ */
+export function isLocalPdf(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'file:' && /\.pdf$/i.test(u.pathname);
+  } catch {
+    return false;
+  }
+}
