@@ -388,7 +388,8 @@ function* sqliteViews(SQL: SqlJs, bytes: Uint8Array): Generator<View> {
           const where = `sqlite ${t}.${res.columns[col]}`;
           if (cell instanceof Uint8Array) {
             yield { bytes: cell, how: 'sqlite', detail: where };
-            const un = snappyBlock(cell) ?? snappyFrames(cell);
+            // Firefox: a bare Snappy block; Chromium's SQLite IndexedDB: Blink's FF 11 02 envelope.
+            const un = snappyBlock(cell) ?? snappyFrames(cell) ?? chromeIdbCompressed(cell);
             if (un) yield { bytes: un, how: 'sqlite', detail: `${where} → snappy` };
           } else if (typeof cell === 'string') {
             yield { bytes: Buffer.from(cell, 'utf8'), how: 'sqlite', detail: where };
