@@ -32,6 +32,7 @@
  * `.jsonlz4` session files are not LZ4-decompressed (they hold history,
  * which the lock does not claim to protect).
  */
+import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
@@ -121,7 +122,7 @@ const CURVES: Record<string, string> = { '2b81040022': 'P-384', '2a8648ce3d03010
 
 /**
  * PKCS#8 PrivateKeyInfo at `p`: SEQUENCE { INTEGER 0|1, SEQUENCE { OID, params? }, OCTET STRING { key } },
- * every length consistent. Returns the algorithm's name, or null.
+ * every length consistent. Returns the algorithm's name and "#" a short SHA-256 of the DER, or null.
  */
 function pkcs8At(b: Uint8Array, p: number): string | null {
   if (b[p] !== 0x30) return null;
@@ -146,7 +147,8 @@ function pkcs8At(b: Uint8Array, p: number): string | null {
     const d = v && v.tag === 0x02 && b[v.start] === 1 ? derAt(b, v.end, ec!.end) : null;
     if (!d || d.tag !== 0x04 || d.end - d.start < 16) return null;
   }
-  return name;
+  // Which key: a short hash of its DER, so a test can tell an old key from one made since.
+  return `${name} #${createHash('sha256').update(b.subarray(p, outer.end)).digest('hex').slice(0, 12)}`;
 }
 
 /** Every PKCS#8 private key in `b` (found by its `02 01 0x 30` version + algorithm start, then checked as DER). */

@@ -16,7 +16,7 @@
  */
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
-import type { SaqtaDB } from '../db';
+import type { BlobRecord, SaqtaDB } from '../db';
 import type { WipeHost } from '../background/types';
 import { DEFAULT_WIPE, LOCK_FAILURES_KEY, lockKeysOf, shouldWipeAfterFailures, type WipeSettings } from '../wipe';
 
@@ -28,11 +28,43 @@ export async function wipeEverything(db: SaqtaDB): Promise<void> {
   const lockKeys = lockKeysOf(Object.keys(stored));
   if (lockKeys.length) await browser.storage.local.remove(lockKeys);
   await browser.storage.session.clear();
+  // Chromium: make sure deleting leaves no record behind in LevelDB's files (below).
+  await pushOutDeleted(db);
   // Dexie closes the other pages' connections (their versionchange), deletes, and reopens here on next use.
   await db.delete({ disableAutoOpen: false });
   await browser.storage.local.clear();
   await browser.storage.session.clear();
   await browser.alarms.clearAll();
+  // Once more in the new, empty database: LevelDB removes the table files the compaction made
+  // obsolete only at its next flush or compaction (or the next start); this is that flush.
+  await pushOutDeleted(db);
+  await db.blobs.clear();
+}
+
+/** Enough for a few of LevelDB's 4 MiB write buffers. */
+const SCRATCH_BYTES = 12 * 1024 * 1024;
+/** Small enough to stay inside LevelDB (Chromium moves larger IndexedDB values to blob files). */
+const SCRATCH_RECORD = 32 * 1024;
+
+/**
+ * Chromium keeps IndexedDB in LevelDB, which deletes by writing tombstones. At deleteDatabase it
+ * compacts the database's key range — but a range held by a single table file is only moved down a
+ * level, not rewritten, so a small library's records stayed on disk beside their tombstones
+ * (tests/e2e/wipe.e2e.ts found them). Writing 12 MiB of random bytes into the database first
+ * spreads its range over several table files, so that compaction rewrites them and drops every
+ * deleted record; a second pass after the delete makes LevelDB remove the table files that
+ * compaction left obsolete (the scratch bytes are random: nothing to read in them). Firefox deletes the database's SQLite file itself: there this costs a second.
+ */
+async function pushOutDeleted(db: SaqtaDB): Promise<void> {
+  const perTx = 64;
+  for (let n = 0; n * SCRATCH_RECORD < SCRATCH_BYTES; ) {
+    const batch = [];
+    for (let i = 0; i < perTx; i++, n++) {
+      const data = crypto.getRandomValues(new Uint8Array(SCRATCH_RECORD));
+      batch.push({ id: `wipe-scratch-${n}`, pageId: 'wipe-scratch', captureId: 'wipe-scratch', kind: 'html', sha256: '', size: data.length, mime: 'application/octet-stream', data } as unknown as BlobRecord);
+    }
+    await db.blobs.bulkPut(batch);
+  }
 }
 
 /**
