@@ -9,7 +9,7 @@ import { SaqtaDB } from '../../utils/db';
 import { handle, type HandlerDeps } from '../../utils/background/handle';
 import type { Caller } from '../../utils/background/gate';
 import { createServices } from '../../utils/background/services';
-import { DEFAULT_WIPE, lockKeysOf, shouldWipeAfterFailures, validateWipeSettings, WIPE_AFTER_CHOICES, type WipeSettings } from '../../utils/wipe';
+import { DEFAULT_WIPE, LOCK_PREFIX, lockKeysOf, shouldWipeAfterFailures, validateWipeSettings, WIPE_AFTER_CHOICES, type WipeSettings } from '../../utils/wipe';
 import { wipeEverything, wipeHost, wipeIfTooManyFailures } from '../../utils/ext/wipe';
 import { DavClient } from '../../utils/team/dav';
 
@@ -37,6 +37,7 @@ describe('wipe after N wrong passphrases: the rule', () => {
   });
 
   it('the lock’s keys are those under lock.', () => {
+    expect(LOCK_PREFIX).toBe('lock.');
     expect(lockKeysOf(['lock.wrapped', 'lock.failures', 'lockdown', 'team.config', 'x.lock.y'])).toEqual(['lock.wrapped', 'lock.failures']);
   });
 });
