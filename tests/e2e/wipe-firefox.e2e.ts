@@ -24,6 +24,13 @@ let ff: FirefoxSession | undefined;
 let before: ScanFinding[] = [];
 const text = (page: Page, id: string) => page.$eval(`[data-testid=${id}]`, (e) => e.textContent ?? '').catch(() => null);
 const started = Date.now();
+/** The scan, with its time in the log (CI's time budget). */
+async function timed<T>(scan: () => Promise<T>): Promise<T> {
+  const t0 = Date.now();
+  const out = await scan();
+  console.log(`profile scan: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return out;
+}
 
 beforeAll(async () => {
   server = await serveFixtures();
@@ -51,7 +58,7 @@ describe('a closed Firefox profile, scanned', () => {
     await ff.close();
     ff = undefined;
 
-    const found = (before = await scanProfile(profile.dir, needlesOf(c)));
+    const found = (before = await timed(() => scanProfile(profile.dir, needlesOf(c))));
     if (process.env.SCAN_LOG) console.log(describeFindings(found));
     const seen = new Set(found.map((f) => f.needle));
     const missing = [...needlesOf(c), PKCS8_KEY].filter((n) => !seen.has(n));
@@ -77,7 +84,7 @@ describe('a closed Firefox profile, scanned', () => {
     await ff.close();
     ff = undefined;
 
-    const found = await scanProfile(profile.dir, needlesOf(c));
+    const found = await timed(() => scanProfile(profile.dir, needlesOf(c)));
     const left = found.filter((f) => f.needle !== PKCS8_KEY || oldKeys.has(f.detail.split(', ').pop()));
     expect(left, `still in the profile after the wipe:\n${describeFindings(left)}`).toEqual([]);
   });

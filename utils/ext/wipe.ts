@@ -29,7 +29,8 @@ export async function wipeEverything(db: SaqtaDB): Promise<void> {
   if (lockKeys.length) await browser.storage.local.remove(lockKeys);
   await browser.storage.session.clear();
   // Chromium: make sure deleting leaves no record behind in LevelDB's files (below).
-  await pushOutDeleted(db);
+  const leveldb = !isFirefox();
+  if (leveldb) await pushOutDeleted(db);
   // Dexie closes the other pages' connections (their versionchange), deletes, and reopens here on next use.
   await db.delete({ disableAutoOpen: false });
   await browser.storage.local.clear();
@@ -37,9 +38,14 @@ export async function wipeEverything(db: SaqtaDB): Promise<void> {
   await browser.alarms.clearAll();
   // Once more in the new, empty database: LevelDB removes the table files the compaction made
   // obsolete only at its next flush or compaction (or the next start); this is that flush.
-  await pushOutDeleted(db);
-  await db.blobs.clear();
+  if (leveldb) {
+    await pushOutDeleted(db);
+    await db.blobs.clear();
+  }
 }
+
+/** Firefox (runtime.getBrowserInfo is Firefox's alone): IndexedDB in SQLite, whose file deleteDatabase removes. */
+const isFirefox = () => typeof (browser.runtime as { getBrowserInfo?: unknown }).getBrowserInfo === 'function';
 
 /** Enough for a few of LevelDB's 4 MiB write buffers. */
 const SCRATCH_BYTES = 12 * 1024 * 1024;
