@@ -59,7 +59,8 @@ const SCRATCH_RECORD = 32 * 1024;
  * (tests/e2e/wipe.e2e.ts found them). Writing 12 MiB of random bytes into the database first
  * spreads its range over several table files, so that compaction rewrites them and drops every
  * deleted record; a second pass after the delete makes LevelDB remove the table files that
- * compaction left obsolete (the scratch bytes are random: nothing to read in them). Firefox deletes the database's SQLite file itself: there this costs a second.
+ * compaction left obsolete (the scratch bytes are random: nothing to read in them). Firefox deletes
+ * the database's SQLite file itself: there both passes are skipped (its wipe E2E scans clean without them).
  */
 async function pushOutDeleted(db: SaqtaDB): Promise<void> {
   const perTx = 64;
