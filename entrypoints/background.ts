@@ -18,6 +18,7 @@ import { settleInterrupted } from '../utils/store/captures';
 import { wirePdfOpening } from '../utils/ext/pdf-open';
 import { mergedStore, storageItems } from '../utils/ext/storage-items';
 import { sendTab } from '../utils/ext/tabs';
+import { wipeHost } from '../utils/ext/wipe';
 
 export default defineBackground({
   type: 'module',
@@ -79,6 +80,8 @@ export default defineBackground({
       watch: { bridge: watchBridge(), settings: watchSettings, reschedule: scheduleWatch },
       // PDFs open in Saqta's viewer (docs/pdf.md).
       pdf: wirePdfOpening(),
+      // Quick wipe (issue 28): the lock's keys first, then everything else (utils/ext/wipe.ts).
+      wipe: wipeHost(db),
     };
 
     team = wireTeamSync(deps);

@@ -181,7 +181,7 @@ export function TeamSettings() {
         </p>
         <p class="field">
           <label for="team-url">{t('teamUrl')}</label>
-          <input id="team-url" type="url" inputMode="url" autoComplete="url" spellcheck={false} value={url} aria-describedby="team-url-help" onInput={(e) => setUrl((e.target as HTMLInputElement).value)} />
+          <input id="team-url" type="url" inputMode="url" autoComplete="off" spellcheck={false} value={url} aria-describedby="team-url-help" onInput={(e) => setUrl((e.target as HTMLInputElement).value)} />
           <small id="team-url-help" class="muted">{t('teamUrlHelp')}</small>
         </p>
         {clear && (
@@ -193,7 +193,7 @@ export function TeamSettings() {
         )}
         <p class="field">
           <label for="team-user">{t('teamUser')}</label>
-          <input id="team-user" type="text" autoComplete="username" spellcheck={false} value={user} onInput={(e) => setUser((e.target as HTMLInputElement).value)} />
+          <input id="team-user" type="text" autoComplete="off" spellcheck={false} value={user} onInput={(e) => setUser((e.target as HTMLInputElement).value)} />
         </p>
         <p class="field">
           <label for="team-password">{t('teamPassword')}</label>
@@ -202,7 +202,7 @@ export function TeamSettings() {
         </p>
         <p class="field">
           <label for="team-name">{t('teamName')}</label>
-          <input id="team-name" type="text" autoComplete="name" maxLength={80} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+          <input id="team-name" type="text" autoComplete="off" maxLength={80} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
         </p>
         <p class="field">
           <label for="team-passphrase">{t('teamPassphrase')}</label>

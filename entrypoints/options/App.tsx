@@ -12,6 +12,7 @@ import { TeamSettings } from '../../components/team/TeamSettings';
 import { WatchSettings } from './WatchSettings';
 import { FallbackSettings } from './FallbackSettings';
 import { PdfSettings } from './PdfSettings';
+import { WipeSettings } from './WipeSettings';
 
 type Status = Api['storage.status']['res'];
 
@@ -54,6 +55,7 @@ export function App() {
       <WatchSettings />
       <FallbackSettings />
       <PdfSettings />
+      <WipeSettings />
       <section aria-labelledby="keys-h">
         <h2 id="keys-h">{t('shortcutsHeading')}</h2>
         <p>{t('shortcutsHelp')}</p>

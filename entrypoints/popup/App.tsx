@@ -8,6 +8,7 @@ import { FramesNotice } from '../../components/FramesNotice';
 import { TeamStatusLine } from '../../components/team/TeamStatusLine';
 import { ChangedSince } from '../../components/ChangedSince';
 import { BlockedOffer } from './BlockedOffer';
+import { QuickWipe } from '../../components/QuickWipe';
 
 export function App() {
   const state = useActivePage();
@@ -52,6 +53,7 @@ export function App() {
           {t('openOptions')}
         </button>
       </nav>
+      <QuickWipe compact />
     </main>
   );
 }

@@ -64,6 +64,8 @@ const PAGES: { name: string; path: () => string; ready: string; size?: { width: 
   { name: 'sidepanel', path: () => `sidepanel.html?tab=${tabId}`, ready: '[data-testid=claims] li', size: { width: 400, height: 700 } },
   { name: 'library', path: () => 'library.html', ready: '[data-testid=count]' },
   { name: 'options', path: () => 'options.html', ready: '[data-testid=persisted]' },
+  // What the lock protects and what not (issue 28).
+  { name: 'protection', path: () => 'protection.html', ready: '[data-testid=protect-no]' },
   { name: 'reader', path: () => `reader.html?page=${encodeURIComponent(pageId)}`, ready: '[data-testid=claims] li' },
   {
     name: 'blocked',

@@ -29,6 +29,7 @@ import { admit, rememberAddress, type Caller } from './gate';
 import { canChoose, shownCopy } from '../store/copy-choice';
 export type { Caller } from './gate';
 import { pdfHandlers } from './pdf';
+import { wipeHandlers } from './wipe';
 import type { Handler, HandlerDeps, HandlerSet } from './types';
 export type { Handler, HandlerDeps, HandlerSet } from './types';
 export { errorResult } from './errors';
@@ -141,6 +142,7 @@ const handlers: Handlers = {
   ...teamHandlers,
   ...watchHandlers,
   ...pdfHandlers,
+  ...wipeHandlers,
 };
 
 /** Saqta's own pages, and the background's own calls. */

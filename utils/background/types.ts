@@ -19,6 +19,7 @@ import type { ParsedArticle } from '../export/records';
 import type { NetErrorClass } from '../watch/record';
 import type { PdfHost } from '../pdf/api';
 import type { Services } from './services';
+import type { WipeSettings } from '../wipe';
 
 export interface HandlerDeps {
   db: SaqtaDB;
@@ -45,6 +46,15 @@ export interface HandlerDeps {
   watch?: WatchDeps;
   /** PDFs: bytes held from navigations, refetching, letting a URL through (utils/ext/pdf-open.ts). Absent in tests without PDFs. */
   pdf?: PdfHost;
+  /** Quick wipe: destroy everything, and its setting (utils/ext/wipe.ts). Absent in tests that do not wipe. */
+  wipe?: WipeHost;
+}
+
+/** What the platform does for a wipe (utils/ext/wipe.ts; rules in utils/wipe.ts). */
+export interface WipeHost {
+  /** The lock's keys first, then the database, extension storage and alarms. */
+  everything(): Promise<void>;
+  settings: { get(): Promise<WipeSettings>; set(next: WipeSettings): Promise<WipeSettings> };
 }
 
 /** The claim an `annotations.changed` event is about (utils/messages.ts `Event`). */
