@@ -37,7 +37,8 @@ export interface TextMapOptions {
 
 function defaultIsHidden(el: Element, useCheckVisibility = true): boolean {
   if (el.hasAttribute('hidden')) return true;
-  const style = (el as HTMLElement).style;
+  // Read the inline style only where there is one (the style object is made on first access: most elements have none).
+  const style = el.hasAttribute('style') ? (el as HTMLElement).style : null;
   if (style && (style.display === 'none' || style.visibility === 'hidden')) return true;
   if (useCheckVisibility && typeof (el as HTMLElement).checkVisibility === 'function') {
     return !(el as HTMLElement).checkVisibility();
@@ -48,8 +49,11 @@ function defaultIsHidden(el: Element, useCheckVisibility = true): boolean {
 export class TextMap {
   /** Display text of the root (white space folded, invisibles dropped). */
   readonly text: string;
-  /** Match key of `text` (same length): quotes/dashes folded, lower case. */
-  readonly key: string;
+  /** Match key of `text` (same length): quotes/dashes folded, lower case. Made on first use (claims found at their stored position need none). */
+  get key(): string {
+    return (this.keyCache ??= keyOf(this.text));
+  }
+  private keyCache: string | undefined;
   /** The text nodes that contributed, in document order. */
   readonly nodes: Text[];
   /** For each character: index into `nodes`. */
@@ -174,7 +178,6 @@ export class TextMap {
     }
     starts.push(length);
     this.text = parts.join('');
-    this.key = keyOf(this.text);
     this.nodes = nodes;
     this.nodeOf = nodeOf.subarray(0, length);
     this.offsetOf = offsetOf.subarray(0, length);
