@@ -108,3 +108,17 @@ group('keyOf', () => {
     expect(keyOf('«Сот» — ҚАЗАҚСТАН')).toBe('"сот" - қазақстан');
   });
 });
+
+group('text map', () => {
+  it('white-space-only text nodes (indentation, NBSP, Unicode spaces) fold to one gap as before, and ranges round-trip across them', () => {
+    const d = doc(`<div>\n  <p>Сот\u00a0<b>шешімі</b>\n\t<i> </i><span>\u2003</span>шықты.</p>\n  <p>\u3000</p><span></span><em>  </em><p>Тоқаев <svg><path></path></svg>барды.</p>\n</div>`);
+    const map = buildTextMap(d.body);
+    expect(map.text).toBe('Сот шешімі шықты. Тоқаев барды.');
+    for (const text of ['шешімі шықты.', 'Сот шешімі', 'шықты. Тоқаев барды.']) {
+      const at = map.text.indexOf(text);
+      const selectors = describe(map, map.range(at, at + text.length));
+      expect(anchor(d.body, selectors)!.range.toString().replace(/\s+/g, ' ')).toBe(text.replace(/\s+/g, ' '));
+      expect(atStoredPosition(buildTextMap(d.body), selectors), text).not.toBeNull();
+    }
+  });
+});
