@@ -122,3 +122,16 @@ group('text map', () => {
     }
   });
 });
+
+group('text map, node kept whole', () => {
+  it('every character of the display text maps back to the same character in the DOM, for clean and folded nodes alike', () => {
+    const d = doc(`<p>Clean words here</p><p>Two  spaces and\u00a0NBSP</p><p> leading and trailing </p><p>soft\u00adhyphen, zero\u200bwidth</p><div>Сот<b>шешімі</b> жарияланды<i>.</i></div>`);
+    const map = buildTextMap(d.body);
+    expect(map.text).toBe('Clean words here Two spaces and NBSP leading and trailing softhyphen, zerowidth Сотшешімі жарияланды.');
+    for (let i = 0; i < map.text.length; i++) {
+      const got = map.range(i, i + 1).toString();
+      if (map.text[i] === ' ') expect(got, `at ${i}`).toMatch(/^[\s\u00a0]*$/);
+      else expect(got, `at ${i}`).toBe(map.text[i]);
+    }
+  });
+});

@@ -27,6 +27,9 @@ const BLOCK = new Set([
 /** A string of nothing but what `isSpace` calls white space (normalize.ts), or empty. */
 const ALL_SPACE = /^[\t-\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
 
+/** Anything the character loop below would fold or drop: white space other than one ASCII space between two other characters, or an invisible (normalize.ts `isSpace`, `isInvisible`). */
+const NEEDS_FOLDING = /[\t-\r\u00a0\u00ad\u1680\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff]|^ | $|  /;
+
 export interface TextMapOptions {
   /**
    * Whether an element's subtree is hidden from the reader. Default: the
@@ -108,6 +111,24 @@ export class TextMap {
         return;
       }
       room(data.length + 1);
+      // No white space to fold and nothing invisible (single ASCII spaces between words only): the node is kept whole.
+      if (!NEEDS_FOLDING.test(data)) {
+        if (gapNode >= 0) {
+          if (!lastWasSpace) {
+            parts.push(' ');
+            nodeOf[length] = gapNode;
+            offsetOf[length] = gapOffset;
+            length++;
+          }
+          gapNode = -1;
+        }
+        parts.push(data);
+        nodeOf.fill(ni, length, length + data.length);
+        for (let i = 0; i < data.length; i++) offsetOf[length + i] = i;
+        length += data.length;
+        lastWasSpace = false;
+        return;
+      }
       // Runs of kept characters are copied as slices.
       let runStart = -1;
       for (let i = 0; i < data.length; i++) {
