@@ -55,7 +55,14 @@ export const anchoring: Suite = {
 async function benchPage(ctx: BenchContext, browser: Browser, bundle: { code: string; global: string }, name: string) {
   const bytes = readFileSync(join(READABILITY, name, 'source.html')).length;
   const page = await browser.newPage();
-  const call = await openWith(page, `${ctx.server.origin}/fixtures/readability/${name}/source.html`, bundle);
+  const open = await openWith(page, `${ctx.server.origin}/fixtures/readability/${name}/source.html`, bundle);
+  // A full GC before every timed pass, so no tool pays for the garbage of the one before it
+  // (dom-anchor-text-quote leaves hundreds of MB; a pass right after it ran up to 30× slower).
+  const cdp = await browser.context.newCDPSession(page);
+  const call: typeof open = async (fn, ...args) => {
+    if (fn === 'run' || fn === 'profileSaqta') await cdp.send('HeapProfiler.collectGarbage');
+    return open(fn, ...args);
+  };
   const prepared = await call<ReturnType<typeof InPage.prepare>>('prepare', CLAIMS, 42);
   const on = `${name} (${round(bytes / 1048576, 2)} MB HTML, ${round(prepared.displayTextChars / 1000)}k chars text)`;
   ctx.log(`  ${name}: ${prepared.claims} claims; display text ${prepared.displayTextChars} chars, textContent ${prepared.textContentChars} chars`);
@@ -73,7 +80,9 @@ async function benchPage(ctx: BenchContext, browser: Browser, bundle: { code: st
   const split = [];
   for (let i = 0; i < reps; i++) split.push(await call<{ textMapMs: number; matchMs: number }>('profileSaqta'));
   const time = (t: Tool) => median(intact[t].map((r) => r.ms));
-  for (const t of TOOLS) ctx.log(`    unchanged: ${NAMES[t]} ${round(time(t))} ms, landed ${intact[t][0].landed}/${CLAIMS}`);
+  for (const t of TOOLS) ctx.log(`    unchanged: ${NAMES[t]} ${round(time(t))} ms (runs ${intact[t].map((r) => round(r.ms, 1)).join(', ')}), landed ${intact[t][0].landed}/${CLAIMS}`);
+  const inPlace = await call<number>('foundInPlace');
+  ctx.log(`    Saqta alone, back to back (median of ${reps}): text map ${round(median(split.map((p) => p.textMapMs)), 1)} ms, anchorAll ${round(median(split.map((p) => p.matchMs)), 1)} ms; ${inPlace}/${CLAIMS} found at their stored position`);
   const intactProfile = await profileCall(browser.context, page, () => call<RunResult>('run', 'saqta'));
 
   // Edited copy. The claims' live ranges are the ground truth of where their text went.
@@ -100,6 +109,7 @@ async function benchPage(ctx: BenchContext, browser: Browser, bundle: { code: st
     ctx.log(`    edited: ${NAMES[t]} ${round(r.ms)} ms (median of ${editedMs[t].length}) — landed ${r.landed}, orphaned ${r.orphaned} (text gone), lost ${r.lost}, misplaced ${r.misplaced}`);
   }
   const editedProfile = await profileCall(browser.context, page, () => call<RunResult>('run', 'saqta'));
+  await cdp.detach();
   await page.close();
 
   const figures: Figure[] = [];
