@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 
 export const ROOT = resolve(__dirname, '..', '..');
 /** The built extension the bench loads (SAQTA_BENCH_EXTENSION: another build, e.g. the commit before a change, for before/after). */
@@ -16,4 +16,9 @@ export function largestFixtures(count: number): { name: string; bytes: number }[
     .map((name) => ({ name, bytes: statSync(join(READABILITY, name, 'source.html')).size }))
     .sort((a, b) => b.bytes - a.bytes)
     .slice(0, count);
+}
+
+/** The installed version of an npm package (peers are named with their version). */
+export function packageVersion(name: string): string {
+  return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
 }

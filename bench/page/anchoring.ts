@@ -7,7 +7,7 @@
  *   hypothesis-position  the same, position selector tried first as the Hypothesis client does
  *   text-quote  dom-anchor-text-quote (diff-match-patch), as published
  */
-import { anchorAll, buildTextMap, describe as saqtaDescribe } from '../../utils/anchoring';
+import { anchorAll, atStoredPosition, buildTextMap, describe as saqtaDescribe } from '../../utils/anchoring';
 import * as hypothesis from '../peers/hypothesis';
 import * as textQuote from 'dom-anchor-text-quote';
 import * as textPosition from 'dom-anchor-text-position';
@@ -92,3 +92,12 @@ export function profileSaqta() {
 export function mutate(seed: number) {
   return mutatePage(document.body, claims, seed);
 }
+
+/** How many of Saqta's claims the position-first step finds in place on the page as it is now. */
+export function foundInPlace() {
+  const map = buildTextMap(document.body);
+  return described.filter((d) => atStoredPosition(map, d.saqta)).length;
+}
+
+/** Saqta's selectors of the prepared claims (for profiling runs). */
+export const saqtaSelectors = () => described.map((d) => d.saqta);

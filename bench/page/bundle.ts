@@ -33,6 +33,14 @@ export async function exportBundle(count: number) {
   return { ms, bytes: lastBundle.size };
 }
 
+/** The last export's bytes, base64 (the js-wacz peer packages its WARC records in Node). */
+export async function lastExportBase64() {
+  const bytes = new Uint8Array(await lastBundle!.arrayBuffer());
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
 let lastDump: string | null = null;
 
 /** The peer: the same rows as one JSON document (no hashes, no reader copies, no ZIP). */

@@ -9,7 +9,9 @@ import { withSameText } from '../../utils/search/terms-middleware';
 import { SaqtaDB, type BlobRecord, type CaptureRecord, type ClaimTermsRecord, type PageRecord } from '../../utils/db';
 import type { Annotation } from '../../utils/annotation';
 import { search } from '../../utils/search/query';
-import { fold, terms } from '../../utils/search/fold';
+import { fold, terms, words } from '../../utils/search/fold';
+import { claimTextTerms, pageTerms } from '../../utils/search/terms';
+import MiniSearch from 'minisearch';
 import { indexArticleTexts } from '../../utils/search/articles';
 import { mergeTags, renameTag } from '../../utils/store/tag-admin';
 import { tagKey } from '../../utils/store/tags';
@@ -122,6 +124,184 @@ export async function searchOnce(q: string) {
   const t0 = performance.now();
   const { hits } = await search(db, q);
   return { ms: performance.now() - t0, hits: hits.length };
+}
+
+/*
+ * The search peer: MiniSearch (npm `minisearch`), an in-memory full-text index
+ * in the same extension page, over the same records Saqta searches (claims:
+ * quote, note, tags; pages: the fields of pageTerms; saved article texts),
+ * tokenized and folded exactly as Saqta's index is (`words` + `fold`, cut at
+ * 32 characters: utils/search/fold.ts `terms`), every query word required,
+ * the last ones as prefixes (Saqta's rule: each word may be a prefix), the
+ * same field weights, the first 100 results.
+ */
+let peer: MiniSearch | null = null;
+const LIMIT = 100;
+const CHUNK = 10_000;
+type PeerDoc = { id: string; quote?: string; note?: string; tags?: string; title?: string; text?: string };
+
+/** Every record of a table, CHUNK at a time by primary key (500,000 claims do not fit in one toArray comfortably). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function eachChunk<T>(table: import('dexie').Table<T, any, any>, key: (row: T) => string, fn: (rows: T[]) => void) {
+  let last: string | undefined;
+  for (;;) {
+    const rows = last === undefined ? await table.orderBy(':id').limit(CHUNK).toArray() : await table.where(':id').above(last).limit(CHUNK).toArray();
+    if (!rows.length) return;
+    fn(rows);
+    last = key(rows[rows.length - 1]!);
+  }
+}
+
+const quoteText = (a: Annotation) => {
+  const quote = a.target.selector.find((s) => s.type === 'TextQuoteSelector');
+  return quote && 'exact' in quote ? quote.exact : '';
+};
+const pageFields = (p: PageRecord) => {
+  let host = '';
+  try {
+    host = new URL(p.url).hostname;
+  } catch {
+    /* as pageTerms */
+  }
+  return [p.title ?? '', p.siteName ?? '', p.byline ?? '', host].join('\n');
+};
+
+/** Read every record and build the peer's index; times the reads and the indexing apart. */
+export async function peerBuild() {
+  peer = null;
+  const index = new MiniSearch<PeerDoc>({
+    fields: ['quote', 'note', 'tags', 'title', 'text'],
+    tokenize: (text) => words(text),
+    processTerm: (term) => fold(term).slice(0, 32) || null,
+    searchOptions: { prefix: true, combineWith: 'AND', boost: { title: 1.6, quote: 1.4, tags: 1.3, note: 1.1, text: 1 } },
+  });
+  let readMs = 0;
+  let indexMs = 0;
+  let docs = 0;
+  const add = (rows: PeerDoc[]) => {
+    const t = performance.now();
+    index.addAll(rows);
+    indexMs += performance.now() - t;
+    docs += rows.length;
+  };
+  const timedChunks = async <T,>(table: Parameters<typeof eachChunk<T>>[0], key: (r: T) => string, toDoc: (r: T) => PeerDoc) => {
+    let t = performance.now();
+    await eachChunk(table, key, (rows) => {
+      readMs += performance.now() - t;
+      add(rows.map(toDoc));
+      t = performance.now();
+    });
+    readMs += performance.now() - t;
+  };
+  await timedChunks(db.annotations, (a) => a.id, (a) => ({ id: `claim:${a.id}`, quote: quoteText(a), note: a.body.note, tags: a.body.tags.join('\n') }));
+  await timedChunks(db.pages, (p) => p.id, (p) => ({ id: `page:${p.id}`, title: pageFields(p) }));
+  await timedChunks(db.texts, (t) => t.pageId, (t) => ({ id: `text:${t.pageId}`, text: t.text }));
+  peer = index;
+  return { readMs, indexMs, docs, terms: index.termCount };
+}
+
+export async function peerSearchOnce(q: string) {
+  if (!peer) throw new Error('peerBuild first');
+  const t0 = performance.now();
+  const hits = peer.search(q).slice(0, LIMIT);
+  return { ms: performance.now() - t0, hits: hits.length };
+}
+
+export function peerDrop() {
+  peer = null;
+}
+
+/*
+ * Ground truth, by brute force: every record's terms as Saqta defines them
+ * (claimTextTerms + the terms of each tag name; pageTerms; terms of the
+ * article text), computed afresh from the records, not read from any index;
+ * a record matches when each query word is one of its terms or the start of
+ * one. Terms are numbered once (the generated vocabulary is small), so a
+ * query checks integer sets rather than 500,000 lists of strings.
+ */
+let truth: { vocab: string[]; keys: string[]; termIds: Int32Array[] } | null = null;
+
+export async function truthBuild() {
+  const t0 = performance.now();
+  const ids = new Map<string, number>();
+  const vocab: string[] = [];
+  const keys: string[] = [];
+  const termIds: Int32Array[] = [];
+  const addRecord = (key: string, ts: Iterable<string>) => {
+    const out = new Set<number>();
+    for (const t of ts) {
+      let id = ids.get(t);
+      if (id === undefined) {
+        ids.set(t, (id = vocab.length));
+        vocab.push(t);
+      }
+      out.add(id);
+    }
+    keys.push(key);
+    termIds.push(Int32Array.from(out));
+  };
+  const tagTerms = new Map<string, string[]>();
+  await eachChunk(db.annotations, (a) => a.id, (rows) => {
+    for (const a of rows) {
+      const tags = a.body.tags.flatMap((t) => {
+        let x = tagTerms.get(t);
+        if (!x) tagTerms.set(t, (x = terms(t)));
+        return x;
+      });
+      addRecord(`claim:${a.id}`, [...claimTextTerms(a), ...tags]);
+    }
+  });
+  await eachChunk(db.pages, (p) => p.id, (rows) => rows.forEach((p) => addRecord(`page:${p.id}`, pageTerms(p))));
+  await eachChunk(db.texts, (t) => t.pageId, (rows) => rows.forEach((t) => addRecord(`text:${t.pageId}`, terms(t.text))));
+  truth = { vocab, keys, termIds };
+  return { ms: performance.now() - t0, records: keys.length, vocabulary: vocab.length };
+}
+
+function truthOf(q: string): Set<string> {
+  if (!truth) throw new Error('truthBuild first');
+  const { vocab, keys, termIds } = truth;
+  const wanted = terms(q).slice(0, 8).map((w) => {
+    const s = new Set<number>();
+    vocab.forEach((t, i) => void (t.startsWith(w) && s.add(i)));
+    return s;
+  });
+  const out = new Set<string>();
+  termIds.forEach((ts, r) => {
+    if (wanted.every((s) => ts.some((t) => s.has(t)))) out.add(keys[r]!);
+  });
+  return out;
+}
+
+/**
+ * Recall of the first 100 results of each tool against the ground truth:
+ * true results returned ÷ min(100, true results); and how many returned are
+ * not true matches.
+ */
+export async function recallOnce(q: string) {
+  const want = truthOf(q);
+  const saqtaKeys = (await search(db, q, LIMIT)).hits.map((h) => `${h.kind}:${h.id}`);
+  const peerKeys = peer ? peer.search(q).slice(0, LIMIT).map((h) => String(h.id)) : [];
+  const score = (got: string[]) => {
+    const right = got.filter((k) => want.has(k)).length;
+    return { returned: got.length, right, wrong: got.length - right, recall: want.size ? right / Math.min(LIMIT, want.size) : got.length ? 0 : 1 };
+  };
+  return { truth: want.size, saqta: score(saqtaKeys), peer: score(peerKeys) };
+}
+
+export function truthDrop() {
+  truth = null;
+}
+
+/** Saqta's index step for every claim: the terms the middleware computes when a claim is saved (claimTextTerms), CPU only. */
+export async function saqtaTermsAll() {
+  let ms = 0;
+  let n = 0;
+  await eachChunk(db.annotations, (a) => a.id, (rows) => {
+    const t = performance.now();
+    for (const a of rows) n += claimTextTerms(a).length;
+    ms += performance.now() - t;
+  });
+  return { ms, terms: n };
 }
 
 /** The peer: no index, read every claim and page and look for every word in the folded text. */

@@ -12,6 +12,14 @@
  *   With `positionFirst`, as the Hypothesis client does, the position selector
  *   is tried before that and accepted when the text there equals the quote.
  *
+ * Checked against the client's source at hypothesis/client 9d28950 (2026-07-01):
+ * match-quote.ts (exact occurrences first, `approx-string-match` with
+ * min(256, length/2) errors, weights 50/20/20/2, best score wins, no floor),
+ * html.ts `anchor` (RangeSelector, then TextPositionSelector accepted when
+ * its text equals the quote, then TextQuoteSelector with the position as the
+ * hint), types.ts (32 characters of context). This bench stores no
+ * RangeSelector for any tool, so that first step is not written.
+ *
  * One difference, in the peer's favour: Hypothesis reads `root.textContent`
  * and walks the text nodes again for every annotation; here each pass reads
  * the text and builds the node offsets once, like Saqta's text map.

@@ -11,3 +11,10 @@ declare module 'dom-anchor-text-quote' {
 declare module 'dom-anchor-text-position' {
   export function fromRange(root: Node, range: Range): { start: number; end: number };
 }
+// @harvard-lil/js-wacz ships JSDoc, no types: what bench/peers/js-wacz.ts uses.
+declare module '@harvard-lil/js-wacz' {
+  export class WACZ {
+    constructor(options: { input: string | string[]; output: string; title?: string; log?: Record<string, (...a: unknown[]) => void> });
+    process(verbose?: boolean): Promise<void>;
+  }
+}

@@ -4,17 +4,21 @@
  * copy; export them all as the library's Export button does (a signed WACZ,
  * entrypoints/library/export.ts `buildExport`), then import that file into an
  * empty database as its Import button does (utils/import/import.ts
- * `importFile`: checked, sanitized, merged). Peers: a plain JSON dump of the
- * same rows; `JSON.parse` + `bulkAdd`. Saqta and its peer alternate, REPS
- * times each (the machine is noisy): the figures are medians, the note gives
- * every sample's ratio. Peak JS heap of the extension page for both.
+ * `importFile`: checked, sanitized, merged). Peers: `@harvard-lil/js-wacz`
+ * packaging the WARC files of Saqta's own export in Node (bench/peers/js-wacz.ts:
+ * the same records, indexed, hashed and zipped); a plain JSON dump of the same
+ * rows; `JSON.parse` + `bulkAdd`. Saqta and its peers alternate, REPS times
+ * each (the machine is noisy): the figures are medians and the ratio the
+ * ratio of the medians; the note gives every run's ratio. Peak JS heap of
+ * the extension page for Saqta and the JSON peer.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CDPSession } from 'playwright-core';
 import { launchBrowser } from '../lib/browser';
 import { bundleForPage } from '../lib/bundle';
-import { SEED } from '../lib/paths';
+import { packageVersion, ROOT, SEED } from '../lib/paths';
+import { extractWarcs, packWithJsWacz } from '../peers/js-wacz';
 import { median, round } from '../lib/stats';
 import { figure, type Figure, type Suite } from '../lib/types';
 import { profileCall } from '../lib/profile';
@@ -26,6 +30,7 @@ const SCALE = { full: 1_000, quick: 100 };
 const REPS = 3;
 /** The issue's goals (ratio to the peer, in every run). */
 const GOAL = { export: 2, import: 1.5 };
+const JS_WACZ = packageVersion('@harvard-lil/js-wacz');
 
 interface Timed {
   ms: number;
@@ -50,6 +55,12 @@ export const bundle: Suite = {
       const seeded = await call<Record<string, number>>('seed', readFileSync(join(SEED, 'source.txt'), 'utf8'), EXPORTED, CLAIMS_PER_PAGE, EXPORTED);
       ctx.log(`  generated ${seeded.pages} articles, ${seeded.claims} claims, ${seeded.texts} saved texts in ${round(seeded.seedMs / 1000, 1)} s`);
       details.seeded = seeded;
+      // The WACZ peer's input: the WARC files of one (untimed) Saqta export, the same records it writes every time.
+      await call<Timed>('exportBundle', EXPORTED);
+      const peerDir = join(ROOT, 'bench', 'tmp', 'js-wacz');
+      const warcs = extractWarcs(new Uint8Array(Buffer.from(await call<string>('lastExportBase64'), 'base64')), peerDir);
+      ctx.log(`  js-wacz ${JS_WACZ}: input ${warcs.files} WARC files, ${round(warcs.bytes / 1048576, 2)} MB from Saqta's export`);
+      const jsWacz: Awaited<ReturnType<typeof packWithJsWacz>>[] = [];
       const cdp = await browser.context.newCDPSession(page);
       type Peaked = { result: Timed; peakMB: number; cpuMs: number };
       const runs: { exp: Peaked; dump: Peaked; imp: Peaked; impJson: Peaked }[] = [];
@@ -57,8 +68,10 @@ export const bundle: Suite = {
         // Alternate which side goes first, so a slow spell does not always land on the same one.
         const first = r % 2 === 0;
         let exp: Peaked, dump: Peaked, imp: Peaked, impJson: Peaked;
+        if (!first) jsWacz.push(await packWithJsWacz(peerDir));
         if (first) {
           exp = await peakHeap(cdp, () => call<Timed>('exportBundle', EXPORTED));
+          jsWacz.push(await packWithJsWacz(peerDir));
           dump = await peakHeap(cdp, () => call<Timed>('exportJson', EXPORTED));
           imp = await peakHeap(cdp, () => call<Timed>('importBundle'));
           impJson = await peakHeap(cdp, () => call<Timed>('importJson'));
@@ -72,6 +85,7 @@ export const bundle: Suite = {
         if (c.pages !== EXPORTED || c.claims !== EXPORTED * CLAIMS_PER_PAGE) throw new Error(`import wrote ${JSON.stringify(c)}`);
         runs.push({ exp, dump, imp, impJson });
         ctx.log(`  run ${r + 1}: export ${round(exp.result.ms)} ms vs JSON dump ${round(dump.result.ms)} ms (${round(exp.result.ms / dump.result.ms, 2)}×); import ${round(imp.result.ms)} ms vs JSON bulkAdd ${round(impJson.result.ms)} ms (${round(imp.result.ms / impJson.result.ms, 2)}×)`);
+        ctx.log(`         js-wacz packaging the same WARC records: ${round(jsWacz[r]!.ms)} ms, ${round(jsWacz[r]!.bytes / 1048576, 2)} MB (${jsWacz[r]!.index.join(', ')}) (${round(exp.result.ms / jsWacz[r]!.ms, 2)}×)`);
         ctx.log(`         renderer CPU: export ${round(exp.cpuMs)} ms vs ${round(dump.cpuMs)} ms (${round(exp.cpuMs / dump.cpuMs, 2)}×); import ${round(imp.cpuMs)} ms vs ${round(impJson.cpuMs)} ms (${round(imp.cpuMs / impJson.cpuMs, 2)}×)`);
       }
       await cdp.detach();
@@ -83,8 +97,11 @@ export const bundle: Suite = {
         const xs = runs.map((x) => x[a].cpuMs / x[b].cpuMs);
         return `; renderer CPU ${round(med((x) => x[a].cpuMs))} ms vs ${round(med((x) => x[b].cpuMs))} ms, per run ${xs.map((x) => `${round(x, 2)}×`).join(', ')}`;
       };
-      const spread = (xs: number[]) => `ratios per run ${xs.map((x) => `${round(x, 2)}×`).join(', ')} (${REPS} alternating runs, medians shown)`;
+      const spread = (xs: number[]) => `ratios per run ${xs.map((x) => `${round(x, 2)}×`).join(', ')} (${REPS} alternating runs); the ratio shown is the ratio of the medians`;
       const expR = ratios('exp', 'dump');
+      const waczR = runs.map((x, i) => x.exp.result.ms / jsWacz[i]!.ms);
+      const peerWacz = { ms: median(jsWacz.map((x) => x.ms)), bytes: jsWacz[0]!.bytes };
+      details.jsWacz = { version: JS_WACZ, input: warcs, runs: jsWacz };
       const impR = ratios('imp', 'impJson');
       const exp = { ms: med((x) => x.exp.result.ms), bytes: runs[0]!.exp.result.bytes as number, peakMB: med((x) => x.exp.peakMB) };
       const dump = { ms: med((x) => x.dump.result.ms), bytes: runs[0]!.dump.result.bytes as number, peakMB: med((x) => x.dump.peakMB) };
@@ -95,14 +112,16 @@ export const bundle: Suite = {
       details.exportImport = runs;
       const exOn = `${EXPORTED} articles, ${EXPORTED * CLAIMS_PER_PAGE} claims`;
       figures.push(
-        figure({ suite: 'export/import', measure: 'export time (signed WACZ, as the Export button)', on: exOn, unit: 'ms', saqta: round(exp.ms, 1), peer: 'plain JSON dump of the same rows', peerValue: round(dump.ms, 1), ratio: median(expR), goal: `≤ ${GOAL.export}× in every run`, met: expR.every((x) => x <= GOAL.export), note: spread(expR) + cpu('exp', 'dump') }),
+        figure({ suite: 'export/import', measure: 'export time (signed WACZ, as the Export button)', on: exOn, unit: 'ms', saqta: round(exp.ms, 1), peer: 'plain JSON dump of the same rows', peerValue: round(dump.ms, 1), goal: `≤ ${GOAL.export}× in every run`, met: expR.every((x) => x <= GOAL.export), note: spread(expR) + cpu('exp', 'dump') }),
+        figure({ suite: 'export/import', measure: 'export time (signed WACZ) against js-wacz packaging the same WARC records', on: exOn, unit: 'ms', saqta: round(exp.ms, 1), peer: `@harvard-lil/js-wacz ${JS_WACZ} (Node, its worker pool, same WARC files)`, peerValue: round(peerWacz.ms, 1), goal: '≤ 1.5×', met: exp.ms <= 1.5 * peerWacz.ms, note: `${spread(waczR)}; js-wacz: index (warcio), SHA-256 of every file, ZIP, written to disk; Saqta also reads the rows from IndexedDB, writes and gzips the records, adds reader copies and signs; js-wacz file ${round(peerWacz.bytes / 1048576, 2)} MB` }),
         figure({ suite: 'export/import', measure: 'export size', on: exOn, unit: 'MB', saqta: round(exp.bytes / 1048576, 2), peer: 'plain JSON dump of the same rows', peerValue: round(dump.bytes / 1048576, 2) }),
         figure({ suite: 'export/import', measure: 'export peak JS heap (extension page)', on: exOn, unit: 'MB', saqta: round(exp.peakMB, 1), peer: 'plain JSON dump of the same rows', peerValue: round(dump.peakMB, 1) }),
-        figure({ suite: 'export/import', measure: 'import into an empty library (WACZ, as the Import button)', on: exOn, unit: 'ms', saqta: round(imp.ms, 1), peer: 'JSON.parse + bulkAdd', peerValue: round(impJson.ms, 1), ratio: median(impR), goal: `≤ ${GOAL.import}× in every run`, met: impR.every((x) => x <= GOAL.import), note: `${spread(impR)}${cpu('imp', 'impJson')}; imported ${JSON.stringify(imp.counts)}` }),
+        figure({ suite: 'export/import', measure: 'import into an empty library (WACZ, as the Import button)', on: exOn, unit: 'ms', saqta: round(imp.ms, 1), peer: 'JSON.parse + bulkAdd', peerValue: round(impJson.ms, 1), goal: `≤ ${GOAL.import}× in every run`, met: impR.every((x) => x <= GOAL.import), note: `${spread(impR)}${cpu('imp', 'impJson')}; imported ${JSON.stringify(imp.counts)}` }),
         figure({ suite: 'export/import', measure: 'import peak JS heap (extension page)', on: exOn, unit: 'MB', saqta: round(imp.peakMB, 1), peer: 'JSON.parse + bulkAdd', peerValue: round(impJson.peakMB, 1) }),
       );
       await call('clear');
       await page.close();
+      rmSync(peerDir, { recursive: true, force: true });
     } finally {
       await browser.close();
     }

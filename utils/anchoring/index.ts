@@ -109,9 +109,34 @@ function keysOf(quote: TextQuoteSelector) {
  * by the drift of the claims before it).
  */
 export function anchorInMap(map: TextMap, selectors: Selector[], near?: number): Anchored | null {
+  const here = atStoredPosition(map, selectors);
+  if (here) return anchored(map, here);
   const q = queryFor(map, selectors);
   if (!q) return null;
   return anchored(map, 'position' in q ? q.position : locate(map.key, q, near ?? q.start));
+}
+
+/**
+ * The position-first step (as the Hypothesis client does, with the context
+ * too): when the display text at the stored position is the quote, and the
+ * text around it is the stored prefix and suffix (a context shorter than
+ * CONTEXT_LENGTH must reach the start or end of the text, as `describe` cuts
+ * it), the claim is where it was: an exact, strong match, with no search and
+ * no match key. The searching path would find the same place with the same
+ * score (1: quote, context and position all agree), so this only saves time.
+ */
+export function atStoredPosition(map: TextMap, selectors: Selector[]): Match | null {
+  const { quote, position } = queryOf(selectors);
+  if (!quote || !position) return null;
+  const { start, end } = position;
+  const text = map.text;
+  const prefix = quote.prefix ?? '';
+  const suffix = quote.suffix ?? '';
+  if (!(start >= 0 && end > start && end <= text.length && end - start === quote.exact.length)) return null;
+  if (!text.startsWith(quote.exact, start)) return null;
+  if (start < prefix.length || !text.startsWith(prefix, start - prefix.length) || (prefix.length < CONTEXT_LENGTH && start !== prefix.length)) return null;
+  if (!text.startsWith(suffix, end) || (suffix.length < CONTEXT_LENGTH && end + suffix.length !== text.length)) return null;
+  return { start, end, score: 1, quality: 'exact', weak: false, quoteSimilarity: 1, contextSimilarity: 1 };
 }
 
 /** The match query of a claim, or a bare position (from another tool), or null. */
@@ -159,7 +184,6 @@ export function anchorAll<T extends { id: string; selectors: Selector[] }>(
   options?: TextMapOptions,
 ): Map<string, Anchored | null> {
   const map = mapOf(rootOrMap, options);
-  const key = map.key;
   type Item = {
     id: string;
     q: Query | { position: Match } | null;
@@ -168,6 +192,9 @@ export function anchorAll<T extends { id: string; selectors: Selector[] }>(
     pending: ReturnType<typeof locateNear> | null;
   };
   const items: Item[] = claims.map((c) => {
+    // Where it was, as it was: found (no match query, no key).
+    const here = atStoredPosition(map, c.selectors);
+    if (here) return { id: c.id, q: null, at: here.start, result: here, pending: null };
     const q = queryFor(map, c.selectors);
     const at = q && !('position' in q) && q.start !== undefined ? q.start : Infinity;
     return { id: c.id, q, at, result: null, pending: null };
@@ -177,13 +204,17 @@ export function anchorAll<T extends { id: string; selectors: Selector[] }>(
   let drift = 0;
   for (const it of order) {
     const q = it.q;
-    if (!q) continue;
+    if (!q) {
+      // Found at its stored position: nothing has moved here.
+      if (it.result) drift = 0;
+      continue;
+    }
     if ('position' in q) {
       it.result = q.position;
       continue;
     }
     const near = q.start === undefined ? undefined : Math.max(0, q.start + drift);
-    const r = locateNear(key, q, near);
+    const r = locateNear(map.key, q, near);
     it.result = r.st.best;
     if (r.done) {
       if (r.st.best && q.start !== undefined) drift = r.st.best.start - q.start;
@@ -217,7 +248,7 @@ export function anchorAll<T extends { id: string; selectors: Selector[] }>(
     // Its text, if still there, starts between its neighbours' starts.
     const qlen = p.st.q.quote.length;
     const from = before.result!.start;
-    const to = Math.min(key.length, after.result!.start + qlen + Math.ceil(qlen / 4) + 1);
+    const to = Math.min(map.text.length, after.result!.start + qlen + Math.ceil(qlen / 4) + 1);
     if (from < p.from || to > p.to) searchBetween(p.st, from, to);
     it.result = p.st.best;
   }

@@ -47,11 +47,22 @@ const KEY_FOLD: Record<string, string> = {
   '\u2212': '-', '\ufe58': '-', '\ufe63': '-', '\uff0d': '-',
 };
 
+const NEEDS_UNIT_LOOP = /[\u03a3\ud800-\udfff]/;
+const FOLDED = new RegExp(`[${Object.keys(KEY_FOLD).join('')}]`, 'g');
+
 /**
  * The match key of display text: same length, quotes/dashes folded, lower case.
  * (A character whose lower case has another length is kept as is.)
  */
 export function keyOf(display: string): string {
+  // Fast path, same result: lower-case the whole string at once when that is
+  // one unit for one unit (no character grows, no surrogate pair, which the
+  // per-unit loop leaves as is, and no capital sigma, whose whole-string lower
+  // case depends on its neighbours), then fold quotes and dashes.
+  if (!NEEDS_UNIT_LOOP.test(display)) {
+    const lower = display.toLowerCase();
+    if (lower.length === display.length) return lower.replace(FOLDED, (c) => KEY_FOLD[c]!);
+  }
   let out = '';
   for (let i = 0; i < display.length; i++) {
     const c = display[i];

@@ -24,6 +24,12 @@ const BLOCK = new Set([
   'tfoot', 'th', 'thead', 'tr', 'ul', 'img', 'picture', 'body', 'html',
 ]);
 
+/** A string of nothing but what `isSpace` calls white space (normalize.ts), or empty. */
+const ALL_SPACE = /^[\t-\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
+
+/** Anything the character loop below would fold or drop: white space other than one ASCII space between two other characters, or an invisible (normalize.ts `isSpace`, `isInvisible`). */
+const NEEDS_FOLDING = /[\t-\r\u00a0\u00ad\u1680\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff]|^ | $|  /;
+
 export interface TextMapOptions {
   /**
    * Whether an element's subtree is hidden from the reader. Default: the
@@ -37,7 +43,8 @@ export interface TextMapOptions {
 
 function defaultIsHidden(el: Element, useCheckVisibility = true): boolean {
   if (el.hasAttribute('hidden')) return true;
-  const style = (el as HTMLElement).style;
+  // Read the inline style only where there is one (the style object is made on first access: most elements have none).
+  const style = el.hasAttribute('style') ? (el as HTMLElement).style : null;
   if (style && (style.display === 'none' || style.visibility === 'hidden')) return true;
   if (useCheckVisibility && typeof (el as HTMLElement).checkVisibility === 'function') {
     return !(el as HTMLElement).checkVisibility();
@@ -48,8 +55,11 @@ function defaultIsHidden(el: Element, useCheckVisibility = true): boolean {
 export class TextMap {
   /** Display text of the root (white space folded, invisibles dropped). */
   readonly text: string;
-  /** Match key of `text` (same length): quotes/dashes folded, lower case. */
-  readonly key: string;
+  /** Match key of `text` (same length): quotes/dashes folded, lower case. Made on first use (claims found at their stored position need none). */
+  get key(): string {
+    return (this.keyCache ??= keyOf(this.text));
+  }
+  private keyCache: string | undefined;
   /** The text nodes that contributed, in document order. */
   readonly nodes: Text[];
   /** For each character: index into `nodes`. */
@@ -92,7 +102,33 @@ export class TextMap {
       starts.push(length);
       this.index.set(t, ni);
       const data = t.data;
+      // White space only (the indentation between tags: most text nodes of a real page): at most a gap, found in one native test.
+      if (ALL_SPACE.test(data)) {
+        if (data.length && !lastWasSpace && gapNode < 0) {
+          gapNode = ni;
+          gapOffset = 0;
+        }
+        return;
+      }
       room(data.length + 1);
+      // No white space to fold and nothing invisible (single ASCII spaces between words only): the node is kept whole.
+      if (!NEEDS_FOLDING.test(data)) {
+        if (gapNode >= 0) {
+          if (!lastWasSpace) {
+            parts.push(' ');
+            nodeOf[length] = gapNode;
+            offsetOf[length] = gapOffset;
+            length++;
+          }
+          gapNode = -1;
+        }
+        parts.push(data);
+        nodeOf.fill(ni, length, length + data.length);
+        for (let i = 0; i < data.length; i++) offsetOf[length + i] = i;
+        length += data.length;
+        lastWasSpace = false;
+        return;
+      }
       // Runs of kept characters are copied as slices.
       let runStart = -1;
       for (let i = 0; i < data.length; i++) {
@@ -150,8 +186,10 @@ export class TextMap {
         } else if (node.nodeType === 1) {
           const el = node as Element;
           const name = el.localName;
-          if (!SKIP.has(name) && !isHidden(el)) {
-            if (BLOCK.has(name)) blockBoundary();
+          const block = BLOCK.has(name);
+          // An empty inline element (an SVG path, an icon, an input) adds nothing whether hidden or not: not asked.
+          if (!SKIP.has(name) && (el.firstChild || block) && !isHidden(el)) {
+            if (block) blockBoundary();
             descend = true;
           }
         }
@@ -174,7 +212,6 @@ export class TextMap {
     }
     starts.push(length);
     this.text = parts.join('');
-    this.key = keyOf(this.text);
     this.nodes = nodes;
     this.nodeOf = nodeOf.subarray(0, length);
     this.offsetOf = offsetOf.subarray(0, length);
