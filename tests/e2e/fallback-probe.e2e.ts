@@ -3,8 +3,9 @@
  * in Chromium, kk/ru/en. A hostile site answers 451 — with a page whose script
  * sends a timed beacon every 250 ms — or drops the connection, only for its
  * probe link `…?utm_source=probe`. The site's log must be the same whether or
- * not the reader holds a copy of the article; with a copy, the copy is still
- * one click away: the popup's "Open my saved copy" in the reader's language.
+ * not the reader holds a copy of the article (probed in kk: what the site sees
+ * does not depend on the reader's language); with a copy, the copy is still
+ * one click away: the popup's "Open my saved copy" in kk, ru and en.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -41,13 +42,13 @@ describe.each(['kk', 'ru', 'en'] as const)('the 451 / dropped-connection probe l
    * own error page reloads a dropped load by itself 1 s and then 5 s after it failed (next at 30 s):
    * 12 s ends between the two, so the count does not hang on where a short wait happens to end.
    */
-  async function probe(kind: '451' | 'drop', tag: string): Promise<{ page: Page; url: string; seen: string[] }> {
+  async function probe(kind: '451' | 'drop', tag: string, wait = 12_000): Promise<{ page: Page; url: string; seen: string[] }> {
     server.override('/seed/index.html', kind === '451' ? { status: 451, body: PROBE_451 } : { drop: true });
     const url = `${seedUrl}?utm_source=probe&utm_content=${tag}`;
     const from = server.log.length;
     const page = await session.context.newPage();
     await page.goto(url).catch(() => undefined);
-    await sleep(12_000);
+    await sleep(wait);
     // The favicon is the browser's own request, answered from its cache after the first visit: left out.
     // Chromium's network stack retries a dropped connection by itself, two or three times within
     // ~20 ms, run to run (seen here: the same three loads as five or six requests, with or without a copy): such a
@@ -63,12 +64,17 @@ describe.each(['kk', 'ru', 'en'] as const)('the 451 / dropped-connection probe l
     return { page, url, seen };
   }
 
-  it('the site sees the same requests and beacons with and without a saved copy, and the copy is one click away', async () => {
+  // What the site learns does not depend on the reader's language: the twelve-second probes run once (kk);
+  // in ru and en the offer after a 451 and after a dropped connection is checked in that language.
+  const full = lang === 'kk';
+  it(full ? 'the site sees the same requests and beacons with and without a saved copy, and the copy is one click away' : `the copy is one click away after a 451 and after a dropped connection (${lang})`, async () => {
     // Without a copy.
-    const noCopy451 = await probe('451', 'a');
-    const noCopyDrop = await probe('drop', 'b');
-    expect(noCopy451.seen.filter((p) => p.startsWith('/beacon')).length).toBe(BEATS);
-    await Promise.all([noCopy451.page.close(), noCopyDrop.page.close()]);
+    const noCopy451 = full ? await probe('451', 'a') : null;
+    const noCopyDrop = full ? await probe('drop', 'b') : null;
+    if (noCopy451 && noCopyDrop) {
+      expect(noCopy451.seen.filter((p) => p.startsWith('/beacon')).length).toBe(BEATS);
+      await Promise.all([noCopy451.page.close(), noCopyDrop.page.close()]);
+    }
 
     // The reader saves the article (the site answers normally to the reader's visit).
     server.override('/seed/index.html', null);
@@ -80,12 +86,14 @@ describe.each(['kk', 'ru', 'en'] as const)('the 451 / dropped-connection probe l
     await Promise.all([article.close(), popup.close()]);
 
     // With a copy: the same.
-    const copy451 = await probe('451', 'a');
-    const copyDrop = await probe('drop', 'b');
-    expect(copy451.seen).toEqual(noCopy451.seen);
-    expect(copyDrop.seen).toEqual(noCopyDrop.seen);
-    // The site's page is still in the tab (its beacons all came).
-    expect(copy451.page.url()).toBe(copy451.url);
+    const copy451 = await probe('451', 'a', full ? 12_000 : 0);
+    const copyDrop = await probe('drop', 'b', full ? 12_000 : 0);
+    if (noCopy451 && noCopyDrop) {
+      expect(copy451.seen).toEqual(noCopy451.seen);
+      expect(copyDrop.seen).toEqual(noCopyDrop.seen);
+      // The site's page is still in the tab (its beacons all came).
+      expect(copy451.page.url()).toBe(copy451.url);
+    }
 
     // One click away, in the reader's language: the popup for the 451 tab, then for the dropped one.
     for (const p of [copy451, copyDrop]) {
