@@ -19,6 +19,7 @@ import type { ParsedArticle } from '../export/records';
 import type { NetErrorClass } from '../watch/record';
 import type { PdfHost } from '../pdf/api';
 import type { Services } from './services';
+import type { LockController } from '../lock/controller';
 
 export interface HandlerDeps {
   db: SaqtaDB;
@@ -45,6 +46,16 @@ export interface HandlerDeps {
   watch?: WatchDeps;
   /** PDFs: bytes held from navigations, refetching, letting a URL through (utils/ext/pdf-open.ts). Absent in tests without PDFs. */
   pdf?: PdfHost;
+  /** The lock (utils/background/lock.ts, docs/lock.md). Absent where there is no lock (most tests). */
+  lock?: LockHost;
+}
+
+export interface LockHost {
+  controller: LockController;
+  /** Save the idle time and set the browser's idle detection to it. */
+  setAutoLock(minutes: number): Promise<void>;
+  /** A localized message (the background has i18n); '' when unknown. */
+  text(key: string): string;
 }
 
 /** The claim an `annotations.changed` event is about (utils/messages.ts `Event`). */

@@ -25,7 +25,7 @@ export class LockController {
   constructor(
     private readonly db: SaqtaDB,
     private readonly store: LockStore,
-    private readonly hooks: { changed?(status: LockStatus): void; kdf?: Omit<KdfParams, 'salt'> } = {},
+    private readonly hooks: { changed?(status: LockStatus): void; sealed?(): Promise<void>; kdf?: Omit<KdfParams, 'salt'> } = {},
   ) {}
 
   /** At the background's start: open if this browser session holds the key, locked if the lock is on, else off. */
@@ -99,7 +99,13 @@ export class LockController {
     this.migrating ??= runMigration(this.db, this.store.migration, {
       stop: () => this.db.keyring.state !== 'open',
       onProgress: () => void this.status().then((s) => this.hooks.changed?.(s)),
-    }).finally(() => {
+    })
+      .then(async (done) => {
+        // Sealed: what lives outside the database too (the team's credentials).
+        if (done) await this.hooks.sealed?.();
+        return done;
+      })
+      .finally(() => {
       this.migrating = null;
       void this.status().then((s) => this.hooks.changed?.(s));
     });

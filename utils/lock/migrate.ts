@@ -16,7 +16,7 @@ import type { Item, MigrationState } from './store';
 const CHUNK = 200;
 
 /** Tables sealed, in order (the middleware leaves `stamps` in clear). */
-export function tablesToSeal(db: SaqtaDB): string[] {
+function tablesToSeal(db: SaqtaDB): string[] {
   return db.tables.map((t) => t.name).filter((n) => n !== 'stamps').sort();
 }
 
