@@ -3,7 +3,7 @@
  * utils/messages.ts; handled by utils/background/lock.ts. Only Saqta's own
  * pages may send them.
  */
-export type LockState = 'off' | 'locked' | 'open';
+type LockState = 'off' | 'locked' | 'open';
 
 export interface LockStatus {
   state: LockState;

@@ -8,7 +8,7 @@
  */
 import Dexie, { type DBCoreCursor, type DBCoreKeyRange, type DBCoreTransaction } from 'dexie';
 
-export interface Entry {
+interface Entry {
   key: unknown;
   primaryKey: unknown;
   value: unknown;
@@ -18,7 +18,7 @@ type Cmp = (a: unknown, b: unknown) => number;
 
 const RANGE = { Never: 0, Equal: 1, Range: 2, Any: 3 } as const;
 
-export function inRange(cmp: Cmp, range: DBCoreKeyRange, key: unknown): boolean {
+function inRange(cmp: Cmp, range: DBCoreKeyRange, key: unknown): boolean {
   const type = range.type as number;
   if (type === RANGE.Never) return false;
   if (type === RANGE.Any) return true;

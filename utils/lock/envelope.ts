@@ -97,7 +97,7 @@ function toJson(v: unknown, prepared: Prepared): unknown {
 }
 
 /** Keys found while opening, to import with `revive()` (async, outside the synchronous read). */
-export const PENDING_KEY = Symbol('saqta.lock.pendingKey');
+const PENDING_KEY = Symbol('saqta.lock.pendingKey');
 
 function fromJson(v: unknown): unknown {
   if (v === null || typeof v !== 'object') return v;

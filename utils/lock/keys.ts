@@ -21,7 +21,7 @@ export interface KdfParams {
 }
 
 /** A data key wrapped by one key: AES-256-GCM, 96-bit nonce, base64. */
-export interface Wrapped {
+interface Wrapped {
   iv: string;
   ct: string;
 }
@@ -40,16 +40,16 @@ const WRAP_AAD = new TextEncoder().encode('saqta-lock/data-key/v1');
 const bytes = (b: ArrayBuffer | Uint8Array) => (b instanceof Uint8Array ? b : new Uint8Array(b));
 
 /** Any Unicode passphrase, the same however it was typed (NFC). */
-export function normalizePassphrase(passphrase: string): string {
+function normalizePassphrase(passphrase: string): string {
   return passphrase.normalize('NFC');
 }
 
-export function randomBytes(n: number): Uint8Array<ArrayBuffer> {
+function randomBytes(n: number): Uint8Array<ArrayBuffer> {
   return crypto.getRandomValues(new Uint8Array(n));
 }
 
 /** The key that wraps the data key, from the passphrase (Argon2id → AES-256-GCM key, not extractable). */
-export async function passphraseKey(passphrase: string, kdf: KdfParams): Promise<CryptoKey> {
+async function passphraseKey(passphrase: string, kdf: KdfParams): Promise<CryptoKey> {
   const raw = await argon2id({
     password: new TextEncoder().encode(normalizePassphrase(passphrase)),
     salt: fromBase64(kdf.salt),
@@ -105,7 +105,7 @@ export function parseRecoveryKey(text: string): Uint8Array<ArrayBuffer> | null {
 }
 
 /** The key that wraps the data key, from the recovery key's bytes (HKDF-SHA-256: they are already random). */
-export async function recoveryWrapKey(recovery: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
+async function recoveryWrapKey(recovery: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
   const base = await crypto.subtle.importKey('raw', recovery, 'HKDF', false, ['deriveKey']);
   return crypto.subtle.deriveKey(
     { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: new TextEncoder().encode('saqta-lock/recovery/v1') },
@@ -116,14 +116,14 @@ export async function recoveryWrapKey(recovery: Uint8Array<ArrayBuffer>): Promis
   );
 }
 
-export async function wrapDataKey(dataKey: Uint8Array<ArrayBuffer>, by: CryptoKey): Promise<Wrapped> {
+async function wrapDataKey(dataKey: Uint8Array<ArrayBuffer>, by: CryptoKey): Promise<Wrapped> {
   const iv = randomBytes(12);
   const ct = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: WRAP_AAD }, by, dataKey);
   return { iv: toBase64(iv), ct: toBase64(bytes(ct)) };
 }
 
 /** The data key, or null if `by` is not the key that wrapped it (or the wrapped key was altered). */
-export async function unwrapDataKey(wrapped: Wrapped, by: CryptoKey): Promise<Uint8Array<ArrayBuffer> | null> {
+async function unwrapDataKey(wrapped: Wrapped, by: CryptoKey): Promise<Uint8Array<ArrayBuffer> | null> {
   try {
     const raw = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: fromBase64(wrapped.iv) as Uint8Array<ArrayBuffer>, additionalData: WRAP_AAD }, by, fromBase64(wrapped.ct) as Uint8Array<ArrayBuffer>);
     return raw.byteLength === 32 ? new Uint8Array(raw) : null;
