@@ -19,6 +19,7 @@ import { wirePdfOpening } from '../utils/ext/pdf-open';
 import { mergedStore, storageItems } from '../utils/ext/storage-items';
 import { sendTab } from '../utils/ext/tabs';
 import { lockHost } from '../utils/ext/lock-host';
+import { wipeHost, wipeIfTooManyFailures } from '../utils/ext/wipe';
 
 export default defineBackground({
   type: 'module',
@@ -82,6 +83,8 @@ export default defineBackground({
       watch: { bridge: watchBridge(), settings: watchSettings, reschedule: scheduleWatch },
       // PDFs open in Saqta's viewer (docs/pdf.md).
       pdf: wirePdfOpening(),
+      // Quick wipe (issue 28): the lock's keys first, then everything else (utils/ext/wipe.ts).
+      wipe: wipeHost(db),
     };
 
     // The lock (docs/lock.md): the keyring knows its state before any request is answered.
@@ -91,7 +94,8 @@ export default defineBackground({
         if (deps.team) await deps.team.setConfig(await deps.team.getConfig());
       },
     });
-    deps.lock = lock;
+    // "Wipe after N wrong passphrases" (the quick wipe's setting, utils/ext/wipe.ts) counts the lock's failures.
+    deps.lock = { ...lock, wrongSecret: () => wipeIfTooManyFailures(db) };
     void lock.ready.then(() => blocked.catchUp()).catch(() => undefined);
     const unlocked = () => db.keyring.state !== 'locked';
 

@@ -21,6 +21,7 @@ import type { TimelineEntry } from './store/watch';
 import type { PdfApi } from './pdf/api';
 import type { SaveApi, SaveResult } from './save-api';
 import type { LockApi } from './lock/api';
+import type { WipeSettings } from './wipe';
 
 export type { SaveApi, SaveResult, LockApi };
 export type { AnchorReport, FrameInfo, TabAnswers, TabCommand, TabStatus } from './tab-api';
@@ -256,7 +257,20 @@ export interface WatchApi {
   'watch.checks': { req: { pageId: string }; res: { checks: CheckRecord[] } };
 }
 
-export interface Api extends CoreApi, HighlightApi, SaveApi, LibraryApi, SettingsApi, EvidenceApi, TeamApi, WatchApi, PdfApi, LockApi {}
+/** Quick wipe (issue 28; utils/background/wipe.ts, docs/wipe.md). */
+export interface WipeApi {
+  /**
+   * Destroy everything Saqta keeps in this profile, the lock's keys first, then the database,
+   * extension storage (settings, team folder and credentials) and alarms. The countdown and its
+   * cancelling are the page's (components/QuickWipe.tsx): this request is the end of it.
+   */
+  'wipe.everything': { req: {}; res: { wiped: true } };
+  /** The "wipe after N wrong passphrases" setting (off by default). */
+  'wipe.settings': { req: {}; res: { settings: WipeSettings } };
+  'wipe.configure': { req: { settings: WipeSettings }; res: { settings: WipeSettings } };
+}
+
+export interface Api extends CoreApi, HighlightApi, SaveApi, LibraryApi, SettingsApi, EvidenceApi, TeamApi, WatchApi, PdfApi, LockApi, WipeApi {}
 
 export type RequestType = keyof Api;
 
@@ -336,6 +350,10 @@ export const SENDERS: { readonly [K in RequestType]: SenderScope } = {
   'lock.lockNow': 'extension',
   'lock.changePassphrase': 'extension',
   'lock.setAutoLock': 'extension',
+  // Quick wipe: only Saqta's own pages (a page's content script must never be able to wipe the library).
+  'wipe.everything': 'extension',
+  'wipe.settings': 'extension',
+  'wipe.configure': 'extension',
 };
 export type Request<K extends RequestType = RequestType> = K extends RequestType
   ? { type: K } & Api[K]['req']

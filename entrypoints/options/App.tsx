@@ -13,6 +13,7 @@ import { WatchSettings } from './WatchSettings';
 import { FallbackSettings } from './FallbackSettings';
 import { PdfSettings } from './PdfSettings';
 import { LockSettings } from '../../components/lock/LockSettings';
+import { WipeSettings } from './WipeSettings';
 
 type Status = Api['storage.status']['res'];
 
@@ -56,6 +57,7 @@ export function App() {
       <WatchSettings />
       <FallbackSettings />
       <PdfSettings />
+      <WipeSettings />
       <section aria-labelledby="keys-h">
         <h2 id="keys-h">{t('shortcutsHeading')}</h2>
         <p>{t('shortcutsHelp')}</p>

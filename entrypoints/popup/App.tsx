@@ -11,6 +11,7 @@ import { BlockedOffer } from './BlockedOffer';
 import { UnlockForm } from '../../components/lock/UnlockForm';
 import { useLock } from '../../components/lock/useLock';
 import { send } from '../../utils/ext/client';
+import { QuickWipe } from '../../components/QuickWipe';
 
 export function App() {
   const [lock] = useLock();
@@ -74,6 +75,7 @@ function Unlocked({ lockOn }: { lockOn: boolean }) {
           </button>
         )}
       </nav>
+      <QuickWipe compact />
     </main>
   );
 }

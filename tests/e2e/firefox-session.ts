@@ -43,12 +43,18 @@ type Bidi = { send(m: string, params: object): Promise<{ result: unknown }> };
 export const bidiOf = (browser: Browser) => (browser as unknown as { connection: Bidi }).connection;
 export const contextOf = (page: Page) => (page.mainFrame() as unknown as { _id: string })._id;
 
-export async function launchFirefox(lang: 'en' | 'kk'): Promise<FirefoxSession> {
+/**
+ * `profile`: a profile folder that outlives the browser (closed, then scanned or reopened; issue 28),
+ * else a fresh one removed on close. Saqta is installed as a temporary add-on, which Firefox
+ * uninstalls at shutdown: with a kept profile its storage and its address are kept then, as for an
+ * add-on installed for good.
+ */
+export async function launchFirefox(lang: 'en' | 'kk', options: { profile?: string; colorScheme?: 'light' | 'dark' } = {}): Promise<FirefoxSession> {
   if (!FIREFOX) throw new Error(`Firefox is needed for this test: apt-get install -y firefox-esr, or set FIREFOX_PATH (looked in ${CANDIDATES.join(', ')}).`);
   if (!existsSync(join(FIREFOX_DIR, 'manifest.json'))) throw new Error(`Build the Firefox extension first (npx wxt build -b firefox): ${FIREFOX_DIR} is missing.`);
-  const profile = mkdtempSync(join(tmpdir(), 'saqta-ff-journey-'));
+  const profile = options.profile ?? mkdtempSync(join(tmpdir(), 'saqta-ff-journey-'));
   const downloads = join(profile, 'Downloads');
-  mkdirSync(downloads);
+  mkdirSync(downloads, { recursive: true });
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX,
@@ -68,6 +74,8 @@ export async function launchFirefox(lang: 'en' | 'kk'): Promise<FirefoxSession> 
       'browser.download.useDownloadDir': true,
       'browser.download.always_ask_before_handling_new_types': false,
       'browser.download.alwaysOpenPanel': false,
+      ...(options.profile ? { 'extensions.webextensions.keepStorageOnUninstall': true, 'extensions.webextensions.keepUuidOnUninstall': true } : {}),
+      ...(options.colorScheme ? { 'layout.css.prefers-color-scheme.content-override': options.colorScheme === 'dark' ? 0 : 1 } : {}),
     },
   });
   await browser.installExtension(FIREFOX_DIR);
@@ -137,7 +145,7 @@ export async function launchFirefox(lang: 'en' | 'kk'): Promise<FirefoxSession> 
     },
     async close() {
       await browser.close().catch(() => undefined);
-      rmSync(profile, { recursive: true, force: true });
+      if (!options.profile) rmSync(profile, { recursive: true, force: true });
     },
   };
 }

@@ -30,6 +30,7 @@ import { canChoose, shownCopy } from '../store/copy-choice';
 export type { Caller } from './gate';
 import { pdfHandlers } from './pdf';
 import { lockHandlers, whileLocked } from './lock';
+import { wipeHandlers } from './wipe';
 import type { Handler, HandlerDeps, HandlerSet } from './types';
 export type { Handler, HandlerDeps, HandlerSet } from './types';
 export { errorResult } from './errors';
@@ -143,6 +144,7 @@ const handlers: Handlers = {
   ...watchHandlers,
   ...pdfHandlers,
   ...lockHandlers,
+  ...wipeHandlers,
 };
 
 /** Saqta's own pages, and the background's own calls. */

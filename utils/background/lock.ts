@@ -42,6 +42,7 @@ export const lockHandlers: HandlerSet<LockApi> = {
       await host.controller.unlock(req.secret, req.via === 'recovery' ? 'recovery' : 'passphrase');
     } catch (err) {
       if (err instanceof WrongSecret) {
+        if (await host.wrongSecret?.()) return fail('bad-request', text(deps, 'lockErrorWiped', 'Too many wrong passphrases: the library was wiped, as you chose in Settings.'));
         return fail('bad-request', req.via === 'recovery' ? text(deps, 'lockErrorWrongRecovery', 'That recovery key does not open this library. Nothing was changed.') : text(deps, 'lockErrorWrong', 'That passphrase does not open this library. Nothing was changed.'));
       }
       throw err;

@@ -20,6 +20,7 @@ import type { NetErrorClass } from '../watch/record';
 import type { PdfHost } from '../pdf/api';
 import type { Services } from './services';
 import type { LockController } from '../lock/controller';
+import type { WipeSettings } from '../wipe';
 
 export interface HandlerDeps {
   db: SaqtaDB;
@@ -48,6 +49,8 @@ export interface HandlerDeps {
   pdf?: PdfHost;
   /** The lock (utils/background/lock.ts, docs/lock.md). Absent where there is no lock (most tests). */
   lock?: LockHost;
+  /** Quick wipe: destroy everything, and its setting (utils/ext/wipe.ts). Absent in tests that do not wipe. */
+  wipe?: WipeHost;
 }
 
 export interface LockHost {
@@ -56,6 +59,15 @@ export interface LockHost {
   setAutoLock(minutes: number): Promise<void>;
   /** A localized message (the background has i18n); '' when unknown. */
   text(key: string): string;
+  /** After a wrong passphrase: the quick wipe's "wipe after N wrong passphrases" (utils/ext/wipe.ts); true if it wiped. */
+  wrongSecret?(): Promise<boolean>;
+}
+
+/** What the platform does for a wipe (utils/ext/wipe.ts; rules in utils/wipe.ts). */
+export interface WipeHost {
+  /** The lock's keys first, then the database, extension storage and alarms. */
+  everything(): Promise<void>;
+  settings: { get(): Promise<WipeSettings>; set(next: WipeSettings): Promise<WipeSettings> };
 }
 
 /** The claim an `annotations.changed` event is about (utils/messages.ts `Event`). */
