@@ -100,6 +100,11 @@ export class LockController {
       stop: () => this.db.keyring.state !== 'open',
       onProgress: () => void this.status().then((s) => this.hooks.changed?.(s)),
     })
+      .catch((err: unknown) => {
+        // Left where it stopped (nothing half-written); the next unlock or start resumes it.
+        console.error('Saqta lock: sealing the library stopped', err);
+        return false;
+      })
       .then(async (done) => {
         // Sealed: what lives outside the database too (the team's credentials).
         if (done) await this.hooks.sealed?.();

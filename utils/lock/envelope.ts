@@ -52,14 +52,28 @@ interface KeyBytes {
  */
 export type Prepared = Map<object, { blob?: { type: string; bytes: Uint8Array }; key?: KeyBytes }>;
 
+/**
+ * What was read ahead outside any transaction (`prepare` before `db.transaction`: the migration),
+ * so sealing inside it needs no await: a Blob stored in IndexedDB cannot be read while a
+ * read-write transaction on its own store is kept waiting for it.
+ */
+const READ_AHEAD = new WeakMap<object, { blob?: { type: string; bytes: Uint8Array }; key?: KeyBytes }>();
+
 export async function prepare(value: unknown, into: Prepared = new Map()): Promise<Prepared> {
   const walk = async (v: unknown): Promise<void> => {
     if (!v || typeof v !== 'object' || into.has(v)) return;
-    if (typeof Blob !== 'undefined' && v instanceof Blob) {
-      into.set(v, { blob: { type: v.type, bytes: new Uint8Array(await v.arrayBuffer()) } });
+    const ahead = READ_AHEAD.get(v);
+    if (ahead) {
+      into.set(v, ahead);
+    } else if (typeof Blob !== 'undefined' && v instanceof Blob) {
+      const entry = { blob: { type: v.type, bytes: new Uint8Array(await v.arrayBuffer()) } };
+      into.set(v, entry);
+      READ_AHEAD.set(v, entry);
     } else if (typeof CryptoKey !== 'undefined' && v instanceof CryptoKey) {
-      const format = v.type === 'private' ? 'pkcs8' : v.type === 'public' ? 'spki' : 'raw';
-      into.set(v, { key: { format, algorithm: v.algorithm, usages: v.usages, bytes: new Uint8Array(await crypto.subtle.exportKey(format, v)) } });
+      const format: KeyBytes['format'] = v.type === 'private' ? 'pkcs8' : v.type === 'public' ? 'spki' : 'raw';
+      const entry = { key: { format, algorithm: v.algorithm, usages: v.usages, bytes: new Uint8Array(await crypto.subtle.exportKey(format, v)) } };
+      into.set(v, entry);
+      READ_AHEAD.set(v, entry);
     } else if (Array.isArray(v)) {
       for (const x of v) await walk(x);
     } else if (!ArrayBuffer.isView(v) && !(v instanceof ArrayBuffer) && !(v instanceof Date)) {
@@ -72,7 +86,7 @@ export async function prepare(value: unknown, into: Prepared = new Map()): Promi
 
 /** Whether serializing `value` needs `prepare()` first (it holds a Blob or a CryptoKey). */
 export function needsPrepare(value: unknown): boolean {
-  if (!value || typeof value !== 'object') return false;
+  if (!value || typeof value !== 'object' || READ_AHEAD.has(value)) return false;
   if ((typeof Blob !== 'undefined' && value instanceof Blob) || (typeof CryptoKey !== 'undefined' && value instanceof CryptoKey)) return true;
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof Date) return false;
   return (Array.isArray(value) ? value : Object.values(value)).some(needsPrepare);
@@ -84,7 +98,7 @@ function toJson(v: unknown, prepared: Prepared): unknown {
   if (v instanceof ArrayBuffer) return { [TAG]: 'ab', d: toBase64(new Uint8Array(v)) };
   if (ArrayBuffer.isView(v)) return { [TAG]: 'u8', d: toBase64(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)) };
   if (v instanceof Date) return { [TAG]: 'date', d: v.getTime() };
-  const p = prepared.get(v);
+  const p = prepared.get(v) ?? READ_AHEAD.get(v);
   if (p?.blob) return { [TAG]: 'blob', type: p.blob.type, d: toBase64(p.blob.bytes) };
   if (p?.key) return { [TAG]: 'key', format: p.key.format, algorithm: p.key.algorithm, usages: p.key.usages, d: toBase64(p.key.bytes) };
   if ((typeof Blob !== 'undefined' && v instanceof Blob) || (typeof CryptoKey !== 'undefined' && v instanceof CryptoKey)) {

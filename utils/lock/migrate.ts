@@ -12,6 +12,7 @@
  */
 import type { SaqtaDB } from '../db';
 import type { Item, MigrationState } from './store';
+import { prepare } from './envelope';
 
 const CHUNK = 200;
 
@@ -48,6 +49,9 @@ export async function runMigration(db: SaqtaDB, progress: Item<MigrationState | 
       state = { ...state, table: state.table + 1, after: undefined };
     } else {
       const last = rows[rows.length - 1]![pk] as string | number;
+      // Blobs' bytes (and extractable keys) read before the transaction, not inside it.
+      const sealable = name === 'keys' ? rows.filter((r) => (r.privateKey as CryptoKey | undefined)?.extractable !== false) : rows;
+      await prepare(sealable);
       if (name === 'keys') {
         const stale = rows.filter((r) => (r.privateKey as CryptoKey | undefined)?.extractable === false);
         await db.transaction('rw', table, async () => {
