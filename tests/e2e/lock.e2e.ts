@@ -49,17 +49,14 @@ describe('a locked Chromium profile', () => {
   let recoveryKey = '';
   let article: ReturnType<typeof serveCanaryArticle>;
 
-  it('turned on in Settings, sealed, locked and closed: the scan finds nothing of the reader', async () => {
+  it('turned on in Settings, then the reader’s claim, note, tag, copy and team folder; locked and closed: the scan finds none of them', async () => {
     browser = await launchKept(profile.dir);
     article = serveCanaryArticle(server, c);
-    const tab = await browser.context.newPage();
-    await tab.goto(article.url, { waitUntil: 'load' });
     const settings = await browser.open('options.html');
-    const tabId = await settings.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)!.id!, article.url);
-    await seedReader(askFrom(settings), article, tabId, c);
 
     // The reader turns the lock on: click each field, type.
     await settings.getByRole('heading', { name: 'Lock with a passphrase' }).scrollIntoViewIfNeeded();
+    await settings.getByTestId('lock-settings').screenshot({ path: artifactPath('lock-setup-light.png') });
     await clickAndType(settings, 'Passphrase', PASSPHRASE);
     await clickAndType(settings, 'Passphrase again', PASSPHRASE);
     await settings.getByRole('button', { name: 'Turn the lock on' }).click();
@@ -72,6 +69,12 @@ describe('a locked Chromium profile', () => {
     await settings.getByTestId('lock-state').waitFor();
     await settings.getByTestId('lock-progress').waitFor({ state: 'detached', timeout: 60_000 });
     await settings.getByTestId('lock-settings').screenshot({ path: artifactPath('lock-settings-light.png') });
+
+    // Then the reader's library grows (fixtures a person made: save, claim, team folder, signing key).
+    const tab = await browser.context.newPage();
+    await tab.goto(article.url, { waitUntil: 'load' });
+    const tabId = await settings.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)!.id!, article.url);
+    await seedReader(askFrom(settings), article, tabId, c);
 
     // The key the library signs with from now on (turning the lock on made a sealed one).
     const status = await askFrom(settings)({ type: 'evidence.status' });
@@ -130,7 +133,10 @@ describe('a locked Chromium profile', () => {
     // A new signature verifies, with the fingerprint the reader had before closing.
     const status = (await ask({ type: 'evidence.status' })).value;
     expect(status.fingerprint).toBe(fingerprint);
-    const signed = (await ask({ type: 'evidence.signPackage', datapackage: '{"profile":"data-package"}' })).value.signedData;
+    const datapackage = JSON.stringify({ profile: 'data-package', created: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), resources: [{ path: 'pages/pages.jsonl', hash: `sha256:${'ab'.repeat(32)}`, bytes: 10 }] });
+    const answer = await ask({ type: 'evidence.signPackage', datapackage });
+    expect(answer, JSON.stringify(answer.error)).toMatchObject({ ok: true });
+    const signed = answer.value.signedData;
     const key = await webcrypto.subtle.importKey('spki', Buffer.from(signed.publicKey, 'base64'), { name: 'ECDSA', namedCurve: 'P-384' }, false, ['verify']);
     expect(await webcrypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, Buffer.from(signed.signature, 'base64'), Buffer.from(signed.hash))).toBe(true);
   });

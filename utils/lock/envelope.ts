@@ -59,6 +59,16 @@ export type Prepared = Map<object, { blob?: { type: string; bytes: Uint8Array };
  */
 const READ_AHEAD = new WeakMap<object, { blob?: { type: string; bytes: Uint8Array }; key?: KeyBytes }>();
 
+/**
+ * A Blob of bytes the writer holds: registered so the lock seals it without reading it back
+ * (an await inside the writer's transaction would end it). Writers of the `blobs` table use it.
+ */
+export function knownBlob(bytes: Uint8Array, type: string): Blob {
+  const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type });
+  READ_AHEAD.set(blob, { blob: { type, bytes } });
+  return blob;
+}
+
 export async function prepare(value: unknown, into: Prepared = new Map()): Promise<Prepared> {
   const walk = async (v: unknown): Promise<void> => {
     if (!v || typeof v !== 'object' || into.has(v)) return;

@@ -73,8 +73,9 @@ function sealValue(keys: RecordKeys, schema: DBCoreTableSchema, v: unknown, prep
 const isSealed = (v: unknown): v is { _lock: Uint8Array } => !!v && typeof v === 'object' && ArrayBuffer.isView((v as { _lock?: unknown })._lock);
 
 /**
- * Keep an IndexedDB transaction alive while waiting on something else (WebCrypto, a Blob's bytes):
- * a chain of cheap reads, as Dexie.waitFor does.
+ * Keep an IndexedDB transaction from committing while a read's records are revived (CryptoKeys
+ * imported): a chain of cheap reads. Writes wait with Dexie.waitFor instead (mutate), which also
+ * resumes the writer inside the transaction.
  */
 async function keepAlive<T>(trans: DBCoreTransaction, store: string, work: Promise<T>): Promise<T> {
   const idb = trans as unknown as IDBTransaction;
@@ -123,10 +124,12 @@ function lockedTable(table: DBCoreTable, keyring: Keyring): DBCoreTable {
     return keyring.keys;
   };
   const openValue = (v: unknown): unknown => (isSealed(v) ? open(keys(), name, Dexie.getByKeyPath(v, pkPath), v._lock) : v);
-  const openMany = async (trans: DBCoreTransaction, values: unknown[]): Promise<unknown[]> => {
+  /** Opened values; a promise only when CryptoKeys must be imported (the keys table): no extra await otherwise. */
+  const openMany = (trans: DBCoreTransaction, values: unknown[]): unknown[] | Promise<unknown[]> => {
     const out = values.map(openValue);
     return out.some(hasPendingKeys) ? keepAlive(trans, name, Promise.all(out.map(revive))) : out;
   };
+  const thenOpen = <T>(p: Promise<T>, f: (v: T) => unknown) => p.then((v) => f(v));
   const kindOf = (index: DBCoreIndex) => keyed[pathOf(index)];
   /** The range on the keyed terms for a plain one, or null when it must be answered from all rows. */
   const keyedRange = (index: DBCoreIndex, range: DBCoreKeyRange): { range: DBCoreKeyRange; prefix?: string } | null => {
@@ -163,39 +166,9 @@ function lockedTable(table: DBCoreTable, keyring: Keyring): DBCoreTable {
     });
   };
 
-  const self: DBCoreTable = {
-    ...table,
-    mutate: async (req) => {
-      if (keyring.state === 'off') return table.mutate(req);
-      if (req.type !== 'add' && req.type !== 'put') {
-        keys();
-        return table.mutate(req);
-      }
-      const k = keys();
-      const prepared: Prepared = new Map();
-      if (req.values.some(needsPrepare)) await keepAlive(req.trans, name, Promise.all(req.values.map((v) => prepare(v, prepared))));
-      return table.mutate({ ...req, values: req.values.map((v) => sealValue(k, schema, v, prepared)) });
-    },
-    get: async (req) => {
-      if (keyring.state === 'off') return table.get(req);
-      return (await openMany(req.trans, [await table.get(req)]))[0];
-    },
-    getMany: async (req) => {
-      if (keyring.state === 'off') return table.getMany(req);
-      return openMany(req.trans, await table.getMany(req));
-    },
-    query: async (req) => {
-      if (keyring.state === 'off') return table.query(req);
-      const { index, range } = req.query;
-      if (!kindOf(index)) {
-        const res = await table.query(req);
-        return req.values ? { result: await openMany(req.trans, res.result) } : res;
-      }
-      const keyedR = keyedRange(index, range);
-      if (keyedR && !keyedR.prefix) {
-        const res = await table.query({ ...req, query: { index, range: keyedR.range } });
-        return req.values ? { result: await openMany(req.trans, res.result) } : res;
-      }
+  /** A long prefix, or a range/anyOf/orderBy on a keyed index: answered from opened rows. */
+  const rareQuery = async (req: Parameters<DBCoreTable['query']>[0], keyedR: ReturnType<typeof keyedRange>) => {
+    const { index, range } = req.query;
       if (keyedR?.prefix) {
         const res = await table.query({ ...req, values: false, limit: undefined, query: { index, range: keyedR.range } });
         const kept = (await checkPrefix(req.trans, index, res.result, keyedR.prefix)).slice(0, req.limit ?? Infinity);
@@ -204,13 +177,56 @@ function lockedTable(table: DBCoreTable, keyring: Keyring): DBCoreTable {
       const entries = await fromAllRows(req.trans, index, range, { reverse: req.direction === 'prev' || req.direction === 'prevunique', unique: req.direction?.endsWith('unique') });
       const some = entries.slice(0, req.limit ?? Infinity);
       return { result: req.values ? some.map((e) => e.value) : some.map((e) => e.primaryKey) };
+    };
+
+  const self: DBCoreTable = {
+    ...table,
+    // No `async` on the common paths: every extra await between Dexie's own promises can lose the
+    // transaction's zone (the caller's next request then runs outside it).
+    mutate: (req) => {
+      if (keyring.state === 'off') return table.mutate(req);
+      if (req.type !== 'add' && req.type !== 'put') {
+        keys();
+        return table.mutate(req);
+      }
+      const k = keys();
+      const prepared: Prepared = new Map();
+      const seal = () => table.mutate({ ...req, values: req.values.map((v) => sealValue(k, schema, v, prepared)) });
+      // Blobs not registered by their writer (knownBlob) and keys' exports: Dexie.waitFor keeps the transaction.
+      if (req.values.some(needsPrepare)) return Dexie.waitFor(Promise.all(req.values.map((v) => prepare(v, prepared)))).then(seal);
+      return seal();
     },
-    openCursor: async (req) => {
+    get: (req) => {
+      if (keyring.state === 'off') return table.get(req);
+      return thenOpen(table.get(req), (v) => {
+        const out = openMany(req.trans, [v]);
+        return Array.isArray(out) ? out[0] : out.then((o) => o[0]);
+      });
+    },
+    getMany: (req) => {
+      if (keyring.state === 'off') return table.getMany(req);
+      return thenOpen(table.getMany(req), (v) => openMany(req.trans, v)) as Promise<unknown[]>;
+    },
+    query: (req) => {
+      if (keyring.state === 'off') return table.query(req);
+      const { index, range } = req.query;
+      const plainQuery = (r: typeof req) =>
+        table.query(r).then((res) => {
+          if (!r.values) return res;
+          const out = openMany(req.trans, res.result);
+          return Array.isArray(out) ? { result: out } : out.then((result) => ({ result }));
+        });
+      if (!kindOf(index)) return plainQuery(req);
+      const keyedR = keyedRange(index, range);
+      if (keyedR && !keyedR.prefix) return plainQuery({ ...req, query: { index, range: keyedR.range } });
+      return rareQuery(req, keyedR);
+    },
+    openCursor: (req) => {
       if (keyring.state === 'off') return table.openCursor(req);
       const { index, range } = req.query;
       const keyedR = kindOf(index) && range.type === 1 ? keyedRange(index, range) : null;
       if (!kindOf(index) || keyedR) {
-        const cursor = await table.openCursor(keyedR ? { ...req, query: { index, range: keyedR.range } } : req);
+        return table.openCursor(keyedR ? { ...req, query: { index, range: keyedR.range } } : req).then((cursor) => {
         if (!cursor) return cursor;
         let seen: unknown;
         let opened: unknown;
@@ -228,19 +244,18 @@ function lockedTable(table: DBCoreTable, keyring: Keyring): DBCoreTable {
           },
           key: { get: () => (keyedR ? range.lower : cursor.key) },
         });
+        });
       }
-      const entries = await fromAllRows(req.trans, index, range, { reverse: req.reverse, unique: req.unique });
-      return arrayCursor(req.trans, entries, cmp, req.reverse);
+      return fromAllRows(req.trans, index, range, { reverse: req.reverse, unique: req.unique }).then((entries) => arrayCursor(req.trans, entries, cmp, req.reverse));
     },
-    count: async (req) => {
+    count: (req) => {
       if (keyring.state === 'off') return table.count(req);
       keys();
       const { index, range } = req.query;
       if (!kindOf(index)) return table.count(req);
       const keyedR = keyedRange(index, range);
       if (keyedR && !keyedR.prefix) return table.count({ ...req, query: { index, range: keyedR.range } });
-      const res = await self.query({ trans: req.trans, values: false, query: req.query });
-      return res.result.length;
+      return self.query({ trans: req.trans, values: false, query: req.query }).then((res) => res.result.length);
     },
   };
   return self;
