@@ -3,7 +3,7 @@ import preact from '@preact/preset-vite';
 import type { PluginOption } from 'vite';
 import { fileURLToPath } from 'node:url';
 import { readdirSync } from 'node:fs';
-import { cspString, VIEWER_CONNECT, WORKER_CONNECT } from './utils/csp';
+import { cspString, VIEWER_CONNECT, WORKER_CONNECT, WORKER_SCRIPT } from './utils/csp';
 
 /**
  * Every built extension page carries the strict page policy in a <meta> tag,
@@ -84,6 +84,8 @@ export default defineConfig({
       // and (Chrome) a DOM to extract fetched articles in.
       'alarms',
       'notifications',
+      // The lock (docs/lock.md): lock after the chosen idle time or when the screen locks.
+      'idle',
       // PDFs (docs/pdf.md): Chrome redirects them to the viewer with session DNR rules; Firefox keeps
       // the exact bytes served with filterResponseData (blocking webRequest).
       ...(browser === 'firefox' ? ['webRequestBlocking'] : ['sidePanel', 'offscreen', 'declarativeNetRequestWithHostAccess']),
@@ -102,7 +104,7 @@ export default defineConfig({
       extension_pages: cspString(
         command === 'serve'
           ? { 'connect-src': ['http://localhost:*', 'ws://localhost:*', ...WORKER_CONNECT['connect-src']] }
-          : WORKER_CONNECT,
+          : { ...WORKER_CONNECT, ...WORKER_SCRIPT },
       ),
     },
     commands: {
@@ -113,6 +115,11 @@ export default defineConfig({
       'save-page': {
         suggested_key: { default: 'Alt+Shift+S' },
         description: '__MSG_commandSave__',
+      },
+      // The lock (docs/lock.md): lock the library now.
+      'lock-now': {
+        suggested_key: { default: 'Alt+Shift+L' },
+        description: '__MSG_lockCommand__',
       },
     },
     ...(browser === 'firefox'

@@ -1,6 +1,6 @@
 import { defineBackground } from 'wxt/utils/define-background';
 import { browser } from 'wxt/browser';
-import { getDb } from '../utils/db';
+import { getDb, LOCK_KEYRING } from '../utils/db';
 import { handle } from '../utils/background/handle';
 import type { ClaimDelta, HandlerDeps } from '../utils/background/types';
 import { createServices } from '../utils/background/services';
@@ -18,18 +18,21 @@ import { settleInterrupted } from '../utils/store/captures';
 import { wirePdfOpening } from '../utils/ext/pdf-open';
 import { mergedStore, storageItems } from '../utils/ext/storage-items';
 import { sendTab } from '../utils/ext/tabs';
-import { wipeHost } from '../utils/ext/wipe';
+import { lockHost } from '../utils/ext/lock-host';
+import { wipeHost, wipeIfTooManyFailures } from '../utils/ext/wipe';
 
 export default defineBackground({
   type: 'module',
   main() {
+    // The lock (docs/lock.md): no database access until the keyring knows whether the library is
+    // sealed (lockHost's `ready` below); until then every read and write fails as if locked.
+    LOCK_KEYRING.state = 'locked';
     // Saving: offer the saved copy when a site cannot be reached. First, and synchronously: the blocked
     // navigation itself must wake Saqta after a browser start (utils/ext/blocked-watch.ts, docs/fallback.md).
     // Settings (backup reminder, watching) in extension storage, not the database (utils/ext/storage-items.ts).
     const settings = mergedStore(storageItems.settings, DEFAULT_SETTINGS);
     const watchSettings = mergedStore(storageItems.watch, DEFAULT_WATCH);
     const blocked = watchBlockedSites({ db: () => getDb(), settings: settings.get });
-    void blocked.catchUp().catch(() => undefined);
 
     const startedAt = new Date().toISOString();
     const extensionOrigin = browser.runtime.getURL('/').replace(/\/+$/, '');
@@ -84,10 +87,23 @@ export default defineBackground({
       wipe: wipeHost(db),
     };
 
+    // The lock (docs/lock.md): the keyring knows its state before any request is answered.
+    const lock = lockHost(db, {
+      changed: () => broadcastAll({ event: 'lock.changed' }),
+      sealed: async () => {
+        if (deps.team) await deps.team.setConfig(await deps.team.getConfig());
+      },
+    });
+    // "Wipe after N wrong passphrases" (the quick wipe's setting, utils/ext/wipe.ts) counts the lock's failures.
+    deps.lock = { ...lock, wrongSecret: () => wipeIfTooManyFailures(db) };
+    void lock.ready.then(() => blocked.catchUp()).catch(() => undefined);
+    const unlocked = () => db.keyring.state !== 'locked';
+
     team = wireTeamSync(deps);
 
     // Saving: a screenshot still pending from before this start was cut off with the background that took it.
-    void settleInterrupted(db, startedAt)
+    void lock.ready
+      .then(() => settleInterrupted(db, startedAt))
       .then((done) => done.forEach((c) => broadcast({ event: 'capture.screenshot', pageId: c.pageId, captureId: c.id })))
       .catch(() => undefined);
 
@@ -99,19 +115,20 @@ export default defineBackground({
       const caller = callerOf(sender, browser.runtime.id, extensionOrigin);
       if (!caller) return undefined;
       // A save's effects (badge, timestamp queue, "changed since" reset) are the capture pipeline's (utils/capture/).
-      return handle(msg, deps, caller);
+      return lock.ready.then(() => handle(msg, deps, caller));
     });
 
     // Evidence: the timestamp queue wakes on its alarm, when the browser is back online, and at start.
     browser.alarms.onAlarm.addListener((alarm) => {
-      if (alarm.name === STAMP_ALARM) void runStamps(deps).catch(() => undefined);
+      // Locked: timestamps, watch checks and team sync wait (nothing is read or written in plain text).
+      if (alarm.name === STAMP_ALARM && unlocked()) void runStamps(deps).catch(() => undefined);
     });
-    self.addEventListener('online', () => void runStamps(deps, { all: true }).catch(() => undefined));
-    void runStamps(deps).catch(() => undefined);
+    self.addEventListener('online', () => void (unlocked() ? runStamps(deps, { all: true }).catch(() => undefined) : undefined));
+    void lock.ready.then(() => (unlocked() ? runStamps(deps) : undefined)).catch(() => undefined);
 
     // Watching: one alarm; each round checks only what is due (nothing, and no request, when nothing is watched).
     browser.alarms.onAlarm.addListener((alarm) => {
-      if (alarm.name === ALARM) void checkDue(deps);
+      if (alarm.name === ALARM && unlocked()) void checkDue(deps);
     });
     void browser.alarms.get(ALARM).then(async (a) => {
       const s = await watchSettings.get();

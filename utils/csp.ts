@@ -54,6 +54,14 @@ export const WORKER_CONNECT: Record<string, string[]> = { 'connect-src': ['http:
  */
 export const VIEWER_CONNECT: Record<string, string[]> = { 'connect-src': ['file:'] };
 
+/**
+ * The lock (docs/lock.md) derives its key with Argon2id in WebAssembly (hash-wasm) in the
+ * background: the manifest policy allows compiling WebAssembly (`'wasm-unsafe-eval'`, not
+ * `eval`); the pages' <meta> policy does not, so only the background can. Content scripts
+ * keep the browser's own policy.
+ */
+export const WORKER_SCRIPT: Record<string, string[]> = { 'script-src': ["'wasm-unsafe-eval'"] };
+
 /** The policy as a header value; `extra` adds sources (the worker's fetches, the dev server in `wxt dev`). */
 export function cspString(extra: Record<string, string[]> = {}): string {
   return Object.entries(EXTENSION_PAGES_CSP)

@@ -12,6 +12,7 @@ import Dexie, { type EntityTable } from 'dexie';
 import type { Annotation } from './annotation';
 import { termsMiddleware } from './search/terms-middleware';
 import { annotationTerms, pageTerms } from './search/terms';
+import { lockMiddleware, type Keyring } from './lock/middleware';
 import type { KeyRecord } from './evidence/keys';
 import type { TeamAppliedRecord, TeamMemberRecord, TeamOutboxRecord, TeamPartRecord, TeamPublishedRecord } from './team/records';
 import type {
@@ -106,8 +107,10 @@ export class SaqtaDB extends Dexie {
     return Promise.all([...this.writing]).then(() => undefined);
   }
 
-  constructor(name = DB_NAME) {
+  /** `keyring`: the lock's state and keys (utils/lock/, docs/lock.md); the shared one unless a test brings its own. */
+  constructor(name = DB_NAME, readonly keyring: Keyring = LOCK_KEYRING) {
     super(name);
+    this.use(lockMiddleware(keyring));
     this.use({
       stack: 'dbcore',
       name: 'saqta-abort-cause',
@@ -188,6 +191,9 @@ export class SaqtaDB extends Dexie {
     this.use(termsMiddleware());
   }
 }
+
+/** The lock's keyring of this context: the background and the library page set it (utils/lock/session.ts). */
+export const LOCK_KEYRING: Keyring = { state: 'off' };
 
 let shared: SaqtaDB | undefined;
 

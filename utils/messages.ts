@@ -20,9 +20,10 @@ import type { CheckRecord, WatchRecord } from './watch/record';
 import type { TimelineEntry } from './store/watch';
 import type { PdfApi } from './pdf/api';
 import type { SaveApi, SaveResult } from './save-api';
+import type { LockApi } from './lock/api';
 import type { WipeSettings } from './wipe';
 
-export type { SaveApi, SaveResult };
+export type { SaveApi, SaveResult, LockApi };
 export type { AnchorReport, FrameInfo, TabAnswers, TabCommand, TabStatus } from './tab-api';
 
 type ErrorCode =
@@ -36,6 +37,8 @@ type ErrorCode =
   | 'forbidden'
   /** The background stopped (killed, crashed, updated) before it answered; the request may be retried. */
   | 'interrupted'
+  /** The library is locked (docs/lock.md): unlock first; nothing was done. */
+  | 'locked'
   | 'internal';
 
 export interface ErrorInfo {
@@ -267,7 +270,7 @@ export interface WipeApi {
   'wipe.configure': { req: { settings: WipeSettings }; res: { settings: WipeSettings } };
 }
 
-export interface Api extends CoreApi, HighlightApi, SaveApi, LibraryApi, SettingsApi, EvidenceApi, TeamApi, WatchApi, PdfApi, WipeApi {}
+export interface Api extends CoreApi, HighlightApi, SaveApi, LibraryApi, SettingsApi, EvidenceApi, TeamApi, WatchApi, PdfApi, LockApi, WipeApi {}
 
 export type RequestType = keyof Api;
 
@@ -341,6 +344,13 @@ export const SENDERS: { readonly [K in RequestType]: SenderScope } = {
   'watch.checkNow': 'extension',
   'watch.timeline': 'extension',
   'watch.checks': 'extension',
+  // The lock (docs/lock.md): Saqta's own pages only; a page never learns whether the library is locked.
+  'lock.status': 'extension',
+  'lock.setUp': 'extension',
+  'lock.unlock': 'extension',
+  'lock.lockNow': 'extension',
+  'lock.changePassphrase': 'extension',
+  'lock.setAutoLock': 'extension',
   // Quick wipe: only Saqta's own pages (a page's content script must never be able to wipe the library).
   'wipe.everything': 'extension',
   'wipe.settings': 'extension',
@@ -371,4 +381,6 @@ export type Event =
   /** Watching: a check or a revisit learned something about a live article, or its watch flag changed. */
   | { event: 'watch.changed'; pageId: string }
   /** Sent by a tab's content script when its claims landed somewhere else or became orphans (side panel order). */
-  | { event: 'anchors.changed'; pageId: string | null };
+  | { event: 'anchors.changed'; pageId: string | null }
+  /** The library was locked or unlocked (docs/lock.md): pages reload what they show. */
+  | { event: 'lock.changed' };

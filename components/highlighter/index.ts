@@ -197,8 +197,9 @@ export class Highlighter {
 
   private changedTimer = 0;
   /** The background told us claims changed somewhere (bursts coalesce into one reload). */
+  /** `pageId` '': whatever this page is (the lock changed: docs/lock.md). */
   onChanged(pageId: string): void {
-    if (pageId !== this.anchoring.pageId && this.anchoring.pageId !== null) return;
+    if (pageId && pageId !== this.anchoring.pageId && this.anchoring.pageId !== null) return;
     clearTimeout(this.changedTimer);
     this.changedTimer = window.setTimeout(() => void this.reload(false), 150);
   }

@@ -101,6 +101,10 @@ export default defineContentScript({
         if (e.event === 'annotations.changed') {
           if (ui.loaded) ui.loaded.onChanged(e.pageId);
           else void check(); // claims made elsewhere (side panel, another tab) may be for this page
+        } else if (e.event === 'lock.changed') {
+          // Locked: page.get answers an empty page, so the claims go; unlocked: they come back (docs/lock.md).
+          if (ui.loaded) ui.loaded.onChanged('');
+          else void check();
         } else if (e.event === 'page.saved' && ui.loaded) {
           ui.loaded.onChanged(e.pageId); // citations name the newest capture
         }

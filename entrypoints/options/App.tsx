@@ -12,6 +12,7 @@ import { TeamSettings } from '../../components/team/TeamSettings';
 import { WatchSettings } from './WatchSettings';
 import { FallbackSettings } from './FallbackSettings';
 import { PdfSettings } from './PdfSettings';
+import { LockSettings } from '../../components/lock/LockSettings';
 import { WipeSettings } from './WipeSettings';
 
 type Status = Api['storage.status']['res'];
@@ -50,6 +51,7 @@ export function App() {
         )}
       </section>
       <BackupSettings />
+      <LockSettings />
       <EvidenceSettings />
       <TeamSettings />
       <WatchSettings />

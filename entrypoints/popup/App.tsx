@@ -8,9 +8,26 @@ import { FramesNotice } from '../../components/FramesNotice';
 import { TeamStatusLine } from '../../components/team/TeamStatusLine';
 import { ChangedSince } from '../../components/ChangedSince';
 import { BlockedOffer } from './BlockedOffer';
+import { UnlockForm } from '../../components/lock/UnlockForm';
+import { useLock } from '../../components/lock/useLock';
+import { send } from '../../utils/ext/client';
 import { QuickWipe } from '../../components/QuickWipe';
 
 export function App() {
+  const [lock] = useLock();
+  // Locked (docs/lock.md): the unlock form instead of the page's claims; nothing of the library shows.
+  if (lock?.state === 'locked') {
+    return (
+      <main>
+        <h1>{t('extName')}</h1>
+        <UnlockForm />
+      </main>
+    );
+  }
+  return <Unlocked lockOn={lock?.state === 'open'} />;
+}
+
+function Unlocked({ lockOn }: { lockOn: boolean }) {
   const state = useActivePage();
 
   const openPage = (path: '/library.html' | '/options.html') => {
@@ -52,6 +69,11 @@ export function App() {
         <button type="button" onClick={() => openPage('/options.html')}>
           {t('openOptions')}
         </button>
+        {lockOn && (
+          <button type="button" data-testid="popup-lock-now" onClick={() => void send('lock.lockNow', {})}>
+            {t('lockNow')}
+          </button>
+        )}
       </nav>
       <QuickWipe compact />
     </main>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cspString, EXTENSION_PAGES_CSP, WORKER_CONNECT, VIEWER_CONNECT } from '../../utils/csp';
+import { cspString, EXTENSION_PAGES_CSP, WORKER_CONNECT, WORKER_SCRIPT, VIEWER_CONNECT } from '../../utils/csp';
 
 describe('extension pages CSP', () => {
   it('allows no remote origin, no eval, no inline script, no plugins', () => {
@@ -27,5 +27,12 @@ describe('extension pages CSP', () => {
     expect(cspString(VIEWER_CONNECT)).toContain("connect-src 'self' blob: data: file:;");
     expect(cspString(VIEWER_CONNECT)).not.toMatch(/https?:|wss?:/);
     expect(cspString()).not.toContain('file:');
+  });
+
+  it('lets the manifest policy compile WebAssembly (the lock\'s Argon2id), never eval, and the pages not even that', () => {
+    const manifest = cspString({ ...WORKER_CONNECT, ...WORKER_SCRIPT });
+    expect(manifest).toContain("script-src 'self' 'wasm-unsafe-eval';");
+    expect(manifest).not.toMatch(/'unsafe-eval'|'unsafe-inline'[^;]*script/);
+    expect(cspString()).not.toContain('wasm');
   });
 });

@@ -20,6 +20,7 @@ export function errorResult(err: unknown, db?: SaqtaDB): Result<never> {
   if (err instanceof BadInput) return fail('bad-request', err.message);
   const names = errorNames(err);
   const name = names[0] ?? '';
+  if (names.includes('LockedError')) return fail('locked', 'Your library is locked. Unlock it first; nothing was changed.');
   // A full disk makes IndexedDB abort the transaction; callers see AbortError, or (a bulk write
   // still issuing requests when it aborted) TransactionInactiveError.
   const aborted = names.includes('AbortError') || names.includes('TransactionInactiveError');

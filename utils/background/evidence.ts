@@ -27,14 +27,15 @@ function keyStore(db: SaqtaDB): KeyStore {
         const have = await db.keys.get(record.id);
         if (have) return have;
         await db.keys.add(record);
-        return record;
+        // Locked library: the stored (sealed) record comes back with a non-extractable private key.
+        return db.keyring.state === 'off' ? record : ((await db.keys.get(record.id)) ?? record);
       }),
   };
 }
 
 /** The install's key, made on first use (one in flight per background: `services.key`). */
 export function installKey(deps: { db: SaqtaDB; services?: Services }, subtle: SubtleCrypto): Promise<KeyRecord> {
-  return servicesOf(deps).key.get(() => ensureKey(keyStore(deps.db), subtle));
+  return servicesOf(deps).key.get(() => ensureKey(keyStore(deps.db), subtle, deps.db.keyring.state !== 'off'));
 }
 
 export const evidenceHandlers: HandlerSet<EvidenceApi> = {

@@ -29,6 +29,7 @@ import { admit, rememberAddress, type Caller } from './gate';
 import { canChoose, shownCopy } from '../store/copy-choice';
 export type { Caller } from './gate';
 import { pdfHandlers } from './pdf';
+import { lockHandlers, whileLocked } from './lock';
 import { wipeHandlers } from './wipe';
 import type { Handler, HandlerDeps, HandlerSet } from './types';
 export type { Handler, HandlerDeps, HandlerSet } from './types';
@@ -142,6 +143,7 @@ const handlers: Handlers = {
   ...teamHandlers,
   ...watchHandlers,
   ...pdfHandlers,
+  ...lockHandlers,
   ...wipeHandlers,
 };
 
@@ -161,6 +163,8 @@ export async function handle(msg: unknown, deps: HandlerDeps, caller: Caller = S
   try {
     const admitted = await admit(msg as Request, caller, deps.db);
     if (!admitted.ok) return admitted.result;
+    const locked = whileLocked(type, deps);
+    if (locked) return locked;
     const handler = handlers[type as RequestType] as (r: unknown, d: HandlerDeps) => Promise<Result<unknown>>;
     const res = await handler(admitted.msg, deps);
     if (res.ok && type === 'page.get') await rememberAddress(deps.db, caller, (res.value as PageView).page);

@@ -13,6 +13,7 @@ import { saveCapture } from '../capture/store';
 import { captureEffects } from './effects';
 import { nowIso } from '../annotation';
 import { areaImageId, areaOf } from '../pdf/area';
+import { knownBlob } from '../lock/envelope';
 
 /** Largest PDF Saqta keeps (the WARC and IndexedDB take it whole). */
 export const MAX_PDF = 200 * 1024 * 1024;
@@ -105,7 +106,7 @@ export const pdfHandlers: HandlerSet<PdfApi> = {
     }
     const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
     if (bytes.length > MAX_AREA_IMAGE || !PNG.every((b, i) => bytes[i] === b)) return fail('bad-request', 'The picture is not a PNG image of a usable size.');
-    const data = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/png' });
+    const data = knownBlob(bytes, 'image/png');
     // No capture owns it (captureId ''): exports and imports go by captures' artifacts, so it stays here.
     await db.blobs.put({ id: areaImageId(a.id), pageId: a.pageId, captureId: '', kind: 'image', sha256: await sha256Hex(bytes), size: bytes.length, mime: 'image/png', data });
     broadcast({ event: 'annotations.changed', pageId: a.pageId });

@@ -43,6 +43,10 @@ class Once<T> {
     });
     return this.value;
   }
+  /** Forget the value (the lock closed or changed the key: utils/background/lock.ts). */
+  reset(): void {
+    this.value = null;
+  }
 }
 
 export interface Services {

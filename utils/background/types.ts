@@ -19,6 +19,7 @@ import type { ParsedArticle } from '../export/records';
 import type { NetErrorClass } from '../watch/record';
 import type { PdfHost } from '../pdf/api';
 import type { Services } from './services';
+import type { LockController } from '../lock/controller';
 import type { WipeSettings } from '../wipe';
 
 export interface HandlerDeps {
@@ -46,8 +47,20 @@ export interface HandlerDeps {
   watch?: WatchDeps;
   /** PDFs: bytes held from navigations, refetching, letting a URL through (utils/ext/pdf-open.ts). Absent in tests without PDFs. */
   pdf?: PdfHost;
+  /** The lock (utils/background/lock.ts, docs/lock.md). Absent where there is no lock (most tests). */
+  lock?: LockHost;
   /** Quick wipe: destroy everything, and its setting (utils/ext/wipe.ts). Absent in tests that do not wipe. */
   wipe?: WipeHost;
+}
+
+export interface LockHost {
+  controller: LockController;
+  /** Save the idle time and set the browser's idle detection to it. */
+  setAutoLock(minutes: number): Promise<void>;
+  /** A localized message (the background has i18n); '' when unknown. */
+  text(key: string): string;
+  /** After a wrong passphrase: the quick wipe's "wipe after N wrong passphrases" (utils/ext/wipe.ts); true if it wiped. */
+  wrongSecret?(): Promise<boolean>;
 }
 
 /** What the platform does for a wipe (utils/ext/wipe.ts; rules in utils/wipe.ts). */

@@ -53,9 +53,13 @@ export function publicKeyPem(spki: Uint8Array): string {
   return pem('PUBLIC KEY', spki);
 }
 
-/** Make a new pair: private key non-extractable (sign only), public key exportable (verify). */
-export async function createKeyRecord(subtle: SubtleCrypto, now = new Date()): Promise<KeyRecord> {
-  const pair = (await subtle.generateKey(SIGNING_ALGORITHM, false, ['sign', 'verify'])) as CryptoKeyPair;
+/**
+ * Make a new pair: private key non-extractable (sign only), public key exportable (verify).
+ * `sealed`: the lock is on (docs/lock.md), so the private key is made extractable once, to be
+ * stored sealed; it is read back non-extractable (utils/lock/envelope.ts `revive`).
+ */
+export async function createKeyRecord(subtle: SubtleCrypto, now = new Date(), sealed = false): Promise<KeyRecord> {
+  const pair = (await subtle.generateKey(SIGNING_ALGORITHM, sealed, ['sign', 'verify'])) as CryptoKeyPair;
   const spki = new Uint8Array(await subtle.exportKey('spki', pair.publicKey));
   return {
     id: SIGNING_KEY_ID,
@@ -71,8 +75,8 @@ export async function createKeyRecord(subtle: SubtleCrypto, now = new Date()): P
  * The install's key, made on first use. Two callers racing on first use both
  * end with the one record that was stored first (`addIfAbsent`).
  */
-export async function ensureKey(store: KeyStore, subtle: SubtleCrypto): Promise<KeyRecord> {
+export async function ensureKey(store: KeyStore, subtle: SubtleCrypto, sealed = false): Promise<KeyRecord> {
   const have = await store.get(SIGNING_KEY_ID);
   if (have) return have;
-  return store.addIfAbsent(await createKeyRecord(subtle));
+  return store.addIfAbsent(await createKeyRecord(subtle, new Date(), sealed));
 }

@@ -10,5 +10,6 @@ export function errorText(error: ErrorInfo): string {
   if (error.code === 'quota-exceeded') return t('errorQuota');
   if (error.code === 'storage-failed') return t('errorStorage');
   if (error.code === 'interrupted') return t('errorInterrupted');
+  if (error.code === 'locked') return t('lockErrorLocked');
   return error.message;
 }

@@ -14,12 +14,15 @@ import { cleanPartArticles } from '../team/clean';
 import { cleanSavedHtml, type CleanResult } from '../extract/clean-html';
 import { hasDom, offscreen } from './watch-bridge';
 import { storageItems } from './storage-items';
+import { sealedItem } from '../lock/sealed-item';
+import { LOCK_KEYRING } from '../db';
 
 const ALARM = 'team-sync';
 const SOON = 'team-sync-soon';
 
 export function teamHost(): TeamHost {
-  const configItem = storageItems.teamConfig;
+  // Sealed while the lock is on: the folder's address, user, app password and team passphrase (docs/lock.md).
+  const configItem = sealedItem(storageItems.teamConfig, LOCK_KEYRING, 'team.config');
   const statusItem = storageItems.teamStatus;
   const netErrors = new Map<string, { error: string; at: number }>();
   try {
@@ -78,6 +81,8 @@ export function wireTeamSync(deps: HandlerDeps): { changed(e: Event): void } {
   const host = deps.team!;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const syncIfOn = async (why: 'alarm' | 'change' | 'start') => {
+    // Locked (docs/lock.md): sync waits for the next alarm or change after unlocking.
+    if (deps.db.keyring.state === 'locked') return;
     const c = await host.getConfig();
     if (!c.enabled || (c.schedule.kind === 'manual' && why !== 'start')) return;
     if (c.schedule.kind === 'manual') return;

@@ -21,6 +21,7 @@ import { keepChecks, verifyChain } from '../watch/chain';
 import { refusal } from '../wacz/saqta';
 import { listArchive, type ArchiveEntry } from '../zip/archive';
 import { looksLikeWacz } from '../wacz/verify';
+import { knownBlob } from '../lock/envelope';
 
 /**
  * A .wacz (WARC files under archive/) rather than an older Saqta .zip bundle: its checked listing, handed
@@ -165,7 +166,7 @@ export async function cleanArticles(articles: ParsedArticle[], win: Window & typ
         } else if (r.removed.length) {
           const bytes = new TextEncoder().encode(r.html);
           const was = f.ref.sha256;
-          f.data = new Blob([bytes], { type: f.ref.mime });
+          f.data = knownBlob(bytes, f.ref.mime);
           f.ref.sha256 = sha256Hex(bytes);
           f.ref.size = bytes.length;
           notes.push({ captureId: c.record.id, note: { key: 'impNoteCleaned', args: [f.path, r.removed.join(', '), was.slice(0, 12), f.ref.sha256.slice(0, 12)] } });

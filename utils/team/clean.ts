@@ -10,6 +10,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { ParsedArticle } from '../export/records';
 import type { CleanResult } from '../extract/clean-html';
+import { knownBlob } from '../lock/envelope';
 
 export type HtmlCleaner = (kind: 'article' | 'snapshot', html: string) => Promise<CleanResult>;
 
@@ -24,7 +25,7 @@ export async function cleanPartArticles(articles: ParsedArticle[], clean: HtmlCl
         const r = await clean(f.ref.kind, text);
         if (!r.removed.length) continue;
         const bytes = new TextEncoder().encode(r.html);
-        f.data = new Blob([bytes as BlobPart], { type: f.ref.mime });
+        f.data = knownBlob(bytes as Uint8Array, f.ref.mime);
         f.ref.sha256 = bytesToHex(sha256(bytes));
         f.ref.size = bytes.length;
         changed++;

@@ -1,0 +1,262 @@
+/**
+ * Encryption at rest (issue 28, docs/lock.md): the database's lowest DBCore
+ * middleware. With the lock off it passes every call through untouched. With
+ * the lock on and open, each record written is stored as its primary key, the
+ * index values the app needs (dates, ids, states in clear; texts, URLs, tags
+ * and search terms as keyed HMAC terms) and `_lock`, the sealed record
+ * (envelope.ts); reads open it again, so no code above knows. While locked,
+ * every read or write of a sealed table fails with LockedError.
+ *
+ * Records written before the lock was turned on stay readable as they are
+ * until the migration (migrate.ts) has put each one through here again.
+ */
+import Dexie, { cmp, type DBCoreIndex, type DBCoreKeyRange, type DBCoreTable, type DBCoreTableSchema, type DBCoreTransaction, type Middleware, type DBCore } from 'dexie';
+import { arrayCursor, entriesOf } from './cursor';
+import { hasPendingKeys, keyedSearchTerms, keyedTerm, needsPrepare, open, prepare, PREFIX_MAX, revive, seal, type Prepared, type RecordKeys } from './envelope';
+
+export class LockedError extends Error {
+  readonly code = 'locked';
+  constructor() {
+    super('The library is locked');
+    this.name = 'LockedError';
+  }
+}
+
+/** What the middleware asks on every call: is the lock on, and the keys while it is open. */
+export interface Keyring {
+  state: 'off' | 'locked' | 'open';
+  keys?: RecordKeys;
+  /** Turning on: some rows are still plain, so keyed-index reads are answered from all rows. */
+  migrating?: boolean;
+}
+
+/** Index key paths stored as keyed terms: equality ('hash') or search words with their prefixes ('terms'). */
+const KEYED: Record<string, Record<string, 'hash' | 'terms'>> = {
+  pages: { normalizedUrl: 'hash', normalizedCanonical: 'hash', fingerprint: 'hash', aliases: 'hash', siteName: 'hash', terms: 'terms' },
+  annotations: { 'body.tags': 'hash' },
+  texts: { terms: 'terms' },
+  claimTerms: { terms: 'terms' },
+  tags: { key: 'hash' },
+};
+
+/** Tables left in clear: the time-stamp queue holds capture ids and times only. */
+const CLEAR_TABLES = new Set(['stamps']);
+
+const pathOf = (i: DBCoreIndex) => (Array.isArray(i.keyPath) ? i.keyPath.join('+') : (i.keyPath ?? ''));
+
+const asText = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+
+function keyedValue(keys: RecordKeys, path: string, kind: 'hash' | 'terms', v: unknown): unknown {
+  if (kind === 'terms') return [...new Set((Array.isArray(v) ? v : [v]).flatMap((t) => keyedSearchTerms(keys, path, asText(t))))];
+  return Array.isArray(v) ? [...new Set(v.map((x) => keyedTerm(keys, path, asText(x))))] : keyedTerm(keys, path, asText(v));
+}
+
+function sealValue(keys: RecordKeys, schema: DBCoreTableSchema, v: unknown, prepared: Prepared): unknown {
+  if (!v || typeof v !== 'object') return v;
+  const pkPath = schema.primaryKey.keyPath as string;
+  const pk = Dexie.getByKeyPath(v, pkPath);
+  const out: Record<string, unknown> = {};
+  Dexie.setByKeyPath(out, pkPath, pk);
+  const keyed = KEYED[schema.name] ?? {};
+  for (const index of schema.indexes) {
+    for (const path of Array.isArray(index.keyPath) ? index.keyPath : [index.keyPath as string]) {
+      const value = Dexie.getByKeyPath(v, path);
+      if (value === undefined) continue;
+      const kind = keyed[path];
+      Dexie.setByKeyPath(out, path, kind ? keyedValue(keys, path, kind, value) : value);
+    }
+  }
+  out._lock = seal(keys, schema.name, pk, v, prepared);
+  return out;
+}
+
+const isSealed = (v: unknown): v is { _lock: Uint8Array } => !!v && typeof v === 'object' && ArrayBuffer.isView((v as { _lock?: unknown })._lock);
+
+/**
+ * Keep an IndexedDB transaction from committing while a read's records are revived (CryptoKeys
+ * imported): a chain of cheap reads. Writes wait with Dexie.waitFor instead (mutate), which also
+ * resumes the writer inside the transaction.
+ */
+async function keepAlive<T>(trans: DBCoreTransaction, store: string, work: Promise<T>): Promise<T> {
+  const idb = trans as unknown as IDBTransaction;
+  let done = false;
+  const spin = () => {
+    if (done) return;
+    try {
+      const r = idb.objectStore(store).get(-Infinity);
+      r.onsuccess = spin;
+      r.onerror = spin;
+    } catch {
+      // The transaction ended; the caller's next request reports it.
+    }
+  };
+  spin();
+  try {
+    return await work;
+  } finally {
+    done = true;
+  }
+}
+
+export function lockMiddleware(keyring: Keyring): Middleware<DBCore> {
+  return {
+    stack: 'dbcore',
+    name: 'saqta-lock',
+    level: -1,
+    create: (down) => ({
+      ...down,
+      table: (name) => {
+        const table = down.table(name);
+        if (CLEAR_TABLES.has(name)) return table;
+        return lockedTable(table, keyring);
+      },
+    }),
+  };
+}
+
+function lockedTable(table: DBCoreTable, keyring: Keyring): DBCoreTable {
+  const { schema } = table;
+  const name = schema.name;
+  const keyed = KEYED[name] ?? {};
+  const pkPath = schema.primaryKey.keyPath as string;
+  const keys = () => {
+    if (keyring.state === 'locked' || !keyring.keys) throw new LockedError();
+    return keyring.keys;
+  };
+  const openValue = (v: unknown): unknown => (isSealed(v) ? open(keys(), name, Dexie.getByKeyPath(v, pkPath), v._lock) : v);
+  /** Opened values; a promise only when CryptoKeys must be imported (the keys table): no extra await otherwise. */
+  const openMany = (trans: DBCoreTransaction, values: unknown[]): unknown[] | Promise<unknown[]> => {
+    const out = values.map(openValue);
+    return out.some(hasPendingKeys) ? keepAlive(trans, name, Promise.all(out.map(revive))) : out;
+  };
+  const thenOpen = <T>(p: Promise<T>, f: (v: T) => unknown) => p.then((v) => f(v));
+  const kindOf = (index: DBCoreIndex) => keyed[pathOf(index)];
+  /** The range on the keyed terms for a plain one, or null when it must be answered from all rows. */
+  const keyedRange = (index: DBCoreIndex, range: DBCoreKeyRange): { range: DBCoreKeyRange; prefix?: string } | null => {
+    if (keyring.migrating) return null;
+    const kind = kindOf(index)!;
+    const path = pathOf(index);
+    const k = keys();
+    if (range.type === 1) {
+      const t = kind === 'terms' ? keyedTerm(k, path, `=${asText(range.lower)}`) : keyedTerm(k, path, asText(range.lower));
+      return { range: { ...range, lower: t, upper: t } };
+    }
+    const q = range.lower;
+    if (kind === 'terms' && range.type === 2 && typeof q === 'string' && q && range.upper === q + '\uffff' && !range.lowerOpen && !range.upperOpen) {
+      const chars = [...q];
+      const t = keyedTerm(k, path, `^${chars.slice(0, PREFIX_MAX).join('')}`);
+      return { range: { type: 1, lower: t, upper: t, lowerOpen: false, upperOpen: false } as DBCoreKeyRange, prefix: chars.length > PREFIX_MAX ? q : undefined };
+    }
+    return null;
+  };
+  /** Every row opened, then the entries of `index` in `range`, in plain index order. */
+  const fromAllRows = async (trans: DBCoreTransaction, index: DBCoreIndex, range: DBCoreKeyRange, opts: { reverse?: boolean; unique?: boolean }) => {
+    const res = await table.query({ trans, values: true, query: { index: schema.primaryKey, range: { type: 3 } as DBCoreKeyRange } });
+    const values = await openMany(trans, res.result);
+    const rows = values.map((value) => ({ primaryKey: Dexie.getByKeyPath(value as object, pkPath), value }));
+    return entriesOf(cmp, rows, index.keyPath as string | string[], !!index.multiEntry, range, opts);
+  };
+  /** A long prefix: the rows under its first PREFIX_MAX letters, kept if a term really starts with it. */
+  const checkPrefix = async (trans: DBCoreTransaction, index: DBCoreIndex, primaryKeys: unknown[], prefix: string) => {
+    const rows = await table.getMany({ trans, keys: primaryKeys });
+    const values = await openMany(trans, rows);
+    return values.map((v, i) => ({ pk: primaryKeys[i], v })).filter(({ v }) => {
+      const terms = Dexie.getByKeyPath(v as object, index.keyPath as string);
+      return Array.isArray(terms) && terms.some((t) => typeof t === 'string' && t.startsWith(prefix));
+    });
+  };
+
+  /** A long prefix, or a range/anyOf/orderBy on a keyed index: answered from opened rows. */
+  const rareQuery = async (req: Parameters<DBCoreTable['query']>[0], keyedR: ReturnType<typeof keyedRange>) => {
+    const { index, range } = req.query;
+      if (keyedR?.prefix) {
+        const res = await table.query({ ...req, values: false, limit: undefined, query: { index, range: keyedR.range } });
+        const kept = (await checkPrefix(req.trans, index, res.result, keyedR.prefix)).slice(0, req.limit ?? Infinity);
+        return { result: req.values ? kept.map((r) => r.v) : kept.map((r) => r.pk) };
+      }
+      const entries = await fromAllRows(req.trans, index, range, { reverse: req.direction === 'prev' || req.direction === 'prevunique', unique: req.direction?.endsWith('unique') });
+      const some = entries.slice(0, req.limit ?? Infinity);
+      return { result: req.values ? some.map((e) => e.value) : some.map((e) => e.primaryKey) };
+    };
+
+  const self: DBCoreTable = {
+    ...table,
+    // No `async` on the common paths: every extra await between Dexie's own promises can lose the
+    // transaction's zone (the caller's next request then runs outside it).
+    mutate: (req) => {
+      if (keyring.state === 'off') return table.mutate(req);
+      if (req.type !== 'add' && req.type !== 'put') {
+        keys();
+        return table.mutate(req);
+      }
+      const k = keys();
+      const prepared: Prepared = new Map();
+      const seal = () => table.mutate({ ...req, values: req.values.map((v) => sealValue(k, schema, v, prepared)) });
+      // Blobs not registered by their writer (knownBlob) and keys' exports: Dexie.waitFor keeps the transaction.
+      if (req.values.some(needsPrepare)) return Dexie.waitFor(Promise.all(req.values.map((v) => prepare(v, prepared)))).then(seal);
+      return seal();
+    },
+    get: (req) => {
+      if (keyring.state === 'off') return table.get(req);
+      return thenOpen(table.get(req), (v) => {
+        const out = openMany(req.trans, [v]);
+        return Array.isArray(out) ? out[0] : out.then((o) => o[0]);
+      });
+    },
+    getMany: (req) => {
+      if (keyring.state === 'off') return table.getMany(req);
+      return thenOpen(table.getMany(req), (v) => openMany(req.trans, v)) as Promise<unknown[]>;
+    },
+    query: (req) => {
+      if (keyring.state === 'off') return table.query(req);
+      const { index, range } = req.query;
+      const plainQuery = (r: typeof req) =>
+        table.query(r).then((res) => {
+          if (!r.values) return res;
+          const out = openMany(req.trans, res.result);
+          return Array.isArray(out) ? { result: out } : out.then((result) => ({ result }));
+        });
+      if (!kindOf(index)) return plainQuery(req);
+      const keyedR = keyedRange(index, range);
+      if (keyedR && !keyedR.prefix) return plainQuery({ ...req, query: { index, range: keyedR.range } });
+      return rareQuery(req, keyedR);
+    },
+    openCursor: (req) => {
+      if (keyring.state === 'off') return table.openCursor(req);
+      const { index, range } = req.query;
+      const keyedR = kindOf(index) && range.type === 1 ? keyedRange(index, range) : null;
+      if (!kindOf(index) || keyedR) {
+        return table.openCursor(keyedR ? { ...req, query: { index, range: keyedR.range } } : req).then((cursor) => {
+        if (!cursor) return cursor;
+        let seen: unknown;
+        let opened: unknown;
+        return Object.create(cursor, {
+          value: {
+            get() {
+              if (!req.values) return undefined;
+              const raw = cursor.value;
+              if (raw !== seen) {
+                seen = raw;
+                opened = openValue(raw);
+              }
+              return opened;
+            },
+          },
+          key: { get: () => (keyedR ? range.lower : cursor.key) },
+        });
+        });
+      }
+      return fromAllRows(req.trans, index, range, { reverse: req.reverse, unique: req.unique }).then((entries) => arrayCursor(req.trans, entries, cmp, req.reverse));
+    },
+    count: (req) => {
+      if (keyring.state === 'off') return table.count(req);
+      keys();
+      const { index, range } = req.query;
+      if (!kindOf(index)) return table.count(req);
+      const keyedR = keyedRange(index, range);
+      if (keyedR && !keyedR.prefix) return table.count({ ...req, query: { index, range: keyedR.range } });
+      return self.query({ trans: req.trans, values: false, query: req.query }).then((res) => res.result.length);
+    },
+  };
+  return self;
+}
