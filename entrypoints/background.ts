@@ -19,7 +19,7 @@ import { wirePdfOpening } from '../utils/ext/pdf-open';
 import { mergedStore, storageItems } from '../utils/ext/storage-items';
 import { sendTab } from '../utils/ext/tabs';
 import { lockHost } from '../utils/ext/lock-host';
-import { wipeHost, wipeIfTooManyFailures } from '../utils/ext/wipe';
+import { pushOutPlainCopies, wipeHost, wipeIfTooManyFailures } from '../utils/ext/wipe';
 
 export default defineBackground({
   type: 'module',
@@ -92,6 +92,8 @@ export default defineBackground({
       changed: () => broadcastAll({ event: 'lock.changed' }),
       sealed: async () => {
         if (deps.team) await deps.team.setConfig(await deps.team.getConfig());
+        // Chromium keeps the plain records as they were in its LevelDB files until they are rewritten.
+        await pushOutPlainCopies(db);
       },
     });
     // "Wipe after N wrong passphrases" (the quick wipe's setting, utils/ext/wipe.ts) counts the lock's failures.

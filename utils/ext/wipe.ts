@@ -75,6 +75,33 @@ async function pushOutDeleted(db: SaqtaDB): Promise<void> {
 }
 
 /**
+ * For the lock (issue 28), once the library is sealed: in Chromium the records as they were before
+ * (plain) stay in LevelDB's log and table files until a compaction rewrites them — the lock's E2E
+ * found the pre-lock signing key's PKCS#8 there. The same scratch passes as the wipe's push them out
+ * of the database's files, and of extension storage's (the team's credentials before sealing).
+ */
+export async function pushOutPlainCopies(db: SaqtaDB): Promise<void> {
+  if (isFirefox()) return;
+  for (let pass = 0; pass < 2; pass++) {
+    await pushOutDeleted(db);
+    await db.blobs.where('pageId').equals('wipe-scratch').delete();
+    const keys: string[] = [];
+    for (let n = 0; n * SCRATCH_RECORD < SCRATCH_BYTES; n += 64) {
+      const batch: Record<string, string> = {};
+      for (let i = 0; i < 64; i++) {
+        // Keys spread over the whole key space (every first character from ! to z), so the new table files
+        // overlap every old one and compaction must rewrite it — not only move it down a level.
+        const key = `${String.fromCharCode(33 + ((n + i) % 90))}scratch.${n + i}`;
+        keys.push(key);
+        batch[key] = Array.from(crypto.getRandomValues(new Uint8Array(SCRATCH_RECORD / 2)), (b) => b.toString(16).padStart(2, '0')).join('');
+      }
+      await browser.storage.local.set(batch);
+    }
+    await browser.storage.local.remove(keys);
+  }
+}
+
+/**
  * For the lock (issue 28): call after a wrong passphrase. Reads the lock's failure counter
  * (`lock.failures`) and the reader's setting, and wipes everything when the count is reached.
  */

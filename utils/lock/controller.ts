@@ -99,16 +99,13 @@ export class LockController {
     this.migrating ??= runMigration(this.db, this.store.migration, {
       stop: () => this.db.keyring.state !== 'open',
       onProgress: () => void this.status().then((s) => this.hooks.changed?.(s)),
+      // Sealed: what lives outside the database too (the team's credentials, old plain copies on disk).
+      finish: async () => this.hooks.sealed?.(),
     })
       .catch((err: unknown) => {
         // Left where it stopped (nothing half-written); the next unlock or start resumes it.
         console.error('Saqta lock: sealing the library stopped', err);
         return false;
-      })
-      .then(async (done) => {
-        // Sealed: what lives outside the database too (the team's credentials).
-        if (done) await this.hooks.sealed?.();
-        return done;
       })
       .finally(() => {
       this.migrating = null;

@@ -30,10 +30,15 @@ export async function startMigration(db: SaqtaDB, progress: Item<MigrationState 
 }
 
 /**
- * Seal what is left; `onProgress` after each chunk; `stop()` asked between chunks (locking pauses it).
+ * Seal what is left; `onProgress` after each chunk; `stop()` asked between chunks (locking pauses it);
+ * `finish()` once every row is sealed, before the state is cleared.
  * Resolves true when every table is sealed (and the state cleared), false when stopped.
  */
-export async function runMigration(db: SaqtaDB, progress: Item<MigrationState | null>, opts: { onProgress?(s: MigrationState): void; stop?(): boolean } = {}): Promise<boolean> {
+export async function runMigration(
+  db: SaqtaDB,
+  progress: Item<MigrationState | null>,
+  opts: { onProgress?(s: MigrationState): void; stop?(): boolean; finish?(): Promise<void> } = {},
+): Promise<boolean> {
   const names = tablesToSeal(db);
   let state = await progress.get();
   if (!state) return true;
@@ -66,6 +71,9 @@ export async function runMigration(db: SaqtaDB, progress: Item<MigrationState | 
     await progress.set(state);
     opts.onProgress?.(state);
   }
+  // What lives outside the sealed rows (team credentials; the plain copies a browser keeps in its files) before
+  // the state is cleared: interrupted here, the next start finishes it again.
+  await opts.finish?.();
   await progress.set(null);
   db.keyring.migrating = false;
   return true;
