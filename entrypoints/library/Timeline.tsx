@@ -34,6 +34,7 @@ function artifactName(a: { kind: string; mime: string; sourceUrl?: string }): st
 
 export function checkText(c: CheckRecord): string {
   if (c.outcome === 'error' && (c.error === 'private-target' || c.error === 'private-redirect')) return t(c.error === 'private-target' ? 'watchPrivateTarget' : 'watchPrivateRedirect');
+  if (c.outcome === 'error' && c.error === 'capture-failed') return t('watchCaptureFailed');
   if (c.outcome === 'blocked' && !c.httpStatus) return t(`watchErr_${c.errorClass ?? 'other'}`);
   if (c.outcome === 'blocked' || c.outcome === 'gone') return `${t(`watchOutcome_${c.outcome}`)} — ${t('watchHttp', String(c.httpStatus))} ${host(c.finalUrl ?? c.url)}`;
   if (c.outcome === 'changed' && c.changes) {

@@ -130,6 +130,29 @@ describe('watching', () => {
     expect(await pageIds(deps.db, { sort: 'date-desc', live: 'gone' })).toEqual([]);
   });
 
+  it('a change whose new copy cannot be saved is still a check on record (an error, tried again next time), and the round goes on', async () => {
+    const pageId = await savedSeed();
+    await handle({ type: 'watch.set', pageId, watched: true }, deps);
+    deps.served = ok('edited.html');
+    deps.watch!.bridge = { ...bridge(), browser: async () => Promise.reject(new Error('the disk is full')) };
+    const quiet = console.error;
+    console.error = () => undefined;
+    try {
+      expect(await checkDue(deps, { force: true })).toEqual({ checked: 1 });
+    } finally {
+      console.error = quiet;
+    }
+    const [check] = await deps.db.checks.toArray();
+    expect(check).toMatchObject({ outcome: 'error', error: 'capture-failed', httpStatus: 200 });
+    expect(check.changes?.summary.claims).toBe(1);
+    expect(await deps.db.captures.count()).toBe(1);
+    // Next time the copy is saved.
+    deps.watch!.bridge = bridge();
+    expect(await checkDue(deps, { force: true })).toEqual({ checked: 1 });
+    expect((await deps.db.checks.orderBy('at').last())).toMatchObject({ outcome: 'changed' });
+    expect(await deps.db.captures.count()).toBe(2);
+  });
+
   it('records 451, 404 and network errors as evidence, without a capture', async () => {
     const pageId = await savedSeed();
     deps.served = { ...(ok('index.html') as Extract<FetchOutcome, { ok: true }>), status: 451, bytes: new TextEncoder().encode('<h1>451</h1>') };

@@ -153,8 +153,15 @@ async function checkPage(
       if (!ex.article) input = { ...answer, outcome: 'error', error: 'no-article' };
       else if (report && unchanged(report)) input = { ...answer, outcome: 'unchanged' };
       else {
-        saved = await captureFetched(deps, bridge, pageId, got, ex, cookies);
-        input = { ...answer, outcome: 'changed', captureId: saved.id, ...(report ? { changes: report } : {}) };
+        try {
+          saved = await captureFetched(deps, bridge, pageId, got, ex, cookies);
+          input = { ...answer, outcome: 'changed', captureId: saved.id, ...(report ? { changes: report } : {}) };
+        } catch (err) {
+          // Recorded, never dropped: the check happened and found a change; the copy is tried again next time
+          // (a check that is not the base's bytes is not "unchanged").
+          console.error('Saqta watch: saving the changed copy failed', pageId, err);
+          input = { ...answer, outcome: 'error', error: 'capture-failed', ...(report ? { changes: report } : {}) };
+        }
       }
     }
   }
