@@ -242,6 +242,26 @@ describe('save, read offline, fall back when blocked (Chromium, kk)', () => {
     await page.close();
   });
 
+  it('an image whose server never answers does not hold the save: the copy is stored and the record lists it as failed', async () => {
+    const stalled = '/fixtures/readability/base-url/foo/bar/baz.png';
+    server.override(stalled, { delay: new Promise(() => undefined) });
+    try {
+      const page = await session.context.newPage();
+      await page.goto(`${server.origin}/fixtures/readability/base-url/source.html`, { waitUntil: 'domcontentloaded' });
+      const tabId = await tabIdOf(session, page);
+      const started = Date.now();
+      const saved = await ask<{ capture: CaptureRecord }>(helper, { type: 'save.page', tabId });
+      const ms = Date.now() - started;
+      console.log(`[measure] save with a stalled image: ${ms} ms`);
+      expect(ms).toBeLessThan(45_000);
+      expect(saved.capture.notes?.failedResources).toContain(`${server.origin}${stalled}`);
+      expect(saved.capture.artifacts.some((a) => a.kind === 'snapshot')).toBe(true);
+      await page.close();
+    } finally {
+      server.override(stalled, null);
+    }
+  }, 90_000);
+
   it('Alt+Shift+S on the edited article keeps a second version and shows what changed', async () => {
     server.override('/seed/index.html', { file: join(SEED, 'edited.html') });
     const page = await openSeed();

@@ -12,9 +12,15 @@ import type { Fetched, FetchInit, HttpInfo } from '../snapshot/inline';
 
 const mimeOf = (res: Response) => (res.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
 
-async function get(url: string, credentials: RequestCredentials = 'include'): Promise<Response | null> {
+/**
+ * A resource that has not answered (and been read) in this long is left out and listed as failed: a
+ * blocked CDN or a stalled server must not hold a save's ✓ or a watch round forever.
+ */
+const RESOURCE_TIMEOUT_MS = 20_000;
+
+async function get(url: string, credentials: RequestCredentials = 'include', signal?: AbortSignal): Promise<Response | null> {
   try {
-    const res = await fetch(url, { cache: 'force-cache', credentials, redirect: 'follow' });
+    const res = await fetch(url, { cache: 'force-cache', credentials, redirect: 'follow', signal });
     return res.ok ? res : null;
   } catch {
     return null;
@@ -36,9 +42,13 @@ function httpOf(res: Response, url: string): HttpInfo {
 async function fetchResource(url: string, init?: FetchInit): Promise<Fetched | null> {
   if (!/^https?:/i.test(url)) return null;
   // Without cookies unless the save says the page could read it (utils/snapshot/inline.ts credentialsFor).
-  const res = await get(url, init?.credentials ?? 'omit');
+  const signal = AbortSignal.timeout(RESOURCE_TIMEOUT_MS);
+  const res = await get(url, init?.credentials ?? 'omit', signal);
   if (!res) return null;
-  return { bytes: new Uint8Array(await res.arrayBuffer()), mime: mimeOf(res) || guessMime(url), http: httpOf(res, url) };
+  // The body too: the same deadline covers a server that sends headers and then stalls.
+  const bytes = await res.arrayBuffer().catch(() => null);
+  if (!bytes) return null;
+  return { bytes: new Uint8Array(bytes), mime: mimeOf(res) || guessMime(url), http: httpOf(res, url) };
 }
 
 function guessMime(url: string): string {
