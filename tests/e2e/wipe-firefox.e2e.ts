@@ -14,7 +14,7 @@ import type { Page } from 'puppeteer-core';
 import { serveFixtures } from './harness';
 import type { FixtureServer } from '../../scripts/server.mjs';
 import { launchFirefox, type FirefoxSession } from './firefox-session';
-import { describeFindings, PKCS8_KEY, scanProfile, type ScanFinding } from './profile-scan';
+import { describeFindings, PKCS8_KEY, timedScan, type ScanFinding } from './profile-scan';
 import { makeCanaries, needlesOf, newProfileDir, seedReader, serveCanaryArticle } from './profile-fixture';
 
 let server: FixtureServer;
@@ -24,13 +24,6 @@ let ff: FirefoxSession | undefined;
 let before: ScanFinding[] = [];
 const text = (page: Page, id: string) => page.$eval(`[data-testid=${id}]`, (e) => e.textContent ?? '').catch(() => null);
 const started = Date.now();
-/** The scan, with its time in the log (CI's time budget). */
-async function timed<T>(scan: () => Promise<T>): Promise<T> {
-  const t0 = Date.now();
-  const out = await scan();
-  console.log(`profile scan: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  return out;
-}
 
 beforeAll(async () => {
   server = await serveFixtures();
@@ -58,7 +51,7 @@ describe('a closed Firefox profile, scanned', () => {
     await ff.close();
     ff = undefined;
 
-    const found = (before = await timed(() => scanProfile(profile.dir, needlesOf(c))));
+    const found = (before = await timedScan(profile.dir, needlesOf(c)));
     if (process.env.SCAN_LOG) console.log(describeFindings(found));
     const seen = new Set(found.map((f) => f.needle));
     const missing = [...needlesOf(c), PKCS8_KEY].filter((n) => !seen.has(n));
@@ -84,7 +77,7 @@ describe('a closed Firefox profile, scanned', () => {
     await ff.close();
     ff = undefined;
 
-    const found = await timed(() => scanProfile(profile.dir, needlesOf(c)));
+    const found = await timedScan(profile.dir, needlesOf(c));
     const left = found.filter((f) => f.needle !== PKCS8_KEY || oldKeys.has(f.detail.split(', ').pop()));
     expect(left, `still in the profile after the wipe:\n${describeFindings(left)}`).toEqual([]);
   });

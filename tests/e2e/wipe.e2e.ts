@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { serveFixtures } from './harness';
 import type { FixtureServer } from '../../scripts/server.mjs';
-import { describeFindings, PKCS8_KEY, scanProfile, type ScanFinding } from './profile-scan';
+import { describeFindings, PKCS8_KEY, timedScan, type ScanFinding } from './profile-scan';
 import { launchKept, makeCanaries, needlesOf, newProfileDir, seedReader, serveCanaryArticle, type KeptChromium } from './profile-fixture';
 
 let server: FixtureServer;
@@ -25,13 +25,6 @@ const profile = newProfileDir();
 const c = makeCanaries();
 let browser: KeptChromium | undefined;
 const started = Date.now();
-/** The scan, with its time in the log (CI's time budget). */
-async function timed<T>(scan: () => Promise<T>): Promise<T> {
-  const t0 = Date.now();
-  const out = await scan();
-  console.log(`profile scan: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  return out;
-}
 
 beforeAll(async () => {
   server = await serveFixtures();
@@ -83,7 +76,7 @@ describe('a closed Chromium profile, scanned', () => {
     await browser.close();
     browser = undefined;
 
-    const found = (before = await timed(() => scanProfile(profile.dir, needlesOf(c))));
+    const found = (before = await timedScan(profile.dir, needlesOf(c)));
     const seen = new Set(found.map((f) => f.needle));
     const missing = [...needlesOf(c), PKCS8_KEY].filter((n) => !seen.has(n));
     if (process.env.SCAN_LOG) console.log(describeFindings(found));
@@ -110,7 +103,7 @@ describe('a closed Chromium profile, scanned', () => {
     await browser.close();
     browser = undefined;
 
-    const found = await timed(() => scanProfile(profile.dir, needlesOf(c)));
+    const found = await timedScan(profile.dir, needlesOf(c));
     const left = found.filter((f) => f.needle !== PKCS8_KEY || oldKeys.has(f.detail.split(', ').pop()));
     if (process.env.SCAN_LOG) console.log(describeFindings(left).replace(/^/gm, "LEFT "));
     expect(left, `still in the profile after the wipe:\n${describeFindings(left)}`).toEqual([]);

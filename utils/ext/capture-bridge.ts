@@ -13,15 +13,16 @@ import type { Fetched, FetchInit, HttpInfo } from '../snapshot/inline';
 const mimeOf = (res: Response) => (res.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
 
 /**
- * A resource that has not answered (and been read) in this long is left out and listed as failed: a
- * blocked CDN or a stalled server must not hold a save's ✓ or a watch round forever.
+ * A page or resource that has not answered (and been read) in this long is left out and listed as
+ * failed: a blocked CDN or a stalled server must not hold a save's ✓ or a watch round forever.
  */
-const RESOURCE_TIMEOUT_MS = 20_000;
+const FETCH_TIMEOUT_MS = 20_000;
 
-async function get(url: string, credentials: RequestCredentials = 'include', signal?: AbortSignal): Promise<Response | null> {
+/** The answer and its body, both within the deadline (a server may send headers and then stall). */
+async function get(url: string, credentials: RequestCredentials = 'include'): Promise<{ res: Response; bytes: Uint8Array } | null> {
   try {
-    const res = await fetch(url, { cache: 'force-cache', credentials, redirect: 'follow', signal });
-    return res.ok ? res : null;
+    const res = await fetch(url, { cache: 'force-cache', credentials, redirect: 'follow', signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+    return res.ok ? { res, bytes: new Uint8Array(await res.arrayBuffer()) } : null;
   } catch {
     return null;
   }
@@ -42,13 +43,9 @@ function httpOf(res: Response, url: string): HttpInfo {
 async function fetchResource(url: string, init?: FetchInit): Promise<Fetched | null> {
   if (!/^https?:/i.test(url)) return null;
   // Without cookies unless the save says the page could read it (utils/snapshot/inline.ts credentialsFor).
-  const signal = AbortSignal.timeout(RESOURCE_TIMEOUT_MS);
-  const res = await get(url, init?.credentials ?? 'omit', signal);
-  if (!res) return null;
-  // The body too: the same deadline covers a server that sends headers and then stalls.
-  const bytes = await res.arrayBuffer().catch(() => null);
-  if (!bytes) return null;
-  return { bytes: new Uint8Array(bytes), mime: mimeOf(res) || guessMime(url), http: httpOf(res, url) };
+  const got = await get(url, init?.credentials ?? 'omit');
+  if (!got) return null;
+  return { bytes: got.bytes, mime: mimeOf(got.res) || guessMime(url), http: httpOf(got.res, url) };
 }
 
 function guessMime(url: string): string {
@@ -287,9 +284,9 @@ export function captureBridge(): CaptureBridge {
     },
     fetch: fetchResource,
     async fetchRaw(url) {
-      const res = await get(url);
-      if (!res) return null;
-      return { bytes: new Uint8Array(await res.arrayBuffer()), mime: mimeOf(res) || 'text/html', finalUrl: res.url || url, http: httpOf(res, url) };
+      const got = await get(url);
+      if (!got) return null;
+      return { bytes: got.bytes, mime: mimeOf(got.res) || 'text/html', finalUrl: got.res.url || url, http: httpOf(got.res, url) };
     },
     screenshot: fullPageScreenshot,
     browser: browserName,

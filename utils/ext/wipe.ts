@@ -63,14 +63,17 @@ const SCRATCH_RECORD = 32 * 1024;
  * the database's SQLite file itself: there both passes are skipped (its wipe E2E scans clean without them).
  */
 async function pushOutDeleted(db: SaqtaDB): Promise<void> {
-  const perTx = 64;
-  for (let n = 0; n * SCRATCH_RECORD < SCRATCH_BYTES; ) {
-    const batch = [];
-    for (let i = 0; i < perTx; i++, n++) {
-      const data = crypto.getRandomValues(new Uint8Array(SCRATCH_RECORD));
-      batch.push({ id: `wipe-scratch-${n}`, pageId: 'wipe-scratch', captureId: 'wipe-scratch', kind: 'html', sha256: '', size: data.length, mime: 'application/octet-stream', data } as unknown as BlobRecord);
-    }
-    await db.blobs.bulkPut(batch);
+  for (const batch of scratchBatches()) {
+    await db.blobs.bulkPut(
+      batch.map(({ n, data }) => ({ id: `wipe-scratch-${n}`, pageId: 'wipe-scratch', captureId: 'wipe-scratch', kind: 'html', sha256: '', size: data.length, mime: 'application/octet-stream', data }) as unknown as BlobRecord),
+    );
+  }
+}
+
+/** SCRATCH_BYTES of random records, 64 to a write. */
+function* scratchBatches(): Generator<{ n: number; data: Uint8Array }[]> {
+  for (let n = 0; n * SCRATCH_RECORD < SCRATCH_BYTES; n += 64) {
+    yield Array.from({ length: 64 }, (_, i) => ({ n: n + i, data: crypto.getRandomValues(new Uint8Array(SCRATCH_RECORD)) }));
   }
 }
 
@@ -86,16 +89,16 @@ export async function pushOutPlainCopies(db: SaqtaDB): Promise<void> {
     await pushOutDeleted(db);
     await db.blobs.where('pageId').equals('wipe-scratch').delete();
     const keys: string[] = [];
-    for (let n = 0; n * SCRATCH_RECORD < SCRATCH_BYTES; n += 64) {
-      const batch: Record<string, string> = {};
-      for (let i = 0; i < 64; i++) {
+    for (const batch of scratchBatches()) {
+      const items: Record<string, string> = {};
+      for (const { n, data } of batch) {
         // Keys spread over the whole key space (every first character from ! to z), so the new table files
         // overlap every old one and compaction must rewrite it — not only move it down a level.
-        const key = `${String.fromCharCode(33 + ((n + i) % 90))}scratch.${n + i}`;
+        const key = `${String.fromCharCode(33 + (n % 90))}scratch.${n}`;
         keys.push(key);
-        batch[key] = Array.from(crypto.getRandomValues(new Uint8Array(SCRATCH_RECORD / 2)), (b) => b.toString(16).padStart(2, '0')).join('');
+        items[key] = btoa(String.fromCharCode(...data));
       }
-      await browser.storage.local.set(batch);
+      await browser.storage.local.set(items);
     }
     await browser.storage.local.remove(keys);
   }
