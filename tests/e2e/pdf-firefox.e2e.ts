@@ -2,19 +2,27 @@
  * PDFs in Firefox (docs/pdf.md): the navigation's own bytes are kept
  * (`filterResponseData`), the viewer shows them, a claim made with the mouse
  * and Alt+Shift+H is painted, a claim on page 2 gets a tag and a note through
- * the toolbar, reload re-anchors both, Alt+Shift+S saves bytes whose SHA-256
- * is the served file's, and the record says they are the bytes served.
+ * the toolbar, a claim across the page break (click, wheel, shift+click,
+ * Alt+Shift+H), an area claim dragged on the scanned page, Alt+Shift+S saves
+ * bytes whose SHA-256 is the served file's (the record says they are the bytes
+ * served), reload re-anchors all of them; with the server stopped the popup's
+ * fallback offers the saved PDF, which opens with its claims; the library's
+ * export is a WACZ that verifies, with the PDF's `response` record.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { ROOT, artifactPath } from './harness';
 import { startServer, type FixtureServer } from '../../scripts/server.mjs';
-import { textPdf } from '../support/pdf-fixtures';
+import { textPdf, TEXT_PDF } from '../support/pdf-fixtures';
 import { clickControl, controlBox, escapeToolbar, waitControl } from './person-firefox';
+import { downloaded, launchFirefox, type FirefoxSession } from './firefox-session';
+import { unzipStrict } from '../../utils/zip/read';
 
 /** The texts the viewer paints as claims (the Custom Highlight API's ranges), spaces squashed. */
 const painted = (p: Page) =>
@@ -70,14 +78,10 @@ async function selectLine(p: Page, n: number, line: string): Promise<void> {
   await p.mouse.up();
 }
 
-const FIREFOX_DIR = join(ROOT, '.output', 'firefox-mv2');
-const CANDIDATES = [process.env.FIREFOX_PATH, '/usr/bin/firefox-esr', '/usr/bin/firefox'].filter(Boolean) as string[];
-const FIREFOX = CANDIDATES.find((p) => existsSync(p));
 const UUID = '5a9c7a11-0000-4000-8000-5a97a5a97a01';
 
 let server: FixtureServer;
-let browser: Browser;
-let profile: string;
+let ff: FirefoxSession;
 let dir: string;
 let served: Uint8Array;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -101,41 +105,102 @@ async function chord(p: Page, key: 'KeyH' | 'KeyS') {
   await p.keyboard.up('Alt');
 }
 
+/** Where a character of page `n`'s text layer is drawn: just inside the first (or last) character of `text`. */
+function charAt(p: Page, n: number, text: string, end: boolean) {
+  return p.evaluate(
+    (n, text, end) => {
+      const layer = document.querySelector(`.pdf-page[data-page-number="${n}"] .textLayer`)!;
+      const walker = document.createTreeWalker(layer, NodeFilter.SHOW_TEXT);
+      for (let t = walker.nextNode() as Text | null; t; t = walker.nextNode() as Text | null) {
+        const at = t.data.indexOf(text);
+        if (at < 0) continue;
+        const i = end ? at + text.length - 1 : at;
+        const r = document.createRange();
+        r.setStart(t, i);
+        r.setEnd(t, i + 1);
+        const b = r.getBoundingClientRect();
+        return { x: end ? b.right - 1 : b.left + 1, y: b.top + b.height / 2 };
+      }
+      return null;
+    },
+    n,
+    text,
+    end,
+  );
+}
+
+/** Turn the wheel until `where()` is between `lo` and `hi` on screen and still. */
+async function wheelTo(p: Page, where: () => Promise<{ y: number } | null>, lo: number, hi: number): Promise<void> {
+  let last = NaN;
+  for (let i = 0; i < 60; i++) {
+    const at = await where();
+    if (!at) throw new Error('not in the viewer');
+    if (at.y >= lo && at.y <= hi) {
+      if (at.y === last) return;
+      last = at.y;
+      await sleep(120);
+      continue;
+    }
+    await p.mouse.move(550, 450);
+    await p.mouse.wheel({ deltaY: at.y < lo ? -150 : 150 });
+    await sleep(120);
+  }
+  throw new Error('could not scroll it into view');
+}
+
+/** The top-left corner of page `n`'s box on screen. */
+const pageBox = (p: Page, n: number) =>
+  p.evaluate((n) => {
+    const r = document.querySelector(`.pdf-page[data-page-number="${n}"]`)?.getBoundingClientRect();
+    return r ? { x: r.left, y: r.top } : null;
+  }, n);
+
+/** The claims stored for the PDF, read from the extension's own database in its own page (a check, not an act). */
+const storedClaims = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<{ id: string; note: string; tags: string[]; page?: string; exact?: string; frag?: string }[]>((resolve, reject) => {
+        const open = indexedDB.open('saqta');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const req = open.result.transaction('annotations').objectStore('annotations').getAll();
+          req.onsuccess = () =>
+            resolve(
+              req.result.map((a: { id: string; body: { note: string; tags: string[] }; target: { selector: { type: string; label?: string; exact?: string; value?: string }[] } }) => ({
+                id: a.id,
+                note: a.body.note,
+                tags: a.body.tags,
+                page: a.target.selector.find((x) => x.type === 'PageSelector')?.label,
+                exact: a.target.selector.find((x) => x.type === 'TextQuoteSelector')?.exact,
+                frag: a.target.selector.find((x) => x.type === 'FragmentSelector')?.value,
+              })),
+            );
+        };
+      }),
+  );
+
+const squash = (s: string) => s.replace(/\s+/g, '');
+const TEXT_CLAIMS = ['Суд признал договор недействительным', 'Министрлік бұл шешімге шағым берді', TEXT_PDF.acrossBreak].map(squash);
+
 beforeAll(async () => {
-  if (!FIREFOX) throw new Error(`Firefox is needed for this test (looked in ${CANDIDATES.join(', ')}).`);
-  if (!existsSync(join(FIREFOX_DIR, 'manifest.json'))) throw new Error(`Build the Firefox extension first (npx wxt build -b firefox): ${FIREFOX_DIR} is missing.`);
   dir = mkdtempSync(join(tmpdir(), 'saqta-pdf-fx-'));
   served = await textPdf();
   writeFileSync(join(dir, 'report.pdf'), served);
   server = await startServer({ '/pdf/': dir });
   server.override('/pdf/report.pdf', { file: join(dir, 'report.pdf'), headers: { 'content-type': 'application/pdf', 'x-served-by': 'saqta-tests' } });
-  profile = mkdtempSync(join(tmpdir(), 'saqta-firefox-'));
-  browser = await puppeteer.launch({
-    browser: 'firefox',
-    executablePath: FIREFOX,
-    headless: true,
-    userDataDir: profile,
-    extraPrefsFirefox: {
-      'extensions.webextensions.uuids': JSON.stringify({ 'saqta@saqta.app': UUID }),
-      'intl.locale.requested': 'en-US',
-      'network.proxy.type': 0,
-      'app.update.enabled': false,
-      'datareporting.policy.dataSubmissionEnabled': false,
-    },
-  });
-  await browser.installExtension(FIREFOX_DIR);
+  ff = await launchFirefox('en');
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close().catch(() => undefined);
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await ff?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
-  await server?.close();
+  await server?.close().catch(() => undefined);
 });
 
 describe('PDFs in Firefox', () => {
-  it('the served bytes open in Saqta’s viewer; a claim with the mouse and Alt+Shift+H; a page-2 claim with a tag and a note; Alt+Shift+S keeps the bytes served; reload re-anchors both', async () => {
-    const page = await browser.newPage();
+  let page: Page;
+  it('the served bytes open in Saqta’s viewer; a claim with the mouse and Alt+Shift+H; a page-2 claim with a tag and a note', async () => {
+    page = await ff.browser.newPage();
     await page.setViewport({ width: 1100, height: 900 });
     await sleep(1000); // the background has started (a person does not open a PDF in the first second)
     const fetchesBefore = server.log.filter((r: { path: string }) => r.path === '/pdf/report.pdf').length;
@@ -177,21 +242,59 @@ describe('PDFs in Firefox', () => {
     await clickControl(page, 'note-save');
     await sleep(300);
     await escapeToolbar(page);
-    const stored = () =>
-      page.evaluate(
-        () =>
-          new Promise<{ note: string; tags: string[]; page?: string }[]>((resolve, reject) => {
-            const open = indexedDB.open('saqta');
-            open.onerror = () => reject(open.error);
-            open.onsuccess = () => {
-              const req = open.result.transaction('annotations').objectStore('annotations').getAll();
-              req.onsuccess = () =>
-                resolve(req.result.map((a: { body: { note: string; tags: string[] }; target: { selector: { type: string; label?: string }[] } }) => ({ note: a.body.note, tags: a.body.tags, page: a.target.selector.find((x) => x.type === 'PageSelector')?.label })));
-            };
-          }),
-      );
-    await until('the tag and note stored', async () => (await stored()).some((a) => a.note === 'Шағым 2-бетте' && a.tags.join() === 'сот' && a.page === '2'));
+    await until('the tag and note stored', async () => (await storedClaims(page)).some((a) => a.note === 'Шағым 2-бетте' && a.tags.join() === 'сот' && a.page === '2'));
 
+  }, 120_000);
+
+  it('a claim across the page break: click, wheel, shift+click, Alt+Shift+H', async () => {
+    await wheelTo(page, () => charAt(page, 1, 'ministry', false), 100, 500);
+    await page.mouse.click(5, 300); // a click on the desk: no selection left over
+    const from = (await charAt(page, 1, 'ministry', false))!;
+    await page.mouse.click(from.x, from.y);
+    await wheelTo(page, () => charAt(page, 2, 'tender', true), 100, 800);
+    const to = (await charAt(page, 2, 'tender', true))!;
+    await page.keyboard.down('Shift');
+    await page.mouse.click(to.x, to.y);
+    await page.keyboard.up('Shift');
+    expect(squash(await page.evaluate(() => String(getSelection())))).toBe(squash(TEXT_PDF.acrossBreak));
+    await sleep(300);
+    await chord(page, 'KeyH');
+    const made = await until('the claim across the break stored', async () => (await storedClaims(page)).find((a) => squash(a.exact ?? '') === squash(TEXT_PDF.acrossBreak)));
+    expect(made.page).toBe('1');
+    await until('it is painted as one range', async () => (await painted(page)).includes(squash(TEXT_PDF.acrossBreak)));
+    await escapeToolbar(page);
+  }, 60_000);
+
+  it('an area claim on the scanned page: a rectangle dragged with the mouse', async () => {
+    await wheelTo(page, () => pageBox(page, 3), 60, 200);
+    await until('page 3 painted', () => page.evaluate(() => document.querySelector('.pdf-page[data-page-number="3"]')?.getAttribute('data-painted') === 'true'));
+    const b = (await pageBox(page, 3))!;
+    const scale = Number(await page.evaluate(() => document.querySelector('.pdf-page[data-page-number="3"]')!.getAttribute('data-scale')));
+    await page.mouse.move(b.x + 100, b.y + 100);
+    await page.mouse.down();
+    await page.mouse.move(b.x + 250, b.y + 200, { steps: 6 });
+    await page.mouse.move(b.x + 400, b.y + 300, { steps: 6 });
+    await page.mouse.up();
+    await waitControl(page, 'delete');
+    const made = await until('the area claim stored', async () => (await storedClaims(page)).find((a) => a.frag));
+    expect(made.page).toBe('3');
+    expect(made.exact).toBeUndefined();
+    const [, l, t, w, h] = /^page=3&viewrect=([\d.]+),([\d.]+),([\d.]+),([\d.]+)$/.exec(made.frag!)!.map(Number);
+    for (const [got, px] of [[l, 100], [t, 100], [w, 300], [h, 200]] as const) expect(Math.abs(got! - px / scale), `${made.frag} at scale ${scale}`).toBeLessThan(1.5);
+    const box = await until('its box on the page', () =>
+      page.evaluate((id) => {
+        const r = document.querySelector(`.pdf-area[data-claim-id="${id}"]`)?.getBoundingClientRect();
+        return r ? { x: r.left, y: r.top, w: r.width, h: r.height } : null;
+      }, made.id),
+    );
+    expect(Math.abs(box.x - (b.x + 100))).toBeLessThan(2);
+    expect(Math.abs(box.w - 300)).toBeLessThan(2);
+    expect(Math.abs(box.h - 200)).toBeLessThan(2);
+    await page.screenshot({ path: artifactPath('pdf-firefox-area.png') });
+    await escapeToolbar(page);
+  }, 60_000);
+
+  it('Alt+Shift+S keeps the bytes served; reload re-anchors every claim', async () => {
     await page.mouse.click(5, 400);
     await chord(page, 'KeyS');
     await until('“Saved”', async () => /Saved/.test((await page.evaluate(() => document.querySelector('#pdf-status')?.textContent)) ?? ''));
@@ -220,14 +323,82 @@ describe('PDFs in Firefox', () => {
     expect(got.source).toBe('served');
     expect(got.headers.some(([k, v]) => k.toLowerCase() === 'x-served-by' && v === 'saqta-tests')).toBe(true);
 
-    // Reload (the viewer asks the server again: the held bytes were taken once): both claims re-anchor and are painted.
+    // Reload (the viewer asks the server again: the held bytes were taken once): every claim re-anchors and is painted.
+    const area = (await storedClaims(page)).find((a) => a.frag)!;
     await page.reload().catch(() => undefined);
     await until('the pages again', async () => (await page.evaluate(() => document.querySelector('#pdf-doc')?.getAttribute('data-anchored'))) === 'true');
-    const both = ['Суд признал договор недействительным', 'Министрлік бұл шешімге шағым берді'].map((x) => x.replace(/\s+/g, ''));
-    await until('both claims painted after reload', async () => {
+    await until('the three text claims painted after reload', async () => {
       const got = await painted(page);
-      return both.every((b) => got.some((g) => g.includes(b)));
+      return TEXT_CLAIMS.every((b) => got.some((g) => g.includes(b)));
     });
+    await until('the area box back after reload', () => page.evaluate((id) => !!document.querySelector(`.pdf-area[data-claim-id="${id}"]`), area.id));
 
   }, 120_000);
+
+  it('stop the server → the popup’s fallback offers the saved PDF; it opens in Saqta’s viewer with its claims and the area box', async () => {
+    const url = `${server.origin}/pdf/report.pdf`;
+    await server.close();
+    const tab = await ff.browser.newPage();
+    await tab.setViewport({ width: 1100, height: 900 });
+    await tab.goto(url).catch(() => undefined);
+    // The popup for that tab (opened as a tab: headless Firefox shows no panel; puppeteer does not know
+    // the failed tab's address, so the tab is found by it), the offer, and one click.
+    const helper = await ff.openExtensionPage('options.html');
+    const tabId = await until('the tab that failed', () =>
+      helper.evaluate(async (u: string) => {
+        const api = (globalThis as unknown as { browser: { tabs: { query(q: object): Promise<{ id: number; url: string }[]> } } }).browser;
+        return (await api.tabs.query({})).find((t) => t.url === u)?.id ?? 0;
+      }, url),
+    );
+    await helper.close();
+    const popup = await until(
+      'the offer in the popup',
+      async () => {
+        const p = await ff.openExtensionPage(`popup.html?tab=${tabId}`);
+        if (await p.waitForSelector('[data-testid=open-my-copy]', { timeout: 3000 }).catch(() => null)) return p;
+        await p.close();
+        return null;
+      },
+      45_000,
+    );
+    expect(await popup.$eval('[data-testid=blocked-offer]', (e) => e.textContent)).toContain(TEXT_PDF.title);
+    await popup.click('[data-testid=open-my-copy]');
+    await until('the saved PDF in the tab', async () => /^\/pdf\.html$/.test(await tab.evaluate(() => location.pathname).catch(() => '')) && (await tab.evaluate(() => new URLSearchParams(location.search).get('saved'))));
+    await popup.close().catch(() => undefined);
+    await until('its claims anchored', async () => (await tab.evaluate(() => document.querySelector('#pdf-doc')?.getAttribute('data-anchored'))) === 'true');
+    await until('“Saved copy of”', async () => /Saved copy of/.test((await tab.evaluate(() => document.querySelector('#pdf-status')?.textContent)) ?? ''));
+    await until('the three text claims painted', async () => {
+      const got = await painted(tab);
+      return TEXT_CLAIMS.every((b) => got.some((g) => g.includes(b)));
+    });
+    await until('the area box', () => tab.evaluate(() => document.querySelectorAll('.pdf-area:not(.pdf-area-draft)').length === 1));
+    await tab.screenshot({ path: artifactPath('pdf-firefox-fallback.png') });
+    await tab.close();
+  }, 90_000);
+
+  it('export from the library → a WACZ that verifies, with the PDF’s response record holding the served bytes', async () => {
+    const lib = await ff.openExtensionPage('library.html');
+    const button = await until('the PDF’s row and its WACZ export', async () =>
+      lib.evaluateHandle((title) => [...document.querySelectorAll('[data-page-id]')].find((r) => r.textContent?.includes(title))?.querySelector('[data-testid=export-article-wacz]') ?? null, TEXT_PDF.title).then((h) => (h.asElement() ? h : null)),
+    );
+    await (button as unknown as { click(): Promise<void> }).click();
+    const wacz = await downloaded(ff.downloads, /\.wacz$/);
+    const check = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite-node/dist/cli.mjs'), 'scripts/verify.ts', wacz], { cwd: ROOT, encoding: 'utf8' });
+    expect(check.stdout).toContain('RESULT: the bundle is intact.');
+    expect(check.status).toBe(0);
+    // The WARC's `response` record for the PDF's address: its payload is the served file.
+    const files = await unzipStrict(new Uint8Array(readFileSync(wacz)));
+    const warc = [...files].find(([name]) => /^archive\/.+\.warc(\.gz)?$/.test(name));
+    expect(warc).toBeDefined();
+    const data = Buffer.from(warc![0].endsWith('.gz') ? gunzipSync(warc![1]) : warc![1]);
+    const url = `${server.origin}/pdf/report.pdf`;
+    const at = data.indexOf(Buffer.from(served));
+    expect(at).toBeGreaterThan(0);
+    const head = data.subarray(data.lastIndexOf(Buffer.from('WARC/1.'), at), at).toString('latin1');
+    expect(head).toContain('WARC-Type: response');
+    expect(head).toContain(`WARC-Target-URI: ${url}`);
+    expect(head).toMatch(/content-type: application\/pdf/i);
+    expect(sha(new Uint8Array(data.subarray(at, at + served.length)))).toBe(sha(served));
+    await lib.close();
+  }, 90_000);
 });
