@@ -21,7 +21,7 @@ import { ROOT, artifactPath } from './harness';
 import { startServer, type FixtureServer } from '../../scripts/server.mjs';
 import { textPdf, TEXT_PDF } from '../support/pdf-fixtures';
 import { clickControl, controlBox, escapeToolbar, waitControl } from './person-firefox';
-import { downloaded, launchFirefox, type FirefoxSession } from './firefox-session';
+import { bidiOf, contextOf, downloaded, launchFirefox, type FirefoxSession } from './firefox-session';
 import { unzipStrict } from '../../utils/zip/read';
 
 /** The texts the viewer paints as claims (the Custom Highlight API's ranges), spaces squashed. */
@@ -325,7 +325,8 @@ describe('PDFs in Firefox', () => {
 
     // Reload (the viewer asks the server again: the held bytes were taken once): every claim re-anchors and is painted.
     const area = (await storedClaims(page)).find((a) => a.frag)!;
-    await page.reload().catch(() => undefined);
+    // (The browser's reload, not waited for: puppeteer's page.reload() waits 30 s for a load event it never hears here.)
+    await bidiOf(ff.browser).send('browsingContext.reload', { context: contextOf(page), wait: 'none' });
     await until('the pages again', async () => (await page.evaluate(() => document.querySelector('#pdf-doc')?.getAttribute('data-anchored'))) === 'true');
     await until('the three text claims painted after reload', async () => {
       const got = await painted(page);
