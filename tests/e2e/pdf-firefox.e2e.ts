@@ -326,8 +326,9 @@ describe('PDFs in Firefox', () => {
     // Reload (the viewer asks the server again: the held bytes were taken once): every claim re-anchors and is painted.
     const area = (await storedClaims(page)).find((a) => a.frag)!;
     // (The browser's reload, not waited for: puppeteer's page.reload() waits 30 s for a load event it never hears here.)
+    const origin = await page.evaluate(() => performance.timeOrigin);
     await bidiOf(ff.browser).send('browsingContext.reload', { context: contextOf(page), wait: 'none' });
-    await until('the pages again', async () => (await page.evaluate(() => document.querySelector('#pdf-doc')?.getAttribute('data-anchored'))) === 'true');
+    await until('the pages again, in a new document', async () => (await page.evaluate(() => [performance.timeOrigin, document.querySelector('#pdf-doc')?.getAttribute('data-anchored')] as const).then(([o, a]) => o !== origin && a === 'true')));
     await until('the three text claims painted after reload', async () => {
       const got = await painted(page);
       return TEXT_CLAIMS.every((b) => got.some((g) => g.includes(b)));
