@@ -188,6 +188,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'report.pdf'), served);
   server = await startServer({ '/pdf/': dir });
   server.override('/pdf/report.pdf', { file: join(dir, 'report.pdf'), headers: { 'content-type': 'application/pdf', 'x-served-by': 'saqta-tests' } });
+  server.override('/pdf/ligatures.pdf', { file: join(ROOT, 'tests', 'fixtures', 'pdf', 'ligatures.pdf'), headers: { 'content-type': 'application/pdf' } });
   ff = await launchFirefox('en');
 }, 120_000);
 
@@ -336,6 +337,48 @@ describe('PDFs in Firefox', () => {
     await until('the area box back after reload', () => page.evaluate((id) => !!document.querySelector(`.pdf-area[data-claim-id="${id}"]`), area.id));
 
   }, 120_000);
+
+  it('ligatures and hyphenation: claims on a word broken across lines and on words with ligature glyphs re-anchor after reload', async () => {
+    const tab = await ff.browser.newPage();
+    await tab.setViewport({ width: 1100, height: 900 });
+    await tab.goto(`${server.origin}/pdf/ligatures.pdf`).catch(() => undefined);
+    await until('Saqta’s viewer', async () => (await tab.evaluate(() => location.href)).startsWith(`moz-extension://${UUID}/pdf.html?held=`));
+    await until('the pages', async () => (await tab.evaluate(() => document.querySelector('#pdf-doc')?.getAttribute('data-anchored'))) === 'true');
+    const letters = (s: string) => s.replace(/[\s\u00ad\u2010-]/g, '');
+    const claim = async (from: string, to: string, want: string) => {
+      await wheelTo(tab, () => charAt(tab, 1, from, false), 100, 700);
+      await tab.mouse.click(5, 300);
+      const a = (await charAt(tab, 1, from, false))!;
+      const z = (await charAt(tab, 1, to, true))!;
+      await tab.mouse.click(a.x, a.y);
+      await tab.keyboard.down('Shift');
+      await tab.mouse.click(z.x, z.y);
+      await tab.keyboard.up('Shift');
+      expect(letters(await tab.evaluate(() => String(getSelection())))).toBe(letters(want));
+      await sleep(300);
+      await chord(tab, 'KeyH');
+      await until(`“${want}” stored`, async () => (await storedClaims(tab)).some((c) => letters(c.exact ?? '') === letters(want)));
+      await escapeToolbar(tab);
+    };
+    // "spokes‐" ends a line, "person" starts the next; "The official filings show": "ff" and "fi" are ligature glyphs.
+    await claim('spokes', 'person', 'spokesperson');
+    await claim('The o', 'lings show', 'The official filings show');
+    const wanted = ['spokesperson', 'The official filings show'].map(letters);
+    const paintedHere = async () => (await painted(tab)).map(letters);
+    await until('both painted', async () => {
+      const got = await paintedHere();
+      return wanted.every((w) => got.includes(w));
+    });
+    const origin = await tab.evaluate(() => performance.timeOrigin);
+    await bidiOf(ff.browser).send('browsingContext.reload', { context: contextOf(tab), wait: 'none' });
+    await until('the pages again, in a new document', async () => (await tab.evaluate(() => [performance.timeOrigin, document.querySelector('#pdf-doc')?.getAttribute('data-anchored')] as const).then(([o, a]) => o !== origin && a === 'true')));
+    await until('both claims painted after reload', async () => {
+      const got = await paintedHere();
+      return wanted.every((w) => got.includes(w));
+    });
+    await tab.screenshot({ path: artifactPath('pdf-firefox-ligatures.png') });
+    await tab.close();
+  }, 90_000);
 
   it('stop the server → the popup’s fallback offers the saved PDF; it opens in Saqta’s viewer with its claims and the area box', async () => {
     const url = `${server.origin}/pdf/report.pdf`;
