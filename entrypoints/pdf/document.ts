@@ -1,12 +1,19 @@
 /**
- * A PDF shown as pages: every page's box and text layer are laid out when the
- * document opens (the text layer is what claims anchor in, so the whole
- * document's text is there from the start, in page order), and each page's
- * canvas is painted only when it comes near the screen. PDF.js's core is
- * loaded here only (never in a content script); its worker, character maps
- * and standard fonts are extension files fetched on demand (docs/pdf.md).
+ * A PDF shown as pages. At open, every page's box and its text as PDF.js reads
+ * it (`getTextContent`, once per page, kept) are put in place: the text as a
+ * plain, unpositioned, hidden layer (a span per text run, a <br> after a run
+ * that ends a line — the same text, in the same order, as PDF.js's TextLayer
+ * makes), which is all claims need to anchor in, so the whole document's text
+ * is there from the start without laying a page out. A page's positioned
+ * TextLayer and its canvas are made only when it comes near the screen; the
+ * plain layer is then replaced, and the highlighter re-anchors there (its
+ * MutationObserver) and paints. Far pages are `content-visibility: auto`.
+ * PDF.js's core is loaded here only (never in a content script); its worker,
+ * character maps and standard fonts are extension files fetched on demand
+ * (docs/pdf.md).
  */
 import { GlobalWorkerOptions, getDocument, TextLayer, type PDFDocumentProxy, type PDFPageProxy } from 'pdfjs-dist';
+import type { TextContent } from 'pdfjs-dist/types/src/display/api';
 import { browser } from 'wxt/browser';
 
 const url = (path: string) => browser.runtime.getURL(path as '/pdf.html');
@@ -54,9 +61,27 @@ export async function openPdf(bytes: Uint8Array, container: HTMLElement): Promis
   const painted = new Set<number>();
   const proxies = new Map<number, PDFPageProxy>();
 
+  const contents = new Map<number, TextContent>();
+  const laidOut = new Set<number>();
+
+  /** The page's positioned text layer (PDF.js's TextLayer) in place of its plain one: only near the screen. */
+  const layout = async (n: number) => {
+    const box = pages[n - 1]!;
+    const plain = box.querySelector<HTMLElement>('.textLayer[data-plain]');
+    const content = contents.get(n);
+    if (!plain || !content || laidOut.has(n)) return;
+    laidOut.add(n);
+    const scale = Number(box.dataset.scale);
+    const fresh = document.createElement('div');
+    fresh.className = 'textLayer';
+    await new TextLayer({ textContentSource: content, container: fresh, viewport: proxies.get(n)!.getViewport({ scale }) }).render();
+    plain.replaceWith(fresh);
+  };
+
   const paint = async (n: number) => {
     if (painted.has(n)) return;
     painted.add(n);
+    void layout(n);
     const page = proxies.get(n)!;
     const box = pages[n - 1]!;
     const scale = Number(box.dataset.scale);
@@ -77,9 +102,9 @@ export async function openPdf(bytes: Uint8Array, container: HTMLElement): Promis
     { rootMargin: '800px 0px' },
   );
 
-  for (let n = 1; n <= pdf.numPages; n++) {
-    const page = await pdf.getPage(n);
+  const place = (n: number, page: PDFPageProxy, content: TextContent) => {
     proxies.set(n, page);
+    contents.set(n, content);
     const base = page.getViewport({ scale: 1 });
     const scale = scaleFor(container, base.width);
     const viewport = page.getViewport({ scale });
@@ -94,19 +119,41 @@ export async function openPdf(bytes: Uint8Array, container: HTMLElement): Promis
     box.style.setProperty('--scale-factor', String(scale));
     box.style.setProperty('--user-unit', '1');
     box.style.setProperty('--total-scale-factor', String(scale));
+    // The plain text layer: the page's text runs as TextLayer would put them, not positioned, hidden (pdf.css).
     const text = document.createElement('div');
     text.className = 'textLayer';
+    text.dataset.plain = 'true';
+    for (const item of content.items) {
+      if (!('str' in item)) continue;
+      if (item.str) {
+        const span = document.createElement('span');
+        span.textContent = item.str;
+        text.append(span);
+      }
+      if (item.hasEOL) text.append(document.createElement('br'));
+    }
     box.append(text);
     container.append(box);
     pages.push(box);
-    const content = await page.getTextContent();
     texts.push(content.items.map((i) => ('str' in i ? i.str + (i.hasEOL ? '\n' : '') : '')).join(''));
     if (!content.items.some((i) => 'str' in i && i.str.trim())) {
       imageOnly.push(n);
       box.dataset.imageOnly = 'true';
     }
-    await new TextLayer({ textContentSource: content, container: text, viewport }).render();
     seen.observe(box);
+  };
+
+  // Page 1 first (its canvas starts at once), then the others' boxes and text a batch at a time: the
+  // requests to PDF.js's worker overlap instead of waiting for each other.
+  const fetchPage = async (n: number) => {
+    const page = await pdf.getPage(n);
+    return { page, content: await page.getTextContent() };
+  };
+  for (let n = 1; n <= pdf.numPages; ) {
+    const batch = n === 1 ? 1 : Math.min(16, pdf.numPages - n + 1);
+    const got = await Promise.all(Array.from({ length: batch }, (_, i) => fetchPage(n + i)));
+    got.forEach((g, i) => place(n + i, g.page, g.content));
+    n += batch;
   }
 
   return {
