@@ -6,8 +6,9 @@
  * makes), which is all claims need to anchor in, so the whole document's text
  * is there from the start without laying a page out. A page's positioned
  * TextLayer and its canvas are made only when it comes near the screen; the
- * plain layer is then replaced, and the highlighter re-anchors there (its
- * MutationObserver) and paints. Far pages are `content-visibility: auto`.
+ * plain layer's elements then take the laid-out layer's positions (their
+ * text nodes, where claims are anchored, stay), and the highlights show
+ * there. Far pages are `content-visibility: auto`.
  * PDF.js's core is loaded here only (never in a content script); its worker,
  * character maps and standard fonts are extension files fetched on demand
  * (docs/pdf.md).
@@ -75,7 +76,18 @@ export async function openPdf(bytes: Uint8Array, container: HTMLElement): Promis
     const fresh = document.createElement('div');
     fresh.className = 'textLayer';
     await new TextLayer({ textContentSource: content, container: fresh, viewport: proxies.get(n)!.getViewport({ scale }) }).render();
-    plain.replaceWith(fresh);
+    // The claims' ranges end in the plain layer's text nodes: keep those nodes and give their elements the
+    // laid-out layer's positions (a removed node would cut a range across the page break short). The two
+    // layers have the same elements in the same order (a span per non-empty run, a <br> per line end).
+    const from = [...fresh.children];
+    const to = [...plain.children];
+    if (from.length === to.length && from.every((el, i) => el.localName === to[i]!.localName && el.textContent === to[i]!.textContent)) {
+      from.forEach((el, i) => {
+        for (const { name, value } of el.attributes) to[i]!.setAttribute(name, value);
+      });
+      for (const { name, value } of fresh.attributes) plain.setAttribute(name, value);
+      delete plain.dataset.plain;
+    } else plain.replaceWith(fresh);
   };
 
   const paint = async (n: number) => {
