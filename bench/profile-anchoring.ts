@@ -46,8 +46,14 @@ async function main() {
     }
     for (const [t, ms] of Object.entries(times)) console.log(`${t}: median ${round(median(ms), 2)} ms, min ${round(Math.min(...ms), 2)} (${ms.map((x) => round(x, 1)).join(' ')})`);
     const split = [];
+    const coldSplit = [];
+    for (let i = 0; i < n; i++) {
+      await cdp.send('HeapProfiler.collectGarbage');
+      coldSplit.push(await call<{ textMapMs: number; matchMs: number }>('profileSaqta'));
+    }
+    console.log(`saqta split after a GC: text map ${round(median(coldSplit.map((s) => s.textMapMs)), 2)} ms, anchorAll ${round(median(coldSplit.map((s) => s.matchMs)), 2)} ms`);
     for (let i = 0; i < n; i++) split.push(await call<{ textMapMs: number; matchMs: number }>('profileSaqta'));
-    console.log(`saqta split: text map ${round(median(split.map((s) => s.textMapMs)), 2)} ms, anchorAll ${round(median(split.map((s) => s.matchMs)), 2)} ms`);
+    console.log(`saqta split back to back: text map ${round(median(split.map((s) => s.textMapMs)), 2)} ms, anchorAll ${round(median(split.map((s) => s.matchMs)), 2)} ms`);
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
     await cdp.send('Profiler.start');
