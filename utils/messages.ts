@@ -78,7 +78,8 @@ export interface CoreApi {
       keys: PageKeys;
       /**
        * The page's fingerprint candidates (utils/anchoring/fingerprint-candidates.ts), when `keys`
-       * has no fingerprint: the background normalizes and hashes them (fingerprintOf), off the page.
+       * has no fingerprint: when the URL and canonical link find no page, the background normalizes
+       * and hashes them (fingerprintOf), off the page, and looks the page up by that.
        */
       paragraphs?: string[];
     };

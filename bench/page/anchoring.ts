@@ -101,3 +101,14 @@ export function foundInPlace() {
 
 /** Saqta's selectors of the prepared claims (for profiling runs). */
 export const saqtaSelectors = () => described.map((d) => d.saqta);
+
+/** `n` passes of one tool, the time of each (no accuracy check): for profiling runs (bench/profile-anchoring.ts). */
+export function passes(tool: Tool, n: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const started = performance.now();
+    anchorAllWith(tool);
+    out.push(performance.now() - started);
+  }
+  return out;
+}

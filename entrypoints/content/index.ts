@@ -13,7 +13,7 @@ import { attachSurfaces } from '../../components/highlighter/surface';
 
 /**
  * The always-on content script. It stays small and does almost nothing on
- * load: it answers the background, asks once whether this page has claims,
+ * load: it answers the background, asks once whether this page has claims (one message),
  * and waits for the reader. The highlighter (anchoring, overlay, toolbar:
  * components/highlighter/, loaded by lazy.ts) comes only when the page has claims or
  * the reader first selects text, presses Alt+Shift+H, or a command needs it.
@@ -34,18 +34,16 @@ export default defineContentScript({
     // Alt+Shift+S (trusted key events only; below, or in the loaded highlighter's keys), the command and the menu save the page.
     const ui = new LazyHighlighter(ctx, () => savePage().then(() => undefined), surfaces);
 
-    /** Load the highlighter if this page (by URL, canonical link, then text fingerprint in idle time) has claims. */
+    /**
+     * Load the highlighter if this page (by URL, canonical link, then text fingerprint) has claims. One
+     * request: the page's keys and its fingerprint candidates (DOM reads only; the background normalizes
+     * and hashes them only when the URL and the canonical link find nothing). One message and no idle
+     * callback on every page, where two messages and an idle callback were.
+     */
     let checking = 0;
     const check = async () => {
       const run = ++checking;
-      const keys = pageKeys(location.href, canonicalOf(document), null);
-      let res = await send('page.get', { keys });
-      if (res.ok && !res.value.page) {
-        await idle();
-        if (run !== checking || ui.loaded) return;
-        // The text fingerprint's page half only (DOM reads): the background normalizes and hashes.
-        res = await send('page.get', { keys: pageKeys(location.href, canonicalOf(document), null), paragraphs: capped(fingerprintCandidates(document.body)) });
-      }
+      const res = await send('page.get', { keys: pageKeys(location.href, canonicalOf(document), null), paragraphs: capped(fingerprintCandidates(document.body)) });
       if (run === checking && !ui.loaded && res.ok && res.value.annotations.length) await ui.get();
       // A saved article: has the site changed its text since? (text blocks read here, hashed and compared in the background)
       if (run === checking && res.ok && res.value.page && res.value.capture) void revisitNotice(res.value.page.id, ui);
@@ -147,11 +145,3 @@ export default defineContentScript({
     ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(listener as Parameters<typeof browser.runtime.onMessage.addListener>[0]));
   },
 });
-
-/** Resolves when the page's main thread is idle (at most 2 s later). */
-function idle(): Promise<void> {
-  return new Promise((done) => {
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => done(), { timeout: 2000 });
-    else setTimeout(done, 50);
-  });
-}

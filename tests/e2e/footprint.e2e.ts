@@ -88,8 +88,8 @@ async function visit(page: Page, claims: number): Promise<Record> {
     expect(placed.orphans).toEqual([]);
     expect(placed.claims.every((c) => c.boxes.length > 0)).toBe(true);
   }
-  // The content script's second lookup (by text fingerprint) waits for idle time, at most 2 s;
-  // then a moment for anything debounced (re-anchoring waits 300 ms).
+  // Time for the content script's lookup (by URL, then text fingerprint, one message) and for anything
+  // debounced (re-anchoring waits 300 ms) to settle.
   await page.waitForTimeout(2800);
   return page.evaluate(() => (window as unknown as { __footprint: { record(): Promise<Record> } }).__footprint.record());
 }

@@ -202,6 +202,36 @@ group('orphans and weak matches', () => {
       { numRuns: 300 },
     );
   });
+  it('property: on messy markup every display character maps back to itself in the DOM, and back again', () => {
+    // Text nodes with runs of spaces, tabs, newlines, NBSP, soft hyphens and zero-width spaces, inline and block
+    // elements, empty blocks, hidden ones: the map (runs of one node's code units, virtual spaces at block
+    // edges) must give each visible character's own DOM position, and offsetAt must give its index back.
+    const piece = fc.oneof(
+      fc.constantFrom('word', 'Ünï', 'a b', '  ', ' x ', '\n\t', '\u00a0', 'so\u00adft', 'z\u200bw', 'end.'),
+      fc.constantFrom('<b>', '</b>', '<p>', '</p>', '<div>', '</div>', '<br>', '<span hidden>gone</span>', '<li>', '<script>x</script>', '<em style="display:none">no</em>'),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 40 }), (pieces) => {
+        const doc = parse(`<body>${pieces.join('')}</body>`);
+        const map = buildTextMap(doc.body);
+        for (let i = 0; i < map.text.length; i++) {
+          const r = map.range(i, i + 1);
+          const ch = map.text[i];
+          if (r.startContainer.nodeType !== 3) return false;
+          const data = (r.startContainer as Text).data;
+          if (ch === ' ') {
+            // A folded space: white space of the page, or a block edge (the start of the next text node).
+            if (!(/\s/.test(data[r.startOffset] ?? '') || r.startOffset === 0)) return false;
+            continue;
+          }
+          if (data[r.startOffset] !== ch || r.endOffset !== r.startOffset + 1) return false;
+          if (map.offsetAt(r.startContainer, r.startOffset) !== i) return false;
+        }
+        return true;
+      }),
+      { numRuns: 150 },
+    );
+  });
 });
 
 group('batch', () => {

@@ -82,6 +82,9 @@ describe('handle', () => {
     expect(byUrl).toMatchObject({ ok: true, value: { page: null, annotations: [] } });
     const byText = await handle({ type: 'page.get', keys, paragraphs: fingerprintCandidates(mirror.body) }, deps);
     expect(byText).toMatchObject({ ok: true, value: { page: { fingerprint }, annotations: [{ body: { color: 'yellow' } }] } });
+    // The content script sends its paragraphs with every lookup: the URL still comes first.
+    const home = await handle({ type: 'page.get', keys: pageKeys('https://news.example/a/2.html'), paragraphs: ['y'.repeat(200)] }, deps);
+    expect(home).toMatchObject({ ok: true, value: { page: { fingerprint }, annotations: [{ body: { color: 'yellow' } }] } });
     // Another article's paragraphs (and junk a page could send) find nothing.
     const other = await handle({ type: 'page.get', keys, paragraphs: ['x'.repeat(200), 42 as unknown as string] }, deps);
     expect(other).toMatchObject({ ok: true, value: { page: null } });

@@ -191,10 +191,12 @@ export function anchorAll<T extends { id: string; selectors: Selector[] }>(
     result: Match | null;
     pending: ReturnType<typeof locateNear> | null;
   };
-  const items: Item[] = claims.map((c) => {
-    // Where it was, as it was: found (no match query, no key).
-    const here = atStoredPosition(map, c.selectors);
-    if (here) return { id: c.id, q: null, at: here.start, result: here, pending: null };
+  // Where it was, as it was: found (no match query, no key). On an unchanged page that is every claim, and nothing more is done.
+  const here = claims.map((c) => atStoredPosition(map, c.selectors));
+  if (here.every((m) => m)) return new Map(claims.map((c, i) => [c.id, anchored(map, here[i])]));
+  const items: Item[] = claims.map((c, i) => {
+    const found = here[i];
+    if (found) return { id: c.id, q: null, at: found.start, result: found, pending: null };
     const q = queryFor(map, c.selectors);
     const at = q && !('position' in q) && q.start !== undefined ? q.start : Infinity;
     return { id: c.id, q, at, result: null, pending: null };

@@ -60,172 +60,64 @@ export class TextMap {
     return (this.keyCache ??= keyOf(this.text));
   }
   private keyCache: string | undefined;
-  /** The text nodes that contributed, in document order. */
+  /** The text nodes met under the root (white-space-only ones included), in document order. */
   readonly nodes: Text[];
-  /** For each character: index into `nodes`. */
-  readonly nodeOf: Int32Array;
-  /** For each character: code unit offset in its node, or -1 for a virtual space before the node. */
-  readonly offsetOf: Int32Array;
-  /** For each node i: index of its first character; `nodeStart[nodes.length] === text.length`. */
-  readonly nodeStart: Int32Array;
-  private index = new Map<Node, number>();
+  /** For each node i: index of its first display character; `nodeStart[nodes.length] === text.length`. */
+  readonly nodeStart: number[];
+  /**
+   * The map back to the DOM, as runs (segments): segment k covers display
+   * characters [segStart[k], segStart[k + 1]) (the last one runs to the end)
+   * and they come from node `nodes[segNode[k]]`, code units segOff[k] on, one
+   * for one; segOff[k] === -1 marks a one-character virtual space (a block
+   * edge), which maps to the start of its node. A node kept whole is one
+   * segment, so the map costs a few numbers per node rather than per character.
+   */
+  private readonly segStart: number[];
+  private readonly segNode: number[];
+  private readonly segOff: number[];
+  private index: Map<Node, number> | undefined;
 
   constructor(readonly root: Node, options: TextMapOptions = {}) {
-    const useCV = options.useCheckVisibility ?? true;
-    const isHidden = options.isHidden ?? ((el: Element) => defaultIsHidden(el, useCV));
-    const nodes: Text[] = [];
-    // Per-character arrays, grown by doubling (no per-character JS array pushes).
-    let nodeOf = new Int32Array(4096);
-    let offsetOf = new Int32Array(4096);
-    const starts: number[] = [];
-    const parts: string[] = [];
-    let length = 0;
-    let lastWasSpace = true; // nothing emitted yet: leading space is dropped
-    // A pending gap: [node index, offset] of the white space that caused it, or offset -1 for a block boundary.
-    let gapNode = -1;
-    let gapOffset = -1;
-    const room = (extra: number) => {
-      if (length + extra <= nodeOf.length) return;
-      let size = nodeOf.length * 2;
-      while (size < length + extra) size *= 2;
-      const n = new Int32Array(size);
-      n.set(nodeOf);
-      nodeOf = n;
-      const o = new Int32Array(size);
-      o.set(offsetOf);
-      offsetOf = o;
-    };
+    const b = walkText(root, options);
+    this.text = b.parts.join('');
+    this.nodes = b.nodes;
+    this.nodeStart = b.starts;
+    this.segStart = b.segStart;
+    this.segNode = b.segNode;
+    this.segOff = b.segOff;
+  }
 
-    const visitText = (t: Text) => {
-      const ni = nodes.length;
-      nodes.push(t);
-      starts.push(length);
-      this.index.set(t, ni);
-      const data = t.data;
-      // White space only (the indentation between tags: most text nodes of a real page): at most a gap, found in one native test.
-      if (ALL_SPACE.test(data)) {
-        if (data.length && !lastWasSpace && gapNode < 0) {
-          gapNode = ni;
-          gapOffset = 0;
-        }
-        return;
-      }
-      room(data.length + 1);
-      // No white space to fold and nothing invisible (single ASCII spaces between words only): the node is kept whole.
-      if (!NEEDS_FOLDING.test(data)) {
-        if (gapNode >= 0) {
-          if (!lastWasSpace) {
-            parts.push(' ');
-            nodeOf[length] = gapNode;
-            offsetOf[length] = gapOffset;
-            length++;
-          }
-          gapNode = -1;
-        }
-        parts.push(data);
-        nodeOf.fill(ni, length, length + data.length);
-        for (let i = 0; i < data.length; i++) offsetOf[length + i] = i;
-        length += data.length;
-        lastWasSpace = false;
-        return;
-      }
-      // Runs of kept characters are copied as slices.
-      let runStart = -1;
-      for (let i = 0; i < data.length; i++) {
-        const code = data.charCodeAt(i);
-        const space = isSpace(code);
-        if (space || isInvisible(code)) {
-          if (runStart >= 0) {
-            parts.push(data.slice(runStart, i));
-            runStart = -1;
-          }
-          if (space && !lastWasSpace && gapNode < 0) {
-            gapNode = ni;
-            gapOffset = i;
-          }
-          continue;
-        }
-        if (gapNode >= 0) {
-          if (!lastWasSpace) {
-            if (runStart >= 0) {
-              parts.push(data.slice(runStart, i));
-              runStart = -1;
-            }
-            parts.push(' ');
-            nodeOf[length] = gapNode;
-            offsetOf[length] = gapOffset;
-            length++;
-          }
-          gapNode = -1;
-        }
-        if (runStart < 0) runStart = i;
-        nodeOf[length] = ni;
-        offsetOf[length] = i;
-        length++;
-        lastWasSpace = false;
-      }
-      if (runStart >= 0) parts.push(data.slice(runStart));
-    };
-    const blockBoundary = () => {
-      // A block edge reads as a space unless one is already pending.
-      if (gapNode < 0 && !lastWasSpace) {
-        gapNode = nodes.length; // before the next text node
-        gapOffset = -1;
-      }
-    };
-
-    const root0 = root;
-    if (root0.nodeType === 3) {
-      visitText(root0 as Text);
-    } else {
-      let node: Node | null = root0.firstChild;
-      while (node) {
-        let descend = false;
-        if (node.nodeType === 3) {
-          visitText(node as Text);
-        } else if (node.nodeType === 1) {
-          const el = node as Element;
-          const name = el.localName;
-          const block = BLOCK.has(name);
-          // An empty inline element (an SVG path, an icon, an input) adds nothing whether hidden or not: not asked.
-          if (!SKIP.has(name) && (el.firstChild || block) && !isHidden(el)) {
-            if (block) blockBoundary();
-            descend = true;
-          }
-        }
-        if (descend && node.firstChild) {
-          node = node.firstChild;
-          continue;
-        }
-        // Leave: next sibling, or climb, closing blocks on the way.
-        while (node && node !== root0) {
-          if (descend && node.nodeType === 1 && BLOCK.has((node as Element).localName)) blockBoundary();
-          descend = true; // every ancestor we climb through was entered
-          if (node.nextSibling) {
-            node = node.nextSibling;
-            break;
-          }
-          node = node.parentNode;
-        }
-        if (node === root0) break;
-      }
+  /** The segment holding display character i (0 ≤ i < text.length). */
+  private segmentAt(i: number): number {
+    const s = this.segStart;
+    let lo = 0;
+    let hi = s.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (s[mid] <= i) lo = mid;
+      else hi = mid - 1;
     }
-    starts.push(length);
-    this.text = parts.join('');
-    this.nodes = nodes;
-    this.nodeOf = nodeOf.subarray(0, length);
-    this.offsetOf = offsetOf.subarray(0, length);
-    this.nodeStart = Int32Array.from(starts);
+    return lo;
   }
 
   /** The display offset of a DOM boundary point (container, offset). */
   offsetAt(container: Node, offset: number): number {
+    if (!this.index) {
+      this.index = new Map();
+      for (let i = 0; i < this.nodes.length; i++) this.index.set(this.nodes[i], i);
+    }
     const ni = this.index.get(container);
     if (ni !== undefined) {
+      // The first character of this node at or after `offset` (a virtual space counts as before it), else the node's end.
       const from = this.nodeStart[ni];
       const to = this.nodeStart[ni + 1];
-      for (let i = from; i < to; i++) {
-        if (this.nodeOf[i] === ni && this.offsetOf[i] >= offset) return i;
+      if (from < to) {
+        for (let k = this.segmentAt(from); k < this.segStart.length && this.segStart[k] < to; k++) {
+          if (this.segNode[k] !== ni || this.segOff[k] < 0) continue;
+          const segEnd = k + 1 < this.segStart.length ? this.segStart[k + 1] : this.text.length;
+          const last = this.segOff[k] + (segEnd - this.segStart[k]) - 1;
+          if (last >= offset) return this.segStart[k] + Math.max(0, offset - this.segOff[k]);
+        }
       }
       return to;
     }
@@ -266,15 +158,185 @@ export class TextMap {
     }
     start = Math.max(0, Math.min(start, this.text.length - 1));
     end = Math.max(start + 1, Math.min(end, this.text.length));
-    const sNode = this.nodes[this.nodeOf[start]];
-    const sOff = this.offsetOf[start];
-    r.setStart(sNode, sOff < 0 ? 0 : sOff);
+    let k = this.segmentAt(start);
+    let off = this.segOff[k];
+    r.setStart(this.nodes[this.segNode[k]], off < 0 ? 0 : off + (start - this.segStart[k]));
     const last = end - 1;
-    const eNode = this.nodes[this.nodeOf[last]];
-    const eOff = this.offsetOf[last];
-    r.setEnd(eNode, eOff < 0 ? 0 : eOff + 1);
+    // The end is most often in the same segment (a claim inside one text node).
+    if (!(k + 1 >= this.segStart.length || this.segStart[k + 1] > last)) k = this.segmentAt(last);
+    off = this.segOff[k];
+    r.setEnd(this.nodes[this.segNode[k]], off < 0 ? 0 : off + (last - this.segStart[k]) + 1);
     return r;
   }
+}
+
+interface Walked {
+  parts: string[];
+  nodes: Text[];
+  starts: number[];
+  segStart: number[];
+  segNode: number[];
+  segOff: number[];
+}
+
+/**
+ * One walk of the tree into display text and segments (TextMap). Written as
+ * one function over local variables, with as few DOM calls per node as the
+ * rules allow (each is a trip into the browser): the map is built once per
+ * page load, when none of this code is warm, so the interpreter's cost per
+ * node is what counts.
+ */
+function walkText(root: Node, options: TextMapOptions): Walked {
+  const custom = options.isHidden;
+  const useCV = options.useCheckVisibility ?? true;
+  const nodes: Text[] = [];
+  const starts: number[] = [];
+  const parts: string[] = [];
+  const segStart: number[] = [];
+  const segNode: number[] = [];
+  const segOff: number[] = [];
+  let length = 0;
+  let lastWasSpace = true; // nothing emitted yet: leading space is dropped
+  // A pending gap: [node index, offset] of the white space that caused it, or offset -1 for a block boundary.
+  let gapNode = -1;
+  let gapOffset = -1;
+  // The last segment: display start, node, code unit offset (-1: a virtual space). A run that continues it
+  // (the same node, the next code unit) only moves `length`.
+  let lastNode = -1;
+  let lastOff = -1;
+  let lastStart = 0;
+  // For each element entered on the way down: whether it is a block (its edge reads as a space when left).
+  const blocks: boolean[] = [];
+
+  let node: Node | null = root.nodeType === 3 ? root : root.firstChild;
+  while (node) {
+    const type = node.nodeType;
+    let child: Node | null = null;
+    if (type === 3) {
+      const ni = nodes.length;
+      nodes.push(node as Text);
+      starts.push(length);
+      const data = (node as Text).data;
+      if (ALL_SPACE.test(data)) {
+        // White space only (the indentation between tags: most text nodes of a real page): at most a gap.
+        if (data.length && !lastWasSpace && gapNode < 0) {
+          gapNode = ni;
+          gapOffset = 0;
+        }
+      } else if (!NEEDS_FOLDING.test(data)) {
+        // No white space to fold and nothing invisible (single ASCII spaces between words only): kept whole.
+        if (gapNode >= 0) {
+          if (!lastWasSpace) {
+            parts.push(' ');
+            if (!(gapOffset >= 0 && gapNode === lastNode && lastOff >= 0 && lastOff + (length - lastStart) === gapOffset)) {
+              segStart.push(length);
+              segNode.push(gapNode);
+              segOff.push(gapOffset);
+              lastStart = length;
+              lastNode = gapNode;
+              lastOff = gapOffset;
+            }
+            length++;
+          }
+          gapNode = -1;
+        }
+        parts.push(data);
+        if (!(lastNode === ni && lastOff >= 0 && lastOff + (length - lastStart) === 0)) {
+          segStart.push(length);
+          segNode.push(ni);
+          segOff.push(0);
+          lastStart = length;
+          lastNode = ni;
+          lastOff = 0;
+        }
+        length += data.length;
+        lastWasSpace = false;
+      } else {
+        // Fold character by character; runs of kept characters are copied as slices.
+        let runStart = -1;
+        const n = data.length;
+        for (let i = 0; i <= n; i++) {
+          const code = i < n ? data.charCodeAt(i) : 32;
+          const space = isSpace(code);
+          if (space || isInvisible(code)) {
+            if (runStart >= 0) {
+              parts.push(data.slice(runStart, i));
+              if (!(lastNode === ni && lastOff >= 0 && lastOff + (length - lastStart) === runStart)) {
+                segStart.push(length);
+                segNode.push(ni);
+                segOff.push(runStart);
+                lastStart = length;
+                lastNode = ni;
+                lastOff = runStart;
+              }
+              length += i - runStart;
+              runStart = -1;
+            }
+            if (space && i < n && !lastWasSpace && gapNode < 0) {
+              gapNode = ni;
+              gapOffset = i;
+            }
+            continue;
+          }
+          if (gapNode >= 0) {
+            // (No run is open here: a gap is pending only after a space, which closed it.)
+            if (!lastWasSpace) {
+              parts.push(' ');
+              if (!(gapOffset >= 0 && gapNode === lastNode && lastOff >= 0 && lastOff + (length - lastStart) === gapOffset)) {
+                segStart.push(length);
+                segNode.push(gapNode);
+                segOff.push(gapOffset);
+                lastStart = length;
+                lastNode = gapNode;
+                lastOff = gapOffset;
+              }
+              length++;
+            }
+            gapNode = -1;
+          }
+          if (runStart < 0) runStart = i;
+          lastWasSpace = false;
+        }
+      }
+    } else if (type === 1) {
+      const el = node as Element;
+      const name = el.localName;
+      const block = BLOCK.has(name);
+      const first = el.firstChild;
+      // An empty inline element (an SVG path, an icon, an input) adds nothing whether hidden or not: not asked.
+      if ((first || block) && !SKIP.has(name) && !(custom ? custom(el) : defaultIsHidden(el, useCV))) {
+        // A block edge reads as a space unless one is already pending.
+        if (block && gapNode < 0 && !lastWasSpace) {
+          gapNode = nodes.length; // before the next text node
+          gapOffset = -1;
+        }
+        // (An empty block, br or img, is left at once: its second edge adds nothing to the gap just set.)
+        if (first) {
+          blocks.push(block);
+          child = first;
+        }
+      }
+    }
+    if (child) {
+      node = child;
+      continue;
+    }
+    // Leave: the next sibling, or climb, closing blocks on the way.
+    if (node === root) break;
+    let next: Node | null = node.nextSibling;
+    while (!next) {
+      node = node!.parentNode;
+      if (!node || node === root) break;
+      if (blocks.pop() && gapNode < 0 && !lastWasSpace) {
+        gapNode = nodes.length;
+        gapOffset = -1;
+      }
+      next = node.nextSibling;
+    }
+    node = next;
+  }
+  starts.push(length);
+  return { parts, nodes, starts, segStart, segNode, segOff };
 }
 
 /** Build the text map of a root (see TextMap). */

@@ -55,12 +55,13 @@ const coreHandlers: HandlerSet<CoreApi> = {
   },
   async 'page.get'(req, { db }) {
     if (!req.keys?.normalizedUrl) return fail('bad-request', 'The page has no URL.');
-    let keys = req.keys;
-    if (!keys.fingerprint && Array.isArray(req.paragraphs)) {
+    let page = await findPage(db, req.keys);
+    // The text fingerprint only when the URL and the canonical link find nothing (the content script sends its candidates every time).
+    if (!page && !req.keys.fingerprint && Array.isArray(req.paragraphs)) {
       const fingerprint = fingerprintOf(req.paragraphs);
-      if (fingerprint) keys = { ...keys, fingerprint };
+      if (fingerprint) page = await findPage(db, { ...req.keys, fingerprint });
     }
-    return ok(await viewOf(db, await findPage(db, keys)));
+    return ok(await viewOf(db, page));
   },
   async 'page.byId'(req, { db }) {
     const page = await db.pages.get(req.pageId);
