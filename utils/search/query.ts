@@ -360,6 +360,7 @@ export async function search(db: SaqtaDB, q: string, limit = 100, opts: { index?
       if (snippet) hits.push({ kind: 'text', id: t.pageId, pageId: t.pageId, field: 'text', snippet, score: (s + f.bonus) * WEIGHT.text });
     });
   }
-  hits.sort((a, b) => b.score - a.score);
+  // Equal scores in a fixed order (kind, then id), whichever index found them.
+  hits.sort((a, b) => b.score - a.score || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { hits: hits.slice(0, limit), terms: qterms };
 }
