@@ -6,7 +6,8 @@
  * forgotten when the lock locks.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SaqtaDB, type Keyring } from '../../utils/db';
+import { SaqtaDB } from '../../utils/db';
+import type { Keyring } from '../../utils/lock/middleware';
 import { createAnnotation, deleteAnnotation, updateAnnotation } from '../../utils/store/annotations';
 import { mergeTags, renameTag } from '../../utils/store/tag-admin';
 import { mergeIntoLibrary } from '../../utils/bundle/merge';
