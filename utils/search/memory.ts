@@ -88,12 +88,7 @@ export class TermIndex {
     if (list[list.length - 1] !== at) list.push(at);
   }
 
-  /** Term ids of the terms starting with `w`, and the id of `w` itself (−1 if none). */
-  private range(w: string): { tids: number[]; exact: number; total: number } {
-    if (this.sortedDirty) {
-      this.sorted.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      this.sortedDirty = false;
-    }
+  private lowerBound(w: string): number {
     const s = this.sorted;
     let lo = 0;
     let hi = s.length;
@@ -102,14 +97,34 @@ export class TermIndex {
       if (s[mid]! < w) lo = mid + 1;
       else hi = mid;
     }
-    const tids: number[] = [];
-    let total = 0;
-    for (let i = lo; i < s.length && s[i]!.startsWith(w); i++) {
-      const tid = this.termIds.get(s[i]!)!;
-      tids.push(tid);
-      total += this.lists[tid]!.length;
+    return lo;
+  }
+
+  /**
+   * The terms a word matches: those starting with it, as words of the text
+   * and as words of a tag (TAG-marked); which of them is the word itself;
+   * how many postings they hold.
+   */
+  private range(w: string): { tids: number[]; exact: Set<number>; tagged: Set<number>; total: number } {
+    if (this.sortedDirty) {
+      this.sorted.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      this.sortedDirty = false;
     }
-    return { tids, exact: this.termIds.get(w) ?? -1, total };
+    const s = this.sorted;
+    const tids: number[] = [];
+    const exact = new Set<number>();
+    const tagged = new Set<number>();
+    let total = 0;
+    for (const [key, isTag] of [[w, false], [TAG + w, true]] as const) {
+      for (let i = this.lowerBound(key); i < s.length && s[i]!.startsWith(key); i++) {
+        const tid = this.termIds.get(s[i]!)!;
+        tids.push(tid);
+        if (s[i]!.length === key.length) exact.add(tid);
+        if (isTag) tagged.add(tid);
+        total += this.lists[tid]!.length;
+      }
+    }
+    return { tids, exact, tagged, total };
   }
 
   /**
@@ -118,15 +133,18 @@ export class TermIndex {
    * `termScore`). The rarest word's postings make the candidates; the others
    * are marked over the slots and checked.
    */
-  match(qterms: readonly string[]): { slots: number[]; score: Uint8Array } {
+  match(qterms: readonly string[]): { slots: number[]; score: Uint8Array; text: Uint8Array } {
     const n = this.ids.length;
     const words = qterms.map((w) => this.range(w)).sort((a, b) => a.total - b.total);
-    if (!words.length || words.some((w) => !w.tids.length)) return { slots: [], score: new Uint8Array(0) };
+    if (!words.length || words.some((w) => !w.tids.length)) return { slots: [], score: new Uint8Array(0), text: new Uint8Array(0) };
     const score = new Uint8Array(n);
+    // 1 where some word matched a word of the record's own text (not only of a tag): the field a claim can rank by.
+    const text = new Uint8Array(n);
     const first = words[0]!;
     let slots: number[] = [];
     for (const tid of first.tids) {
-      const v = tid === first.exact ? 3 : 1;
+      const v = first.exact.has(tid) ? 3 : 1;
+      const inText = first.tagged.has(tid) ? 0 : 1;
       for (const at of this.lists[tid]!) {
         const had = score[at]!;
         if (!had) {
@@ -134,23 +152,29 @@ export class TermIndex {
           slots.push(at);
           score[at] = v;
         } else if (v > had) score[at] = v;
+        if (inText) text[at] = 1;
       }
     }
     for (let k = 1; k < words.length && slots.length; k++) {
       const w = words[k]!;
       const mark = new Uint8Array(n);
       for (const tid of w.tids) {
-        const v = tid === w.exact ? 3 : 1;
-        for (const at of this.lists[tid]!) if (v > mark[at]!) mark[at] = v;
+        const v = w.exact.has(tid) ? 3 : 1;
+        const inText = w.tagged.has(tid) ? 0 : 4;
+        for (const at of this.lists[tid]!) {
+          const m = mark[at]!;
+          mark[at] = Math.max(m & 3, v) | (m & 4) | inText;
+        }
       }
       slots = slots.filter((at) => {
         const m = mark[at]!;
         if (!m) return false;
-        score[at] = score[at]! + m;
+        score[at] = score[at]! + (m & 3);
+        if (m & 4) text[at] = 1;
         return true;
       });
     }
-    return { slots, score };
+    return { slots, score, text };
   }
 }
 
@@ -214,12 +238,14 @@ async function eachChunk<T>(table: import('dexie').Table<T, any, any>, key: (row
   }
 }
 
+/** A tag's words are kept apart from the text's (marked): a claim found by its tags alone ranks by the tag field. */
+const TAG = '\u0001';
 const tagTermMemo = new Map<string, string[]>();
 function termsOfTag(name: string): string[] {
   let out = tagTermMemo.get(name);
   if (!out) {
     if (tagTermMemo.size > 5000) tagTermMemo.clear();
-    tagTermMemo.set(name, (out = terms(name)));
+    tagTermMemo.set(name, (out = terms(name).map((t) => TAG + t)));
   }
   return out;
 }

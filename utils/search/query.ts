@@ -274,12 +274,13 @@ type Candidate = { kind: HitKind; key: string; s: number; bound: number };
  */
 function memoryQueue(index: MemoryIndex, qterms: string[], keep: number, maxBonus: number): Candidate[] {
   const out: Candidate[] = [];
-  const kinds: [HitKind, number][] = [['claim', WEIGHT.quote], ['page', WEIGHT.title], ['text', WEIGHT.text]];
-  for (const [kind, weight] of kinds) {
+  // A claim whose words are found only among its tags' ranks by the tag field (below the quote's weight).
+  const kinds: [HitKind, number, number][] = [['claim', WEIGHT.quote, WEIGHT.tag], ['page', WEIGHT.title, WEIGHT.title], ['text', WEIGHT.text, WEIGHT.text]];
+  for (const [kind, weight, tagWeight] of kinds) {
     const idx = index.kinds[kind]!;
-    const { slots, score } = idx.match(qterms);
-    const best = topSlots(slots, (at) => score[at]! + idx.rec[at]!, keep);
-    for (const at of best) out.push({ kind, key: idx.ids[at]!, s: score[at]!, bound: (score[at]! + maxBonus) * weight + idx.rec[at]! });
+    const { slots, score, text } = idx.match(qterms);
+    const bound = (at: number) => (score[at]! + maxBonus) * (text[at] ? weight : tagWeight) + idx.rec[at]!;
+    for (const at of topSlots(slots, bound, keep)) out.push({ kind, key: idx.ids[at]!, s: score[at]!, bound: bound(at) });
   }
   return out.sort((x, y) => y.bound - x.bound);
 }
