@@ -129,7 +129,7 @@ export async function saqtaBuild() {
   const index = await buildSearchIndex(db);
   const ms = performance.now() - t0;
   const k = index!.kinds;
-  return { ms, claims: k.claim!.size, pages: k.page!.size, texts: k.text!.size, terms: k.claim!.termCount + k.page!.termCount + k.text!.termCount };
+  return { ms, claims: k.claim!.size, pages: k.page!.size, texts: k.text!.size, terms: k.claim!.termCount + k.page!.termCount + k.text!.termCount, steps: index!.steps };
 }
 
 /**

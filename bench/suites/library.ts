@@ -81,9 +81,9 @@ export const library: Suite = {
         // Saqta first: its first search cold (answered from IndexedDB while its in-memory index builds), then a timed build afresh.
         const heapBefore = await heapMB();
         const cold = await call<{ ms: number; hits: number; readyMs: number }>('saqtaColdOnce', queries[0]);
-        const saqtaBuilt = await call<{ ms: number; claims: number; pages: number; texts: number; terms: number }>('saqtaBuild');
+        const saqtaBuilt = await call<{ ms: number; claims: number; pages: number; texts: number; terms: number; steps: Record<string, number> }>('saqtaBuild');
         const saqtaHeapMB = (await heapMB()) - heapBefore;
-        ctx.log(`  Saqta in-memory index: ${saqtaBuilt.claims} claims, ${saqtaBuilt.pages} pages, ${saqtaBuilt.texts} texts, ${saqtaBuilt.terms} terms built in ${round(saqtaBuilt.ms)} ms, heap +${round(saqtaHeapMB, 1)} MB; cold first search ${round(cold.ms)} ms (index ready after ${round(cold.readyMs)} ms)`);
+        ctx.log(`  Saqta in-memory index: ${saqtaBuilt.claims} claims, ${saqtaBuilt.pages} pages, ${saqtaBuilt.texts} texts, ${saqtaBuilt.terms} terms built in ${round(saqtaBuilt.ms)} ms (${Object.entries(saqtaBuilt.steps).map(([k, v]) => `${k} ${round(v)}`).join(', ')}), heap +${round(saqtaHeapMB, 1)} MB; cold first search ${round(cold.ms)} ms (index ready after ${round(cold.readyMs)} ms)`);
         const heapPeer = await heapMB();
         const built = await call<{ readMs: number; indexMs: number; docs: number; terms: number }>('peerBuild');
         const peerHeapMB = (await heapMB()) - heapPeer;

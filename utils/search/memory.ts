@@ -259,6 +259,8 @@ export class MemoryIndex {
   private building: Promise<void> | null = null;
   private readonly keys: unknown;
   private readonly unsubscribe: () => void;
+  /** Where the last build's time went (ms by step; the bench reads it). */
+  readonly steps: Record<string, number> = {};
   /** How long the last whole build took (ms). */
   buildMs = 0;
   dropped = false;
@@ -375,19 +377,30 @@ export class MemoryIndex {
   private async buildKind(kind: Kind): Promise<TermIndex> {
     const db = this.db;
     const index = new TermIndex();
+    const t0 = performance.now();
     if (kind === 'page') {
       await eachChunk(db.pages, (p) => p.id, (rows) => rows.forEach((p) => index.set(p.id, p.terms ?? pageTerms(p), recency(p.updatedAt))));
     } else if (kind === 'text') {
       await eachChunk(db.texts, (t) => t.pageId, (rows) => rows.forEach((t) => index.set(t.pageId, t.terms ?? terms(t.text), 0)));
     } else if (db.keyring.state === 'off') {
       // Claims without reading them: ids and times from the `modified` index, tags from `body.tags`, words from claimTerms.
+      let t = performance.now();
+      const lap = (name: string) => {
+        this.steps[name] = (this.steps[name] ?? 0) + performance.now() - t;
+        t = performance.now();
+      };
       const [times, ids] = await Promise.all([db.annotations.orderBy('modified').keys(), db.annotations.orderBy('modified').primaryKeys()]);
+      lap('modified');
       const textTerms = new Map<string, string[]>();
       await eachChunk(db.claimTerms, (r) => r.id, (rows) => rows.forEach((r) => textTerms.set(r.id, r.terms)));
+      lap('claimTerms');
       (ids as string[]).forEach((id, i) => index.set(id, textTerms.get(id) ?? [], recency(times[i] as string)));
       textTerms.clear();
+      lap('post');
       const [tags, tagged] = await Promise.all([db.annotations.orderBy('body.tags').keys(), db.annotations.orderBy('body.tags').primaryKeys()]);
+      lap('tags');
       (tagged as string[]).forEach((id, i) => index.addTerms(id, termsOfTag(tags[i] as string)));
+      lap('postTags');
       // A claim written before its `modified` (none should be): read it.
       if (ids.length !== (await db.annotations.count())) {
         await eachChunk(db.annotations, (a) => a.id, (rows) => rows.forEach((a) => index.has(a.id) || this.dirty.claim.add(a.id)));
@@ -400,6 +413,7 @@ export class MemoryIndex {
         rows.forEach((a) => index.set(a.id, [...(textTerms.get(a.id) ?? claimTextTerms(a)), ...a.body.tags.flatMap(termsOfTag)], recency(a.modified))),
       );
     }
+    this.steps[kind] = performance.now() - t0;
     return index;
   }
 }
