@@ -9,7 +9,7 @@ import { withSameText } from '../../utils/search/terms-middleware';
 import { SaqtaDB, type BlobRecord, type CaptureRecord, type ClaimTermsRecord, type PageRecord } from '../../utils/db';
 import type { Annotation } from '../../utils/annotation';
 import { search } from '../../utils/search/query';
-import { buildSearchIndex, dropSearchIndex } from '../../utils/search/memory';
+import { buildSearchIndex, dropSearchIndex, memoryIndex } from '../../utils/search/memory';
 import { fold, terms, words } from '../../utils/search/fold';
 import { claimTextTerms, pageTerms } from '../../utils/search/terms';
 import MiniSearch from 'minisearch';
@@ -147,9 +147,15 @@ export async function saqtaColdOnce(q: string) {
 }
 
 export async function searchOnce(q: string) {
+  const ready = !!(await memoryIndex(db, false));
   const t0 = performance.now();
   const { hits } = await search(db, q);
-  return { ms: performance.now() - t0, hits: hits.length };
+  return { ms: performance.now() - t0, hits: hits.length, fromMemory: ready };
+}
+
+/** What the in-memory index did since it was built: kinds rebuilt, records read again. */
+export async function saqtaIndexCounts() {
+  return (await memoryIndex(db, false))?.counts ?? null;
 }
 
 /*

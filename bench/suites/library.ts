@@ -93,7 +93,7 @@ export const library: Suite = {
         const samples: number[] = [];
         const peerSamples: number[] = [];
         const scans: number[] = [];
-        const perQuery: Record<string, { ms: number[]; hits: number; peerMs: number[]; peerHits: number; scanMs: number; scanHits: number }> = {};
+        const perQuery: Record<string, { ms: number[]; hits: number; peerMs: number[]; peerHits: number; scanMs: number; scanHits: number; fromDisk: number }> = {};
         // ≥ 60 samples each side: 3 runs of each of the 20 queries, even with --quick.
         const searchReps = Math.max(reps, 3);
         // The unindexed scan reads every claim: one query in four (every language) at 10,000 articles, one in ten above.
@@ -113,10 +113,14 @@ export const library: Suite = {
           samples.push(...runs.map((r) => r.ms));
           peerSamples.push(...peerRuns.map((r) => r.ms));
           if (scan) scans.push(scan.ms);
-          perQuery[q] = { ms: runs.map((r) => r.ms), hits: runs[0].hits as number, peerMs: peerRuns.map((r) => r.ms), peerHits: peerRuns[0].hits as number, scanMs: scan?.ms ?? NaN, scanHits: (scan?.hits as number) ?? NaN };
+          perQuery[q] = { fromDisk: runs.filter((r) => !r.fromMemory).length, ms: runs.map((r) => r.ms), hits: runs[0].hits as number, peerMs: peerRuns.map((r) => r.ms), peerHits: peerRuns[0].hits as number, scanMs: scan?.ms ?? NaN, scanHits: (scan?.hits as number) ?? NaN };
           ctx.log(`    "${q}": ${round(median(perQuery[q].ms))} ms, ${perQuery[q].hits} hits; MiniSearch ${round(median(perQuery[q].peerMs))} ms, ${perQuery[q].peerHits} hits${scan ? `; scan ${round(scan.ms)} ms, ${perQuery[q].scanHits} matches` : ''}`);
         }
         at.search = perQuery;
+        const fromDisk = Object.values(perQuery).reduce((n, r) => n + r.fromDisk, 0);
+        const indexCounts = await call<unknown>('saqtaIndexCounts');
+        ctx.log(`  Saqta searches answered from IndexedDB (index not ready): ${fromDisk} of ${samples.length}; index since build: ${JSON.stringify(indexCounts)}`);
+        at.searchIndex = { fromDisk, indexCounts };
         // Recall of the first 100 results against a brute-force ground truth (every record's terms recomputed).
         const truthBuilt = await call<{ ms: number; records: number; vocabulary: number }>('truthBuild');
         type Score = { returned: number; right: number; wrong: number; recall: number };
