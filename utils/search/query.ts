@@ -19,7 +19,8 @@
 import type { Indexed, PageRecord, SaqtaDB, TextRecord } from '../db';
 import { quoteOf, type Annotation } from '../annotation';
 import { fold, foldWithMap, terms } from './fold';
-import { buildSearchIndex, memoryIndex, recency, topSlots, type MemoryIndex } from './memory';
+import { buildSearchIndex, memoryIndex, type MemoryIndex } from './memory';
+import { recency, topSlots } from './term-index';
 
 type HitKind = 'claim' | 'page' | 'text';
 
