@@ -22,6 +22,7 @@ import { recency, TAG, TermIndex } from './term-index';
 type Kind = 'claim' | 'page' | 'text';
 
 const CHUNK = 5000;
+const yieldToPage = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 /** Records changed at once above which a kind is rebuilt rather than read again one by one. */
 const REREAD_MAX = 20_000;
 
@@ -202,7 +203,11 @@ export class MemoryIndex {
         eachChunk(db.claimTerms, (r) => r.id, (rows) => rows.forEach((r) => textTerms.set(r.id, r.terms))),
       ]);
       lap('modified+claimTerms');
-      (ids as string[]).forEach((id, i) => index.set(id, textTerms.get(id) ?? [], recency(times[i] as string)));
+      // In slices, giving the page's thread back between them (100,000 claims are ~3 M postings).
+      for (let from = 0; from < ids.length; from += CHUNK) {
+        if (from) await yieldToPage();
+        for (let i = from; i < Math.min(ids.length, from + CHUNK); i++) index.set(ids[i] as string, textTerms.get(ids[i] as string) ?? [], recency(times[i] as string));
+      }
       textTerms.clear();
       lap('post');
       // Each tag's claims by its name (the tags table's, as the IndexedDB path finds them): primary keys only, no cursor.
