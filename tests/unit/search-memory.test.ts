@@ -17,6 +17,7 @@ import { buildSearchIndex, dropSearchIndex, memoryIndex } from '../../utils/sear
 import { annotationTerms, pageTerms } from '../../utils/search/terms';
 import { terms } from '../../utils/search/fold';
 import { recordKeys } from '../../utils/lock/envelope';
+import { TermIndex, topSlots } from '../../utils/search/term-index';
 import { pageKeys } from '../../utils/url';
 
 const sel = (exact: string) => [{ type: 'TextQuoteSelector' as const, exact, prefix: '', suffix: '' }];
@@ -166,5 +167,34 @@ describe('in-memory search index', () => {
     const built = await buildSearchIndex(db);
     expect(built).not.toBeNull();
     expect((await search(db, 'сот')).hits).toEqual(first.hits);
+  });
+
+  it('TermIndex scores as termScore does over every record, after replacements and removals; topSlots keeps the best', () => {
+    let seed = 11;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const vocab = ['sot', 'sotty', 'sottyn', 'qamau', 'qamauda', 'arest', 'court', 'courts', 'almaty', 'al', 'a'];
+    const idx = new TermIndex();
+    const truth = new Map<string, string[]>();
+    for (let i = 0; i < 400; i++) {
+      const id = `r${Math.floor(rand() * 150)}`;
+      if (rand() < 0.15) {
+        idx.remove(id);
+        truth.delete(id);
+        continue;
+      }
+      const ts = Array.from({ length: 1 + Math.floor(rand() * 5) }, () => vocab[Math.floor(rand() * vocab.length)]!);
+      idx.set(id, ts, rand() / 2);
+      truth.set(id, ts);
+    }
+    expect(idx.size).toBe(truth.size);
+    for (const q of [['sot'], ['so'], ['a'], ['court', 'al'], ['qamau', 'sott'], ['x'], ['courts', 'courts']]) {
+      const { slots, score } = idx.match(q);
+      const got = new Map(slots.map((at) => [idx.ids[at]!, score[at]!]));
+      const want = new Map([...truth].map(([id, ts]) => [id, termScore(ts, q)] as const).filter(([, v]) => v > 0));
+      expect(got, q.join(' ')).toEqual(want);
+    }
+    const slots = Array.from({ length: 1000 }, (_, i) => i);
+    const key = (at: number) => (at * 7919) % 1009;
+    expect(topSlots(slots, key, 25)).toEqual(slots.slice().sort((a, b) => key(b) - key(a) || a - b).slice(0, 25));
   });
 });
