@@ -59,7 +59,8 @@ export class MemoryIndex {
   /** A kind changed by a range (a bulk write, a clear): read again whole. */
   private readonly stale: Record<Kind, boolean> = { claim: true, page: true, text: true };
   private building: Promise<void> | null = null;
-  private readonly keys: unknown;
+  /** The lock's index key when built (none with the lock off): the keyring is remade on every `lock.*` change, so it is compared by value. */
+  private readonly keys: Uint8Array | undefined;
   private readonly unsubscribe: () => void;
   /** Where the last build's time went (ms by step; the bench reads it). */
   readonly steps: Record<string, number> = {};
@@ -70,7 +71,7 @@ export class MemoryIndex {
   dropped = false;
 
   constructor(private readonly db: SaqtaDB) {
-    this.keys = db.keyring.keys;
+    this.keys = db.keyring.keys?.mac.slice();
     const listener = (parts: object) => this.mutated(parts as Record<string, Tree>);
     Dexie.on('storagemutated', listener);
     this.unsubscribe = () => Dexie.on('storagemutated').unsubscribe(listener);
@@ -78,7 +79,9 @@ export class MemoryIndex {
 
   /** For this keyring still (the lock's keys unchanged, not locked). */
   valid(): boolean {
-    return !this.dropped && this.db.keyring.state !== 'locked' && this.db.keyring.keys === this.keys;
+    const mac = this.db.keyring.keys?.mac;
+    const same = !mac || !this.keys ? mac === this.keys : mac.length === this.keys.length && mac.every((b, i) => b === this.keys![i]);
+    return !this.dropped && this.db.keyring.state !== 'locked' && same;
   }
 
   drop() {
