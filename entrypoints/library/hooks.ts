@@ -9,6 +9,7 @@ import type { SaqtaDB, TagRecord } from '../../utils/db';
 import { claimList, pageList, siteNames, type Filters, type ListSource } from '../../utils/library/query';
 import { pageTitle, searchWithPages, tagsByName, teamMembers, type Hits } from '../../utils/library/rows';
 import { indexArticleTexts } from '../../utils/search/articles';
+import { buildSearchIndex } from '../../utils/search/memory';
 
 export type Tab = 'articles' | 'claims' | 'tags';
 type ListState = { source: ListSource; tab: Tab; key: number } | null;
@@ -48,7 +49,11 @@ export function useFirstScreen(db: SaqtaDB, list: ListState, reload: () => void)
   useEffect(() => {
     if (!shown) return;
     void indexArticleTexts(db).then((n) => n && reload());
-    const timer = setTimeout(() => setLate(true), 2000);
+    const timer = setTimeout(() => {
+      setLate(true);
+      // The search index in memory (docs/search.md): built once the page is idle; searches before it answer from IndexedDB.
+      void buildSearchIndex(db).catch(() => null);
+    }, 2000);
     return () => clearTimeout(timer);
   }, [shown]);
   return { shown, late };

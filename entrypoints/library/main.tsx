@@ -2,6 +2,7 @@ import { render } from 'preact';
 import '../../components/base.css';
 import { localizeDocument } from '../../utils/ext/i18n';
 import { getDb } from '../../utils/db';
+import { dropSearchIndex } from '../../utils/search/memory';
 import { App } from './App';
 import { followLock } from '../../utils/ext/lock-follow';
 import { UnlockForm } from '../../components/lock/UnlockForm';
@@ -14,6 +15,8 @@ void getDb().open().catch(() => undefined);
 localizeDocument();
 // The lock (docs/lock.md): the keyring follows storage; while locked the unlock form shows instead of the library.
 void followLock((state) => {
+  // Locked: the in-memory search index (plain terms) is forgotten with the key (docs/search.md).
+  if (state === 'locked') dropSearchIndex(getDb());
   render(
     state === 'locked' ? (
       <main class="lock-locked-page">

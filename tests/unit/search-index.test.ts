@@ -1,9 +1,10 @@
 import { Blob as NodeBlob } from 'node:buffer';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SaqtaDB } from '../../utils/db';
 import { createAnnotation, updateAnnotation } from '../../utils/store/annotations';
 import { queryTerms, search, snippetOf, termScore } from '../../utils/search/query';
 import { fold, terms } from '../../utils/search/fold';
+import { dropSearchIndex } from '../../utils/search/memory';
 import { quoteOf } from '../../utils/annotation';
 import { indexArticleTexts } from '../../utils/search/articles';
 import { htmlToText } from '../../utils/search/html-text';
@@ -23,29 +24,36 @@ beforeEach(async () => {
   await createAnnotation(db, ru, q('Жители всё ещё ждут ответа'), { tags: ['ответ'], note: '', color: 'blue' });
 });
 
-describe('library search', () => {
+describe.each(['disk', 'memory'] as const)('library search (%s index)', (mode) => {
+  const used = new Set<SaqtaDB>();
+  const find = (d: SaqtaDB, query: string, limit?: number) => (used.add(d), search(d, query, limit, { index: mode }));
+  afterEach(() => {
+    used.forEach(dropSearchIndex);
+    used.clear();
+  });
+
   it('finds Kazakh Cyrillic from Latin Kazakh and the reverse, in titles and quotes', async () => {
-    const latin = await search(db, 'Aqylbekova');
+    const latin = await find(db, 'Aqylbekova');
     expect(latin.hits.map((h) => [h.kind, h.snippet.match])).toEqual([['page', 'Ақылбековамен']]);
-    const qaz = await search(db, 'Qazaqstan');
+    const qaz = await find(db, 'Qazaqstan');
     expect(qaz.hits[0]).toMatchObject({ kind: 'claim', field: 'quote', snippet: { match: 'Қазақстан' } });
-    const cyr = await search(db, 'ақылбекова');
+    const cyr = await find(db, 'ақылбекова');
     expect(cyr.hits).toHaveLength(1);
   });
 
   it('folds ё/е, matches tags and notes, and needs every word', async () => {
-    expect((await search(db, 'все')).hits[0].snippet.match).toBe('всё');
-    expect((await search(db, 'елка')).hits[0]).toMatchObject({ kind: 'page', snippet: { match: 'Ёлка' } });
-    expect((await search(db, 'euroodaq')).hits[0]).toMatchObject({ field: 'tag' });
-    expect((await search(db, 'date')).hits[0]).toMatchObject({ field: 'note', snippet: { match: 'date' } });
-    expect((await search(db, 'Тоқаев ответа')).hits).toEqual([]);
-    expect((await search(db, '')).hits).toEqual([]);
+    expect((await find(db, 'все')).hits[0].snippet.match).toBe('всё');
+    expect((await find(db, 'елка')).hits[0]).toMatchObject({ kind: 'page', snippet: { match: 'Ёлка' } });
+    expect((await find(db, 'euroodaq')).hits[0]).toMatchObject({ field: 'tag' });
+    expect((await find(db, 'date')).hits[0]).toMatchObject({ field: 'note', snippet: { match: 'date' } });
+    expect((await find(db, 'Тоқаев ответа')).hits).toEqual([]);
+    expect((await find(db, '')).hits).toEqual([]);
   });
 
   it('keeps terms in step when a claim is edited', async () => {
     const [a] = await db.annotations.where('body.color').equals('blue').toArray();
     await updateAnnotation(db, a.id, { note: 'Shymkent sources' });
-    expect((await search(db, 'Шымкент')).hits[0]).toMatchObject({ id: a.id, field: 'note' });
+    expect((await find(db, 'Шымкент')).hits[0]).toMatchObject({ id: a.id, field: 'note' });
   });
 
   it('indexes saved article text and shows the match in context, exact words first', async () => {
@@ -55,10 +63,10 @@ describe('library search', () => {
     await db.blobs.add({ id: 'b1', pageId: page.id, captureId: 'c1', kind: 'article', sha256: '', size: html.length, mime: 'text/html', data: new NodeBlob([html]) as unknown as Blob });
     expect(await indexArticleTexts(db)).toBe(1);
     expect(await indexArticleTexts(db)).toBe(0);
-    const res = await search(db, 'Ақылбекова туралы');
+    const res = await find(db, 'Ақылбекова туралы');
     expect(res.hits.map((h) => h.kind)).toEqual(['text']);
     expect(res.hits[0].snippet).toEqual({ before: 'Бірінші абзац. Роза ', match: 'Ақылбекова', after: ' «Қазақстан» туралы айтты.' });
-    const both = await search(db, 'aqylbekova');
+    const both = await find(db, 'aqylbekova');
     // An exact word in the article outranks a prefix (Ақылбековамен) in the title.
     expect(both.hits.map((h) => h.kind)).toEqual(['text', 'page']);
   });
@@ -123,7 +131,7 @@ describe('library search', () => {
     for (const query of ['сот', 'court', 'қамау', 'сот қамау', 'courts court', 'qamau', 'ёлка almaty', 'арест суд', 'co']) {
       // From 15 up, 3 × limit covers every record of a kind, so the per-kind cut by term score does not bite.
       for (const limit of [15, 20, 200]) {
-        const got = (await search(big, query, limit)).hits.map((h) => h.score);
+        const got = (await find(big, query, limit)).hits.map((h) => h.score);
         const want = (await reference(query)).slice(0, limit);
         expect(got.map((x) => x.toFixed(6)), `${query} / ${limit}`).toEqual(want.map((x) => x.toFixed(6)));
       }
@@ -145,12 +153,12 @@ describe('library search', () => {
     for (const query of ['ruling appeals', 'ruling appeal', 'appeals court ruling', 'court number']) {
       const qt = queryTerms(query);
       const want = (await big.annotations.toArray()).filter((a) => termScore(annotationTerms(a), qt) > 0).length;
-      const got = (await search(big, query, 3000)).hits.filter((h) => h.kind === 'claim');
+      const got = (await find(big, query, 3000)).hits.filter((h) => h.kind === 'claim');
       expect(got.length, query).toBe(want);
       expect(want, query).toBe(300);
     }
     // A word only the other tag has: just its 50 claims.
-    expect((await search(big, 'ruling other', 3000)).hits.filter((h) => h.kind === 'claim')).toHaveLength(50);
+    expect((await find(big, 'ruling other', 3000)).hits.filter((h) => h.kind === 'claim')).toHaveLength(50);
     await big.delete();
   });
 
@@ -163,10 +171,10 @@ describe('library search', () => {
     });
     // 2,100 claims say "court ruling", 40 say "court appeal": "court" and "ruling" are past the first read of 2,000 keys.
     await big.annotations.bulkAdd([...Array.from({ length: 2100 }, (_, i) => claim(i, `The court ruling number ${i}`)), ...Array.from({ length: 40 }, (_, i) => claim(5000 + i, `The court appeal number ${i}`))]);
-    const appeal = await search(big, 'court appeal', 100);
+    const appeal = await find(big, 'court appeal', 100);
     expect(appeal.hits.filter((h) => h.kind === 'claim')).toHaveLength(40);
     expect(appeal.hits.every((h) => h.kind !== 'claim' || /court appeal/.test(h.snippet.match))).toBe(true);
-    const ruling = await search(big, 'court ruling', 100);
+    const ruling = await find(big, 'court ruling', 100);
     expect(ruling.hits).toHaveLength(100);
     expect(ruling.hits.every((h) => h.kind === 'claim' && h.snippet.match === 'court ruling')).toBe(true);
     await big.delete();

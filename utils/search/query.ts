@@ -19,6 +19,8 @@
 import type { Indexed, PageRecord, SaqtaDB, TextRecord } from '../db';
 import { quoteOf, type Annotation } from '../annotation';
 import { fold, foldWithMap, terms } from './fold';
+import { buildSearchIndex, memoryIndex, type MemoryIndex } from './memory';
+import { recency, topSlots } from './term-index';
 
 type HitKind = 'claim' | 'page' | 'text';
 
@@ -263,7 +265,33 @@ const WEIGHT = { title: 1.6, quote: 1.4, tag: 1.3, note: 1.1, text: 1 } as const
 /** Records read per step of the ranking. */
 const BATCH = 50;
 
-export async function search(db: SaqtaDB, q: string, limit = 100): Promise<{ hits: SearchHit[]; terms: string[] }> {
+type Candidate = { kind: HitKind; key: string; s: number; bound: number };
+
+/**
+ * The candidates from the in-memory index (memory.ts): every record holding
+ * all the words, scored in memory; the best `keep` of each kind by the exact
+ * highest score each could reach (its own recency, not the 0.5 ceiling), so
+ * the records read first are the ones that make the list.
+ */
+function memoryQueue(index: MemoryIndex, qterms: string[], keep: number, maxBonus: number): Candidate[] {
+  const out: Candidate[] = [];
+  // A claim whose words are found only among its tags' ranks by the tag field (below the quote's weight).
+  const kinds: [HitKind, number, number][] = [['claim', WEIGHT.quote, WEIGHT.tag], ['page', WEIGHT.title, WEIGHT.title], ['text', WEIGHT.text, WEIGHT.text]];
+  for (const [kind, weight, tagWeight] of kinds) {
+    const idx = index.kinds[kind]!;
+    const { slots, score, text } = idx.match(qterms);
+    const bound = (at: number) => (score[at]! + maxBonus) * (text[at] ? weight : tagWeight) + idx.rec[at]!;
+    for (const at of topSlots(slots, bound, keep)) out.push({ kind, key: idx.ids[at]!, s: score[at]!, bound: bound(at) });
+  }
+  return out.sort((x, y) => y.bound - x.bound);
+}
+
+/**
+ * `index`: 'auto' (the in-memory index when it is ready, else the IndexedDB
+ * indexes while it builds), or one of them only ('memory' builds it first;
+ * tests and the bench compare the two).
+ */
+export async function search(db: SaqtaDB, q: string, limit = 100, opts: { index?: 'auto' | 'memory' | 'disk' } = {}): Promise<{ hits: SearchHit[]; terms: string[] }> {
   const qterms = queryTerms(q);
   if (!qterms.length) return { hits: [], terms: [] };
   const phrase = fold(q).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
@@ -271,27 +299,33 @@ export async function search(db: SaqtaDB, q: string, limit = 100): Promise<{ hit
   // The best few times `limit` of each kind by term score; each with the
   // highest score it could reach once read (phrase bonus, best field, recency < 0.5).
   const keep = limit * 3;
-  const [claims, pages, texts] = await Promise.all([claimSource(db).then((c) => scoredKeys(c, qterms, keep)), scoredKeys(tableSource(db.pages), qterms, keep), scoredKeys(tableSource(db.texts), qterms, keep)]);
-  type Candidate = { kind: HitKind; key: string; s: number; bound: number };
-  const best = (scores: Map<string, number>, kind: HitKind, weight: number, recent: number): Candidate[] =>
-    [...scores]
-      .sort((x, y) => y[1] - x[1])
-      .slice(0, keep)
-      .map(([key, s]) => ({ kind, key, s, bound: (s + maxBonus) * weight + recent }));
-  const queue = [...best(claims, 'claim', WEIGHT.quote, 0.5), ...best(pages, 'page', WEIGHT.title, 0.5), ...best(texts, 'text', WEIGHT.text, 0)].sort((x, y) => y.bound - x.bound);
+  const mode = opts.index ?? 'auto';
+  const index = mode === 'disk' ? null : mode === 'memory' ? await buildSearchIndex(db) : await memoryIndex(db);
+  let queue: Candidate[];
+  if (index) queue = memoryQueue(index, qterms, keep, maxBonus);
+  else {
+    const [claims, pages, texts] = await Promise.all([claimSource(db).then((c) => scoredKeys(c, qterms, keep)), scoredKeys(tableSource(db.pages), qterms, keep), scoredKeys(tableSource(db.texts), qterms, keep)]);
+    const best = (scores: Map<string, number>, kind: HitKind, weight: number, recent: number): Candidate[] =>
+      [...scores]
+        .sort((x, y) => y[1] - x[1])
+        .slice(0, keep)
+        .map(([key, s]) => ({ kind, key, s, bound: (s + maxBonus) * weight + recent }));
+    queue = [...best(claims, 'claim', WEIGHT.quote, 0.5), ...best(pages, 'page', WEIGHT.title, 0.5), ...best(texts, 'text', WEIGHT.text, 0)].sort((x, y) => y.bound - x.bound);
+  }
 
   const hits: SearchHit[] = [];
   const folded = (text: string) => {
     const f = foldWithMap(text);
     return { ...f, bonus: maxBonus && f.folded.replace(/[^\p{L}\p{N}]+/gu, ' ').includes(phrase) ? 2 : 0 };
   };
-  for (let at = 0; at < queue.length; at += BATCH) {
+  for (let at = 0, size = limit; at < queue.length; at += size, size = BATCH) {
     if (hits.length >= limit) {
       hits.sort((a, b) => b.score - a.score);
-      // Nothing left can beat the results in hand: stop reading.
-      if (hits[limit - 1]!.score > queue[at]!.bound) break;
+      // Nothing left can beat the results in hand (a tie would rank after them: the sort is stable): stop reading.
+      if (hits[limit - 1]!.score >= queue[at]!.bound) break;
     }
-    const batch = queue.slice(at, at + BATCH);
+    // The first window at once (one read per table), then a batch at a time.
+    const batch = queue.slice(at, at + size);
     const of = (kind: HitKind) => batch.filter((c) => c.kind === kind);
     const [cs, ps, ts] = [of('claim'), of('page'), of('text')];
     const [claimRows, pageRows, textRows] = await Promise.all([
@@ -328,12 +362,7 @@ export async function search(db: SaqtaDB, q: string, limit = 100): Promise<{ hit
       if (snippet) hits.push({ kind: 'text', id: t.pageId, pageId: t.pageId, field: 'text', snippet, score: (s + f.bonus) * WEIGHT.text });
     });
   }
-  hits.sort((a, b) => b.score - a.score);
+  // Equal scores in a fixed order (kind, then id), whichever index found them.
+  hits.sort((a, b) => b.score - a.score || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { hits: hits.slice(0, limit), terms: qterms };
-}
-
-/** A tie-breaker below one point: newer is a little higher. */
-function recency(iso: string | undefined): number {
-  const t = iso ? Date.parse(iso) : 0;
-  return Number.isFinite(t) ? Math.min(0.5, Math.max(0, (t - 1.5e12) / 1e12)) : 0;
 }
