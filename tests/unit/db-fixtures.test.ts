@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { SaqtaDB, SCHEMA } from '../../utils/db';
 import { annotationTerms, claimTextTerms, pageTerms } from '../../utils/search/terms';
 import { search } from '../../utils/search/query';
+import { claimsTagged } from '../../utils/store/tag-ids';
 
 const DIR = join(__dirname, '..', 'fixtures', 'db');
 const versions = Object.keys(SCHEMA).map(Number).sort((a, b) => a - b);
@@ -128,7 +129,7 @@ describe('schema migrations on saved databases', () => {
         fx.tables.annotations.filter((a) => a.pageId === page.id).length,
       );
       const tag = (fx.tables.annotations[0].body as { tags: string[] }).tags[0];
-      expect(await db.annotations.where('body.tags').equals(tag).count()).toBe(
+      expect(await (await claimsTagged(db, [tag])).count()).toBe(
         fx.tables.annotations.filter((a) => (a.body as { tags: string[] }).tags.includes(tag)).length,
       );
       for (const step of versions.filter((x) => x > v)) await UPGRADES[step]?.(db, fx);

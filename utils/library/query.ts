@@ -11,6 +11,7 @@
  */
 import type { SaqtaDB } from '../db';
 import type { Color } from '../annotation';
+import { claimsTagged } from '../store/tag-ids';
 
 export interface Filters {
   tag?: string;
@@ -98,7 +99,7 @@ export async function pageList(db: SaqtaDB, f: Filters): Promise<ListSource> {
 export async function claimIds(db: SaqtaDB, f: Filters): Promise<string[]> {
   const sets: Set<string>[] = [];
   const keys = async (p: Promise<unknown[]>) => new Set((await p) as string[]);
-  if (f.tag) sets.push(await keys(db.annotations.where('body.tags').equals(f.tag).primaryKeys()));
+  if (f.tag) sets.push(await keys((await claimsTagged(db, [f.tag])).primaryKeys()));
   if (f.color) sets.push(await keys(db.annotations.where('body.color').equals(f.color).primaryKeys()));
   if (f.orphans) sets.push(await keys(db.annotations.where('anchor').equals('orphan').primaryKeys()));
   if (f.from || f.to) sets.push(await keys(db.annotations.where('created').between(f.from ? dayStart(f.from) : '', f.to ? dayEnd(f.to) : '\uffff', true, true).primaryKeys()));
@@ -133,7 +134,7 @@ export async function claimIds(db: SaqtaDB, f: Filters): Promise<string[]> {
 export async function pageIds(db: SaqtaDB, f: Filters): Promise<string[]> {
   const sets: Set<string>[] = [];
   const pagesOf = async (p: Promise<{ pageId: string }[]>) => new Set((await p).map((a) => a.pageId));
-  if (f.tag) sets.push(await pagesOf(db.annotations.where('body.tags').equals(f.tag).toArray()));
+  if (f.tag) sets.push(await pagesOf((await claimsTagged(db, [f.tag])).toArray()));
   if (f.color) sets.push(await pagesOf(db.annotations.where('body.color').equals(f.color).toArray()));
   if (f.orphans) sets.push(await pagesOf(db.annotations.where('anchor').equals('orphan').toArray()));
   if (f.from || f.to) sets.push(new Set((await db.pages.where('createdAt').between(f.from ? dayStart(f.from) : '', f.to ? dayEnd(f.to) : '\uffff', true, true).primaryKeys()) as string[]));

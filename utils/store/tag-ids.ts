@@ -1,0 +1,289 @@
+/**
+ * Claims refer to tags by id (schema v60, docs/tag-ids.md). A claim is stored
+ * with `body.tagIds`; every reader above this DBCore middleware still sees
+ * `body.tags`, the tags' names, resolved from the `tags` table in the same
+ * transaction, and every writer still writes names: they become ids here,
+ * a tag made for a name the table lacks. So a rename writes one `tags` row,
+ * and exports, team parts, citations and the content script keep names.
+ *
+ * A merged tag stays as a row `{ id, name, mergedInto }` without `key` (so its
+ * name is free again): claims holding its id read as the tag it went into,
+ * and a claim written again gets that tag's id.
+ *
+ * The middleware sits just above the lock's (utils/lock/middleware.ts), so the
+ * ids are sealed with the claim and the tags it reads are opened ones.
+ */
+import type { DBCore, DBCoreTable, DBCoreTransaction, DBCoreKeyRange, Middleware } from 'dexie';
+import type { SaqtaDB, TagRecord } from '../db';
+import { newId, nowIso } from '../annotation';
+import { withSameText } from '../search/terms-middleware';
+
+/** Tag identity: trimmed, inner white space folded, case-folded (as store/tags.ts). */
+const keyOf = (name: string) => cleanName(name).toLocaleLowerCase();
+const cleanName = (name: string) => name.replace(/\s+/g, ' ').trim().slice(0, 100);
+
+export interface TagMaps {
+  /** Every row, merged ones too. */
+  byId: Map<string, TagRecord>;
+  /** Live tags (not merged) by key. */
+  byKey: Map<string, TagRecord>;
+}
+
+export function tagMaps(rows: TagRecord[]): TagMaps {
+  const byId = new Map(rows.map((t) => [t.id, t]));
+  const byKey = new Map<string, TagRecord>();
+  for (const t of rows) if (!t.mergedInto && t.key) byKey.set(t.key, t);
+  return { byId, byKey };
+}
+
+/** The live tag an id stands for (following merges), or undefined for a deleted one. */
+export function liveTag(maps: TagMaps, id: string): TagRecord | undefined {
+  let t = maps.byId.get(id);
+  for (let hops = 0; t?.mergedInto && hops < 32; hops++) t = maps.byId.get(t.mergedInto);
+  return t && !t.mergedInto ? t : undefined;
+}
+
+/** Names of a stored claim's tag ids, in order, each once. */
+export function namesOf(maps: TagMaps, ids: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const id of ids) {
+    const t = liveTag(maps, id);
+    if (t && !out.includes(t.name)) out.push(t.name);
+  }
+  return out;
+}
+
+/** Every id that reads as the live tag `id` (itself and the tags merged into it). */
+export function idsReadingAs(maps: TagMaps, id: string): string[] {
+  return [...maps.byId.keys()].filter((x) => liveTag(maps, x)?.id === id);
+}
+
+type Stored = { body?: { tags?: unknown; tagIds?: unknown } & Record<string, unknown> } & Record<string, unknown>;
+
+/** A stored claim as the app reads it: `body.tags` names, no `tagIds` (changed in place: a fresh copy from IndexedDB). */
+function toRead(maps: TagMaps, v: unknown): unknown {
+  const s = v as Stored;
+  if (s && typeof s === 'object' && s.body && Array.isArray(s.body.tagIds)) {
+    s.body.tags = namesOf(maps, s.body.tagIds as string[]);
+    delete s.body.tagIds;
+  }
+  return v;
+}
+
+export function tagIdsMiddleware(): Middleware<DBCore> {
+  return {
+    stack: 'dbcore',
+    name: 'saqta-tag-ids',
+    // Above the lock (-1), below the search terms and the rest.
+    level: 0,
+    create: (down) => {
+      /** The tags of each transaction, read once; dropped when the transaction writes a tag. */
+      const cache = new WeakMap<DBCoreTransaction, Promise<TagMaps>>();
+      const hasTags = (trans: DBCoreTransaction) => {
+        const names = (trans as unknown as IDBTransaction).objectStoreNames;
+        return !names || names.contains('tags');
+      };
+      const mapsOf = (trans: DBCoreTransaction): Promise<TagMaps> => {
+        let p = cache.get(trans);
+        if (!p) {
+          p = down
+            .table('tags')
+            .query({ trans, values: true, query: { index: down.table('tags').schema.primaryKey, range: { type: 3 } as DBCoreKeyRange } })
+            .then((res) => tagMaps(res.result as TagRecord[]));
+          cache.set(trans, p);
+        }
+        return p;
+      };
+      /** Claims in the v60 shape only: during older versions' upgrade steps (no `body.tagIds` index yet) claims pass as they are. */
+      const active = (table: DBCoreTable) => table.schema.indexes.some((i) => i.name === 'body.tagIds');
+      return {
+        ...down,
+        transaction: (stores, mode, options) =>
+          down.transaction(stores.includes('annotations') && !stores.includes('tags') ? [...stores, 'tags'] : stores, mode, options),
+        table: (name) => {
+          const table = down.table(name);
+          if (name === 'tags') {
+            return {
+              ...table,
+              mutate: (req) => {
+                cache.delete(req.trans);
+                return table.mutate(req);
+              },
+            };
+          }
+          if (name !== 'annotations' || !active(table)) return table;
+          const reading = <T>(trans: DBCoreTransaction, work: () => Promise<T>, map: (m: TagMaps, r: T) => T): Promise<T> => {
+            if (!hasTags(trans)) return work();
+            return mapsOf(trans).then((m) => work().then((r) => map(m, r)));
+          };
+          return {
+            ...table,
+            get: (req) => reading(req.trans, () => table.get(req), (m, v) => toRead(m, v)),
+            getMany: (req) => reading(req.trans, () => table.getMany(req), (m, vs) => vs.map((v) => toRead(m, v))),
+            query: (req) =>
+              req.values ? reading(req.trans, () => table.query(req), (m, res) => ({ ...res, result: res.result.map((v) => toRead(m, v)) })) : table.query(req),
+            openCursor: (req) => {
+              if (!req.values || !hasTags(req.trans)) return table.openCursor(req);
+              return mapsOf(req.trans).then((m) =>
+                table.openCursor(req).then((cursor) => {
+                  if (!cursor) return cursor;
+                  let seen: unknown;
+                  let shown: unknown;
+                  return Object.create(cursor, {
+                    value: {
+                      get() {
+                        const raw = cursor.value;
+                        if (raw !== seen) {
+                          seen = raw;
+                          shown = toRead(m, raw);
+                        }
+                        return shown;
+                      },
+                    },
+                  });
+                }),
+              );
+            },
+            mutate: (req) => {
+              if (req.type !== 'add' && req.type !== 'put') return table.mutate(req);
+              const values = req.values as Stored[];
+              if (!values.some((v) => v?.body && Array.isArray(v.body.tags))) return table.mutate(req);
+              return mapsOf(req.trans).then((m) => {
+                const made: TagRecord[] = [];
+                const idOf = (raw: unknown): string | undefined => {
+                  if (typeof raw !== 'string') return undefined;
+                  const name = cleanName(raw);
+                  if (!name) return undefined;
+                  const key = keyOf(name);
+                  let t = m.byKey.get(key);
+                  if (!t) {
+                    t = { id: newId(), name, key, created: nowIso() };
+                    m.byKey.set(key, t);
+                    m.byId.set(t.id, t);
+                    made.push(t);
+                  }
+                  return t.id;
+                };
+                const out = values.map((v) => {
+                  if (!v?.body || !Array.isArray(v.body.tags)) return v;
+                  const { tags, ...body } = v.body;
+                  const tagIds = [...new Set((tags as unknown[]).map(idOf).filter((x): x is string => !!x))];
+                  return { ...v, body: { ...body, tagIds } };
+                });
+                const write = () => table.mutate({ ...req, values: out });
+                if (!made.length) return write();
+                // A claim names a tag the table lacks (an import, a colleague's part): it is made here, in the same transaction.
+                return down.table('tags').mutate({ type: 'add', trans: req.trans, values: made }).then(write);
+              });
+            },
+          };
+        },
+      };
+    },
+  };
+}
+
+/**
+ * The claims holding any of these tags (by name; merged tags included), as a
+ * collection of the `body.tagIds` index. Resolved from the tags table now.
+ */
+export async function claimsTagged(db: SaqtaDB, names: readonly string[]) {
+  const ids = await tagIdsNamed(db, names);
+  const c = db.annotations.where('body.tagIds').anyOf(ids);
+  return ids.length > 1 ? c.distinct() : c;
+}
+
+/** The tag ids (merged ones too) that read as these names. */
+export async function tagIdsNamed(db: SaqtaDB, names: readonly string[]): Promise<string[]> {
+  if (!names.length) return [];
+  const maps = tagMaps(await db.tags.toArray());
+  const out = new Set<string>();
+  for (const n of names) {
+    const t = maps.byKey.get(keyOf(n));
+    if (t) for (const id of idsReadingAs(maps, t.id)) out.add(id);
+  }
+  return [...out];
+}
+
+/**
+ * The v60 upgrade step, on the raw stores of the versionchange transaction
+ * (below every middleware: a locked library's sealed rows cannot be opened
+ * here). Each plain claim's tag names become the ids of the tags table's rows
+ * (a row made for a name it lacks); sealed claims (the lock on) keep their
+ * names until `convertNamedTagClaims` runs with the lock open. One
+ * transaction: interrupted, the database stays at the old version, whole.
+ * Returns the claims left as they were.
+ */
+export function upgradeToTagIds(idb: IDBTransaction): Promise<{ converted: number; left: number }> {
+  return new Promise((resolve, reject) => {
+    const tagsStore = idb.objectStore('tags');
+    const claims = idb.objectStore('annotations');
+    const all = tagsStore.getAll();
+    all.onerror = () => reject(all.error);
+    all.onsuccess = () => {
+      const rows = all.result as (TagRecord & { _lock?: unknown })[];
+      // With sealed tag rows, a name missing from the plain ones may be a sealed tag's: no tag is made then.
+      const sealedTags = rows.some((t) => t._lock);
+      const byKey = new Map(rows.filter((t) => !t._lock && t.key).map((t) => [t.key, t.id]));
+      let converted = 0;
+      let left = 0;
+      const cur = claims.openCursor();
+      cur.onerror = () => reject(cur.error);
+      cur.onsuccess = () => {
+        const c = cur.result;
+        if (!c) return resolve({ converted, left });
+        const v = c.value as Stored & { _lock?: unknown };
+        if (v._lock || !v.body || !Array.isArray(v.body.tags)) {
+          if (v._lock) left++;
+          return c.continue();
+        }
+        const ids: string[] = [];
+        let unknown = false;
+        for (const raw of v.body.tags as unknown[]) {
+          if (typeof raw !== 'string' || !cleanName(raw)) continue;
+          const key = keyOf(raw);
+          let id = byKey.get(key);
+          if (!id && !sealedTags) {
+            id = newId();
+            byKey.set(key, id);
+            tagsStore.add({ id, name: cleanName(raw), key, created: nowIso() });
+          }
+          if (id) ids.includes(id) || ids.push(id);
+          else unknown = true;
+        }
+        if (unknown) {
+          left++;
+          return c.continue();
+        }
+        const { tags: _names, ...body } = v.body;
+        c.update({ ...v, body: { ...body, tagIds: ids } });
+        converted++;
+        c.continue();
+      };
+    };
+  });
+}
+
+/**
+ * Claims still holding tag names (sealed when v60 came, or written by an
+ * older copy of a part): read and written again, which stores ids. Chunks of
+ * CHUNK, each its own transaction; run again after an interruption it starts
+ * over and finds only what is left. Needs the lock open when it is on.
+ * Returns the claims converted.
+ */
+export async function convertNamedTagClaims(db: SaqtaDB): Promise<number> {
+  const CHUNK = 500;
+  const holding = new Set((await db.annotations.where('body.tagIds').above('').primaryKeys()) as string[]);
+  const ids = (await db.annotations.toCollection().primaryKeys()) as string[];
+  let done = 0;
+  for (let at = 0; at < ids.length; at += CHUNK) {
+    const slice = ids.slice(at, at + CHUNK).filter((id) => !holding.has(id));
+    if (!slice.length) continue;
+    done += await db.transaction('rw', db.annotations, db.tags, async () => {
+      const rows = (await db.annotations.bulkGet(slice)).filter((a) => !!a && a.body.tags.length);
+      await db.annotations.bulkPut(rows.map((a) => withSameText(a!)));
+      return rows.length;
+    });
+  }
+  return done;
+}
