@@ -52,6 +52,31 @@ export interface ListSource {
   total: number;
   /** The ids of rows offset … offset + limit − 1, in list order. */
   ids(offset: number, limit: number): Promise<string[]>;
+  /**
+   * When `total` is only the first window's length (the list is longer): the
+   * real count, read after the first screen (issue 29: the list shows before
+   * anything is counted).
+   */
+  counted?: () => Promise<number>;
+}
+
+/** Rows read before the list first shows: more than a screen (library rows are ≥ 40 px). */
+export const FIRST_WINDOW = 50;
+
+/**
+ * An unfiltered list by a date index: its first window is read first (one
+ * index read, no count), so the list shows as soon as those rows are; the
+ * count (a walk over the whole index: the reason 50,000 articles opened
+ * slower than 10,000) comes after, from `counted`.
+ */
+async function byDateIndex(index: () => { reverse(): unknown; offset(n: number): unknown }, desc: boolean, count: () => Promise<number>): Promise<ListSource> {
+  type Keys = { offset(n: number): Keys; limit(n: number): Keys; primaryKeys(): Promise<unknown[]> };
+  const ordered = () => (desc ? (index().reverse() as Keys) : (index() as unknown as Keys));
+  const first = (await ordered().limit(FIRST_WINDOW).primaryKeys()) as string[];
+  const ids = async (offset: number, limit: number) =>
+    offset + limit <= first.length ? first.slice(offset, offset + limit) : ((await ordered().offset(offset).limit(limit).primaryKeys()) as string[]);
+  if (first.length < FIRST_WINDOW) return { total: first.length, ids };
+  return { total: first.length, ids, counted: count };
 }
 
 function fromArray(all: string[]): ListSource {
@@ -70,29 +95,15 @@ async function pagesLive(db: SaqtaDB, live: 'changed' | 'gone'): Promise<string[
 /** The claims list: by date without filters reads the `created` index a window at a time. */
 export async function claimList(db: SaqtaDB, f: Filters): Promise<ListSource> {
   if (hasFilter(f) || f.sort === 'site') return fromArray(await claimIds(db, f));
-  // Counted on the date index the list reads: its entries are small, where a
+  // Counted (after the first window) on the date index the list reads: its entries are small, where a
   // count of the table walks every whole record.
-  const total = await db.annotations.orderBy('created').count();
-  return {
-    total,
-    ids: async (offset, limit) => {
-      const byDate = db.annotations.orderBy('created');
-      return (await (f.sort === 'date-desc' ? byDate.reverse() : byDate).offset(offset).limit(limit).primaryKeys()) as string[];
-    },
-  };
+  return byDateIndex(() => db.annotations.orderBy('created'), f.sort === 'date-desc', () => db.annotations.orderBy('created').count());
 }
 
 /** The articles list: by date without filters reads the `createdAt` index a window at a time. */
 export async function pageList(db: SaqtaDB, f: Filters): Promise<ListSource> {
   if (hasFilter(f) || f.sort === 'site') return fromArray(await pageIds(db, f));
-  const total = await db.pages.orderBy('createdAt').count();
-  return {
-    total,
-    ids: async (offset, limit) => {
-      const byDate = db.pages.orderBy('createdAt');
-      return (await (f.sort === 'date-desc' ? byDate.reverse() : byDate).offset(offset).limit(limit).primaryKeys()) as string[];
-    },
-  };
+  return byDateIndex(() => db.pages.orderBy('createdAt'), f.sort === 'date-desc', () => db.pages.orderBy('createdAt').count());
 }
 
 /** Claim ids in list order. */
