@@ -129,7 +129,18 @@ export function tagIdsMiddleware(): Middleware<DBCore> {
                   if (!cursor) return cursor;
                   let seen: unknown;
                   let shown: unknown;
+                  // Every member read through to the cursor itself: an IDBCursor's own getters and methods
+                  // throw "Illegal invocation" when called on another object (as a prototype).
+                  const through: PropertyDescriptorMap = {};
+                  for (const k of ['key', 'primaryKey', 'done', 'trans'] as const) through[k] = { get: () => (cursor as unknown as Record<string, unknown>)[k] };
+                  for (const k of ['continue', 'continuePrimaryKey', 'advance', 'start', 'stop', 'fail'] as const) {
+                    through[k] = {
+                      get: () => (...args: unknown[]) => (cursor as unknown as Record<string, (...a: unknown[]) => unknown>)[k]!(...args),
+                      set: (f: unknown) => void ((cursor as unknown as Record<string, unknown>)[k] = f),
+                    };
+                  }
                   return Object.create(cursor, {
+                    ...through,
                     value: {
                       get() {
                         const raw = cursor.value;
