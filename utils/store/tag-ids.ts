@@ -58,13 +58,20 @@ export function idsReadingAs(maps: TagMaps, id: string): string[] {
   return [...maps.byId.keys()].filter((x) => liveTag(maps, x)?.id === id);
 }
 
+/**
+ * Put by the v60 upgrade on the index of a claim it could not convert (sealed by the lock, or naming a tag
+ * only a sealed row has): that claim still holds names; `convertNamedTagClaims` finds it by this.
+ */
+export const NAMED = '~names';
+
 type Stored = { body?: { tags?: unknown; tagIds?: unknown } & Record<string, unknown> } & Record<string, unknown>;
 
 /** A stored claim as the app reads it: `body.tags` names, no `tagIds` (changed in place: a fresh copy from IndexedDB). */
 function toRead(maps: TagMaps, v: unknown): unknown {
   const s = v as Stored;
   if (s && typeof s === 'object' && s.body && Array.isArray(s.body.tagIds)) {
-    s.body.tags = namesOf(maps, s.body.tagIds as string[]);
+    // A claim the upgrade left with names (NAMED) keeps them.
+    if (!(s.body.tagIds as string[]).includes(NAMED)) s.body.tags = namesOf(maps, s.body.tagIds as string[]);
     delete s.body.tagIds;
   }
   return v;
@@ -244,10 +251,13 @@ export function upgradeToTagIds(idb: IDBTransaction): Promise<{ converted: numbe
         const c = cur.result;
         if (!c) return resolve({ converted, left });
         const v = c.value as Stored & { _lock?: unknown };
-        if (v._lock || !v.body || !Array.isArray(v.body.tags)) {
-          if (v._lock) left++;
+        if (v._lock) {
+          // Sealed: only its index fields are in clear; marked so it is found once the lock is open.
+          c.update({ ...v, body: { ...(v.body ?? {}), tagIds: [NAMED] } });
+          left++;
           return c.continue();
         }
+        if (!v.body || !Array.isArray(v.body.tags)) return c.continue();
         const ids: string[] = [];
         let unknown = false;
         for (const raw of v.body.tags as unknown[]) {
@@ -263,6 +273,7 @@ export function upgradeToTagIds(idb: IDBTransaction): Promise<{ converted: numbe
           else unknown = true;
         }
         if (unknown) {
+          c.update({ ...v, body: { ...v.body, tagIds: [NAMED] } });
           left++;
           return c.continue();
         }
@@ -276,25 +287,23 @@ export function upgradeToTagIds(idb: IDBTransaction): Promise<{ converted: numbe
 }
 
 /**
- * Claims still holding tag names (sealed when v60 came, or written by an
- * older copy of a part): read and written again, which stores ids. Chunks of
- * CHUNK, each its own transaction; run again after an interruption it starts
- * over and finds only what is left. Needs the lock open when it is on.
- * Returns the claims converted.
+ * Claims the v60 upgrade left holding tag names (marked NAMED: sealed by the
+ * lock then, so unreadable without its key): read (the lock opens them) and
+ * written again, which stores ids. Chunks of CHUNK, each its own transaction;
+ * interrupted, the next run finds what is left by the mark. Needs the lock
+ * open when it is on (the background runs it after an unlock). Returns the
+ * claims converted.
  */
 export async function convertNamedTagClaims(db: SaqtaDB): Promise<number> {
   const CHUNK = 500;
-  const holding = new Set((await db.annotations.where('body.tagIds').above('').primaryKeys()) as string[]);
-  const ids = (await db.annotations.toCollection().primaryKeys()) as string[];
   let done = 0;
-  for (let at = 0; at < ids.length; at += CHUNK) {
-    const slice = ids.slice(at, at + CHUNK).filter((id) => !holding.has(id));
-    if (!slice.length) continue;
+  for (;;) {
+    const ids = (await db.annotations.where('body.tagIds').equals(NAMED).limit(CHUNK).primaryKeys()) as string[];
+    if (!ids.length) return done;
     done += await db.transaction('rw', db.annotations, db.tags, async () => {
-      const rows = (await db.annotations.bulkGet(slice)).filter((a) => !!a && a.body.tags.length);
+      const rows = (await db.annotations.bulkGet(ids)).filter((a) => !!a);
       await db.annotations.bulkPut(rows.map((a) => withSameText(a!)));
       return rows.length;
     });
   }
-  return done;
 }
