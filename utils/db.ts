@@ -11,7 +11,7 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { Annotation } from './annotation';
 import { termsMiddleware } from './search/terms-middleware';
-import { tagIdsMiddleware, upgradeToTagIds } from './store/tag-ids';
+import { tagIdsMiddleware, upgradeToTagIds } from './store/tag-id-core';
 import { annotationTerms, pageTerms } from './search/terms';
 import { lockMiddleware, type Keyring } from './lock/middleware';
 import type { KeyRecord } from './evidence/keys';

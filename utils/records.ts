@@ -173,7 +173,7 @@ export interface TagRecord {
   key: string;
   color?: Color;
   created: string;
-  /** Merged into this tag (v60, utils/store/tag-ids.ts): claims still holding this id read as that tag. */
+  /** Merged into this tag (v60, utils/store/tag-id-core.ts): claims still holding this id read as that tag. */
   mergedInto?: string;
 }
 

@@ -19,7 +19,7 @@
 import type { Indexed, PageRecord, SaqtaDB, TextRecord } from '../db';
 import { quoteOf, type Annotation } from '../annotation';
 import { fold, foldWithMap, terms } from './fold';
-import { idsReadingAs, tagMaps } from '../store/tag-ids';
+import { idsReadingAs, tagMaps } from '../store/tag-id-core';
 
 type HitKind = 'claim' | 'page' | 'text';
 

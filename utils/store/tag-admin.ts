@@ -9,7 +9,8 @@ import { withSameText } from '../search/terms-middleware';
 import { COLORS, nowIso, type Annotation, type Color } from '../annotation';
 import { BadInput } from './annotations';
 import { cleanTagName, ensureTags, tagKey } from './tags';
-import { claimsTagged, idsReadingAs, tagMaps } from './tag-ids';
+import { claimsTagged } from './tag-ids';
+import { idsReadingAs, tagMaps } from './tag-id-core';
 import type { TagRecord } from '../records';
 
 /** Claims read and written per step: bounds memory when a tag is on most of 100,000 claims. */

@@ -1,6 +1,6 @@
 import type { SaqtaDB, TagRecord } from '../db';
 import { newId, nowIso } from '../annotation';
-import { idsReadingAs, tagMaps } from './tag-ids';
+import { idsReadingAs, tagMaps } from './tag-id-core';
 
 /** Tag identity: trimmed, inner white space folded, case-folded. */
 export function tagKey(name: string): string {
