@@ -76,7 +76,7 @@ export const SCHEMA = {
   },
   60: {
     // v60 (issue 29): claims refer to tags by id (`body.tagIds`); readers still see names
-    // (utils/store/tag-ids.ts, docs/tag-ids.md), so a rename writes one tags row.
+    // (utils/store/tag-id-core.ts, docs/tag-ids.md), so a rename writes one tags row.
     annotations: 'id, pageId, *body.tagIds, body.color, modified, anchor, created',
   },
 } as const;
