@@ -11,6 +11,7 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { Annotation } from './annotation';
 import { termsMiddleware } from './search/terms-middleware';
+import { tagIdsMiddleware, upgradeToTagIds } from './store/tag-id-core';
 import { annotationTerms, pageTerms } from './search/terms';
 import { lockMiddleware, type Keyring } from './lock/middleware';
 import type { KeyRecord } from './evidence/keys';
@@ -72,6 +73,11 @@ export const SCHEMA = {
     // claim into `claimTerms` (text words only); tags are found by name.
     annotations: 'id, pageId, *body.tags, body.color, modified, anchor, created',
     claimTerms: 'id, *terms',
+  },
+  60: {
+    // v60 (issue 29): claims refer to tags by id (`body.tagIds`); readers still see names
+    // (utils/store/tag-id-core.ts, docs/tag-ids.md), so a rename writes one tags row.
+    annotations: 'id, pageId, *body.tagIds, body.color, modified, anchor, created',
   },
 } as const;
 
@@ -188,6 +194,12 @@ export class SaqtaDB extends Dexie {
         const created = new Date().toISOString();
         if (missing.size) await tx.table('tags').bulkAdd([...missing].map(([key, name]) => ({ id: `urn:uuid:${crypto.randomUUID()}`, name, key, created })));
       });
+    // v60: tag names on claims become the tags' ids, on the raw stores (a locked library's sealed claims
+    // are converted once it is open: convertNamedTagClaims).
+    this.version(60)
+      .stores(SCHEMA[60])
+      .upgrade((tx) => upgradeToTagIds((tx as unknown as { idbtrans: IDBTransaction }).idbtrans).then(() => undefined));
+    this.use(tagIdsMiddleware());
     this.use(termsMiddleware());
   }
 }

@@ -169,10 +169,12 @@ export interface BlobRecord {
 export interface TagRecord {
   id: string;
   name: string;
-  /** Case- and script-folded name: tags are unique by it. */
+  /** Case- and script-folded name: tags are unique by it (absent on a merged tag's row). */
   key: string;
   color?: Color;
   created: string;
+  /** Merged into this tag (v60, utils/store/tag-id-core.ts): claims still holding this id read as that tag. */
+  mergedInto?: string;
 }
 
 /** The plain text of a saved article, with its search terms (v3; filled by utils/search/articles.ts). */

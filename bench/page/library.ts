@@ -16,6 +16,7 @@ import MiniSearch from 'minisearch';
 import { indexArticleTexts } from '../../utils/search/articles';
 import { mergeTags, renameTag } from '../../utils/store/tag-admin';
 import { tagKey } from '../../utils/store/tags';
+import { claimsTagged } from '../../utils/store/tag-ids';
 import { sha256Hex } from '../../utils/bundle/read';
 import { rng } from '../lib/stats';
 import { ENGLISH, QUERIES, RUSSIAN, TAGS, wordsOf } from './corpus';
@@ -364,13 +365,16 @@ export async function rename(to: string) {
 
 /**
  * Merge tag `from` into tag `into` (both held by claims). The peer rename put
- * `from` back on the claims but not in the tags table: its record is named
- * back first, untimed.
+ * `from` back on the claims (since v60 that makes its tag again; before, its
+ * record was named back here, untimed).
  */
 export async function merge(from: string, into: string) {
-  await db.tags.toCollection().modify((t) => {
-    if (t.name === RENAMED_TO) Object.assign(t, { name: from, key: tagKey(from) });
-  });
+  // Since v60 (claims hold tag ids) the peer's names made a tag `from` afresh, holding every claim it wrote.
+  if (!(await db.tags.where('key').equals(tagKey(from)).first())) {
+    await db.tags.toCollection().modify((t) => {
+      if (t.name === RENAMED_TO) Object.assign(t, { name: from, key: tagKey(from) });
+    });
+  }
   const t0 = performance.now();
   const claims = await mergeTags(db, [from], into);
   return { ms: performance.now() - t0, claims };
@@ -379,7 +383,7 @@ export async function merge(from: string, into: string) {
 /** The peer: read the tagged claims, change them in memory, write them back with bulkPut. */
 export async function renameByPut(from: string, to: string) {
   const t0 = performance.now();
-  const rows = await db.annotations.where('body.tags').equals(from).toArray();
+  const rows = await (await claimsTagged(db, [from])).toArray();
   for (const a of rows) a.body.tags = a.body.tags.map((t) => (t === from ? to : t));
   await db.annotations.bulkPut(rows);
   return { ms: performance.now() - t0, claims: rows.length };

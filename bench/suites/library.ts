@@ -157,8 +157,11 @@ export const library: Suite = {
         ctx.log(`  tag rename: ${round(renamed.ms)} ms over ${renamed.claims} claims; merge ${round(merged.ms)} ms over ${merged.claims} claims; read-modify-bulkPut ${round(put.ms)} ms`);
         at.rename = { saqta: renamed, peer: put, saqtaHotspots: renameProfile.hotspots };
         at.merge = { saqta: merged, saqtaHotspots: mergeProfile.hotspots };
-        figures.push(figure({ suite: 'library', measure: 'rename a tag', on: `${renamed.claims} claims of ${seeded.claims}`, unit: 'ms', saqta: round(renamed.ms, 1), peer: 'read, modify, bulkPut', peerValue: round(put.ms, 1), goal: '≤ 2 s', met: renamed.ms <= 2000 }));
-        figures.push(figure({ suite: 'library', measure: 'merge a tag into another', on: `${merged.claims} claims of ${seeded.claims}`, unit: 'ms', saqta: round(merged.ms, 1), peer: 'read, modify, bulkPut (the rename)', peerValue: round(put.ms, 1), goal: '≤ 2 s', met: merged.ms <= 2000 }));
+        // Issue 29: ≤ 500 ms at 10,000 claims holding the tag, ≤ 2 s at 50,000.
+        const tagGoal = (renamed.claims as number) <= 10_000 ? 500 : 2000;
+        const tagGoalText = tagGoal === 500 ? '≤ 500 ms' : '≤ 2 s';
+        figures.push(figure({ suite: 'library', measure: 'rename a tag', on: `${renamed.claims} claims of ${seeded.claims}`, unit: 'ms', saqta: round(renamed.ms, 1), peer: 'read, modify, bulkPut', peerValue: round(put.ms, 1), goal: tagGoalText, met: renamed.ms <= tagGoal }));
+        figures.push(figure({ suite: 'library', measure: 'merge a tag into another', on: `${merged.claims} claims of ${seeded.claims}`, unit: 'ms', saqta: round(merged.ms, 1), peer: 'read, modify, bulkPut (the rename)', peerValue: round(put.ms, 1), goal: tagGoalText, met: merged.ms <= tagGoal }));
 
         const searchProfile = await profileCall(browser.context, page, async () => {
           for (const q of queries) await call<Timed>('searchOnce', q);

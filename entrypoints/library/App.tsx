@@ -39,10 +39,10 @@ export function App() {
   const [wantCounts, setWantCounts] = useState(false);
   const reload = () => setVersion((v) => v + 1);
 
-  const members = useMembers(db, version);
   const [timeline, setTimeline] = useTimeline(db);
   const list = useList(db, tab, filters, version);
   const { shown, late } = useFirstScreen(db, list, reload);
+  const members = useMembers(db, version, shown);
   const { tags, sites } = useTagsAndSites(db, version, shown, wantCounts || tab === 'tags');
   const { selected, setSelected, toggle } = useSelection(tab);
   const hits = useSearch(db, query, version);
@@ -89,7 +89,7 @@ export function App() {
           ) : (
             <>
               <FiltersPane filters={filters} setFilter={setFilter} tags={tags} members={members} sites={sites} onWantCounts={() => setWantCounts(true)} />
-              <SelectionBar db={db} tab={tab} filters={filters} grouped={grouped} setGrouped={setGrouped} total={total} selected={selected} clear={() => setSelected(new Set())} tags={tags} exporting={!!progress} runExport={runExport} setStatus={setStatus} setError={setError} reload={reload} />
+              <SelectionBar db={db} tab={tab} filters={filters} grouped={grouped} setGrouped={setGrouped} total={cur?.source.counted ? undefined : total} selected={selected} clear={() => setSelected(new Set())} tags={tags} exporting={!!progress} runExport={runExport} setStatus={setStatus} setError={setError} reload={reload} />
 
               {total === 0 && <p class="muted" data-testid="empty">{filtersActive(filters) ? t('libNoMatch') : t('libraryEmpty')}</p>}
               {cur && total! > 0 && tab === 'articles' && (

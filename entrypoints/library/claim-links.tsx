@@ -5,6 +5,7 @@ import { areaOf } from '../../utils/pdf/area';
 import type { CaptureRecord, PageRecord, SaqtaDB } from '../../utils/db';
 import { CiteButtons } from '../../components/CiteButtons';
 import './claim-links.css';
+import { claimsTagged } from '../../utils/store/tag-ids';
 
 /** Where a claim opens: the saved copy in the reader, scrolled to the claim; the live page when nothing was saved. */
 function claimHref(a: Annotation, page: PageRecord | undefined): { href: string; external: boolean } {
@@ -46,7 +47,7 @@ export function TagGroups({ db, tag, version, onError }: { db: SaqtaDB; tag: str
   useEffect(() => {
     let live = true;
     void (async () => {
-      const claims = (await db.annotations.where('body.tags').equals(tag).toArray()) as Annotation[];
+      const claims = (await (await claimsTagged(db, [tag])).toArray()) as Annotation[];
       const byPage = new Map<string, Annotation[]>();
       for (const a of claims) byPage.set(a.pageId, [...(byPage.get(a.pageId) ?? []), a]);
       const pages = await db.pages.bulkGet([...byPage.keys()]);

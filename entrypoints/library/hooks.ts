@@ -15,9 +15,10 @@ export type Tab = 'articles' | 'claims' | 'tags';
 type ListState = { source: ListSource; tab: Tab; key: number } | null;
 
 /** Team sync: colleagues met in the team folder (a member filter when there are any). */
-export function useMembers(db: SaqtaDB, version: number) {
+export function useMembers(db: SaqtaDB, version: number, shown: boolean) {
   const [members, setMembers] = useState<{ id: string; name: string }[]>([]);
-  useEffect(() => void teamMembers(db).then(setMembers), [version]);
+  // After the first screen (issue 29): nothing but the list is read before it shows.
+  useEffect(() => void (shown && teamMembers(db).then(setMembers)), [version, shown]);
   return members;
 }
 
@@ -71,7 +72,8 @@ export function useTagsAndSites(db: SaqtaDB, version: number, shown: boolean, co
   useEffect(() => {
     let live = true;
     if (counted) void send('tags.list', {}).then((r) => live && r.ok && setTags(r.value.tags));
-    else void tagsByName(db).then((all) => live && setTags(all));
+    // Tag names after the first screen (issue 29), as the sites.
+    else if (shown) void tagsByName(db).then((all) => live && setTags(all));
     if (shown) void siteNames(db).then((s) => live && setSites(s));
     return () => {
       live = false;
@@ -86,7 +88,15 @@ export function useList(db: SaqtaDB, tab: Tab, filters: Filters, version: number
   useEffect(() => {
     if (tab === 'tags') return;
     let live = true;
-    void (tab === 'articles' ? pageList(db, filters) : claimList(db, filters)).then((source) => live && setList({ source, tab, key: Math.random() }));
+    void (tab === 'articles' ? pageList(db, filters) : claimList(db, filters)).then(async (source) => {
+      if (!live) return;
+      const key = Math.random();
+      setList({ source, tab, key });
+      // The first window shows before the count (issue 29); the real length follows, same list (same key).
+      if (!source.counted) return;
+      const total = await source.counted();
+      if (live) setList({ source: { ...source, total, counted: undefined }, tab, key });
+    });
     return () => {
       live = false;
     };

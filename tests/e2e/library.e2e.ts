@@ -17,6 +17,7 @@ import { verifyAny } from '../../utils/wacz/verify';
 import { memorySource } from '../../utils/zip/read';
 import { JSDOM } from 'jsdom';
 import { extractEverywhere, listedBy } from '../differential';
+import { controlBox, settledAnchors, waitControl } from './highlight-helpers';
 
 let server: FixtureServer;
 let bundlePath = '';
@@ -243,6 +244,17 @@ describe('tags in the library, as a reader uses them', () => {
       await row('қамау').waitFor({ state: 'detached' });
       await expect.poll(() => countOf('Сот ісі')).toBe('2');
       await expect.poll(() => chipsOf(KK_QUOTE)).toEqual(['Сот ісі']);
+      // The library's claims list and the page itself (the content script's toolbar on a clicked highlight) show the new name.
+      await lib.getByTestId('tab-claims').click();
+      const listed = (quote: string) => lib.getByTestId('claims').locator('[data-claim-id]').filter({ hasText: quote }).locator('.chip').allTextContents();
+      await expect.poll(() => listed(KK_QUOTE)).toEqual(['Сот ісі']);
+      await expect.poll(() => listed(KK_QUOTE2)).toEqual(['Сот ісі']);
+      await article.reload();
+      const placed = (await settledAnchors(s, await tabIdOf(s, article), 2)).claims.find((c) => KK_QUOTE.startsWith(c.text.slice(0, 20)) && c.boxes.length)!;
+      await article.mouse.click(placed.boxes[0]!.x + 10, placed.boxes[0]!.y + placed.boxes[0]!.height / 2);
+      await waitControl(article, 'rm-Сот ісі');
+      expect(await controlBox(article, 'rm-қамау')).toBeNull();
+      await lib.getByTestId('tab-tags').click();
 
       // Recolour "history"; the choice is still there after a reload.
       await row('history').getByRole('radio', { name: 'Purple' }).check();
@@ -307,7 +319,7 @@ describe('a generated library of 10,000 articles and 100,000 claims', () => {
       await lib.getByTestId('empty').waitFor();
       const t0 = Date.now();
       // Raw IndexedDB writes (the schema is already open); terms as the middleware would make them for ASCII words:
-      // a page's on the page, a claim's quote words in claimTerms (v50; its tag is searched by name).
+      // a page's on the page, a claim's quote words in claimTerms (v50; its tag is searched by name), its tag by id (v60).
       await lib.evaluate(async () => {
         const db: IDBDatabase = await new Promise((res, rej) => {
           const r = indexedDB.open('saqta');
@@ -334,7 +346,7 @@ describe('a generated library of 10,000 articles and 100,000 claims', () => {
               for (let c = 0; c < 10; c++) {
                 const n = p * 10 + c;
                 const exact = `Claim ${n}: the ${words[n % 12]} ${words[(n * 5) % 12]} statement number w${n}`;
-                tx.objectStore('annotations').put({ id: `gen-a${n}`, pageId: id, target: { source: `https://site${p % 40}.example/a/${p}`, selector: [{ type: 'TextQuoteSelector', exact, prefix: '', suffix: '' }] }, body: { tags: [`topic-${n % 50}`], note: '', color: colors[n % 5] }, created: `2025-02-${day}T10:${String(c).padStart(2, '0')}:00.000Z`, modified: `2025-02-${day}T10:00:00.000Z`, anchor: n % 97 ? 'anchored' : 'orphan' });
+                tx.objectStore('annotations').put({ id: `gen-a${n}`, pageId: id, target: { source: `https://site${p % 40}.example/a/${p}`, selector: [{ type: 'TextQuoteSelector', exact, prefix: '', suffix: '' }] }, body: { tagIds: [`gen-t${n % 50}`], note: '', color: colors[n % 5] }, created: `2025-02-${day}T10:${String(c).padStart(2, '0')}:00.000Z`, modified: `2025-02-${day}T10:00:00.000Z`, anchor: n % 97 ? 'anchored' : 'orphan' });
                 tx.objectStore('claimTerms').put({ id: `gen-a${n}`, terms: terms(exact) });
               }
             }

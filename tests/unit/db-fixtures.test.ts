@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { SaqtaDB, SCHEMA } from '../../utils/db';
 import { annotationTerms, claimTextTerms, pageTerms } from '../../utils/search/terms';
 import { search } from '../../utils/search/query';
+import { claimsTagged } from '../../utils/store/tag-ids';
 
 const DIR = join(__dirname, '..', 'fixtures', 'db');
 const versions = Object.keys(SCHEMA).map(Number).sort((a, b) => a - b);
@@ -128,7 +129,7 @@ describe('schema migrations on saved databases', () => {
         fx.tables.annotations.filter((a) => a.pageId === page.id).length,
       );
       const tag = (fx.tables.annotations[0].body as { tags: string[] }).tags[0];
-      expect(await db.annotations.where('body.tags').equals(tag).count()).toBe(
+      expect(await (await claimsTagged(db, [tag])).count()).toBe(
         fx.tables.annotations.filter((a) => (a.body as { tags: string[] }).tags.includes(tag)).length,
       );
       for (const step of versions.filter((x) => x > v)) await UPGRADES[step]?.(db, fx);
@@ -169,3 +170,28 @@ UPGRADES[50] = async (db, fx) => {
   expect(await db.claimTerms.where('terms').equals(first).count()).toBeGreaterThan(0);
 };
 
+
+UPGRADES[60] = async (db, fx) => {
+  // v60 (issue 29): claims hold tag ids. On disk (no middleware: Dexie opened as the database is), no claim keeps a
+  // name, and each id is the tags row of the name the claim had; read through SaqtaDB every claim has its names back.
+  const raw = new Dexie(db.name);
+  await raw.open();
+  const tags = new Map(((await raw.table('tags').toArray()) as { id: string; name: string }[]).map((t) => [t.id, t.name]));
+  for (const a of fx.tables.annotations) {
+    const stored = (await raw.table('annotations').get(a.id as string)) as { body: { tags?: string[]; tagIds: string[] } };
+    expect(stored.body.tags, `${a.id} on disk`).toBeUndefined();
+    expect(stored.body.tagIds.map((id) => tags.get(id)), `${a.id} ids`).toEqual((a.body as { tags: string[] }).tags);
+    expect((await db.annotations.get(a.id as string))?.body.tags).toEqual((a.body as { tags: string[] }).tags);
+  }
+  raw.close();
+  // A rename writes the tags row alone: every claim shows the new name, and search finds them by it, not by the old one.
+  const [first] = fx.tables.annotations as { id: string; body: { tags: string[] } }[];
+  const old = first!.body.tags[0]!;
+  const holders = fx.tables.annotations.filter((a) => (a.body as { tags: string[] }).tags.includes(old)).map((a) => a.id as string);
+  const { renameTag } = await import('../../utils/store/tag-admin');
+  expect(await renameTag(db, old, 'Bruxellesletter')).toEqual({ claims: holders.length, merged: false });
+  for (const id of holders) expect((await db.annotations.get(id))?.body.tags).toContain('Bruxellesletter');
+  expect((await search(db, 'bruxellesletter', 200)).hits.map((h) => h.id).sort()).toEqual(expect.arrayContaining(holders));
+  expect(await (await claimsTagged(db, ['Bruxellesletter'])).count()).toBe(holders.length);
+  expect(await (await claimsTagged(db, [old])).count()).toBe(0);
+};

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SaqtaDB } from '../../utils/db';
-import { claimIds, claimList, pageIds, pageList, siteNames, type Filters } from '../../utils/library/query';
+import { claimIds, claimList, FIRST_WINDOW, pageIds, pageList, siteNames, type Filters } from '../../utils/library/query';
 import type { Annotation } from '../../utils/annotation';
 
 let db: SaqtaDB;
@@ -66,5 +66,17 @@ describe('library lists on indexes', () => {
     const newest = await claimList(db, { sort: 'date-desc' });
     expect(newest.total).toBe(18);
     expect(await newest.ids(16, 10)).toEqual(['a01', 'a00']);
+  });
+
+  it('shows a long list by its first window before counting it (issue 29), then counts it', async () => {
+    const many = new SaqtaDB(`lib-many-${Math.random()}`);
+    const at = (i: number) => new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString();
+    await many.pages.bulkAdd(Array.from({ length: FIRST_WINDOW * 2 + 7 }, (_, i) => ({ id: `p${String(i).padStart(3, '0')}`, url: `https://x.example/${i}`, normalizedUrl: `x.example/${i}`, aliases: [], title: `T${i}`, createdAt: at(i), updatedAt: at(i) })));
+    const list = await pageList(many, { sort: 'date-desc' });
+    expect(list.total).toBe(FIRST_WINDOW);
+    expect(await list.counted!()).toBe(FIRST_WINDOW * 2 + 7);
+    expect(await list.ids(0, 3)).toEqual(['p106', 'p105', 'p104']);
+    expect(await list.ids(FIRST_WINDOW * 2 + 5, 10)).toEqual(['p001', 'p000']);
+    many.close();
   });
 });

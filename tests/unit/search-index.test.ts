@@ -86,6 +86,9 @@ describe.each(['disk', 'memory'] as const)('library search (%s index)', (mode) =
     const phrase = (n: number) => Array.from({ length: n }, () => words[Math.floor(rand() * words.length)]).join(' ');
     const pages = Array.from({ length: 30 }, (_, i) => ({ id: `p${i}`, url: `https://s.example/${i}`, normalizedUrl: `s.example/${i}`, aliases: [], title: phrase(4), createdAt: '2026-01-01T00:00:00.000Z', updatedAt: `2026-01-${String(1 + (i % 28)).padStart(2, '0')}T00:00:00.000Z` }));
     await big.pages.bulkAdd(pages);
+    // Every claim's tags are in the tags table, as every writer keeps them (ensureTags; since v60 a claim written
+    // with a name the table lacks makes its row): search finds tags by its names.
+    await big.tags.bulkAdd(words.map((name, i) => ({ id: `t${i}`, name, key: name, created: '2026-01-01T00:00:00.000Z' })));
     await big.annotations.bulkAdd(
       Array.from({ length: 40 }, (_, i) => ({
         id: `a${i}`, pageId: `p${i % 30}`,
@@ -94,8 +97,6 @@ describe.each(['disk', 'memory'] as const)('library search (%s index)', (mode) =
         created: '2026-01-01T00:00:00.000Z', modified: `2026-02-${String(1 + (i % 28)).padStart(2, '0')}T00:00:00.000Z`, anchor: 'anchored' as const,
       })),
     );
-    // Every claim's tags are in the tags table, as every writer keeps them (ensureTags): search finds tags by its names.
-    await big.tags.bulkAdd(words.map((name, i) => ({ id: `t${i}`, name, key: name, created: '2026-01-01T00:00:00.000Z' })));
     await big.texts.bulkAdd(Array.from({ length: 20 }, (_, i) => {
       const text = `${phrase(20)}\n${phrase(20)}`;
       return { pageId: `p${i}`, blobId: `b${i}`, text, terms: terms(text) };

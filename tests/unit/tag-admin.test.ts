@@ -7,6 +7,7 @@ import { pageKeys } from '../../utils/url';
 import type { Event } from '../../utils/messages';
 import { claimTextTerms } from '../../utils/search/terms';
 import { search } from '../../utils/search/query';
+import { claimsTagged } from '../../utils/store/tag-ids';
 
 let deps: HandlerDeps & { events: Event[] };
 let ids: string[];
@@ -42,7 +43,7 @@ describe('tag housekeeping', () => {
     expect(await handle({ type: 'tags.recolor', name: 'іс', color: 'black' as never }, deps)).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     expect(await handle({ type: 'tags.delete', name: 'СОТ' }, deps)).toEqual({ ok: true, value: { claims: 2 } });
     expect(await tagsOf()).toEqual([['іс'], [], ['іс']]);
-    expect(await deps.db.annotations.where('body.tags').equals('сот').count()).toBe(0);
+    expect(await (await claimsTagged(deps.db, ['сот'])).count()).toBe(0);
     expect(await handle({ type: 'tags.delete', name: 'сот' }, deps)).toMatchObject({ ok: false, error: { message: 'This tag no longer exists.' } });
   });
 

@@ -5,6 +5,7 @@
  * (utils/ext/lock-host.ts) gives it storage and the browser's idle alarm.
  * Also `whileLocked`: what handle.ts answers to everything else while locked.
  */
+import { convertNamedTagClaims } from '../store/tag-ids';
 import { fail, ok, type Api, type LockApi, type RequestType, type Result } from '../messages';
 import { WrongSecret } from '../lock/controller';
 import type { HandlerDeps, HandlerSet } from './types';
@@ -49,6 +50,8 @@ export const lockHandlers: HandlerSet<LockApi> = {
     }
     deps.services?.key.reset();
     deps.broadcast({ event: 'lock.changed' });
+    // Claims sealed before v60 still hold tag names: stored by id now that they can be opened (utils/store/tag-ids.ts).
+    void convertNamedTagClaims(deps.db).catch(() => 0);
     return ok(await host.controller.status());
   },
   async 'lock.lockNow'(_req, deps) {

@@ -7,6 +7,7 @@ import { blobText } from '../search/articles';
 import type { BundleArticle } from './portable';
 import { shownCopy } from '../store/copy-choice';
 import { areaImageId, areaOf } from '../pdf/area';
+import { claimsTagged } from '../store/tag-ids';
 
 export type Selection =
   | { kind: 'all' }
@@ -20,7 +21,7 @@ export async function selectionPages(db: SaqtaDB, sel: Selection): Promise<{ pag
   if (sel.kind === 'pages') return { pageIds: [...new Set(sel.pageIds)] };
   const claims =
     sel.kind === 'tag'
-      ? await db.annotations.where('body.tags').equals(sel.tag).toArray()
+      ? await (await claimsTagged(db, [sel.tag])).toArray()
       : (await db.annotations.bulkGet(sel.annotationIds)).filter((a) => !!a);
   const pageIds = [...new Set(claims.map((a) => a!.pageId))];
   return { pageIds, only: new Set(claims.map((a) => a!.id)) };

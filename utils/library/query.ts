@@ -11,6 +11,7 @@
  */
 import type { SaqtaDB } from '../db';
 import type { Color } from '../annotation';
+import { claimsTagged } from '../store/tag-ids';
 
 export interface Filters {
   tag?: string;
@@ -51,6 +52,31 @@ export interface ListSource {
   total: number;
   /** The ids of rows offset … offset + limit − 1, in list order. */
   ids(offset: number, limit: number): Promise<string[]>;
+  /**
+   * When `total` is only the first window's length (the list is longer): the
+   * real count, read after the first screen (issue 29: the list shows before
+   * anything is counted).
+   */
+  counted?: () => Promise<number>;
+}
+
+/** Rows read before the list first shows: more than a screen (library rows are ≥ 40 px). */
+export const FIRST_WINDOW = 50;
+
+/**
+ * An unfiltered list by a date index: its first window is read first (one
+ * index read, no count), so the list shows as soon as those rows are; the
+ * count (a walk over the whole index: the reason 50,000 articles opened
+ * slower than 10,000) comes after, from `counted`.
+ */
+async function byDateIndex(index: () => { reverse(): unknown; offset(n: number): unknown }, desc: boolean, count: () => Promise<number>): Promise<ListSource> {
+  type Keys = { offset(n: number): Keys; limit(n: number): Keys; primaryKeys(): Promise<unknown[]> };
+  const ordered = () => (desc ? (index().reverse() as Keys) : (index() as unknown as Keys));
+  const first = (await ordered().limit(FIRST_WINDOW).primaryKeys()) as string[];
+  const ids = async (offset: number, limit: number) =>
+    offset + limit <= first.length ? first.slice(offset, offset + limit) : ((await ordered().offset(offset).limit(limit).primaryKeys()) as string[]);
+  if (first.length < FIRST_WINDOW) return { total: first.length, ids };
+  return { total: first.length, ids, counted: count };
 }
 
 function fromArray(all: string[]): ListSource {
@@ -69,36 +95,22 @@ async function pagesLive(db: SaqtaDB, live: 'changed' | 'gone'): Promise<string[
 /** The claims list: by date without filters reads the `created` index a window at a time. */
 export async function claimList(db: SaqtaDB, f: Filters): Promise<ListSource> {
   if (hasFilter(f) || f.sort === 'site') return fromArray(await claimIds(db, f));
-  // Counted on the date index the list reads: its entries are small, where a
+  // Counted (after the first window) on the date index the list reads: its entries are small, where a
   // count of the table walks every whole record.
-  const total = await db.annotations.orderBy('created').count();
-  return {
-    total,
-    ids: async (offset, limit) => {
-      const byDate = db.annotations.orderBy('created');
-      return (await (f.sort === 'date-desc' ? byDate.reverse() : byDate).offset(offset).limit(limit).primaryKeys()) as string[];
-    },
-  };
+  return byDateIndex(() => db.annotations.orderBy('created'), f.sort === 'date-desc', () => db.annotations.orderBy('created').count());
 }
 
 /** The articles list: by date without filters reads the `createdAt` index a window at a time. */
 export async function pageList(db: SaqtaDB, f: Filters): Promise<ListSource> {
   if (hasFilter(f) || f.sort === 'site') return fromArray(await pageIds(db, f));
-  const total = await db.pages.orderBy('createdAt').count();
-  return {
-    total,
-    ids: async (offset, limit) => {
-      const byDate = db.pages.orderBy('createdAt');
-      return (await (f.sort === 'date-desc' ? byDate.reverse() : byDate).offset(offset).limit(limit).primaryKeys()) as string[];
-    },
-  };
+  return byDateIndex(() => db.pages.orderBy('createdAt'), f.sort === 'date-desc', () => db.pages.orderBy('createdAt').count());
 }
 
 /** Claim ids in list order. */
 export async function claimIds(db: SaqtaDB, f: Filters): Promise<string[]> {
   const sets: Set<string>[] = [];
   const keys = async (p: Promise<unknown[]>) => new Set((await p) as string[]);
-  if (f.tag) sets.push(await keys(db.annotations.where('body.tags').equals(f.tag).primaryKeys()));
+  if (f.tag) sets.push(await keys((await claimsTagged(db, [f.tag])).primaryKeys()));
   if (f.color) sets.push(await keys(db.annotations.where('body.color').equals(f.color).primaryKeys()));
   if (f.orphans) sets.push(await keys(db.annotations.where('anchor').equals('orphan').primaryKeys()));
   if (f.from || f.to) sets.push(await keys(db.annotations.where('created').between(f.from ? dayStart(f.from) : '', f.to ? dayEnd(f.to) : '\uffff', true, true).primaryKeys()));
@@ -133,7 +145,7 @@ export async function claimIds(db: SaqtaDB, f: Filters): Promise<string[]> {
 export async function pageIds(db: SaqtaDB, f: Filters): Promise<string[]> {
   const sets: Set<string>[] = [];
   const pagesOf = async (p: Promise<{ pageId: string }[]>) => new Set((await p).map((a) => a.pageId));
-  if (f.tag) sets.push(await pagesOf(db.annotations.where('body.tags').equals(f.tag).toArray()));
+  if (f.tag) sets.push(await pagesOf((await claimsTagged(db, [f.tag])).toArray()));
   if (f.color) sets.push(await pagesOf(db.annotations.where('body.color').equals(f.color).toArray()));
   if (f.orphans) sets.push(await pagesOf(db.annotations.where('anchor').equals('orphan').toArray()));
   if (f.from || f.to) sets.push(new Set((await db.pages.where('createdAt').between(f.from ? dayStart(f.from) : '', f.to ? dayEnd(f.to) : '\uffff', true, true).primaryKeys()) as string[]));

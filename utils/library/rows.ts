@@ -49,7 +49,7 @@ export async function searchWithPages(db: SaqtaDB, q: string): Promise<Hits> {
 
 /** Tag names by name, without counts (NaN) — the filter before counts are wanted. */
 export async function tagsByName(db: SaqtaDB): Promise<(TagRecord & { count: number })[]> {
-  return (await db.tags.toArray()).sort((x, y) => x.name.localeCompare(y.name)).map((tg) => ({ ...tg, count: NaN }));
+  return (await db.tags.toArray()).filter((tg) => !tg.mergedInto).sort((x, y) => x.name.localeCompare(y.name)).map((tg) => ({ ...tg, count: NaN }));
 }
 
 /** Team sync: colleagues met in the team folder. */

@@ -33,6 +33,7 @@ export interface Keyring {
 /** Index key paths stored as keyed terms: equality ('hash') or search words with their prefixes ('terms'). */
 const KEYED: Record<string, Record<string, 'hash' | 'terms'>> = {
   pages: { normalizedUrl: 'hash', normalizedCanonical: 'hash', fingerprint: 'hash', aliases: 'hash', siteName: 'hash', terms: 'terms' },
+  // v60: claims index tag ids (random, in clear like other ids); the names are sealed in `tags`.
   annotations: { 'body.tags': 'hash' },
   texts: { terms: 'terms' },
   claimTerms: { terms: 'terms' },

@@ -18,6 +18,7 @@ import type { SaqtaDB } from '../db';
 import { terms } from './fold';
 import { claimTextTerms, pageTerms } from './terms';
 import { recency, TAG, TermIndex } from './term-index';
+import { idsReadingAs, namesById, tagMaps } from '../store/tag-id-core';
 
 type Kind = 'claim' | 'page' | 'text';
 
@@ -99,6 +100,11 @@ export class MemoryIndex {
       }
       if (!part.startsWith(prefix)) continue;
       const [table, index] = part.slice(prefix.length).split('/');
+      // A tag renamed, merged or deleted writes only its tags row (claims hold ids): looked at before the next answer.
+      if (table === 'tags') {
+        this.tagsChanged = true;
+        continue;
+      }
       const kind = KIND_OF[table!];
       if (!kind || index !== '') continue;
       const stack: (Tree | null | undefined)[] = [tree];
@@ -110,6 +116,27 @@ export class MemoryIndex {
         stack.push(node.l, node.r);
       }
       if (this.dirty[kind].size > REREAD_MAX) this.stale[kind] = true;
+    }
+  }
+
+  /** Each tag id's name when the claims were indexed; a tags write is checked against it (tagsNow). */
+  private tagNames = new Map<string, string>();
+  private tagsChanged = false;
+
+  /**
+   * After a tags write: when a tag the index knew reads differently now (renamed, merged, deleted), its claims'
+   * tag terms changed without a claim being written, so the claims are read again whole. A new tag changes
+   * nothing here (the claim that brought it was written, and is read again by itself).
+   */
+  private async tagsNow() {
+    if (!this.tagsChanged) return;
+    this.tagsChanged = false;
+    const now = namesById(await this.db.tags.toArray());
+    for (const [id, name] of this.tagNames) {
+      if (now.get(id) !== name) {
+        this.stale.claim = true;
+        return;
+      }
     }
   }
 
@@ -154,7 +181,10 @@ export class MemoryIndex {
 
   /** Read changed records again (a few, usually: this context's or another's writes); one run at a time. */
   reread(): Promise<void> {
-    const next = this.rereading.then(() => this.rereadNow());
+    const next = this.rereading.then(async () => {
+      await this.tagsNow();
+      await this.rereadNow();
+    });
     this.rereading = next.catch(() => undefined);
     return next;
   }
@@ -192,6 +222,8 @@ export class MemoryIndex {
     } else if (kind === 'text') {
       await eachChunk(db.texts, (t) => t.pageId, (rows) => rows.forEach((t) => index.set(t.pageId, t.terms ?? terms(t.text), 0)));
     } else if (db.keyring.state === 'off') {
+      this.tagNames = namesById(await db.tags.toArray());
+      this.tagsChanged = false;
       // Claims without reading them: ids and times from the `modified` index, tags from `body.tags`, words from claimTerms.
       let t = performance.now();
       const lap = (name: string) => {
@@ -213,9 +245,13 @@ export class MemoryIndex {
       }
       textTerms.clear();
       lap('post');
-      // Each tag's claims by its name (the tags table's, as the IndexedDB path finds them): primary keys only, no cursor.
-      const names = (await db.tags.toArray()).map((tg) => tg.name);
-      const tagged = await Promise.all(names.map((name) => db.annotations.where('body.tags').equals(name).primaryKeys()));
+      // Each live tag's claims by the ids reading as its name (itself and the tags merged into it; v60,
+      // utils/store/tag-id-core.ts), as the IndexedDB path finds them: primary keys only, no cursor.
+      const tagRows = await db.tags.toArray();
+      const maps = tagMaps(tagRows);
+      const live = tagRows.filter((tg) => !tg.mergedInto);
+      const names = live.map((tg) => tg.name);
+      const tagged = await Promise.all(live.map((tg) => db.annotations.where('body.tagIds').anyOf(idsReadingAs(maps, tg.id)).primaryKeys()));
       lap('tags');
       tagged.forEach((ids, i) => {
         const ts = termsOfTag(names[i]!);
@@ -228,6 +264,8 @@ export class MemoryIndex {
       }
     } else {
       // Locked-capable library: tag names are keyed on disk, so the claims are read (opened) in chunks.
+      this.tagNames = namesById(await db.tags.toArray());
+      this.tagsChanged = false;
       const textTerms = new Map<string, string[]>();
       await eachChunk(db.claimTerms, (r) => r.id, (rows) => rows.forEach((r) => textTerms.set(r.id, r.terms)));
       await eachChunk(db.annotations, (a) => a.id, (rows) =>

@@ -21,6 +21,7 @@ import { quoteOf, type Annotation } from '../annotation';
 import { fold, foldWithMap, terms } from './fold';
 import { buildSearchIndex, memoryIndex, type MemoryIndex } from './memory';
 import { recency, topSlots } from './term-index';
+import { idsReadingAs, tagMaps } from '../store/tag-id-core';
 
 type HitKind = 'claim' | 'page' | 'text';
 
@@ -149,7 +150,12 @@ const termsOfTag = (name: string) => {
  * tags (annotationTerms), with no tag term stored per claim.
  */
 async function claimSource(db: SaqtaDB): Promise<TermSource> {
-  const names = (await db.tags.toArray()).map((t) => t.name);
+  // v60: claims hold tag ids; a tag's name is looked up here, so a renamed tag is found by its new name
+  // (utils/store/tag-ids.ts). Each live tag's name with the ids reading as it (itself and tags merged into it).
+  const tagRows = await db.tags.toArray();
+  const maps = tagMaps(tagRows);
+  const idsByName = new Map(tagRows.filter((t) => !t.mergedInto).map((t) => [t.name, idsReadingAs(maps, t.id)]));
+  const names = [...idsByName.keys()];
   const text = tableSource(db.claimTerms);
   // Per query word and read size: the claims holding a tag with that word (exact) or a word starting
   // with it (prefix ⊇ exact), index keys only, `cap` at most (complete: all of them).
@@ -158,7 +164,7 @@ async function claimSource(db: SaqtaDB): Promise<TermSource> {
   const tagged = (q: string, cap: number) => {
     const known = byWord.get(q);
     if (known && (known.cap >= cap)) return known.sets;
-    const keysOf = async (names: string[]) => (names.length ? ((await db.annotations.where('body.tags').anyOf(names).limit(cap + 1).primaryKeys()) as string[]) : []);
+    const keysOf = async (names: string[]) => (names.length ? ((await db.annotations.where('body.tagIds').anyOf(names.flatMap((n) => idsByName.get(n) ?? [])).limit(cap + 1).primaryKeys()) as string[]) : []);
     const exactNames = names.filter((n) => termsOfTag(n).includes(q));
     const prefixNames = names.filter((n) => termsOfTag(n).some((t) => t.startsWith(q)));
     const sets = Promise.all([keysOf(exactNames), prefixNames.length === exactNames.length ? null : keysOf(prefixNames)]).then(([exact, prefix]) => ({

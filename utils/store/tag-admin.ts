@@ -1,13 +1,17 @@
 /**
  * Tag housekeeping for the library: rename, merge, recolour, delete and
  * bulk-tag. Each runs in one transaction over tags and claims, so a claim
- * never points at a tag that is gone.
+ * never points at a tag that is gone. Since v60 claims hold tag ids
+ * (./tag-ids.ts): a rename or a merge writes tags rows only.
  */
 import type { SaqtaDB } from '../db';
 import { withSameText } from '../search/terms-middleware';
 import { COLORS, nowIso, type Annotation, type Color } from '../annotation';
 import { BadInput } from './annotations';
 import { cleanTagName, ensureTags, tagKey } from './tags';
+import { claimsTagged } from './tag-ids';
+import { idsReadingAs, tagMaps } from './tag-id-core';
+import type { TagRecord } from '../records';
 
 /** Claims read and written per step: bounds memory when a tag is on most of 100,000 claims. */
 const CHUNK = 2000;
@@ -40,17 +44,30 @@ async function rewriteTags(db: SaqtaDB, ids: string[], change: (a: Annotation) =
   return changed;
 }
 
-/** Replace tag `from` by `to` in every claim that has it (to = null removes it). Returns claims changed. */
-async function retag(db: SaqtaDB, from: string, to: string | null): Promise<number> {
-  const ids = (await db.annotations.where('body.tags').equals(from).primaryKeys()) as string[];
-  return rewriteTags(db, ids, (a) => {
-    const tags = a.body.tags.filter((t) => t !== from);
-    if (to && !tags.includes(to)) tags.splice(a.body.tags.indexOf(from), 0, to);
-    return tags;
-  });
+/** Take tag `from` off every claim that has it (its id and the ids merged into it). Returns claims changed. */
+async function untag(db: SaqtaDB, from: string): Promise<number> {
+  const ids = (await (await claimsTagged(db, [from])).primaryKeys()) as string[];
+  return rewriteTags(db, ids, (a) => a.body.tags.filter((t) => t !== from));
 }
 
-/** Rename a tag; if the new name is another tag's, the two are merged. */
+/** Claims holding a tag (its id and the ids merged into it): index keys only. */
+async function holding(db: SaqtaDB, id: string): Promise<number> {
+  const ids = idsReadingAs(tagMaps(await db.tags.toArray()), id);
+  return ids.length === 1 ? db.annotations.where('body.tagIds').equals(id).count() : new Set(await db.annotations.where('body.tagIds').anyOf(ids).primaryKeys()).size;
+}
+
+/**
+ * Tag `tag` goes into `target` (v60): its row stays as `{ id, name, mergedInto }`
+ * without `key`, so claims holding its id read as `target` and no claim is
+ * written; tags merged into it before follow. Returns the claims it was on.
+ */
+async function mergeInto(db: SaqtaDB, tag: TagRecord, target: TagRecord): Promise<number> {
+  const claims = await holding(db, tag.id);
+  await db.tags.put({ id: tag.id, name: tag.name, created: tag.created, mergedInto: target.id } as TagRecord);
+  return claims;
+}
+
+/** Rename a tag (one tags row, v60); if the new name is another tag's, the two are merged. */
 export async function renameTag(db: SaqtaDB, name: string, newName: string): Promise<{ claims: number; merged: boolean }> {
   const clean = cleanTagName(newName);
   if (!clean) throw new BadInput('A tag needs a name.');
@@ -58,27 +75,23 @@ export async function renameTag(db: SaqtaDB, name: string, newName: string): Pro
     const tag = await db.tags.where('key').equals(tagKey(name)).first();
     if (!tag) throw new BadInput('This tag no longer exists.');
     const other = await db.tags.where('key').equals(tagKey(clean)).first();
-    if (other && other.id !== tag.id) {
-      const claims = await retag(db, tag.name, other.name);
-      await db.tags.delete(tag.id);
-      return { claims, merged: true };
-    }
+    if (other && other.id !== tag.id) return { claims: await mergeInto(db, tag, other), merged: true };
     await db.tags.update(tag.id, { name: clean, key: tagKey(clean) });
-    return { claims: await retag(db, tag.name, clean), merged: false };
+    return { claims: await holding(db, tag.id), merged: false };
   });
 }
 
-/** Merge several tags into one (created if needed). */
+/** Merge several tags into one (created if needed). Returns the claims the merged tags were on. */
 export async function mergeTags(db: SaqtaDB, names: string[], into: string): Promise<number> {
   return db.transaction('rw', db.tags, db.annotations, async () => {
-    const [target] = await ensureTags(db, [into]);
-    if (!target) throw new BadInput('A tag needs a name.');
+    const [name] = await ensureTags(db, [into]);
+    if (!name) throw new BadInput('A tag needs a name.');
+    const target = (await db.tags.where('key').equals(tagKey(name)).first())!;
     let claims = 0;
     for (const n of names) {
       const tag = await db.tags.where('key').equals(tagKey(n)).first();
-      if (!tag || tag.name === target) continue;
-      claims += await retag(db, tag.name, target);
-      await db.tags.delete(tag.id);
+      if (!tag || tag.id === target.id) continue;
+      claims += await mergeInto(db, tag, target);
     }
     return claims;
   });
@@ -98,8 +111,10 @@ export async function deleteTag(db: SaqtaDB, name: string): Promise<number> {
   return db.transaction('rw', db.tags, db.annotations, async () => {
     const tag = await db.tags.where('key').equals(tagKey(name)).first();
     if (!tag) throw new BadInput('This tag no longer exists.');
-    const claims = await retag(db, tag.name, null);
-    await db.tags.delete(tag.id);
+    const claims = await untag(db, tag.name);
+    const maps = tagMaps(await db.tags.toArray());
+    // The tag and the tags merged into it.
+    await db.tags.bulkDelete(idsReadingAs(maps, tag.id));
     return claims;
   });
 }

@@ -1,5 +1,6 @@
 import type { SaqtaDB, TagRecord } from '../db';
 import { newId, nowIso } from '../annotation';
+import { idsReadingAs, tagMaps } from './tag-id-core';
 
 /** Tag identity: trimmed, inner white space folded, case-folded. */
 export function tagKey(name: string): string {
@@ -30,9 +31,15 @@ export async function ensureTags(db: SaqtaDB, names: string[]): Promise<string[]
 }
 
 export async function listTags(db: SaqtaDB): Promise<(TagRecord & { count: number })[]> {
-  const tags = await db.tags.toArray();
+  const rows = await db.tags.toArray();
+  const maps = tagMaps(rows);
+  // Live tags (v60: merged rows stay for the claims holding their ids); a tag's count takes in the tags merged into it.
   const counted = await Promise.all(
-    tags.map(async (t) => ({ ...t, count: await db.annotations.where('body.tags').equals(t.name).count() })),
+    rows.filter((t) => !t.mergedInto).map(async (t) => {
+      const ids = idsReadingAs(maps, t.id);
+      const count = ids.length === 1 ? await db.annotations.where('body.tagIds').equals(t.id).count() : new Set(await db.annotations.where('body.tagIds').anyOf(ids).primaryKeys()).size;
+      return { ...t, count };
+    }),
   );
   return counted.sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
 }

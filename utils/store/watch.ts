@@ -7,6 +7,7 @@ import type { CaptureRecord, SaqtaDB } from '../db';
 import type { BundleArticle } from '../export/portable';
 import { newId } from '../annotation';
 import { sealCheck, type CheckRecord, type WatchRecord } from '../watch/record';
+import { claimsTagged } from './tag-ids';
 
 export async function watchOf(db: SaqtaDB, pageId: string): Promise<WatchRecord> {
   return (await db.watches.get(pageId)) ?? { pageId, watched: 0, state: 'ok' };
@@ -25,7 +26,7 @@ export async function watchedPageIds(db: SaqtaDB, tags: string[]): Promise<strin
   const [own, tagged] = await Promise.all([
     db.watches.where('watched').equals(1).primaryKeys(),
     // The reader's own claims only: a colleague's tag never adds a page to the watch list (issue 23).
-    tags.length ? db.annotations.where('body.tags').anyOf(tags).toArray().then((a) => a.filter((x) => !x.author).map((x) => x.pageId)) : Promise.resolve([]),
+    tags.length ? claimsTagged(db, tags).then((c) => c.toArray()).then((a) => a.filter((x) => !x.author).map((x) => x.pageId)) : Promise.resolve([]),
   ]);
   return [...new Set([...own, ...tagged])];
 }
