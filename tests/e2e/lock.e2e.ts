@@ -32,7 +32,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close().catch(() => undefined);
   await server?.close();
-  profile.remove();
+  if (!process.env.KEEP_PROFILE) profile.remove();
+  else console.log(`profile kept: ${profile.dir}`);
   console.log(`lock.e2e.ts took ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });
 
@@ -54,7 +55,14 @@ describe('a locked Chromium profile', () => {
     article = serveCanaryArticle(server, c);
     const settings = await browser.open('options.html');
 
-    // The reader turns the lock on: click each field, type.
+    // First the reader's library (fixtures a person made before the lock: save, claim, team folder, signing key).
+    const tab = await browser.context.newPage();
+    await tab.goto(article.url, { waitUntil: 'load' });
+    const tabId = await settings.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)!.id!, article.url);
+    await seedReader(askFrom(settings), article, tabId, c);
+    await settings.reload();
+
+    // Then the reader turns the lock on: click each field, type.
     await settings.getByRole('heading', { name: 'Lock with a passphrase' }).scrollIntoViewIfNeeded();
     await settings.getByTestId('lock-settings').screenshot({ path: artifactPath('lock-setup-light.png') });
     await clickAndType(settings, 'Passphrase', PASSPHRASE);
@@ -69,12 +77,6 @@ describe('a locked Chromium profile', () => {
     await settings.getByTestId('lock-state').waitFor();
     await settings.getByTestId('lock-progress').waitFor({ state: 'detached', timeout: 60_000 });
     await settings.getByTestId('lock-settings').screenshot({ path: artifactPath('lock-settings-light.png') });
-
-    // Then the reader's library grows (fixtures a person made: save, claim, team folder, signing key).
-    const tab = await browser.context.newPage();
-    await tab.goto(article.url, { waitUntil: 'load' });
-    const tabId = await settings.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)!.id!, article.url);
-    await seedReader(askFrom(settings), article, tabId, c);
 
     // The key the library signs with from now on (turning the lock on made a sealed one).
     const status = await askFrom(settings)({ type: 'evidence.status' });
