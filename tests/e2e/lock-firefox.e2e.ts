@@ -58,8 +58,7 @@ describe('a locked Firefox profile', () => {
     await tab.goto(article.url, { waitUntil: 'load' });
     const settings = await ff.openExtensionPage('options.html');
     const tabId = await settings.evaluate(async (u) => (await (globalThis as unknown as { browser: Api }).browser.tabs.query({})).find((t) => t.url === u)!.id, article.url);
-    await seedReader(askFrom(settings), article, tabId, c);
-    await settings.reload();
+    await seedReader(askFrom(await ff.openExtensionPage('popup.html')), article, tabId, c);
 
     // The reader turns the lock on: click each field, type, click the button.
     await settings.waitForSelector('[data-testid=lock-setup]');

@@ -87,7 +87,9 @@ function* scratchBatches(): Generator<{ n: number; data: Uint8Array }[]> {
  * same scratch passes as before push the team's pre-lock credentials out of extension storage's files.
  */
 export async function pushOutPlainCopies(db: SaqtaDB): Promise<void> {
-  if (isFirefox()) return;
+  // Firefox (SQLite): the pre-lock Blobs stay as files in `<db>.files/` and deleted rows in the file's free
+  // pages (lock-firefox.e2e found both); deleting the database removes its file and folder. No scratch needed there.
+  if (isFirefox()) return relocate(db, noScratch);
   await relocate(db, scratchRaw);
   for (let pass = 0; pass < 2; pass++) {
     const keys: string[] = [];
@@ -108,7 +110,9 @@ export async function pushOutPlainCopies(db: SaqtaDB): Promise<void> {
 }
 
 /** At the background's start, before any request: a relocation cut off after its copy became the library is finished. */
-export const resumePlainCopiesPushOut = (db: SaqtaDB): Promise<boolean> => (isFirefox() ? Promise.resolve(false) : resumeRelocation(db, scratchRaw));
+export const resumePlainCopiesPushOut = (db: SaqtaDB): Promise<boolean> => resumeRelocation(db, isFirefox() ? noScratch : scratchRaw);
+
+const noScratch = async () => undefined;
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
