@@ -59,6 +59,10 @@ export function lockHost(db: SaqtaDB, opts: { changed(status: LockStatus): void;
   return {
     ready,
     controller,
+    async openUnlock() {
+      // The library asks for the passphrase first when locked (entrypoints/library/main.tsx).
+      await browser.tabs.create({ url: browser.runtime.getURL('/library.html'), active: true });
+    },
     async setAutoLock(minutes) {
       await store.settings.set({ autoLockMinutes: minutes });
       await idle(minutes || 60);
