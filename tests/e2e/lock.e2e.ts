@@ -18,6 +18,7 @@ import type { FixtureServer } from '../../scripts/server.mjs';
 import { describeFindings, PKCS8_KEY, scanProfile } from './profile-scan';
 import { launchKept, makeCanaries, needlesOf, newProfileDir, seedReader, serveCanaryArticle, type KeptChromium } from './profile-fixture';
 import { pageKeys } from '../../utils/url';
+import { clickControl, controlBox, selectWithMouse, uiText, waitControl } from './highlight-helpers';
 
 let server: FixtureServer;
 const profile = newProfileDir();
@@ -75,7 +76,8 @@ describe('a locked Chromium profile', () => {
     await settings.getByTestId('lock-settings').screenshot({ path: artifactPath('lock-recovery-light.png') });
     await settings.getByRole('button', { name: 'I have kept it' }).click();
     await settings.getByTestId('lock-state').waitFor();
-    await settings.getByTestId('lock-progress').waitFor({ state: 'detached', timeout: 60_000 });
+    // Sealing, then moving the sealed library through a fresh copy (docs/lock.md): slow on a loaded machine.
+    await settings.getByTestId('lock-progress').waitFor({ state: 'detached', timeout: 180_000 });
     await settings.getByTestId('lock-settings').screenshot({ path: artifactPath('lock-settings-light.png') });
 
     // The key the library signs with from now on (turning the lock on made a sealed one).
@@ -100,7 +102,7 @@ describe('a locked Chromium profile', () => {
     if (process.env.SCAN_LOG) console.log(describeFindings(found));
     expect(found.map((f) => f.needle), `found in the locked profile:\n${describeFindings(found)}`).toEqual([]);
     expect(found.some((f) => f.needle === PKCS8_KEY)).toBe(false);
-  });
+  }, 300_000); // sealing and moving the library, then the scan: minutes on a loaded machine
 
   it('relaunched: a wrong passphrase changes nothing, the recovery key opens, everything is back and signs as before', async () => {
     expect(recoveryKey, 'the first test set the lock up').not.toBe('');
@@ -141,5 +143,39 @@ describe('a locked Chromium profile', () => {
     const signed = answer.value.signedData;
     const key = await webcrypto.subtle.importKey('spki', Buffer.from(signed.publicKey, 'base64'), { name: 'ECDSA', namedCurve: 'P-384' }, false, ['verify']);
     expect(await webcrypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, Buffer.from(signed.signature, 'base64'), Buffer.from(signed.hash))).toBe(true);
+  });
+
+  it('locked, the reader selects text: the toolbar offers only “Unlock to highlight”, which opens the unlock page; unlocked, the selection highlights again', async () => {
+    expect(browser, 'the second test left the browser open').toBeDefined();
+    const b = browser!;
+    const popup = await b.open('popup.html');
+    await popup.getByRole('button', { name: 'Lock now' }).click();
+    await popup.getByTestId('unlock-form').waitFor();
+    await popup.close();
+
+    const tab = await b.context.newPage();
+    await tab.goto(article.url, { waitUntil: 'load' });
+    await tab.bringToFront();
+    await selectWithMouse(tab, 'Reporters from three regions', 1);
+    await waitControl(tab, 'unlock');
+    expect(await uiText(tab)).toContain('Unlock to highlight');
+    expect(await controlBox(tab, 'c-yellow'), 'no colour buttons while locked').toBeNull();
+
+    const opened = b.context.waitForEvent('page');
+    await clickControl(tab, 'unlock');
+    const unlockPage = await opened;
+    await unlockPage.getByTestId('unlock-form').waitFor();
+    expect(unlockPage.url()).toContain('/library.html');
+    await clickAndType(unlockPage, 'Passphrase', PASSPHRASE);
+    await unlockPage.getByRole('button', { name: 'Unlock' }).click();
+    await unlockPage.getByTestId('unlock-form').waitFor({ state: 'detached', timeout: 30_000 });
+
+    // Back on the article: the same gesture now gives the colours, and a click makes the claim.
+    await tab.bringToFront();
+    await selectWithMouse(tab, 'Reporters from three regions', 1);
+    await clickControl(tab, 'c-yellow');
+    await waitControl(tab, 'delete');
+    const view = (await askFrom(unlockPage)({ type: 'page.get', keys: pageKeys(article.url) })).value;
+    expect(view.annotations.length).toBe(2);
   });
 });
