@@ -18,7 +18,7 @@ import type { FixtureServer } from '../../scripts/server.mjs';
 import { describeFindings, PKCS8_KEY, scanProfile } from './profile-scan';
 import { launchKept, makeCanaries, needlesOf, newProfileDir, seedReader, serveCanaryArticle, type KeptChromium } from './profile-fixture';
 import { pageKeys } from '../../utils/url';
-import { clickControl, controlBox, selectWithMouse, uiText, waitControl } from './highlight-helpers';
+import { clickControl, controlBox, uiText, waitControl } from './highlight-helpers';
 
 let server: FixtureServer;
 const profile = newProfileDir();
@@ -156,7 +156,12 @@ describe('a locked Chromium profile', () => {
     const tab = await b.context.newPage();
     await tab.goto(article.url, { waitUntil: 'load' });
     await tab.bringToFront();
-    await selectWithMouse(tab, 'Reporters from three regions', 1);
+    // A double click on a word of the first paragraph selects it, as a person does.
+    const selectWord = async () => {
+      await tab.locator('article p').first().dblclick();
+      expect((await tab.evaluate(() => document.getSelection()?.toString() ?? '')).trim()).not.toBe('');
+    };
+    await selectWord();
     await waitControl(tab, 'unlock');
     expect(await uiText(tab)).toContain('Unlock to highlight');
     expect(await controlBox(tab, 'c-yellow'), 'no colour buttons while locked').toBeNull();
@@ -172,7 +177,8 @@ describe('a locked Chromium profile', () => {
 
     // Back on the article: the same gesture now gives the colours, and a click makes the claim.
     await tab.bringToFront();
-    await selectWithMouse(tab, 'Reporters from three regions', 1);
+    await tab.mouse.click(5, 5);
+    await selectWord();
     await clickControl(tab, 'c-yellow');
     await waitControl(tab, 'delete');
     const view = (await askFrom(unlockPage)({ type: 'page.get', keys: pageKeys(article.url) })).value;
