@@ -14,18 +14,28 @@ import { pageList } from '../../utils/library/query';
 import { pageRows } from '../../utils/library/rows';
 import { recordKeys } from '../../utils/lock/envelope';
 import { openKeys, setUpKeys, KDF_DEFAULTS, type LockKeys } from '../../utils/lock/keys';
-import { pageKeys } from '../../utils/url';
 import { currentDb, queries, seed } from './library';
 
 const PASSPHRASE = 'Бір құпия сөз, bench';
 let keys: LockKeys | null = null;
 
-/** `locked`: seal everything seeded from now on (a fresh data key in the shared keyring). */
-export async function seedSide(kazakh: string, pages: number, claimsPerPage: number, saved: number, locked: boolean) {
-  if (locked) {
-    const made = await setUpKeys(PASSPHRASE, KDF_DEFAULTS);
-    keys = made.keys;
-    LOCK_KEYRING.keys = recordKeys(made.dataKey);
+const b64 = (b: Uint8Array) => btoa(String.fromCharCode(...b));
+const unb64 = (s: string) => Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0));
+
+/**
+ * In the background service worker (its policy allows WebAssembly; the extension pages' <meta> policy does
+ * not): set the lock up with the shipped Argon2id parameters; the data key goes to the page that seeds.
+ */
+export async function setUpInWorker(): Promise<string> {
+  const made = await setUpKeys(PASSPHRASE, KDF_DEFAULTS);
+  keys = made.keys;
+  return b64(made.dataKey);
+}
+
+/** `dataKey` (base64): seal everything seeded from now on with it (the shared keyring of this page). */
+export async function seedSide(kazakh: string, pages: number, claimsPerPage: number, saved: number, dataKey: string | null) {
+  if (dataKey) {
+    LOCK_KEYRING.keys = recordKeys(unb64(dataKey));
     LOCK_KEYRING.state = 'open';
   } else {
     LOCK_KEYRING.keys = undefined;
@@ -47,7 +57,8 @@ export async function claimOnce(n: number) {
   const db: SaqtaDB = currentDb();
   const url = `https://news.example/en/${1 + 4 * (n % 200)}`;
   const t0 = performance.now();
-  const { annotation } = await createAnnotation(db, { keys: pageKeys(url), title: 'Bench article', lang: 'en' }, [{ type: 'TextQuoteSelector', exact: `bench claim ${n} on the budget hearing`, prefix: '', suffix: '' }], { color: 'yellow', note: '', tags: ['bench'] });
+  // The generated pages' keys as seeded (normalizedUrl = url), so the claim goes on an existing article.
+  const { annotation } = await createAnnotation(db, { keys: { url, normalizedUrl: url }, title: 'Bench article', lang: 'en' }, [{ type: 'TextQuoteSelector', exact: `bench claim ${n} on the budget hearing`, prefix: '', suffix: '' }], { color: 'yellow', note: '', tags: ['bench'] });
   return { ms: performance.now() - t0, id: annotation.id };
 }
 
@@ -56,12 +67,12 @@ export async function pageGetOnce(n: number) {
   const db = currentDb();
   const url = `https://news.example/ru/${4 * (n % 200)}`;
   const t0 = performance.now();
-  const page = await findPage(db, pageKeys(url));
+  const page = await findPage(db, { url, normalizedUrl: url });
   const [claims] = page ? await Promise.all([annotationsOf(db, page.id), db.captures.where('pageId').equals(page.id).toArray()]) : [[]];
   return { ms: performance.now() - t0, claims: claims.length };
 }
 
-/** Unlock: Argon2id over the passphrase (the shipped parameters), the data key into the keyring, then the list's first window. */
+/** In the service worker: Argon2id over the passphrase (the shipped parameters), the data key into this bundle's keyring, then the list's first window (its own connection to the same database). */
 export async function unlockOnce() {
   if (!keys) throw new Error('no lock set up');
   LOCK_KEYRING.keys = undefined;

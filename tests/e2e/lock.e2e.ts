@@ -159,7 +159,9 @@ describe('a locked Chromium profile', () => {
     // A double click on a word of the first paragraph selects it, as a person does.
     const selectWord = async () => {
       await tab.locator('article p').first().dblclick();
-      expect((await tab.evaluate(() => document.getSelection()?.toString() ?? '')).trim()).not.toBe('');
+      const got = (await tab.evaluate(() => document.getSelection()?.toString() ?? '')).trim();
+      if (!got) await tab.screenshot({ path: artifactPath('lock-select-failed.png') });
+      expect(got, `nothing selected on ${tab.url()} (${(await tab.evaluate(() => document.body.innerText.length))} characters of text)`).not.toBe('');
     };
     await selectWord();
     await waitControl(tab, 'unlock');
