@@ -69,10 +69,7 @@ export class ToolbarController {
       citation: (claim, format) => citationText(claim, this.anchoring.page, this.anchoring.capture, format, liveMeta()),
       cite: (claim, format) => void this.onCite(claim, format),
       copy: () => void this.onCopyColleague(),
-      unlock: () => {
-        this.toolbar.hide();
-        void send('lock.openUnlock', {});
-      },
+      unlock: () => void send('lock.openUnlock', {}).finally(() => this.toolbar.hide()),
     }, ui);
   }
 
@@ -125,12 +122,11 @@ export class ToolbarController {
     if (this.locked === false) return this.toolbar.show({ mode: 'selection' }, selectionRect(r));
     void send('lock.offer', {}).then((res) => {
       this.locked = res.ok ? res.value.locked : false;
-      if (this.selRange !== r || this.toolbar.hasFocus()) return;
-      this.toolbar.show({ mode: this.locked ? 'locked' : 'selection' }, selectionRect(r));
+      if (this.selRange === r && !this.toolbar.hasFocus()) this.toolbar.show({ mode: this.locked ? 'locked' : 'selection' }, selectionRect(r));
     });
   }
 
-  /** Whether the library was locked when last asked (null: ask again; the lock changed). */
+  /** Whether the library was locked when last asked (null: ask again: the lock changed). */
   private locked: boolean | null = null;
   lockChanged(): void {
     this.locked = null;
