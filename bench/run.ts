@@ -23,8 +23,9 @@ import { bundle } from './suites/bundle';
 import { team } from './suites/team';
 import { watch } from './suites/watch';
 import { pdf } from './suites/pdf';
+import { lock } from './suites/lock';
 
-const SUITES: Suite[] = [contentScript, anchoring, extraction, snapshot, save, library, bundle, team, watch, pdf];
+const SUITES: Suite[] = [contentScript, anchoring, extraction, snapshot, save, library, bundle, team, watch, pdf, lock];
 
 async function main() {
   const args = process.argv.slice(2);

@@ -352,6 +352,9 @@ export const SENDERS: { readonly [K in RequestType]: SenderScope } = {
   'lock.lockNow': 'extension',
   'lock.changePassphrase': 'extension',
   'lock.setAutoLock': 'extension',
+  // The in-page toolbar while locked: only whether it is, and opening the unlock page (no content, no state change).
+  'lock.offer': 'content',
+  'lock.openUnlock': 'content',
   // Quick wipe: only Saqta's own pages (a page's content script must never be able to wipe the library).
   'wipe.everything': 'extension',
   'wipe.settings': 'extension',

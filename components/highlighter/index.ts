@@ -199,6 +199,7 @@ export class Highlighter {
   /** The background told us claims changed somewhere (bursts coalesce into one reload). */
   /** `pageId` '': whatever this page is (the lock changed: docs/lock.md). */
   onChanged(pageId: string): void {
+    if (!pageId) this.tools.lockChanged();
     if (pageId && pageId !== this.anchoring.pageId && this.anchoring.pageId !== null) return;
     clearTimeout(this.changedTimer);
     this.changedTimer = window.setTimeout(() => void this.reload(false), 150);

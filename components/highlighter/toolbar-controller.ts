@@ -69,6 +69,7 @@ export class ToolbarController {
       citation: (claim, format) => citationText(claim, this.anchoring.page, this.anchoring.capture, format, liveMeta()),
       cite: (claim, format) => void this.onCite(claim, format),
       copy: () => void this.onCopyColleague(),
+      unlock: () => void send('lock.openUnlock', {}).finally(() => this.toolbar.hide()),
     }, ui);
   }
 
@@ -117,7 +118,19 @@ export class ToolbarController {
     if (!r || !r.toString().trim()) return;
     this.selRange = r;
     this.editing = null;
-    this.toolbar.show({ mode: 'selection' }, selectionRect(r));
+    // Known open (or no lock): at once, as before. Otherwise ask; locked, the toolbar offers only "Unlock to highlight".
+    if (this.locked === false) return this.toolbar.show({ mode: 'selection' }, selectionRect(r));
+    void send('lock.offer', {}).then((res) => {
+      this.locked = res.ok ? res.value.locked : false;
+      if (this.selRange === r && !this.toolbar.hasFocus()) this.toolbar.show({ mode: this.locked ? 'locked' : 'selection' }, selectionRect(r));
+    });
+  }
+
+  /** Whether the library was locked when last asked (null: ask again: the lock changed). */
+  private locked: boolean | null = null;
+  lockChanged(): void {
+    this.locked = null;
+    if (this.toolbar.open?.mode === 'locked') this.toolbar.hide();
   }
 
   // Page scripts can dispatch synthetic events (isTrusted === false): only a
@@ -136,7 +149,7 @@ export class ToolbarController {
   }
 
   onSelectionChange(): void {
-    if (this.toolbar.open?.mode === 'selection' && !this.toolbar.hasFocus() && !selectionIn(this.anchoring.root())) this.toolbar.hide();
+    if ((this.toolbar.open?.mode === 'selection' || this.toolbar.open?.mode === 'locked') && !this.toolbar.hasFocus() && !selectionIn(this.anchoring.root())) this.toolbar.hide();
   }
 
   onKeyDown(e: Event): void {

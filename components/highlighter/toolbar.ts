@@ -28,12 +28,16 @@ interface ToolbarActions {
   closed(): void;
   /** Team sync: copy a colleague's claim as the reader's own. */
   copy?(): void;
+  /** Locked: open Saqta's unlock page. */
+  unlock?(): void;
 }
 
 type ToolbarState =
   /** A panel here is open before its claim exists: the reader types while the claim is being made (issue 22). */
   | { mode: 'selection'; panel?: 'tag' | 'note' }
-  | { mode: 'edit'; claim: Annotation; panel?: Panel };
+  | { mode: 'edit'; claim: Annotation; panel?: Panel }
+  /** The library is locked (docs/lock.md): on the reader's selection, only "Unlock to highlight". */
+  | { mode: 'locked'; panel?: undefined };
 
 export type Panel = 'tag' | 'note' | 'cite';
 
@@ -190,6 +194,18 @@ export class Toolbar {
     }
   }
 
+  /** Locked: one button that opens the unlock page, and close. Same closed shadow root, shown only on the reader's selection. */
+  private renderLocked(): HTMLElement {
+    const bar = h('div', { class: 'tb', role: 'dialog', 'aria-label': t('hlToolbarLabel') });
+    const row = h('div', { class: 'row', role: 'toolbar', 'aria-label': t('hlToolbarLabel') });
+    row.append(
+      h('button', { type: 'button', 'data-k': 'unlock', onclick: () => this.actions.unlock?.() }, t('lockUnlockToHighlight')),
+      h('button', { type: 'button', 'data-k': 'close', 'aria-label': t('hlClose'), title: t('hlClose'), onclick: () => this.hide() }, '×'),
+    );
+    bar.append(row);
+    return bar;
+  }
+
   /** Team sync: a colleague's claim, read-only — who made it, their note and tags, and "copy as mine". */
   private renderColleague(claim: Annotation): HTMLElement {
     const by = t(claim.author!.unconfirmed ? 'teamByUnconfirmed' : 'teamBy', claim.author!.name);
@@ -213,6 +229,7 @@ export class Toolbar {
   }
 
   private render(state: ToolbarState): HTMLElement {
+    if (state.mode === 'locked') return this.renderLocked();
     const edit = state.mode === 'edit' ? state : null;
     const panel = state.panel;
     if (edit?.claim.author) return this.renderColleague(edit.claim);

@@ -18,6 +18,7 @@ import type { FixtureServer } from '../../scripts/server.mjs';
 import { describeFindings, PKCS8_KEY, scanProfile } from './profile-scan';
 import { launchKept, makeCanaries, needlesOf, newProfileDir, seedReader, serveCanaryArticle, type KeptChromium } from './profile-fixture';
 import { pageKeys } from '../../utils/url';
+import { clickControl, controlBox, uiText, waitControl } from './highlight-helpers';
 
 let server: FixtureServer;
 const profile = newProfileDir();
@@ -32,7 +33,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close().catch(() => undefined);
   await server?.close();
-  profile.remove();
+  if (!process.env.KEEP_PROFILE) profile.remove();
+  else console.log(`profile kept: ${profile.dir}`);
   console.log(`lock.e2e.ts took ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });
 
@@ -54,7 +56,14 @@ describe('a locked Chromium profile', () => {
     article = serveCanaryArticle(server, c);
     const settings = await browser.open('options.html');
 
-    // The reader turns the lock on: click each field, type.
+    // First the reader's library (fixtures a person made before the lock: save, claim, team folder, signing key).
+    const tab = await browser.context.newPage();
+    await tab.goto(article.url, { waitUntil: 'load' });
+    const tabId = await settings.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)!.id!, article.url);
+    await seedReader(askFrom(settings), article, tabId, c);
+    await settings.reload();
+
+    // Then the reader turns the lock on: click each field, type.
     await settings.getByRole('heading', { name: 'Lock with a passphrase' }).scrollIntoViewIfNeeded();
     await settings.getByTestId('lock-settings').screenshot({ path: artifactPath('lock-setup-light.png') });
     await clickAndType(settings, 'Passphrase', PASSPHRASE);
@@ -67,14 +76,9 @@ describe('a locked Chromium profile', () => {
     await settings.getByTestId('lock-settings').screenshot({ path: artifactPath('lock-recovery-light.png') });
     await settings.getByRole('button', { name: 'I have kept it' }).click();
     await settings.getByTestId('lock-state').waitFor();
-    await settings.getByTestId('lock-progress').waitFor({ state: 'detached', timeout: 60_000 });
+    // Sealing, then moving the sealed library through a fresh copy (docs/lock.md): slow on a loaded machine.
+    await settings.getByTestId('lock-progress').waitFor({ state: 'detached', timeout: 180_000 });
     await settings.getByTestId('lock-settings').screenshot({ path: artifactPath('lock-settings-light.png') });
-
-    // Then the reader's library grows (fixtures a person made: save, claim, team folder, signing key).
-    const tab = await browser.context.newPage();
-    await tab.goto(article.url, { waitUntil: 'load' });
-    const tabId = await settings.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)!.id!, article.url);
-    await seedReader(askFrom(settings), article, tabId, c);
 
     // The key the library signs with from now on (turning the lock on made a sealed one).
     const status = await askFrom(settings)({ type: 'evidence.status' });
@@ -98,7 +102,7 @@ describe('a locked Chromium profile', () => {
     if (process.env.SCAN_LOG) console.log(describeFindings(found));
     expect(found.map((f) => f.needle), `found in the locked profile:\n${describeFindings(found)}`).toEqual([]);
     expect(found.some((f) => f.needle === PKCS8_KEY)).toBe(false);
-  });
+  }, 300_000); // sealing and moving the library, then the scan: minutes on a loaded machine
 
   it('relaunched: a wrong passphrase changes nothing, the recovery key opens, everything is back and signs as before', async () => {
     expect(recoveryKey, 'the first test set the lock up').not.toBe('');
@@ -139,5 +143,48 @@ describe('a locked Chromium profile', () => {
     const signed = answer.value.signedData;
     const key = await webcrypto.subtle.importKey('spki', Buffer.from(signed.publicKey, 'base64'), { name: 'ECDSA', namedCurve: 'P-384' }, false, ['verify']);
     expect(await webcrypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, Buffer.from(signed.signature, 'base64'), Buffer.from(signed.hash))).toBe(true);
+  });
+
+  it('locked, the reader selects text: the toolbar offers only “Unlock to highlight”, which opens the unlock page; unlocked, the selection highlights again', async () => {
+    expect(browser, 'the second test left the browser open').toBeDefined();
+    const b = browser!;
+    const popup = await b.open('popup.html');
+    await popup.getByRole('button', { name: 'Lock now' }).click();
+    await popup.getByTestId('unlock-form').waitFor();
+    await popup.close();
+
+    const tab = await b.context.newPage();
+    await tab.goto(article.url, { waitUntil: 'load' });
+    await tab.bringToFront();
+    // A double click on a word of the first paragraph selects it, as a person does.
+    const selectWord = async () => {
+      // On the headline's first word (a double click between two words selects only the space).
+      await tab.locator('article h1').dblclick({ position: { x: 40, y: 20 } });
+      const got = (await tab.evaluate(() => document.getSelection()?.toString() ?? '')).trim();
+      if (!got) await tab.screenshot({ path: artifactPath('lock-select-failed.png') });
+      expect(got, `nothing selected on ${tab.url()} (${(await tab.evaluate(() => document.body.innerText.length))} characters of text)`).not.toBe('');
+    };
+    await selectWord();
+    await waitControl(tab, 'unlock');
+    expect(await uiText(tab)).toContain('Unlock to highlight');
+    expect(await controlBox(tab, 'c-yellow'), 'no colour buttons while locked').toBeNull();
+
+    const opened = b.context.waitForEvent('page');
+    await clickControl(tab, 'unlock');
+    const unlockPage = await opened;
+    await unlockPage.getByTestId('unlock-form').waitFor();
+    expect(unlockPage.url()).toContain('/library.html');
+    await clickAndType(unlockPage, 'Passphrase', PASSPHRASE);
+    await unlockPage.getByRole('button', { name: 'Unlock' }).click();
+    await unlockPage.getByTestId('unlock-form').waitFor({ state: 'detached', timeout: 30_000 });
+
+    // Back on the article: the same gesture now gives the colours, and a click makes the claim.
+    await tab.bringToFront();
+    await tab.mouse.click(5, 5);
+    await selectWord();
+    await clickControl(tab, 'c-yellow');
+    await waitControl(tab, 'delete');
+    const view = (await askFrom(unlockPage)({ type: 'page.get', keys: pageKeys(article.url) })).value;
+    expect(view.annotations.length).toBe(2);
   });
 });

@@ -74,7 +74,7 @@ function requestOf(type: RequestType): Record<string, unknown> {
 describe('the gate (issue 24)', () => {
   it('declares who may send every request type, and the allowlist is short and scoped', () => {
     expect([...CONTENT_TYPES].sort()).toEqual(
-      ['annotation.anchorStates', 'annotation.create', 'annotation.delete', 'annotation.restore', 'annotation.update', 'highlight.loadUi', 'page.get', 'ping', 'save.page', 'tags.list', 'team.copyClaim', 'watch.revisit'].sort(),
+      ['annotation.anchorStates', 'annotation.create', 'annotation.delete', 'annotation.restore', 'annotation.update', 'highlight.loadUi', 'lock.offer', 'lock.openUnlock', 'page.get', 'ping', 'save.page', 'tags.list', 'team.copyClaim', 'watch.revisit'].sort(),
     );
   });
 

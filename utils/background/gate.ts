@@ -97,6 +97,8 @@ export async function admit(msg: Request, caller: Caller, db: SaqtaDB): Promise<
   switch (msg.type) {
     case 'ping':
     case 'tags.list':
+    case 'lock.offer':
+    case 'lock.openUnlock':
       return { ok: true, msg };
     case 'page.get':
       if (hostOf(msg.keys?.normalizedUrl) !== hostOf(here)) return no('A page may only ask about its own site.');

@@ -76,6 +76,15 @@ export const lockHandlers: HandlerSet<LockApi> = {
     }
     return ok(await host.controller.status());
   },
+  async 'lock.offer'(_req, deps) {
+    return ok({ locked: deps.db.keyring.state === 'locked' });
+  },
+  async 'lock.openUnlock'(_req, deps) {
+    const host = hostOf(deps);
+    if (!host?.openUnlock || deps.db.keyring.state !== 'locked') return ok({ opened: false });
+    await host.openUnlock();
+    return ok({ opened: true });
+  },
   async 'lock.setAutoLock'(req, deps) {
     const host = hostOf(deps);
     if (!host) return fail('unsupported', 'The lock is not available here.');

@@ -61,6 +61,8 @@ export interface LockHost {
   text(key: string): string;
   /** After a wrong passphrase: the quick wipe's "wipe after N wrong passphrases" (utils/ext/wipe.ts); true if it wiped. */
   wrongSecret?(): Promise<boolean>;
+  /** The in-page toolbar's "Unlock to highlight": open Saqta's unlock page in a new tab. */
+  openUnlock?(): Promise<void>;
 }
 
 /** What the platform does for a wipe (utils/ext/wipe.ts; rules in utils/wipe.ts). */

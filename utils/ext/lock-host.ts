@@ -13,6 +13,7 @@ import type { LockKeys } from '../lock/keys';
 import { DEFAULT_LOCK_SETTINGS, LOCK_STORAGE_KEYS as K, type Item, type LockSettings, type LockStore, type MigrationState } from '../lock/store';
 import type { LockStatus } from '../lock/api';
 import { t } from './i18n';
+import { resumePlainCopiesPushOut } from './wipe';
 
 function item<T>(key: `local:${string}` | `session:${string}`, fallback: T): Item<T> {
   const it = storage.defineItem<T>(key, { fallback });
@@ -47,13 +48,21 @@ export function lockHost(db: SaqtaDB, opts: { changed(status: LockStatus): void;
   browser.commands?.onCommand.addListener((name) => {
     if (name === 'lock-now') void controller.lockNow();
   });
-  const ready = controller.init().then(async () => {
-    const s = await store.settings.get();
-    if (s.autoLockMinutes > 0) await idle(s.autoLockMinutes);
-  });
+  // A move of the sealed library cut off half-way (utils/lock/relocate.ts) is finished before anything reads the database.
+  const ready = resumePlainCopiesPushOut(db)
+    .catch((err: unknown) => console.error('Saqta lock: finishing the move of the sealed library failed', err))
+    .then(() => controller.init())
+    .then(async () => {
+      const s = await store.settings.get();
+      if (s.autoLockMinutes > 0) await idle(s.autoLockMinutes);
+    });
   return {
     ready,
     controller,
+    async openUnlock() {
+      // The library asks for the passphrase first when locked (entrypoints/library/main.tsx).
+      await browser.tabs.create({ url: browser.runtime.getURL('/library.html'), active: true });
+    },
     async setAutoLock(minutes) {
       await store.settings.set({ autoLockMinutes: minutes });
       await idle(minutes || 60);

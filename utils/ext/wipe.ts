@@ -18,6 +18,7 @@ import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import type { BlobRecord, SaqtaDB } from '../db';
 import type { WipeHost } from '../background/types';
+import { relocate, resumeRelocation } from '../lock/relocate';
 import { DEFAULT_WIPE, LOCK_FAILURES_KEY, lockKeysOf, shouldWipeAfterFailures, type WipeSettings } from '../wipe';
 
 const settingsItem = storage.defineItem<WipeSettings>('local:wipe', { fallback: DEFAULT_WIPE, version: 1 });
@@ -79,15 +80,18 @@ function* scratchBatches(): Generator<{ n: number; data: Uint8Array }[]> {
 
 /**
  * For the lock (issue 28), once the library is sealed: in Chromium the records as they were before
- * (plain) stay in LevelDB's log and table files until a compaction rewrites them — the lock's E2E
- * found the pre-lock signing key's PKCS#8 there. The same scratch passes as the wipe's push them out
- * of the database's files, and of extension storage's (the team's credentials before sealing).
+ * (plain) stay in LevelDB's table files until a compaction happens to merge them with their sealed
+ * versions — scratch writes alone did not make that happen reliably (lock.e2e found pre-lock claims
+ * in an old `.ldb` in 1 run of 2). So the sealed library is moved through a fresh copy and the
+ * database deleted, which compacts its whole range (utils/lock/relocate.ts; docs/lock.md). Then the
+ * same scratch passes as before push the team's pre-lock credentials out of extension storage's files.
  */
 export async function pushOutPlainCopies(db: SaqtaDB): Promise<void> {
-  if (isFirefox()) return;
+  // Firefox (SQLite): the pre-lock Blobs stay as files in `<db>.files/` and deleted rows in the file's free
+  // pages (lock-firefox.e2e found both); deleting the database removes its file and folder. No scratch needed there.
+  if (isFirefox()) return relocate(db, noScratch);
+  await relocate(db, scratchRaw);
   for (let pass = 0; pass < 2; pass++) {
-    await pushOutDeleted(db);
-    await db.blobs.where('pageId').equals('wipe-scratch').delete();
     const keys: string[] = [];
     for (const batch of scratchBatches()) {
       const items: Record<string, string> = {};
@@ -96,12 +100,43 @@ export async function pushOutPlainCopies(db: SaqtaDB): Promise<void> {
         // overlap every old one and compaction must rewrite it — not only move it down a level.
         const key = `${String.fromCharCode(33 + (n % 90))}scratch.${n}`;
         keys.push(key);
-        items[key] = btoa(String.fromCharCode(...data));
+        // Hex (half the random bytes): base64's letters and "/" once made the profile scan see a JWK's "d" near a "kty".
+        items[key] = hex(data.subarray(0, data.length / 2));
       }
       await browser.storage.local.set(items);
     }
     await browser.storage.local.remove(keys);
   }
+}
+
+/** At the background's start, before any request: a relocation cut off after its copy became the library is finished. */
+export const resumePlainCopiesPushOut = (db: SaqtaDB): Promise<boolean> => resumeRelocation(db, isFirefox() ? noScratch : scratchRaw);
+
+const noScratch = async () => undefined;
+
+const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+
+/** The scratch records written natively into the blobs store (no key needed: the relocation may run while locked), then removed. */
+async function scratchRaw(idb: IDBDatabase): Promise<void> {
+  const ids: string[] = [];
+  for (const batch of scratchBatches()) {
+    const tx = idb.transaction('blobs', 'readwrite');
+    const store = tx.objectStore('blobs');
+    for (const { n, data } of batch) {
+      ids.push(`wipe-scratch-${n}`);
+      store.put({ id: `wipe-scratch-${n}`, pageId: 'wipe-scratch', data });
+    }
+    await new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onerror = tx.onabort = () => reject(tx.error);
+    });
+  }
+  const tx = idb.transaction('blobs', 'readwrite');
+  tx.objectStore('blobs').delete(IDBKeyRange.bound('wipe-scratch-', 'wipe-scratch-\uffff'));
+  await new Promise<void>((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = tx.onabort = () => reject(tx.error);
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * The lock's requests (issue 28, docs/lock.md), part of `Api` in
  * utils/messages.ts; handled by utils/background/lock.ts. Only Saqta's own
- * pages may send them.
+ * pages may send them, but for `lock.offer` and `lock.openUnlock` (the in-page toolbar).
  */
 type LockState = 'off' | 'locked' | 'open';
 
@@ -25,4 +25,8 @@ export interface LockApi {
   /** Rewraps the data key: nothing is re-encrypted. */
   'lock.changePassphrase': { req: { current: string; next: string }; res: LockStatus };
   'lock.setAutoLock': { req: { minutes: number }; res: LockStatus };
+  /** The in-page toolbar (content script): is the library locked? Then its selection toolbar offers "Unlock to highlight". */
+  'lock.offer': { req: {}; res: { locked: boolean } };
+  /** The toolbar's "Unlock to highlight": opens Saqta's unlock page (the library, which asks for the passphrase first). */
+  'lock.openUnlock': { req: {}; res: { opened: boolean } };
 }

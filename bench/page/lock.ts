@@ -1,0 +1,93 @@
+/**
+ * The lock's bench page (bench/suites/lock.ts): the generated library of bench/page/library.ts seeded
+ * twice in the same run — once without the lock, once sealed (the database's shared keyring open with a
+ * fresh data key) — and, on each, Saqta's own code timed: search (the public `search()`, so the suite
+ * follows search's rewrite), making a claim (save ✓) and the database part of anchoring (what `page.get`
+ * reads: the page by its keys, its claims and copy). Unlock: Argon2id with the shipped parameters,
+ * then the library list's first window (`pageList` + `pageRows`), as the library page shows it.
+ */
+import { LOCK_KEYRING, SaqtaDB } from '../../utils/db';
+import { search } from '../../utils/search/query';
+import { createAnnotation, annotationsOf } from '../../utils/store/annotations';
+import { findPage } from '../../utils/store/pages';
+import { pageList } from '../../utils/library/query';
+import { pageRows } from '../../utils/library/rows';
+import { recordKeys } from '../../utils/lock/envelope';
+import { openKeys, setUpKeys, KDF_DEFAULTS, type LockKeys } from '../../utils/lock/keys';
+import { currentDb, queries, seed } from './library';
+
+const PASSPHRASE = 'Бір құпия сөз, bench';
+let keys: LockKeys | null = null;
+
+const b64 = (b: Uint8Array) => btoa(String.fromCharCode(...b));
+const unb64 = (s: string) => Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0));
+
+/**
+ * In the background service worker (its policy allows WebAssembly; the extension pages' <meta> policy does
+ * not): set the lock up with the shipped Argon2id parameters; the data key goes to the page that seeds.
+ */
+export async function setUpInWorker(): Promise<string> {
+  const made = await setUpKeys(PASSPHRASE, KDF_DEFAULTS);
+  keys = made.keys;
+  return b64(made.dataKey);
+}
+
+/** `dataKey` (base64): seal everything seeded from now on with it (the shared keyring of this page). */
+export async function seedSide(kazakh: string, pages: number, claimsPerPage: number, saved: number, dataKey: string | null) {
+  if (dataKey) {
+    LOCK_KEYRING.keys = recordKeys(unb64(dataKey));
+    LOCK_KEYRING.state = 'open';
+  } else {
+    LOCK_KEYRING.keys = undefined;
+    LOCK_KEYRING.state = 'off';
+  }
+  return seed(kazakh, pages, claimsPerPage, saved);
+}
+
+export { queries };
+
+export async function searchOnce(q: string) {
+  const t0 = performance.now();
+  const { hits } = await search(currentDb(), q);
+  return { ms: performance.now() - t0, hits: hits.length };
+}
+
+/** A new claim on an article of the library (what the toolbar's colour click asks the background to do). */
+export async function claimOnce(n: number) {
+  const db: SaqtaDB = currentDb();
+  const url = `https://news.example/en/${1 + 4 * (n % 200)}`;
+  const t0 = performance.now();
+  // The generated pages' keys as seeded (normalizedUrl = url), so the claim goes on an existing article.
+  const { annotation } = await createAnnotation(db, { keys: { url, normalizedUrl: url }, title: 'Bench article', lang: 'en' }, [{ type: 'TextQuoteSelector', exact: `bench claim ${n} on the budget hearing`, prefix: '', suffix: '' }], { color: 'yellow', note: '', tags: ['bench'] });
+  return { ms: performance.now() - t0, id: annotation.id };
+}
+
+/** What anchoring a revisited page reads from the database (page.get): the page by its keys, its claims, its copies. */
+export async function pageGetOnce(n: number) {
+  const db = currentDb();
+  const url = `https://news.example/ru/${4 * (n % 200)}`;
+  const t0 = performance.now();
+  const page = await findPage(db, { url, normalizedUrl: url });
+  const [claims] = page ? await Promise.all([annotationsOf(db, page.id), db.captures.where('pageId').equals(page.id).toArray()]) : [[]];
+  return { ms: performance.now() - t0, claims: claims.length };
+}
+
+/** In the service worker: Argon2id over the passphrase (the shipped parameters), the data key into this bundle's keyring, then the list's first window (its own connection to the same database). */
+export async function unlockOnce() {
+  if (!keys) throw new Error('no lock set up');
+  LOCK_KEYRING.keys = undefined;
+  LOCK_KEYRING.state = 'locked';
+  const db = new SaqtaDB();
+  await db.open();
+  const t0 = performance.now();
+  const dataKey = await openKeys(keys, PASSPHRASE, 'passphrase');
+  if (!dataKey) throw new Error('the passphrase did not open');
+  const t1 = performance.now();
+  LOCK_KEYRING.keys = recordKeys(dataKey);
+  LOCK_KEYRING.state = 'open';
+  const source = await pageList(db, { sort: 'date-desc' });
+  const rows = await pageRows(db, source, 0, 50);
+  const t2 = performance.now();
+  db.close();
+  return { ms: t2 - t0, kdfMs: t1 - t0, listMs: t2 - t1, rows: rows.length, total: source.total };
+}

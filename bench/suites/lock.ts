@@ -1,0 +1,94 @@
+/**
+ * The passphrase lock (issue 28, docs/lock.md), in the extension's own origin: the same generated library
+ * (bench/page/library.ts) seeded without the lock and then sealed, in the same browser and run, and on each:
+ * search p95 over the 20 queries (Saqta's public `search()`), making a claim (save ✓) and the database part
+ * of anchoring a revisited page (page.get's reads). Then unlock: Argon2id with the shipped parameters and the
+ * library list's first window, until the rows are read. Goals from the issue: unlock ≤ 1.5 s; search p95,
+ * save ✓ and anchoring each ≤ 1.2× the library without the lock.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { launchBrowser } from '../lib/browser';
+import { bundleForPage } from '../lib/bundle';
+import { SEED } from '../lib/paths';
+import { median, quantile, round } from '../lib/stats';
+import { figure, type Figure, type Suite } from '../lib/types';
+
+const CLAIMS_PER_PAGE = 10;
+const SCALE = { full: { pages: 10_000, saved: 1_000 }, quick: { pages: 1_000, saved: 100 } };
+
+interface Timed {
+  ms: number;
+  [k: string]: unknown;
+}
+
+export const lock: Suite = {
+  id: 'lock',
+  title: 'Passphrase lock',
+  async run(ctx) {
+    const bundle = await bundleForPage('bench/page/lock.ts', 'saqtaLock');
+    const browser = await launchBrowser({ extension: true });
+    const figures: Figure[] = [];
+    const details: Record<string, unknown> = {};
+    const { pages: PAGES, saved: SAVED } = ctx.quick ? SCALE.quick : SCALE.full;
+    const reps = ctx.quick ? 3 : 5;
+    const N = ctx.quick ? 20 : 50;
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(`chrome-extension://${browser.extensionId}/options.html`);
+      await page.evaluate(bundle.code);
+      const call = <T>(fn: string, ...args: unknown[]) =>
+        page.evaluate(([f, a]) => (globalThis as unknown as Record<string, Record<string, (...x: unknown[]) => unknown>>).saqtaLock[f as string](...(a as unknown[])), [fn, args] as const) as Promise<T>;
+      const kazakh = readFileSync(join(SEED, 'source.txt'), 'utf8');
+      const queries = await call<string[]>('queries');
+      // Argon2id runs where the product runs it: in the background service worker (WebAssembly allowed there).
+      const worker = browser.context.serviceWorkers()[0] ?? (await browser.context.waitForEvent('serviceworker'));
+      await worker.evaluate(bundle.code);
+      const inWorker = <T>(fn: string, ...args: unknown[]) =>
+        worker.evaluate(([f, a]) => (globalThis as unknown as Record<string, Record<string, (...x: unknown[]) => unknown>>).saqtaLock[f as string](...(a as unknown[])), [fn, args] as const) as Promise<T>;
+      const dataKey = await inWorker<string>('setUpInWorker');
+      const sides: Record<'plain' | 'locked', { search: number[]; claim: number[]; pageGet: number[]; claimsRead: number; seeded: Record<string, number> }> = {} as never;
+      for (const side of ['plain', 'locked'] as const) {
+        const seeded = await call<Record<string, number>>('seedSide', kazakh, PAGES, CLAIMS_PER_PAGE, SAVED, side === 'locked' ? dataKey : null);
+        ctx.log(`  ${side}: generated ${seeded.pages} articles, ${seeded.claims} claims in ${round(seeded.seedMs / 1000, 1)} s`);
+        const search: number[] = [];
+        for (const q of queries) {
+          await call<Timed>('searchOnce', q);
+          for (let k = 0; k < reps; k++) search.push((await call<Timed>('searchOnce', q)).ms);
+        }
+        const claim: number[] = [];
+        const pageGet: number[] = [];
+        let claimsRead = 0;
+        for (let n = 0; n < N; n++) {
+          claim.push((await call<Timed>('claimOnce', n)).ms);
+          const got = await call<Timed>('pageGetOnce', n);
+          pageGet.push(got.ms);
+          claimsRead += got.claims as number;
+        }
+        sides[side] = { search, claim, pageGet, claimsRead, seeded };
+        ctx.log(`  ${side}: search p95 ${round(quantile(search, 0.95))} ms (${search.length}); claim median ${round(median(claim))} ms; page.get median ${round(median(pageGet))} ms (${claimsRead} claims read)`);
+      }
+      const unlocks: Timed[] = [];
+      for (let i = 0; i < reps; i++) unlocks.push(await inWorker<Timed>('unlockOnce'));
+      const unlockMs = median(unlocks.map((u) => u.ms));
+      ctx.log(`  unlock: median ${round(unlockMs)} ms (Argon2id ${round(median(unlocks.map((u) => u.kdfMs as number)))} ms + first list ${round(median(unlocks.map((u) => u.listMs as number)))} ms, ${unlocks[0]!.rows} rows of ${unlocks[0]!.total})`);
+      details.sides = sides;
+      details.unlocks = unlocks;
+      const on = `${sides.locked.seeded.pages} articles, ${sides.locked.seeded.claims} claims`;
+      const peer = 'same library without the lock, same run';
+      figures.push(figure({ suite: 'lock', measure: 'unlock to the first list (Argon2id 64 MiB t=3 + first 50 rows)', on, unit: 'ms', saqta: round(unlockMs, 1), peer: 'Argon2id alone (its share of it)', peerValue: round(median(unlocks.map((u) => u.kdfMs as number)), 1), goal: '≤ 1.5 s', met: unlockMs <= 1500, note: `median of ${reps}; in the bench page, not the library page's paint` }));
+      const pairs = [
+        ['search p95, 20 queries kk/ru/en/Latin-kk', quantile(sides.locked.search, 0.95), quantile(sides.plain.search, 0.95), `${sides.locked.search.length} samples each side`],
+        ['make a claim (save ✓), median', median(sides.locked.claim), median(sides.plain.claim), `${N} claims each side`],
+        ['anchoring: page.get reads (page, claims, copy), median', median(sides.locked.pageGet), median(sides.plain.pageGet), `${N} pages each side; the DOM part of anchoring is the same code with or without the lock`],
+      ] as const;
+      for (const [measure, mine, theirs, note] of pairs) {
+        figures.push(figure({ suite: 'lock', measure, on, unit: 'ms', saqta: round(mine, 2), peer, peerValue: round(theirs, 2), goal: '≤ 1.2× without the lock', met: mine <= 1.2 * theirs, note }));
+      }
+      await page.close();
+    } finally {
+      await browser.close();
+    }
+    return { figures, notMeasured: [], details };
+  },
+};
