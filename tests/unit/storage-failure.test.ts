@@ -56,7 +56,9 @@ const WRITES: Record<string, () => Record<string, unknown>> = {
 async function countWrites(make: () => Record<string, unknown>): Promise<number> {
   const probe: HandlerDeps = { ...deps, db: new SaqtaDB(`probe-${Math.random()}`) };
   // Same starting state in the probe database.
-  for (const [name, rows] of Object.entries(await dump(deps.db))) await probe.db.table(name).bulkPut(rows); // put: copying claims already writes their claimTerms rows (v50 middleware)
+  // Tags first: claims hold tag ids (v60), and a claim written before its tags row would make a second row for its name.
+  const tables = Object.entries(await dump(deps.db)).sort(([a], [b]) => Number(b === 'tags') - Number(a === 'tags'));
+  for (const [name, rows] of tables) await probe.db.table(name).bulkPut(rows); // put: copying claims already writes their claimTerms rows (v50 middleware)
   const counter = injectQuota('throw');
   const res = await handle(make(), probe);
   counter.restore();
