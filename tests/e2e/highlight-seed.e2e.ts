@@ -6,6 +6,8 @@ import { SEED, artifactPath, launch, serveFixtures, tabIdOf, type Session } from
 import type { FixtureServer } from '../../scripts/server.mjs';
 import type { AnchorReport } from '../../utils/messages';
 import { boxesCover, clickControl, waitControl, fold, occurrenceRects, selectWithMouse, settledAnchors, uiText, waitFocus } from './highlight-helpers';
+import type { TagRecord } from '../../utils/records';
+import { withTagNames } from './tag-names';
 
 const { cases } = JSON.parse(readFileSync(join(SEED, 'anchors.json'), 'utf8')) as {
   cases: { id: string; exact: string; occurrence: number; onEdited: { text?: string; occurrence?: number; orphan?: boolean } }[];
@@ -98,19 +100,20 @@ describe('highlighting the shared seed cases in Chromium', () => {
       await page.keyboard.press('Escape');
     }
     // Tags were stored through the toolbar.
-    const tags = await session.worker.evaluate(async () => {
+    const raw = await session.worker.evaluate(async () => {
       const db = await new Promise<IDBDatabase>((res, rej) => {
         const r = indexedDB.open('saqta');
         r.onsuccess = () => res(r.result);
         r.onerror = () => rej(r.error);
       });
-      const all = await new Promise<{ body: { tags: string[] } }[]>((res) => {
-        const q = db.transaction('annotations').objectStore('annotations').getAll();
-        q.onsuccess = () => res(q.result);
-      });
+      const tx = db.transaction(['annotations', 'tags']);
+      const claims = tx.objectStore('annotations').getAll();
+      const tagRows = tx.objectStore('tags').getAll();
+      await new Promise((res) => (tx.oncomplete = res));
       db.close();
-      return all.map((a) => a.body.tags.join(','));
+      return { claims: claims.result as { body: { tagIds?: string[] } }[], tags: tagRows.result as TagRecord[] };
     });
+    const tags = withTagNames(raw.claims, raw.tags).map((a) => a.body.tags.join(','));
     expect(tags.sort()).toEqual(cases.map((_, i) => (i % 2 ? 'Economy' : 'Rights')).sort());
     // The page's markup is byte-identical and the page's own scripts find no trace.
     const bodyAfter = await page.evaluate(() => document.body.innerHTML);

@@ -23,6 +23,8 @@ import { textPdf, TEXT_PDF } from '../support/pdf-fixtures';
 import { clickControl, controlBox, escapeToolbar, waitControl } from './person-firefox';
 import { bidiOf, contextOf, downloaded, launchFirefox, type FirefoxSession } from './firefox-session';
 import { unzipStrict } from '../../utils/zip/read';
+import type { TagRecord } from '../../utils/records';
+import { withTagNames } from './tag-names';
 
 /** The texts the viewer paints as claims (the Custom Highlight API's ranges), spaces squashed. */
 const painted = (p: Page) =>
@@ -156,28 +158,31 @@ const pageBox = (p: Page, n: number) =>
   }, n);
 
 /** The claims stored for the PDF, read from the extension's own database in its own page (a check, not an act). */
-const storedClaims = (page: Page) =>
-  page.evaluate(
+const storedClaims = async (page: Page) => {
+  type Raw = { id: string; body: { note: string; tags?: string[]; tagIds?: string[] }; target: { selector: { type: string; label?: string; exact?: string; value?: string }[] } };
+  const { claims, tags } = await page.evaluate(
     () =>
-      new Promise<{ id: string; note: string; tags: string[]; page?: string; exact?: string; frag?: string }[]>((resolve, reject) => {
+      new Promise<{ claims: Raw[]; tags: TagRecord[] }>((resolve, reject) => {
         const open = indexedDB.open('saqta');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
-          const req = open.result.transaction('annotations').objectStore('annotations').getAll();
-          req.onsuccess = () =>
-            resolve(
-              req.result.map((a: { id: string; body: { note: string; tags: string[] }; target: { selector: { type: string; label?: string; exact?: string; value?: string }[] } }) => ({
-                id: a.id,
-                note: a.body.note,
-                tags: a.body.tags,
-                page: a.target.selector.find((x) => x.type === 'PageSelector')?.label,
-                exact: a.target.selector.find((x) => x.type === 'TextQuoteSelector')?.exact,
-                frag: a.target.selector.find((x) => x.type === 'FragmentSelector')?.value,
-              })),
-            );
+          const tx = open.result.transaction(['annotations', 'tags']);
+          const claims = tx.objectStore('annotations').getAll();
+          const tags = tx.objectStore('tags').getAll();
+          tx.oncomplete = () => resolve({ claims: claims.result as Raw[], tags: tags.result as TagRecord[] });
+          tx.onerror = () => reject(tx.error);
         };
       }),
   );
+  return withTagNames(claims, tags).map((a) => ({
+    id: a.id,
+    note: a.body.note,
+    tags: a.body.tags,
+    page: a.target.selector.find((x) => x.type === 'PageSelector')?.label,
+    exact: a.target.selector.find((x) => x.type === 'TextQuoteSelector')?.exact,
+    frag: a.target.selector.find((x) => x.type === 'FragmentSelector')?.value,
+  }));
+};
 
 const squash = (s: string) => s.replace(/\s+/g, '');
 const TEXT_CLAIMS = ['Суд признал договор недействительным', 'Министрлік бұл шешімге шағым берді', TEXT_PDF.acrossBreak].map(squash);

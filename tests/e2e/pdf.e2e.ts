@@ -23,6 +23,8 @@ import { popupWithOffer } from './fallback-offer';
 import { brokenPdf, scriptedPdf, textPdf, TEXT_PDF } from '../support/pdf-fixtures';
 import type { Annotation } from '../../utils/annotation';
 import type { CaptureRecord } from '../../utils/db';
+import type { TagRecord } from '../../utils/records';
+import { withTagNames } from './tag-names';
 
 let server: FixtureServer;
 let session: Session;
@@ -142,18 +144,21 @@ async function selectAcross(page: Page, fromPage: number, from: string, toPage: 
 
 /** The claims the background stores for the open PDF (read in the background, as a check). */
 async function storedClaims(): Promise<Annotation[]> {
-  return session.worker.evaluate(
+  const { claims, tags } = await session.worker.evaluate(
     () =>
-      new Promise<Annotation[]>((resolve, reject) => {
+      new Promise<{ claims: Annotation[]; tags: TagRecord[] }>((resolve, reject) => {
         const open = indexedDB.open('saqta');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
-          const req = open.result.transaction('annotations').objectStore('annotations').getAll();
-          req.onsuccess = () => resolve(req.result as Annotation[]);
-          req.onerror = () => reject(req.error);
+          const tx = open.result.transaction(['annotations', 'tags']);
+          const claims = tx.objectStore('annotations').getAll();
+          const tags = tx.objectStore('tags').getAll();
+          tx.oncomplete = () => resolve({ claims: claims.result as Annotation[], tags: tags.result as TagRecord[] });
+          tx.onerror = () => reject(tx.error);
         };
       }),
   );
+  return withTagNames(claims, tags);
 }
 
 /** The texts the viewer paints as claims (the Custom Highlight API's ranges). */

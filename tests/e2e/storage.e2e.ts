@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { launch, serveFixtures, tabIdOf, request, restartWorker, artifactPath, dbCounts, SEED, type Session } from './harness';
 import { pageKeys } from '../../utils/url';
 import type { FixtureServer } from '../../scripts/server.mjs';
+import type { TagRecord } from '../../utils/records';
+import { withTagNames } from './tag-names';
 
 let server: FixtureServer;
 let session: Session;
@@ -28,7 +30,7 @@ afterAll(async () => {
 interface Dump {
   pages: { id: string }[];
   annotations: { id: string; pageId: string; body: { tags: string[]; note: string }; target: { selector: { exact?: string }[] } }[];
-  tags: { name: string }[];
+  tags: { id: string; name: string; mergedInto?: string }[];
 }
 
 /** Every page, claim and tag, read in the background straight from IndexedDB. */
@@ -52,7 +54,7 @@ const readAll = (s: Session) =>
           };
         };
       }),
-  );
+  ).then((d) => ({ ...d, annotations: withTagNames(d.annotations, d.tags as TagRecord[]) }));
 
 describe('storage', () => {
   it('Settings shows whether storage is persistent, as the browser reports it, and the request’s outcome', async () => {
