@@ -20,6 +20,7 @@ import { claimsTagged } from '../../utils/store/tag-ids';
 import { sha256Hex } from '../../utils/bundle/read';
 import { rng } from '../lib/stats';
 import { ENGLISH, QUERIES, RUSSIAN, TAGS, wordsOf } from './corpus';
+import { eachChunk as eachChunkOf } from '../../utils/search/memory';
 
 const RENAMED = 'арест';
 /** What the timed rename names it (bench/suites/library.ts). */
@@ -174,16 +175,7 @@ const CHUNK = 10_000;
 type PeerDoc = { id: string; quote?: string; note?: string; tags?: string; title?: string; text?: string };
 
 /** Every record of a table, CHUNK at a time by primary key (500,000 claims do not fit in one toArray comfortably). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function eachChunk<T>(table: import('dexie').Table<T, any, any>, key: (row: T) => string, fn: (rows: T[]) => void) {
-  let last: string | undefined;
-  for (;;) {
-    const rows = last === undefined ? await table.orderBy(':id').limit(CHUNK).toArray() : await table.where(':id').above(last).limit(CHUNK).toArray();
-    if (!rows.length) return;
-    fn(rows);
-    last = key(rows[rows.length - 1]!);
-  }
-}
+const eachChunk = <T>(table: Parameters<typeof eachChunkOf<T>>[0], key: (row: T) => string, fn: (rows: T[]) => void) => eachChunkOf(table, key, fn, CHUNK);
 
 const quoteText = (a: Annotation) => {
   const quote = a.target.selector.find((s) => s.type === 'TextQuoteSelector');

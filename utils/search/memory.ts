@@ -31,12 +31,12 @@ type Tree = { from?: unknown; to?: unknown; l?: Tree | null; r?: Tree | null };
 
 const KIND_OF: Record<string, Kind> = { annotations: 'claim', claimTerms: 'claim', pages: 'page', texts: 'text' };
 
-/** Every row of a table, CHUNK at a time in primary-key order. */
+/** Every row of a table, `size` at a time in primary-key order. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function eachChunk<T>(table: import('dexie').Table<T, any, any>, key: (row: T) => string, fn: (rows: T[]) => void) {
+export async function eachChunk<T>(table: import('dexie').Table<T, any, any>, key: (row: T) => string, fn: (rows: T[]) => void, size = CHUNK) {
   let last: string | undefined;
   for (;;) {
-    const rows = last === undefined ? await table.orderBy(':id').limit(CHUNK).toArray() : await table.where(':id').above(last).limit(CHUNK).toArray();
+    const rows = last === undefined ? await table.orderBy(':id').limit(size).toArray() : await table.where(':id').above(last).limit(size).toArray();
     if (!rows.length) return;
     fn(rows);
     last = key(rows[rows.length - 1]!);

@@ -83,6 +83,12 @@ function toRead(maps: TagMaps, v: unknown): unknown {
   return v;
 }
 
+/** Claims as stored (read straight from IndexedDB: tests, checks) as the app reads them, with their tags' names. */
+export function claimsAsRead<T>(tags: TagRecord[], claims: T[]): T[] {
+  const maps = tagMaps(tags);
+  return claims.map((c) => toRead(maps, c) as T);
+}
+
 export function tagIdsMiddleware(): Middleware<DBCore> {
   return {
     stack: 'dbcore',
