@@ -93,11 +93,11 @@ export function App() {
 
               {total === 0 && <p class="muted" data-testid="empty">{filtersActive(filters) ? t('libNoMatch') : t('libraryEmpty')}</p>}
               {cur && total! > 0 && tab === 'articles' && (
-                <ArticlesPane db={db} source={cur.source} total={total!} listKey={cur.key} selected={selected} toggle={toggle} exporting={!!progress} runExport={runExport} openTimeline={setTimeline} setStatus={setStatus} />
+                <ArticlesPane key={cur.shape} db={db} source={cur.source} total={total!} listKey={cur.key} selected={selected} toggle={toggle} exporting={!!progress} runExport={runExport} openTimeline={setTimeline} setStatus={setStatus} />
               )}
               {tab === 'claims' && filters.tag && grouped && <TagGroups db={db} tag={filters.tag} version={version} onError={setError} />}
               {cur && total! > 0 && tab === 'claims' && !(filters.tag && grouped) && (
-                <ClaimsPane db={db} source={cur.source} total={total!} listKey={cur.key} selected={selected} toggle={toggle} setError={setError} />
+                <ClaimsPane key={cur.shape} db={db} source={cur.source} total={total!} listKey={cur.key} selected={selected} toggle={toggle} setError={setError} />
               )}
             </>
           )}

@@ -28,11 +28,27 @@ export function VirtualList<T>(props: {
   const box = useRef<HTMLDivElement>(null);
   const [top, setTop] = useState(0);
   const [height, setHeight] = useState(600);
+  const first = Math.max(0, Math.floor(top / rowHeight) - 5);
+  const last = Math.min(total, Math.ceil((top + height) / rowHeight) + 5);
   const [blocks, setBlocks] = useState(new Map<number, ListRow<T>[]>());
   const loading = useRef(new Set<number>());
+  // The rows of the list before a reload stay on screen until the new ones
+  // arrive: a save or an edit elsewhere neither blanks the list nor takes the
+  // keyboard focus off a row's button (rows are keyed by id, so an unchanged
+  // row keeps its DOM node).
+  const previous = useRef(new Map<number, ListRow<T>[]>());
+  const firstVersion = useRef(true);
   useEffect(() => {
+    if (firstVersion.current) return void (firstVersion.current = false);
     loading.current = new Set();
-    setBlocks(new Map());
+    setBlocks((cur) => {
+      const kept = new Map([...previous.current, ...cur]);
+      // No more than the list itself keeps: the blocks nearest the screen.
+      const far = [...kept.keys()].sort((x, y) => Math.abs(y * BLOCK - first) - Math.abs(x * BLOCK - first));
+      for (const k of far.slice(0, Math.max(0, kept.size - KEEP_BLOCKS))) kept.delete(k);
+      previous.current = kept;
+      return new Map();
+    });
   }, [props.version]);
   useEffect(() => {
     const el = box.current!;
@@ -40,8 +56,6 @@ export function VirtualList<T>(props: {
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
-  const first = Math.max(0, Math.floor(top / rowHeight) - 5);
-  const last = Math.min(total, Math.ceil((top + height) / rowHeight) + 5);
   useEffect(() => {
     const wanted: number[] = [];
     for (let b = Math.floor(first / BLOCK); b * BLOCK < last; b++) if (!blocks.has(b) && !loading.current.has(b)) wanted.push(b);
@@ -53,6 +67,7 @@ export function VirtualList<T>(props: {
         // A newer list replaced this one meanwhile: drop the answer.
         if (loading.current !== inFlight) return;
         inFlight.delete(b);
+        previous.current.delete(b);
         setBlocks((cur) => {
           const next = new Map(cur);
           next.set(b, rows);
@@ -68,7 +83,8 @@ export function VirtualList<T>(props: {
   }, [first, last, blocks, props.version]);
   const rows: ComponentChildren[] = [];
   for (let i = first; i < last; i++) {
-    const r = blocks.get(Math.floor(i / BLOCK))?.[i % BLOCK];
+    const b = Math.floor(i / BLOCK);
+    const r = (blocks.get(b) ?? previous.current.get(b))?.[i % BLOCK];
     rows.push(
       <div role="listitem" key={r?.id ?? `#${i}`} class="vrow" style={{ position: 'absolute', top: `${i * rowHeight}px`, height: `${rowHeight}px`, left: 0, right: 0 }}>
         {props.row(r?.id, r?.item, i)}

@@ -3,7 +3,7 @@
  * hits, tags and sites for the filters, team members, the watch timeline,
  * the selection, and what waits until the first screen has shown.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { send, onEvent } from '../../utils/ext/client';
 import type { SaqtaDB, TagRecord } from '../../utils/db';
 import { claimList, pageList, siteNames, type Filters, type ListSource } from '../../utils/library/query';
@@ -12,7 +12,12 @@ import { indexArticleTexts } from '../../utils/search/articles';
 import { buildSearchIndex } from '../../utils/search/memory';
 
 export type Tab = 'articles' | 'claims' | 'tags';
-type ListState = { source: ListSource; tab: Tab; key: number } | null;
+/**
+ * `key` changes with every reload; `shape` only with the tab and filters: the
+ * list is remounted for a new shape (fresh rows, back to the top), and a
+ * reload of the same shape keeps its rows on screen until the new ones come.
+ */
+type ListState = { source: ListSource; tab: Tab; key: number; shape: number } | null;
 
 /** Team sync: colleagues met in the team folder (a member filter when there are any). */
 export function useMembers(db: SaqtaDB, version: number, shown: boolean) {
@@ -85,17 +90,18 @@ export function useTagsAndSites(db: SaqtaDB, version: number, shown: boolean, co
 /** The articles or claims list for the tab and filters (none for the Tags tab). */
 export function useList(db: SaqtaDB, tab: Tab, filters: Filters, version: number) {
   const [list, setList] = useState<ListState>(null);
+  const shape = useMemo(() => Math.random(), [tab, filters]);
   useEffect(() => {
     if (tab === 'tags') return;
     let live = true;
     void (tab === 'articles' ? pageList(db, filters) : claimList(db, filters)).then(async (source) => {
       if (!live) return;
       const key = Math.random();
-      setList({ source, tab, key });
+      setList({ source, tab, key, shape });
       // The first window shows before the count (issue 29); the real length follows, same list (same key).
       if (!source.counted) return;
       const total = await source.counted();
-      if (live) setList({ source: { ...source, total, counted: undefined }, tab, key });
+      if (live) setList({ source: { ...source, total, counted: undefined }, tab, key, shape });
     });
     return () => {
       live = false;

@@ -155,4 +155,23 @@ describe('keyboard only: the focus is never dropped', () => {
     expect(await focusedText(panel)).not.toBe('(body)');
     await panel.close();
   });
+
+  it('library: a claim made in another tab reloads the list, and the focus stays on the row’s button', async () => {
+    const lib = await session.openExtensionPage('library.html');
+    const row = lib.locator(`[data-testid=articles] [data-page-id="${pageId}"]`);
+    await row.waitFor({ timeout: 15_000 });
+    const timeline = row.getByTestId('open-timeline');
+    await tabTo(lib, timeline, { max: 80 });
+    const count = row.getByTestId('claim-count');
+    const claims = async () => Number(/\d+/.exec((await count.textContent().catch(() => '')) ?? '')?.[0] ?? NaN);
+    await expect.poll(claims, { timeout: 15_000 }).not.toBeNaN();
+    const had = await claims();
+    // In the article's tab, a new claim: the library hears of it and reloads its rows.
+    await session.worker.evaluate((id) => chrome.tabs.sendMessage(id, { command: 'highlight-spans', spans: [{ start: 2200, end: 2260 }], tags: [] }), tabId);
+    await expect.poll(claims, { timeout: 15_000 }).toBe(had + 1);
+    // The row was not rebuilt under the reader: the same button still has the focus, with its ring.
+    expect(await hasFocus(timeline)).toBe(true);
+    expect(await focusRingShown(timeline)).toBe(true);
+    await lib.close();
+  });
 });
