@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KDF_DEFAULTS, newRecoveryKey, openKeys, parseRecoveryKey, rewrap, setUpKeys } from '../../utils/lock/keys';
-import { keyedSearchTerms, keyedTerm, open, recordKeys, seal } from '../../utils/lock/envelope';
+import { keyedSearchTerms, keyedTerm, open, openAsync, recordKeys, seal } from '../../utils/lock/envelope';
 
 // Argon2id at the real cost (64 MiB, t=3) once; the rest of the file uses a cheap cost for speed.
 const CHEAP = { memoryKiB: 1024, iterations: 1, parallelism: 1 };
@@ -73,6 +73,25 @@ describe('record envelope', () => {
     const body = a.slice();
     body[14]! ^= 1;
     expect(() => open(k, 'annotations', 'a1', body)).toThrow();
+  });
+
+  it('reads open records by WebCrypto (openAsync) exactly as @noble does, and refuse the same tampering', async () => {
+    // Sizes across the GCM block boundary and a long record (a saved article's text).
+    for (const note of ['', 'x', 'y'.repeat(15), 'z'.repeat(16), 'Қазақ '.repeat(3000)]) {
+      const r = { ...record, body: { ...record.body, note } };
+      const a = seal(k, 'annotations', 'a1', r);
+      expect(await openAsync(k, 'annotations', 'a1', a)).toEqual(open(k, 'annotations', 'a1', a));
+      expect(await openAsync(k, 'annotations', 'a1', a)).toEqual(r);
+    }
+    const a = seal(k, 'annotations', 'a1', record);
+    await expect(openAsync(k, 'annotations', 'a2', a)).rejects.toThrow();
+    await expect(openAsync(k, 'pages', 'a1', a)).rejects.toThrow();
+    await expect(openAsync(recordKeys(new Uint8Array(32)), 'annotations', 'a1', a)).rejects.toThrow();
+    for (const at of [0, 14, a.length - 1]) {
+      const bad = a.slice();
+      bad[at]! ^= 1;
+      await expect(openAsync(k, 'annotations', 'a1', bad)).rejects.toThrow();
+    }
   });
 
   it('keyed terms depend on the key and the index, and prefixes stop at 6 letters', () => {

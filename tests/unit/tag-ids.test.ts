@@ -83,4 +83,30 @@ describe('tag ids (v60)', () => {
     expect((await db.tags.toArray()).map((t) => t.name)).toEqual(['A']);
     db.close();
   });
+
+  it('with the lock open, a claim reads its tags through a chain of merges, each read opening only the tag rows it needs', async () => {
+    const db = new SaqtaDB(`tagids-chain-${Math.random()}`, { state: 'open', keys: recordKeys(crypto.getRandomValues(new Uint8Array(32))) });
+    await db.pages.add({ id: 'p1', url: 'https://x.example/a', normalizedUrl: 'x.example/a', aliases: [], title: 'A', createdAt: now, updatedAt: now });
+    await db.annotations.bulkAdd([claim(1, ['A']), claim(2, ['B', 'Ж']), claim(3, ['C'])] as never);
+    expect(await mergeTags(db, ['A'], 'B')).toBe(1);
+    expect(await mergeTags(db, ['B'], 'D')).toBe(2);
+    // get, getMany and a query each: A → B → D.
+    expect((await db.annotations.get('a1'))?.body.tags).toEqual(['D']);
+    expect((await db.annotations.bulkGet(['a1', 'a2', 'a3'])).map((a) => a?.body.tags)).toEqual([['D'], ['D', 'Ж'], ['C']]);
+    expect((await db.annotations.where('pageId').equals('p1').toArray()).map((a) => a.body.tags)).toEqual([['D'], ['D', 'Ж'], ['C']]);
+    // A claim written with a name that exists (any case) gets that tag; a new name makes one tag, once.
+    await db.annotations.bulkAdd([claim(4, ['d', 'Жаңа']), claim(5, ['жаңа'])] as never);
+    expect((await db.annotations.bulkGet(['a4', 'a5'])).map((a) => a?.body.tags)).toEqual([['D', 'Жаңа'], ['Жаңа']]);
+    expect((await db.tags.toArray()).filter((t) => !t.mergedInto).map((t) => t.name).sort()).toEqual(['C', 'D', 'Жаңа', 'Ж'].sort());
+    // Nothing in clear on the sealed rows.
+    const raw = await new Promise<unknown[]>((resolve) => {
+      const req = indexedDB.open(db.name);
+      req.onsuccess = () => {
+        const all = req.result.transaction('tags').objectStore('tags').getAll();
+        all.onsuccess = () => resolve(all.result);
+      };
+    });
+    expect(JSON.stringify(raw)).not.toContain('Жаңа');
+    db.close();
+  });
 });

@@ -178,10 +178,44 @@ export function open(keys: RecordKeys, table: string, primaryKey: unknown, seale
   return fromJson(JSON.parse(dec.decode(plain)));
 }
 
+/** The envelope key as a WebCrypto key (imported once per key): reads open records natively (openAsync). */
+const subtleKeys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
+function subtleKey(encKey: Uint8Array): Promise<CryptoKey> {
+  let p = subtleKeys.get(encKey);
+  if (!p) {
+    p = crypto.subtle.importKey('raw', encKey as Uint8Array<ArrayBuffer>, 'AES-GCM', false, ['decrypt']);
+    subtleKeys.set(encKey, p);
+  }
+  return p;
+}
+
+/**
+ * `open()` by WebCrypto: the same AES-256-GCM (nonce ‖ ciphertext ‖ 128-bit tag, the same associated
+ * data), so the same bytes open either way. Native and off the main thread: @noble's GCM builds a GHASH
+ * table for every record (0.1 ms and garbage each), which was most of a locked read's extra time.
+ * Async, so the caller keeps its transaction alive meanwhile (middleware.ts keepAlive).
+ */
+export async function openAsync(keys: RecordKeys, table: string, primaryKey: unknown, sealed: Uint8Array): Promise<unknown> {
+  const key = await subtleKey(keys.enc);
+  let plain: ArrayBuffer;
+  try {
+    plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.subarray(0, 12) as Uint8Array<ArrayBuffer>, additionalData: aad(table, primaryKey), tagLength: 128 }, key, sealed.subarray(12) as Uint8Array<ArrayBuffer>);
+  } catch {
+    throw new Error('aes-gcm: invalid tag');
+  }
+  return fromJson(JSON.parse(dec.decode(plain)));
+}
+
 /** A keyed index term: HMAC-SHA-256 of the index's name and the value, 128 bits, base64. */
 export function keyedTerm(keys: RecordKeys, index: string, value: string): string {
-  return toBase64(hmac(sha256, keys.mac, enc.encode(`${index}\u0000${value}`)).subarray(0, 16));
+  let base = macs.get(keys.mac);
+  if (!base) macs.set(keys.mac, (base = hmac.create(sha256, keys.mac)));
+  // A clone of the keyed state: the key's two padded blocks are hashed once per key, not per term.
+  return toBase64(base.clone().update(enc.encode(`${index}\u0000${value}`)).digest().subarray(0, 16));
 }
+
+/** HMAC states keyed once per index key (a claim's search terms are ~40 keyed terms). */
+const macs = new WeakMap<Uint8Array, ReturnType<typeof hmac.create>>();
 
 /** Longest search-term prefix that gets its own keyed term; longer prefixes are checked on the opened rows. */
 export const PREFIX_MAX = 6;

@@ -12,7 +12,7 @@
  */
 import Dexie, { cmp, type DBCoreIndex, type DBCoreKeyRange, type DBCoreTable, type DBCoreTableSchema, type DBCoreTransaction, type Middleware, type DBCore } from 'dexie';
 import { arrayCursor, entriesOf } from './cursor';
-import { hasPendingKeys, keyedSearchTerms, keyedTerm, needsPrepare, open, prepare, PREFIX_MAX, revive, seal, type Prepared, type RecordKeys } from './envelope';
+import { hasPendingKeys, keyedSearchTerms, keyedTerm, needsPrepare, open, openAsync, prepare, PREFIX_MAX, revive, seal, type Prepared, type RecordKeys } from './envelope';
 
 export class LockedError extends Error {
   readonly code = 'locked';
@@ -71,6 +71,9 @@ function sealValue(keys: RecordKeys, schema: DBCoreTableSchema, v: unknown, prep
   return out;
 }
 
+/** From this many sealed records in one read, they are opened by WebCrypto (bench/profile-lock.ts). */
+const ASYNC_FROM = 3;
+
 const isSealed = (v: unknown): v is { _lock: Uint8Array } => !!v && typeof v === 'object' && ArrayBuffer.isView((v as { _lock?: unknown })._lock);
 
 /**
@@ -125,10 +128,23 @@ function lockedTable(table: DBCoreTable, keyring: Keyring): DBCoreTable {
     return keyring.keys;
   };
   const openValue = (v: unknown): unknown => (isSealed(v) ? open(keys(), name, Dexie.getByKeyPath(v, pkPath), v._lock) : v);
-  /** Opened values; a promise only when CryptoKeys must be imported (the keys table): no extra await otherwise. */
+  /**
+   * Opened values: by WebCrypto (openAsync), the transaction kept alive meanwhile, then CryptoKeys
+   * imported (the keys table). Nothing sealed among them: the values, with no await.
+   */
   const openMany = (trans: DBCoreTransaction, values: unknown[]): unknown[] | Promise<unknown[]> => {
-    const out = values.map(openValue);
-    return out.some(hasPendingKeys) ? keepAlive(trans, name, Promise.all(out.map(revive))) : out;
+    const sealed = values.reduce<number>((n, v) => n + (isSealed(v) ? 1 : 0), 0);
+    if (!sealed) return values;
+    // One or two records: opened here (no WebCrypto round trip, no transaction kept waiting).
+    if (sealed < ASYNC_FROM) {
+      const out = values.map(openValue);
+      return out.some(hasPendingKeys) ? keepAlive(trans, name, Promise.all(out.map(revive))) : out;
+    }
+    const k = keys();
+    const opening = Promise.all(values.map((v) => (isSealed(v) ? openAsync(k, name, Dexie.getByKeyPath(v, pkPath), v._lock) : v))).then((out) =>
+      out.some(hasPendingKeys) ? Promise.all(out.map(revive)) : out,
+    );
+    return keepAlive(trans, name, opening);
   };
   const thenOpen = <T>(p: Promise<T>, f: (v: T) => unknown) => p.then((v) => f(v));
   const kindOf = (index: DBCoreIndex) => keyed[pathOf(index)];

@@ -113,6 +113,52 @@ export function tagIdsMiddleware(): Middleware<DBCore> {
         }
         return p;
       };
+      /**
+       * The tags these ids read as (merges followed): only their rows, by primary key, so a claim read
+       * costs a few tag rows, not the whole table (with the lock on, each row is opened). The whole
+       * table when this transaction has read it already (a cursor).
+       */
+      const mapsFor = (trans: DBCoreTransaction, ids: Iterable<string>): Promise<TagMaps> => {
+        const whole = cache.get(trans);
+        if (whole) return whole;
+        const tags = down.table('tags');
+        const rows: TagRecord[] = [];
+        const seen = new Set<string>();
+        const step = (want: string[]): Promise<TagMaps> => {
+          want = [...new Set(want)].filter((id) => !seen.has(id));
+          if (!want.length) return Promise.resolve(tagMaps(rows));
+          for (const id of want) seen.add(id);
+          return tags.getMany({ trans, keys: want }).then((got) => {
+            const next: string[] = [];
+            for (const t of got as (TagRecord | undefined)[]) {
+              if (!t) continue;
+              rows.push(t);
+              if (t.mergedInto) next.push(t.mergedInto);
+            }
+            return step(next);
+          });
+        };
+        return step([...ids]);
+      };
+      /** The live tags of these keys (a keyed lookup each), as maps for `idOf`. */
+      const mapsByKey = (trans: DBCoreTransaction, keys: Set<string>): Promise<TagMaps> => {
+        const whole = cache.get(trans);
+        if (whole) return whole;
+        const tags = down.table('tags');
+        const index = tags.schema.getIndexByKeyPath('key');
+        if (!index) return mapsOf(trans);
+        return Promise.all(
+          [...keys].map((k) => tags.query({ trans, values: true, limit: 1, query: { index, range: { type: 1, lower: k, upper: k, lowerOpen: false, upperOpen: false } as DBCoreKeyRange } })),
+        ).then((res) => tagMaps(res.flatMap((r) => r.result as TagRecord[])));
+      };
+      const idsIn = (values: unknown[]): string[] => {
+        const out: string[] = [];
+        for (const v of values) {
+          const ids = (v as Stored | undefined)?.body?.tagIds;
+          if (Array.isArray(ids)) for (const id of ids) if (typeof id === 'string' && id !== NAMED) out.push(id);
+        }
+        return out;
+      };
       /** Claims in the v60 shape only: during older versions' upgrade steps (no `body.tagIds` index yet) claims pass as they are. */
       const active = (table: DBCoreTable) => table.schema.indexes.some((i) => i.name === 'body.tagIds');
       return {
@@ -131,16 +177,17 @@ export function tagIdsMiddleware(): Middleware<DBCore> {
             };
           }
           if (name !== 'annotations' || !active(table)) return table;
-          const reading = <T>(trans: DBCoreTransaction, work: () => Promise<T>, map: (m: TagMaps, r: T) => T): Promise<T> => {
+          /** The claims first, then the tag rows they refer to. */
+          const reading = <T>(trans: DBCoreTransaction, work: () => Promise<T>, values: (r: T) => unknown[], map: (m: TagMaps, r: T) => T): Promise<T> => {
             if (!hasTags(trans)) return work();
-            return mapsOf(trans).then((m) => work().then((r) => map(m, r)));
+            return work().then((r) => mapsFor(trans, idsIn(values(r))).then((m) => map(m, r)));
           };
           return {
             ...table,
-            get: (req) => reading(req.trans, () => table.get(req), (m, v) => toRead(m, v)),
-            getMany: (req) => reading(req.trans, () => table.getMany(req), (m, vs) => vs.map((v) => toRead(m, v))),
+            get: (req) => reading(req.trans, () => table.get(req), (v) => [v], (m, v) => toRead(m, v)),
+            getMany: (req) => reading(req.trans, () => table.getMany(req), (vs) => vs, (m, vs) => vs.map((v) => toRead(m, v))),
             query: (req) =>
-              req.values ? reading(req.trans, () => table.query(req), (m, res) => ({ ...res, result: res.result.map((v) => toRead(m, v)) })) : table.query(req),
+              req.values ? reading(req.trans, () => table.query(req), (res) => res.result, (m, res) => ({ ...res, result: res.result.map((v) => toRead(m, v)) })) : table.query(req),
             openCursor: (req) => {
               if (!req.values || !hasTags(req.trans)) return table.openCursor(req);
               return mapsOf(req.trans).then((m) =>
@@ -178,7 +225,9 @@ export function tagIdsMiddleware(): Middleware<DBCore> {
               if (req.type !== 'add' && req.type !== 'put') return table.mutate(req);
               const values = req.values as Stored[];
               if (!values.some((v) => v?.body && Array.isArray(v.body.tags))) return table.mutate(req);
-              return mapsOf(req.trans).then((m) => {
+              const wanted = new Set<string>();
+              for (const v of values) if (v?.body && Array.isArray(v.body.tags)) for (const raw of v.body.tags as unknown[]) if (typeof raw === 'string' && cleanName(raw)) wanted.add(keyOf(raw));
+              return mapsByKey(req.trans, wanted).then((m) => {
                 const made: TagRecord[] = [];
                 const idOf = (raw: unknown): string | undefined => {
                   if (typeof raw !== 'string') return undefined;
@@ -202,6 +251,8 @@ export function tagIdsMiddleware(): Middleware<DBCore> {
                 });
                 const write = () => table.mutate({ ...req, values: out });
                 if (!made.length) return write();
+                // The transaction's whole-table maps (a cursor's) no longer hold every tag.
+                cache.delete(req.trans);
                 // A claim names a tag the table lacks (an import, a colleague's part): it is made here, in the same transaction.
                 return down.table('tags').mutate({ type: 'add', trans: req.trans, values: made }).then(write);
               });
