@@ -102,3 +102,33 @@ export async function unlockOnce() {
   db.close();
   return { ms: t2 - t0, kdfMs: t1 - t0, listMs: t2 - t1, rows: rows.length, total: source.total };
 }
+
+/** For bench/profile-lock.ts: `page.get`'s reads one by one, and the tags table the claims' read goes through. */
+export async function pageGetSplit(n: number) {
+  const db = currentDb();
+  const url = `https://news.example/ru/${4 * (n % 200)}`;
+  const t0 = performance.now();
+  const page = await findPage(db, { url, normalizedUrl: url });
+  const t1 = performance.now();
+  const claims = page ? await annotationsOf(db, page.id) : [];
+  const t2 = performance.now();
+  if (page) await db.captures.where('pageId').equals(page.id).toArray();
+  const t3 = performance.now();
+  await db.tags.toArray();
+  const t4 = performance.now();
+  return { findPage: t1 - t0, claims: t2 - t1, captures: t3 - t2, tags: t4 - t3, n: claims.length };
+}
+
+/** `times` page.get reads back to back (the CPU profile's span). */
+export async function pageGetMany(times: number) {
+  const t0 = performance.now();
+  for (let n = 0; n < times; n++) await pageGetOnce(n);
+  return performance.now() - t0;
+}
+
+/** `times` claims made back to back (the CPU profile's span). */
+export async function claimMany(times: number, from = 1000) {
+  const t0 = performance.now();
+  for (let n = from; n < from + times; n++) await claimOnce(n);
+  return performance.now() - t0;
+}

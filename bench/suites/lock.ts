@@ -62,8 +62,10 @@ export const lock: Suite = {
         const claim: number[] = [];
         const pageGet: number[] = [];
         let claimsRead = 0;
+        for (let n = 0; n < N; n++) claim.push((await call<Timed>('claimOnce', n)).ms);
+        // Reads apart from the writes, as a revisit is (interleaved, each read followed a claim's write by
+        // a millisecond and measured the write's aftermath: bench/profile-lock.ts).
         for (let n = 0; n < N; n++) {
-          claim.push((await call<Timed>('claimOnce', n)).ms);
           const got = await call<Timed>('pageGetOnce', n);
           pageGet.push(got.ms);
           claimsRead += got.claims as number;
