@@ -40,21 +40,21 @@ async function main() {
     const cdp = await browser.context.newCDPSession(page);
     for (const side of ['plain', 'locked'] as const) {
       await call('seedSide', kazakh, pages, 10, Math.round(pages / 10), side === 'locked' ? dataKey : null);
-      if (process.argv.includes('--index')) await call('buildIndexOnce');
+      if (process.argv.includes('--index')) await call('buildIndexOnce', side);
       const splits: Record<string, number>[] = [];
-      for (let n = 0; n < 60; n++) splits.push(await call('pageGetSplit', n));
+      for (let n = 0; n < 60; n++) splits.push(await call('pageGetSplit', side, n));
       const keys = ['findPage', 'claims', 'captures', 'tags'];
       console.log(`${side}: ${keys.map((k) => `${k} ${round(median(splits.slice(10).map((s) => s[k]!)), 2)} ms`).join(', ')} (claims a page: ${splits[0]!.n})`);
-      const many = await call<number>('pageGetMany', times);
+      const many = await call<number>('pageGetMany', side, times);
       console.log(`${side}: ${times} page.get reads back to back ${round(many, 1)} ms (${round(many / times, 2)} ms each)`);
-      const claims = await call<number>('claimMany', times, side === 'locked' ? 5000 : 1000);
+      const claims = await call<number>('claimMany', side, times, side === 'locked' ? 5000 : 1000);
       console.log(`${side}: ${times} claims made back to back ${round(claims, 1)} ms (${round(claims / times, 2)} ms each)`);
       if (side !== 'locked') continue;
       for (const what of ['pageGetMany', 'claimMany']) {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
       await cdp.send('Profiler.start');
-      await call(what, times, 9000);
+      await call(what, side, times, 9000);
       const { profile } = await cdp.send('Profiler.stop');
       const nodes = profile.nodes as ProfileNode[];
       const byId = new Map(nodes.map((x) => [x.id, x]));

@@ -23,7 +23,7 @@ import type {
 /** The record types live in ./records.ts; importers of the database find them here too. */
 export type * from './records';
 
-const DB_NAME = 'saqta';
+export const DB_NAME = 'saqta';
 
 /** Schema declarations by version; never edit an old one, add a new one. */
 export const SCHEMA = {

@@ -6,6 +6,7 @@
  * the plain way of doing the same (the peer).
  */
 import { withSameText } from '../../utils/search/terms-middleware';
+import type { Keyring } from '../../utils/lock/middleware';
 import { SaqtaDB, type BlobRecord, type CaptureRecord, type ClaimTermsRecord, type PageRecord } from '../../utils/db';
 import type { Annotation } from '../../utils/annotation';
 import { search } from '../../utils/search/query';
@@ -30,12 +31,17 @@ let db = new SaqtaDB();
 /** The generated library's database (bench/page/bundle.ts exports and imports from it). */
 export const currentDb = () => db;
 
-/** Generate `pages` articles with `claimsPerPage` claims each; `saved` of them with an article copy. */
-export async function seed(kazakh: string, pages: number, claimsPerPage: number, saved: number) {
+/**
+ * Generate `pages` articles with `claimsPerPage` claims each; `saved` of them with an article copy.
+ * `into`: a database of this name and keyring (the lock suite keeps two side by side), else Saqta's own.
+ */
+export async function seed(kazakh: string, pages: number, claimsPerPage: number, saved: number, into?: { name: string; keyring: Keyring }) {
   const t0 = performance.now();
-  dropSearchIndex(db);
-  await db.delete();
-  db = new SaqtaDB();
+  const make = () => (into ? new SaqtaDB(into.name, into.keyring) : new SaqtaDB());
+  const old = into ? make() : db;
+  dropSearchIndex(old);
+  await old.delete();
+  db = make();
   await db.open();
   const random = rng(2026);
   const vocab = { kk: wordsOf(kazakh), ru: wordsOf(RUSSIAN), en: wordsOf(ENGLISH) };

@@ -6,7 +6,7 @@
  * reads: the page by its keys, its claims and copy). Unlock: Argon2id with the shipped parameters,
  * then the library list's first window (`pageList` + `pageRows`), as the library page shows it.
  */
-import { LOCK_KEYRING, SaqtaDB } from '../../utils/db';
+import { DB_NAME, LOCK_KEYRING, SaqtaDB } from '../../utils/db';
 import { search } from '../../utils/search/query';
 import { buildSearchIndex } from '../../utils/search/memory';
 import { createAnnotation, annotationsOf } from '../../utils/store/annotations';
@@ -33,16 +33,30 @@ export async function setUpInWorker(): Promise<string> {
   return b64(made.dataKey);
 }
 
-/** `dataKey` (base64): seal everything seeded from now on with it (the shared keyring of this page). */
+type Side = 'plain' | 'locked';
+/** Both libraries, side by side: timed turn about, so both meet the same garbage collections and disk work. */
+const dbs: Partial<Record<Side, SaqtaDB>> = {};
+const side = (s: Side) => {
+  const db = dbs[s];
+  if (!db) throw new Error(`the ${s} library was not seeded`);
+  return db;
+};
+
+/**
+ * The plain library in its own database (its own keyring, off); the locked one in Saqta's own, sealed
+ * with `dataKey` (base64, the shared keyring of this page and of the worker's unlock).
+ */
 export async function seedSide(kazakh: string, pages: number, claimsPerPage: number, saved: number, dataKey: string | null) {
   if (dataKey) {
     LOCK_KEYRING.keys = recordKeys(unb64(dataKey));
     LOCK_KEYRING.state = 'open';
-  } else {
-    LOCK_KEYRING.keys = undefined;
-    LOCK_KEYRING.state = 'off';
+    const out = await seed(kazakh, pages, claimsPerPage, saved, { name: DB_NAME, keyring: LOCK_KEYRING });
+    dbs.locked = currentDb();
+    return out;
   }
-  return seed(kazakh, pages, claimsPerPage, saved);
+  const out = await seed(kazakh, pages, claimsPerPage, saved, { name: 'saqta-bench-plain', keyring: { state: 'off' } });
+  dbs.plain = currentDb();
+  return out;
 }
 
 export { queries };
@@ -51,21 +65,21 @@ export { queries };
  * The in-memory search index built before search is timed, on both sides (the library page builds it after
  * its first screen; until then search answers from IndexedDB): the goal is search after unlock, not during the build.
  */
-export async function buildIndexOnce() {
+export async function buildIndexOnce(s: Side) {
   const t0 = performance.now();
-  const index = await buildSearchIndex(currentDb());
+  const index = await buildSearchIndex(side(s));
   return { ms: performance.now() - t0, ready: !!index };
 }
 
-export async function searchOnce(q: string) {
+export async function searchOnce(s: Side, q: string) {
   const t0 = performance.now();
-  const { hits } = await search(currentDb(), q);
+  const { hits } = await search(side(s), q);
   return { ms: performance.now() - t0, hits: hits.length };
 }
 
 /** A new claim on an article of the library (what the toolbar's colour click asks the background to do). */
-export async function claimOnce(n: number) {
-  const db: SaqtaDB = currentDb();
+export async function claimOnce(s: Side, n: number) {
+  const db: SaqtaDB = side(s);
   const url = `https://news.example/en/${1 + 4 * (n % 200)}`;
   const t0 = performance.now();
   // The generated pages' keys as seeded (normalizedUrl = url), so the claim goes on an existing article.
@@ -74,8 +88,8 @@ export async function claimOnce(n: number) {
 }
 
 /** What anchoring a revisited page reads from the database (page.get): the page by its keys, its claims, its copies. */
-export async function pageGetOnce(n: number) {
-  const db = currentDb();
+export async function pageGetOnce(s: Side, n: number) {
+  const db = side(s);
   const url = `https://news.example/ru/${4 * (n % 200)}`;
   const t0 = performance.now();
   const page = await findPage(db, { url, normalizedUrl: url });
@@ -104,8 +118,8 @@ export async function unlockOnce() {
 }
 
 /** For bench/profile-lock.ts: `page.get`'s reads one by one, and the tags table the claims' read goes through. */
-export async function pageGetSplit(n: number) {
-  const db = currentDb();
+export async function pageGetSplit(s: Side, n: number) {
+  const db = side(s);
   const url = `https://news.example/ru/${4 * (n % 200)}`;
   const t0 = performance.now();
   const page = await findPage(db, { url, normalizedUrl: url });
@@ -120,15 +134,15 @@ export async function pageGetSplit(n: number) {
 }
 
 /** `times` page.get reads back to back (the CPU profile's span). */
-export async function pageGetMany(times: number) {
+export async function pageGetMany(s: Side, times: number) {
   const t0 = performance.now();
-  for (let n = 0; n < times; n++) await pageGetOnce(n);
+  for (let n = 0; n < times; n++) await pageGetOnce(s, n);
   return performance.now() - t0;
 }
 
 /** `times` claims made back to back (the CPU profile's span). */
-export async function claimMany(times: number, from = 1000) {
+export async function claimMany(s: Side, times: number, from = 1000) {
   const t0 = performance.now();
-  for (let n = from; n < from + times; n++) await claimOnce(n);
+  for (let n = from; n < from + times; n++) await claimOnce(s, n);
   return performance.now() - t0;
 }

@@ -1,6 +1,7 @@
 /**
  * The passphrase lock (issue 28, docs/lock.md), in the extension's own origin: the same generated library
- * (bench/page/library.ts) seeded without the lock and then sealed, in the same browser and run, and on each:
+ * (bench/page/library.ts) seeded twice side by side, without the lock and sealed, in the same browser and run,
+ * and on both, turn about:
  * search p95 over the 20 queries (Saqta's public `search()`), making a claim (save ✓) and the database part
  * of anchoring a revisited page (page.get's reads). Then unlock: Argon2id with the shipped parameters and the
  * library list's first window, until the rows are read. Goals from the issue: unlock ≤ 1.5 s; search p95,
@@ -47,30 +48,43 @@ export const lock: Suite = {
       const inWorker = <T>(fn: string, ...args: unknown[]) =>
         worker.evaluate(([f, a]) => (globalThis as unknown as Record<string, Record<string, (...x: unknown[]) => unknown>>).saqtaLock[f as string](...(a as unknown[])), [fn, args] as const) as Promise<T>;
       const dataKey = await inWorker<string>('setUpInWorker');
-      const sides: Record<'plain' | 'locked', { search: number[]; claim: number[]; pageGet: number[]; claimsRead: number; seeded: Record<string, number>; indexMs: number }> = {} as never;
-      for (const side of ['plain', 'locked'] as const) {
+      type Side = 'plain' | 'locked';
+      const SIDES = ['plain', 'locked'] as const;
+      const sides: Record<Side, { search: number[]; claim: number[]; pageGet: number[]; claimsRead: number; seeded: Record<string, number>; indexMs: number }> = {} as never;
+      // Both libraries seeded side by side (the plain one in its own database), each with its in-memory search index
+      // built; then every figure is taken turn about, the side going first alternating, so both meet the same
+      // garbage collections, compactions and machine load (run one after the other, two quiet runs gave 1.4× and 3.6×).
+      for (const side of SIDES) {
         const seeded = await call<Record<string, number>>('seedSide', kazakh, PAGES, CLAIMS_PER_PAGE, SAVED, side === 'locked' ? dataKey : null);
         ctx.log(`  ${side}: generated ${seeded.pages} articles, ${seeded.claims} claims in ${round(seeded.seedMs / 1000, 1)} s`);
-        const built = await call<Timed>('buildIndexOnce');
+        sides[side] = { search: [], claim: [], pageGet: [], claimsRead: 0, seeded, indexMs: 0 };
+      }
+      for (const side of SIDES) {
+        const built = await call<Timed>('buildIndexOnce', side);
         if (!built.ready) throw new Error(`${side}: the in-memory search index was not built`);
+        sides[side].indexMs = built.ms;
         ctx.log(`  ${side}: in-memory search index built in ${round(built.ms)} ms`);
-        const search: number[] = [];
-        for (const q of queries) {
-          await call<Timed>('searchOnce', q);
-          for (let k = 0; k < reps; k++) search.push((await call<Timed>('searchOnce', q)).ms);
-        }
-        const claim: number[] = [];
-        const pageGet: number[] = [];
-        let claimsRead = 0;
-        for (let n = 0; n < N; n++) claim.push((await call<Timed>('claimOnce', n)).ms);
-        // Reads apart from the writes, as a revisit is (interleaved, each read followed a claim's write by
-        // a millisecond and measured the write's aftermath: bench/profile-lock.ts).
-        for (let n = 0; n < N; n++) {
-          const got = await call<Timed>('pageGetOnce', n);
-          pageGet.push(got.ms);
-          claimsRead += got.claims as number;
-        }
-        sides[side] = { search, claim, pageGet, claimsRead, seeded, indexMs: built.ms };
+      }
+      let turn = 0;
+      const turnAbout = async (f: (side: Side) => Promise<void>) => {
+        const order = turn++ % 2 ? (['locked', 'plain'] as const) : SIDES;
+        for (const side of order) await f(side);
+      };
+      for (const q of queries) {
+        for (const side of SIDES) await call<Timed>('searchOnce', side, q);
+        for (let k = 0; k < reps; k++) await turnAbout(async (side) => void sides[side].search.push((await call<Timed>('searchOnce', side, q)).ms));
+      }
+      for (let n = 0; n < N; n++) await turnAbout(async (side) => void sides[side].claim.push((await call<Timed>('claimOnce', side, n)).ms));
+      // Reads apart from the writes, as a revisit is (interleaved, each read followed a claim's write by a millisecond).
+      for (let n = 0; n < N; n++) {
+        await turnAbout(async (side) => {
+          const got = await call<Timed>('pageGetOnce', side, n);
+          sides[side].pageGet.push(got.ms);
+          sides[side].claimsRead += got.claims as number;
+        });
+      }
+      for (const side of SIDES) {
+        const { search, claim, pageGet, claimsRead } = sides[side];
         ctx.log(`  ${side}: search p95 ${round(quantile(search, 0.95))} ms (${search.length}); claim median ${round(median(claim))} ms; page.get median ${round(median(pageGet))} ms (${claimsRead} claims read)`);
       }
       const unlocks: Timed[] = [];

@@ -102,6 +102,17 @@ async function keepAlive<T>(trans: DBCoreTransaction, store: string, work: Promi
   }
 }
 
+/**
+ * A read-only transaction Dexie made for one read (`db.table.get`, `where().toArray()` outside
+ * `db.transaction()`): nothing else is asked of it after its answer, so it needs no keeping alive
+ * (Dexie marks the transactions of `db.transaction()` `_explicit`). The tag-id middleware above
+ * reads the claims' tags in a transaction of its own then (utils/store/tag-id-core.ts).
+ */
+export const lone = (trans: DBCoreTransaction) => {
+  const idb = trans as unknown as IDBTransaction & { _explicit?: boolean };
+  return idb.mode === 'readonly' && !idb._explicit;
+};
+
 export function lockMiddleware(keyring: Keyring): Middleware<DBCore> {
   return {
     stack: 'dbcore',
@@ -144,7 +155,8 @@ function lockedTable(table: DBCoreTable, keyring: Keyring): DBCoreTable {
     const opening = Promise.all(values.map((v) => (isSealed(v) ? openAsync(k, name, Dexie.getByKeyPath(v, pkPath), v._lock) : v))).then((out) =>
       out.some(hasPendingKeys) ? Promise.all(out.map(revive)) : out,
     );
-    return keepAlive(trans, name, opening);
+    // Dexie's own one-request read (no `db.transaction()` around it): nothing follows it in this transaction.
+    return lone(trans) ? opening : keepAlive(trans, name, opening);
   };
   const thenOpen = <T>(p: Promise<T>, f: (v: T) => unknown) => p.then((v) => f(v));
   const kindOf = (index: DBCoreIndex) => keyed[pathOf(index)];

@@ -17,6 +17,7 @@
 import type { DBCore, DBCoreTable, DBCoreTransaction, DBCoreKeyRange, Middleware } from 'dexie';
 import type { TagRecord } from '../records';
 import { newId, nowIso } from '../annotation';
+import { lone } from '../lock/middleware';
 
 /** Tag identity: trimmed, inner white space folded, case-folded (as store/tags.ts). */
 const keyOf = (name: string) => cleanName(name).toLocaleLowerCase();
@@ -151,6 +152,12 @@ export function tagIdsMiddleware(): Middleware<DBCore> {
           [...keys].map((k) => tags.query({ trans, values: true, limit: 1, query: { index, range: { type: 1, lower: k, upper: k, lowerOpen: false, upperOpen: false } as DBCoreKeyRange } })),
         ).then((res) => tagMaps(res.flatMap((r) => r.result as TagRecord[])));
       };
+      /** A read-only transaction on the tags, kept alive between its reads (merges are followed one read at a time). */
+      const ownTags = (): DBCoreTransaction => {
+        const t = down.transaction(['tags'], 'readonly', { durability: 'default' });
+        (t as unknown as { _explicit: boolean })._explicit = true;
+        return t;
+      };
       const idsIn = (values: unknown[]): string[] => {
         const out: string[] = [];
         for (const v of values) {
@@ -180,7 +187,8 @@ export function tagIdsMiddleware(): Middleware<DBCore> {
           /** The claims first, then the tag rows they refer to. */
           const reading = <T>(trans: DBCoreTransaction, work: () => Promise<T>, values: (r: T) => unknown[], map: (m: TagMaps, r: T) => T): Promise<T> => {
             if (!hasTags(trans)) return work();
-            return work().then((r) => mapsFor(trans, idsIn(values(r))).then((m) => map(m, r)));
+            // Dexie's one-read transaction may have ended by now (the lock opened the claims without keeping it): a read of its own.
+            return work().then((r) => mapsFor(lone(trans) ? ownTags() : trans, idsIn(values(r))).then((m) => map(m, r)));
           };
           return {
             ...table,
