@@ -3,7 +3,7 @@
  * without the lock and sealed, the reads split step by step on each side, then a V8 CPU profile of
  * `--times` locked reads summed by function. A development tool for BENCHMARKS.md's lock notes, not a suite.
  *
- *   vite-node bench/profile-lock.ts -- [--pages 500] [--times 100] [--index] (the in-memory search index built first, as the suite does)
+ *   vite-node bench/profile-lock.ts -- [--pages 500] [--times 100] [--index] (the in-memory search index built first, as the suite does) [--search] (profile search instead)
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,7 +40,11 @@ async function main() {
     const cdp = await browser.context.newCDPSession(page);
     for (const side of ['plain', 'locked'] as const) {
       await call('seedSide', kazakh, pages, 10, Math.round(pages / 10), side === 'locked' ? dataKey : null);
-      if (process.argv.includes('--index')) await call('buildIndexOnce', side);
+      if (process.argv.includes('--index') || process.argv.includes('--search')) await call('buildIndexOnce', side);
+      if (process.argv.includes('--search')) {
+        const ms = await call<number>('searchMany', side, times);
+        console.log(`${side}: the 20 queries ${times} times over: ${round(ms / (20 * times), 2)} ms a search`);
+      }
       const splits: Record<string, number>[] = [];
       for (let n = 0; n < 60; n++) splits.push(await call('pageGetSplit', side, n));
       const keys = ['findPage', 'claims', 'captures', 'tags'];
@@ -50,7 +54,7 @@ async function main() {
       const claims = await call<number>('claimMany', side, times, side === 'locked' ? 5000 : 1000);
       console.log(`${side}: ${times} claims made back to back ${round(claims, 1)} ms (${round(claims / times, 2)} ms each)`);
       if (side !== 'locked') continue;
-      for (const what of ['pageGetMany', 'claimMany']) {
+      for (const what of process.argv.includes('--search') ? ['searchMany'] : ['pageGetMany', 'claimMany']) {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
       await cdp.send('Profiler.start');

@@ -146,3 +146,11 @@ export async function claimMany(s: Side, times: number, from = 1000) {
   for (let n = from; n < from + times; n++) await claimOnce(s, n);
   return performance.now() - t0;
 }
+
+/** The 20 queries `rounds` times over (the CPU profile's span). */
+export async function searchMany(s: Side, rounds: number) {
+  const qs = await queries();
+  const t0 = performance.now();
+  for (let r = 0; r < rounds; r++) for (const q of qs) await searchOnce(s, q);
+  return performance.now() - t0;
+}
