@@ -140,11 +140,12 @@ function journey(lang: Lang, mode: Mode) {
     expect(await textOf(popup, '[data-testid=claim-count]')).toContain('2');
     await activate(popup, '[data-testid=open-copy]', mode);
     const reader = await pageAt(a.browser, (u) => u.includes('/reader.html'));
-    await until('both claims in the reader', async () => (await reader.$$('[data-testid=claims] .claim')).length === 2, 45_000).catch(async (err) => {
+    // The quotes as shown at one moment (the reader re-reads its copy when the screenshot or time-stamp lands, and its list is drawn again).
+    let quotes: string[] = [];
+    await until('both claims in the reader', async () => (quotes = await reader.$$eval('[data-testid=claims] .claim .quote', (els) => els.map((e) => e.textContent ?? ''))).length === 2, 45_000).catch(async (err) => {
       await reader.screenshot({ path: artifactPath(`journey-firefox-${lang}-${mode}-reader-fail.png`) });
       throw new Error(`${(err as Error).message}; the reader (${await reader.evaluate(() => location.href)}) shows: ${(await textOf(reader, 'body')).slice(0, 400)}`);
     });
-    const quotes = await reader.$$eval('[data-testid=claims] .claim .quote', (els) => els.map((e) => e.textContent ?? ''));
     expect(quotes[0]).toContain(FIRST);
     expect(quotes[1]).toContain(SECOND);
     expect(await reader.$$eval('[data-testid=claims] .claim .tags .chip', (els) => els.map((e) => e.textContent))).toEqual([story.tag, story.tag]);
