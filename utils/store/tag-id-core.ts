@@ -187,8 +187,14 @@ export function tagIdsMiddleware(): Middleware<DBCore> {
           /** The claims first, then the tag rows they refer to. */
           const reading = <T>(trans: DBCoreTransaction, work: () => Promise<T>, values: (r: T) => unknown[], map: (m: TagMaps, r: T) => T): Promise<T> => {
             if (!hasTags(trans)) return work();
-            // Dexie's one-read transaction may have ended by now (the lock opened the claims without keeping it): a read of its own.
-            return work().then((r) => mapsFor(lone(trans) ? ownTags() : trans, idsIn(values(r))).then((m) => map(m, r)));
+            return work().then((r) => {
+              const ids = idsIn(values(r));
+              // Dexie's one-read transaction may have ended by now (the lock opened the claims by WebCrypto without
+              // keeping it alive): then the tags are read in a transaction of their own. Without the lock it is still open.
+              return mapsFor(trans, ids)
+                .catch((e: unknown) => (lone(trans) && /TransactionInactive|InvalidState/.test((e as Error)?.name ?? '') ? mapsFor(ownTags(), ids) : Promise.reject(e)))
+                .then((m) => map(m, r));
+            });
           };
           return {
             ...table,
