@@ -11,16 +11,13 @@ import { launchBrowser } from './lib/browser';
 import { bundleForPage } from './lib/bundle';
 import { SEED } from './lib/paths';
 import { median, round } from './lib/stats';
+import { profileCall } from './lib/profile';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : dflt;
 };
 
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-}
 
 async function main() {
   const pages = Number(arg('pages', '500'));
@@ -37,7 +34,6 @@ async function main() {
     await worker.evaluate(bundle.code);
     const dataKey = await worker.evaluate(() => (globalThis as unknown as { saqtaLock: { setUpInWorker(): Promise<string> } }).saqtaLock.setUpInWorker());
     const kazakh = readFileSync(join(SEED, 'source.txt'), 'utf8');
-    const cdp = await browser.context.newCDPSession(page);
     for (const side of ['plain', 'locked'] as const) {
       await call('seedSide', kazakh, pages, 10, Math.round(pages / 10), side === 'locked' ? dataKey : null);
       if (process.argv.includes('--index') || process.argv.includes('--search')) await call('buildIndexOnce', side);
@@ -55,28 +51,11 @@ async function main() {
       console.log(`${side}: ${times} claims made back to back ${round(claims, 1)} ms (${round(claims / times, 2)} ms each)`);
       if (side !== 'locked') continue;
       for (const what of process.argv.includes('--search') ? ['searchMany'] : ['pageGetMany', 'claimMany']) {
-      await cdp.send('Profiler.enable');
-      await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
-      await cdp.send('Profiler.start');
-      await call(what, side, times, 9000);
-      const { profile } = await cdp.send('Profiler.stop');
-      const nodes = profile.nodes as ProfileNode[];
-      const byId = new Map(nodes.map((x) => [x.id, x]));
-      const self = new Map<number, number>();
-      const samples = profile.samples ?? [];
-      const deltas = profile.timeDeltas ?? [];
-      for (let i = 0; i < samples.length; i++) self.set(samples[i], (self.get(samples[i]) ?? 0) + (deltas[i + 1] ?? 0) / 1000);
-      const byFn = new Map<string, number>();
-      let total = 0;
-      for (const [id, ms] of self) {
-        const f = byId.get(id)!.callFrame;
-        if (f.functionName === '(idle)' || f.functionName === '(program)') continue;
-        total += ms;
-        const key = `${f.functionName || '(anon)'} @${f.url.split('/').pop()}:${f.lineNumber + 1}`;
-        byFn.set(key, (byFn.get(key) ?? 0) + ms);
-      }
+      const { hotspots } = await profileCall(browser.context, page, () => call(what, side, times, 9000), 25);
+      // The CPU total, from the top functions and their shares of it (profileCall keeps only the top).
+      const total = hotspots.reduce((t, h) => t + h.selfMs, 0) / (hotspots.reduce((t, h) => t + h.share, 0) / 100 || 1);
       console.log(`profile of ${times} locked ${what}: ${round(total, 1)} ms on the CPU (${round(total / times, 2)} ms each)`);
-      for (const [k, ms] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${round(ms / times, 3)} ms  ${round((100 * ms) / total, 1)}%  ${k}`);
+      for (const h of hotspots) console.log(`  ${round(h.selfMs / times, 3)} ms  ${h.share}%  ${h.fn} @${h.at}`);
       }
     }
   } finally {
