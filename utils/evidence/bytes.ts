@@ -6,7 +6,11 @@ import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 
 export { bytesToHex, hexToBytes };
 
+/** The platform's own base64 (Chromium 140+, Firefox 133+), where it exists: native, and a seal of a saved copy's megabytes spent most of its time in the loop below. */
+const native = Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array; prototype: { toBase64?: () => string } };
+
 export function toBase64(bytes: Uint8Array): string {
+  if (native.prototype.toBase64) return (bytes as unknown as { toBase64(): string }).toBase64();
   let s = '';
   for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(s);
@@ -14,6 +18,14 @@ export function toBase64(bytes: Uint8Array): string {
 
 /** Throws a readable error on anything that is not base64. */
 export function fromBase64(text: string): Uint8Array {
+  if (native.fromBase64) {
+    // The same alphabet and padding rules as atob; ASCII white space is skipped.
+    try {
+      return native.fromBase64(text);
+    } catch {
+      throw new Error('Not base64.');
+    }
+  }
   const clean = text.replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 === 1) throw new Error('Not base64.');
   const bin = atob(clean);
