@@ -4,7 +4,7 @@ import { SaqtaDB } from '../../utils/db';
 import { createAnnotation } from '../../utils/store/annotations';
 import { findPage } from '../../utils/store/pages';
 import { search } from '../../utils/search/query';
-import { recordKeys } from '../../utils/lock/envelope';
+import { knownBlob, recordKeys } from '../../utils/lock/envelope';
 import { LockedError, type Keyring } from '../../utils/lock/middleware';
 import { pageKeys } from '../../utils/url';
 import { claimsTagged } from '../../utils/store/tag-ids';
@@ -69,6 +69,26 @@ describe('the locked library at rest', () => {
     const b = await db.blobs.get('b1');
     expect(await b!.data.text()).toBe('canaryblob');
     expect(b!.data.type).toBe('text/html');
+  });
+
+  it('seals a large saved copy (WebCrypto, the transaction kept) beside small records, and reads it back', async () => {
+    const bytes = new Uint8Array(256 << 10).map((_, i) => (i * 2654435761) >>> 24);
+    bytes.set(new TextEncoder().encode('canarybigblob'), 100_000);
+    await db.transaction('rw', db.blobs, db.captures, async () => {
+      await db.blobs.bulkAdd([
+        { id: 'big', pageId: 'p', captureId: 'c', kind: 'snapshot', sha256: '', size: bytes.length, mime: 'text/html', data: knownBlob(bytes, 'text/html') },
+        { id: 'small', pageId: 'p', captureId: 'c', kind: 'article', sha256: '', size: 5, mime: 'text/plain', data: knownBlob(new TextEncoder().encode('canarysmallblob'), 'text/plain') },
+      ]);
+      // The same transaction goes on after the native seal.
+      await db.captures.add({ id: 'c', pageId: 'p', url: 'https://canary-capture.example/', finalUrl: 'https://canary-capture.example/', capturedAt: '2026-12-05T00:00:00Z', browser: 'x', extensionVersion: '0', artifacts: [] });
+    });
+    const dump = await rawDump(name);
+    for (const canary of ['canarybigblob', 'canarysmallblob', 'canary-capture', Buffer.from('canarybigblob').toString('base64').slice(0, 12)]) expect(dump).not.toContain(canary);
+    const [big, small] = await db.blobs.bulkGet(['big', 'small']);
+    expect(new Uint8Array(await big!.data.arrayBuffer())).toEqual(bytes);
+    expect(await small!.data.text()).toBe('canarysmallblob');
+    expect((await db.blobs.get('big'))!.size).toBe(bytes.length);
+    expect((await db.captures.get('c'))!.url).toBe('https://canary-capture.example/');
   });
 
   it('while locked, refuses every read and write of the library and changes nothing', async () => {

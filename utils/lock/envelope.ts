@@ -102,42 +102,100 @@ export function needsPrepare(value: unknown): boolean {
   return (Array.isArray(value) ? value : Object.values(value)).some(needsPrepare);
 }
 
-function toJson(v: unknown, prepared: Prepared): unknown {
+/**
+ * A Blob of this many bytes or more is sealed as a binary part beside the record (`_parts`), not as base64 inside
+ * its JSON: a saved copy's megabytes then cost one AES-GCM pass, not base64, JSON, UTF-8 and AES-GCM over 4/3 of
+ * them (bench/profile-lock.ts --save: most of a locked save's store step).
+ */
+export const PART_FROM = 16 * 1024;
+
+/** A part of a record being sealed: its bytes and the nonce the record's JSON names it by. */
+interface PartOut {
+  nonce: Uint8Array;
+  bytes: Uint8Array;
+}
+
+function toJson(v: unknown, prepared: Prepared, parts?: PartOut[]): unknown {
   if (v === null || typeof v !== 'object') return v;
   if (v instanceof Uint8Array) return { [TAG]: 'u8', d: toBase64(v) };
   if (v instanceof ArrayBuffer) return { [TAG]: 'ab', d: toBase64(new Uint8Array(v)) };
   if (ArrayBuffer.isView(v)) return { [TAG]: 'u8', d: toBase64(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)) };
   if (v instanceof Date) return { [TAG]: 'date', d: v.getTime() };
   const p = prepared.get(v) ?? READ_AHEAD.get(v);
-  if (p?.blob) return { [TAG]: 'blob', type: p.blob.type, d: toBase64(p.blob.bytes) };
+  if (p?.blob) {
+    if (parts && p.blob.bytes.length >= PART_FROM) {
+      // The record's JSON (sealed, authenticated) names the part's nonce: an older part of the same record does not pass for it.
+      const nonce = crypto.getRandomValues(new Uint8Array(12));
+      parts.push({ nonce, bytes: p.blob.bytes });
+      return { [TAG]: 'part', type: p.blob.type, i: parts.length - 1, n: toBase64(nonce) };
+    }
+    return { [TAG]: 'blob', type: p.blob.type, d: toBase64(p.blob.bytes) };
+  }
   if (p?.key) return { [TAG]: 'key', format: p.key.format, algorithm: p.key.algorithm, usages: p.key.usages, d: toBase64(p.key.bytes) };
   if ((typeof Blob !== 'undefined' && v instanceof Blob) || (typeof CryptoKey !== 'undefined' && v instanceof CryptoKey)) {
     throw new Error('lock: a Blob or CryptoKey was not prepared before sealing');
   }
-  if (Array.isArray(v)) return v.map((x) => (x === undefined ? null : toJson(x, prepared)));
+  if (Array.isArray(v)) return v.map((x) => (x === undefined ? null : toJson(x, prepared, parts)));
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = toJson(x, prepared);
+  for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = toJson(x, prepared, parts);
   return out;
 }
 
 /** Keys found while opening, to import with `revive()` (async, outside the synchronous read). */
 const PENDING_KEY = Symbol('saqta.lock.pendingKey');
 
-function fromJson(v: unknown): unknown {
+/** Records `opened()` found keys in, for `revive()`: asked of every record read, so a lookup and not a walk. */
+const withKeys = new WeakSet<object>();
+let keysFound = 0;
+
+/** JSON.parse's fresh objects turned back into bytes, dates, Blobs and pending keys, in place (no copy of every record). */
+/** The opened bytes of a record's parts, by index (`openParts`). */
+type PartsIn = readonly Uint8Array[];
+
+/** The parts a record's parsed JSON names: index → nonce (its JSON is authenticated, so these are the ones sealed). */
+function partRefs(v: unknown, out: Map<number, Uint8Array> = new Map()): Map<number, Uint8Array> {
+  if (v === null || typeof v !== 'object') return out;
+  if (Array.isArray(v)) {
+    for (const x of v) partRefs(x, out);
+    return out;
+  }
+  const t = (v as Tagged)[TAG];
+  if (t === 'part') out.set((v as Tagged).i as number, fromBase64((v as Tagged).n as string));
+  else if (!t) for (const x of Object.values(v)) partRefs(x, out);
+  return out;
+}
+
+function fromJson(v: unknown, parts?: PartsIn): unknown {
   if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map(fromJson);
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) v[i] = fromJson(v[i], parts);
+    return v;
+  }
   const t = (v as Tagged)[TAG];
   if (t === 'u8') return fromBase64((v as Tagged).d as string);
   if (t === 'ab') return fromBase64((v as Tagged).d as string).slice().buffer;
   if (t === 'date') return new Date((v as Tagged).d as number);
   if (t === 'blob') return new Blob([fromBase64((v as Tagged).d as string) as Uint8Array<ArrayBuffer>], { type: (v as Tagged).type as string });
+  if (t === 'part') {
+    const bytes = parts?.[(v as Tagged).i as number];
+    if (!bytes) throw new Error('lock: a sealed part is missing');
+    return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: (v as Tagged).type as string });
+  }
   if (t === 'key') {
     const k = v as Tagged;
+    keysFound++;
     return { [PENDING_KEY]: { format: k.format, algorithm: k.algorithm, usages: k.usages, bytes: fromBase64(k.d as string) } };
   }
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) out[k] = fromJson(x);
-  return out;
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o)) o[k] = fromJson(o[k], parts);
+  return v;
+}
+
+function opened(tree: unknown, parts?: PartsIn): unknown {
+  const before = keysFound;
+  const v = fromJson(tree, parts);
+  if (keysFound !== before && v && typeof v === 'object') withKeys.add(v);
+  return v;
 }
 
 /** Import the CryptoKeys `open()` left pending, in place; private keys come back non-extractable. */
@@ -154,36 +212,94 @@ export async function revive<T>(value: T): Promise<T> {
   return (await walk(value)) as T;
 }
 
+/** Whether a record `open`/`openAsync` returned holds keys `revive()` must import. */
 export function hasPendingKeys(value: unknown): boolean {
-  if (!value || typeof value !== 'object' || ArrayBuffer.isView(value) || value instanceof Blob) return false;
-  if ((value as Record<symbol, unknown>)[PENDING_KEY]) return true;
-  return Object.values(value).some(hasPendingKeys);
+  return !!value && typeof value === 'object' && withKeys.has(value);
 }
 
 const aad = (table: string, primaryKey: unknown) => enc.encode(`saqta-lock/record/v1\u0000${table}\u0000${JSON.stringify(primaryKey)}`);
 
-/** Seal one record: nonce (12 bytes) ‖ AES-GCM ciphertext and tag. */
-export function seal(keys: RecordKeys, table: string, primaryKey: unknown, value: unknown, prepared: Prepared = new Map()): Uint8Array {
-  const nonce = crypto.getRandomValues(new Uint8Array(12));
-  const ct = gcm(keys.enc, nonce, aad(table, primaryKey)).encrypt(enc.encode(JSON.stringify(toJson(value, prepared))));
+const partAad = (table: string, primaryKey: unknown, i: number) => enc.encode(`saqta-lock/part/v1\u0000${table}\u0000${JSON.stringify(primaryKey)}\u0000${i}`);
+
+/** What a record seals: its JSON as bytes, and its large Blobs' bytes as parts (`sealPlain`, `sealAsync`). */
+export interface Plaintext {
+  json: Uint8Array;
+  parts: PartOut[];
+}
+
+export function plaintext(value: unknown, prepared: Prepared = new Map()): Plaintext {
+  const parts: PartOut[] = [];
+  return { json: enc.encode(JSON.stringify(toJson(value, prepared, parts))), parts };
+}
+
+export const plaintextSize = (p: Plaintext) => p.parts.reduce((n, x) => n + x.bytes.length, p.json.length);
+
+/** A sealed record: `_lock` (nonce ‖ AES-GCM of its JSON) and, when it holds large Blobs, `_parts` (the AES-GCM of each, under the nonce its JSON names). */
+export interface Sealed {
+  lock: Uint8Array;
+  parts?: Uint8Array[];
+}
+
+/**
+ * From this many bytes of plaintext a write seals by WebCrypto (`sealAsync`, the writer's transaction kept
+ * waiting meanwhile) and a read opens by it whatever the count: @noble's GCM took ~15 ms a megabyte, native
+ * AES-GCM a few (a saved copy's snapshot and images are megabytes; bench/suites/lock.ts, the save's ✓).
+ */
+export const NATIVE_FROM = 32 * 1024;
+
+const joined = (nonce: Uint8Array, ct: Uint8Array) => {
   const out = new Uint8Array(12 + ct.length);
   out.set(nonce);
   out.set(ct, 12);
   return out;
+};
+
+/** Seal one record (its JSON only, Blobs inline): nonce (12 bytes) ‖ AES-GCM ciphertext and tag. */
+export function seal(keys: RecordKeys, table: string, primaryKey: unknown, value: unknown, prepared: Prepared = new Map()): Uint8Array {
+  const nonce = crypto.getRandomValues(new Uint8Array(12));
+  return joined(nonce, gcm(keys.enc, nonce, aad(table, primaryKey)).encrypt(enc.encode(JSON.stringify(toJson(value, prepared)))));
 }
 
-/** Open one sealed record; throws if the key, the table, the primary key or a byte is not the one it was sealed with. */
-export function open(keys: RecordKeys, table: string, primaryKey: unknown, sealed: Uint8Array): unknown {
-  const plain = gcm(keys.enc, sealed.subarray(0, 12), aad(table, primaryKey)).decrypt(sealed.subarray(12));
-  return fromJson(JSON.parse(dec.decode(plain)));
+export function sealPlain(keys: RecordKeys, table: string, primaryKey: unknown, plain: Plaintext): Sealed {
+  const nonce = crypto.getRandomValues(new Uint8Array(12));
+  const lock = joined(nonce, gcm(keys.enc, nonce, aad(table, primaryKey)).encrypt(plain.json));
+  if (!plain.parts.length) return { lock };
+  return { lock, parts: plain.parts.map((p, i) => gcm(keys.enc, p.nonce, partAad(table, primaryKey, i)).encrypt(p.bytes)) };
 }
 
-/** The envelope key as a WebCrypto key (imported once per key): reads open records natively (openAsync). */
+/** `sealPlain` by WebCrypto: the same layout and associated data, so `open` and `openAsync` open it alike. */
+export async function sealAsync(keys: RecordKeys, table: string, primaryKey: unknown, plain: Plaintext): Promise<Sealed> {
+  const key = await subtleKey(keys.enc);
+  const enc1 = async (nonce: Uint8Array, ad: Uint8Array, data: Uint8Array) =>
+    new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: nonce as Uint8Array<ArrayBuffer>, additionalData: ad as Uint8Array<ArrayBuffer>, tagLength: 128 }, key, data as Uint8Array<ArrayBuffer>));
+  const nonce = crypto.getRandomValues(new Uint8Array(12));
+  const [lock, ...parts] = await Promise.all([enc1(nonce, aad(table, primaryKey), plain.json), ...plain.parts.map((p, i) => enc1(p.nonce, partAad(table, primaryKey, i), p.bytes))]);
+  const sealed = { lock: joined(nonce, lock!) };
+  return parts.length ? { ...sealed, parts } : sealed;
+}
+
+/**
+ * Open one sealed record; throws if the key, the table, the primary key, a part or a byte is not the one it was
+ * sealed with. Parts are ciphertext only: each opens under the nonce the record's own (authenticated) JSON names
+ * and its index, so a part of another record, of an older version of this one or from another place does not open.
+ */
+export function open(keys: RecordKeys, table: string, primaryKey: unknown, sealed: Uint8Array, parts?: readonly Uint8Array[]): unknown {
+  const tree = JSON.parse(dec.decode(gcm(keys.enc, sealed.subarray(0, 12), aad(table, primaryKey)).decrypt(sealed.subarray(12))));
+  const opened_: Uint8Array[] = [];
+  for (const [i, nonce] of partRefs(tree)) {
+    const part = parts?.[i];
+    if (!part) throw new Error('lock: a sealed part is missing');
+    opened_[i] = gcm(keys.enc, nonce, partAad(table, primaryKey, i)).decrypt(part);
+  }
+  return opened(tree, opened_);
+}
+
+/** The envelope key as a WebCrypto key (imported once per key): large records seal and open natively (sealAsync, openAsync). */
 const subtleKeys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
 function subtleKey(encKey: Uint8Array): Promise<CryptoKey> {
   let p = subtleKeys.get(encKey);
   if (!p) {
-    p = crypto.subtle.importKey('raw', encKey as Uint8Array<ArrayBuffer>, 'AES-GCM', false, ['decrypt']);
+    p = crypto.subtle.importKey('raw', encKey as Uint8Array<ArrayBuffer>, 'AES-GCM', false, ['encrypt', 'decrypt']);
     subtleKeys.set(encKey, p);
   }
   return p;
@@ -195,15 +311,26 @@ function subtleKey(encKey: Uint8Array): Promise<CryptoKey> {
  * table for every record (0.1 ms and garbage each), which was most of a locked read's extra time.
  * Async, so the caller keeps its transaction alive meanwhile (middleware.ts keepAlive).
  */
-export async function openAsync(keys: RecordKeys, table: string, primaryKey: unknown, sealed: Uint8Array): Promise<unknown> {
+export async function openAsync(keys: RecordKeys, table: string, primaryKey: unknown, sealed: Uint8Array, parts?: readonly Uint8Array[]): Promise<unknown> {
   const key = await subtleKey(keys.enc);
-  let plain: ArrayBuffer;
-  try {
-    plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.subarray(0, 12) as Uint8Array<ArrayBuffer>, additionalData: aad(table, primaryKey), tagLength: 128 }, key, sealed.subarray(12) as Uint8Array<ArrayBuffer>);
-  } catch {
-    throw new Error('aes-gcm: invalid tag');
-  }
-  return fromJson(JSON.parse(dec.decode(plain)));
+  const dec1 = async (nonce: Uint8Array, ad: Uint8Array, box: Uint8Array) => {
+    try {
+      return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: nonce as Uint8Array<ArrayBuffer>, additionalData: ad as Uint8Array<ArrayBuffer>, tagLength: 128 }, key, box as Uint8Array<ArrayBuffer>));
+    } catch {
+      throw new Error('aes-gcm: invalid tag');
+    }
+  };
+  const tree = JSON.parse(dec.decode(await dec1(sealed.subarray(0, 12), aad(table, primaryKey), sealed.subarray(12))));
+  const refs = [...partRefs(tree)];
+  const opened_: Uint8Array[] = [];
+  await Promise.all(
+    refs.map(async ([i, nonce]) => {
+      const part = parts?.[i];
+      if (!part) throw new Error('lock: a sealed part is missing');
+      opened_[i] = await dec1(nonce, partAad(table, primaryKey, i), part);
+    }),
+  );
+  return opened(tree, opened_);
 }
 
 /** A keyed index term: HMAC-SHA-256 of the index's name and the value, 128 bits, base64. */
@@ -220,10 +347,25 @@ const macs = new WeakMap<Uint8Array, ReturnType<typeof hmac.create>>();
 /** Longest search-term prefix that gets its own keyed term; longer prefixes are checked on the opened rows. */
 export const PREFIX_MAX = 6;
 
+/** A search term's forms before keying: the whole word ('=') and each prefix up to PREFIX_MAX ('^'). */
+export function searchTermForms(term: string): string[] {
+  const chars = [...term];
+  const out = [`=${term}`];
+  for (let k = 1; k <= Math.min(chars.length, PREFIX_MAX); k++) out.push(`^${chars.slice(0, k).join('')}`);
+  return out;
+}
+
 /** A search term's keyed terms: the whole word ('=') and each prefix up to PREFIX_MAX ('^'). */
 export function keyedSearchTerms(keys: RecordKeys, index: string, term: string): string[] {
-  const chars = [...term];
-  const out = [keyedTerm(keys, index, `=${term}`)];
-  for (let k = 1; k <= Math.min(chars.length, PREFIX_MAX); k++) out.push(keyedTerm(keys, index, `^${chars.slice(0, k).join('')}`));
-  return out;
+  return searchTermForms(term).map((f) => keyedTerm(keys, index, f));
+}
+
+/**
+ * A record's keyed search terms: each distinct form keyed once. An article's words share most of their
+ * prefixes (`^қ`, `^қа`…): keyed word by word, a saved copy's text took ~7 HMACs a word, most of them repeats.
+ */
+export function keyedSearchTermsOf(keys: RecordKeys, index: string, terms: readonly string[]): string[] {
+  const forms = new Set<string>();
+  for (const t of terms) for (const f of searchTermForms(t)) forms.add(f);
+  return [...forms].map((f) => keyedTerm(keys, index, f));
 }

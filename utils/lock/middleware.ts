@@ -12,7 +12,7 @@
  */
 import Dexie, { cmp, type DBCoreIndex, type DBCoreKeyRange, type DBCoreTable, type DBCoreTableSchema, type DBCoreTransaction, type Middleware, type DBCore } from 'dexie';
 import { arrayCursor, entriesOf } from './cursor';
-import { hasPendingKeys, keyedSearchTerms, keyedTerm, needsPrepare, open, openAsync, prepare, PREFIX_MAX, revive, seal, type Prepared, type RecordKeys } from './envelope';
+import { hasPendingKeys, keyedSearchTermsOf, keyedTerm, NATIVE_FROM, needsPrepare, open, openAsync, plaintext, plaintextSize, prepare, PREFIX_MAX, revive, sealAsync, sealPlain, type Plaintext, type Prepared, type RecordKeys, type Sealed } from './envelope';
 
 export class LockedError extends Error {
   readonly code = 'locked';
@@ -48,12 +48,13 @@ const pathOf = (i: DBCoreIndex) => (Array.isArray(i.keyPath) ? i.keyPath.join('+
 const asText = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 
 function keyedValue(keys: RecordKeys, path: string, kind: 'hash' | 'terms', v: unknown): unknown {
-  if (kind === 'terms') return [...new Set((Array.isArray(v) ? v : [v]).flatMap((t) => keyedSearchTerms(keys, path, asText(t))))];
+  if (kind === 'terms') return keyedSearchTermsOf(keys, path, (Array.isArray(v) ? v : [v]).map(asText));
   return Array.isArray(v) ? [...new Set(v.map((x) => keyedTerm(keys, path, asText(x))))] : keyedTerm(keys, path, asText(v));
 }
 
-function sealValue(keys: RecordKeys, schema: DBCoreTableSchema, v: unknown, prepared: Prepared): unknown {
-  if (!v || typeof v !== 'object') return v;
+/** A record to store: its primary key and index values (keyed where KEYED says), and its plaintext to seal into `_lock` (and `_parts`). */
+function sealParts(keys: RecordKeys, schema: DBCoreTableSchema, v: unknown, prepared: Prepared): { out: Record<string, unknown>; pk: unknown; plain: Plaintext } | null {
+  if (!v || typeof v !== 'object') return null;
   const pkPath = schema.primaryKey.keyPath as string;
   const pk = Dexie.getByKeyPath(v, pkPath);
   const out: Record<string, unknown> = {};
@@ -67,14 +68,13 @@ function sealValue(keys: RecordKeys, schema: DBCoreTableSchema, v: unknown, prep
       Dexie.setByKeyPath(out, path, kind ? keyedValue(keys, path, kind, value) : value);
     }
   }
-  out._lock = seal(keys, schema.name, pk, v, prepared);
-  return out;
+  return { out, pk, plain: plaintext(v, prepared) };
 }
 
 /** From this many sealed records in one read, they are opened by WebCrypto (bench/profile-lock.ts). */
 const ASYNC_FROM = 3;
 
-const isSealed = (v: unknown): v is { _lock: Uint8Array } => !!v && typeof v === 'object' && ArrayBuffer.isView((v as { _lock?: unknown })._lock);
+const isSealed = (v: unknown): v is { _lock: Uint8Array; _parts?: Uint8Array[] } => !!v && typeof v === 'object' && ArrayBuffer.isView((v as { _lock?: unknown })._lock);
 
 /**
  * Keep an IndexedDB transaction from committing while a read's records are revived (CryptoKeys
@@ -138,7 +138,7 @@ function lockedTable(table: DBCoreTable, keyring: Keyring): DBCoreTable {
     if (keyring.state === 'locked' || !keyring.keys) throw new LockedError();
     return keyring.keys;
   };
-  const openValue = (v: unknown): unknown => (isSealed(v) ? open(keys(), name, Dexie.getByKeyPath(v, pkPath), v._lock) : v);
+  const openValue = (v: unknown): unknown => (isSealed(v) ? open(keys(), name, Dexie.getByKeyPath(v, pkPath), v._lock, v._parts) : v);
   /**
    * Opened values: by WebCrypto (openAsync), the transaction kept alive meanwhile, then CryptoKeys
    * imported (the keys table). Nothing sealed among them: the values, with no await.
@@ -146,13 +146,13 @@ function lockedTable(table: DBCoreTable, keyring: Keyring): DBCoreTable {
   const openMany = (trans: DBCoreTransaction, values: unknown[]): unknown[] | Promise<unknown[]> => {
     const sealed = values.reduce<number>((n, v) => n + (isSealed(v) ? 1 : 0), 0);
     if (!sealed) return values;
-    // One or two records: opened here (no WebCrypto round trip, no transaction kept waiting).
-    if (sealed < ASYNC_FROM) {
+    // One or two small records: opened here (no WebCrypto round trip, no transaction kept waiting).
+    if (sealed < ASYNC_FROM && !values.some((v) => isSealed(v) && (v._lock.length >= NATIVE_FROM || !!v._parts))) {
       const out = values.map(openValue);
       return out.some(hasPendingKeys) ? keepAlive(trans, name, Promise.all(out.map(revive))) : out;
     }
     const k = keys();
-    const opening = Promise.all(values.map((v) => (isSealed(v) ? openAsync(k, name, Dexie.getByKeyPath(v, pkPath), v._lock) : v))).then((out) =>
+    const opening = Promise.all(values.map((v) => (isSealed(v) ? openAsync(k, name, Dexie.getByKeyPath(v, pkPath), v._lock, v._parts) : v))).then((out) =>
       out.some(hasPendingKeys) ? Promise.all(out.map(revive)) : out,
     );
     // Dexie's own one-request read (no `db.transaction()` around it): nothing follows it in this transaction.
@@ -220,7 +220,24 @@ function lockedTable(table: DBCoreTable, keyring: Keyring): DBCoreTable {
       }
       const k = keys();
       const prepared: Prepared = new Map();
-      const seal = () => table.mutate({ ...req, values: req.values.map((v) => sealValue(k, schema, v, prepared)) });
+      const seal = () => {
+        const parts = req.values.map((v) => sealParts(k, schema, v, prepared));
+        const stored = (done: (Sealed | null)[]) =>
+          table.mutate({
+            ...req,
+            values: parts.map((p, i) => {
+              const s = done[i];
+              if (!p || !s) return req.values[i];
+              p.out._lock = s.lock;
+              if (s.parts) p.out._parts = s.parts;
+              return p.out;
+            }),
+          });
+        const big = (p: (typeof parts)[number]) => !!p && plaintextSize(p.plain) >= NATIVE_FROM;
+        // A large record (a saved copy's blobs) by WebCrypto, Dexie.waitFor keeping the writer's transaction meanwhile.
+        if (!parts.some(big)) return stored(parts.map((p) => p && sealPlain(k, name, p.pk, p.plain)));
+        return Dexie.waitFor(Promise.all(parts.map((p) => p && (big(p) ? sealAsync(k, name, p.pk, p.plain) : sealPlain(k, name, p.pk, p.plain))))).then(stored);
+      };
       // Blobs not registered by their writer (knownBlob) and keys' exports: Dexie.waitFor keeps the transaction.
       if (req.values.some(needsPrepare)) return Dexie.waitFor(Promise.all(req.values.map((v) => prepare(v, prepared)))).then(seal);
       return seal();
