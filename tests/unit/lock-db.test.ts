@@ -4,7 +4,7 @@ import { SaqtaDB } from '../../utils/db';
 import { createAnnotation } from '../../utils/store/annotations';
 import { findPage } from '../../utils/store/pages';
 import { search } from '../../utils/search/query';
-import { knownBlob, recordKeys } from '../../utils/lock/envelope';
+import { blobToStore, knownBlob, recordKeys } from '../../utils/lock/envelope';
 import { LockedError, type Keyring } from '../../utils/lock/middleware';
 import { pageKeys } from '../../utils/url';
 import { claimsTagged } from '../../utils/store/tag-ids';
@@ -89,6 +89,23 @@ describe('the locked library at rest', () => {
     expect(await small!.data.text()).toBe('canarysmallblob');
     expect((await db.blobs.get('big'))!.size).toBe(bytes.length);
     expect((await db.captures.get('c'))!.url).toBe('https://canary-capture.example/');
+  });
+
+  it("a save's artifacts with the lock open: no Blob is built, the sealed bytes read back whole; a stand-in is never stored with the lock off", async () => {
+    const bytes = new TextEncoder().encode('canarystandin '.repeat(3000));
+    const data = blobToStore(bytes, 'text/html', keyring);
+    expect(data.size).toBe(0);
+    await db.blobs.add({ id: 's1', pageId: 'p', captureId: 'c', kind: 'snapshot', sha256: '', size: bytes.length, mime: 'text/html', data });
+    expect(await rawDump(name)).not.toContain('canarystandin');
+    expect(new Uint8Array(await (await db.blobs.get('s1'))!.data.arrayBuffer())).toEqual(bytes);
+    // Made while open, written after the lock went off (only a wipe does that): refused, nothing written.
+    const late = blobToStore(bytes, 'text/html', keyring);
+    keyring.state = 'off';
+    await expect(db.blobs.add({ id: 's2', pageId: 'p', captureId: 'c', kind: 'snapshot', sha256: '', size: bytes.length, mime: 'text/html', data: late })).rejects.toThrow(/nothing was stored/);
+    keyring.state = 'open';
+    expect(await db.blobs.get('s2')).toBeUndefined();
+    // With the lock off from the start, a real Blob.
+    expect(blobToStore(bytes, 'text/html', { state: 'off' }).size).toBe(bytes.length);
   });
 
   it('while locked, refuses every read and write of the library and changes nothing', async () => {

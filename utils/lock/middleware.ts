@@ -12,7 +12,7 @@
  */
 import Dexie, { cmp, type DBCoreIndex, type DBCoreKeyRange, type DBCoreTable, type DBCoreTableSchema, type DBCoreTransaction, type Middleware, type DBCore } from 'dexie';
 import { arrayCursor, entriesOf } from './cursor';
-import { hasPendingKeys, keyedSearchTermsOf, keyedTerm, NATIVE_FROM, needsPrepare, open, openAsync, plaintext, plaintextSize, prepare, PREFIX_MAX, revive, sealAsync, sealPlain, type Plaintext, type Prepared, type RecordKeys, type Sealed } from './envelope';
+import { hasPendingKeys, holdsStandIn, keyedSearchTermsOf, keyedTerm, NATIVE_FROM, needsPrepare, open, openAsync, plaintext, plaintextSize, prepare, PREFIX_MAX, revive, sealAsync, sealPlain, type Plaintext, type Prepared, type RecordKeys, type Sealed } from './envelope';
 
 export class LockedError extends Error {
   readonly code = 'locked';
@@ -213,7 +213,11 @@ function lockedTable(table: DBCoreTable, keyring: Keyring): DBCoreTable {
     // No `async` on the common paths: every extra await between Dexie's own promises can lose the
     // transaction's zone (the caller's next request then runs outside it).
     mutate: (req) => {
-      if (keyring.state === 'off') return table.mutate(req);
+      if (keyring.state === 'off') {
+        // A stand-in Blob (blobToStore, made while the lock was open) would store an empty copy: refuse the write.
+        if ((req.type === 'add' || req.type === 'put') && req.values.some(holdsStandIn)) return Promise.reject(new Error('The lock was turned off during this save: nothing was stored. Save again.'));
+        return table.mutate(req);
+      }
       if (req.type !== 'add' && req.type !== 'put') {
         keys();
         return table.mutate(req);

@@ -11,7 +11,7 @@ import { normalizeUrl } from '../url';
 import { ensurePage, findPage } from './pages';
 import type { PageKeys } from '../url';
 import { shownCopy } from '../store/copy-choice';
-import { knownBlob } from '../lock/envelope';
+import { blobToStore } from '../lock/envelope';
 
 export interface NewArtifact {
   kind: ArtifactKind;
@@ -64,7 +64,7 @@ export async function storeCapture(db: SaqtaDB, input: NewCapture): Promise<{ ca
         sha256: a.sha256,
         size: a.bytes.byteLength,
         mime: a.mime,
-        data: knownBlob(a.bytes, a.mime),
+        data: blobToStore(a.bytes, a.mime, db.keyring),
       })),
     );
     const capture: CaptureRecord = {
@@ -112,7 +112,7 @@ export async function attachScreenshot(db: SaqtaDB, captureId: string, bytes: Ui
     const c = await db.captures.get(captureId);
     if (!c) return null;
     const ref: ArtifactRef = { kind: 'screenshot', blobId, sha256, size: bytes.byteLength, mime, addedAt };
-    await db.blobs.add({ id: blobId, pageId: c.pageId, captureId, kind: 'screenshot', sha256, size: bytes.byteLength, mime, data: knownBlob(bytes, mime) });
+    await db.blobs.add({ id: blobId, pageId: c.pageId, captureId, kind: 'screenshot', sha256, size: bytes.byteLength, mime, data: blobToStore(bytes, mime, db.keyring) });
     const notes = { ...c.notes, screenshot: 'ok' as const, ...(ms !== undefined ? { timingsMs: { ...c.notes?.timingsMs, screenshot: ms } } : {}) };
     // Only these two fields: a timestamp written meanwhile (utils/evidence/queue.ts) stays.
     await db.captures.update(captureId, { artifacts: [...c.artifacts, ref], notes });
