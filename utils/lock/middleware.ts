@@ -12,6 +12,7 @@
  */
 import Dexie, { cmp, type DBCoreIndex, type DBCoreKeyRange, type DBCoreTable, type DBCoreTableSchema, type DBCoreTransaction, type Middleware, type DBCore } from 'dexie';
 import { arrayCursor, entriesOf } from './cursor';
+import { MISSING, openedRecords } from './opened';
 import { hasPendingKeys, holdsStandIn, keyedSearchTermsOf, keyedTerm, NATIVE_FROM, needsPrepare, open, openAsync, plaintext, plaintextSize, prepare, PREFIX_MAX, revive, sealAsync, sealPlain, type Plaintext, type Prepared, type RecordKeys, type Sealed } from './envelope';
 
 export class LockedError extends Error {
@@ -138,23 +139,44 @@ function lockedTable(table: DBCoreTable, keyring: Keyring): DBCoreTable {
     if (keyring.state === 'locked' || !keyring.keys) throw new LockedError();
     return keyring.keys;
   };
-  const openValue = (v: unknown): unknown => (isSealed(v) ? open(keys(), name, Dexie.getByKeyPath(v, pkPath), v._lock, v._parts) : v);
+  /** Open one row (or take what was opened from this very row: opened.ts). */
+  const openValue = (v: unknown): unknown => {
+    if (!isSealed(v)) return v;
+    const k = keys();
+    const pk = Dexie.getByKeyPath(v, pkPath);
+    const kept = openedRecords(k);
+    const hit = kept.get(name, pk, v._lock);
+    if (hit !== MISSING) return hit;
+    const out = open(k, name, pk, v._lock, v._parts);
+    kept.put(name, pk, v._lock, out);
+    return out;
+  };
   /**
-   * Opened values: by WebCrypto (openAsync), the transaction kept alive meanwhile, then CryptoKeys
-   * imported (the keys table). Nothing sealed among them: the values, with no await.
+   * Opened values: those opened before from the same rows at once; the rest, three or more (or a large
+   * one), by WebCrypto (openAsync), the transaction kept alive meanwhile, then CryptoKeys imported (the keys
+   * table). Nothing left to open: the values, with no await.
    */
   const openMany = (trans: DBCoreTransaction, values: unknown[]): unknown[] | Promise<unknown[]> => {
-    const sealed = values.reduce<number>((n, v) => n + (isSealed(v) ? 1 : 0), 0);
-    if (!sealed) return values;
+    if (!values.some(isSealed)) return values;
+    const k = keys();
+    const kept = openedRecords(k);
+    const out = values.map((v) => (isSealed(v) ? kept.get(name, Dexie.getByKeyPath(v, pkPath), v._lock) : v));
+    const todo: number[] = [];
+    out.forEach((v, i) => v === MISSING && todo.push(i));
+    if (!todo.length) return out;
     // One or two small records: opened here (no WebCrypto round trip, no transaction kept waiting).
-    if (sealed < ASYNC_FROM && !values.some((v) => isSealed(v) && (v._lock.length >= NATIVE_FROM || !!v._parts))) {
-      const out = values.map(openValue);
+    if (todo.length < ASYNC_FROM && !todo.some((i) => (values[i] as { _lock: Uint8Array })._lock.length >= NATIVE_FROM || !!(values[i] as { _parts?: unknown })._parts)) {
+      for (const i of todo) out[i] = openValue(values[i]);
       return out.some(hasPendingKeys) ? keepAlive(trans, name, Promise.all(out.map(revive))) : out;
     }
-    const k = keys();
-    const opening = Promise.all(values.map((v) => (isSealed(v) ? openAsync(k, name, Dexie.getByKeyPath(v, pkPath), v._lock, v._parts) : v))).then((out) =>
-      out.some(hasPendingKeys) ? Promise.all(out.map(revive)) : out,
-    );
+    const opening = Promise.all(
+      todo.map(async (i) => {
+        const v = values[i] as { _lock: Uint8Array; _parts?: Uint8Array[] };
+        const pk = Dexie.getByKeyPath(v, pkPath);
+        out[i] = await openAsync(k, name, pk, v._lock, v._parts);
+        kept.put(name, pk, v._lock, out[i]);
+      }),
+    ).then(() => (out.some(hasPendingKeys) ? Promise.all(out.map(revive)) : out));
     // Dexie's own one-request read (no `db.transaction()` around it): nothing follows it in this transaction.
     return lone(trans) ? opening : keepAlive(trans, name, opening);
   };
