@@ -138,6 +138,28 @@ describe('in-memory search index', () => {
     expect((await search(db, 'уникальноеслово')).hits.map((h) => h.kind)).toEqual(['claim']);
   });
 
+  it("remembers the saved texts it read for snippets, and forgets one as soon as it is written again (here or in another connection)", async () => {
+    const page = (await db.pages.toArray())[0]!;
+    const put = (d: SaqtaDB, text: string) => d.texts.put({ pageId: page.id, blobId: `b-${text.length}`, text, terms: terms(text) });
+    await put(db, 'Бірінші нұсқа: сот шешімі күшінде қалды');
+    const index = (await buildSearchIndex(db))!;
+    const textHit = async (q: string) => (await search(db, q)).hits.find((h) => h.kind === 'text');
+    expect((await textHit('күшінде'))?.snippet.match).toBe('күшінде');
+    expect(index.texts.get(page.id)).toMatch(/^Бірінші/);
+    // The background (another connection) stores a newer text of the page.
+    const other = open(db.name);
+    await put(other, 'Екінші нұсқа: сот шешімі өзгертілді');
+    await memoryIndex(db, false).then((i) => i?.update());
+    expect(index.texts.get(page.id)).toBeUndefined();
+    expect(await textHit('күшінде')).toBeUndefined();
+    expect((await textHit('өзгертілді'))?.snippet.match).toBe('өзгертілді');
+    // Written here, deleted: forgotten at once.
+    await db.texts.delete(page.id);
+    expect(index.texts.get(page.id)).toBeUndefined();
+    expect(await textHit('өзгертілді')).toBeUndefined();
+    await expectConsistent(db, 'after text writes');
+  });
+
   it('with the lock on: built from opened records, answers alike, and forgotten when the lock locks', async () => {
     const dataKey = crypto.getRandomValues(new Uint8Array(32));
     const keyring: Keyring = { state: 'open', keys: recordKeys(dataKey) };

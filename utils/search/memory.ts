@@ -54,8 +54,57 @@ function termsOfTag(name: string): string[] {
 }
 
 /** The three kinds' indexes of one database, and what changed since they were read. */
+/**
+ * Saved article texts search has read, for its snippets (query.ts): typing reads the same first window on every
+ * keystroke, and a text row is the largest a search reads (with the lock, opened and parsed again each time).
+ * Kept in step as the index is (a text written or deleted leaves it at once); bounded by characters.
+ */
+export class TextsRead {
+  private readonly texts = new Map<string, string>();
+  private chars = 0;
+  constructor(private readonly max = 4 << 20) {}
+
+  get(pageId: string): string | undefined {
+    const t = this.texts.get(pageId);
+    if (t === undefined) return undefined;
+    this.texts.delete(pageId);
+    this.texts.set(pageId, t);
+    return t;
+  }
+
+  set(pageId: string, text: string) {
+    this.delete(pageId);
+    if (text.length > this.max / 8) return;
+    this.texts.set(pageId, text);
+    this.chars += text.length;
+    for (const [id, t] of this.texts) {
+      if (this.chars <= this.max) break;
+      this.texts.delete(id);
+      this.chars -= t.length;
+    }
+  }
+
+  delete(pageId: string) {
+    const t = this.texts.get(pageId);
+    if (t === undefined) return;
+    this.texts.delete(pageId);
+    this.chars -= t.length;
+  }
+
+  clear() {
+    this.texts.clear();
+    this.chars = 0;
+  }
+
+  get size() {
+    return this.texts.size;
+  }
+}
+
 export class MemoryIndex {
   readonly kinds: Record<Kind, TermIndex | null> = { claim: null, page: null, text: null };
+  /** Saved texts search read for snippets, dropped as soon as a write touches them. */
+  readonly texts = new TextsRead();
   private readonly dirty: Record<Kind, Set<string>> = { claim: new Set(), page: new Set(), text: new Set() };
   /** A kind changed by a range (a bulk write, a clear): read again whole. */
   private readonly stale: Record<Kind, boolean> = { claim: true, page: true, text: true };
@@ -87,6 +136,7 @@ export class MemoryIndex {
 
   drop() {
     this.dropped = true;
+    this.texts.clear();
     this.unsubscribe();
     this.kinds.claim = this.kinds.page = this.kinds.text = null;
   }
@@ -96,6 +146,7 @@ export class MemoryIndex {
     for (const [part, tree] of Object.entries(parts)) {
       if (part === 'all') {
         this.stale.claim = this.stale.page = this.stale.text = true;
+        this.texts.clear();
         continue;
       }
       if (!part.startsWith(prefix)) continue;
@@ -111,8 +162,13 @@ export class MemoryIndex {
       while (stack.length) {
         const node = stack.pop();
         if (!node || !('from' in node)) continue;
-        if (node.from !== node.to || typeof node.from !== 'string') this.stale[kind] = true;
-        else this.dirty[kind].add(node.from);
+        if (node.from !== node.to || typeof node.from !== 'string') {
+          this.stale[kind] = true;
+          if (kind === 'text') this.texts.clear();
+        } else {
+          this.dirty[kind].add(node.from);
+          if (kind === 'text') this.texts.delete(node.from);
+        }
         stack.push(node.l, node.r);
       }
       if (this.dirty[kind].size > REREAD_MAX) this.stale[kind] = true;

@@ -334,11 +334,22 @@ export async function search(db: SaqtaDB, q: string, limit = 100, opts: { index?
     const batch = queue.slice(at, at + size);
     const of = (kind: HitKind) => batch.filter((c) => c.kind === kind);
     const [cs, ps, ts] = [of('claim'), of('page'), of('text')];
-    const [claimRows, pageRows, textRows] = await Promise.all([
+    // Texts read for an earlier search (typing: the same first window again) come from the index's memory of them.
+    const known = index ? ts.map((c) => index.texts.get(c.key)) : [];
+    const toRead = ts.filter((_, i) => known[i] === undefined);
+    const [claimRows, pageRows, readRows] = await Promise.all([
       cs.length ? db.annotations.bulkGet(cs.map((c) => c.key)) : [],
       ps.length ? db.pages.bulkGet(ps.map((c) => c.key)) : [],
-      ts.length ? db.texts.bulkGet(ts.map((c) => c.key)) : [],
+      toRead.length ? db.texts.bulkGet(toRead.map((c) => c.key)) : [],
     ]);
+    let r = 0;
+    const textRows = ts.map((c, i) => {
+      const text = known[i];
+      if (text !== undefined) return { pageId: c.key, text };
+      const row = readRows[r++] as TextRecord | undefined;
+      if (row && index?.valid()) index.texts.set(row.pageId, row.text);
+      return row;
+    });
     cs.forEach(({ s }, i) => {
       const a = claimRows[i] as (Annotation & Indexed) | undefined;
       if (!a) return;
@@ -361,7 +372,7 @@ export async function search(db: SaqtaDB, q: string, limit = 100, opts: { index?
       hits.push({ kind: 'page', id: p.id, pageId: p.id, field: 'title', snippet, score: (s + f.bonus) * WEIGHT.title + recency(p.updatedAt) });
     });
     ts.forEach(({ s }, i) => {
-      const t = textRows[i] as TextRecord | undefined;
+      const t = textRows[i] as Pick<TextRecord, 'pageId' | 'text'> | undefined;
       if (!t) return;
       const f = folded(t.text);
       const snippet = snippetIn(t.text, f, qterms);
