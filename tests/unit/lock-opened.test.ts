@@ -73,6 +73,14 @@ describe('records opened once while the lock is open', () => {
     keyring.keys = recordKeys(dataKey);
     expect(openedRecords(keyring.keys).size).toBe(0);
     expect((await db.annotations.get(annotation.id))!.body.note).toBe('second');
+    // A scan (over 500 records: the search index's build, an export) keeps nothing; a read of a few does.
+    const caps = Array.from({ length: 600 }, (_, i) => ({ id: `c${i}`, pageId: 'p', url: `https://news.example/${i}`, finalUrl: `https://news.example/${i}`, capturedAt: '2026-12-05T00:00:00Z', browser: 'x', extensionVersion: '0', artifacts: [] }));
+    await db.captures.bulkAdd(caps);
+    const before = openedRecords(keyring.keys).size;
+    expect(await db.captures.toArray()).toHaveLength(600);
+    expect(openedRecords(keyring.keys).size).toBe(before);
+    expect((await db.captures.bulkGet(['c1', 'c2', 'c3'])).map((c) => c!.url)).toEqual(['https://news.example/1', 'https://news.example/2', 'https://news.example/3']);
+    expect(openedRecords(keyring.keys).size).toBe(before + 3);
     db.close();
   });
 });

@@ -72,6 +72,10 @@ function sealParts(keys: RecordKeys, schema: DBCoreTableSchema, v: unknown, prep
   return { out, pk, plain: plaintext(v, prepared) };
 }
 
+/** A read of more records than this is a scan: what it opens is not kept (opened.ts). */
+const SCAN_FROM = 500;
+const NOTHING_KEPT = { get: () => MISSING, put: () => undefined };
+
 /** From this many sealed records in one read, they are opened by WebCrypto (bench/profile-lock.ts). */
 const ASYNC_FROM = 3;
 
@@ -159,7 +163,8 @@ function lockedTable(table: DBCoreTable, keyring: Keyring): DBCoreTable {
   const openMany = (trans: DBCoreTransaction, values: unknown[]): unknown[] | Promise<unknown[]> => {
     if (!values.some(isSealed)) return values;
     const k = keys();
-    const kept = openedRecords(k);
+    // A scan (the search index's build, an export) keeps nothing: its thousands of records would only push out the ones read again.
+    const kept = values.length <= SCAN_FROM ? openedRecords(k) : NOTHING_KEPT;
     const out = values.map((v) => (isSealed(v) ? kept.get(name, Dexie.getByKeyPath(v, pkPath), v._lock) : v));
     const todo: number[] = [];
     out.forEach((v, i) => v === MISSING && todo.push(i));
