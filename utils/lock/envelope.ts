@@ -371,7 +371,7 @@ const macs = new WeakMap<Uint8Array, ReturnType<typeof hmac.create>>();
 export const PREFIX_MAX = 6;
 
 /** A search term's forms before keying: the whole word ('=') and each prefix up to PREFIX_MAX ('^'). */
-export function searchTermForms(term: string): string[] {
+function searchTermForms(term: string): string[] {
   const chars = [...term];
   const out = [`=${term}`];
   for (let k = 1; k <= Math.min(chars.length, PREFIX_MAX); k++) out.push(`^${chars.slice(0, k).join('')}`);

@@ -59,7 +59,7 @@ function termsOfTag(name: string): string[] {
  * keystroke, and a text row is the largest a search reads (with the lock, opened and parsed again each time).
  * Kept in step as the index is (a text written or deleted leaves it at once); bounded by characters.
  */
-export class TextsRead {
+class TextsRead {
   private readonly texts = new Map<string, string>();
   private chars = 0;
   constructor(private readonly max = 4 << 20) {}
