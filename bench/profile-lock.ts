@@ -14,6 +14,7 @@ import { FIXTURE_MOUNTS, SEED } from './lib/paths';
 import { startServer } from '../scripts/server.mjs';
 import { median, round } from './lib/stats';
 import { profileCall } from './lib/profile';
+import { tabIdOf, waitCheck } from './lib/tabs';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -55,15 +56,9 @@ async function main() {
           await tab.goto(url, { waitUntil: 'load' });
           await tab.waitForFunction(() => document.querySelectorAll('img.lazy').length === 0);
           await tab.locator('h1').first().click();
+          const tabId = await tabIdOf(o.browser.worker!, url);
           await tab.keyboard.press('Alt+Shift+KeyS');
-          await o.browser.worker!.evaluate(async () => {
-            for (let i = 0; i < 3000; i++) {
-              const tabs = await chrome.tabs.query({ active: true });
-              if ((await chrome.action.getBadgeText({ tabId: tabs[0]!.id! })) === '✓') return;
-              await new Promise((r) => setTimeout(r, 10));
-            }
-            throw new Error('no ✓');
-          });
+          await waitCheck(o.browser.worker!, tabId);
           await tab.close();
         }
         for (let r = 0; r < 3; r++) {

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import type { Page, Worker } from 'playwright-core';
 import { launchBrowser, type Browser } from '../lib/browser';
 import { bundleForPage } from '../lib/bundle';
+import { tabIdOf, waitCheck } from '../lib/tabs';
 import { SEED } from '../lib/paths';
 import { median, quantile, round } from '../lib/stats';
 import { figure, type Figure, type Suite } from '../lib/types';
@@ -27,16 +28,6 @@ const SCALE = { full: { pages: 10_000, saved: 1_000 }, quick: { pages: 1_000, sa
 interface Timed {
   ms: number;
   [k: string]: unknown;
-}
-
-/** The tab id of the open page at `url` (the worker finds it). */
-async function tabIdOf(worker: Worker, url: string): Promise<number> {
-  return worker.evaluate(async (u) => {
-    const tabs = await chrome.tabs.query({});
-    const t = tabs.find((x) => x.url === u);
-    if (t?.id === undefined) throw new Error(`no tab for ${u}`);
-    return t.id;
-  }, url);
 }
 
 export const lock: Suite = {
@@ -121,14 +112,7 @@ export const lock: Suite = {
           await worker.evaluate((id) => chrome.action.setBadgeText({ tabId: id, text: '' }), tabId);
           const t0 = Date.now();
           await page.keyboard.press('Alt+Shift+KeyS');
-          const check = await worker.evaluate(async (id) => {
-            const limit = Date.now() + 120_000;
-            while ((await chrome.action.getBadgeText({ tabId: id })) !== '✓') {
-              if (Date.now() > limit) throw new Error('no ✓ within 120 s');
-              await new Promise((r) => setTimeout(r, 10));
-            }
-            return Date.now();
-          }, tabId);
+          const check = await waitCheck(worker, tabId);
           sides[side].saveCheck.push(check - t0);
         } finally {
           // The screenshot may follow the ✓; closing the tab ends it (the capture says so), so saves do not overlap.

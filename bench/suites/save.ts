@@ -13,10 +13,11 @@
  * capture script runs on the page's main thread), and every save's own step
  * timings (`notes.timingsMs`) are kept in the results' details.
  */
-import type { Page, Worker } from 'playwright-core';
+import type { Worker } from 'playwright-core';
 import { launchBrowser } from '../lib/browser';
 import { bundleForPage } from '../lib/bundle';
 import { openWith } from '../lib/page';
+import { tabIdOf, waitCheck } from '../lib/tabs';
 import { profileCall, type Hotspot } from '../lib/profile';
 import { median, round } from '../lib/stats';
 import { figure, type Figure, type Suite } from '../lib/types';
@@ -28,28 +29,13 @@ interface Run {
   timings: Record<string, number>;
 }
 
-/** The tab id of a page (the worker finds it by URL and title). */
-async function tabIdOf(worker: Worker, page: Page): Promise<number> {
-  const url = page.url();
-  return worker.evaluate(async (u) => {
-    const tabs = await chrome.tabs.query({});
-    const t = tabs.find((x) => x.url === u);
-    if (t?.id === undefined) throw new Error(`no tab for ${u}`);
-    return t.id;
-  }, url);
-}
-
 /** In the worker: wait for the ✓ on the tab's badge, then for the screenshot's state in the newest capture of `url`. */
 async function waitSaved(worker: Worker, tabId: number, url: string, after: string): Promise<{ check: number; shot: number; screenshot: string; timings: Record<string, number> }> {
+  const check = await waitCheck(worker, tabId);
   return worker.evaluate(
-    async ({ tabId, url, after }) => {
+    async ({ check, url, after }) => {
       const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
       const limit = Date.now() + 120_000;
-      while ((await chrome.action.getBadgeText({ tabId })) !== '✓') {
-        if (Date.now() > limit) throw new Error('no ✓ within 120 s');
-        await sleep(10);
-      }
-      const check = Date.now();
       const db = await new Promise<IDBDatabase>((ok, no) => {
         const r = indexedDB.open('saqta');
         r.onsuccess = () => ok(r.result);
@@ -74,7 +60,7 @@ async function waitSaved(worker: Worker, tabId: number, url: string, after: stri
         db.close();
       }
     },
-    { tabId, url, after },
+    { check, url, after },
   );
 }
 
@@ -104,7 +90,7 @@ export const save: Suite = {
     const saqtaSave = async (url: string, lazy: boolean, profile = false): Promise<Run & { hotspots?: Hotspot[] }> => {
       const page = await open(url, lazy);
       try {
-        const tabId = await tabIdOf(worker, page);
+        const tabId = await tabIdOf(worker, page.url());
         await worker.evaluate((id) => chrome.action.setBadgeText({ tabId: id, text: '' }), tabId);
         const after = new Date(Date.now() - 1000).toISOString();
         const go = async () => {

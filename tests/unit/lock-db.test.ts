@@ -5,6 +5,7 @@ import { createAnnotation } from '../../utils/store/annotations';
 import { findPage } from '../../utils/store/pages';
 import { search } from '../../utils/search/query';
 import { blobToStore, knownBlob, recordKeys } from '../../utils/lock/envelope';
+import { errorResult } from '../../utils/background/errors';
 import { LockedError, type Keyring } from '../../utils/lock/middleware';
 import { pageKeys } from '../../utils/url';
 import { claimsTagged } from '../../utils/store/tag-ids';
@@ -101,7 +102,10 @@ describe('the locked library at rest', () => {
     // Made while open, written after the lock went off (only a wipe does that): refused, nothing written.
     const late = blobToStore(bytes, 'text/html', keyring);
     keyring.state = 'off';
-    await expect(db.blobs.add({ id: 's2', pageId: 'p', captureId: 'c', kind: 'snapshot', sha256: '', size: bytes.length, mime: 'text/html', data: late })).rejects.toThrow(/nothing was stored/);
+    const refused = await db.blobs.add({ id: 's2', pageId: 'p', captureId: 'c', kind: 'snapshot', sha256: '', size: bytes.length, mime: 'text/html', data: late }).catch((e: unknown) => e);
+    expect(String(refused)).toMatch(/nothing was stored/);
+    // Told to the reader as a failed write (translated), not as an English internal error.
+    expect(errorResult(refused)).toMatchObject({ ok: false, error: { code: 'storage-failed' } });
     keyring.state = 'open';
     expect(await db.blobs.get('s2')).toBeUndefined();
     // With the lock off from the start, a real Blob.

@@ -171,8 +171,7 @@ const PENDING_KEY = Symbol('saqta.lock.pendingKey');
 const withKeys = new WeakSet<object>();
 let keysFound = 0;
 
-/** JSON.parse's fresh objects turned back into bytes, dates, Blobs and pending keys, in place (no copy of every record). */
-/** The opened bytes of a record's parts, by index (`openParts`). */
+/** The opened bytes of a record's parts, by index (`open`, `openAsync`). */
 type PartsIn = readonly Uint8Array[];
 
 /** The parts a record's parsed JSON names: index → nonce (its JSON is authenticated, so these are the ones sealed). */
@@ -188,6 +187,7 @@ function partRefs(v: unknown, out: Map<number, Uint8Array> = new Map()): Map<num
   return out;
 }
 
+/** JSON.parse's fresh objects turned back into bytes, dates, Blobs and pending keys, in place (no copy of every record). */
 function fromJson(v: unknown, parts?: PartsIn): unknown {
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) {
@@ -279,8 +279,7 @@ const joined = (nonce: Uint8Array, ct: Uint8Array) => {
 
 /** Seal one record (its JSON only, Blobs inline): nonce (12 bytes) ‖ AES-GCM ciphertext and tag. */
 export function seal(keys: RecordKeys, table: string, primaryKey: unknown, value: unknown, prepared: Prepared = new Map()): Uint8Array {
-  const nonce = crypto.getRandomValues(new Uint8Array(12));
-  return joined(nonce, gcm(keys.enc, nonce, aad(table, primaryKey)).encrypt(enc.encode(JSON.stringify(toJson(value, prepared)))));
+  return sealPlain(keys, table, primaryKey, { json: enc.encode(JSON.stringify(toJson(value, prepared))), parts: [] }).lock;
 }
 
 export function sealPlain(keys: RecordKeys, table: string, primaryKey: unknown, plain: Plaintext): Sealed {

@@ -12,7 +12,7 @@
  */
 import Dexie, { cmp, type DBCoreIndex, type DBCoreKeyRange, type DBCoreTable, type DBCoreTableSchema, type DBCoreTransaction, type Middleware, type DBCore } from 'dexie';
 import { arrayCursor, entriesOf } from './cursor';
-import { MISSING, openedRecords } from './opened';
+import { MISSING, openedRecords, type OpenedRecords } from './opened';
 import { hasPendingKeys, holdsStandIn, keyedSearchTermsOf, keyedTerm, NATIVE_FROM, needsPrepare, open, openAsync, plaintext, plaintextSize, prepare, PREFIX_MAX, revive, sealAsync, sealPlain, type Plaintext, type Prepared, type RecordKeys, type Sealed } from './envelope';
 
 export class LockedError extends Error {
@@ -74,7 +74,8 @@ function sealParts(keys: RecordKeys, schema: DBCoreTableSchema, v: unknown, prep
 
 /** A read of more records than this is a scan: what it opens is not kept (opened.ts). */
 const SCAN_FROM = 500;
-const NOTHING_KEPT = { get: () => MISSING, put: () => undefined };
+type Kept = Pick<OpenedRecords, 'get' | 'put'>;
+const NOTHING_KEPT: Kept = { get: () => MISSING, put: () => undefined };
 
 /** From this many sealed records in one read, they are opened by WebCrypto (bench/profile-lock.ts). */
 const ASYNC_FROM = 3;
@@ -143,17 +144,20 @@ function lockedTable(table: DBCoreTable, keyring: Keyring): DBCoreTable {
     if (keyring.state === 'locked' || !keyring.keys) throw new LockedError();
     return keyring.keys;
   };
+  /** Open one row here (@noble) and keep it (opened.ts). */
+  const openKept = (k: RecordKeys, kept: Kept, v: { _lock: Uint8Array; _parts?: Uint8Array[] }): unknown => {
+    const pk = Dexie.getByKeyPath(v, pkPath);
+    const out = open(k, name, pk, v._lock, v._parts);
+    kept.put(name, pk, v._lock, out);
+    return out;
+  };
   /** Open one row (or take what was opened from this very row: opened.ts). */
   const openValue = (v: unknown): unknown => {
     if (!isSealed(v)) return v;
     const k = keys();
-    const pk = Dexie.getByKeyPath(v, pkPath);
     const kept = openedRecords(k);
-    const hit = kept.get(name, pk, v._lock);
-    if (hit !== MISSING) return hit;
-    const out = open(k, name, pk, v._lock, v._parts);
-    kept.put(name, pk, v._lock, out);
-    return out;
+    const hit = kept.get(name, Dexie.getByKeyPath(v, pkPath), v._lock);
+    return hit !== MISSING ? hit : openKept(k, kept, v);
   };
   /**
    * Opened values: those opened before from the same rows at once; the rest, three or more (or a large
@@ -171,7 +175,7 @@ function lockedTable(table: DBCoreTable, keyring: Keyring): DBCoreTable {
     if (!todo.length) return out;
     // One or two small records: opened here (no WebCrypto round trip, no transaction kept waiting).
     if (todo.length < ASYNC_FROM && !todo.some((i) => (values[i] as { _lock: Uint8Array })._lock.length >= NATIVE_FROM || !!(values[i] as { _parts?: unknown })._parts)) {
-      for (const i of todo) out[i] = openValue(values[i]);
+      for (const i of todo) out[i] = openKept(k, kept, values[i] as { _lock: Uint8Array; _parts?: Uint8Array[] });
       return out.some(hasPendingKeys) ? keepAlive(trans, name, Promise.all(out.map(revive))) : out;
     }
     const opening = Promise.all(
@@ -241,8 +245,9 @@ function lockedTable(table: DBCoreTable, keyring: Keyring): DBCoreTable {
     // transaction's zone (the caller's next request then runs outside it).
     mutate: (req) => {
       if (keyring.state === 'off') {
-        // A stand-in Blob (blobToStore, made while the lock was open) would store an empty copy: refuse the write.
-        if ((req.type === 'add' || req.type === 'put') && req.values.some(holdsStandIn)) return Promise.reject(new Error('The lock was turned off during this save: nothing was stored. Save again.'));
+        // A stand-in Blob (blobToStore, made while the lock was open) would store an empty copy: refuse the write
+        // (an AbortError: the reader is told, in their language, that nothing was written; utils/background/errors.ts).
+        if ((req.type === 'add' || req.type === 'put') && req.values.some(holdsStandIn)) return Promise.reject(new Dexie.AbortError('The lock was turned off during this save: nothing was stored. Save again.'));
         return table.mutate(req);
       }
       if (req.type !== 'add' && req.type !== 'put') {

@@ -10,6 +10,7 @@
  * per data key: locking drops the key, and with it what was opened under it. Pure: no `browser.*`.
  */
 import { hasPendingKeys, type RecordKeys } from './envelope';
+import { BoundedMap } from '../bounded-map';
 
 const MAX_BYTES = 16 << 20;
 const MAX_RECORD = 256 << 10;
@@ -29,45 +30,30 @@ const nonceOf = (sealed: Uint8Array) => String.fromCharCode(...sealed.subarray(0
 const keyOf = (table: string, pk: unknown) => `${table}\u0000${typeof pk === 'string' ? pk : JSON.stringify(pk)}`;
 
 export class OpenedRecords {
-  private readonly entries = new Map<string, Entry>();
-  private bytes = 0;
+  private readonly entries = new BoundedMap<string, Entry>(MAX_BYTES, MAX_RECORD, (e) => e.size);
 
   /** A copy of the record opened from this very row, or MISSING. */
   get(table: string, pk: unknown, sealed: Uint8Array): unknown {
     const key = keyOf(table, pk);
     const e = this.entries.get(key);
     if (!e) return MISSING;
-    this.entries.delete(key);
     if (e.nonce !== nonceOf(sealed)) {
-      this.bytes -= e.size;
+      this.entries.delete(key);
       return MISSING;
     }
-    this.entries.set(key, e);
     return structuredClone(e.value);
   }
 
   /** Keep a copy of `value`, opened from `sealed` (unless it is too large, holds keys, or its table is never kept). */
   put(table: string, pk: unknown, sealed: Uint8Array, value: unknown): void {
     if (NOT_KEPT.has(table) || sealed.length > MAX_RECORD || value === undefined || hasPendingKeys(value)) return;
-    const key = keyOf(table, pk);
-    const old = this.entries.get(key);
-    if (old) {
-      this.entries.delete(key);
-      this.bytes -= old.size;
-    }
     let copy: unknown;
     try {
       copy = structuredClone(value);
     } catch {
       return; // not clonable here (a Blob in an older Node): simply not kept
     }
-    this.entries.set(key, { nonce: nonceOf(sealed), value: copy, size: sealed.length });
-    this.bytes += sealed.length;
-    for (const [k, e] of this.entries) {
-      if (this.bytes <= MAX_BYTES) break;
-      this.entries.delete(k);
-      this.bytes -= e.size;
-    }
+    this.entries.set(keyOf(table, pk), { nonce: nonceOf(sealed), value: copy, size: sealed.length });
   }
 
   get size(): number {

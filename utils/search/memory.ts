@@ -18,6 +18,7 @@ import type { SaqtaDB } from '../db';
 import { terms } from './fold';
 import { claimTextTerms, pageTerms } from './terms';
 import { recency, TAG, TermIndex } from './term-index';
+import { BoundedMap } from '../bounded-map';
 import { idsReadingAs, namesById, tagMaps } from '../store/tag-id-core';
 
 type Kind = 'claim' | 'page' | 'text';
@@ -54,57 +55,14 @@ function termsOfTag(name: string): string[] {
 }
 
 /** The three kinds' indexes of one database, and what changed since they were read. */
-/**
- * Saved article texts search has read, for its snippets (query.ts): typing reads the same first window on every
- * keystroke, and a text row is the largest a search reads (with the lock, opened and parsed again each time).
- * Kept in step as the index is (a text written or deleted leaves it at once); bounded by characters.
- */
-class TextsRead {
-  private readonly texts = new Map<string, string>();
-  private chars = 0;
-  constructor(private readonly max = 4 << 20) {}
-
-  get(pageId: string): string | undefined {
-    const t = this.texts.get(pageId);
-    if (t === undefined) return undefined;
-    this.texts.delete(pageId);
-    this.texts.set(pageId, t);
-    return t;
-  }
-
-  set(pageId: string, text: string) {
-    this.delete(pageId);
-    if (text.length > this.max / 8) return;
-    this.texts.set(pageId, text);
-    this.chars += text.length;
-    for (const [id, t] of this.texts) {
-      if (this.chars <= this.max) break;
-      this.texts.delete(id);
-      this.chars -= t.length;
-    }
-  }
-
-  delete(pageId: string) {
-    const t = this.texts.get(pageId);
-    if (t === undefined) return;
-    this.texts.delete(pageId);
-    this.chars -= t.length;
-  }
-
-  clear() {
-    this.texts.clear();
-    this.chars = 0;
-  }
-
-  get size() {
-    return this.texts.size;
-  }
-}
-
 export class MemoryIndex {
   readonly kinds: Record<Kind, TermIndex | null> = { claim: null, page: null, text: null };
-  /** Saved texts search read for snippets, dropped as soon as a write touches them. */
-  readonly texts = new TextsRead();
+  /**
+   * Saved article texts search read for its snippets (query.ts): typing reads the same first window on every
+   * keystroke, and a text row is the largest a search reads (with the lock, opened and parsed again each time).
+   * Dropped as soon as a write touches them (`mutated`); 4 M characters at most.
+   */
+  readonly texts = new BoundedMap<string, string>(4 << 20, 512 << 10, (t) => t.length);
   private readonly dirty: Record<Kind, Set<string>> = { claim: new Set(), page: new Set(), text: new Set() };
   /** A kind changed by a range (a bulk write, a clear): read again whole. */
   private readonly stale: Record<Kind, boolean> = { claim: true, page: true, text: true };
